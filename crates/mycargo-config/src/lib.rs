@@ -1,0 +1,1 @@
+//! mycargo-config

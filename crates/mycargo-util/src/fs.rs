@@ -1,0 +1,99 @@
+//! File system helpers: atomic writes and errors that name the path.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+/// Write `contents` to `path` atomically: a temporary file in the same
+/// directory, flushed, then renamed over the target. A reader sees the old
+/// file or the new one, never half of one.
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mycargo-tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(contents.as_ref())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    // Keep the permissions of a file we replace, or the default for a new one.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(path) {
+            Ok(m) => m.permissions().mode(),
+            Err(_) => 0o666 & !current_umask(),
+        };
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
+    }
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn current_umask() -> u32 {
+    // The umask can only be read by setting it; set it straight back.
+    // SAFETY-free: libc::umask has no memory effects.
+    #[allow(unsafe_code)]
+    let mask = unsafe {
+        let m = libc::umask(0o022);
+        libc::umask(m);
+        m
+    };
+    mask as u32
+}
+
+/// Read a file to a string, naming it in the error.
+pub fn read_to_string(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+/// `create_dir_all`, naming the directory in the error.
+pub fn create_dir_all(path: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("failed to create directory `{}`", path.display()))
+}
+
+/// `path` without `.`/`..` components, purely lexically (no symlinks followed).
+pub fn normalize_path(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.txt");
+        write_atomic(&p, "one").unwrap();
+        write_atomic(&p, "two").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn normalize() {
+        assert_eq!(normalize_path(Path::new("/a/./b/../c")), Path::new("/a/c"));
+    }
+}

@@ -1,0 +1,69 @@
+//! Running other programs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::errors::CliError;
+
+/// Replace this process with `cmd` (Unix `exec`). Elsewhere, run it and exit
+/// with its status. Only returns on failure.
+pub fn exec_replace(cmd: &mut Command) -> CliError {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let err = cmd.exec();
+        CliError::new(
+            anyhow::Error::new(err).context(format!(
+                "could not execute process `{}`",
+                display_command(cmd)
+            )),
+            101,
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        match cmd.status() {
+            Ok(s) => CliError::code(s.code().unwrap_or(101)),
+            Err(e) => CliError::new(
+                anyhow::Error::new(e).context(format!(
+                    "could not execute process `{}`",
+                    display_command(cmd)
+                )),
+                101,
+            ),
+        }
+    }
+}
+
+/// `program arg arg` as cargo shows a command line.
+pub fn display_command(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+/// Whether `path` is a file this user may execute.
+pub fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+/// Find `name` in `dirs`, first match wins.
+pub fn find_in_dirs(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    dirs.iter()
+        .map(|d| d.join(&file))
+        .find(|p| is_executable(p))
+}

@@ -1,0 +1,293 @@
+//! All human output goes through [`Shell`]: status lines, warnings, errors,
+//! notes, honouring verbosity and colour. Machine output (JSON, paths for
+//! scripts) goes to [`Shell::out`].
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+use anstyle::{AnsiColor, Effects, Style};
+
+pub const HEADER: Style = AnsiColor::BrightGreen.on_default().effects(Effects::BOLD);
+pub const ERROR: Style = AnsiColor::BrightRed.on_default().effects(Effects::BOLD);
+pub const WARN: Style = AnsiColor::BrightYellow.on_default().effects(Effects::BOLD);
+pub const NOTE: Style = AnsiColor::BrightGreen.on_default().effects(Effects::BOLD);
+pub const HELP: Style = AnsiColor::BrightCyan.on_default().effects(Effects::BOLD);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+    VeryVerbose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Parse `--color` / `term.color` values.
+    pub fn parse(s: &str) -> anyhow::Result<ColorChoice> {
+        match s {
+            "auto" => Ok(ColorChoice::Auto),
+            "always" => Ok(ColorChoice::Always),
+            "never" => Ok(ColorChoice::Never),
+            other => anyhow::bail!(
+                "argument for --color must be auto, always, or never, but found `{other}`"
+            ),
+        }
+    }
+}
+
+enum Sink {
+    Stderr(std::io::Stderr),
+    Buffer(Box<dyn Write + Send>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stderr(s) => s.write(buf),
+            Sink::Buffer(b) => b.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stderr(s) => s.flush(),
+            Sink::Buffer(b) => b.flush(),
+        }
+    }
+}
+
+pub struct Shell {
+    err: Sink,
+    out: Box<dyn Write + Send>,
+    err_is_tty: bool,
+    color: ColorChoice,
+    use_color: bool,
+    verbosity: Verbosity,
+}
+
+impl Shell {
+    /// A shell on the real stderr and stdout.
+    pub fn new() -> Shell {
+        let err_is_tty = std::io::stderr().is_terminal();
+        let mut shell = Shell {
+            err: Sink::Stderr(std::io::stderr()),
+            out: Box::new(std::io::stdout()),
+            err_is_tty,
+            color: ColorChoice::Auto,
+            use_color: false,
+            verbosity: Verbosity::Normal,
+        };
+        shell.set_color_choice(ColorChoice::Auto, None);
+        shell
+    }
+
+    /// A shell writing to the given sinks, never coloured (for tests).
+    pub fn from_write(err: Box<dyn Write + Send>, out: Box<dyn Write + Send>) -> Shell {
+        Shell {
+            err: Sink::Buffer(err),
+            out,
+            err_is_tty: false,
+            color: ColorChoice::Never,
+            use_color: false,
+            verbosity: Verbosity::Normal,
+        }
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    pub fn set_verbosity(&mut self, v: Verbosity) {
+        self.verbosity = v;
+    }
+
+    pub fn color_choice(&self) -> ColorChoice {
+        self.color
+    }
+
+    pub fn is_err_tty(&self) -> bool {
+        self.err_is_tty
+    }
+
+    /// Decide whether stderr gets colour. `term` is `$TERM`; `dumb` disables
+    /// it under `auto`, as does `NO_COLOR` (handled by the caller).
+    pub fn set_color_choice(&mut self, choice: ColorChoice, term: Option<&str>) {
+        self.color = choice;
+        self.use_color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                matches!(self.err, Sink::Stderr(_)) && self.err_is_tty && term != Some("dumb")
+            }
+        };
+    }
+
+    pub fn err_supports_color(&self) -> bool {
+        self.use_color
+    }
+
+    pub fn err(&mut self) -> &mut dyn Write {
+        &mut self.err
+    }
+
+    pub fn out(&mut self) -> &mut dyn Write {
+        &mut self.out
+    }
+
+    /// `    Creating foo` — a right-aligned, 12-column status word.
+    pub fn status(&mut self, status: impl Display, message: impl Display) -> std::io::Result<()> {
+        self.status_with_style(status, message, HEADER)
+    }
+
+    pub fn status_with_style(
+        &mut self,
+        status: impl Display,
+        message: impl Display,
+        style: Style,
+    ) -> std::io::Result<()> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        let status = format!("{status:>12}");
+        let status = self.paint(&status, style);
+        writeln!(self.err, "{status} {message}")
+    }
+
+    /// `status` only under `--verbose`.
+    pub fn verbose_status(
+        &mut self,
+        status: impl Display,
+        message: impl Display,
+    ) -> std::io::Result<()> {
+        if self.verbosity >= Verbosity::Verbose {
+            self.status(status, message)?;
+        }
+        Ok(())
+    }
+
+    pub fn error(&mut self, message: impl Display) -> std::io::Result<()> {
+        self.labelled("error", ERROR, message)
+    }
+
+    pub fn warn(&mut self, message: impl Display) -> std::io::Result<()> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        self.labelled("warning", WARN, message)
+    }
+
+    pub fn note(&mut self, message: impl Display) -> std::io::Result<()> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        self.labelled("note", NOTE, message)
+    }
+
+    pub fn help(&mut self, message: impl Display) -> std::io::Result<()> {
+        self.labelled("help", HELP, message)
+    }
+
+    fn labelled(&mut self, label: &str, style: Style, message: impl Display) -> std::io::Result<()> {
+        let label = self.paint(&format!("{label}:"), style);
+        writeln!(self.err, "{label} {message}")
+    }
+
+    fn paint(&self, text: &str, style: Style) -> String {
+        if self.use_color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Print an error with its `Caused by:` chain, as cargo does.
+    pub fn print_error(&mut self, err: &anyhow::Error) {
+        let mut chain = err.chain();
+        if let Some(first) = chain.next() {
+            let _ = self.error(first);
+        }
+        for cause in chain {
+            let _ = writeln!(self.err, "\nCaused by:");
+            let _ = write!(self.err, "{}", indented_lines(&cause.to_string()));
+        }
+    }
+}
+
+impl Default for Shell {
+    fn default() -> Self {
+        Shell::new()
+    }
+}
+
+fn indented_lines(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("  {line}\n")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn shell() -> (Shell, Buf) {
+        let buf = Buf::default();
+        (Shell::from_write(Box::new(buf.clone()), Box::new(Buf::default())), buf)
+    }
+
+    fn text(b: &Buf) -> String {
+        String::from_utf8(b.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn status_is_right_aligned() {
+        let (mut sh, buf) = shell();
+        sh.status("Creating", "binary (application) `foo` package").unwrap();
+        assert_eq!(text(&buf), "    Creating binary (application) `foo` package\n");
+    }
+
+    #[test]
+    fn quiet_hides_status_and_warnings_not_errors() {
+        let (mut sh, buf) = shell();
+        sh.set_verbosity(Verbosity::Quiet);
+        sh.status("Creating", "x").unwrap();
+        sh.warn("w").unwrap();
+        sh.error("e").unwrap();
+        assert_eq!(text(&buf), "error: e\n");
+    }
+
+    #[test]
+    fn error_chain() {
+        let (mut sh, buf) = shell();
+        let e = anyhow::anyhow!("inner\nsecond line").context("outer");
+        sh.print_error(&e);
+        assert_eq!(
+            text(&buf),
+            "error: outer\n\nCaused by:\n  inner\n  second line\n"
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! `mycargo add`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

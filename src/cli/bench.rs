@@ -1,0 +1,4 @@
+//! `mycargo bench`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

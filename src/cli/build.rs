@@ -1,0 +1,4 @@
+//! `mycargo build`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

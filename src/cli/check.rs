@@ -1,0 +1,4 @@
+//! `mycargo check`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

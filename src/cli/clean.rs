@@ -1,0 +1,4 @@
+//! `mycargo clean`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

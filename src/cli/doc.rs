@@ -1,0 +1,4 @@
+//! `mycargo doc`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo fetch`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo fix`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo generate-lockfile`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo info`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo init`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

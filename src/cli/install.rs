@@ -1,0 +1,4 @@
+//! `mycargo install`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo locate-project`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo login`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

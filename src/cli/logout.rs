@@ -1,0 +1,4 @@
+//! `mycargo logout`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo metadata`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,310 @@
+//! The command line, in cargo's shape. Each subcommand's flags live in their
+//! own file; this file holds the global flags and the list of subcommands.
+//! Parsing only: turning flags into work happens in `crate::ops`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser, Subcommand};
+
+pub mod add;
+pub mod bench;
+pub mod build;
+pub mod check;
+pub mod clean;
+pub mod common;
+pub mod doc;
+pub mod fetch;
+pub mod fix;
+pub mod generate_lockfile;
+pub mod info;
+pub mod init;
+pub mod install;
+pub mod locate_project;
+pub mod login;
+pub mod logout;
+pub mod metadata;
+pub mod new;
+pub mod owner;
+pub mod package;
+pub mod pkgid;
+pub mod publish;
+pub mod read_manifest;
+pub mod remove;
+pub mod report;
+pub mod run;
+pub mod rustc;
+pub mod rustdoc;
+pub mod search;
+pub mod test;
+pub mod tree;
+pub mod uninstall;
+pub mod update;
+pub mod vendor;
+pub mod verify_project;
+pub mod version;
+pub mod yank;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mycargo",
+    bin_name = "mycargo",
+    about = "Rust's package manager",
+    disable_help_subcommand = true,
+    disable_version_flag = true,
+    args_override_self = true,
+    styles = clap_styles(),
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// Print version info and exit
+    #[arg(short = 'V', long = "version")]
+    pub version: bool,
+
+    /// List installed commands
+    #[arg(long)]
+    pub list: bool,
+
+    /// Provide a detailed explanation of a rustc error message
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+
+    /// Change to DIRECTORY before doing anything
+    #[arg(short = 'C', value_name = "DIRECTORY")]
+    pub directory: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags accepted before or after any subcommand.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct GlobalArgs {
+    /// Use verbose output (-vv very verbose/build.rs output)
+    #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Do not print cargo log messages
+    #[arg(short = 'q', long = "quiet", global = true)]
+    pub quiet: bool,
+
+    /// Coloring
+    #[arg(long, value_name = "WHEN", global = true, value_parser = ["auto", "always", "never"])]
+    pub color: Option<String>,
+
+    /// Assert that `Cargo.lock` will remain unchanged
+    #[arg(long, global = true)]
+    pub locked: bool,
+
+    /// Run without accessing the network
+    #[arg(long, global = true)]
+    pub offline: bool,
+
+    /// Equivalent to specifying both --locked and --offline
+    #[arg(long, global = true)]
+    pub frozen: bool,
+
+    /// Override a configuration value
+    #[arg(long = "config", value_name = "KEY=VALUE|PATH", global = true)]
+    pub config: Vec<String>,
+
+    /// Unstable (nightly-only) flags to Cargo, see 'cargo -Z help' for details
+    #[arg(short = 'Z', value_name = "FLAG", global = true)]
+    pub unstable_flags: Vec<String>,
+}
+
+impl GlobalArgs {
+    /// Combine the flags of an alias's expansion with those given around it.
+    pub fn merge(&mut self, inner: GlobalArgs) {
+        self.verbose = self.verbose.saturating_add(inner.verbose);
+        self.quiet |= inner.quiet;
+        if inner.color.is_some() {
+            self.color = inner.color;
+        }
+        self.locked |= inner.locked;
+        self.offline |= inner.offline;
+        self.frozen |= inner.frozen;
+        self.config.extend(inner.config);
+        self.unstable_flags.extend(inner.unstable_flags);
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Add dependencies to a Cargo.toml manifest file
+    Add(add::Args),
+    /// Execute all benchmarks of a local package
+    Bench(bench::Args),
+    /// Compile a local package and all of its dependencies
+    Build(build::Args),
+    /// Check a local package and all of its dependencies for errors
+    Check(check::Args),
+    /// Remove artifacts that cargo has generated in the past
+    Clean(clean::Args),
+    /// Build a package's documentation
+    Doc(doc::Args),
+    /// Fetch dependencies of a package from the network
+    Fetch(fetch::Args),
+    /// Automatically fix lint warnings reported by rustc
+    Fix(fix::Args),
+    /// Generate the lockfile for a package
+    GenerateLockfile(generate_lockfile::Args),
+    /// Displays help for a cargo command
+    Help(HelpArgs),
+    /// Display information about a package
+    Info(info::Args),
+    /// Create a new cargo package in an existing directory
+    Init(init::Args),
+    /// Install a Rust binary
+    Install(install::Args),
+    /// Print a JSON representation of a Cargo.toml file's location
+    LocateProject(locate_project::Args),
+    /// Log in to a registry.
+    Login(login::Args),
+    /// Remove an API token from the registry locally
+    Logout(logout::Args),
+    /// Output the resolved dependencies of a package, the concrete used versions including overrides, in machine-readable format
+    Metadata(metadata::Args),
+    /// Create a new cargo package at <path>
+    New(new::Args),
+    /// Manage the owners of a crate on the registry
+    Owner(owner::Args),
+    /// Assemble the local package into a distributable tarball
+    Package(package::Args),
+    /// Print a fully qualified package specification
+    Pkgid(pkgid::Args),
+    /// Upload a package to the registry
+    Publish(publish::Args),
+    /// DEPRECATED: Print a JSON representation of a Cargo.toml manifest.
+    ReadManifest(read_manifest::Args),
+    /// Remove dependencies from a Cargo.toml manifest file
+    Remove(remove::Args),
+    /// Generate and display various kinds of reports
+    Report(report::Args),
+    /// Run a binary or example of the local package
+    Run(run::Args),
+    /// Compile a package, and pass extra options to the compiler
+    Rustc(rustc::Args),
+    /// Build a package's documentation, using specified custom flags.
+    Rustdoc(rustdoc::Args),
+    /// Search packages in the registry. Default registry is crates.io
+    Search(search::Args),
+    /// Execute all unit and integration tests and build examples of a local package
+    Test(test::Args),
+    /// Display a tree visualization of a dependency graph
+    Tree(tree::Args),
+    /// Remove a Rust binary
+    Uninstall(uninstall::Args),
+    /// Update dependencies as recorded in the local lock file
+    Update(update::Args),
+    /// Vendor all dependencies for a project locally
+    Vendor(vendor::Args),
+    /// DEPRECATED: Check correctness of crate manifest.
+    VerifyProject(verify_project::Args),
+    /// Show version information
+    Version(version::Args),
+    /// Remove a pushed crate from the index
+    Yank(yank::Args),
+    /// Anything else: an alias or a `cargo-<name>` plugin.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
+}
+
+#[derive(clap::Args, Debug, Default)]
+pub struct HelpArgs {
+    /// The command to show help for
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+/// cargo's built-in aliases, overridable by `[alias]` in config.
+pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
+    ("b", "build"),
+    ("c", "check"),
+    ("d", "doc"),
+    ("r", "run"),
+    ("rm", "remove"),
+    ("t", "test"),
+];
+
+/// Names and one-line descriptions of the built-in commands, sorted.
+pub fn builtin_commands() -> Vec<(String, String)> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut out: Vec<(String, String)> = cmd
+        .get_subcommands()
+        .map(|s| {
+            let about = s.get_about().map(|a| a.to_string()).unwrap_or_default();
+            (s.get_name().to_string(), about)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn is_builtin(name: &str) -> bool {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    cmd.find_subcommand(name).is_some()
+}
+
+/// Parse a full argv (including the program name).
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    Cli::try_parse_from(args)
+}
+
+/// The clap help text of one built-in subcommand.
+pub fn subcommand_help(name: &str) -> Option<String> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.build();
+    let sub = cmd.find_subcommand_mut(name)?;
+    Some(sub.render_long_help().to_string())
+}
+
+/// The top-level help text.
+pub fn top_help() -> String {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.render_help().to_string()
+}
+
+fn clap_styles() -> clap::builder::Styles {
+    use anstyle::{AnsiColor, Effects};
+    clap::builder::Styles::styled()
+        .header(AnsiColor::BrightGreen.on_default().effects(Effects::BOLD))
+        .usage(AnsiColor::BrightGreen.on_default().effects(Effects::BOLD))
+        .literal(AnsiColor::BrightCyan.on_default().effects(Effects::BOLD))
+        .placeholder(AnsiColor::Cyan.on_default())
+        .error(AnsiColor::BrightRed.on_default().effects(Effects::BOLD))
+        .valid(AnsiColor::BrightCyan.on_default().effects(Effects::BOLD))
+        .invalid(AnsiColor::Yellow.on_default().effects(Effects::BOLD))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        <Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_after_subcommand() {
+        let cli = parse(["mycargo", "version", "-v", "--config", "a.b=1"]).unwrap();
+        assert_eq!(cli.global.verbose, 1);
+        assert_eq!(cli.global.config, vec!["a.b=1".to_string()]);
+    }
+
+    #[test]
+    fn unknown_subcommand_is_external() {
+        let cli = parse(["mycargo", "hello", "--x", "y"]).unwrap();
+        match cli.command {
+            Some(Command::External(v)) => assert_eq!(v, vec!["hello", "--x", "y"]),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! `mycargo new`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

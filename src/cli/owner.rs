@@ -1,0 +1,4 @@
+//! `mycargo owner`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo package`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo pkgid`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

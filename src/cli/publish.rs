@@ -1,0 +1,4 @@
+//! `mycargo publish`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo read-manifest`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo remove`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

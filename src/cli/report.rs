@@ -1,0 +1,4 @@
+//! `mycargo report`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

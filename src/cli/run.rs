@@ -1,0 +1,4 @@
+//! `mycargo run`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo rustc`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo rustdoc`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

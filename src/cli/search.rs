@@ -1,0 +1,4 @@
+//! `mycargo search`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

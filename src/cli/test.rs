@@ -1,0 +1,4 @@
+//! `mycargo test`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

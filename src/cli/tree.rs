@@ -1,0 +1,4 @@
+//! `mycargo tree`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

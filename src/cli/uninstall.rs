@@ -1,0 +1,4 @@
+//! `mycargo uninstall`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo update`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

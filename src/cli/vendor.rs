@@ -1,0 +1,4 @@
+//! `mycargo vendor`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo verify-project`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

@@ -1,0 +1,4 @@
+//! `mycargo version`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}

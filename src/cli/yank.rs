@@ -1,0 +1,4 @@
+//! `mycargo yank`
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}
