@@ -1,2 +1,11 @@
+//! The `mycargo` binary: parse arguments, run the command, exit with its code.
+
 mod cli;
-fn main() {}
+mod context;
+mod dispatch;
+mod ops;
+
+fn main() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    std::process::exit(dispatch::main(argv));
+}

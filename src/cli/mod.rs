@@ -254,7 +254,21 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    Cli::try_parse_from(args)
+    Ok(parse_named(args)?.0)
+}
+
+/// Parse a full argv; also return the subcommand's name as typed (for an
+/// external one, its first word).
+pub fn parse_named<I, T>(args: I) -> Result<(Cli, Option<String>), clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut matches = Cli::command().try_get_matches_from(args)?;
+    let name = matches.subcommand_name().map(str::to_string);
+    let cli = Cli::from_arg_matches_mut(&mut matches)?;
+    Ok((cli, name))
 }
 
 /// The clap help text of one built-in subcommand.

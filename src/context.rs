@@ -1,0 +1,104 @@
+//! The context every command runs in: the shell, the environment snapshot,
+//! the merged configuration and the global flags, settled once in
+//! [`GlobalContext::new`] before the command starts.
+
+use std::path::{Path, PathBuf};
+
+use mycargo_config::Config;
+use mycargo_util::{ColorChoice, Env, Shell, Verbosity};
+
+use crate::cli::GlobalArgs;
+
+pub struct GlobalContext {
+    pub shell: Shell,
+    pub env: Env,
+    pub config: Config,
+    pub args: GlobalArgs,
+    /// Absolute path of the running mycargo, given to plugins as `CARGO`.
+    pub exe: PathBuf,
+}
+
+impl GlobalContext {
+    /// Load configuration for `env` and apply the global flags and `term.*`
+    /// settings to the shell.
+    pub fn new(mut shell: Shell, env: Env, args: GlobalArgs, exe: PathBuf) -> anyhow::Result<Self> {
+        // Verbosity and colour from flags first, so errors while loading
+        // config are already shown the way the user asked.
+        apply_term(&mut shell, &env, &args, None, None, None)?;
+        let config = Config::load(&env, &args.config)?;
+        let verbose = config.get_bool("term.verbose")?.map(|v| v.val);
+        let quiet = config.get_bool("term.quiet")?.map(|v| v.val);
+        let color = config.get_string("term.color")?.map(|v| v.val);
+        apply_term(&mut shell, &env, &args, verbose, quiet, color)?;
+        for w in config.warnings() {
+            shell.warn(w)?;
+        }
+        Ok(GlobalContext {
+            shell,
+            env,
+            config,
+            args,
+            exe,
+        })
+    }
+
+    pub fn cwd(&self) -> &Path {
+        self.env.cwd()
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.shell.verbosity()
+    }
+
+    /// `--frozen` or `--locked`.
+    pub fn locked(&self) -> bool {
+        self.args.locked || self.args.frozen
+    }
+
+    /// `--frozen`, `--offline` or `net.offline`.
+    pub fn offline(&self) -> anyhow::Result<bool> {
+        if self.args.offline || self.args.frozen {
+            return Ok(true);
+        }
+        Ok(self.config.get_bool("net.offline")?.is_some_and(|v| v.val))
+    }
+}
+
+/// Settle verbosity and colour: flags beat `term.*` config; `-v` with `-q`
+/// is an error, as in cargo.
+fn apply_term(
+    shell: &mut Shell,
+    env: &Env,
+    args: &GlobalArgs,
+    cfg_verbose: Option<bool>,
+    cfg_quiet: Option<bool>,
+    cfg_color: Option<String>,
+) -> anyhow::Result<()> {
+    let verbosity = match (args.verbose, args.quiet) {
+        (v, true) if v > 0 => anyhow::bail!("cannot set both --verbose and --quiet"),
+        (0, true) => Verbosity::Quiet,
+        (1, false) => Verbosity::Verbose,
+        (0, false) => match (cfg_verbose, cfg_quiet) {
+            (Some(true), Some(true)) => {
+                anyhow::bail!("cannot set both `term.verbose` and `term.quiet`")
+            }
+            (Some(true), _) => Verbosity::Verbose,
+            (_, Some(true)) => Verbosity::Quiet,
+            _ => Verbosity::Normal,
+        },
+        _ => Verbosity::VeryVerbose,
+    };
+    shell.set_verbosity(verbosity);
+    let color = args
+        .color
+        .clone()
+        .or(cfg_color)
+        .or_else(|| env.get("CARGO_TERM_COLOR").map(str::to_string));
+    let choice = match color {
+        Some(c) => ColorChoice::parse(&c)?,
+        None if env.get_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => ColorChoice::Never,
+        None => ColorChoice::Auto,
+    };
+    shell.set_color_choice(choice, env.get("TERM"));
+    Ok(())
+}

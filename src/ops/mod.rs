@@ -1,0 +1,16 @@
+//! The workflows behind each command. They join the library crates; the
+//! CLI layer only turns flags into calls here.
+
+pub mod explain;
+pub mod external;
+pub mod help;
+pub mod list;
+pub mod version;
+
+use mycargo_util::CliResult;
+
+/// A command whose work is not built yet says so and fails; it never
+/// pretends to succeed.
+pub fn not_implemented(name: &str) -> CliResult {
+    Err(anyhow::anyhow!("`mycargo {name}` is not implemented yet").into())
+}
