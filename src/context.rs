@@ -21,7 +21,23 @@ pub struct GlobalContext {
 impl GlobalContext {
     /// Load configuration for `env` and apply the global flags and `term.*`
     /// settings to the shell.
-    pub fn new(mut shell: Shell, env: Env, args: GlobalArgs, exe: PathBuf) -> anyhow::Result<Self> {
+    pub fn new(shell: Shell, env: Env, args: GlobalArgs, exe: PathBuf) -> anyhow::Result<Self> {
+        Self::load(shell, env, args, exe, true)
+    }
+
+    /// Settle again after an alias added global flags; warnings about the
+    /// configuration files were already shown once.
+    pub fn reload(shell: Shell, env: Env, args: GlobalArgs, exe: PathBuf) -> anyhow::Result<Self> {
+        Self::load(shell, env, args, exe, false)
+    }
+
+    fn load(
+        mut shell: Shell,
+        env: Env,
+        args: GlobalArgs,
+        exe: PathBuf,
+        warn: bool,
+    ) -> anyhow::Result<Self> {
         // Verbosity and colour from flags first, so errors while loading
         // config are already shown the way the user asked.
         apply_term(&mut shell, &env, &args, None, None, None)?;
@@ -30,8 +46,10 @@ impl GlobalContext {
         let quiet = config.get_bool("term.quiet")?.map(|v| v.val);
         let color = config.get_string("term.color")?.map(|v| v.val);
         apply_term(&mut shell, &env, &args, verbose, quiet, color)?;
-        for w in config.warnings() {
-            shell.warn(w)?;
+        if warn {
+            for w in config.warnings() {
+                shell.warn(w)?;
+            }
         }
         Ok(GlobalContext {
             shell,

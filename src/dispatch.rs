@@ -109,8 +109,10 @@ fn run_with_context(
         // settle the context again with them merged in.
         let mut args = gctx.args.clone();
         args.merge(global);
-        let shell = std::mem::take(&mut gctx.shell);
-        *gctx = GlobalContext::new(shell, env, args, exe)?;
+        if args != gctx.args {
+            let shell = std::mem::take(&mut gctx.shell);
+            *gctx = GlobalContext::reload(shell, env, args, exe)?;
+        }
     }
     execute(gctx, command, &name)
 }

@@ -1,4 +1,16 @@
 //! `mycargo init`
 
+use std::path::PathBuf;
+
+use super::new::NewOptions;
+
+// Create a new cargo package in an existing directory (the `about` is on
+// `Command::Init`).
 #[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+pub struct Args {
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    #[command(flatten)]
+    pub opts: NewOptions,
+}

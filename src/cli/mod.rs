@@ -80,7 +80,7 @@ pub struct Cli {
 }
 
 /// Flags accepted before or after any subcommand.
-#[derive(clap::Args, Debug, Default, Clone)]
+#[derive(clap::Args, Debug, Default, Clone, PartialEq, Eq)]
 pub struct GlobalArgs {
     /// Use verbose output (-vv very verbose/build.rs output)
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
@@ -161,7 +161,7 @@ pub enum Command {
     Install(install::Args),
     /// Print a JSON representation of a Cargo.toml file's location
     LocateProject(locate_project::Args),
-    /// Log in to a registry.
+    #[command(about = "Log in to a registry.")]
     Login(login::Args),
     /// Remove an API token from the registry locally
     Logout(logout::Args),
@@ -177,7 +177,7 @@ pub enum Command {
     Pkgid(pkgid::Args),
     /// Upload a package to the registry
     Publish(publish::Args),
-    /// DEPRECATED: Print a JSON representation of a Cargo.toml manifest.
+    #[command(about = "DEPRECATED: Print a JSON representation of a Cargo.toml manifest.")]
     ReadManifest(read_manifest::Args),
     /// Remove dependencies from a Cargo.toml manifest file
     Remove(remove::Args),
@@ -187,7 +187,7 @@ pub enum Command {
     Run(run::Args),
     /// Compile a package, and pass extra options to the compiler
     Rustc(rustc::Args),
-    /// Build a package's documentation, using specified custom flags.
+    #[command(about = "Build a package's documentation, using specified custom flags.")]
     Rustdoc(rustdoc::Args),
     /// Search packages in the registry. Default registry is crates.io
     Search(search::Args),
@@ -201,7 +201,7 @@ pub enum Command {
     Update(update::Args),
     /// Vendor all dependencies for a project locally
     Vendor(vendor::Args),
-    /// DEPRECATED: Check correctness of crate manifest.
+    #[command(about = "DEPRECATED: Check correctness of crate manifest.")]
     VerifyProject(verify_project::Args),
     /// Show version information
     Version(version::Args),

@@ -1,4 +1,42 @@
 //! `mycargo new`
 
+use std::path::PathBuf;
+
+// Create a new cargo package at <path> (the `about` is on `Command::New`).
 #[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+pub struct Args {
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    #[command(flatten)]
+    pub opts: NewOptions,
+}
+
+/// The flags `new` and `init` share.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct NewOptions {
+    /// Initialize a new repository for the given version control system,
+    /// overriding a global configuration.
+    #[arg(long, value_name = "VCS", value_parser = ["git", "hg", "pijul", "fossil", "none"])]
+    pub vcs: Option<String>,
+
+    /// Use a binary (application) template [default]
+    #[arg(long)]
+    pub bin: bool,
+
+    /// Use a library template
+    #[arg(long)]
+    pub lib: bool,
+
+    /// Edition to set for the crate generated
+    #[arg(long, value_name = "YEAR", value_parser = ["2015", "2018", "2021", "2024"])]
+    pub edition: Option<String>,
+
+    /// Set the resulting package name, defaults to the directory name
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Registry to use
+    #[arg(long, value_name = "REGISTRY")]
+    pub registry: Option<String>,
+}

@@ -1,4 +1,71 @@
 //! `mycargo publish`
 
+use std::path::PathBuf;
+
+use super::common::{Features, ManifestPath, PackageSelectionNoAll, heading, values};
+
 #[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+pub struct Args {
+    /// Perform all checks without uploading
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+
+    /// Registry index URL to upload the package to
+    #[arg(long, value_name = "INDEX", conflicts_with = "registry")]
+    pub index: Option<String>,
+
+    /// Registry to upload the package to
+    #[arg(long, value_name = "REGISTRY")]
+    pub registry: Option<String>,
+
+    /// Token to use when uploading
+    #[arg(long, value_name = "TOKEN", hide = true)]
+    pub token: Option<String>,
+
+    /// Don't verify the contents by building them
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// Allow dirty working directories to be packaged
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    #[command(flatten)]
+    pub packages: PackageSelectionNoAll,
+
+    #[command(flatten)]
+    pub features: Features,
+
+    /// Number of parallel jobs, defaults to # of CPUs.
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        allow_hyphen_values = true,
+        verbatim_doc_comment,
+        help_heading = heading::COMPILATION_OPTIONS
+    )]
+    pub jobs: Option<String>,
+
+    /// Do not abort the build as soon as there is an error
+    #[arg(long, help_heading = heading::COMPILATION_OPTIONS)]
+    pub keep_going: bool,
+
+    /// Build for the target triple
+    #[arg(long, value_name = "TRIPLE", num_args = 0..=1, help_heading = heading::COMPILATION_OPTIONS)]
+    pub target: Option<Vec<String>>,
+
+    /// Directory for all generated artifacts
+    #[arg(long, value_name = "DIRECTORY", help_heading = heading::COMPILATION_OPTIONS)]
+    pub target_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub manifest: ManifestPath,
+}
+
+impl Args {
+    /// The triples given to `--target` (empty when none).
+    pub fn targets(&self) -> &[String] {
+        values(&self.target)
+    }
+}

@@ -1,4 +1,9 @@
 //! `mycargo read-manifest`
 
+use super::common::ManifestPath;
+
 #[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    pub manifest: ManifestPath,
+}

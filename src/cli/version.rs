@@ -1,4 +1,6 @@
 //! `mycargo version`
+//!
+//! Takes no flags of its own; `-v` (global) adds build details.
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {}

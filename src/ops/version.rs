@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 
-use mycargo_util::{CliResult, Verbosity};
+use mycargo_util::CliResult;
 
 use crate::context::GlobalContext;
 
@@ -19,7 +19,8 @@ pub fn version_line() -> String {
 pub fn print(gctx: &mut GlobalContext) -> CliResult {
     let mut text = version_line();
     text.push('\n');
-    if gctx.verbosity() >= Verbosity::Verbose {
+    // Only the `-v` flag asks for details (as in cargo), not `term.verbose`.
+    if gctx.args.verbose > 0 {
         text.push_str(&format!("release: {}\n", env!("CARGO_PKG_VERSION")));
         text.push_str(&format!("cargo-compat: {CARGO_COMPAT}\n"));
         text.push_str(&format!("host: {}\n", env!("MYCARGO_HOST_TRIPLE")));

@@ -1,0 +1,96 @@
+//! `[lints]` and `[workspace.lints]` as written.
+
+use std::collections::BTreeMap;
+
+use serde::de::{Deserialize, Deserializer};
+use serde_untagged::UntaggedEnumVisitor;
+
+/// `tool -> lint -> level`.
+pub type TomlLints = BTreeMap<String, BTreeMap<String, TomlLint>>;
+
+/// `[lints]`: either `workspace = true` or the lint tables.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+pub struct InheritableLints {
+    #[serde(default)]
+    pub workspace: bool,
+    #[serde(flatten)]
+    pub lints: TomlLints,
+}
+
+/// `lint = "warn"` or `lint = { level = "warn", priority = 1 }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TomlLint {
+    Level(TomlLintLevel),
+    Config(TomlLintConfig),
+}
+
+impl TomlLint {
+    pub fn level(&self) -> TomlLintLevel {
+        match self {
+            TomlLint::Level(l) => *l,
+            TomlLint::Config(c) => c.level,
+        }
+    }
+
+    pub fn priority(&self) -> i8 {
+        match self {
+            TomlLint::Level(_) => 0,
+            TomlLint::Config(c) => c.priority,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TomlLint {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        UntaggedEnumVisitor::new()
+            .string(|s| {
+                TomlLintLevel::parse(s)
+                    .map(TomlLint::Level)
+                    .map_err(serde_untagged::de::Error::custom)
+            })
+            .map(|m| m.deserialize().map(TomlLint::Config))
+            .deserialize(d)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct TomlLintConfig {
+    pub level: TomlLintLevel,
+    #[serde(default)]
+    pub priority: i8,
+    #[serde(flatten)]
+    pub unused_keys: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TomlLintLevel {
+    Forbid,
+    Deny,
+    Warn,
+    Allow,
+}
+
+impl TomlLintLevel {
+    fn parse(s: &str) -> Result<TomlLintLevel, String> {
+        match s {
+            "forbid" => Ok(TomlLintLevel::Forbid),
+            "deny" => Ok(TomlLintLevel::Deny),
+            "warn" => Ok(TomlLintLevel::Warn),
+            "allow" => Ok(TomlLintLevel::Allow),
+            other => Err(format!(
+                "unknown variant `{other}`, expected one of `forbid`, `deny`, `warn`, `allow`"
+            )),
+        }
+    }
+
+    /// The rustc flag: `--forbid`, `--deny`, `--warn`, `--allow`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            TomlLintLevel::Forbid => "--forbid",
+            TomlLintLevel::Deny => "--deny",
+            TomlLintLevel::Warn => "--warn",
+            TomlLintLevel::Allow => "--allow",
+        }
+    }
+}

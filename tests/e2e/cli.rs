@@ -1,0 +1,224 @@
+//! The front door: unknown commands and flags, `-Z`, versions, `--list`,
+//! `help`, `--explain`, aliases, and commands not built yet.
+
+use mycargo_test_support::{Tool, project, str};
+
+#[test]
+fn unknown_command_suggests_like_cargo() {
+    let p = project().file("src/lib.rs", "").build();
+    for cmd in ["buidl", "xyzzyq", "chekc"] {
+        let m = p.mycargo(cmd).with_status(101).run();
+        let c = p.cargo(cmd).with_status(101).run();
+        assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo(), "`{cmd}`");
+    }
+    p.mycargo("buidl")
+        .with_status(101)
+        .with_stderr_data(str![[r#"
+error: no such command: `buidl`
+
+help: a command with a similar name exists: `build`
+
+help: view all installed commands with `mycargo --list`
+help: find a package to install `buidl` with `mycargo search cargo-buidl`
+
+"#]])
+        .run();
+}
+
+#[test]
+fn unknown_flag_is_rejected_with_exit_1() {
+    let p = project().file("src/lib.rs", "").build();
+    let m = p.mycargo("locate-project --foo").with_status(1).run();
+    let c = p.cargo("locate-project --foo").with_status(1).run();
+    assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
+}
+
+#[test]
+fn unstable_flags_rejected_as_on_stable() {
+    let p = project().file("src/lib.rs", "").build();
+    let m = p.mycargo("-Z unstable-options version").with_status(101).run();
+    let c = p.cargo("-Z unstable-options version").with_status(101).run();
+    assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
+}
+
+#[test]
+fn version_short_and_verbose() {
+    let p = project().build();
+    let short = p.mycargo("--version").run();
+    let line = short.stdout.clone();
+    assert!(line.starts_with("mycargo 0.1.0 (compatible with cargo 1.95.0)\n"), "{line}");
+    assert_eq!(p.mycargo("-V").run().stdout, short.stdout);
+    assert_eq!(p.mycargo("version").run().stdout, short.stdout);
+    for cmd in ["-vV", "version -v"] {
+        let v = p.mycargo(cmd).run();
+        let text = v.stdout.clone();
+        assert!(text.starts_with(&line), "{cmd}: {text}");
+        assert!(text.contains("\nrelease: 0.1.0\n"), "{cmd}: {text}");
+        assert!(text.contains("\nhost: "), "{cmd}: {text}");
+    }
+}
+
+#[test]
+fn verbose_and_quiet_conflict() {
+    let p = project().build();
+    p.mycargo("-v -q version")
+        .with_status(101)
+        .with_stderr_data(str![[r#"
+error: cannot set both --verbose and --quiet
+
+"#]])
+        .run();
+}
+
+#[test]
+fn list_has_builtins_and_aliases() {
+    let p = project()
+        .file(".cargo/config.toml", "[alias]\nrel = \"build --release\"\n")
+        .build();
+    let out = p.mycargo("--list").run();
+    let text = out.stdout.clone();
+    assert!(text.starts_with("Installed Commands:\n"));
+    for line in [
+        "    build                Compile a local package and all of its dependencies\n",
+        "    rel                  alias: build --release\n",
+        "    rm                   alias: remove\n",
+        "    new                  Create a new cargo package at <path>\n",
+        "    yank                 Remove a pushed crate from the index\n",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    // Every built-in line of cargo's own list is in ours.
+    let c = p.cargo("--list").run();
+    let ours: std::collections::BTreeSet<&str> = text.lines().collect();
+    for line in c.stdout.lines() {
+        let name = line.split_whitespace().next().unwrap_or("");
+        let is_builtin_line = line.len() > 25
+            && !line.contains("alias:")
+            && !["clippy", "fmt", "config", "git-checkout", "help", "miri"].contains(&name);
+        if is_builtin_line && line.starts_with("    ") {
+            assert!(ours.contains(line), "cargo lists {line:?}; we don't");
+        }
+    }
+}
+
+#[test]
+fn explain_runs_rustc() {
+    let p = project().build();
+    let m = p.mycargo("--explain E0382").run();
+    let r = p.process("rustc").args(["--explain", "E0382"]).run();
+    assert_eq!(m.stdout, r.stdout);
+    assert!(!m.stdout.is_empty());
+}
+
+#[test]
+fn help_for_builtin_and_alias() {
+    let p = project()
+        .file(".cargo/config.toml", "[alias]\nrel = \"build --release\"\n")
+        .build();
+    p.mycargo("help build")
+        .with_stdout_contains("Usage: mycargo build [OPTIONS]")
+        .run();
+    p.mycargo("help b")
+        .with_stdout_contains("Usage: mycargo build [OPTIONS]")
+        .run();
+    p.mycargo("help rel")
+        .with_stdout_data(str![[r#"
+`rel` is aliased to `build --release`
+
+"#]])
+        .run();
+    p.mycargo("help nosuch")
+        .with_status(101)
+        .with_stderr_contains("error: no such command: `nosuch`")
+        .run();
+}
+
+#[test]
+fn no_arguments_prints_help() {
+    let p = project().build();
+    p.mycargo("").with_stdout_contains("Usage: mycargo").run();
+}
+
+#[test]
+fn unimplemented_commands_fail_loudly() {
+    let p = project().file("src/lib.rs", "").build();
+    for cmd in [
+        "build", "check", "run", "test", "bench", "clean", "doc", "rustc", "rustdoc", "update",
+        "generate-lockfile", "fetch", "metadata", "tree", "pkgid", "install", "uninstall",
+        "package", "publish", "vendor", "fix", "report", "search", "login", "logout",
+    ] {
+        let out = p.mycargo(cmd).with_any_status().run();
+        let stderr = out.stderr_redacted();
+        // Either a clap usage error for a missing argument, or the honest
+        // not-implemented error: never a silent success.
+        assert_ne!(out.code(), Some(0), "`{cmd}` succeeded silently: {stderr}");
+        if out.code() == Some(101) {
+            assert_eq!(
+                stderr,
+                format!("error: `mycargo {cmd}` is not implemented yet\n"),
+                "`{cmd}`"
+            );
+        }
+    }
+}
+
+#[test]
+fn builtin_alias_expands() {
+    let p = project().file("src/lib.rs", "").build();
+    p.mycargo("b")
+        .with_status(101)
+        .with_stderr_data(str![[r#"
+error: `mycargo build` is not implemented yet
+
+"#]])
+        .run();
+}
+
+#[test]
+fn user_alias_shadowing_builtin_command_is_ignored_with_warning() {
+    let p = project()
+        .file(".cargo/config.toml", "[alias]\nversion = \"build\"\n")
+        .build();
+    let m = p.mycargo("version").run();
+    let c = p.cargo("version").run();
+    assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
+    assert!(m.stdout.starts_with("mycargo "));
+}
+
+#[test]
+fn recursive_alias_is_an_error_like_cargo() {
+    let p = project()
+        .file(
+            ".cargo/config.toml",
+            "[alias]\nloop1 = \"loop2\"\nloop2 = [\"loop3\", \"-v\"]\nloop3 = \"loop1\"\n",
+        )
+        .build();
+    let m = p.mycargo("loop1").with_status(101).run();
+    let c = p.cargo("loop1").with_status(101).run();
+    assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
+    assert_eq!(
+        m.stderr_redacted(),
+        "error: alias loop1 has unresolvable recursive definition: loop1 -> loop2 -> loop3 -> loop1\n"
+    );
+}
+
+#[test]
+fn alias_global_flags_apply() {
+    // `-v` inside an alias makes `version` verbose.
+    let p = project()
+        .file(".cargo/config.toml", "[alias]\nvv = \"version -v\"\n")
+        .build();
+    p.mycargo("vv").with_stdout_contains("\nrelease: ").run();
+}
+
+#[test]
+fn dash_c_changes_directory_first() {
+    let p = project()
+        .file("sub/.cargo/config.toml", "[alias]\nhere = \"version -v\"\n")
+        .build();
+    // The alias is only visible from `sub`, so config must be read after -C.
+    p.tool(Tool::Mycargo, "-C sub here")
+        .with_stdout_contains("\nrelease: ")
+        .run();
+    p.mycargo("here").with_status(101).run();
+}

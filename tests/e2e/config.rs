@@ -1,0 +1,217 @@
+//! Configuration through the binary: discovery over three directory levels,
+//! `$CARGO_HOME`, `CARGO_*` variables and `--config`, compared with cargo.
+//! Aliases that run a `cargo-hello` plugin make the merged values visible.
+
+use std::path::{Path, PathBuf};
+
+use mycargo_test_support::{Output, Project, Tool, project};
+
+use crate::plugins::{install_hello, path_with};
+
+fn lines(out: &Output) -> Vec<String> {
+    out.stdout
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Run both tools with the same arguments in `dir`; return their outputs
+/// after checking they exit alike.
+fn both(p: &Project, bin: &Path, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Output) {
+    let run = |tool: Tool| {
+        let mut e = p
+            .tool(tool, "")
+            .cwd(dir)
+            .args(args)
+            .env("PATH", path_with(bin))
+            .with_any_status();
+        for (k, v) in env {
+            e = e.env(k, v);
+        }
+        e.run()
+    };
+    let m = run(Tool::Mycargo);
+    let c = run(Tool::Cargo);
+    assert_eq!(m.code(), c.code(), "exit codes differ\n{}\n{}", m.describe(), c.describe());
+    (m, c)
+}
+
+/// The plugin's argv after its path, without the CARGO line.
+fn plugin_args(out: &Output) -> Vec<String> {
+    let l = lines(out);
+    if l.len() < 2 {
+        return l;
+    }
+    l[1..l.len() - 1].to_vec()
+}
+
+/// `[ROOT]/foo` with config at three levels and in CARGO_HOME (the same
+/// home for both tools).
+fn three_levels() -> (Project, PathBuf, PathBuf) {
+    let p = project()
+        .file("src/lib.rs", "")
+        .file(
+            ".cargo/config.toml",
+            "[alias]\nwho = \"hello top\"\nlist = [\"top\"]\nonlytop = \"hello t\"\n",
+        )
+        .file(
+            "a/.cargo/config.toml",
+            "[alias]\nwho = \"hello mid\"\nlist = [\"mid\"]\n",
+        )
+        .file(
+            "a/b/.cargo/config.toml",
+            "[alias]\nwho = \"hello deep\"\nlist = [\"deep\"]\n",
+        )
+        .build();
+    let home = p.test_root().cargo_home(Tool::Mycargo);
+    std::fs::write(
+        home.join("config.toml"),
+        "[alias]\nwho = \"hello home\"\nlist = [\"hello\", \"home\"]\nonlyhome = \"hello h\"\n",
+    )
+    .unwrap();
+    if p.test_root().has_separate_homes() {
+        let ch = p.test_root().cargo_home(Tool::Cargo);
+        std::fs::copy(home.join("config.toml"), ch.join("config.toml")).unwrap();
+    }
+    let bin = p.test_root().join("plugins");
+    install_hello(&bin);
+    let deep = p.root().join("a/b");
+    (p, bin, deep)
+}
+
+#[test]
+fn deepest_directory_wins_for_scalars() {
+    let (p, bin, deep) = three_levels();
+    let (m, c) = both(&p, &bin, &deep, &["who"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "deep"]);
+    assert_eq!(plugin_args(&m), plugin_args(&c));
+    let (m, c) = both(&p, &bin, &p.root().join("a"), &["who"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "mid"]);
+    assert_eq!(plugin_args(&m), plugin_args(&c));
+    let (m, _) = both(&p, &bin, &deep, &["onlytop"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "t"]);
+    let (m, _) = both(&p, &bin, &deep, &["onlyhome"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "h"]);
+}
+
+#[test]
+fn arrays_concatenate_from_home_to_deepest() {
+    let (p, bin, deep) = three_levels();
+    let (m, c) = both(&p, &bin, &deep, &["list", "x"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "home", "top", "mid", "deep", "x"]);
+    assert_eq!(plugin_args(&m), plugin_args(&c));
+}
+
+#[test]
+fn environment_beats_files() {
+    let (p, bin, deep) = three_levels();
+    let env = [("CARGO_ALIAS_WHO", "hello env")];
+    let (m, c) = both(&p, &bin, &deep, &["who"], &env);
+    assert_eq!(plugin_args(&m), ["hello", "env"]);
+    assert_eq!(plugin_args(&m), plugin_args(&c));
+}
+
+/// `--config` beats the environment, and later arguments win. cargo reads
+/// `--config` only after expanding aliases (rust-lang/cargo#10853), so an
+/// alias given there is not found; mycargo settles configuration first and
+/// finds it (docs/differences.md).
+#[test]
+fn cli_config_beats_environment_and_later_wins() {
+    let (p, bin, deep) = three_levels();
+    let env = [("CARGO_ALIAS_WHO", "hello env")];
+    let run = |args: &[&str]| {
+        let mut e = p
+            .mycargo("")
+            .cwd(&deep)
+            .args(args)
+            .env("PATH", path_with(&bin));
+        for (k, v) in env {
+            e = e.env(k, v);
+        }
+        plugin_args(&e.run())
+    };
+    assert_eq!(run(&["--config", "alias.who = 'hello cli'", "who"]), ["hello", "cli"]);
+    assert_eq!(
+        run(&["--config", "alias.who='hello one'", "--config", "alias.who='hello two'", "who"]),
+        ["hello", "two"]
+    );
+    p.change_file("extra.toml", "[alias]\nwho = \"hello extra\"\n");
+    let file = p.root().join("extra.toml");
+    assert_eq!(run(&["--config", file.to_str().unwrap(), "who"]), ["hello", "extra"]);
+    // An alias only in a --config file: cargo fails, mycargo runs it.
+    p.change_file("only.toml", "[alias]\nnew-alias = \"hello only\"\n");
+    let only = p.root().join("only.toml");
+    assert_eq!(run(&["--config", only.to_str().unwrap(), "new-alias"]), ["hello", "only"]);
+    p.tool(Tool::Cargo, "")
+        .cwd(&deep)
+        .args(["--config", only.to_str().unwrap(), "new-alias"])
+        .with_status(101)
+        .run();
+}
+
+#[test]
+fn include_loads_before_the_including_file() {
+    let (p, bin, deep) = three_levels();
+    p.change_file(
+        "a/b/.cargo/config.toml",
+        "include = [\"more.toml\"]\n[alias]\nwho = \"hello deep\"\n",
+    );
+    p.change_file(
+        "a/b/.cargo/more.toml",
+        "[alias]\nwho = \"hello included\"\ninc = \"hello from-include\"\n",
+    );
+    let (m, c) = both(&p, &bin, &deep, &["who"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "deep"]);
+    assert_eq!(plugin_args(&m), plugin_args(&c));
+    let (m, c) = both(&p, &bin, &deep, &["inc"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "from-include"]);
+    assert_eq!(plugin_args(&m), plugin_args(&c));
+}
+
+#[test]
+fn extensionless_config_wins_with_warning() {
+    let (p, bin, deep) = three_levels();
+    p.change_file("a/b/.cargo/config", "[alias]\nwho = \"hello legacy\"\n");
+    let (m, c) = both(&p, &bin, &deep, &["who"], &[]);
+    assert_eq!(plugin_args(&m), ["hello", "legacy"]);
+    assert_eq!(plugin_args(&m), plugin_args(&c));
+    assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
+    assert!(m.stderr_redacted().contains("warning: both `"), "{}", m.describe());
+}
+
+#[test]
+fn syntax_error_in_config_names_file_line_and_column() {
+    let p = project()
+        .file("src/lib.rs", "")
+        .file(".cargo/config.toml", "[alias]\nx = \n")
+        .build();
+    // An unknown command makes both tools read the configuration.
+    let m = p.mycargo("nosuch").with_status(101).run();
+    let c = p.cargo("nosuch").with_status(101).run();
+    assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
+    assert!(m.stderr_redacted().contains("config.toml"), "{}", m.describe());
+}
+
+#[test]
+fn wrong_type_in_config_names_file_and_key() {
+    let p = project()
+        .file("src/lib.rs", "")
+        .file(".cargo/config.toml", "[alias]\nx = 5\ny = [1]\n")
+        .build();
+    for alias in ["x", "y"] {
+        let m = p.mycargo(alias).with_status(101).run();
+        let c = p.cargo(alias).with_status(101).run();
+        assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
+        assert!(m.stderr_redacted().contains(&format!("alias.{alias}")), "{}", m.describe());
+    }
+}
+
+#[test]
+fn bad_cli_config_argument() {
+    let p = project().file("src/lib.rs", "").build();
+    for arg in ["not-a-key-value", "a.b=", "a=1=2"] {
+        let m = p.tool(Tool::Mycargo, "").args(["--config", arg, "version"]).with_status(101).run();
+        let c = p.tool(Tool::Cargo, "").args(["--config", arg, "version"]).with_status(101).run();
+        assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo(), "--config {arg}");
+    }
+}
