@@ -120,3 +120,71 @@ fn apply_term(
     shell.set_color_choice(choice, env.get("TERM"));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settle(
+        args: GlobalArgs,
+        verbose: Option<bool>,
+        quiet: Option<bool>,
+    ) -> anyhow::Result<Verbosity> {
+        let mut shell = Shell::from_write(Box::new(std::io::sink()), Box::new(std::io::sink()));
+        let env = Env::new("/", [("TERM", "xterm")]);
+        apply_term(&mut shell, &env, &args, verbose, quiet, None)?;
+        Ok(shell.verbosity())
+    }
+
+    #[test]
+    fn flags_beat_term_config() {
+        let v = |n| GlobalArgs {
+            verbose: n,
+            ..Default::default()
+        };
+        assert_eq!(settle(v(0), None, None).unwrap(), Verbosity::Normal);
+        assert_eq!(settle(v(1), None, Some(true)).unwrap(), Verbosity::Verbose);
+        assert_eq!(settle(v(2), None, None).unwrap(), Verbosity::VeryVerbose);
+        assert_eq!(settle(v(0), Some(true), None).unwrap(), Verbosity::Verbose);
+        assert_eq!(settle(v(0), None, Some(true)).unwrap(), Verbosity::Quiet);
+        let q = GlobalArgs {
+            quiet: true,
+            ..Default::default()
+        };
+        assert_eq!(settle(q, Some(true), None).unwrap(), Verbosity::Quiet);
+    }
+
+    #[test]
+    fn verbose_and_quiet_conflict() {
+        let both = GlobalArgs {
+            verbose: 1,
+            quiet: true,
+            ..Default::default()
+        };
+        assert!(settle(both, None, None).is_err());
+        let err = settle(GlobalArgs::default(), Some(true), Some(true)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot set both `term.verbose` and `term.quiet`"
+        );
+    }
+
+    #[test]
+    fn color_choice_sources() {
+        let mut shell = Shell::from_write(Box::new(std::io::sink()), Box::new(std::io::sink()));
+        let env = Env::new("/", [("CARGO_TERM_COLOR", "always")]);
+        apply_term(&mut shell, &env, &GlobalArgs::default(), None, None, None).unwrap();
+        assert_eq!(shell.color_choice(), ColorChoice::Always);
+        let args = GlobalArgs {
+            color: Some("never".into()),
+            ..Default::default()
+        };
+        apply_term(&mut shell, &env, &args, None, None, None).unwrap();
+        assert_eq!(shell.color_choice(), ColorChoice::Never);
+        let env = Env::new("/", [("NO_COLOR", "1")]);
+        apply_term(&mut shell, &env, &GlobalArgs::default(), None, None, None).unwrap();
+        assert_eq!(shell.color_choice(), ColorChoice::Never);
+        let bad = GlobalArgs::default();
+        assert!(apply_term(&mut shell, &env, &bad, None, None, Some("blue".into())).is_err());
+    }
+}

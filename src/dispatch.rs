@@ -5,7 +5,6 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use std::io::Write as _;
 
 use mycargo_util::{CliError, CliResult, Env, Shell};
 
@@ -193,8 +192,11 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::External(argv) => ops::external::exec(gctx, argv),
         Command::Help(args) => ops::help::run(gctx, args.command.as_deref()),
         Command::Version(_) => ops::version::print(gctx),
-        // Command::New(args) => Ok(ops::cargo_new::new(gctx, &args)?),
-        // Command::Init(args) => Ok(ops::cargo_new::init(gctx, &args)?),
+        Command::New(args) => Ok(ops::cargo_new::new(gctx, &args)?),
+        Command::Init(args) => Ok(ops::cargo_new::init(gctx, &args)?),
+        Command::LocateProject(args) => ops::locate_project::run(gctx, &args),
+        Command::VerifyProject(args) => ops::verify_project::run(gctx, &args),
+        Command::ReadManifest(args) => ops::read_manifest::run(gctx, &args),
         _ => ops::not_implemented(name),
     }
 }

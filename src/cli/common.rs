@@ -465,10 +465,7 @@ mod tests {
             err(&["build", "--lockfile-path", "x"]),
             ErrorKind::UnknownArgument
         );
-        assert_eq!(
-            err(&["build", "--timings=html"]),
-            ErrorKind::TooManyValues
-        );
+        assert_eq!(err(&["build", "--timings=html"]), ErrorKind::TooManyValues);
         assert_eq!(err(&["bench", "--release"]), ErrorKind::UnknownArgument);
         assert_eq!(err(&["bench", "--keep-going"]), ErrorKind::UnknownArgument);
         assert_eq!(err(&["test", "--keep-going"]), ErrorKind::UnknownArgument);

@@ -52,7 +52,6 @@ pub mod yank;
     about = "Rust's package manager",
     disable_help_subcommand = true,
     disable_version_flag = true,
-    args_override_self = true,
     styles = clap_styles(),
 )]
 pub struct Cli {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 // Create a new cargo package at <path> (the `about` is on `Command::New`).
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_parser = parse_path)]
     pub path: PathBuf,
 
     #[command(flatten)]
@@ -39,4 +39,10 @@ pub struct NewOptions {
     /// Registry to use
     #[arg(long, value_name = "REGISTRY")]
     pub registry: Option<String>,
+}
+
+/// The path as typed, as cargo takes it: any UTF-8 string, even an empty
+/// one (then the working directory itself).
+pub fn parse_path(s: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(s))
 }

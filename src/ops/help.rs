@@ -1,6 +1,5 @@
 //! `mycargo help [COMMAND]`.
 
-use std::io::Write as _;
 use std::process::Command;
 
 use mycargo_util::CliResult;

@@ -1,7 +1,6 @@
 //! `mycargo --list`: built-in commands, aliases and plugins on the path.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 
 use mycargo_util::CliResult;
 

@@ -1,11 +1,17 @@
 //! The workflows behind each command. They join the library crates; the
 //! CLI layer only turns flags into calls here.
 
+pub mod cargo_new;
 pub mod explain;
 pub mod external;
 pub mod help;
 pub mod list;
+pub mod locate_project;
+pub mod package_json;
+pub mod read_manifest;
+pub mod verify_project;
 pub mod version;
+pub mod workspace;
 
 use mycargo_util::CliResult;
 

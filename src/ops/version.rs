@@ -1,6 +1,5 @@
 //! `mycargo --version`, `mycargo version` (`-v` for details).
 
-use std::io::Write as _;
 
 use mycargo_util::CliResult;
 

@@ -4,4 +4,6 @@
 
 mod cli;
 mod config;
+mod manifest;
+mod new_init;
 mod plugins;

@@ -100,10 +100,11 @@ pub enum ManifestError {
     #[error("{0}")]
     Workspace(Chain),
     /// A member of a workspace failed to load.
-    #[error("failed to load manifest for workspace member `{}`\nreferenced via `{glob}` by workspace at `{}`", member.display(), root.display())]
+    #[error("failed to load manifest for workspace member `{}`\nreferenced{} by workspace at `{}`", member.display(), glob.as_ref().map(|g| format!(" via `{g}`")).unwrap_or_default(), root.display())]
     Member {
         member: PathBuf,
-        glob: String,
+        /// The `members` entry, when it is a glob.
+        glob: Option<String>,
         root: PathBuf,
         #[source]
         source: Box<ManifestError>,

@@ -34,7 +34,11 @@ pub fn parse_manifest_toml(source: &str, display_path: &str) -> Result<ParsedTom
     })?;
     let de = toml_edit::de::Deserializer::from(document.clone());
     let mut unused = Vec::new();
-    let manifest = serde_ignored::deserialize(de, |path| unused.push(path.to_string()))
+    let manifest = serde_ignored::deserialize(de, |path| {
+        let mut key = String::new();
+        stringify(&mut key, &path);
+        unused.push(key);
+    })
         .map_err(|e: toml_edit::de::Error| {
             let span = e.span().unwrap_or(0..0);
             ManifestError::Toml(Box::new(diagnostic(e.message(), display_path, source, span)))
@@ -44,6 +48,32 @@ pub fn parse_manifest_toml(source: &str, display_path: &str) -> Result<ParsedTom
         unused,
         document,
     })
+}
+
+/// A dotted key path as cargo prints it (`bin.0.baz`): options and newtypes
+/// add nothing.
+fn stringify(dst: &mut String, path: &serde_ignored::Path<'_>) {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => {}
+        Path::Seq { parent, index } => {
+            stringify(dst, parent);
+            if !dst.is_empty() {
+                dst.push('.');
+            }
+            dst.push_str(&index.to_string());
+        }
+        Path::Map { parent, key } => {
+            stringify(dst, parent);
+            if !dst.is_empty() {
+                dst.push('.');
+            }
+            dst.push_str(key);
+        }
+        Path::Some { parent } | Path::NewtypeVariant { parent } | Path::NewtypeStruct { parent } => {
+            stringify(dst, parent)
+        }
+    }
 }
 
 /// Deserialize just enough of `source` to read something (used for quick

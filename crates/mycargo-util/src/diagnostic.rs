@@ -58,6 +58,26 @@ impl TomlDiagnostic {
     }
 }
 
+impl TomlDiagnostic {
+    /// The TOML parser's own layout, which cargo shows for config files and
+    /// in `verify-project`: `TOML parse error at line L, column C`, the
+    /// snippet, then the message.
+    pub fn parser_style(&self) -> String {
+        let pad = " ".repeat(self.line.to_string().len());
+        let prefix: String = self.line_text.chars().take(self.column - 1).collect();
+        format!(
+            "TOML parse error at line {}, column {}\n{pad} |\n{} | {}\n{pad} | {}{}\n{}\n",
+            self.line,
+            self.column,
+            self.line,
+            self.line_text,
+            " ".repeat(prefix.chars().count()),
+            "^".repeat(self.width),
+            self.message
+        )
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -117,6 +137,17 @@ mod tests {
         let d = TomlDiagnostic::new("m", "C.toml", &src, at..at);
         assert_eq!((d.line, d.column, d.width), (10, 7, 1));
         assert!(d.to_string().contains("  --> C.toml:10:7\n   |\n10 | foo = \n   |       ^"));
+    }
+
+    #[test]
+    fn parser_style_layout() {
+        let src = "[package]\nfoo = \n";
+        let at = src.len() - 1;
+        let d = TomlDiagnostic::new("string values must be quoted", "Cargo.toml", src, at..at);
+        assert_eq!(
+            d.parser_style(),
+            "TOML parse error at line 2, column 7\n  |\n2 | foo = \n  |       ^\nstring values must be quoted\n"
+        );
     }
 
     #[test]

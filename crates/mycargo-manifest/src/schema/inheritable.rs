@@ -3,6 +3,7 @@
 //! `[workspace.package]`, each with cargo's "expected ..." wording.
 
 use serde::de::{self, Deserialize, Deserializer};
+use serde::de::Error as _;
 use serde_untagged::UntaggedEnumVisitor;
 
 /// A field given here or inherited from the workspace.

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde::de::{Deserialize, Deserializer};
+use serde::de::Error as _;
 use serde_untagged::UntaggedEnumVisitor;
 
 /// `tool -> lint -> level`.

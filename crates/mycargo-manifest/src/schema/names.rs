@@ -51,3 +51,11 @@ validated_name!(PackageName, |s| {
 });
 validated_name!(FeatureName, mycargo_core::names::validate_feature_name);
 validated_name!(ProfileName, mycargo_core::names::validate_profile_name);
+validated_name!(ProfilePackageKey, |s| {
+    if s == "*" {
+        return Ok(());
+    }
+    mycargo_core::PackageIdSpec::parse(s, None)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+});

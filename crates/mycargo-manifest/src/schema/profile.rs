@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use serde::de::{self, Deserialize, Deserializer};
+use serde::de::Error as _;
 use serde_untagged::UntaggedEnumVisitor;
 
 use super::inheritable::StringOrBool;
-use super::names::ProfileName;
+use super::names::{ProfileName, ProfilePackageKey};
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 pub struct TomlProfiles(pub BTreeMap<ProfileName, TomlProfile>);
@@ -29,7 +30,7 @@ pub struct TomlProfile {
     pub inherits: Option<String>,
     pub strip: Option<StringOrBool>,
     pub rustflags: Option<Vec<String>>,
-    pub package: Option<BTreeMap<String, TomlProfile>>,
+    pub package: Option<BTreeMap<ProfilePackageKey, TomlProfile>>,
     pub build_override: Option<Box<TomlProfile>>,
     pub trim_paths: Option<toml::Value>,
     pub hint_mostly_unused: Option<bool>,
@@ -82,7 +83,6 @@ impl TomlDebugInfo {
 
 impl<'de> Deserialize<'de> for TomlDebugInfo {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
         let expecting = "a boolean, 0, 1, 2, \"none\", \"limited\", \"full\", \"line-tables-only\", or \"line-directives-only\"";
         UntaggedEnumVisitor::new()
             .expecting(expecting)

@@ -1,0 +1,160 @@
+//! Reading one manifest: text → schema → model, with lazy discovery of the
+//! workspace root when a field says `workspace = true`; and finding the
+//! manifest of a directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::convert::{ConvertContext, convert, display_path, inheritable_from};
+use crate::error::{Chain, ManifestError};
+use crate::inherit::InheritableFields;
+use crate::manifest::{ParsedManifest, WorkspaceConfig, WorkspaceRootConfig};
+use crate::parse::parse_manifest_toml;
+use crate::schema::TomlManifest;
+
+/// Settings for reading manifests.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Paths in diagnostics are shown relative to this directory when the
+    /// manifest is under it.
+    pub cwd: Option<PathBuf>,
+    /// Registries known from configuration (`[registries.<name>]`), for
+    /// `registry = "<name>"` dependencies.
+    pub registries: BTreeMap<String, url::Url>,
+    /// Where to stop walking up when looking for a workspace root (cargo
+    /// does not look past `CARGO_HOME`).
+    pub cargo_home: Option<PathBuf>,
+    /// The workspace fields to inherit from, when the caller already knows
+    /// them; otherwise they are looked up on demand.
+    pub inheritable: Option<InheritableFields>,
+}
+
+/// Read and convert the manifest at `path` whose text is `source`, with
+/// default options (diagnostics name the file as `path`).
+pub fn read_manifest(path: &Path, source: &str) -> Result<ParsedManifest, ManifestError> {
+    read_manifest_with(path, source, &ReadOptions::default())
+}
+
+/// [`read_manifest`] with options.
+pub fn read_manifest_with(path: &Path, source: &str, opts: &ReadOptions) -> Result<ParsedManifest, ManifestError> {
+    let shown = display_path(path, opts.cwd.as_deref());
+    let parsed = parse_manifest_toml(source, &shown)?;
+    let mut cached: Option<Result<InheritableFields, Chain>> = opts.inheritable.clone().map(Ok);
+    let mut inherit = || -> Result<InheritableFields, Chain> {
+        if cached.is_none() {
+            cached = Some(find_inheritable(path, opts));
+        }
+        cached.clone().unwrap_or_else(|| Err(Chain::new("failed to find a workspace root")))
+    };
+    let mut cx = ConvertContext {
+        manifest_path: path,
+        source,
+        display_path: &shown,
+        registries: &opts.registries,
+        inherit: &mut inherit,
+    };
+    convert(parsed, &mut cx)
+}
+
+/// Read the file at `path` and convert it.
+pub fn read_manifest_file(path: &Path, opts: &ReadOptions) -> Result<ParsedManifest, ManifestError> {
+    let source = std::fs::read_to_string(path).map_err(|e| ManifestError::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    read_manifest_with(path, &source, opts)
+}
+
+/// The `Cargo.toml` of `cwd` or its nearest ancestor.
+pub fn find_manifest_for_dir(cwd: &Path) -> Result<PathBuf, ManifestError> {
+    cwd.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|p| p.is_file())
+        .ok_or_else(|| ManifestError::NotFound {
+            cwd: cwd.to_path_buf(),
+        })
+}
+
+/// Just the workspace role of the manifest at `path` (its `[workspace]` or
+/// `package.workspace`), read without converting the rest.
+pub(crate) fn workspace_config_of(path: &Path, opts: &ReadOptions) -> Result<WorkspaceConfig, ManifestError> {
+    let source = std::fs::read_to_string(path).map_err(|e| ManifestError::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let shown = display_path(path, opts.cwd.as_deref());
+    let toml: TomlManifest = parse_manifest_toml(&source, &shown)?.manifest;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    Ok(match &toml.workspace {
+        Some(ws) => WorkspaceConfig::Root(WorkspaceRootConfig {
+            root_dir: dir.to_path_buf(),
+            members: ws.members.clone(),
+            default_members: ws.default_members.clone(),
+            exclude: ws.exclude.clone().unwrap_or_default(),
+            resolver: ws.resolver.clone(),
+            metadata: ws.metadata.clone(),
+            inheritable: inheritable_from(ws, dir),
+        }),
+        None => WorkspaceConfig::Member {
+            root: toml.package().and_then(|p| p.workspace.clone()),
+        },
+    })
+}
+
+/// Ancestor manifests cargo considers as workspace roots for `manifest_path`:
+/// from the package's parent directory up, stopping at `target/package`
+/// and before `CARGO_HOME`.
+pub(crate) fn ancestor_manifests(manifest_path: &Path, cargo_home: Option<&Path>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Some(pkg_dir) = manifest_path.parent() else {
+        return out;
+    };
+    let mut last: Option<&Path> = Some(pkg_dir);
+    for dir in pkg_dir.ancestors().skip(1) {
+        if dir.ends_with("target/package") {
+            break;
+        }
+        if let (Some(home), Some(l)) = (cargo_home, last)
+            && home == l
+        {
+            break;
+        }
+        last = Some(dir);
+        let candidate = dir.join("Cargo.toml");
+        if candidate.exists() {
+            out.push(candidate);
+        }
+    }
+    out
+}
+
+/// The workspace root manifest for the package at `manifest_path`, if any
+/// (cargo's `find_workspace_root`): `package.workspace`, or the nearest
+/// ancestor with a `[workspace]` that does not exclude it, or an ancestor
+/// member that names its root.
+pub fn find_workspace_root(manifest_path: &Path, opts: &ReadOptions) -> Result<Option<PathBuf>, ManifestError> {
+    let own = workspace_config_of(manifest_path, opts)?;
+    if let Some(root) = own.ws_root(manifest_path, manifest_path) {
+        return Ok(Some(root));
+    }
+    for ancestor in ancestor_manifests(manifest_path, opts.cargo_home.as_deref()) {
+        let config = workspace_config_of(&ancestor, opts)?;
+        if let Some(root) = config.ws_root(&ancestor, manifest_path) {
+            return Ok(Some(root));
+        }
+    }
+    Ok(None)
+}
+
+fn find_inheritable(manifest_path: &Path, opts: &ReadOptions) -> Result<InheritableFields, Chain> {
+    let root = find_workspace_root(manifest_path, opts)
+        .map_err(|e| Chain::new(e.to_string()))?
+        .ok_or_else(|| Chain::new("failed to find a workspace root"))?;
+    match workspace_config_of(&root, opts).map_err(|e| Chain::new(e.to_string()))? {
+        WorkspaceConfig::Root(r) => Ok(r.inheritable),
+        WorkspaceConfig::Member { .. } => Err(Chain::new(format!(
+            "root of a workspace inferred but wasn't a root: {}",
+            root.display()
+        ))),
+    }
+}

@@ -1,0 +1,42 @@
+//! `mycargo verify-project`: `{"success":"true"}` or `{"invalid":"<why>"}`.
+
+use std::io::Write as _;
+
+use mycargo_util::{CliError, CliResult};
+
+use crate::cli::verify_project::Args;
+use crate::context::GlobalContext;
+
+pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
+    let result = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())
+        .and_then(|m| super::workspace::load(gctx, &m));
+    match result {
+        Ok(_) => {
+            writeln!(gctx.shell.out(), "{}", serde_json::json!({"success": "true"}))?;
+            Ok(())
+        }
+        Err(e) => {
+            // A located TOML error is also shown as cargo shows it.
+            if let Some(diag) = diagnostic(&e) {
+                gctx.shell.error(diag)?;
+            }
+            let why = invalid_reason(&e);
+            writeln!(gctx.shell.out(), "{}", serde_json::json!({ "invalid": why }))?;
+            Err(CliError::code(1))
+        }
+    }
+}
+
+/// cargo reports the innermost cause; for TOML errors that is the parser's
+/// own rendering (`TOML parse error at line L, column C` and a snippet).
+fn invalid_reason(err: &anyhow::Error) -> String {
+    match diagnostic(err) {
+        Some(diag) => diag.parser_style(),
+        None => err.root_cause().to_string(),
+    }
+}
+
+fn diagnostic(err: &anyhow::Error) -> Option<&mycargo_util::TomlDiagnostic> {
+    err.downcast_ref::<mycargo_manifest::ManifestError>()?
+        .diagnostic()
+}

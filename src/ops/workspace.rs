@@ -1,0 +1,66 @@
+//! Finding and loading the workspace a command works on, as cargo does:
+//! `--manifest-path` or the nearest `Cargo.toml` above the cwd, then the
+//! workspace root above that.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use mycargo_manifest::{ReadOptions, Workspace};
+
+use crate::context::GlobalContext;
+
+/// The manifest a command starts from: `--manifest-path` (checked as
+/// cargo checks it) or the nearest `Cargo.toml` from the cwd upward.
+pub fn root_manifest(gctx: &GlobalContext, manifest_path: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let Some(given) = manifest_path else {
+        return Ok(mycargo_manifest::find_manifest_for_dir(gctx.cwd())?);
+    };
+    let path = mycargo_util::fs::normalize_path(&gctx.cwd().join(given));
+    if path.is_dir() {
+        let mut msg = format!(
+            "manifest path `{}` is a directory but expected a file",
+            given.display()
+        );
+        let candidate = path.join("Cargo.toml");
+        if candidate.exists() {
+            msg.push_str(&format!("\nhelp: {} exists", candidate.display()));
+        }
+        bail!(msg);
+    }
+    if !path.exists() {
+        bail!("manifest path `{}` does not exist", given.display());
+    }
+    if path.file_name().and_then(|n| n.to_str()) != Some("Cargo.toml") {
+        bail!("the manifest-path must be a path to a Cargo.toml file");
+    }
+    Ok(path)
+}
+
+/// Options for reading manifests in this context.
+pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
+    ReadOptions {
+        cwd: Some(gctx.cwd().to_path_buf()),
+        cargo_home: Some(gctx.config.cargo_home().to_path_buf()),
+        ..ReadOptions::default()
+    }
+}
+
+/// Load the workspace of `manifest_path`. Its warnings are not printed:
+/// cargo shows them only for commands that compile ([`print_warnings`]).
+pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Workspace> {
+    Ok(Workspace::load_with(manifest_path, &read_options(gctx))?)
+}
+
+/// Manifest warnings. cargo names the manifest when the workspace has more
+/// than one package (`warning: /path/Cargo.toml: unused manifest key: x`).
+pub fn print_warnings(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
+    let many = ws.manifests().len() > 1;
+    for (path, message) in ws.warnings() {
+        if many {
+            gctx.shell.warn(format!("{}: {message}", path.display()))?;
+        } else {
+            gctx.shell.warn(message)?;
+        }
+    }
+    Ok(())
+}
