@@ -373,7 +373,7 @@ mod tests {
 
 fn mk(gctx: &mut GlobalContext, opts: &MkOptions<'_>) -> anyhow::Result<()> {
     let path = opts.path;
-    // Read (and checked) first, whatever `--vcs` says, as cargo does.
+    // Read and checked first, whatever `--vcs` says, as cargo does.
     let cfg_vcs: Option<VersionControl> = gctx
         .config
         .get_string("cargo-new.vcs")?

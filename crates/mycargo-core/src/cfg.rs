@@ -13,15 +13,34 @@ pub enum Cfg {
 }
 
 /// An identifier, possibly written raw (`r#true`).
-#[derive(Debug, Clone, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Eq)]
 pub struct Ident {
     pub name: String,
     pub raw: bool,
 }
 
+// Identity is the name alone: `r#true` and `true` name the same cfg.
 impl PartialEq for Ident {
     fn eq(&self, other: &Ident) -> bool {
         self.name == other.name
+    }
+}
+
+impl std::hash::Hash for Ident {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl PartialOrd for Ident {
+    fn partial_cmp(&self, other: &Ident) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ident {
+    fn cmp(&self, other: &Ident) -> std::cmp::Ordering {
+        self.name.cmp(&other.name)
     }
 }
 
@@ -435,8 +454,13 @@ mod tests {
 
     #[test]
     fn parses_and_displays() {
-        let e: CfgExpr = "all(unix, not(target_os = \"macos\"), any())".parse().unwrap();
-        assert_eq!(e.to_string(), "all(unix, not(target_os = \"macos\"), any())");
+        let e: CfgExpr = "all(unix, not(target_os = \"macos\"), any())"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "all(unix, not(target_os = \"macos\"), any())"
+        );
         let e: CfgExpr = "all(unix,)".parse().unwrap();
         assert_eq!(e, CfgExpr::All(vec![CfgExpr::Value(Cfg::name("unix"))]));
         assert_eq!("true".parse::<CfgExpr>().unwrap(), CfgExpr::True);
@@ -450,7 +474,9 @@ mod tests {
         let p = "failed to parse `";
         assert_eq!(
             err(""),
-            format!("{p}` as a cfg expression: expected start of a cfg expression, but cfg expression ended")
+            format!(
+                "{p}` as a cfg expression: expected start of a cfg expression, but cfg expression ended"
+            )
         );
         assert!(err("foo bar").ends_with("unexpected content `bar` found after cfg expression"));
         assert!(err("foo = ").ends_with("expected a string, but cfg expression ended"));

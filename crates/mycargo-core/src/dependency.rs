@@ -105,7 +105,11 @@ pub struct Dependency {
 
 impl Dependency {
     /// A normal, non-optional dependency with default features.
-    pub fn new(package_name: impl Into<String>, version_req: VersionRequirement, source_id: SourceId) -> Dependency {
+    pub fn new(
+        package_name: impl Into<String>,
+        version_req: VersionRequirement,
+        source_id: SourceId,
+    ) -> Dependency {
         let package_name = package_name.into();
         Dependency {
             name_in_toml: package_name.clone(),

@@ -53,7 +53,11 @@ impl fmt::Display for FeatureValue {
                 dep_name,
                 dep_feature,
                 weak,
-            } => write!(f, "{dep_name}{}/{dep_feature}", if *weak { "?" } else { "" }),
+            } => write!(
+                f,
+                "{dep_name}{}/{dep_feature}",
+                if *weak { "?" } else { "" }
+            ),
         }
     }
 }
@@ -64,7 +68,10 @@ mod tests {
 
     #[test]
     fn forms() {
-        assert_eq!(FeatureValue::new("std"), FeatureValue::Feature("std".into()));
+        assert_eq!(
+            FeatureValue::new("std"),
+            FeatureValue::Feature("std".into())
+        );
         assert_eq!(
             FeatureValue::new("dep:serde"),
             FeatureValue::Dep {

@@ -9,15 +9,27 @@ pub enum NameError {
     #[error("{what} cannot be empty")]
     Empty { what: String },
     #[error("invalid character `{ch}` in {what}: `{name}`, the name cannot start with a digit")]
-    LeadingDigit { ch: char, what: String, name: String },
+    LeadingDigit {
+        ch: char,
+        what: String,
+        name: String,
+    },
     #[error(
         "invalid character `{ch}` in {what}: `{name}`, the first character must be a Unicode XID start character (most letters or `_`)"
     )]
-    InvalidStart { ch: char, what: String, name: String },
+    InvalidStart {
+        ch: char,
+        what: String,
+        name: String,
+    },
     #[error(
         "invalid character `{ch}` in {what}: `{name}`, characters must be Unicode XID characters (numbers, `-`, `_`, or most letters)"
     )]
-    InvalidChar { ch: char, what: String, name: String },
+    InvalidChar {
+        ch: char,
+        what: String,
+        name: String,
+    },
 }
 
 /// The basic check of a package name (cargo's `validate_package_name`):
@@ -71,8 +83,8 @@ pub fn is_keyword(name: &str) -> bool {
 /// Names that cannot be files on Windows, even with an extension.
 pub fn is_windows_reserved(name: &str) -> bool {
     const RESERVED: &[&str] = &[
-        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
-        "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
     ];
     RESERVED.contains(&name.to_ascii_lowercase().as_str())
 }
@@ -95,7 +107,7 @@ pub fn is_std_name(name: &str) -> bool {
 }
 
 pub fn is_non_ascii_name(name: &str) -> bool {
-    name.chars().any(|c| !c.is_ascii())
+    !name.is_ascii()
 }
 
 /// Whether `name` contains glob wildcards.
@@ -179,7 +191,9 @@ pub fn check_new_package_name(name: &str, has_bin: bool) -> Vec<NameProblem> {
     if is_conflicting_artifact_name(name) {
         if has_bin {
             out.push(error(
-                format!("invalid package name `{name}`: it conflicts with cargo's build directory names"),
+                format!(
+                    "invalid package name `{name}`: it conflicts with cargo's build directory names"
+                ),
                 true,
                 false,
             ));
@@ -196,7 +210,9 @@ pub fn check_new_package_name(name: &str, has_bin: bool) -> Vec<NameProblem> {
     }
     if name == "test" {
         out.push(error(
-            format!("invalid package name `{name}`: it conflicts with Rust's built-in test library"),
+            format!(
+                "invalid package name `{name}`: it conflicts with Rust's built-in test library"
+            ),
             true,
             true,
         ));
@@ -260,7 +276,9 @@ pub fn validate_feature_name(name: &str) -> Result<(), String> {
         return Err(format!("{what} cannot be empty"));
     }
     if name.starts_with("dep:") {
-        return Err(format!("feature named `{name}` is not allowed to start with `dep:`"));
+        return Err(format!(
+            "feature named `{name}` is not allowed to start with `dep:`"
+        ));
     }
     if name.contains('/') {
         return Err(format!(
@@ -295,8 +313,7 @@ pub fn validate_profile_name(name: &str) -> Result<(), String> {
             "invalid character `{ch}` in profile name: `{name}`, allowed characters are letters, numbers, underscore, and hyphen"
         ));
     }
-    const SEE_DOCS: &str =
-        "See https://doc.rust-lang.org/cargo/reference/profiles.html for more on configuring profiles.";
+    const SEE_DOCS: &str = "See https://doc.rust-lang.org/cargo/reference/profiles.html for more on configuring profiles.";
     let lower = name.to_lowercase();
     if lower == "debug" {
         return Err(format!(
@@ -353,15 +370,21 @@ mod tests {
         assert!(validate_package_name("foo-bar_1", "package name").is_ok());
         assert!(validate_package_name("_x", "package name").is_ok());
         assert_eq!(
-            validate_package_name("", "package name").unwrap_err().to_string(),
+            validate_package_name("", "package name")
+                .unwrap_err()
+                .to_string(),
             "package name cannot be empty"
         );
         assert_eq!(
-            validate_package_name("a b", "package name").unwrap_err().to_string(),
+            validate_package_name("a b", "package name")
+                .unwrap_err()
+                .to_string(),
             "invalid character ` ` in package name: `a b`, characters must be Unicode XID characters (numbers, `-`, `_`, or most letters)"
         );
         assert_eq!(
-            validate_package_name("-foo", "package name").unwrap_err().to_string(),
+            validate_package_name("-foo", "package name")
+                .unwrap_err()
+                .to_string(),
             "invalid character `-` in package name: `-foo`, the first character must be a Unicode XID start character (most letters or `_`)"
         );
     }
@@ -389,7 +412,10 @@ mod tests {
         let p = first("con", true);
         assert_eq!(p.severity, Severity::Warning);
         assert!(!p.name_help);
-        assert!(p.message.starts_with("package name `con` is a reserved Windows filename\n"));
+        assert!(
+            p.message
+                .starts_with("package name `con` is a reserved Windows filename\n")
+        );
         let p = first("std", true);
         assert_eq!(p.severity, Severity::Warning);
         assert!(p.name_help && p.bin_help);
@@ -409,17 +435,41 @@ mod tests {
     fn feature_names() {
         assert!(validate_feature_name("a.b+c-d").is_ok());
         assert!(validate_feature_name("1x").is_ok());
-        assert!(validate_feature_name("dep:a").unwrap_err().contains("start with `dep:`"));
-        assert!(validate_feature_name("a/b").unwrap_err().contains("slashes"));
-        assert!(validate_feature_name("+a").unwrap_err().contains("first character"));
-        assert!(validate_feature_name("a b").unwrap_err().contains("invalid character ` `"));
+        assert!(
+            validate_feature_name("dep:a")
+                .unwrap_err()
+                .contains("start with `dep:`")
+        );
+        assert!(
+            validate_feature_name("a/b")
+                .unwrap_err()
+                .contains("slashes")
+        );
+        assert!(
+            validate_feature_name("+a")
+                .unwrap_err()
+                .contains("first character")
+        );
+        assert!(
+            validate_feature_name("a b")
+                .unwrap_err()
+                .contains("invalid character ` `")
+        );
     }
 
     #[test]
     fn profile_names() {
         assert!(validate_profile_name("my-prof").is_ok());
-        assert!(validate_profile_name("debug").unwrap_err().contains("is reserved"));
-        assert!(validate_profile_name("cargo-x").unwrap_err().contains("is reserved"));
+        assert!(
+            validate_profile_name("debug")
+                .unwrap_err()
+                .contains("is reserved")
+        );
+        assert!(
+            validate_profile_name("cargo-x")
+                .unwrap_err()
+                .contains("is reserved")
+        );
         assert_eq!(
             validate_profile_name("a.b").unwrap_err(),
             "invalid character `.` in profile name: `a.b`, allowed characters are letters, numbers, underscore, and hyphen"

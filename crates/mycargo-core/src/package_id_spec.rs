@@ -60,7 +60,10 @@ impl PackageIdSpec {
 
     /// Parse a spec. `cwd` is used only to tell a user who typed a file path
     /// (which must exist) to use a `file://` URL.
-    pub fn parse(spec: &str, cwd: Option<&std::path::Path>) -> Result<PackageIdSpec, PackageIdSpecError> {
+    pub fn parse(
+        spec: &str,
+        cwd: Option<&std::path::Path>,
+    ) -> Result<PackageIdSpec, PackageIdSpecError> {
         if spec.contains("://") {
             if let Ok(url) = Url::parse(spec) {
                 return PackageIdSpec::from_url(url);
@@ -289,7 +292,10 @@ mod tests {
         let s = ok("https://github.com/rust-lang/crates.io-index#regex@1.4.3");
         assert_eq!(s.name(), "regex");
         assert_eq!(s.kind(), None);
-        assert_eq!(s.to_string(), "https://github.com/rust-lang/crates.io-index#regex@1.4.3");
+        assert_eq!(
+            s.to_string(),
+            "https://github.com/rust-lang/crates.io-index#regex@1.4.3"
+        );
         let s = ok("path+file:///path/foo#0.1.0");
         assert_eq!(s.name(), "foo");
         assert_eq!(s.kind(), Some(&SourceKind::Path));
@@ -314,7 +320,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(err("dep@x"), "unexpected version requirement, expected a version like \"1.32\"");
+        assert_eq!(
+            err("dep@x"),
+            "unexpected version requirement, expected a version like \"1.32\""
+        );
         assert_eq!(err("dep@01"), "expected a version like \"1.32\"");
         assert_eq!(err("@1"), "package name cannot be empty");
         assert_eq!(err("ssh+git://x/y"), "unsupported source protocol: ssh");
@@ -322,7 +331,10 @@ mod tests {
             err("path+https://x/y"),
             "`path+https` is unsupported; `path+file` and `file` schemes are supported"
         );
-        assert_eq!(err("https://x/y?x=1"), "cannot have a query string in a pkgid: https://x/y?x=1");
+        assert_eq!(
+            err("https://x/y?x=1"),
+            "cannot have a query string in a pkgid: https://x/y?x=1"
+        );
         assert_eq!(err("https://x"), "package name cannot be empty");
         assert_eq!(err("https://x/y#1foo"), "expected a version like \"1.32\"");
         assert!(err("foo bar").starts_with("invalid character ` ` in package name"));

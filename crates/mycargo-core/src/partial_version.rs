@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(v.to_string(), "1.2");
         assert!(v.matches(&Version::new(1, 2, 9)));
         assert!(!v.matches(&Version::new(1, 3, 0)));
-        assert_eq!("1.0.0+b".parse::<PartialVersion>().unwrap().to_string(), "1.0.0+b");
+        assert_eq!(
+            "1.0.0+b".parse::<PartialVersion>().unwrap().to_string(),
+            "1.0.0+b"
+        );
         use PartialVersionError::*;
         for (s, e) in [
             ("x", VersionReq),

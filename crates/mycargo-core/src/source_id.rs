@@ -44,7 +44,9 @@ impl GitReference {
     }
 
     /// Read `?branch=`/`?tag=`/`?rev=` from a URL query; the first one wins.
-    pub fn from_query<'a>(pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>) -> GitReference {
+    pub fn from_query<'a>(
+        pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
+    ) -> GitReference {
         for (k, v) in pairs {
             match &*k {
                 "branch" => return GitReference::Branch(v.into_owned()),
@@ -221,7 +223,11 @@ impl SourceId {
             "registry" => Ok(SourceId::for_registry(&parse_url(rest)?)),
             "sparse" => Ok(SourceId::for_registry(&parse_url(s)?)),
             "path" => Ok(SourceId::new(SourceKind::Path, parse_url(rest)?, None)),
-            "local-registry" => Ok(SourceId::new(SourceKind::LocalRegistry, parse_url(rest)?, None)),
+            "local-registry" => Ok(SourceId::new(
+                SourceKind::LocalRegistry,
+                parse_url(rest)?,
+                None,
+            )),
             "directory" => Ok(SourceId::new(SourceKind::Directory, parse_url(rest)?, None)),
             other => Err(SourceIdError::UnsupportedProtocol(other.to_string())),
         }
@@ -417,7 +423,10 @@ mod tests {
     fn crates_io_forms() {
         let id = SourceId::crates_io();
         assert!(id.is_crates_io());
-        assert_eq!(id.as_url(), "registry+https://github.com/rust-lang/crates.io-index");
+        assert_eq!(
+            id.as_url(),
+            "registry+https://github.com/rust-lang/crates.io-index"
+        );
         assert_eq!(id.to_string(), "crates-io");
         assert_eq!(SourceId::from_url(&id.as_url()).unwrap(), id);
     }
@@ -431,7 +440,10 @@ mod tests {
             id.as_url(),
             "git+https://github.com/Foo/Bar.git?branch=dev#0123456789abcdef"
         );
-        assert_eq!(id.to_string(), "https://github.com/Foo/Bar.git?branch=dev#01234567");
+        assert_eq!(
+            id.to_string(),
+            "https://github.com/Foo/Bar.git?branch=dev#01234567"
+        );
         let back = SourceId::from_url(&id.as_url()).unwrap();
         assert_eq!(back, id);
         assert_eq!(back.precise(), Some("0123456789abcdef"));

@@ -104,7 +104,10 @@ pub(crate) fn inheritable_from(ws: &TomlWorkspace, root_dir: &Path) -> Inheritab
     }
 }
 
-fn workspace_root_config(ws: &TomlWorkspace, root_dir: &Path) -> Result<WorkspaceRootConfig, Chain> {
+fn workspace_root_config(
+    ws: &TomlWorkspace,
+    root_dir: &Path,
+) -> Result<WorkspaceRootConfig, Chain> {
     if let Some(r) = &ws.resolver {
         validate_resolver(r)?;
     }
@@ -242,17 +245,23 @@ fn check_lint_tools(lints: &TomlLints, warnings: &mut Vec<String>) {
     }
 }
 
-fn resolve_lints(toml: &TomlManifest, inherit: &mut dyn FnMut() -> Result<InheritableFields, Chain>, warnings: &mut Vec<String>) -> Result<Option<TomlLints>, Chain> {
-    let Some(l) = &toml.lints else { return Ok(None) };
+fn resolve_lints(
+    toml: &TomlManifest,
+    inherit: &mut dyn FnMut() -> Result<InheritableFields, Chain>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<TomlLints>, Chain> {
+    let Some(l) = &toml.lints else {
+        return Ok(None);
+    };
     let lints = if l.workspace {
         if !l.lints.is_empty() {
             return Err(Chain::new(
                 "cannot override `workspace.lints` in `lints`, either remove the overrides or `lints.workspace = true` and manually specify the lints",
             ));
         }
-        inherit()
-            .and_then(|f| f.lints())
-            .map_err(|e| e.context("error inheriting `lints` from workspace root manifest's `workspace.lints`"))?
+        inherit().and_then(|f| f.lints()).map_err(|e| {
+            e.context("error inheriting `lints` from workspace root manifest's `workspace.lints`")
+        })?
     } else {
         l.lints.clone()
     };
@@ -261,7 +270,10 @@ fn resolve_lints(toml: &TomlManifest, inherit: &mut dyn FnMut() -> Result<Inheri
 }
 
 /// Convert a parsed manifest (cargo's `to_real_manifest`/`to_virtual_manifest`).
-pub(crate) fn convert(parsed: ParsedToml, cx: &mut ConvertContext<'_>) -> Result<ParsedManifest, ManifestError> {
+pub(crate) fn convert(
+    parsed: ParsedToml,
+    cx: &mut ConvertContext<'_>,
+) -> Result<ParsedManifest, ManifestError> {
     let path = cx.manifest_path.to_path_buf();
     let invalid = |c: Chain| ManifestError::invalid(&path, c);
     let ParsedToml {
@@ -332,8 +344,14 @@ fn convert_virtual(
         ("test", toml.test.is_some()),
         ("bench", toml.bench.is_some()),
         ("dependencies", toml.dependencies.is_some()),
-        ("dev-dependencies", toml.dev_dependencies.is_some() || toml.dev_dependencies2.is_some()),
-        ("build-dependencies", toml.build_dependencies.is_some() || toml.build_dependencies2.is_some()),
+        (
+            "dev-dependencies",
+            toml.dev_dependencies.is_some() || toml.dev_dependencies2.is_some(),
+        ),
+        (
+            "build-dependencies",
+            toml.build_dependencies.is_some() || toml.build_dependencies2.is_some(),
+        ),
         ("features", toml.features.is_some()),
         ("target", toml.target.is_some()),
         ("badges", toml.badges.is_some()),
@@ -355,8 +373,22 @@ fn convert_virtual(
         None => None,
     };
     let edition = Edition::Edition2015;
-    let patch = convert_patch(&toml, root, edition, cx.registries, &mut *cx.inherit, &mut warnings)?;
-    let replace = convert_replace(&toml, root, edition, cx.registries, &mut *cx.inherit, &mut warnings)?;
+    let patch = convert_patch(
+        &toml,
+        root,
+        edition,
+        cx.registries,
+        &mut *cx.inherit,
+        &mut warnings,
+    )?;
+    let replace = convert_replace(
+        &toml,
+        root,
+        edition,
+        cx.registries,
+        &mut *cx.inherit,
+        &mut warnings,
+    )?;
     let mut unused = unused;
     unused.sort();
     unused.dedup();
@@ -366,7 +398,7 @@ fn convert_virtual(
     Ok(ParsedManifest {
         kind: ManifestKind::Virtual(Box::new(VirtualManifest {
             manifest_path: cx.manifest_path.to_path_buf(),
-            workspace: WorkspaceConfig::Root(ws_config),
+            workspace: WorkspaceConfig::Root(Box::new(ws_config)),
             profiles,
             patch,
             replace,
@@ -415,13 +447,14 @@ fn convert_package(
         .ok_or_else(|| Chain::new("no `package` section found"))?;
     let own_fields;
     let mut own_inherit;
-    let inherit: &mut dyn FnMut() -> Result<InheritableFields, Chain> = if let Some(ws) = &toml.workspace {
-        own_fields = inheritable_from(ws, root);
-        own_inherit = move || Ok(own_fields.clone());
-        &mut own_inherit
-    } else {
-        &mut *cx.inherit
-    };
+    let inherit: &mut dyn FnMut() -> Result<InheritableFields, Chain> =
+        if let Some(ws) = &toml.workspace {
+            own_fields = inheritable_from(ws, root);
+            own_inherit = move || Ok(own_fields.clone());
+            &mut own_inherit
+        } else {
+            &mut *cx.inherit
+        };
 
     let cargo_features = toml.cargo_features.clone().unwrap_or_default();
     check_cargo_features(&cargo_features, warnings)?;
@@ -453,7 +486,9 @@ fn convert_package(
         }
         warnings.push("`[project]` is deprecated in favor of `[package]`".to_string());
     }
-    let rust_version = field(&pkg.rust_version, "rust-version", inherit, |f| f.rust_version())?;
+    let rust_version = field(&pkg.rust_version, "rust-version", inherit, |f| {
+        f.rust_version()
+    })?;
     if let Some(rv) = &rust_version {
         for (ed, min, minor) in EDITION_MIN_RUST {
             let v = &rv.0;
@@ -470,7 +505,9 @@ fn convert_package(
     let publish_field = field(&pkg.publish, "publish", inherit, |f| f.publish())?;
     let publish = match (&version, publish_field) {
         (None, Some(VecStringOrBool::Bool(true)) | Some(VecStringOrBool::VecString(_))) => {
-            return Err(Chain::new("`package.publish` requires `package.version` be specified").into());
+            return Err(
+                Chain::new("`package.publish` requires `package.version` be specified").into(),
+            );
         }
         (None, _) | (_, Some(VecStringOrBool::Bool(false))) => Some(Vec::new()),
         (_, Some(VecStringOrBool::VecString(v))) => Some(v),
@@ -498,15 +535,21 @@ fn convert_package(
     };
     let metadata = PackageMetadata {
         authors: field(&pkg.authors, "authors", inherit, |f| f.authors())?.unwrap_or_default(),
-        description: field(&pkg.description, "description", inherit, |f| f.description())?,
+        description: field(&pkg.description, "description", inherit, |f| {
+            f.description()
+        })?,
         homepage: field(&pkg.homepage, "homepage", inherit, |f| f.homepage())?,
-        documentation: field(&pkg.documentation, "documentation", inherit, |f| f.documentation())?,
+        documentation: field(&pkg.documentation, "documentation", inherit, |f| {
+            f.documentation()
+        })?,
         readme,
         keywords: field(&pkg.keywords, "keywords", inherit, |f| f.keywords())?.unwrap_or_default(),
         categories: field(&pkg.categories, "categories", inherit, |f| f.categories())?
             .unwrap_or_default(),
         license: field(&pkg.license, "license", inherit, |f| f.license())?,
-        license_file: field(&pkg.license_file, "license-file", inherit, |f| f.license_file(root))?,
+        license_file: field(&pkg.license_file, "license-file", inherit, |f| {
+            f.license_file(root)
+        })?,
         repository: field(&pkg.repository, "repository", inherit, |f| f.repository())?,
         links: pkg.links.clone(),
         badges: toml.badges.clone().unwrap_or_default(),
@@ -534,18 +577,42 @@ fn convert_package(
                       kind_word: &str,
                       dcx: &mut DepContext<'_>|
          -> Result<Vec<(DepKind, DepTable, &'static str)>, Chain> {
-            deprecated_underscore(dev2.is_some(), dev.is_some(), "dev-dependencies", who, kind_word, edition, dcx.warnings)?;
-            deprecated_underscore(build2.is_some(), build.is_some(), "build-dependencies", who, kind_word, edition, dcx.warnings)?;
+            deprecated_underscore(
+                dev2.is_some(),
+                dev.is_some(),
+                "dev-dependencies",
+                who,
+                kind_word,
+                edition,
+                dcx.warnings,
+            )?;
+            deprecated_underscore(
+                build2.is_some(),
+                build.is_some(),
+                "build-dependencies",
+                who,
+                kind_word,
+                edition,
+                dcx.warnings,
+            )?;
             let mut out = Vec::new();
             if let Some(t) = normal {
                 out.push((DepKind::Normal, t.clone(), "dependencies"));
             }
             if let Some(t) = dev.as_ref().or(dev2.as_ref()) {
-                let key = if dev.is_some() { "dev-dependencies" } else { "dev_dependencies" };
+                let key = if dev.is_some() {
+                    "dev-dependencies"
+                } else {
+                    "dev_dependencies"
+                };
                 out.push((DepKind::Development, t.clone(), key));
             }
             if let Some(t) = build.as_ref().or(build2.as_ref()) {
-                let key = if build.is_some() { "build-dependencies" } else { "build_dependencies" };
+                let key = if build.is_some() {
+                    "build-dependencies"
+                } else {
+                    "build_dependencies"
+                };
                 out.push((DepKind::Build, t.clone(), key));
             }
             Ok(out)
@@ -580,7 +647,13 @@ fn convert_package(
             )?;
             for (kind, table, key) in list {
                 let label = format!("target.{platform_key}.{key}");
-                dependencies.extend(convert_table(&table, kind, Some(&platform), &label, &mut dcx)?);
+                dependencies.extend(convert_table(
+                    &table,
+                    kind,
+                    Some(&platform),
+                    &label,
+                    &mut dcx,
+                )?);
             }
         }
     }
@@ -612,7 +685,10 @@ fn convert_package(
     {
         let hint = crate::edit_distance::closest_msg(
             run,
-            targets.iter().filter(|t| t.is_bin()).map(|t| t.name.as_str()),
+            targets
+                .iter()
+                .filter(|t| t.is_bin())
+                .map(|t| t.name.as_str()),
             "target",
         );
         return Err(Chain::new(format!("default-run target `{run}` not found{hint}")).into());
@@ -644,7 +720,7 @@ fn convert_package(
         None => None,
     };
     let workspace = match &toml.workspace {
-        Some(ws) => WorkspaceConfig::Root(workspace_root_config(ws, root)?),
+        Some(ws) => WorkspaceConfig::Root(Box::new(workspace_root_config(ws, root)?)),
         None => WorkspaceConfig::Member {
             root: pkg.workspace.clone(),
         },

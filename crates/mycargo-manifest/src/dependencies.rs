@@ -5,11 +5,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use mycargo_core::{DepKind, Dependency, Edition, GitReference, Platform, SourceId, VersionRequirement};
+use mycargo_core::{
+    DepKind, Dependency, Edition, GitReference, Platform, SourceId, VersionRequirement,
+};
 
 use crate::error::Chain;
 use crate::inherit::{InheritableFields, inherit_context};
-use crate::schema::{InheritableDependency, TomlDependency, TomlDetailedDependency, TomlInheritedDependency};
+use crate::schema::{
+    InheritableDependency, TomlDependency, TomlDetailedDependency, TomlInheritedDependency,
+};
 
 /// What converting a dependency needs to know about its manifest.
 pub(crate) struct DepContext<'a> {
@@ -73,14 +77,16 @@ pub(crate) fn convert_table(
                     cx.warnings
                         .push(format!("unused manifest key: {table}.{name}.{key}"));
                 }
-                inherit_dependency(name, w, cx).map_err(|e| inherit_context(name, "dependencies", e))?
+                inherit_dependency(name, w, cx)
+                    .map_err(|e| inherit_context(name, "dependencies", e))?
             }
         };
         if let TomlDependency::Detailed(d) = &detailed
             && matches!(dep, InheritableDependency::Value(_))
         {
             for key in d.unused_keys.keys() {
-                cx.warnings.push(format!("unused manifest key: {table}.{name}.{key}"));
+                cx.warnings
+                    .push(format!("unused manifest key: {table}.{name}.{key}"));
             }
         }
         let mut d = to_dependency(&detailed, name, cx)?;
@@ -103,7 +109,7 @@ fn inherit_dependency(
             version: Some(v),
             ..TomlDetailedDependency::default()
         },
-        TomlDependency::Detailed(d) => d,
+        TomlDependency::Detailed(d) => *d,
     };
     deprecated_underscore(
         w.default_features2.is_some(),
@@ -136,16 +142,22 @@ fn inherit_dependency(
     }
     d.default_features2 = None;
     if let Some(extra) = &w.features {
-        d.features.get_or_insert_with(Vec::new).extend(extra.iter().cloned());
+        d.features
+            .get_or_insert_with(Vec::new)
+            .extend(extra.iter().cloned());
     }
     d.optional = w.optional;
     d.public = w.public;
     d.unused_keys.clear();
-    Ok(TomlDependency::Detailed(d))
+    Ok(TomlDependency::Detailed(Box::new(d)))
 }
 
 /// One spec → a [`Dependency`] (cargo's `detailed_dep_to_dependency`).
-pub(crate) fn to_dependency(spec: &TomlDependency, name: &str, cx: &mut DepContext<'_>) -> Result<Dependency, Chain> {
+pub(crate) fn to_dependency(
+    spec: &TomlDependency,
+    name: &str,
+    cx: &mut DepContext<'_>,
+) -> Result<Dependency, Chain> {
     let detailed;
     let orig = match spec {
         TomlDependency::Simple(v) => {
@@ -174,7 +186,11 @@ pub(crate) fn to_dependency(spec: &TomlDependency, name: &str, cx: &mut DepConte
         ));
     }
     if orig.git.is_none() {
-        for (value, key) in [(&orig.branch, "branch"), (&orig.tag, "tag"), (&orig.rev, "rev")] {
+        for (value, key) in [
+            (&orig.branch, "branch"),
+            (&orig.tag, "tag"),
+            (&orig.rev, "rev"),
+        ] {
             if value.is_some() {
                 return Err(Chain::new(format!(
                     "key `{key}` is ignored for dependency ({name})."
@@ -198,7 +214,9 @@ pub(crate) fn to_dependency(spec: &TomlDependency, name: &str, cx: &mut DepConte
         }
     }
     if orig.artifact.is_some() {
-        return Err(Chain::new(format!("`artifact = …` requires `-Z bindeps` ({name})")));
+        return Err(Chain::new(format!(
+            "`artifact = …` requires `-Z bindeps` ({name})"
+        )));
     }
     if orig.lib.is_some() {
         return Err(Chain::new(format!(
@@ -233,7 +251,11 @@ pub(crate) fn to_dependency(spec: &TomlDependency, name: &str, cx: &mut DepConte
     dep.set_name_in_toml(name)
         .set_path(path)
         .set_features(orig.features.clone().unwrap_or_default())
-        .set_default_features(orig.default_features.or(orig.default_features2).unwrap_or(true))
+        .set_default_features(
+            orig.default_features
+                .or(orig.default_features2)
+                .unwrap_or(true),
+        )
         .set_optional(orig.optional.unwrap_or(false))
         .set_registry(orig.registry.clone());
     if orig.public.is_some() {
@@ -266,7 +288,9 @@ fn source_for(
         }
     };
     match (&orig.git, &orig.path, &orig.registry, &orig.registry_index) {
-        (Some(_), _, Some(_), _) | (Some(_), _, _, Some(_)) => Err(ambiguous("`git` or `registry`")),
+        (Some(_), _, Some(_), _) | (Some(_), _, _, Some(_)) => {
+            Err(ambiguous("`git` or `registry`"))
+        }
         (_, _, Some(_), Some(_)) => Err(ambiguous("`registry` or `registry-index`")),
         (Some(git), path, _, _) => {
             if path.is_some() {
@@ -286,7 +310,8 @@ fn source_for(
                 .or_else(|| orig.tag.clone().map(GitReference::Tag))
                 .or_else(|| orig.rev.clone().map(GitReference::Rev))
                 .unwrap_or(GitReference::DefaultBranch);
-            let url = mycargo_core::source_id::parse_url(git).map_err(|e| Chain::new(e.to_string()))?;
+            let url =
+                mycargo_core::source_id::parse_url(git).map_err(|e| Chain::new(e.to_string()))?;
             if let Some(fragment) = url.fragment() {
                 cx.warnings.push(format!(
                     "URL fragment `#{fragment}` in git URL is ignored for dependency ({name}). \
@@ -311,7 +336,8 @@ fn source_for(
         }
         (None, None, Some(reg), None) => Ok((registry_url(reg, cx)?, None)),
         (None, None, None, Some(index)) => {
-            let url = mycargo_core::source_id::parse_url(index).map_err(|e| Chain::new(e.to_string()))?;
+            let url =
+                mycargo_core::source_id::parse_url(index).map_err(|e| Chain::new(e.to_string()))?;
             Ok((SourceId::for_registry(&url), None))
         }
         (None, None, None, None) => Ok((SourceId::crates_io(), None)),

@@ -39,7 +39,11 @@ pub fn closest<'a>(choice: &str, candidates: impl IntoIterator<Item = &'a str>) 
 }
 
 /// cargo's `\n\nhelp: a {kind} with a similar name exists: `x``, or nothing.
-pub fn closest_msg<'a>(choice: &str, candidates: impl IntoIterator<Item = &'a str>, kind: &str) -> String {
+pub fn closest_msg<'a>(
+    choice: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    kind: &str,
+) -> String {
     match closest(choice, candidates) {
         Some(c) => format!("\n\nhelp: a {kind} with a similar name exists: `{c}`"),
         None => String::new(),

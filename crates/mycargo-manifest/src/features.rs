@@ -27,7 +27,9 @@ pub(crate) fn unknown_dep_features(
             {
                 out.push(locate(
                     feature,
-                    format!("feature `{feature}` includes `{v}`, but `{dep_name}` is not a dependency"),
+                    format!(
+                        "feature `{feature}` includes `{v}`, but `{dep_name}` is not a dependency"
+                    ),
                 ));
             }
         }

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Chain;
-use crate::schema::{
-    InheritablePackage, StringOrBool, TomlDependency, TomlLints, VecStringOrBool,
-};
+use crate::schema::{InheritablePackage, StringOrBool, TomlDependency, TomlLints, VecStringOrBool};
 
 /// What `[workspace.package]`, `[workspace.dependencies]` and
 /// `[workspace.lints]` of a root provide.
@@ -55,14 +53,21 @@ impl InheritableFields {
     getter!(edition, edition, "edition", String);
     getter!(exclude, exclude, "exclude", Vec<String>);
     getter!(include, include, "include", Vec<String>);
-    getter!(rust_version, rust_version, "rust-version", crate::schema::RustVersion);
+    getter!(
+        rust_version,
+        rust_version,
+        "rust-version",
+        crate::schema::RustVersion
+    );
 
     /// `readme`, rebased to be relative to `package_root`.
     pub fn readme(&self, package_root: &Path) -> Result<StringOrBool, Chain> {
         match self.package.readme.clone() {
-            Some(StringOrBool::String(p)) => Ok(StringOrBool::String(
-                rebase(&self.ws_root, &p, package_root),
-            )),
+            Some(StringOrBool::String(p)) => Ok(StringOrBool::String(rebase(
+                &self.ws_root,
+                &p,
+                package_root,
+            ))),
             Some(b) => Ok(b),
             None => Err(missing("readme")),
         }
@@ -141,9 +146,18 @@ mod tests {
 
     #[test]
     fn rebasing() {
-        assert_eq!(rebase(Path::new("/ws"), "README.md", Path::new("/ws/m1")), "../README.md");
-        assert_eq!(rebase(Path::new("/ws"), "docs/R.md", Path::new("/ws/a/b")), "../../docs/R.md");
-        assert_eq!(rebase(Path::new("/ws"), "../dep", Path::new("/ws/m")), "../../dep");
+        assert_eq!(
+            rebase(Path::new("/ws"), "README.md", Path::new("/ws/m1")),
+            "../README.md"
+        );
+        assert_eq!(
+            rebase(Path::new("/ws"), "docs/R.md", Path::new("/ws/a/b")),
+            "../../docs/R.md"
+        );
+        assert_eq!(
+            rebase(Path::new("/ws"), "../dep", Path::new("/ws/m")),
+            "../../dep"
+        );
         assert_eq!(rebase(Path::new("/ws"), "m/x", Path::new("/ws/m")), "x");
     }
 }

@@ -175,7 +175,7 @@ impl VirtualManifest {
 #[derive(Debug, Clone)]
 pub enum WorkspaceConfig {
     /// It has a `[workspace]` table.
-    Root(WorkspaceRootConfig),
+    Root(Box<WorkspaceRootConfig>),
     /// It is (or may be) a member; `root` is `package.workspace`.
     Member { root: Option<String> },
 }
@@ -185,10 +185,14 @@ impl WorkspaceConfig {
     /// `self_path`, for a package at `look_from` (cargo's `get_ws_root`).
     pub fn ws_root(&self, self_path: &Path, look_from: &Path) -> Option<PathBuf> {
         match self {
-            WorkspaceConfig::Root(r) => (!r.is_excluded(look_from)).then(|| self_path.to_path_buf()),
+            WorkspaceConfig::Root(r) => {
+                (!r.is_excluded(look_from)).then(|| self_path.to_path_buf())
+            }
             WorkspaceConfig::Member { root: Some(root) } => {
                 let dir = self_path.parent().unwrap_or(Path::new(""));
-                Some(mycargo_util::fs::normalize_path(&dir.join(root).join("Cargo.toml")))
+                Some(mycargo_util::fs::normalize_path(
+                    &dir.join(root).join("Cargo.toml"),
+                ))
             }
             WorkspaceConfig::Member { root: None } => None,
         }

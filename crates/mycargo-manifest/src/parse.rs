@@ -20,7 +20,12 @@ pub struct ParsedToml {
 
 /// Make a diagnostic at `span` of `source`. Continuation lines of `message`
 /// are indented the way cargo's renderer aligns them under `error: `.
-pub fn diagnostic(message: &str, display_path: &str, source: &str, span: Range<usize>) -> TomlDiagnostic {
+pub fn diagnostic(
+    message: &str,
+    display_path: &str,
+    source: &str,
+    span: Range<usize>,
+) -> TomlDiagnostic {
     let message = message.replace('\n', "\n       ");
     TomlDiagnostic::new(message, display_path, source, span)
 }
@@ -30,7 +35,12 @@ pub fn diagnostic(message: &str, display_path: &str, source: &str, span: Range<u
 pub fn parse_manifest_toml(source: &str, display_path: &str) -> Result<ParsedToml, ManifestError> {
     let document = toml_edit::Document::parse(source.to_string()).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        ManifestError::Toml(Box::new(diagnostic(e.message(), display_path, source, span)))
+        ManifestError::Toml(Box::new(diagnostic(
+            e.message(),
+            display_path,
+            source,
+            span,
+        )))
     })?;
     let de = toml_edit::de::Deserializer::from(document.clone());
     let mut unused = Vec::new();
@@ -39,10 +49,15 @@ pub fn parse_manifest_toml(source: &str, display_path: &str) -> Result<ParsedTom
         stringify(&mut key, &path);
         unused.push(key);
     })
-        .map_err(|e: toml_edit::de::Error| {
-            let span = e.span().unwrap_or(0..0);
-            ManifestError::Toml(Box::new(diagnostic(e.message(), display_path, source, span)))
-        })?;
+    .map_err(|e: toml_edit::de::Error| {
+        let span = e.span().unwrap_or(0..0);
+        ManifestError::Toml(Box::new(diagnostic(
+            e.message(),
+            display_path,
+            source,
+            span,
+        )))
+    })?;
     Ok(ParsedToml {
         manifest,
         unused,
@@ -70,18 +85,26 @@ fn stringify(dst: &mut String, path: &serde_ignored::Path<'_>) {
             }
             dst.push_str(key);
         }
-        Path::Some { parent } | Path::NewtypeVariant { parent } | Path::NewtypeStruct { parent } => {
-            stringify(dst, parent)
-        }
+        Path::Some { parent }
+        | Path::NewtypeVariant { parent }
+        | Path::NewtypeStruct { parent } => stringify(dst, parent),
     }
 }
 
 /// Deserialize just enough of `source` to read something (used for quick
 /// looks at other manifests, e.g. a workspace root).
-pub fn parse_as<T: for<'de> Deserialize<'de>>(source: &str, display_path: &str) -> Result<T, ManifestError> {
+pub fn parse_as<T: for<'de> Deserialize<'de>>(
+    source: &str,
+    display_path: &str,
+) -> Result<T, ManifestError> {
     toml_edit::de::from_str(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        ManifestError::Toml(Box::new(diagnostic(e.message(), display_path, source, span)))
+        ManifestError::Toml(Box::new(diagnostic(
+            e.message(),
+            display_path,
+            source,
+            span,
+        )))
     })
 }
 

@@ -100,13 +100,19 @@ fn validate_layer(p: &TomlProfile) -> Result<(), Chain> {
         return Err(feature_required("codegen-backend", "codegen-backend"));
     }
     if p.rustflags.is_some() {
-        return Err(feature_required("profile-rustflags", "profile-rustflags-option"));
+        return Err(feature_required(
+            "profile-rustflags",
+            "profile-rustflags-option",
+        ));
     }
     if p.trim_paths.is_some() {
         return Err(feature_required("trim-paths", "profile-trim-paths-option"));
     }
     if p.hint_mostly_unused.is_some() {
-        return Err(feature_required("profile-hint-mostly-unused", "profile-hint-mostly-unused"));
+        return Err(feature_required(
+            "profile-hint-mostly-unused",
+            "profile-hint-mostly-unused",
+        ));
     }
     Ok(())
 }
@@ -118,7 +124,11 @@ fn validate_override(p: &TomlProfile, which: &str) -> Result<(), Chain> {
     if p.build_override.is_some() {
         return Err(Chain::new("build-override profiles cannot be nested"));
     }
-    for (key, set) in [("panic", p.panic.is_some()), ("lto", p.lto.is_some()), ("rpath", p.rpath.is_some())] {
+    for (key, set) in [
+        ("panic", p.panic.is_some()),
+        ("lto", p.lto.is_some()),
+        ("rpath", p.rpath.is_some()),
+    ] {
         if set {
             return Err(Chain::new(format!(
                 "`{key}` may not be specified in a `{which}` profile"
@@ -237,7 +247,10 @@ fn convert_layer(p: &TomlProfile) -> Result<Profile, Chain> {
 
 impl Profiles {
     /// Validate and convert `[profile]`.
-    pub(crate) fn from_toml(toml: &TomlProfiles, warnings: &mut Vec<String>) -> Result<Profiles, Chain> {
+    pub(crate) fn from_toml(
+        toml: &TomlProfiles,
+        warnings: &mut Vec<String>,
+    ) -> Result<Profiles, Chain> {
         let mut profiles = BTreeMap::new();
         for (name, p) in &toml.0 {
             validate_profile(name, p, warnings)?;
@@ -287,7 +300,10 @@ impl Profiles {
                 )));
             }
             if !self.profiles.contains_key(&parent)
-                && !matches!(parent.as_str(), "dev" | "release" | "test" | "bench" | "doc" | "check")
+                && !matches!(
+                    parent.as_str(),
+                    "dev" | "release" | "test" | "bench" | "doc" | "check"
+                )
             {
                 return Err(Chain::new(format!(
                     "profile `{current}` inherits from `{parent}`, but that profile is not defined"

@@ -36,7 +36,11 @@ pub fn read_manifest(path: &Path, source: &str) -> Result<ParsedManifest, Manife
 }
 
 /// [`read_manifest`] with options.
-pub fn read_manifest_with(path: &Path, source: &str, opts: &ReadOptions) -> Result<ParsedManifest, ManifestError> {
+pub fn read_manifest_with(
+    path: &Path,
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<ParsedManifest, ManifestError> {
     let shown = display_path(path, opts.cwd.as_deref());
     let parsed = parse_manifest_toml(source, &shown)?;
     let mut cached: Option<Result<InheritableFields, Chain>> = opts.inheritable.clone().map(Ok);
@@ -44,7 +48,9 @@ pub fn read_manifest_with(path: &Path, source: &str, opts: &ReadOptions) -> Resu
         if cached.is_none() {
             cached = Some(find_inheritable(path, opts));
         }
-        cached.clone().unwrap_or_else(|| Err(Chain::new("failed to find a workspace root")))
+        cached
+            .clone()
+            .unwrap_or_else(|| Err(Chain::new("failed to find a workspace root")))
     };
     let mut cx = ConvertContext {
         manifest_path: path,
@@ -57,7 +63,10 @@ pub fn read_manifest_with(path: &Path, source: &str, opts: &ReadOptions) -> Resu
 }
 
 /// Read the file at `path` and convert it.
-pub fn read_manifest_file(path: &Path, opts: &ReadOptions) -> Result<ParsedManifest, ManifestError> {
+pub fn read_manifest_file(
+    path: &Path,
+    opts: &ReadOptions,
+) -> Result<ParsedManifest, ManifestError> {
     let source = std::fs::read_to_string(path).map_err(|e| ManifestError::Read {
         path: path.to_path_buf(),
         source: e,
@@ -77,7 +86,10 @@ pub fn find_manifest_for_dir(cwd: &Path) -> Result<PathBuf, ManifestError> {
 
 /// Just the workspace role of the manifest at `path` (its `[workspace]` or
 /// `package.workspace`), read without converting the rest.
-pub(crate) fn workspace_config_of(path: &Path, opts: &ReadOptions) -> Result<WorkspaceConfig, ManifestError> {
+pub(crate) fn workspace_config_of(
+    path: &Path,
+    opts: &ReadOptions,
+) -> Result<WorkspaceConfig, ManifestError> {
     let source = std::fs::read_to_string(path).map_err(|e| ManifestError::Read {
         path: path.to_path_buf(),
         source: e,
@@ -86,7 +98,7 @@ pub(crate) fn workspace_config_of(path: &Path, opts: &ReadOptions) -> Result<Wor
     let toml: TomlManifest = parse_manifest_toml(&source, &shown)?.manifest;
     let dir = path.parent().unwrap_or(Path::new(""));
     Ok(match &toml.workspace {
-        Some(ws) => WorkspaceConfig::Root(WorkspaceRootConfig {
+        Some(ws) => WorkspaceConfig::Root(Box::new(WorkspaceRootConfig {
             root_dir: dir.to_path_buf(),
             members: ws.members.clone(),
             default_members: ws.default_members.clone(),
@@ -94,7 +106,7 @@ pub(crate) fn workspace_config_of(path: &Path, opts: &ReadOptions) -> Result<Wor
             resolver: ws.resolver.clone(),
             metadata: ws.metadata.clone(),
             inheritable: inheritable_from(ws, dir),
-        }),
+        })),
         None => WorkspaceConfig::Member {
             root: toml.package().and_then(|p| p.workspace.clone()),
         },
@@ -132,7 +144,10 @@ pub(crate) fn ancestor_manifests(manifest_path: &Path, cargo_home: Option<&Path>
 /// (cargo's `find_workspace_root`): `package.workspace`, or the nearest
 /// ancestor with a `[workspace]` that does not exclude it, or an ancestor
 /// member that names its root.
-pub fn find_workspace_root(manifest_path: &Path, opts: &ReadOptions) -> Result<Option<PathBuf>, ManifestError> {
+pub fn find_workspace_root(
+    manifest_path: &Path,
+    opts: &ReadOptions,
+) -> Result<Option<PathBuf>, ManifestError> {
     let own = workspace_config_of(manifest_path, opts)?;
     if let Some(root) = own.ws_root(manifest_path, manifest_path) {
         return Ok(Some(root));

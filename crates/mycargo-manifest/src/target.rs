@@ -91,7 +91,8 @@ impl Target {
             TargetKind::ExampleLib(_) | TargetKind::ExampleBin => (false, false, false, false),
             TargetKind::CustomBuild => (false, false, false, false),
         };
-        let proc_macro = matches!(&kind, TargetKind::Lib(ts) if ts.iter().any(|t| t == "proc-macro"));
+        let proc_macro =
+            matches!(&kind, TargetKind::Lib(ts) if ts.iter().any(|t| t == "proc-macro"));
         Target {
             for_host: proc_macro || kind == TargetKind::CustomBuild,
             kind,
@@ -120,7 +121,10 @@ impl Target {
     }
 
     pub fn is_example(&self) -> bool {
-        matches!(self.kind, TargetKind::ExampleLib(_) | TargetKind::ExampleBin)
+        matches!(
+            self.kind,
+            TargetKind::ExampleLib(_) | TargetKind::ExampleBin
+        )
     }
 
     pub fn is_test(&self) -> bool {
@@ -218,7 +222,10 @@ fn warn_shared_paths(targets: &[Target], warnings: &mut Vec<String>) {
         if seen.contains(&&t.src_path) {
             continue;
         }
-        let same: Vec<&Target> = targets.iter().filter(|o| o.src_path == t.src_path).collect();
+        let same: Vec<&Target> = targets
+            .iter()
+            .filter(|o| o.src_path == t.src_path)
+            .collect();
         if same.len() > 1 {
             let list: String = same
                 .iter()
@@ -258,7 +265,10 @@ fn custom_build(input: &TargetInput<'_>) -> Option<PathBuf> {
     }
 }
 
-fn lib_target(input: &TargetInput<'_>, warnings: &mut Vec<String>) -> Result<Option<Target>, Chain> {
+fn lib_target(
+    input: &TargetInput<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Target>, Chain> {
     let root = input.package_root;
     let inferred = root.join("src").join("lib.rs");
     let inferred = inferred.exists().then_some(inferred);
@@ -325,7 +335,9 @@ fn lib_target(input: &TargetInput<'_>, warnings: &mut Vec<String>) -> Result<Opt
             vec!["proc-macro".to_string()]
         }
         (_, Some(true), Some(true)) => {
-            return Err(Chain::new("`lib.plugin` and `lib.proc-macro` cannot both be `true`"));
+            return Err(Chain::new(
+                "`lib.plugin` and `lib.proc-macro` cannot both be `true`",
+            ));
         }
         (Some(kinds), _, _) => kinds.clone(),
         (None, Some(true), _) => vec!["dylib".to_string()],
@@ -347,8 +359,18 @@ fn legacy_key_warnings(
     warnings: &mut Vec<String>,
 ) -> Result<(), Chain> {
     let pairs = [
-        ("proc_macro", "proc-macro", t.proc_macro2.is_some(), t.proc_macro.is_some()),
-        ("crate_type", "crate-type", t.crate_type2.is_some(), t.crate_type.is_some()),
+        (
+            "proc_macro",
+            "proc-macro",
+            t.proc_macro2.is_some(),
+            t.proc_macro.is_some(),
+        ),
+        (
+            "crate_type",
+            "crate-type",
+            t.crate_type2.is_some(),
+            t.crate_type.is_some(),
+        ),
     ];
     for (old, new, has_old, has_new) in pairs {
         if !has_old {
@@ -534,7 +556,9 @@ fn toml_targets_and_inferred(
         .collect();
     let rem: Vec<TomlTarget> = inferred
         .iter()
-        .filter(|(n, p)| !seen_names.contains(&Some(n.clone())) && !seen_paths.contains(&Some(p.clone())))
+        .filter(|(n, p)| {
+            !seen_names.contains(&Some(n.clone())) && !seen_paths.contains(&Some(p.clone()))
+        })
         .map(as_toml)
         .collect();
     let autodiscover = match autodiscover {
@@ -574,11 +598,18 @@ fn toml_targets_and_inferred(
     targets
 }
 
-fn validate_target_name(t: &TomlTarget, kind: Kind, warnings: &mut Vec<String>) -> Result<(), Chain> {
+fn validate_target_name(
+    t: &TomlTarget,
+    kind: Kind,
+    warnings: &mut Vec<String>,
+) -> Result<(), Chain> {
     match &t.name {
         Some(name) => {
             if name.trim().is_empty() {
-                return Err(Chain::new(format!("{} target names cannot be empty", kind.human())));
+                return Err(Chain::new(format!(
+                    "{} target names cannot be empty",
+                    kind.human()
+                )));
             }
             if cfg!(windows) && mycargo_core::names::is_windows_reserved(name) {
                 warnings.push(format!(
@@ -601,7 +632,11 @@ fn validate_unique_names(targets: &[TomlTarget], kind: Kind) -> Result<(), Chain
     for t in targets {
         let name = t.name.clone().unwrap_or_default();
         if !seen.insert(name.clone()) {
-            let k = kind.key();
+            let k = if kind == Kind::Bin {
+                "binary"
+            } else {
+                kind.key()
+            };
             return Err(Chain::new(format!(
                 "found duplicate {k} name {name}, but all {k} targets must have a unique name"
             )));
@@ -624,7 +659,11 @@ fn target_path(
         return Ok(root.join(p));
     }
     let name = t.name.clone().unwrap_or_default();
-    let matching: Vec<&PathBuf> = inferred.iter().filter(|(n, _)| *n == name).map(|(_, p)| p).collect();
+    let matching: Vec<&PathBuf> = inferred
+        .iter()
+        .filter(|(n, _)| *n == name)
+        .map(|(_, p)| p)
+        .collect();
     match matching.as_slice() {
         [one] => Ok((*one).clone()),
         [] => {
@@ -673,7 +712,11 @@ fn target_path(
     }
 }
 
-fn bin_targets(input: &TargetInput<'_>, has_lib: bool, warnings: &mut Vec<String>) -> Result<Vec<Target>, Chain> {
+fn bin_targets(
+    input: &TargetInput<'_>,
+    has_lib: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Target>, Chain> {
     let root = input.package_root;
     let inferred = inferred_for(input, Kind::Bin);
     let bins = toml_targets_and_inferred(
@@ -729,9 +772,12 @@ fn legacy_bin_path(root: &Path, name: &str, has_lib: bool) -> Option<PathBuf> {
             return Some(p);
         }
     }
-    [root.join("src").join("main.rs"), root.join("src").join("bin").join("main.rs")]
-        .into_iter()
-        .find(|p| p.exists())
+    [
+        root.join("src").join("main.rs"),
+        root.join("src").join("bin").join("main.rs"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
 }
 
 fn other_targets(

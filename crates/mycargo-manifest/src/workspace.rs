@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use mycargo_util::fs::normalize_path;
 
 use crate::error::{Chain, ManifestError};
-use crate::manifest::{Manifest, ManifestKind, ParsedManifest, WorkspaceConfig, WorkspaceRootConfig};
+use crate::manifest::{
+    Manifest, ManifestKind, ParsedManifest, WorkspaceConfig, WorkspaceRootConfig,
+};
 use crate::profiles::Profiles;
 use crate::read::{ReadOptions, find_workspace_root, read_manifest_file, workspace_config_of};
 
@@ -50,7 +52,7 @@ impl Workspace {
             });
         };
         let root_config = match workspace_config_of(&root, opts)? {
-            WorkspaceConfig::Root(r) => r,
+            WorkspaceConfig::Root(r) => *r,
             WorkspaceConfig::Member { .. } => {
                 return Err(ManifestError::Workspace(Chain::new(format!(
                     "`package.workspace` configuration points to a crate which is not configured with [workspace]: \n\
@@ -70,7 +72,8 @@ impl Workspace {
             default_members: Vec::new(),
             root_config: Some(root_config.clone()),
         };
-        let member_dirs = members_paths(&root_config, root_config.members.as_deref().unwrap_or(&[]))?;
+        let member_dirs =
+            members_paths(&root_config, root_config.members.as_deref().unwrap_or(&[]))?;
         for (path, glob) in &member_dirs {
             ws.find_path_deps(&path.join("Cargo.toml"), false, &member_opts)
                 .map_err(|e| ManifestError::Member {
@@ -105,20 +108,27 @@ impl Workspace {
         } else {
             ws.default_members.push(current.clone());
         }
-        ws.find_path_deps(&current, false, &member_opts)?;
         ws.validate(opts)?;
         Ok(ws)
     }
 
     /// Load `manifest_path` as a member (and, recursively, its path
     /// dependencies inside the workspace), unless excluded or already seen.
-    fn find_path_deps(&mut self, manifest_path: &Path, is_path_dep: bool, opts: &ReadOptions) -> Result<(), ManifestError> {
+    fn find_path_deps(
+        &mut self,
+        manifest_path: &Path,
+        is_path_dep: bool,
+        opts: &ReadOptions,
+    ) -> Result<(), ManifestError> {
         let manifest_path = normalize_path(manifest_path);
         if self.members.contains(&manifest_path) {
             return Ok(());
         }
         let root_dir = self.root();
-        let pkg_dir = manifest_path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let pkg_dir = manifest_path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
         if is_path_dep && !pkg_dir.starts_with(&root_dir) {
             return Ok(());
         }
@@ -200,7 +210,9 @@ impl Workspace {
                 )));
             }
         }
-        if !self.members.contains(&self.current_manifest) && self.current_manifest != self.root_manifest {
+        if !self.members.contains(&self.current_manifest)
+            && self.current_manifest != self.root_manifest
+        {
             let root = &self.root_manifest;
             let root_dir = self.root();
             let current_dir = self.current_manifest.parent().unwrap_or(Path::new(""));
@@ -215,7 +227,10 @@ impl Workspace {
                     root.display()
                 ),
             };
-            let has_members = self.root_config.as_ref().is_some_and(|r| r.has_members_list());
+            let has_members = self
+                .root_config
+                .as_ref()
+                .is_some_and(|r| r.has_members_list());
             let extra = if !self.is_virtual() && !has_members {
                 format!(
                     "this may be fixable by ensuring that this crate is depended on by the workspace root: {}",
@@ -339,7 +354,10 @@ impl Workspace {
 
 /// `members` entries as directories: globs expanded (keeping only
 /// directories), plain paths as written. The glob is kept for messages.
-fn members_paths(root: &WorkspaceRootConfig, entries: &[String]) -> Result<Vec<(PathBuf, Option<String>)>, ManifestError> {
+fn members_paths(
+    root: &WorkspaceRootConfig,
+    entries: &[String],
+) -> Result<Vec<(PathBuf, Option<String>)>, ManifestError> {
     let mut out = Vec::new();
     for entry in entries {
         let joined = root.root_dir.join(entry);
@@ -348,17 +366,16 @@ fn members_paths(root: &WorkspaceRootConfig, entries: &[String]) -> Result<Vec<(
             continue;
         };
         let expanded: Vec<PathBuf> = match glob::glob(pattern) {
-            Ok(paths) => paths
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| {
-                    ManifestError::Workspace(
-                        Chain::new(e.to_string())
-                            .context(format!("unable to match path to pattern `{pattern}`")),
-                    )
-                })?,
+            Ok(paths) => paths.collect::<Result<Vec<_>, _>>().map_err(|e| {
+                ManifestError::Workspace(
+                    Chain::new(e.to_string())
+                        .context(format!("unable to match path to pattern `{pattern}`")),
+                )
+            })?,
             Err(e) => {
                 return Err(ManifestError::Workspace(
-                    Chain::new(e.to_string()).context(format!("could not parse pattern `{pattern}`")),
+                    Chain::new(e.to_string())
+                        .context(format!("could not parse pattern `{pattern}`")),
                 ));
             }
         };

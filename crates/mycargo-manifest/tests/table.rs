@@ -3,6 +3,9 @@
 //! the model, or the error rendered as cargo renders it (`ROOT` stands for
 //! the temp dir). Expected error texts were checked against cargo 1.95.
 
+// Test helpers and case closures run only under `cargo test`.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 
 use mycargo_core::{DepKind, FeatureValue, GitReference, SourceKind};
@@ -42,7 +45,13 @@ fn render(e: &ManifestError, root: &Path) -> String {
         out.push_str("\n\nCaused by:\n");
         let lines: Vec<String> = cause
             .lines()
-            .map(|l| if l.is_empty() { String::new() } else { format!("  {l}") })
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {l}")
+                }
+            })
             .collect();
         out.push_str(&lines.join("\n"));
     }
@@ -103,7 +112,13 @@ const CASES: &[Case] = &[
     // ---- [package] basics -------------------------------------------------
     Case {
         name: "minimal package",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Ok(|m| {
             let p = pkg(m);
             assert_eq!(p.name(), "foo");
@@ -162,7 +177,10 @@ const CASES: &[Case] = &[
     Case {
         name: "readme false and publish false",
         files: &[
-            ("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nreadme = false\npublish = false\n"),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nreadme = false\npublish = false\n",
+            ),
             LIB,
             ("README.md", ""),
         ],
@@ -178,42 +196,85 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "bad semver",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"1.x\"\n")],
-        expect: Expect::Toml("unexpected character 'x' while parsing minor version number", 3, 11),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"1.x\"\n",
+        )],
+        expect: Expect::Toml(
+            "unexpected character 'x' while parsing minor version number",
+            3,
+            11,
+        ),
     },
     Case {
         name: "authors must be a list",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nauthors = \"x\"\n")],
-        expect: Expect::Toml("invalid type: string \"x\", expected a vector of strings or workspace", 4, 11),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nauthors = \"x\"\n",
+        )],
+        expect: Expect::Toml(
+            "invalid type: string \"x\", expected a vector of strings or workspace",
+            4,
+            11,
+        ),
     },
     Case {
         name: "publish wrong type",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\npublish = 1\n")],
-        expect: Expect::Toml("invalid type: integer `1`, expected a boolean, a vector of strings, or workspace", 4, 11),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\npublish = 1\n",
+        )],
+        expect: Expect::Toml(
+            "invalid type: integer `1`, expected a boolean, a vector of strings, or workspace",
+            4,
+            11,
+        ),
     },
     Case {
         name: "build wrong type",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nbuild = 1\n")],
-        expect: Expect::Toml("invalid type: integer `1`, expected a boolean, string or array", 4, 9),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nbuild = 1\n",
+        )],
+        expect: Expect::Toml(
+            "invalid type: integer `1`, expected a boolean, string or array",
+            4,
+            9,
+        ),
     },
     Case {
         name: "rust-version requirement",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nrust-version = \"1.x\"\n")],
-        expect: Expect::Toml("unexpected version requirement, expected a version like \"1.32\"", 4, 16),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nrust-version = \"1.x\"\n",
+        )],
+        expect: Expect::Toml(
+            "unexpected version requirement, expected a version like \"1.32\"",
+            4,
+            16,
+        ),
     },
     Case {
         name: "empty package name",
-        files: &[("Cargo.toml", "[package]\nname = \"\"\nversion = \"0.1.0\"\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"\"\nversion = \"0.1.0\"\n",
+        )],
         expect: Expect::Toml("package name cannot be empty", 2, 8),
     },
     Case {
         name: "missing name",
         files: &[("Cargo.toml", "[package]\nversion = \"0.1.0\"\n")],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  missing field `package.name`"),
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  missing field `package.name`",
+        ),
     },
     Case {
         name: "unknown edition",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2030\"\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2030\"\n",
+        )],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  failed to parse the `edition` key\n\nCaused by:\n  \
              this version of Cargo is older than the `2030` edition, and only supports `2015`, `2018`, `2021`, and `2024` editions.",
@@ -221,22 +282,39 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "bad resolver",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nresolver = \"4\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nresolver = \"4\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `resolver` setting `4` is not valid, valid options are \"1\", \"2\" or \"3\"",
         ),
     },
     Case {
         name: "rust-version older than edition",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.50\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.50\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  rust-version 1.50 is incompatible with the version (1.56.0) required by the specified edition (2021)",
         ),
     },
     Case {
         name: "publish needs version",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\npublish = true\n"), LIB],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `package.publish` requires `package.version` be specified"),
+        files: &[
+            ("Cargo.toml", "[package]\nname = \"foo\"\npublish = true\n"),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `package.publish` requires `package.version` be specified",
+        ),
     },
     Case {
         name: "toml syntax error",
@@ -269,7 +347,11 @@ const CASES: &[Case] = &[
                 "unused manifest key: target.cfg(unix).foo",
                 "unused manifest key: zzz",
             ] {
-                assert!(m.warnings.iter().any(|x| x == w), "missing {w:?} in {:?}", m.warnings);
+                assert!(
+                    m.warnings.iter().any(|x| x == w),
+                    "missing {w:?} in {:?}",
+                    m.warnings
+                );
             }
         }),
     },
@@ -283,20 +365,34 @@ const CASES: &[Case] = &[
     Case {
         name: "neither package nor workspace",
         files: &[("Cargo.toml", "")],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  manifest is missing either a `[package]` or a `[workspace]`"),
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  manifest is missing either a `[package]` or a `[workspace]`",
+        ),
     },
     Case {
         name: "project is deprecated",
-        files: &[("Cargo.toml", "[project]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[project]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Ok(|m| {
-            assert_eq!(m.warnings, ["`[project]` is deprecated in favor of `[package]`"]);
+            assert_eq!(
+                m.warnings,
+                ["`[project]` is deprecated in favor of `[package]`"]
+            );
         }),
     },
     // ---- targets ------------------------------------------------------------
     Case {
         name: "target auto-discovery",
         files: &[
-            ("Cargo.toml", "[package]\nname = \"foo-bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo-bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
             LIB,
             MAIN,
             ("src/bin/x.rs", ""),
@@ -380,7 +476,10 @@ const CASES: &[Case] = &[
         expect: Expect::Ok(|m| {
             let p = pkg(m);
             let names: Vec<&str> = p.targets.iter().map(|t| t.name.as_str()).collect();
-            assert_eq!(names, ["foo", "foo", "q", "x", "e", "t2", "build-script-mybuild"]);
+            assert_eq!(
+                names,
+                ["foo", "foo", "q", "x", "e", "t2", "build-script-mybuild"]
+            );
             let lib = p.lib_target().unwrap();
             assert_eq!(lib.kind, TargetKind::Lib(vec!["proc-macro".into()]));
             assert!(lib.proc_macro && lib.for_host);
@@ -392,12 +491,18 @@ const CASES: &[Case] = &[
             let t2 = p.targets.iter().find(|t| t.name == "t2").unwrap();
             assert_eq!(t2.required_features, Some(vec!["a".to_string()]));
             assert!(!t2.harness);
-            assert!(!p.targets.iter().any(|t| t.name == "t"), "t shadowed by path");
+            assert!(
+                !p.targets.iter().any(|t| t.name == "t"),
+                "t shadowed by path"
+            );
         }),
     },
     Case {
         name: "no targets",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  no targets specified in the manifest\n  \
              either src/lib.rs, src/main.rs, a [lib] section, or [[bin]] section must be present",
@@ -405,7 +510,13 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "missing bin file",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"nope\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"nope\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  can't find `nope` bin at `src/bin/nope.rs` or `src/bin/nope/main.rs`. \
              Please specify bin.path if you want to use a non-default path.",
@@ -413,7 +524,13 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "bin in commonly wrong dir",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"nope\"\n"), ("src/bins/nope.rs", "")],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"nope\"\n",
+            ),
+            ("src/bins/nope.rs", ""),
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  can't find `nope` bin at default paths, but found a file at `src/bins/nope.rs`.\n  \
              Perhaps rename the file to `src/bin/nope.rs` for target auto-discovery, or specify bin.path if you want to use a non-default path.",
@@ -421,45 +538,89 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "bin name required",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[[bin]]\npath = \"src/main.rs\"\n"), MAIN],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  binary target bin.name is required"),
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[[bin]]\npath = \"src/main.rs\"\n",
+            ),
+            MAIN,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  binary target bin.name is required",
+        ),
     },
     Case {
         name: "duplicate bin names",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"), MAIN, ("src/bin/foo.rs", "")],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            MAIN,
+            ("src/bin/foo.rs", ""),
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  found duplicate binary name foo, but all binary targets must have a unique name",
         ),
     },
     Case {
         name: "bin named deps",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"), ("src/bin/deps.rs", "")],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("src/bin/deps.rs", ""),
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  the binary target name `deps` is forbidden, it conflicts with cargo's build directory names",
         ),
     },
     Case {
         name: "lib name with hyphen",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lib]\nname = \"a-b\"\n"), LIB],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  library target names cannot contain hyphens: a-b"),
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lib]\nname = \"a-b\"\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  library target names cannot contain hyphens: a-b",
+        ),
     },
     Case {
         name: "lib without file",
-        files: &[("Cargo.toml", "[package]\nname = \"foo-bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo-bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\n",
+        )],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  can't find library `foo_bar`, rename file to `src/lib.rs` or specify lib.path",
         ),
     },
     Case {
         name: "dylib and cdylib",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lib]\ncrate-type = [\"dylib\", \"cdylib\"]\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lib]\ncrate-type = [\"dylib\", \"cdylib\"]\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  library `foo` cannot set the crate type of both `dylib` and `cdylib`",
         ),
     },
     Case {
         name: "missing test file is deferred",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[test]]\nname = \"nope\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[test]]\nname = \"nope\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Ok(|m| {
             let p = pkg(m);
             assert_eq!(p.targets.len(), 1);
@@ -470,14 +631,21 @@ const CASES: &[Case] = &[
     Case {
         name: "build.rs detected and file shared by two targets",
         files: &[
-            ("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"b\"\npath = \"src/lib.rs\"\n"),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"b\"\npath = \"src/lib.rs\"\n",
+            ),
             LIB,
             ("build.rs", ""),
         ],
         expect: Expect::Ok(|m| {
             let p = pkg(m);
             assert_eq!(p.custom_build().unwrap().name, "build-script-build");
-            let w = m.warnings.iter().find(|w| w.contains("multiple build targets")).unwrap();
+            let w = m
+                .warnings
+                .iter()
+                .find(|w| w.contains("multiple build targets"))
+                .unwrap();
             assert!(w.ends_with("found to be present in multiple build targets:\n  * `lib` target `foo`\n  * `bin` target `b`"), "{w}");
         }),
     },
@@ -500,7 +668,12 @@ const CASES: &[Case] = &[
         ],
         expect: Expect::Ok(|m| {
             let p = pkg(m);
-            let d = |n: &str| p.dependencies.iter().find(|d| d.name_in_toml() == n).unwrap();
+            let d = |n: &str| {
+                p.dependencies
+                    .iter()
+                    .find(|d| d.name_in_toml() == n)
+                    .unwrap()
+            };
             assert_eq!(d("simple").version_req().to_string(), "^1.0");
             assert!(d("simple").source_id().is_crates_io());
             let det = d("detailed");
@@ -509,56 +682,111 @@ const CASES: &[Case] = &[
             assert!(!det.uses_default_features());
             let local = d("local");
             assert!(local.source_id().is_path());
-            assert_eq!(local.path().unwrap(), &p.root().parent().unwrap().join("local"));
+            assert_eq!(
+                local.path().unwrap(),
+                &p.root().parent().unwrap().join("local")
+            );
             assert_eq!(local.version_req().to_string(), "*");
             assert_eq!(
                 d("gitdep").source_id().kind(),
                 &SourceKind::Git(GitReference::Branch("dev".into()))
             );
-            assert_eq!(d("tagged").source_id().git_reference(), Some(&GitReference::Tag("v1".into())));
-            assert_eq!(d("revved").source_id().git_reference(), Some(&GitReference::Rev("abc".into())));
+            assert_eq!(
+                d("tagged").source_id().git_reference(),
+                Some(&GitReference::Tag("v1".into()))
+            );
+            assert_eq!(
+                d("revved").source_id().git_reference(),
+                Some(&GitReference::Rev("abc".into()))
+            );
             let r = d("renamed");
-            assert_eq!((r.package_name(), r.rename()), ("real-name", Some("renamed")));
+            assert_eq!(
+                (r.package_name(), r.rename()),
+                ("real-name", Some("renamed"))
+            );
             assert!(d("opt").is_optional());
-            assert_eq!(d("idx").source_id().url().as_str(), "https://example.com/index");
+            assert_eq!(
+                d("idx").source_id().url().as_str(),
+                "https://example.com/index"
+            );
             assert_eq!(d("devdep").kind(), DepKind::Development);
             assert_eq!(d("builddep").kind(), DepKind::Build);
             assert_eq!(d("unixdep").platform().unwrap().to_string(), "cfg(unix)");
             let t = d("tripledep");
-            assert_eq!((t.kind(), t.platform().unwrap().to_string().as_str()), (DepKind::Development, "x86_64-unknown-linux-gnu"));
-            assert_eq!(p.feature_map["opt"], [FeatureValue::Dep { dep_name: "opt".into() }]);
+            assert_eq!(
+                (t.kind(), t.platform().unwrap().to_string().as_str()),
+                (DepKind::Development, "x86_64-unknown-linux-gnu")
+            );
+            assert_eq!(
+                p.feature_map["opt"],
+                [FeatureValue::Dep {
+                    dep_name: "opt".into()
+                }]
+            );
             assert!(m.warnings.is_empty(), "{:?}", m.warnings);
         }),
     },
     Case {
         name: "git with branch and tag",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { git = \"https://x/y\", branch = \"a\", tag = \"b\" }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { git = \"https://x/y\", branch = \"a\", tag = \"b\" }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  dependency (a) specification is ambiguous. Only one of `branch`, `tag` or `rev` is allowed.",
         ),
     },
     Case {
         name: "git and path",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { path = \"a\", git = \"https://x/y\" }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { path = \"a\", git = \"https://x/y\" }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  dependency (a) specification is ambiguous. Only one of `git` or `path` is allowed.",
         ),
     },
     Case {
         name: "dependency without source",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { optional = true }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { optional = true }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  dependency (a) specified without providing a local path, Git repository, version, or workspace dependency to use",
         ),
     },
     Case {
         name: "branch without git",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { branch = \"x\", version = \"1\" }\n"), LIB],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  key `branch` is ignored for dependency (a)."),
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { branch = \"x\", version = \"1\" }\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  key `branch` is ignored for dependency (a).",
+        ),
     },
     Case {
         name: "bad version requirement",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = \"foo\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = \"foo\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  failed to parse the version requirement `foo` for dependency `a`\n\nCaused by:\n  \
              unexpected character 'f' while parsing major version number",
@@ -566,7 +794,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "dependency wrong type",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = 1\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = 1\n",
+        )],
         expect: Expect::Toml(
             "invalid type: integer `1`, expected a version string like \"0.9.8\" or a detailed dependency like { version = \"0.9.8\" }",
             5,
@@ -575,12 +806,18 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "dependency field wrong type points at the table",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { path = \"x\", features = \"y\" }\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { path = \"x\", features = \"y\" }\n",
+        )],
         expect: Expect::Toml("invalid type: string \"y\", expected a sequence", 5, 5),
     },
     Case {
         name: "invalid dependency name",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\n\"a b\" = \"1\"\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\n\"a b\" = \"1\"\n",
+        )],
         expect: Expect::Toml(
             "invalid character ` ` in package name: `a b`, characters must be Unicode XID characters (numbers, `-`, `_`, or most letters)",
             5,
@@ -589,24 +826,52 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "registry and registry-index",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { version = \"1\", registry = \"x\", registry-index = \"y\" }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { version = \"1\", registry = \"x\", registry-index = \"y\" }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  dependency (a) specification is ambiguous. Only one of `registry` or `registry-index` is allowed.",
         ),
     },
     Case {
         name: "unknown registry",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { version = \"1\", registry = \"nope\" }\n"), LIB],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  registry index was not found in any configuration: `nope`"),
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { version = \"1\", registry = \"nope\" }\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  registry index was not found in any configuration: `nope`",
+        ),
     },
     Case {
         name: "invalid git url",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { git = \"not a url\" }\n"), LIB],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  invalid url `not a url`: relative URL without a base"),
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { git = \"not a url\" }\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  invalid url `not a url`: relative URL without a base",
+        ),
     },
     Case {
         name: "feature with slash in dependency",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { version = \"1\", features = [\"x/y\"] }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { version = \"1\", features = [\"x/y\"] }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  feature `x/y` in dependency `a` is not allowed to contain slashes\n  \
              If you want to enable features of a transitive dependency, the direct dependency needs to re-export those features from the `[features]` table.",
@@ -623,22 +888,47 @@ const CASES: &[Case] = &[
         ],
         expect: Expect::Ok(|m| {
             let p = pkg(m);
-            assert!(!p.dependencies.iter().find(|d| d.name_in_toml() == "a").unwrap().uses_default_features());
-            assert_eq!(p.dependencies.iter().find(|d| d.name_in_toml() == "b").unwrap().kind(), DepKind::Development);
+            assert!(
+                !p.dependencies
+                    .iter()
+                    .find(|d| d.name_in_toml() == "a")
+                    .unwrap()
+                    .uses_default_features()
+            );
+            assert_eq!(
+                p.dependencies
+                    .iter()
+                    .find(|d| d.name_in_toml() == "b")
+                    .unwrap()
+                    .kind(),
+                DepKind::Development
+            );
             assert!(m.warnings.contains(&"`default_features` is deprecated in favor of `default-features` and will not work in the 2024 edition\n(in the `a` dependency)".to_string()), "{:?}", m.warnings);
             assert!(m.warnings.contains(&"`dev_dependencies` is deprecated in favor of `dev-dependencies` and will not work in the 2024 edition\n(in the `foo` package)".to_string()), "{:?}", m.warnings);
         }),
     },
     Case {
         name: "underscore spelling refused in 2024",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n[dependencies]\na = { version = \"1\", default_features = false }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n[dependencies]\na = { version = \"1\", default_features = false }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `default_features` is unsupported as of the 2024 edition; instead use `default-features`\n  (in the `a` dependency)",
         ),
     },
     Case {
         name: "bad cfg in target table",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[target.'cfg(foo bar)'.dependencies]\na = \"1\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[target.'cfg(foo bar)'.dependencies]\na = \"1\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  failed to parse `foo bar` as a cfg expression: unexpected content `bar` found after cfg expression",
         ),
@@ -659,26 +949,56 @@ const CASES: &[Case] = &[
             assert_eq!(
                 p.feature_map["std"],
                 [
-                    FeatureValue::Dep { dep_name: "serde".into() },
-                    FeatureValue::DepFeature { dep_name: "serde".into(), dep_feature: "std".into(), weak: true },
-                    FeatureValue::DepFeature { dep_name: "log".into(), dep_feature: "std".into(), weak: false },
+                    FeatureValue::Dep {
+                        dep_name: "serde".into()
+                    },
+                    FeatureValue::DepFeature {
+                        dep_name: "serde".into(),
+                        dep_feature: "std".into(),
+                        weak: true
+                    },
+                    FeatureValue::DepFeature {
+                        dep_name: "log".into(),
+                        dep_feature: "std".into(),
+                        weak: false
+                    },
                 ]
             );
-            assert!(!p.feature_map.contains_key("serde"), "no implicit feature for dep:serde");
-            assert_eq!(p.feature_map["rand"], [FeatureValue::Dep { dep_name: "rand".into() }]);
+            assert!(
+                !p.feature_map.contains_key("serde"),
+                "no implicit feature for dep:serde"
+            );
+            assert_eq!(
+                p.feature_map["rand"],
+                [FeatureValue::Dep {
+                    dep_name: "rand".into()
+                }]
+            );
             assert_eq!(p.features.len(), 3);
         }),
     },
     Case {
         name: "feature includes unknown",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\na = [\"b\"]\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\na = [\"b\"]\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  feature `a` includes `b` which is neither a dependency nor another feature\n\n  help: a feature with a similar name exists: `a`",
         ),
     },
     Case {
         name: "dep: on non-optional",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = \"1\"\n[features]\na = [\"dep:b\"]\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = \"1\"\n[features]\na = [\"dep:b\"]\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  feature `a` includes `dep:b`, but `b` is not an optional dependency\n  \
              A non-optional dependency of the same name is defined; consider adding `optional = true` to its definition.",
@@ -687,7 +1007,10 @@ const CASES: &[Case] = &[
     Case {
         name: "implicit feature shadowed by dep:",
         files: &[
-            ("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = { version = \"1\", optional = true }\n[features]\na = [\"dep:b\"]\nc = [\"b\"]\n"),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = { version = \"1\", optional = true }\n[features]\na = [\"dep:b\"]\nc = [\"b\"]\n",
+            ),
             LIB,
         ],
         expect: Expect::Err(
@@ -696,7 +1019,13 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "weak feature on non-optional",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = \"1\"\n[features]\na = [\"b?/x\"]\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = \"1\"\n[features]\na = [\"b?/x\"]\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  feature `a` includes `b?/x` with a `?`, but `b` is not an optional dependency\n  \
              A non-optional dependency of the same name is defined; consider removing the `?` or changing the dependency to be optional",
@@ -704,7 +1033,13 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "optional dependency unused",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = { version = \"1\", optional = true }\n[features]\nb = []\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nb = { version = \"1\", optional = true }\n[features]\nb = []\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  optional dependency `b` is not included in any feature\n  \
              Make sure that `dep:b` is included in one of features in the [features] table.",
@@ -712,20 +1047,40 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "dep/feat with unknown dep is located",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\na = [\"b/x\"]\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\na = [\"b/x\"]\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "feature `a` includes `b/x`, but `b` is not a dependency\n --> Cargo.toml:5:5\n  |\n5 | a = [\"b/x\"]\n  |     ^^^^^^^\nerror: failed to parse manifest at `ROOT/Cargo.toml`",
         ),
     },
     Case {
         name: "feature name with slash",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\n\"a/b\" = []\n")],
-        expect: Expect::Toml("invalid character `/` in feature name: `a/b`, feature name is not allowed to contain slashes", 5, 1),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\n\"a/b\" = []\n",
+        )],
+        expect: Expect::Toml(
+            "invalid character `/` in feature name: `a/b`, feature name is not allowed to contain slashes",
+            5,
+            1,
+        ),
     },
     Case {
         name: "feature name starting with dep:",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\n\"dep:a\" = []\n")],
-        expect: Expect::Toml("feature named `dep:a` is not allowed to start with `dep:`", 5, 1),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\n\"dep:a\" = []\n",
+        )],
+        expect: Expect::Toml(
+            "feature named `dep:a` is not allowed to start with `dep:`",
+            5,
+            1,
+        ),
     },
     // ---- profiles -----------------------------------------------------------
     Case {
@@ -759,19 +1114,35 @@ const CASES: &[Case] = &[
             assert_eq!(d.lto, Some(Lto::False));
             assert_eq!(d.strip, Some(Strip::Symbols));
             assert_eq!(d.package.len(), 2);
-            assert_eq!(d.build_override.as_ref().unwrap().opt_level, Some(OptLevel::SizeMin));
+            assert_eq!(
+                d.build_override.as_ref().unwrap().opt_level,
+                Some(OptLevel::SizeMin)
+            );
             assert_eq!(p.get("custom").unwrap().lto, Some(Lto::Fat));
-            assert_eq!(p.inheritance_chain("custom").unwrap(), ["custom", "release"]);
+            assert_eq!(
+                p.inheritance_chain("custom").unwrap(),
+                ["custom", "release"]
+            );
         }),
     },
     Case {
         name: "opt-level string",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\nopt-level = \"x\"\n")],
-        expect: Expect::Toml("must be `0`, `1`, `2`, `3`, `s` or `z`, but found the string: \"x\"", 5, 13),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\nopt-level = \"x\"\n",
+        )],
+        expect: Expect::Toml(
+            "must be `0`, `1`, `2`, `3`, `s` or `z`, but found the string: \"x\"",
+            5,
+            13,
+        ),
     },
     Case {
         name: "debug level out of range",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\ndebug = 3\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\ndebug = 3\n",
+        )],
         expect: Expect::Toml(
             "invalid value: integer `3`, expected a boolean, 0, 1, 2, \"none\", \"limited\", \"full\", \"line-tables-only\", or \"line-directives-only\"",
             5,
@@ -780,7 +1151,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "reserved profile name",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.build]\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.build]\n",
+        )],
         expect: Expect::Toml(
             "profile name `build` is reserved\n       Please choose a different name.\n       See https://doc.rust-lang.org/cargo/reference/profiles.html for more on configuring profiles.",
             4,
@@ -789,7 +1163,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "profile name characters",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.\"a.b\"]\ninherits = \"dev\"\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.\"a.b\"]\ninherits = \"dev\"\n",
+        )],
         expect: Expect::Toml(
             "invalid character `.` in profile name: `a.b`, allowed characters are letters, numbers, underscore, and hyphen",
             4,
@@ -798,19 +1175,39 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "panic in package override",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev.package.foo]\npanic = \"abort\"\n"), LIB],
-        expect: Expect::Err("failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `panic` may not be specified in a `package` profile"),
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev.package.foo]\npanic = \"abort\"\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `panic` may not be specified in a `package` profile",
+        ),
     },
     Case {
         name: "bad panic setting",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\npanic = \"foo\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\npanic = \"foo\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `panic` setting of `foo` is not a valid setting, must be `unwind`, `abort`, or `immediate-abort`.",
         ),
     },
     Case {
         name: "lto string true",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\nlto = \"true\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev]\nlto = \"true\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  `lto` setting of string `\"true\"` for `dev` profile is not a valid setting, \
              must be a boolean (`true`/`false`) or a string (`\"thin\"`/`\"fat\"`/`\"off\"`) or omitted.",
@@ -818,19 +1215,37 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "profile package spec",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev.package.\"foo@x\"]\n")],
-        expect: Expect::Toml("unexpected version requirement, expected a version like \"1.32\"", 4, 22),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.dev.package.\"foo@x\"]\n",
+        )],
+        expect: Expect::Toml(
+            "unexpected version requirement, expected a version like \"1.32\"",
+            4,
+            22,
+        ),
     },
     Case {
         name: "inherits loop found on use",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n[profile.c]\nopt-level = 1\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n[profile.c]\nopt-level = 1\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Ok(|m| {
             let p = m.profiles().unwrap();
             assert_eq!(
                 p.inheritance_chain("a").unwrap_err().message,
                 "profile inheritance loop detected with profile `b` inheriting `a`"
             );
-            assert!(p.inheritance_chain("c").unwrap_err().message.starts_with("profile `c` is missing an `inherits` directive"));
+            assert!(
+                p.inheritance_chain("c")
+                    .unwrap_err()
+                    .message
+                    .starts_with("profile `c` is missing an `inherits` directive")
+            );
             assert_eq!(p.inheritance_chain("test").unwrap(), ["test", "dev"]);
         }),
     },
@@ -852,31 +1267,59 @@ const CASES: &[Case] = &[
             assert_eq!(lints["clippy"]["all"].priority(), -1);
             assert_eq!(p.patch["crates-io"][0].name_in_toml(), "serde");
             assert!(p.patch["https://github.com/a/b"][0].source_id().is_git());
-            assert_eq!(p.replace[0].0.to_string(), "https://github.com/rust-lang/crates.io-index#bar@1.0.0");
+            assert_eq!(
+                p.replace[0].0.to_string(),
+                "https://github.com/rust-lang/crates.io-index#bar@1.0.0"
+            );
         }),
     },
     Case {
         name: "unknown lint level",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lints.rust]\nunsafe_code = \"nope\"\n")],
-        expect: Expect::Toml("unknown variant `nope`, expected one of `forbid`, `deny`, `warn`, `allow`", 5, 15),
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lints.rust]\nunsafe_code = \"nope\"\n",
+        )],
+        expect: Expect::Toml(
+            "unknown variant `nope`, expected one of `forbid`, `deny`, `warn`, `allow`",
+            5,
+            15,
+        ),
     },
     Case {
         name: "replace without version",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[replace]\n\"foo\" = { path = \"x\" }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[replace]\n\"foo\" = { path = \"x\" }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  replacements must specify a version to replace, but `https://github.com/rust-lang/crates.io-index#foo` does not",
         ),
     },
     Case {
         name: "bad patch key",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[patch.\"not a url\"]\nb = { path = \"../dep\" }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[patch.\"not a url\"]\nb = { path = \"../dep\" }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  [patch] entry `not a url` should be a URL or registry name\n\nCaused by:\n  invalid url `not a url`: relative URL without a base",
         ),
     },
     Case {
         name: "unknown cargo feature",
-        files: &[("Cargo.toml", "cargo-features = [\"foo\"]\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "cargo-features = [\"foo\"]\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  unknown Cargo.toml feature `foo`\n\n  See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html for more information.",
         ),
@@ -898,7 +1341,10 @@ const CASES: &[Case] = &[
                  edition = \"2021\"\nrust-version = \"1.70\"\npublish = false\n[workspace.dependencies]\ndep = { path = \"dep\", features = [\"x\"] }\nsimple = \"1.5\"\n\
                  [workspace.lints.rust]\nunsafe_code = \"deny\"\n",
             ),
-            ("dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\n"),
+            (
+                "dep/Cargo.toml",
+                "[package]\nname = \"dep\"\nversion = \"0.1.0\"\n",
+            ),
             ("dep/src/lib.rs", ""),
         ],
         expect: Expect::Ok(|m| {
@@ -910,11 +1356,19 @@ const CASES: &[Case] = &[
             assert_eq!(p.edition.as_str(), "2021");
             assert_eq!(p.rust_version.as_ref().unwrap().to_string(), "1.70");
             assert_eq!(p.publish, Some(vec![]));
-            let dep = p.dependencies.iter().find(|d| d.name_in_toml() == "dep").unwrap();
+            let dep = p
+                .dependencies
+                .iter()
+                .find(|d| d.name_in_toml() == "dep")
+                .unwrap();
             assert_eq!(dep.features(), ["x", "y"]);
             assert!(dep.is_optional());
             assert_eq!(dep.path().unwrap(), &p.root().parent().unwrap().join("dep"));
-            let simple = p.dependencies.iter().find(|d| d.name_in_toml() == "simple").unwrap();
+            let simple = p
+                .dependencies
+                .iter()
+                .find(|d| d.name_in_toml() == "simple")
+                .unwrap();
             assert_eq!(simple.version_req().to_string(), "^1.5");
             assert!(p.lints.as_ref().unwrap().contains_key("rust"));
         }),
@@ -922,7 +1376,10 @@ const CASES: &[Case] = &[
     Case {
         name: "inherited field not defined",
         files: &[
-            ("m1/Cargo.toml", "[package]\nname = \"m1\"\nversion = \"0.1.0\"\ndescription.workspace = true\n"),
+            (
+                "m1/Cargo.toml",
+                "[package]\nname = \"m1\"\nversion = \"0.1.0\"\ndescription.workspace = true\n",
+            ),
             ("m1/src/lib.rs", ""),
             ("Cargo.toml", "[workspace]\nmembers = [\"m1\"]\n"),
         ],
@@ -934,9 +1391,15 @@ const CASES: &[Case] = &[
     Case {
         name: "inherited dependency missing",
         files: &[
-            ("m1/Cargo.toml", "[package]\nname = \"m1\"\nversion = \"0.1.0\"\n[dependencies]\nnope = { workspace = true }\n"),
+            (
+                "m1/Cargo.toml",
+                "[package]\nname = \"m1\"\nversion = \"0.1.0\"\n[dependencies]\nnope = { workspace = true }\n",
+            ),
             ("m1/src/lib.rs", ""),
-            ("Cargo.toml", "[workspace]\nmembers = [\"m1\"]\n[workspace.dependencies]\n"),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"m1\"]\n[workspace.dependencies]\n",
+            ),
         ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/m1/Cargo.toml`\n\nCaused by:\n  error inheriting `nope` from workspace root manifest's `workspace.dependencies.nope`\n\nCaused by:\n  \
@@ -945,19 +1408,34 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "inheritance without a workspace",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { workspace = true }\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\na = { workspace = true }\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  error inheriting `a` from workspace root manifest's `workspace.dependencies.a`\n\nCaused by:\n  failed to find a workspace root",
         ),
     },
     Case {
         name: "workspace = false",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = { workspace = false }\n")],
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = { workspace = false }\n",
+        )],
         expect: Expect::Toml("`workspace` cannot be false", 3, 11),
     },
     Case {
         name: "lints override with workspace = true",
-        files: &[("Cargo.toml", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lints]\nworkspace = true\nrust.unsafe_code = \"deny\"\n"), LIB],
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lints]\nworkspace = true\nrust.unsafe_code = \"deny\"\n",
+            ),
+            LIB,
+        ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  cannot override `workspace.lints` in `lints`, either remove the overrides or `lints.workspace = true` and manually specify the lints",
         ),
@@ -970,13 +1448,22 @@ const CASES: &[Case] = &[
                 "Cargo.toml",
                 "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/skip\"]\nresolver = \"2\"\n[workspace.metadata.x]\ny = 1\n",
             ),
-            ("crates/a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nb = { path = \"../../other/b\" }\n"),
+            (
+                "crates/a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nb = { path = \"../../other/b\" }\n",
+            ),
             ("crates/a/src/lib.rs", ""),
-            ("crates/c/Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            (
+                "crates/c/Cargo.toml",
+                "[package]\nname = \"c\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
             ("crates/c/src/main.rs", ""),
             ("crates/skip/Cargo.toml", "this is not toml ["),
             ("crates/README.md", ""),
-            ("other/b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            (
+                "other/b/Cargo.toml",
+                "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
             ("other/b/src/lib.rs", ""),
         ],
         expect: Expect::Ws(|ws| {
@@ -993,10 +1480,19 @@ const CASES: &[Case] = &[
     Case {
         name: "default-members",
         files: &[
-            ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\ndefault-members = [\"b\"]\n"),
-            ("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\n"),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\", \"b\"]\ndefault-members = [\"b\"]\n",
+            ),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+            ),
             ("a/src/lib.rs", ""),
-            ("b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\n"),
+            (
+                "b/Cargo.toml",
+                "[package]\nname = \"b\"\nversion = \"0.1.0\"\n",
+            ),
             ("b/src/lib.rs", ""),
         ],
         expect: Expect::Ws(|ws| {
@@ -1008,18 +1504,32 @@ const CASES: &[Case] = &[
     Case {
         name: "default-member that is not a member",
         files: &[
-            ("Cargo.toml", "[workspace]\nmembers = [\"a\"]\ndefault-members = [\"zz\"]\n"),
-            ("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\n"),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\"]\ndefault-members = [\"zz\"]\n",
+            ),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+            ),
             ("a/src/lib.rs", ""),
         ],
-        expect: Expect::WsErr("package `ROOT/zz` is listed in default-members but is not a member\nfor workspace at `ROOT/Cargo.toml`."),
+        expect: Expect::WsErr(
+            "package `ROOT/zz` is listed in default-members but is not a member\nfor workspace at `ROOT/Cargo.toml`.",
+        ),
     },
     Case {
         name: "member loaded from a member directory",
         files: &[
-            ("m/Cargo.toml", "[package]\nname = \"m\"\nversion.workspace = true\n"),
+            (
+                "m/Cargo.toml",
+                "[package]\nname = \"m\"\nversion.workspace = true\n",
+            ),
             ("m/src/lib.rs", ""),
-            ("Cargo.toml", "[package]\nname = \"root\"\nversion = \"0.1.0\"\n[workspace]\nmembers = [\"m\"]\n[workspace.package]\nversion = \"2.0.0\"\n"),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"root\"\nversion = \"0.1.0\"\n[workspace]\nmembers = [\"m\"]\n[workspace.package]\nversion = \"2.0.0\"\n",
+            ),
             ("src/lib.rs", ""),
         ],
         expect: Expect::Ws(|ws| {
@@ -1035,10 +1545,16 @@ const CASES: &[Case] = &[
     Case {
         name: "package outside workspace",
         files: &[
-            ("out/Cargo.toml", "[package]\nname = \"out\"\nversion = \"0.1.0\"\n"),
+            (
+                "out/Cargo.toml",
+                "[package]\nname = \"out\"\nversion = \"0.1.0\"\n",
+            ),
             ("out/src/lib.rs", ""),
             ("Cargo.toml", "[workspace]\nmembers = [\"m\"]\n"),
-            ("m/Cargo.toml", "[package]\nname = \"m\"\nversion = \"0.1.0\"\n"),
+            (
+                "m/Cargo.toml",
+                "[package]\nname = \"m\"\nversion = \"0.1.0\"\n",
+            ),
             ("m/src/lib.rs", ""),
         ],
         expect: Expect::WsErr(
@@ -1050,10 +1566,19 @@ const CASES: &[Case] = &[
     Case {
         name: "excluded package is its own workspace",
         files: &[
-            ("ex/Cargo.toml", "[package]\nname = \"ex\"\nversion = \"0.1.0\"\n"),
+            (
+                "ex/Cargo.toml",
+                "[package]\nname = \"ex\"\nversion = \"0.1.0\"\n",
+            ),
             ("ex/src/lib.rs", ""),
-            ("Cargo.toml", "[workspace]\nmembers = [\"m\"]\nexclude = [\"ex\"]\n"),
-            ("m/Cargo.toml", "[package]\nname = \"m\"\nversion = \"0.1.0\"\n"),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"m\"]\nexclude = [\"ex\"]\n",
+            ),
+            (
+                "m/Cargo.toml",
+                "[package]\nname = \"m\"\nversion = \"0.1.0\"\n",
+            ),
             ("m/src/lib.rs", ""),
         ],
         expect: Expect::Ws(|ws| {
@@ -1066,7 +1591,10 @@ const CASES: &[Case] = &[
         name: "broken member",
         files: &[
             ("Cargo.toml", "[workspace]\nmembers = [\"m*\"]\n"),
-            ("m1/Cargo.toml", "[package]\nname = \"m1\"\nversion = \"0.1.0\"\ndescription.workspace = true\n"),
+            (
+                "m1/Cargo.toml",
+                "[package]\nname = \"m1\"\nversion = \"0.1.0\"\ndescription.workspace = true\n",
+            ),
             ("m1/src/lib.rs", ""),
         ],
         expect: Expect::WsErr(
@@ -1087,19 +1615,33 @@ const CASES: &[Case] = &[
         name: "two packages with one name",
         files: &[
             ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\n"),
-            ("a/Cargo.toml", "[package]\nname = \"same\"\nversion = \"0.1.0\"\n"),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"same\"\nversion = \"0.1.0\"\n",
+            ),
             ("a/src/lib.rs", ""),
-            ("b/Cargo.toml", "[package]\nname = \"same\"\nversion = \"0.1.0\"\n"),
+            (
+                "b/Cargo.toml",
+                "[package]\nname = \"same\"\nversion = \"0.1.0\"\n",
+            ),
             ("b/src/lib.rs", ""),
         ],
-        expect: Expect::WsErr("two packages named `same` in this workspace:\n- ROOT/a/Cargo.toml\n- ROOT/b/Cargo.toml"),
+        expect: Expect::WsErr(
+            "two packages named `same` in this workspace:\n- ROOT/a/Cargo.toml\n- ROOT/b/Cargo.toml",
+        ),
     },
     Case {
         name: "package.workspace points at the root",
         files: &[
-            ("deep/pkg/Cargo.toml", "[package]\nname = \"pkg\"\nversion = \"0.1.0\"\nworkspace = \"../../ws\"\n"),
+            (
+                "deep/pkg/Cargo.toml",
+                "[package]\nname = \"pkg\"\nversion = \"0.1.0\"\nworkspace = \"../../ws\"\n",
+            ),
             ("deep/pkg/src/lib.rs", ""),
-            ("ws/Cargo.toml", "[workspace]\nmembers = [\"../deep/pkg\"]\n"),
+            (
+                "ws/Cargo.toml",
+                "[workspace]\nmembers = [\"../deep/pkg\"]\n",
+            ),
         ],
         expect: Expect::Ws(|ws| {
             assert!(ws.root_manifest().ends_with("ws/Cargo.toml"));
@@ -1108,7 +1650,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "workspace optional dependency",
-        files: &[("Cargo.toml", "[workspace]\n[workspace.dependencies]\ndep2 = { path = \"../dep\", optional = true }\n")],
+        files: &[(
+            "Cargo.toml",
+            "[workspace]\n[workspace.dependencies]\ndep2 = { path = \"../dep\", optional = true }\n",
+        )],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  dep2 is optional, but workspace dependencies cannot be optional",
         ),
@@ -1118,9 +1663,12 @@ const CASES: &[Case] = &[
 #[test]
 fn table() {
     assert!(CASES.len() >= 40, "only {} cases", CASES.len());
-    for case in CASES {
-        run(case);
-    }
+    let failed: Vec<&str> = CASES
+        .iter()
+        .filter(|case| std::panic::catch_unwind(|| run(case)).is_err())
+        .map(|case| case.name)
+        .collect();
+    assert!(failed.is_empty(), "failed cases: {failed:#?}");
 }
 
 #[test]
@@ -1129,12 +1677,18 @@ fn find_manifest_errors_when_none() {
     let e = mycargo_manifest::find_manifest_for_dir(dir.path()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!("could not find `Cargo.toml` in `{}` or any parent directory", dir.path().display())
+        format!(
+            "could not find `Cargo.toml` in `{}` or any parent directory",
+            dir.path().display()
+        )
     );
     std::fs::write(dir.path().join("Cargo.toml"), "").unwrap();
     let sub = dir.path().join("a/b");
     std::fs::create_dir_all(&sub).unwrap();
-    assert_eq!(mycargo_manifest::find_manifest_for_dir(&sub).unwrap(), dir.path().join("Cargo.toml"));
+    assert_eq!(
+        mycargo_manifest::find_manifest_for_dir(&sub).unwrap(),
+        dir.path().join("Cargo.toml")
+    );
 }
 
 /// Malformed inputs: every one must give an error or a manifest, never a panic.
@@ -1147,19 +1701,66 @@ fn malformed_inputs_do_not_panic() {
         .filter(|i| full.is_char_boundary(*i))
         .map(|i| full[..i].to_string())
         .collect();
-    let values = ["1", "true", "\"s\"", "[]", "[1]", "{}", "{ workspace = true }", "1.5", "1979-05-27", "[[1]]", "{ a = 1 }"];
+    let values = [
+        "1",
+        "true",
+        "\"s\"",
+        "[]",
+        "[1]",
+        "{}",
+        "{ workspace = true }",
+        "1.5",
+        "1979-05-27",
+        "[[1]]",
+        "{ a = 1 }",
+    ];
     let keys = [
-        "package", "package.name", "package.version", "package.edition", "package.authors", "package.build",
-        "package.readme", "package.publish", "package.workspace", "package.metadata", "lib", "bin", "example",
-        "dependencies", "dependencies.a", "dev-dependencies.a", "features", "features.f", "target", "target.x",
-        "profile", "profile.dev", "profile.dev.debug", "profile.dev.lto", "profile.dev.package", "workspace",
-        "workspace.members", "workspace.package", "workspace.dependencies.a", "patch", "patch.crates-io.a",
-        "replace", "lints", "lints.rust", "lints.rust.x", "badges", "cargo-features",
+        "package",
+        "package.name",
+        "package.version",
+        "package.edition",
+        "package.authors",
+        "package.build",
+        "package.readme",
+        "package.publish",
+        "package.workspace",
+        "package.metadata",
+        "lib",
+        "bin",
+        "example",
+        "dependencies",
+        "dependencies.a",
+        "dev-dependencies.a",
+        "features",
+        "features.f",
+        "target",
+        "target.x",
+        "profile",
+        "profile.dev",
+        "profile.dev.debug",
+        "profile.dev.lto",
+        "profile.dev.package",
+        "workspace",
+        "workspace.members",
+        "workspace.package",
+        "workspace.dependencies.a",
+        "patch",
+        "patch.crates-io.a",
+        "replace",
+        "lints",
+        "lints.rust",
+        "lints.rust.x",
+        "badges",
+        "cargo-features",
     ];
     for k in keys {
         for v in values {
-            inputs.push(format!("{k} = {v}\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\n"));
-            inputs.push(format!("[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[x]\n{k} = {v}\n"));
+            inputs.push(format!(
+                "{k} = {v}\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\n"
+            ));
+            inputs.push(format!(
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[x]\n{k} = {v}\n"
+            ));
         }
     }
     let dir = tempfile::tempdir().unwrap();

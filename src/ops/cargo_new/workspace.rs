@@ -248,10 +248,15 @@ fn validate_manifest(doc: &DocumentMut, path: &Path) -> anyhow::Result<()> {
             .context(format!("failed to parse manifest at `{}`", path.display())))
     };
     let Some(package) = doc.get("package") else {
-        if doc.get("workspace").is_none() {
+        if doc.get("workspace").is_some() {
+            return Ok(());
+        }
+        if doc.is_empty() {
             return fail("manifest is missing either a `[package]` or a `[workspace]`");
         }
-        return Ok(());
+        // cargo first rejects the sections a virtual manifest may not have;
+        // not modelled here.
+        return Err(Unknown.into());
     };
     if !package.is_table_like() || package.get("name").and_then(Item::as_str).is_none() {
         return Err(Unknown.into());

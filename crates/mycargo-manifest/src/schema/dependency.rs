@@ -38,7 +38,7 @@ pub struct TomlInheritedDependency {
 pub enum TomlDependency {
     /// `dep = "1.0"`.
     Simple(String),
-    Detailed(TomlDetailedDependency),
+    Detailed(Box<TomlDetailedDependency>),
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
@@ -76,7 +76,10 @@ impl<'de> Deserialize<'de> for TomlDependency {
         UntaggedEnumVisitor::new()
             .expecting(EXPECTING)
             .string(|s| Ok(TomlDependency::Simple(s.to_string())))
-            .map(|m| m.deserialize().map(TomlDependency::Detailed))
+            .map(|m| {
+                m.deserialize()
+                    .map(|d| TomlDependency::Detailed(Box::new(d)))
+            })
             .deserialize(d)
     }
 }
@@ -98,7 +101,7 @@ impl<'de> Deserialize<'de> for InheritableDependency {
         match value {
             toml::Value::String(s) => Ok(InheritableDependency::Value(TomlDependency::Simple(s))),
             toml::Value::Table(_) => TomlDetailedDependency::deserialize(value)
-                .map(|d| InheritableDependency::Value(TomlDependency::Detailed(d)))
+                .map(|d| InheritableDependency::Value(TomlDependency::Detailed(Box::new(d))))
                 .map_err(|e| de::Error::custom(e.message())),
             other => Err(de::Error::invalid_type(unexpected(&other), &EXPECTING)),
         }

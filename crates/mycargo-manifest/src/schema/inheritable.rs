@@ -2,8 +2,8 @@
 //! the shapes of `[package]` fields that may be inherited from
 //! `[workspace.package]`, each with cargo's "expected ..." wording.
 
-use serde::de::{self, Deserialize, Deserializer};
 use serde::de::Error as _;
+use serde::de::{self, Deserialize, Deserializer};
 use serde_untagged::UntaggedEnumVisitor;
 
 /// A field given here or inherited from the workspace.

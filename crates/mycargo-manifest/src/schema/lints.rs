@@ -2,20 +2,47 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{Deserialize, Deserializer};
 use serde::de::Error as _;
+use serde::de::{Deserialize, Deserializer};
 use serde_untagged::UntaggedEnumVisitor;
 
 /// `tool -> lint -> level`.
 pub type TomlLints = BTreeMap<String, BTreeMap<String, TomlLint>>;
 
 /// `[lints]`: either `workspace = true` or the lint tables.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InheritableLints {
-    #[serde(default)]
     pub workspace: bool,
-    #[serde(flatten)]
     pub lints: TomlLints,
+}
+
+impl<'de> Deserialize<'de> for InheritableLints {
+    /// A map walk (not `#[serde(flatten)]`) so errors keep their spans.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InheritableLints;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a lints table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InheritableLints, A::Error> {
+                let mut out = InheritableLints::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "workspace" {
+                        out.workspace = map.next_value()?;
+                    } else {
+                        let table = map.next_value()?;
+                        out.lints.insert(key, table);
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// `lint = "warn"` or `lint = { level = "warn", priority = 1 }`.

@@ -15,8 +15,12 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-pub use dependency::{InheritableDependency, TomlDependency, TomlDetailedDependency, TomlInheritedDependency};
-pub use inheritable::{InheritableField, RustVersion, StringOrBool, TomlPackageBuild, VecStringOrBool};
+pub use dependency::{
+    InheritableDependency, TomlDependency, TomlDetailedDependency, TomlInheritedDependency,
+};
+pub use inheritable::{
+    InheritableField, RustVersion, StringOrBool, TomlPackageBuild, VecStringOrBool,
+};
 pub use lints::{InheritableLints, TomlLint, TomlLintLevel, TomlLints};
 pub use names::{FeatureName, PackageName, ProfileName};
 pub use package::TomlPackage;

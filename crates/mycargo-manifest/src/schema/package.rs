@@ -3,8 +3,8 @@
 use serde::Deserialize;
 
 use super::inheritable::{
-    InheritableSemverVersion, InheritableString, InheritableStringOrBool, InheritableVecString,
-    InheritableVecStringOrBool, InheritableRustVersion, TomlPackageBuild,
+    InheritableRustVersion, InheritableSemverVersion, InheritableString, InheritableStringOrBool,
+    InheritableVecString, InheritableVecStringOrBool, TomlPackageBuild,
 };
 use super::names::PackageName;
 

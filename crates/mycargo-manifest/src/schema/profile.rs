@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{self, Deserialize, Deserializer};
 use serde::de::Error as _;
+use serde::de::{self, Deserialize, Deserializer};
 use serde_untagged::UntaggedEnumVisitor;
 
 use super::inheritable::StringOrBool;
@@ -86,7 +86,13 @@ impl<'de> Deserialize<'de> for TomlDebugInfo {
         let expecting = "a boolean, 0, 1, 2, \"none\", \"limited\", \"full\", \"line-tables-only\", or \"line-directives-only\"";
         UntaggedEnumVisitor::new()
             .expecting(expecting)
-            .bool(|b| Ok(if b { TomlDebugInfo::Full } else { TomlDebugInfo::None }))
+            .bool(|b| {
+                Ok(if b {
+                    TomlDebugInfo::Full
+                } else {
+                    TomlDebugInfo::None
+                })
+            })
             .i64(move |i| match i {
                 0 => Ok(TomlDebugInfo::None),
                 1 => Ok(TomlDebugInfo::Limited),
