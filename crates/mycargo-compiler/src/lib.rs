@@ -3,6 +3,26 @@
 //! them. Knows nothing of registries or git: it is given packages with
 //! their source paths and a resolved dependency graph.
 
+pub mod build_context;
 pub mod build_output;
+pub mod custom_build;
 pub mod dep_info;
+pub mod diagnostics;
+pub mod fingerprint;
+pub mod graph;
+pub mod hash;
+pub mod job_queue;
+pub mod layout;
+pub mod messages;
+pub mod profile;
+pub mod rustc_cmd;
 pub mod rustc_info;
+pub mod unit;
+
+pub use build_context::{BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData};
+pub use graph::{
+    Features, FilterRule, GraphPackage, PackageGraph, Selection, TargetFilter, UnitGraph,
+};
+pub use job_queue::{Compilation, compile};
+pub use profile::ProfileMaker;
+pub use unit::{CompileKind, CompileMode, Unit};

@@ -1,0 +1,373 @@
+//! Everything fixed before the first job starts: settings from the command
+//! line and config, what rustc told us about the platforms, the layouts,
+//! and each unit's hashes and output paths.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use mycargo_core::Cfg;
+
+use crate::graph::{PackageGraph, UnitGraph};
+use crate::hash::StableHasher;
+use crate::layout::Layout;
+use crate::unit::{CompileKind, CompileMode, Unit};
+
+/// How diagnostics and artifacts are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MessageFormat {
+    #[default]
+    Human,
+    Short,
+    Json {
+        /// `json-render-diagnostics`: cargo renders, rustc's JSON is not passed on.
+        render_diagnostics: bool,
+        short: bool,
+        ansi: bool,
+    },
+}
+
+/// Settings of this build.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    pub jobs: u32,
+    pub keep_going: bool,
+    pub target_dir: PathBuf,
+    /// The profile asked for (`dev`, `release`, `test`, `bench`, custom).
+    pub profile: String,
+    pub rustc: PathBuf,
+    pub rustdoc: PathBuf,
+    pub rustc_wrapper: Option<PathBuf>,
+    pub rustc_workspace_wrapper: Option<PathBuf>,
+    /// Flags for units built for the target (or all units without `--target`).
+    pub rustflags: Vec<String>,
+    /// Flags for host units when `--target` is given.
+    pub host_rustflags: Vec<String>,
+    pub message_format: MessageFormat,
+    /// The mycargo binary (`CARGO` for rustc and build scripts).
+    pub cargo_exe: PathBuf,
+    /// 0 normal, 1 `-v`, 2 `-vv`.
+    pub verbose: u8,
+    pub quiet: bool,
+    /// The environment children start from.
+    pub env: Vec<(OsString, OsString)>,
+    /// `[env]` from config: name, value, force.
+    pub config_env: Vec<(String, String, bool)>,
+    /// The workspace root: cwd of rustc, base of relative source paths.
+    pub ws_root: PathBuf,
+    /// `target.<triple>.linker`, if set.
+    pub linker: Option<PathBuf>,
+    /// Extra arguments for the root units (`mycargo rustc -- ARGS`).
+    pub extra_args: Vec<String>,
+    /// Colour in rustc's rendered diagnostics.
+    pub color: bool,
+}
+
+/// What rustc said about one platform.
+#[derive(Debug, Clone, Default)]
+pub struct PlatformInfo {
+    /// crate type → (file prefix, file suffix), e.g. `rlib` → (`lib`, `.rlib`).
+    pub file_types: BTreeMap<String, (String, String)>,
+    pub cfgs: Vec<Cfg>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TargetData {
+    /// `rustc -vV`, hashed into every unit.
+    pub rustc_version: String,
+    pub host: String,
+    pub host_info: PlatformInfo,
+    /// `--target` triple and its info.
+    pub target: Option<(String, PlatformInfo)>,
+}
+
+impl TargetData {
+    pub fn info(&self, kind: &CompileKind) -> &PlatformInfo {
+        match (kind, &self.target) {
+            (CompileKind::Target(_), Some((_, info))) => info,
+            _ => &self.host_info,
+        }
+    }
+
+    pub fn triple<'s>(&'s self, kind: &'s CompileKind) -> &'s str {
+        match kind {
+            CompileKind::Target(t) => t,
+            CompileKind::Host => &self.host,
+        }
+    }
+}
+
+/// One file a unit produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    /// Where it is copied (hard-linked) for users: `target/debug/foo`.
+    pub uplift: Option<PathBuf>,
+    pub flavor: FileFlavor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFlavor {
+    Normal,
+    Rmeta,
+    /// A lib others link against (`--extern` target).
+    Linkable,
+}
+
+/// The fixed facts of one build.
+pub struct BuildContext<'a> {
+    pub graph: &'a PackageGraph<'a>,
+    pub units: &'a UnitGraph,
+    pub config: &'a BuildConfig,
+    pub target_data: &'a TargetData,
+    pub host_layout: Layout,
+    pub target_layout: Option<Layout>,
+    /// Per unit: (`-C metadata` hash, unit id used in file names).
+    hashes: HashMap<Unit, (String, String)>,
+    /// Packages selected on the command line.
+    pub primary: Vec<usize>,
+}
+
+impl<'a> BuildContext<'a> {
+    pub fn new(
+        graph: &'a PackageGraph<'a>,
+        units: &'a UnitGraph,
+        config: &'a BuildConfig,
+        target_data: &'a TargetData,
+        primary: Vec<usize>,
+    ) -> BuildContext<'a> {
+        let host_layout = Layout::new(&config.target_dir, None, &config.profile);
+        let target_layout = target_data
+            .target
+            .as_ref()
+            .map(|(t, _)| Layout::new(&config.target_dir, Some(t), &config.profile));
+        let mut bcx = BuildContext {
+            graph,
+            units,
+            config,
+            target_data,
+            host_layout,
+            target_layout,
+            hashes: HashMap::new(),
+            primary,
+        };
+        for unit in units.topo_order() {
+            let h = bcx.compute_hashes(&unit);
+            bcx.hashes.insert(unit, h);
+        }
+        bcx
+    }
+
+    pub fn layout(&self, kind: &CompileKind) -> &Layout {
+        match (kind, &self.target_layout) {
+            (CompileKind::Target(_), Some(l)) => l,
+            _ => &self.host_layout,
+        }
+    }
+
+    /// Hashes of a unit: everything that makes it differ from another build
+    /// of the same target. Dependencies' hashes are folded in.
+    fn compute_hashes(&self, unit: &Unit) -> (String, String) {
+        let pkg = self.graph.packages[unit.pkg].manifest;
+        let target = &pkg.targets[unit.target];
+        let mut h = StableHasher::new();
+        h.str(&pkg.package_id.to_spec_string());
+        h.str(&format!("{:?}", target.kind)).str(&target.name);
+        h.str(&format!("{:?}", unit.mode))
+            .str(&format!("{:?}", unit.kind));
+        h.str(&format!("{:?}", unit.profile));
+        for f in &unit.features {
+            h.str(f);
+        }
+        h.u64(u64::from(unit.for_host));
+        h.str(&self.target_data.rustc_version);
+        if let Some(deps) = self.units.deps.get(unit) {
+            let mut dep_hashes: Vec<&str> = deps
+                .iter()
+                .filter_map(|d| self.hashes.get(&d.unit).map(|(m, _)| m.as_str()))
+                .collect();
+            dep_hashes.sort_unstable();
+            for d in dep_hashes {
+                h.str(d);
+            }
+        }
+        let c_metadata = h.hex();
+        // The unit id (file names) also covers the flags, so changing
+        // RUSTFLAGS does not overwrite the other build's files.
+        for f in self.rustflags(unit) {
+            h.str(f);
+        }
+        (c_metadata, h.hex())
+    }
+
+    /// `-C metadata=` value.
+    pub fn c_metadata(&self, unit: &Unit) -> &str {
+        self.hashes.get(unit).map(|h| h.0.as_str()).unwrap_or("")
+    }
+
+    /// The hash in file and directory names.
+    pub fn unit_id(&self, unit: &Unit) -> &str {
+        self.hashes.get(unit).map(|h| h.1.as_str()).unwrap_or("")
+    }
+
+    pub fn rustflags(&self, unit: &Unit) -> &[String] {
+        if self.target_data.target.is_some() && unit.kind == CompileKind::Host {
+            &self.config.host_rustflags
+        } else {
+            &self.config.rustflags
+        }
+    }
+
+    /// Whether file names get `-<hash>` (not for path packages' dylibs and
+    /// cdylibs, whose names other tools expect).
+    fn use_extra_filename(&self, unit: &Unit, crate_type: &str) -> bool {
+        let gp = &self.graph.packages[unit.pkg];
+        !(gp.is_local && matches!(crate_type, "dylib" | "cdylib"))
+    }
+
+    /// The directory rustc writes a unit's files into.
+    pub fn out_dir(&self, unit: &Unit) -> PathBuf {
+        let layout = self.layout(&unit.kind);
+        let target = &self.graph.packages[unit.pkg].manifest.targets[unit.target];
+        if target.is_custom_build() {
+            let name = self.graph.packages[unit.pkg].manifest.name();
+            layout.build.join(format!("{name}-{}", self.unit_id(unit)))
+        } else if target.is_example() && !unit.mode.is_any_test() {
+            layout.examples.clone()
+        } else {
+            layout.deps.clone()
+        }
+    }
+
+    /// A build script run's `OUT_DIR` parent (`build/<pkg>-<hash>`).
+    pub fn build_script_run_dir(&self, unit: &Unit) -> PathBuf {
+        let layout = self.layout(&unit.kind);
+        let name = self.graph.packages[unit.pkg].manifest.name();
+        layout.build.join(format!("{name}-{}", self.unit_id(unit)))
+    }
+
+    /// The files a compile unit produces.
+    pub fn outputs(&self, unit: &Unit) -> Vec<OutputFile> {
+        let pkg = self.graph.packages[unit.pkg].manifest;
+        let target = &pkg.targets[unit.target];
+        let out_dir = self.out_dir(unit);
+        let layout = self.layout(&unit.kind);
+        let id = self.unit_id(unit);
+        let crate_name = target.crate_name();
+        if unit.mode == CompileMode::RunCustomBuild || unit.mode == CompileMode::Doc {
+            return Vec::new();
+        }
+        if target.is_custom_build() {
+            return vec![OutputFile {
+                path: out_dir.join(format!("build_script_build-{id}")),
+                uplift: Some(out_dir.join("build-script-build")),
+                flavor: FileFlavor::Normal,
+            }];
+        }
+        if unit.mode == CompileMode::Check {
+            return vec![OutputFile {
+                path: out_dir.join(format!("lib{crate_name}-{id}.rmeta")),
+                uplift: None,
+                flavor: FileFlavor::Linkable,
+            }];
+        }
+        let info = self.target_data.info(&unit.kind);
+        let mut out = Vec::new();
+        let is_exe = unit.mode.is_any_test()
+            || !(target.is_lib()
+                || matches!(target.kind, mycargo_manifest::TargetKind::ExampleLib(_)));
+        if is_exe {
+            let suffix = info
+                .file_types
+                .get("bin")
+                .map(|(_, s)| s.as_str())
+                .unwrap_or("");
+            let uplift = if unit.mode.is_any_test() {
+                None
+            } else if target.is_example() {
+                Some(layout.examples.join(format!("{}{suffix}", target.name)))
+            } else {
+                Some(layout.root.join(format!("{}{suffix}", target.name)))
+            };
+            out.push(OutputFile {
+                path: out_dir.join(format!("{crate_name}-{id}{suffix}")),
+                uplift,
+                flavor: FileFlavor::Normal,
+            });
+            return out;
+        }
+        for ct in target.kind.crate_types() {
+            let ct = if ct == "lib" { "rlib".to_string() } else { ct };
+            let (prefix, suffix) = info
+                .file_types
+                .get(&ct)
+                .cloned()
+                .unwrap_or_else(|| ("lib".to_string(), format!(".{ct}")));
+            let extra = if self.use_extra_filename(unit, &ct) {
+                format!("-{id}")
+            } else {
+                String::new()
+            };
+            let linkable = matches!(ct.as_str(), "rlib" | "dylib" | "proc-macro");
+            let uplift = matches!(ct.as_str(), "dylib" | "cdylib" | "staticlib").then(|| {
+                let dir = if target.is_example() {
+                    &layout.examples
+                } else {
+                    &layout.root
+                };
+                dir.join(format!("{prefix}{crate_name}{suffix}"))
+            });
+            out.push(OutputFile {
+                path: out_dir.join(format!("{prefix}{crate_name}{extra}{suffix}")),
+                uplift,
+                flavor: if linkable {
+                    FileFlavor::Linkable
+                } else {
+                    FileFlavor::Normal
+                },
+            });
+            if ct == "rlib" {
+                out.push(OutputFile {
+                    path: out_dir.join(format!("lib{crate_name}{extra}.rmeta")),
+                    uplift: None,
+                    flavor: FileFlavor::Rmeta,
+                });
+            }
+        }
+        out
+    }
+
+    /// The file a dependent passes to `--extern`: the rmeta when it only
+    /// needs metadata, else the linkable lib.
+    pub fn extern_file(&self, dep: &Unit, metadata_only: bool) -> Option<PathBuf> {
+        let outs = self.outputs(dep);
+        if metadata_only && let Some(r) = outs.iter().find(|o| o.flavor == FileFlavor::Rmeta) {
+            return Some(r.path.clone());
+        }
+        outs.into_iter()
+            .find(|o| o.flavor == FileFlavor::Linkable)
+            .map(|o| o.path)
+    }
+
+    /// Source path as given to rustc, and rustc's cwd: relative to the
+    /// workspace root for path packages inside it, else absolute.
+    pub fn path_args(&self, unit: &Unit) -> (PathBuf, PathBuf) {
+        let gp = &self.graph.packages[unit.pkg];
+        let src = &gp.manifest.targets[unit.target].src_path;
+        let root = &self.config.ws_root;
+        if gp.is_local
+            && let Ok(rel) = src.strip_prefix(root)
+        {
+            return (rel.to_path_buf(), root.clone());
+        }
+        (src.clone(), gp.manifest.root().to_path_buf())
+    }
+
+    pub fn is_primary(&self, pkg: usize) -> bool {
+        self.primary.contains(&pkg)
+    }
+
+    pub fn package_root(&self, pkg: usize) -> &Path {
+        self.graph.packages[pkg].manifest.root()
+    }
+}

@@ -1,0 +1,239 @@
+//! Is a unit fresh? Each unit keeps, in `.fingerprint/<pkg>-<id>/`:
+//!
+//! - `<kind>-<target>`: a hash of everything that goes into the command
+//!   (unit id, flags, the build script's effects) — 16 hex digits;
+//! - `dep-<kind>-<target>`: the unit's inputs from rustc's dep-info, with
+//!   the env vars it read (compile units);
+//! - for build script runs, the `rerun-if-*` rules are read back from the
+//!   script's stored output.
+//!
+//! A no-op build only stats files: it hashes no sources. The fingerprint is
+//! removed before a unit runs and written after it succeeds, so a failed or
+//! interrupted build never leaves a unit that looks fresh.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use filetime::FileTime;
+
+use crate::build_context::BuildContext;
+use crate::dep_info::{self, EncodedDepInfo, StaleChecker, TranslateOptions};
+use crate::hash::StableHasher;
+use crate::unit::{CompileMode, Unit};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    Fresh,
+    /// Stale, with cargo's reason when one is known.
+    Dirty(Option<String>),
+}
+
+fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
+    let t = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
+    let kind = match unit.mode {
+        CompileMode::RunCustomBuild => "run-build-script",
+        _ if t.is_custom_build() => "build-script",
+        CompileMode::Test | CompileMode::Bench => "test",
+        CompileMode::Check => "check",
+        CompileMode::Doc => "doc",
+        CompileMode::Build if t.is_lib() => "lib",
+        CompileMode::Build if t.is_example() => "example",
+        CompileMode::Build => "bin",
+    };
+    let name = if t.is_custom_build() {
+        "build-script-build"
+    } else {
+        t.name.as_str()
+    };
+    format!("{kind}-{name}")
+}
+
+fn dir(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
+    let name = bcx.graph.packages[unit.pkg].manifest.name();
+    bcx.layout(&unit.kind)
+        .fingerprint
+        .join(format!("{name}-{}", bcx.unit_id(unit)))
+}
+
+fn hash_file(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
+    dir(bcx, unit).join(kind_name(bcx, unit))
+}
+
+fn dep_info_file(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
+    dir(bcx, unit).join(format!("dep-{}", kind_name(bcx, unit)))
+}
+
+/// The hash of what the unit's command depends on, besides file contents.
+fn compute_hash(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> String {
+    let mut h = StableHasher::new();
+    h.str(bcx.unit_id(unit)).str(bcx.c_metadata(unit));
+    for f in bcx.rustflags(unit) {
+        h.str(f);
+    }
+    for e in script_effects {
+        h.str(e);
+    }
+    if unit.mode == CompileMode::RunCustomBuild {
+        // The variables the script asked to be rerun on.
+        for var in rerun_env_vars(bcx, unit) {
+            h.str(&var);
+            h.str(&env_value(bcx, &var).unwrap_or_else(|| "\u{0}unset".into()));
+        }
+    }
+    h.hex()
+}
+
+fn env_value(bcx: &BuildContext<'_>, var: &str) -> Option<String> {
+    bcx.config
+        .env
+        .iter()
+        .find(|(k, _)| k == var)
+        .and_then(|(_, v)| v.to_str().map(str::to_string))
+}
+
+fn stored_output(bcx: &BuildContext<'_>, unit: &Unit) -> Option<crate::build_output::BuildOutput> {
+    let run_dir = bcx.build_script_run_dir(unit);
+    let bytes = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).ok()?;
+    crate::custom_build::parse(bcx, unit, &bytes, &run_dir.join("out")).ok()
+}
+
+fn rerun_env_vars(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<String> {
+    stored_output(bcx, unit)
+        .map(|o| o.rerun_if_env_changed)
+        .unwrap_or_default()
+}
+
+/// Decide whether `unit` must run.
+pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> Freshness {
+    let hash_path = hash_file(bcx, unit);
+    let Ok(stored) = std::fs::read_to_string(&hash_path) else {
+        return Freshness::Dirty(None);
+    };
+    if stored.trim() != compute_hash(bcx, unit, script_effects) {
+        return Freshness::Dirty(Some(
+            "the fingerprint changed (flags, profile or build script output)".into(),
+        ));
+    }
+    let Ok(reference) = dep_info::mtime(&hash_path) else {
+        return Freshness::Dirty(None);
+    };
+    // Every output must exist and be no older than the fingerprint's inputs.
+    for o in bcx.outputs(unit) {
+        if !o.path.exists() {
+            return Freshness::Dirty(Some(format!("the file `{}` is missing", o.path.display())));
+        }
+    }
+    // Dependencies' outputs must be older than our build.
+    if let Some(deps) = bcx.units.deps.get(unit) {
+        for d in deps {
+            for o in bcx.outputs(&d.unit) {
+                if let Ok(t) = dep_info::mtime(&o.path)
+                    && t > reference
+                {
+                    return Freshness::Dirty(Some(format!(
+                        "the dependency `{}` was rebuilt",
+                        bcx.graph.packages[d.unit.pkg].manifest.name()
+                    )));
+                }
+            }
+        }
+    }
+    let pkg_root = bcx.package_root(unit.pkg).to_path_buf();
+    let mut checker = StaleChecker::new();
+    if unit.mode == CompileMode::RunCustomBuild {
+        let Some(out) = stored_output(bcx, unit) else {
+            return Freshness::Dirty(None);
+        };
+        let output_file = bcx
+            .build_script_run_dir(unit)
+            .join(crate::build_output::OUTPUT_FILE);
+        let Ok(ran_at) = dep_info::mtime(&output_file) else {
+            return Freshness::Dirty(None);
+        };
+        let stale = if out.rerun_if_changed.is_empty() && out.rerun_if_env_changed.is_empty() {
+            // No rules: any change in the package reruns the script
+            // (the target directory aside).
+            let target_dir = bcx.config.target_dir.clone();
+            checker_for_package(&pkg_root, &target_dir, ran_at, &mut checker)
+        } else {
+            checker.first_stale(&output_file, ran_at, out.rerun_if_changed_paths(&pkg_root))
+        };
+        return match stale {
+            Some(item) => Freshness::Dirty(Some(item.describe(&pkg_root))),
+            None => Freshness::Fresh,
+        };
+    }
+    let target_root = bcx.layout(&unit.kind).root.clone();
+    let stale = checker.check_dep_info(&dep_info_file(bcx, unit), &pkg_root, &target_root, |var| {
+        env_value(bcx, var)
+    });
+    match stale {
+        Some(item) => Freshness::Dirty(Some(item.describe(&pkg_root))),
+        None => Freshness::Fresh,
+    }
+}
+
+/// The newest file of a package (outside the target dir) against `ran_at`.
+fn checker_for_package(
+    root: &std::path::Path,
+    target_dir: &std::path::Path,
+    ran_at: FileTime,
+    checker: &mut StaleChecker,
+) -> Option<dep_info::StaleItem> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return None;
+    };
+    let paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p != target_dir && !p.ends_with("target") && !p.ends_with(".git"))
+        .collect();
+    checker.first_stale(root, ran_at, paths)
+}
+
+/// Forget a unit's fingerprint before it runs.
+pub fn clear(bcx: &BuildContext<'_>, unit: &Unit) {
+    let _ = std::fs::remove_file(hash_file(bcx, unit));
+}
+
+/// Store a finished unit's fingerprint and dep-info.
+pub fn record(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    script_effects: &[String],
+) -> anyhow::Result<()> {
+    let d = dir(bcx, unit);
+    std::fs::create_dir_all(&d)
+        .with_context(|| format!("failed to create directory `{}`", d.display()))?;
+    if unit.mode != CompileMode::RunCustomBuild {
+        let t = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
+        let crate_name = if t.is_custom_build() {
+            "build_script_build".to_string()
+        } else {
+            t.crate_name()
+        };
+        let rustc_d = bcx
+            .out_dir(unit)
+            .join(format!("{crate_name}-{}.d", bcx.unit_id(unit)));
+        let info = dep_info::read_rustc_dep_info(&rustc_d)
+            .with_context(|| format!("failed to read dep-info `{}`", rustc_d.display()))?;
+        let (_, cwd) = bcx.path_args(unit);
+        let pkg_root = bcx.package_root(unit.pkg).to_path_buf();
+        let target_root = bcx.layout(&unit.kind).root.clone();
+        let opts = TranslateOptions {
+            rustc_cwd: &cwd,
+            pkg_root: &pkg_root,
+            target_root: &target_root,
+            track_package_files: bcx.graph.packages[unit.pkg].is_local,
+        };
+        let encoded: EncodedDepInfo = dep_info::translate(info, &opts, |k| {
+            dep_info::keep_env_dep(k, k.starts_with("CARGO_") || k == "OUT_DIR", false)
+        });
+        encoded.write(&dep_info_file(bcx, unit))?;
+    }
+    mycargo_util::fs::write_atomic(
+        &hash_file(bcx, unit),
+        compute_hash(bcx, unit, script_effects),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,519 @@
+//! The packages to compile and the units cargo makes of them.
+//!
+//! [`PackageGraph`] is the input: resolved packages (manifests on disk)
+//! and their dependency edges, plus a [`Features`] answer for which
+//! features and optional dependencies are on. [`UnitGraph::new`] turns a
+//! [`Selection`] into root units and walks their dependencies the way
+//! cargo's `unit_dependencies` does.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use anyhow::bail;
+use mycargo_core::DepKind;
+use mycargo_manifest::{Manifest, Target};
+
+use crate::profile::ProfileMaker;
+use crate::unit::{CompileKind, CompileMode, Unit, UnitInner};
+
+/// A resolved package.
+#[derive(Debug)]
+pub struct GraphPackage<'a> {
+    pub manifest: &'a Manifest,
+    /// Resolved edges: `(index into manifest.dependencies, package index)`.
+    pub deps: Vec<(usize, usize)>,
+    /// A workspace member.
+    pub is_member: bool,
+    /// From a path source (warnings shown, incremental on).
+    pub is_local: bool,
+}
+
+#[derive(Debug)]
+pub struct PackageGraph<'a> {
+    pub packages: Vec<GraphPackage<'a>>,
+}
+
+/// Which features and optional dependencies are on, per package and per
+/// context (host units are resolved apart under resolver 2).
+pub trait Features {
+    fn features(&self, pkg: usize, for_host: bool) -> BTreeSet<String>;
+    /// Whether dependency `dep` (index into the manifest's dependencies) of
+    /// `pkg` is on.
+    fn dep_active(&self, pkg: usize, for_host: bool, dep: usize) -> bool;
+}
+
+/// Which targets of a package to build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterRule {
+    None,
+    All,
+    Just(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetFilter {
+    /// What the command builds without target flags.
+    Default,
+    /// `--all-targets`: every target (the lib if there is one).
+    All,
+    Only {
+        lib: bool,
+        bins: FilterRule,
+        examples: FilterRule,
+        tests: FilterRule,
+        benches: FilterRule,
+    },
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Packages selected on the command line.
+    pub roots: Vec<usize>,
+    pub filter: TargetFilter,
+    /// The command's mode: Build, Check, Test, Bench or Doc.
+    pub mode: CompileMode,
+    /// `--target`; `None` builds for the host.
+    pub target: Option<String>,
+}
+
+/// Units and the edges between them.
+#[derive(Debug, Default)]
+pub struct UnitGraph {
+    pub roots: Vec<Unit>,
+    pub deps: HashMap<Unit, Vec<UnitDep>>,
+    /// Warnings about skipped targets (required-features).
+    pub warnings: Vec<String>,
+}
+
+/// An edge: the dependency unit and the name the dependent knows it by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitDep {
+    pub unit: Unit,
+    /// The `--extern` name (a rename, or the lib's crate name).
+    pub extern_name: String,
+}
+
+struct Builder<'a, 'g> {
+    graph: &'g PackageGraph<'a>,
+    features: &'g dyn Features,
+    profiles: &'g ProfileMaker,
+    target_kind: CompileKind,
+    interned: HashMap<UnitInner, Unit>,
+    out: UnitGraph,
+    check: bool,
+}
+
+impl UnitGraph {
+    pub fn new(
+        graph: &PackageGraph<'_>,
+        features: &dyn Features,
+        profiles: &ProfileMaker,
+        selection: &Selection,
+    ) -> anyhow::Result<UnitGraph> {
+        let mut b = Builder {
+            graph,
+            features,
+            profiles,
+            target_kind: match &selection.target {
+                Some(t) => CompileKind::Target(t.clone()),
+                None => CompileKind::Host,
+            },
+            interned: HashMap::new(),
+            out: UnitGraph::default(),
+            check: selection.mode == CompileMode::Check,
+        };
+        let mut roots = Vec::new();
+        for &pkg in &selection.roots {
+            for (target, mode) in b.root_targets(pkg, selection)? {
+                let kind = b.kind_for(&graph.packages[pkg].manifest.targets[target], false);
+                let for_host = graph.packages[pkg].manifest.targets[target].proc_macro;
+                let unit = b.intern(pkg, target, mode, kind, for_host);
+                roots.push(unit);
+            }
+        }
+        for root in &roots {
+            b.walk(root)?;
+        }
+        b.out.roots = roots;
+        Ok(b.out)
+    }
+
+    /// Every unit, dependencies before dependents.
+    pub fn topo_order(&self) -> Vec<Unit> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        fn visit(g: &UnitGraph, u: &Unit, seen: &mut BTreeSet<Unit>, out: &mut Vec<Unit>) {
+            if !seen.insert(u.clone()) {
+                return;
+            }
+            if let Some(deps) = g.deps.get(u) {
+                for d in deps {
+                    visit(g, &d.unit, seen, out);
+                }
+            }
+            out.push(u.clone());
+        }
+        for r in &self.roots {
+            visit(self, r, &mut seen, &mut out);
+        }
+        out
+    }
+}
+
+impl Builder<'_, '_> {
+    fn kind_for(&self, target: &Target, parent_for_host: bool) -> CompileKind {
+        if target.for_host || parent_for_host {
+            CompileKind::Host
+        } else {
+            self.target_kind.clone()
+        }
+    }
+
+    fn intern(
+        &mut self,
+        pkg: usize,
+        target: usize,
+        mode: CompileMode,
+        kind: CompileKind,
+        for_host: bool,
+    ) -> Unit {
+        let gp = &self.graph.packages[pkg];
+        let profile = self.profiles.unit_profile(
+            &gp.manifest.package_id,
+            gp.is_member,
+            gp.is_local,
+            for_host,
+        );
+        let features = self.features.features(pkg, for_host);
+        let inner = UnitInner {
+            pkg,
+            target,
+            mode,
+            kind,
+            profile,
+            features,
+            for_host,
+        };
+        self.interned
+            .entry(inner.clone())
+            .or_insert_with(|| Arc::new(inner))
+            .clone()
+    }
+
+    /// Targets and modes of a selected package, as cargo's
+    /// `generate_root_units` picks them.
+    fn root_targets(
+        &mut self,
+        pkg: usize,
+        sel: &Selection,
+    ) -> anyhow::Result<Vec<(usize, CompileMode)>> {
+        let m = self.graph.packages[pkg].manifest;
+        let enabled = self.features.features(pkg, false);
+        let mut out = Vec::new();
+        let mode_for = |t: &Target| -> CompileMode {
+            match sel.mode {
+                CompileMode::Test if t.is_example() => CompileMode::Build,
+                CompileMode::Bench if t.is_example() => CompileMode::Build,
+                m => m,
+            }
+        };
+        match &sel.filter {
+            TargetFilter::Default => {
+                for (i, t) in m.targets.iter().enumerate() {
+                    let wanted = match sel.mode {
+                        CompileMode::Test => {
+                            (t.is_lib() || t.is_bin() || t.is_test()) && t.tested || t.is_example()
+                        }
+                        CompileMode::Bench => {
+                            (t.is_lib() || t.is_bin() || t.is_bench()) && t.benched
+                        }
+                        CompileMode::Doc => t.is_lib() || (t.is_bin() && t.doc),
+                        _ => t.is_lib() || t.is_bin(),
+                    };
+                    if wanted && has_required_features(t, &enabled) {
+                        out.push((i, mode_for(t)));
+                    }
+                }
+            }
+            TargetFilter::All => {
+                for (i, t) in m.targets.iter().enumerate() {
+                    if !t.is_custom_build() && has_required_features(t, &enabled) {
+                        out.push((i, mode_for(t)));
+                    }
+                }
+            }
+            TargetFilter::Only {
+                lib,
+                bins,
+                examples,
+                tests,
+                benches,
+            } => {
+                if *lib {
+                    match m.targets.iter().position(|t| t.is_lib()) {
+                        Some(i) => out.push((i, sel.mode)),
+                        None => bail!("no library targets found in package `{}`", m.name()),
+                    }
+                }
+                for (rule, what, is) in [
+                    (bins, "bin", Target::is_bin as fn(&Target) -> bool),
+                    (examples, "example", Target::is_example),
+                    (tests, "test", Target::is_test),
+                    (benches, "bench", Target::is_bench),
+                ] {
+                    match rule {
+                        FilterRule::None => {}
+                        FilterRule::All => {
+                            for (i, t) in m.targets.iter().enumerate() {
+                                if is(t) && has_required_features(t, &enabled) {
+                                    out.push((i, mode_for(t)));
+                                }
+                            }
+                        }
+                        FilterRule::Just(names) => {
+                            for name in names {
+                                let Some(i) =
+                                    m.targets.iter().position(|t| is(t) && &t.name == name)
+                                else {
+                                    bail!("{}", no_target_named(m, what, name));
+                                };
+                                let t = &m.targets[i];
+                                if !has_required_features(t, &enabled) {
+                                    bail!("{}", missing_features(m, t, &enabled));
+                                }
+                                out.push((i, mode_for(t)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Add the dependencies of `unit`, recursively.
+    fn walk(&mut self, unit: &Unit) -> anyhow::Result<()> {
+        if self.out.deps.contains_key(unit) {
+            return Ok(());
+        }
+        self.out.deps.insert(unit.clone(), Vec::new());
+        let deps = self.compute_deps(unit)?;
+        for d in &deps {
+            self.walk(&d.unit)?;
+        }
+        self.out.deps.insert(unit.clone(), deps);
+        Ok(())
+    }
+
+    fn compute_deps(&mut self, unit: &Unit) -> anyhow::Result<Vec<UnitDep>> {
+        let gp = &self.graph.packages[unit.pkg];
+        let m = gp.manifest;
+        let target = &m.targets[unit.target];
+        let mut out = Vec::new();
+
+        if unit.mode == CompileMode::RunCustomBuild {
+            // Running a build script needs it compiled, and the run units of
+            // dependencies that declare `links` (for their DEP_* variables).
+            let script = self.intern(
+                unit.pkg,
+                unit.target,
+                CompileMode::Build,
+                CompileKind::Host,
+                true,
+            );
+            out.push(UnitDep {
+                unit: script,
+                extern_name: String::new(),
+            });
+            for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, false, |k| k == DepKind::Normal) {
+                let _ = dep_idx;
+                let dm = self.graph.packages[dep_pkg].manifest;
+                if dm.metadata.links.is_some()
+                    && let Some(bi) = dm.targets.iter().position(|t| t.is_custom_build())
+                {
+                    let run = self.intern(
+                        dep_pkg,
+                        bi,
+                        CompileMode::RunCustomBuild,
+                        self.target_kind.clone(),
+                        false,
+                    );
+                    out.push(UnitDep {
+                        unit: run,
+                        extern_name: String::new(),
+                    });
+                }
+            }
+            return Ok(out);
+        }
+
+        if target.is_custom_build() {
+            // Compiling a build script: its build-dependencies, for the host.
+            for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, true, |k| k == DepKind::Build) {
+                if let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, true) {
+                    out.push(d);
+                }
+            }
+            return Ok(out);
+        }
+
+        let with_dev =
+            target.is_test() || target.is_bench() || target.is_example() || unit.mode.is_any_test();
+        for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| {
+            k == DepKind::Normal || (with_dev && k == DepKind::Development)
+        }) {
+            if let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, unit.for_host) {
+                out.push(d);
+            }
+        }
+        // The package's own lib, for its bins, tests, examples and benches.
+        if !target.is_lib()
+            && let Some(li) = m.targets.iter().position(|t| t.is_lib())
+            && links_as_dependency(&m.targets[li])
+        {
+            let lib = &m.targets[li];
+            let mode = if self.check && !lib.proc_macro {
+                CompileMode::Check
+            } else {
+                CompileMode::Build
+            };
+            let mode = if unit.mode == CompileMode::Check {
+                mode
+            } else {
+                CompileMode::Build
+            };
+            let kind = self.kind_for(lib, unit.for_host);
+            let u = self.intern(unit.pkg, li, mode, kind, unit.for_host || lib.proc_macro);
+            out.push(UnitDep {
+                unit: u,
+                extern_name: lib.crate_name(),
+            });
+        }
+        // The package's build script runs first.
+        if let Some(bi) = m.targets.iter().position(|t| t.is_custom_build()) {
+            let kind = if unit.for_host {
+                CompileKind::Host
+            } else {
+                unit.kind.clone()
+            };
+            let run = self.intern(
+                unit.pkg,
+                bi,
+                CompileMode::RunCustomBuild,
+                kind,
+                unit.for_host,
+            );
+            out.push(UnitDep {
+                unit: run,
+                extern_name: String::new(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Active dependency edges of `pkg` whose kind passes `kinds`.
+    fn active_deps(
+        &self,
+        pkg: usize,
+        for_host: bool,
+        kinds: impl Fn(DepKind) -> bool,
+    ) -> Vec<(usize, usize)> {
+        let gp = &self.graph.packages[pkg];
+        gp.deps
+            .iter()
+            .copied()
+            .filter(|&(dep_idx, _)| {
+                let d = &gp.manifest.dependencies[dep_idx];
+                kinds(d.kind()) && self.features.dep_active(pkg, for_host, dep_idx)
+            })
+            .collect()
+    }
+
+    /// The unit of the lib of `dep_pkg` a unit depends on, if it has one.
+    fn lib_dep(
+        &mut self,
+        parent: &Unit,
+        dep_idx: usize,
+        dep_pkg: usize,
+        parent_for_host: bool,
+    ) -> Option<UnitDep> {
+        let dm = self.graph.packages[dep_pkg].manifest;
+        let li = dm.targets.iter().position(|t| t.is_lib())?;
+        let lib = &dm.targets[li];
+        let for_host = parent_for_host || lib.proc_macro;
+        let kind = self.kind_for(lib, parent_for_host);
+        let mode = if parent.mode == CompileMode::Check && !for_host {
+            CompileMode::Check
+        } else {
+            CompileMode::Build
+        };
+        let unit = self.intern(dep_pkg, li, mode, kind, for_host);
+        let dep = &self.graph.packages[parent.pkg].manifest.dependencies[dep_idx];
+        let extern_name = dep
+            .rename()
+            .map(|r| r.replace('-', "_"))
+            .unwrap_or_else(|| lib.crate_name());
+        Some(UnitDep { unit, extern_name })
+    }
+}
+
+/// A lib that others link against (not a cdylib/staticlib-only lib).
+fn links_as_dependency(t: &Target) -> bool {
+    t.kind
+        .crate_types()
+        .iter()
+        .any(|c| matches!(c.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"))
+}
+
+fn has_required_features(t: &Target, enabled: &BTreeSet<String>) -> bool {
+    t.required_features
+        .as_ref()
+        .is_none_or(|req| req.iter().all(|f| feature_enabled(f, enabled)))
+}
+
+fn feature_enabled(f: &str, enabled: &BTreeSet<String>) -> bool {
+    // `dep/feat` requirements count as met when the `dep` feature is on.
+    let name = f.split('/').next().unwrap_or(f);
+    enabled.contains(name.trim_start_matches("dep:"))
+}
+
+fn missing_features(m: &Manifest, t: &Target, enabled: &BTreeSet<String>) -> String {
+    let missing: Vec<&str> = t
+        .required_features
+        .iter()
+        .flatten()
+        .filter(|f| !feature_enabled(f, enabled))
+        .map(String::as_str)
+        .collect();
+    let quoted: Vec<String> = missing.iter().map(|f| format!("`{f}`")).collect();
+    format!(
+        "target `{}` in package `{}` requires the features: {}\nConsider enabling them by passing, e.g., `--features=\"{}\"`",
+        t.name,
+        m.name(),
+        quoted.join(", "),
+        missing.join(" ")
+    )
+}
+
+fn no_target_named(m: &Manifest, what: &str, name: &str) -> String {
+    let mut s = format!("no {what} target named `{name}` in default-run packages");
+    let names: BTreeMap<&str, ()> = m
+        .targets
+        .iter()
+        .filter(|t| match what {
+            "bin" => t.is_bin(),
+            "example" => t.is_example(),
+            "test" => t.is_test(),
+            _ => t.is_bench(),
+        })
+        .map(|t| (t.name.as_str(), ()))
+        .collect();
+    if !names.is_empty() {
+        s.push_str(&format!("\nhelp: available {what} targets:"));
+        for n in names.keys() {
+            s.push_str(&format!("\n    {n}"));
+        }
+    }
+    s
+}

@@ -1,0 +1,817 @@
+//! The job queue: runs units in dependency order, up to `-j` at once.
+//!
+//! The main thread owns all state and the shell. It starts a unit when its
+//! dependencies are done (or, for pipelined libs, when their `.rmeta` is
+//! ready), building the command there, then runs it on a worker thread.
+//! Workers report back over one channel: rustc's stderr lines, artifact
+//! notices, and the end of the job. Parallelism is governed by a jobserver
+//! shared with rustc and build scripts: the first job runs on mycargo's
+//! implicit token, each further one on a token from the jobserver's helper
+//! thread. After an error nothing new starts (unless `--keep-going`), but
+//! running jobs finish.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use anyhow::Context as _;
+use mycargo_util::{Shell, Verbosity};
+
+use crate::build_context::{BuildContext, FileFlavor, MessageFormat};
+use crate::custom_build;
+use crate::diagnostics::{RustcLine, parse_line, strip_ansi};
+use crate::fingerprint::{self, Freshness};
+use crate::rustc_cmd::{Extern, ScriptEffects, rustc_command};
+use crate::unit::{CompileMode, Unit};
+
+/// What a build produced, for `run` and `test`.
+#[derive(Debug, Default)]
+pub struct Compilation {
+    /// Executables of root units: the unit and the file to run.
+    pub executables: Vec<(Unit, PathBuf)>,
+}
+
+enum Msg {
+    Token(std::io::Result<jobserver::Acquired>),
+    Stderr(usize, String),
+    Stdout(String),
+    Rmeta(usize),
+    Done(usize, JobResult),
+}
+
+struct JobResult {
+    status: std::io::Result<std::process::ExitStatus>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+struct UnitState {
+    /// Dependencies not yet satisfied.
+    waiting: usize,
+    started: bool,
+    finished: bool,
+    rmeta_sent: bool,
+    warnings: usize,
+    errors: usize,
+    /// Build script run: the parsed effects, for dependents.
+    script: Option<ScriptEffects>,
+    dep_env: Vec<(String, String)>,
+    /// Rebuilt (not fresh) in this build.
+    dirty: bool,
+    command_line: String,
+}
+
+pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Compilation> {
+    bcx.host_layout.prepare(&bcx.config.target_dir)?;
+    if let Some(l) = &bcx.target_layout {
+        l.prepare(&bcx.config.target_dir)?;
+    }
+    let _lock = lock_build_dir(bcx, shell)?;
+
+    let order = bcx.units.topo_order();
+    let index: HashMap<&Unit, usize> = order.iter().enumerate().map(|(i, u)| (u, i)).collect();
+    // Edges: deps[i] = (dep index, satisfied by rmeta alone).
+    let mut deps: Vec<Vec<(usize, bool)>> = vec![Vec::new(); order.len()];
+    let mut dependents: Vec<Vec<(usize, bool)>> = vec![Vec::new(); order.len()];
+    for (i, u) in order.iter().enumerate() {
+        for d in bcx.units.deps.get(u).into_iter().flatten() {
+            let Some(&j) = index.get(&d.unit) else {
+                continue;
+            };
+            let rmeta = pipelines(bcx, u, &d.unit);
+            deps[i].push((j, rmeta));
+            dependents[j].push((i, rmeta));
+        }
+    }
+    let priority = priorities(&dependents);
+
+    let mut state: Vec<UnitState> = deps
+        .iter()
+        .map(|d| UnitState {
+            waiting: d.len(),
+            started: false,
+            finished: false,
+            rmeta_sent: false,
+            warnings: 0,
+            errors: 0,
+            script: None,
+            dep_env: Vec::new(),
+            dirty: false,
+            command_line: String::new(),
+        })
+        .collect();
+
+    let client = jobserver_client(bcx)?;
+    let (tx, rx): (Sender<Msg>, Receiver<Msg>) = channel();
+    let token_tx = tx.clone();
+    let helper = client
+        .clone()
+        .into_helper_thread(move |t| {
+            let _ = token_tx.send(Msg::Token(t));
+        })
+        .context("failed to start the jobserver helper thread")?;
+
+    let mut tokens: Vec<jobserver::Acquired> = Vec::new();
+    let mut requested = 0usize;
+    let mut running = 0usize;
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut announced: BTreeSet<usize> = BTreeSet::new();
+    let mut compilation = Compilation::default();
+
+    loop {
+        // Start what we can: fresh units finish at once, on this thread.
+        let mut ready: Vec<usize> = (0..order.len())
+            .filter(|&i| !state[i].started && state[i].waiting == 0)
+            .collect();
+        ready.sort_by_key(|&i| std::cmp::Reverse(priority[i]));
+        let stop = !errors.is_empty() && !bcx.config.keep_going;
+        let mut progressed = false;
+        for i in ready {
+            if stop {
+                break;
+            }
+            let unit = &order[i];
+            let any_dep_dirty = deps[i].iter().any(|&(j, _)| state[j].dirty);
+            let fresh = if any_dep_dirty {
+                Freshness::Dirty(None)
+            } else {
+                fingerprint::check(bcx, unit, &state_script(&state, &deps[i], &order, bcx))
+            };
+            if let Freshness::Fresh = fresh {
+                state[i].started = true;
+                if unit.mode == CompileMode::RunCustomBuild {
+                    reload_script(bcx, unit, &mut state[i])?;
+                }
+                note_package(
+                    bcx,
+                    shell,
+                    unit,
+                    &mut announced,
+                    "Fresh",
+                    Verbosity::Verbose,
+                )?;
+                finish(&mut state, &dependents, i, false);
+                record_executable(bcx, unit, &mut compilation);
+                progressed = true;
+                continue;
+            }
+            if running > tokens.len() {
+                continue;
+            }
+            if let Freshness::Dirty(Some(reason)) = &fresh
+                && shell.verbosity() >= Verbosity::Verbose
+            {
+                shell.status(
+                    "Dirty",
+                    format!(
+                        "{}: {reason}",
+                        bcx.graph.packages[unit.pkg].manifest.package_id
+                    ),
+                )?;
+            }
+            state[i].started = true;
+            state[i].dirty = true;
+            fingerprint::clear(bcx, unit);
+            note_package(
+                bcx,
+                shell,
+                unit,
+                &mut announced,
+                "Compiling",
+                Verbosity::Normal,
+            )?;
+            let cmd = match prepare(bcx, unit, i, &deps, &order, &mut state, &client) {
+                Ok(c) => c,
+                Err(e) => {
+                    errors.push(e);
+                    state[i].finished = true;
+                    continue;
+                }
+            };
+            state[i].command_line = display_command(&cmd);
+            if shell.verbosity() >= Verbosity::Verbose {
+                shell.status("Running", format!("`{}`", state[i].command_line))?;
+            }
+            spawn(cmd, i, unit.mode == CompileMode::RunCustomBuild, tx.clone());
+            running += 1;
+            progressed = true;
+        }
+        let waiting_to_start = (0..order.len()).any(|i| !state[i].started && state[i].waiting == 0);
+        if running == 0 && !progressed {
+            break;
+        }
+        if running == 0 {
+            continue;
+        }
+        // Ask for tokens for the jobs that could run now.
+        if waiting_to_start && !stop && requested + tokens.len() + 1 < running + 2 {
+            helper.request_token();
+            requested += 1;
+        }
+        let Ok(msg) = rx.recv() else { break };
+        match msg {
+            Msg::Token(t) => {
+                requested = requested.saturating_sub(1);
+                tokens.push(t.context("failed to acquire a jobserver token")?);
+            }
+            Msg::Stderr(i, line) => {
+                on_stderr(bcx, shell, &order[i], i, &line, &mut state, &dependents)?
+            }
+            Msg::Stdout(line) => {
+                shell.out().write_all(line.as_bytes())?;
+                shell.out().write_all(b"\n")?;
+            }
+            Msg::Rmeta(i) => {
+                if !state[i].rmeta_sent {
+                    state[i].rmeta_sent = true;
+                    for &(d, rmeta) in &dependents[i] {
+                        if rmeta {
+                            state[d].waiting -= 1;
+                        }
+                    }
+                }
+            }
+            Msg::Done(i, result) => {
+                running -= 1;
+                // Give back a token: one job fewer is running.
+                if tokens.len() >= running.max(1) {
+                    tokens.pop();
+                }
+                let unit = &order[i];
+                match finish_job(bcx, shell, unit, &mut state[i], result) {
+                    Ok(()) => {
+                        uplift(bcx, unit)?;
+                        fingerprint::record(
+                            bcx,
+                            unit,
+                            &state_script(&state, &deps[i], &order, bcx),
+                        )?;
+                        finish(&mut state, &dependents, i, true);
+                        record_executable(bcx, unit, &mut compilation);
+                    }
+                    Err(e) => {
+                        state[i].finished = true;
+                        errors.push(e);
+                    }
+                }
+            }
+        }
+    }
+    drop(helper);
+    if let Some(first) = errors.into_iter().next() {
+        return Err(first);
+    }
+    Ok(compilation)
+}
+
+/// Script effects the unit's command depends on (its own package's build
+/// script run, if any), for fingerprinting.
+fn state_script(
+    state: &[UnitState],
+    deps: &[(usize, bool)],
+    order: &[Unit],
+    bcx: &BuildContext<'_>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for &(j, _) in deps {
+        if order[j].mode == CompileMode::RunCustomBuild
+            && let Some(fx) = &state[j].script
+        {
+            out.push(format!("{:?}", fx));
+        }
+    }
+    let _ = bcx;
+    out
+}
+
+/// Mark unit `i` finished and release dependents waiting on it.
+fn finish(state: &mut [UnitState], dependents: &[Vec<(usize, bool)>], i: usize, _ran: bool) {
+    state[i].finished = true;
+    let rmeta_done = state[i].rmeta_sent;
+    state[i].rmeta_sent = true;
+    for &(d, rmeta) in &dependents[i] {
+        if !(rmeta && rmeta_done) {
+            state[d].waiting -= 1;
+        }
+    }
+}
+
+/// A dependent lib can start on its dependency's `.rmeta` when both are
+/// plain libs built in Build mode (cargo's `only_requires_rmeta`).
+fn pipelines(bcx: &BuildContext<'_>, parent: &Unit, dep: &Unit) -> bool {
+    let rlib_only = |u: &Unit| {
+        let t = &bcx.graph.packages[u.pkg].manifest.targets[u.target];
+        t.is_lib()
+            && t.kind
+                .crate_types()
+                .iter()
+                .all(|c| c == "lib" || c == "rlib")
+    };
+    parent.mode == CompileMode::Build
+        && dep.mode == CompileMode::Build
+        && rlib_only(parent)
+        && rlib_only(dep)
+}
+
+/// Longest chain of dependents above each unit: start those first.
+fn priorities(dependents: &[Vec<(usize, bool)>]) -> Vec<usize> {
+    let mut memo = vec![None; dependents.len()];
+    fn depth(i: usize, d: &[Vec<(usize, bool)>], memo: &mut Vec<Option<usize>>) -> usize {
+        if let Some(v) = memo[i] {
+            return v;
+        }
+        let v = 1 + d[i]
+            .iter()
+            .map(|&(j, _)| depth(j, d, memo))
+            .max()
+            .unwrap_or(0);
+        memo[i] = Some(v);
+        v
+    }
+    (0..dependents.len())
+        .map(|i| depth(i, dependents, &mut memo))
+        .collect()
+}
+
+fn jobserver_client(bcx: &BuildContext<'_>) -> anyhow::Result<jobserver::Client> {
+    let client = jobserver::Client::new(bcx.config.jobs.max(1) as usize)
+        .context("failed to create a jobserver")?;
+    // mycargo itself holds one token: the one its first job runs on.
+    client
+        .acquire_raw()
+        .context("failed to acquire a jobserver token")?;
+    Ok(client)
+}
+
+/// Hold `<layout>/.cargo-lock` for the whole build, as cargo does, so two
+/// builds of one directory (mycargo or cargo) never interleave.
+fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
+    let path = bcx.host_layout.root.join(".cargo-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("failed to open `{}`", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            shell.status_with_style(
+                "Blocking",
+                "waiting for file lock on build directory",
+                mycargo_util::shell::NOTE,
+            )?;
+            file.lock()
+                .with_context(|| format!("failed to lock `{}`", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("failed to lock `{}`", path.display()));
+        }
+    }
+    Ok(file)
+}
+
+/// `Compiling foo v0.1.0 (/path)` once per package.
+fn note_package(
+    bcx: &BuildContext<'_>,
+    shell: &mut Shell,
+    unit: &Unit,
+    announced: &mut BTreeSet<usize>,
+    verb: &str,
+    min: Verbosity,
+) -> anyhow::Result<()> {
+    if shell.verbosity() >= min && announced.insert(unit.pkg) {
+        let id = &bcx.graph.packages[unit.pkg].manifest.package_id;
+        let verb = if verb == "Compiling" && matches!(unit.mode, CompileMode::Check) {
+            "Checking"
+        } else {
+            verb
+        };
+        shell.status(verb, id)?;
+    }
+    Ok(())
+}
+
+/// Build the command of a unit whose dependencies are ready.
+fn prepare(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    i: usize,
+    deps: &[Vec<(usize, bool)>],
+    order: &[Unit],
+    state: &mut [UnitState],
+    client: &jobserver::Client,
+) -> anyhow::Result<Command> {
+    if unit.mode == CompileMode::RunCustomBuild {
+        let script_unit = deps[i]
+            .iter()
+            .map(|&(j, _)| &order[j])
+            .find(|u| u.mode != CompileMode::RunCustomBuild)
+            .context("build script run without its compile unit")?;
+        let script = bcx
+            .outputs(script_unit)
+            .first()
+            .and_then(|o| o.uplift.clone())
+            .context("build script has no output")?;
+        let run_dir = bcx.build_script_run_dir(unit);
+        let out_dir = run_dir.join("out");
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("failed to create directory `{}`", out_dir.display()))?;
+        let mut dep_env = Vec::new();
+        for &(j, _) in &deps[i] {
+            dep_env.extend(state[j].dep_env.iter().cloned());
+        }
+        return Ok(custom_build::command(
+            bcx, unit, &script, &out_dir, &dep_env, client,
+        ));
+    }
+    let mut externs = Vec::new();
+    let mut own_script = None;
+    let mut dep_link_search = Vec::new();
+    let unit_deps = bcx.units.deps.get(unit).cloned().unwrap_or_default();
+    for d in &unit_deps {
+        if d.unit.mode == CompileMode::RunCustomBuild {
+            if let Some(&(j, _)) = deps[i].iter().find(|&&(j, _)| order[j] == d.unit) {
+                own_script = state[j].script.clone();
+            }
+            continue;
+        }
+        let only_rmeta = pipelines(bcx, unit, &d.unit) || unit.mode == CompileMode::Check;
+        if let Some(path) = bcx.extern_file(&d.unit, only_rmeta) {
+            externs.push(Extern {
+                name: d.extern_name.clone(),
+                path,
+            });
+        }
+    }
+    // `-L` paths of every transitive dependency's build script.
+    collect_link_search(
+        bcx,
+        unit,
+        order,
+        state,
+        &mut dep_link_search,
+        &mut BTreeSet::new(),
+    );
+    externs.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut cmd = rustc_command(bcx, unit, &externs, own_script.as_ref(), &dep_link_search);
+    client.configure(&mut cmd);
+    Ok(cmd)
+}
+
+fn collect_link_search(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    order: &[Unit],
+    state: &[UnitState],
+    out: &mut Vec<String>,
+    seen: &mut BTreeSet<Unit>,
+) {
+    for d in bcx.units.deps.get(unit).into_iter().flatten() {
+        if !seen.insert(d.unit.clone()) {
+            continue;
+        }
+        if d.unit.mode == CompileMode::RunCustomBuild && d.unit.pkg != unit.pkg {
+            if let Some(j) = order.iter().position(|u| *u == d.unit)
+                && let Some(fx) = &state[j].script
+            {
+                for p in &fx.link_search {
+                    if !out.contains(p) {
+                        out.push(p.clone());
+                    }
+                }
+            }
+        } else if d.unit.mode != CompileMode::RunCustomBuild {
+            collect_link_search(bcx, &d.unit, order, state, out, seen);
+        }
+    }
+}
+
+fn spawn(mut cmd: Command, i: usize, capture_stdout: bool, tx: Sender<Msg>) {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    std::thread::spawn(move || {
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = tx.send(Msg::Done(
+                    i,
+                    JobResult {
+                        status: Err(e),
+                        stdout: Vec::new(),
+                        stderr: Vec::new(),
+                    },
+                ));
+                return;
+            }
+        };
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        let out_tx = tx.clone();
+        let out_thread = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut s) = stdout {
+                if capture_stdout {
+                    let _ = s.read_to_end(&mut buf);
+                } else {
+                    for line in BufReader::new(s).lines().map_while(Result::ok) {
+                        let _ = out_tx.send(Msg::Stdout(line));
+                    }
+                }
+            }
+            buf
+        });
+        let mut err_buf = Vec::new();
+        if let Some(s) = stderr {
+            let mut reader = BufReader::new(s);
+            let mut line = Vec::new();
+            while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                let text = String::from_utf8_lossy(&line)
+                    .trim_end_matches(['\n', '\r'])
+                    .to_string();
+                if capture_stdout {
+                    err_buf.extend_from_slice(&line);
+                } else {
+                    if let RustcLine::Artifact { path, .. } = parse_line(&text)
+                        && path.ends_with(".rmeta")
+                    {
+                        let _ = tx.send(Msg::Rmeta(i));
+                    }
+                    let _ = tx.send(Msg::Stderr(i, text));
+                }
+                line.clear();
+            }
+        }
+        let status = child.wait();
+        let stdout = out_thread.join().unwrap_or_default();
+        let _ = tx.send(Msg::Done(
+            i,
+            JobResult {
+                status,
+                stdout,
+                stderr: err_buf,
+            },
+        ));
+    });
+}
+
+/// Show or pass on one line of rustc's stderr.
+fn on_stderr(
+    bcx: &BuildContext<'_>,
+    shell: &mut Shell,
+    unit: &Unit,
+    i: usize,
+    line: &str,
+    state: &mut [UnitState],
+    _dependents: &[Vec<(usize, bool)>],
+) -> anyhow::Result<()> {
+    match parse_line(line) {
+        RustcLine::Artifact { .. } => {}
+        RustcLine::Diagnostic {
+            level,
+            rendered,
+            raw,
+            is_summary,
+        } => {
+            if is_summary {
+                return Ok(());
+            }
+            match level.as_str() {
+                "warning" => state[i].warnings += 1,
+                "error" => state[i].errors += 1,
+                _ => {}
+            }
+            match bcx.config.message_format {
+                MessageFormat::Json {
+                    render_diagnostics: false,
+                    ..
+                } => {
+                    let pkg = &bcx.graph.packages[unit.pkg].manifest;
+                    let target = &pkg.targets[unit.target];
+                    let msg = crate::messages::compiler_message(bcx, unit, target, &raw);
+                    writeln!(shell.out(), "{msg}")?;
+                }
+                _ => {
+                    if let Some(r) = rendered {
+                        let text = if shell.err_supports_color() {
+                            r
+                        } else {
+                            strip_ansi(&r)
+                        };
+                        write!(shell.err(), "{text}")?;
+                    }
+                }
+            }
+        }
+        RustcLine::Other(text) => {
+            if !text.starts_with("{\"$message_type\":\"future_incompat\"") {
+                writeln!(shell.err(), "{text}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After a job ends: check its status, show summaries, parse script output.
+fn finish_job(
+    bcx: &BuildContext<'_>,
+    shell: &mut Shell,
+    unit: &Unit,
+    st: &mut UnitState,
+    result: JobResult,
+) -> anyhow::Result<()> {
+    let m = bcx.graph.packages[unit.pkg].manifest;
+    let status = result.status.with_context(|| {
+        format!(
+            "could not execute process `{}` (never executed)",
+            st.command_line
+        )
+    })?;
+    if unit.mode == CompileMode::RunCustomBuild {
+        let run_dir = bcx.build_script_run_dir(unit);
+        let out_dir = run_dir.join("out");
+        crate::build_output::write_run_files(&run_dir, &result.stdout, &result.stderr, &out_dir)?;
+        if !status.success() {
+            let mut msg = format!(
+                "process didn't exit successfully: `{}` ({})",
+                st.command_line,
+                exit_description(&status)
+            );
+            msg.push_str("\n--- stdout\n");
+            msg.push_str(&String::from_utf8_lossy(&result.stdout));
+            msg.push_str("\n--- stderr\n");
+            msg.push_str(&String::from_utf8_lossy(&result.stderr));
+            return Err(anyhow::anyhow!(msg.trim_end().to_string()).context(format!(
+                "failed to run custom build command for `{}`",
+                m.package_id
+            )));
+        }
+        let out = custom_build::parse(bcx, unit, &result.stdout, &out_dir)?;
+        for (sev, text) in &out.log_messages {
+            match sev {
+                crate::build_output::Severity::Warning => {
+                    shell.warn(format!("{}@{}: {text}", m.name(), m.version()))?
+                }
+                crate::build_output::Severity::Error => {
+                    shell.error(format!("{}@{}: {text}", m.name(), m.version()))?
+                }
+            }
+        }
+        if out.has_errors() {
+            anyhow::bail!("build script logged errors");
+        }
+        if let Some(links) = &m.metadata.links {
+            st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
+        }
+        st.script = Some(custom_build::effects(&out, out_dir));
+        return Ok(());
+    }
+    let target = &m.targets[unit.target];
+    let descr = target_description(target, unit.mode);
+    if st.warnings > 0 && st.errors == 0 && status.success() {
+        let s = if st.warnings == 1 { "" } else { "s" };
+        shell.warn(format!(
+            "`{}` ({descr}) generated {} warning{s}",
+            m.name(),
+            st.warnings
+        ))?;
+    }
+    if !status.success() {
+        let errs = st.errors.max(1);
+        let mut msg = format!(
+            "could not compile `{}` ({descr}) due to {} previous error{}",
+            m.name(),
+            errs,
+            if errs == 1 { "" } else { "s" }
+        );
+        if st.warnings > 0 {
+            msg.push_str(&format!(
+                "; {} warning{} emitted",
+                st.warnings,
+                if st.warnings == 1 { "" } else { "s" }
+            ));
+        }
+        anyhow::bail!(msg);
+    }
+    Ok(())
+}
+
+/// cargo's words for a target in messages: `lib`, `bin "foo"`, `lib test`.
+pub fn target_description(t: &mycargo_manifest::Target, mode: CompileMode) -> String {
+    let base = if t.is_lib() {
+        "lib".to_string()
+    } else if t.is_bin() {
+        format!("bin \"{}\"", t.name)
+    } else if t.is_test() {
+        format!("test \"{}\"", t.name)
+    } else if t.is_bench() {
+        format!("bench \"{}\"", t.name)
+    } else if t.is_example() {
+        format!("example \"{}\"", t.name)
+    } else {
+        "build script".to_string()
+    };
+    if mode.is_any_test() && (t.is_lib() || t.is_bin()) {
+        format!("{base} test")
+    } else {
+        base
+    }
+}
+
+fn exit_description(status: &std::process::ExitStatus) -> String {
+    match status.code() {
+        Some(c) => format!("exit status: {c}"),
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::ExitStatusExt;
+                if let Some(sig) = status.signal() {
+                    return format!("signal: {sig}");
+                }
+            }
+            "terminated".to_string()
+        }
+    }
+}
+
+/// A fresh build script run: its effects come from the stored output.
+fn reload_script(bcx: &BuildContext<'_>, unit: &Unit, st: &mut UnitState) -> anyhow::Result<()> {
+    let run_dir = bcx.build_script_run_dir(unit);
+    let out_dir = run_dir.join("out");
+    let stdout = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).unwrap_or_default();
+    let out = custom_build::parse(bcx, unit, &stdout, &out_dir)?;
+    let m = bcx.graph.packages[unit.pkg].manifest;
+    if let Some(links) = &m.metadata.links {
+        st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
+    }
+    st.script = Some(custom_build::effects(&out, out_dir));
+    Ok(())
+}
+
+/// Hard-link outputs to where users find them (`target/debug/foo`).
+fn uplift(bcx: &BuildContext<'_>, unit: &Unit) -> anyhow::Result<()> {
+    for o in bcx.outputs(unit) {
+        if let Some(dst) = &o.uplift {
+            if !o.path.exists() {
+                continue;
+            }
+            let _ = std::fs::remove_file(dst);
+            if std::fs::hard_link(&o.path, dst).is_err() {
+                std::fs::copy(&o.path, dst).with_context(|| {
+                    format!(
+                        "failed to link or copy `{}` to `{}`",
+                        o.path.display(),
+                        dst.display()
+                    )
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn record_executable(bcx: &BuildContext<'_>, unit: &Unit, c: &mut Compilation) {
+    if !bcx.units.roots.contains(unit) {
+        return;
+    }
+    if let Some(o) = bcx
+        .outputs(unit)
+        .into_iter()
+        .find(|o| o.flavor == FileFlavor::Normal)
+    {
+        let t = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
+        if t.is_bin() || t.is_example() || t.is_test() || t.is_bench() || unit.mode.is_any_test() {
+            let path = if unit.mode.is_any_test() {
+                o.path
+            } else {
+                o.uplift.unwrap_or(o.path)
+            };
+            c.executables.push((unit.clone(), path));
+        }
+    }
+}
+
+/// A command as cargo shows it with `-v`: shell-quoted where needed.
+pub fn display_command(cmd: &Command) -> String {
+    let mut s = shell_quote(&cmd.get_program().to_string_lossy());
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&shell_quote(&a.to_string_lossy()));
+    }
+    s
+}
+
+fn shell_quote(a: &str) -> String {
+    let plain = !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=/,.+:@%".contains(c));
+    if plain {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}

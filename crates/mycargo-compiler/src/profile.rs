@@ -1,0 +1,301 @@
+//! Concrete profile settings for a unit: the built-in `dev`/`release`
+//! defaults, then `[profile.*]` layers along the `inherits` chain, then
+//! `[profile.x.package.<spec>]` overrides, then `build-override` for host
+//! units — cargo's order.
+
+use mycargo_core::PackageId;
+use mycargo_manifest::schema::TomlDebugInfo;
+use mycargo_manifest::{
+    Lto, OptLevel, PanicStrategy, Profile, ProfilePackageSpec, Profiles, Strip,
+};
+
+/// Every setting that reaches rustc, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResolvedProfile {
+    /// The profile's name (`dev`, `release`, a custom one).
+    pub name: String,
+    pub opt_level: String,
+    pub lto: LtoSetting,
+    pub codegen_units: Option<u32>,
+    /// `-C debuginfo=` value; `None` when off.
+    pub debuginfo: Option<String>,
+    pub debug_assertions: bool,
+    pub overflow_checks: bool,
+    pub rpath: bool,
+    pub incremental: bool,
+    pub panic: &'static str,
+    /// `-C strip=` value; `None` for no stripping.
+    pub strip: Option<String>,
+    pub split_debuginfo: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LtoSetting {
+    /// Not set: rustc's default (thin-local), with `-C embed-bitcode=no`.
+    Default,
+    Off,
+    Fat,
+    Thin,
+    Named(String),
+}
+
+impl ResolvedProfile {
+    fn dev() -> ResolvedProfile {
+        ResolvedProfile {
+            name: "dev".into(),
+            opt_level: "0".into(),
+            lto: LtoSetting::Default,
+            codegen_units: None,
+            debuginfo: Some("2".into()),
+            debug_assertions: true,
+            overflow_checks: true,
+            rpath: false,
+            incremental: true,
+            panic: "unwind",
+            strip: None,
+            split_debuginfo: None,
+        }
+    }
+
+    fn release() -> ResolvedProfile {
+        ResolvedProfile {
+            name: "release".into(),
+            opt_level: "3".into(),
+            debuginfo: None,
+            debug_assertions: false,
+            overflow_checks: false,
+            incremental: false,
+            ..ResolvedProfile::dev()
+        }
+    }
+
+    /// The words of the `Finished` line: `optimized` or `unoptimized`,
+    /// `+ debuginfo` when on.
+    pub fn describe(&self) -> String {
+        let mut s = if self.opt_level == "0" {
+            "unoptimized".to_string()
+        } else {
+            "optimized".to_string()
+        };
+        if self.debuginfo.is_some() {
+            s.push_str(" + debuginfo");
+        }
+        s
+    }
+
+    fn apply(&mut self, layer: &Profile) {
+        if let Some(o) = &layer.opt_level {
+            self.opt_level = match o {
+                OptLevel::Level(l) => l.clone(),
+                OptLevel::Size => "s".into(),
+                OptLevel::SizeMin => "z".into(),
+            };
+        }
+        if let Some(l) = &layer.lto {
+            self.lto = match l {
+                Lto::False => LtoSetting::Default,
+                Lto::Fat => LtoSetting::Fat,
+                Lto::Thin => LtoSetting::Thin,
+                Lto::Off => LtoSetting::Off,
+                Lto::Named(n) => LtoSetting::Named(n.clone()),
+            };
+        }
+        if let Some(c) = layer.codegen_units {
+            self.codegen_units = Some(c);
+        }
+        if let Some(d) = layer.debug {
+            self.debuginfo = match d {
+                TomlDebugInfo::None => None,
+                other => Some(other.as_rustc_arg().to_string()),
+            };
+        }
+        if let Some(v) = layer.debug_assertions {
+            self.debug_assertions = v;
+        }
+        if let Some(v) = layer.overflow_checks {
+            self.overflow_checks = v;
+        }
+        if let Some(v) = layer.rpath {
+            self.rpath = v;
+        }
+        if let Some(v) = layer.incremental {
+            self.incremental = v;
+        }
+        if let Some(p) = layer.panic {
+            self.panic = match p {
+                PanicStrategy::Unwind => "unwind",
+                PanicStrategy::Abort => "abort",
+                PanicStrategy::ImmediateAbort => "immediate-abort",
+            };
+        }
+        if let Some(s) = &layer.strip {
+            self.strip = match s {
+                Strip::None => Some("none".into()),
+                Strip::DebugInfo => Some("debuginfo".into()),
+                Strip::Symbols => Some("symbols".into()),
+                Strip::Named(n) => Some(n.clone()),
+            };
+        }
+        if let Some(s) = &layer.split_debuginfo {
+            self.split_debuginfo = Some(s.clone());
+        }
+    }
+}
+
+/// Makes the profile of each unit for one requested profile.
+#[derive(Debug, Clone)]
+pub struct ProfileMaker {
+    requested: String,
+    /// The profile with every named layer applied, before package overrides.
+    base: ResolvedProfile,
+    layers: Vec<Profile>,
+    strip_set: bool,
+}
+
+impl ProfileMaker {
+    /// `requested` is the profile the user asked for (`dev`, `release`,
+    /// `test`, `bench`, or a custom name); `profiles` are the workspace
+    /// root's `[profile.*]` tables.
+    pub fn new(requested: &str, profiles: Option<&Profiles>) -> anyhow::Result<ProfileMaker> {
+        let empty = Profiles::default();
+        let profiles = profiles.unwrap_or(&empty);
+        let chain = profiles
+            .inheritance_chain(requested)
+            .map_err(|e| anyhow::anyhow!("{}", e.messages().join("\n\nCaused by:\n  ")))?;
+        // The chain runs from the requested profile up to dev/release.
+        let root = chain.last().map(String::as_str).unwrap_or("dev");
+        let mut base = if root == "release" {
+            ResolvedProfile::release()
+        } else {
+            ResolvedProfile::dev()
+        };
+        let mut layers = Vec::new();
+        let mut strip_set = false;
+        for name in chain.iter().rev() {
+            if let Some(layer) = profiles.get(name) {
+                base.apply(layer);
+                strip_set |= layer.strip.is_some();
+                layers.push(layer.clone());
+            }
+        }
+        base.name = requested.to_string();
+        Ok(ProfileMaker {
+            requested: requested.to_string(),
+            base,
+            layers,
+            strip_set,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.requested
+    }
+
+    /// The profile before per-package overrides (for the `Finished` line).
+    pub fn base(&self) -> &ResolvedProfile {
+        &self.base
+    }
+
+    /// The profile of a unit of `pkg`. `is_local`: a path package (only
+    /// those get incremental compilation). `for_host`: build scripts, proc
+    /// macros and their dependencies, which get `build-override`.
+    pub fn unit_profile(
+        &self,
+        pkg: &PackageId,
+        is_member: bool,
+        is_local: bool,
+        for_host: bool,
+    ) -> ResolvedProfile {
+        let mut p = self.base.clone();
+        for layer in &self.layers {
+            if let Some(o) = package_override(layer, pkg, is_member) {
+                p.apply(o);
+            }
+        }
+        if for_host {
+            // cargo's build-override defaults: no optimisation, no debuginfo.
+            p.opt_level = "0".into();
+            p.codegen_units = None;
+            p.debuginfo = None;
+            for layer in &self.layers {
+                if let Some(bo) = &layer.build_override {
+                    p.apply(bo);
+                }
+            }
+        }
+        // With debuginfo off in the profile and `strip` unset, cargo strips
+        // debuginfo (1.77+). Decided on the base profile, not build-override.
+        if !self.strip_set && p.strip.is_none() && self.base.debuginfo.is_none() {
+            p.strip = Some("debuginfo".into());
+        }
+        if !is_local {
+            p.incremental = false;
+        }
+        p
+    }
+}
+
+/// The most specific `[profile.x.package.*]` layer for `pkg`: a matching
+/// spec beats `"*"`, which covers only non-members.
+fn package_override<'a>(
+    layer: &'a Profile,
+    pkg: &PackageId,
+    is_member: bool,
+) -> Option<&'a Profile> {
+    let mut star = None;
+    for (spec, p) in &layer.package {
+        match spec {
+            ProfilePackageSpec::Spec(s) if s.matches(pkg) => return Some(p),
+            ProfilePackageSpec::All if !is_member => star = Some(p),
+            _ => {}
+        }
+    }
+    star
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkg() -> PackageId {
+        let src = mycargo_core::SourceId::for_path(std::path::Path::new("/w/a")).unwrap();
+        PackageId::new("a", semver::Version::new(0, 1, 0), src)
+    }
+
+    #[test]
+    fn defaults() {
+        let dev = ProfileMaker::new("dev", None).unwrap();
+        let p = dev.unit_profile(&pkg(), true, true, false);
+        assert_eq!(
+            (p.opt_level.as_str(), p.debuginfo.as_deref()),
+            ("0", Some("2"))
+        );
+        assert!(p.incremental && p.strip.is_none());
+        assert_eq!(dev.base().describe(), "unoptimized + debuginfo");
+        let host = dev.unit_profile(&pkg(), true, true, true);
+        assert_eq!(host.debuginfo, None);
+        assert_eq!(host.strip, None, "dev keeps symbols even for host units");
+
+        let rel = ProfileMaker::new("release", None).unwrap();
+        let p = rel.unit_profile(&pkg(), true, true, false);
+        assert_eq!(p.opt_level, "3");
+        assert_eq!(p.strip.as_deref(), Some("debuginfo"));
+        assert!(!p.incremental);
+        assert_eq!(rel.base().describe(), "optimized");
+        let host = rel.unit_profile(&pkg(), true, true, true);
+        assert_eq!(host.opt_level, "0");
+        assert!(!host.debug_assertions);
+
+        let test = ProfileMaker::new("test", None).unwrap();
+        assert_eq!(test.base().opt_level, "0");
+        let bench = ProfileMaker::new("bench", None).unwrap();
+        assert_eq!(bench.base().opt_level, "3");
+        assert!(ProfileMaker::new("custom", None).is_err());
+    }
+
+    #[test]
+    fn non_path_packages_are_not_incremental() {
+        let dev = ProfileMaker::new("dev", None).unwrap();
+        assert!(!dev.unit_profile(&pkg(), false, false, false).incremental);
+    }
+}

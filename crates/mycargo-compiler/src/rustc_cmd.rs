@@ -1,0 +1,377 @@
+//! The rustc command line of a unit, argument by argument in cargo's order
+//! (`build_base_args`, `build_deps_args` in cargo), and the environment
+//! cargo gives rustc.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::build_context::{BuildContext, MessageFormat};
+use crate::profile::LtoSetting;
+use crate::unit::{CompileKind, CompileMode, Unit};
+
+/// What a package's build script told cargo, as it applies to rustc.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptEffects {
+    /// `-L` paths (`KIND=PATH` or `PATH`), for the package and dependents.
+    pub link_search: Vec<String>,
+    /// `-l` libraries, for the package's own units.
+    pub link_libs: Vec<String>,
+    /// `-C link-arg=` values for the package's linkable units.
+    pub link_args: Vec<String>,
+    pub cfgs: Vec<String>,
+    pub check_cfgs: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub out_dir: Option<PathBuf>,
+}
+
+/// One `--extern` of a unit: the name and the file.
+#[derive(Debug, Clone)]
+pub struct Extern {
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// Build the rustc command for a compile unit.
+pub fn rustc_command(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    externs: &[Extern],
+    own_script: Option<&ScriptEffects>,
+    dep_link_search: &[String],
+) -> Command {
+    let gp = &bcx.graph.packages[unit.pkg];
+    let m = gp.manifest;
+    let target = &m.targets[unit.target];
+    let cfg = bcx.config;
+    let p = &unit.profile;
+    let mut cmd = base_command(bcx, unit);
+    let (src, cwd) = bcx.path_args(unit);
+    cmd.current_dir(&cwd);
+
+    let crate_name = if target.is_custom_build() {
+        "build_script_build".to_string()
+    } else {
+        target.crate_name()
+    };
+    cmd.arg("--crate-name").arg(&crate_name);
+    cmd.arg(format!("--edition={}", target.edition));
+    cmd.arg(&src);
+
+    cmd.arg("--error-format=json");
+    let json = match cfg.message_format {
+        MessageFormat::Short | MessageFormat::Json { short: true, .. } => {
+            "--json=diagnostic-rendered-ansi,artifacts,future-incompat,diagnostic-short"
+        }
+        _ => "--json=diagnostic-rendered-ansi,artifacts,future-incompat",
+    };
+    cmd.arg(json);
+
+    let test = unit.mode.is_any_test();
+    if !test {
+        for ct in target.kind.crate_types() {
+            cmd.arg("--crate-type").arg(ct);
+        }
+    }
+    let emit = if unit.mode == CompileMode::Check {
+        "--emit=dep-info,metadata"
+    } else if !test && target.is_lib() && only_rlib_types(&target.kind.crate_types()) {
+        "--emit=dep-info,metadata,link"
+    } else {
+        "--emit=dep-info,link"
+    };
+    cmd.arg(emit);
+
+    if target.proc_macro {
+        cmd.arg("-C").arg("prefer-dynamic");
+    }
+    if p.opt_level != "0" {
+        cmd.arg("-C").arg(format!("opt-level={}", p.opt_level));
+    }
+    if p.panic != "unwind" && !test && !unit.for_host {
+        cmd.arg("-C").arg(format!("panic={}", p.panic));
+    }
+    match &p.lto {
+        LtoSetting::Default => {
+            cmd.arg("-C").arg("embed-bitcode=no");
+        }
+        LtoSetting::Off => {
+            cmd.arg("-C")
+                .arg("lto=off")
+                .arg("-C")
+                .arg("embed-bitcode=no");
+        }
+        LtoSetting::Fat | LtoSetting::Thin | LtoSetting::Named(_) if target.is_bin() || test => {
+            let v = match &p.lto {
+                LtoSetting::Fat => "fat".to_string(),
+                LtoSetting::Thin => "thin".to_string(),
+                LtoSetting::Named(n) => n.clone(),
+                _ => String::new(),
+            };
+            cmd.arg("-C").arg(format!("lto={v}"));
+        }
+        // Libraries feeding an LTO'd binary keep rustc's default: object
+        // code and bitcode both.
+        _ => {}
+    }
+    if let Some(cu) = p.codegen_units {
+        cmd.arg("-C").arg(format!("codegen-units={cu}"));
+    }
+    if let Some(d) = &p.debuginfo {
+        cmd.arg("-C").arg(format!("debuginfo={d}"));
+    }
+    let default_assertions = p.opt_level == "0";
+    if p.debug_assertions != default_assertions {
+        cmd.arg("-C")
+            .arg(format!("debug-assertions={}", on_off(p.debug_assertions)));
+    }
+    if p.overflow_checks != p.debug_assertions {
+        cmd.arg("-C")
+            .arg(format!("overflow-checks={}", on_off(p.overflow_checks)));
+    }
+    if p.rpath {
+        cmd.arg("-C").arg("rpath");
+    }
+    if test {
+        if target.harness {
+            cmd.arg("--test");
+        } else {
+            cmd.arg("--cfg").arg("test");
+        }
+    }
+    for f in &unit.features {
+        cmd.arg("--cfg").arg(format!("feature=\"{f}\""));
+    }
+    cmd.arg("--check-cfg").arg("cfg(docsrs,test)");
+    let declared: Vec<String> = m
+        .features
+        .keys()
+        .chain(implicit_features(m).iter())
+        .map(|f| format!("\"{f}\""))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    cmd.arg("--check-cfg")
+        .arg(format!("cfg(feature, values({}))", declared.join(", ")));
+
+    cmd.arg("-C")
+        .arg(format!("metadata={}", bcx.c_metadata(unit)));
+    let outputs = bcx.outputs(unit);
+    let has_extra = outputs
+        .first()
+        .is_some_and(|o| o.path.to_string_lossy().contains(bcx.unit_id(unit)));
+    if has_extra {
+        cmd.arg("-C")
+            .arg(format!("extra-filename=-{}", bcx.unit_id(unit)));
+    }
+    cmd.arg("--out-dir").arg(bcx.out_dir(unit));
+    if let CompileKind::Target(t) = &unit.kind {
+        cmd.arg("--target").arg(t);
+    }
+    if let Some(linker) = &cfg.linker
+        && unit.kind != CompileKind::Host
+    {
+        cmd.arg("-C").arg(format!("linker={}", linker.display()));
+    }
+    if p.incremental {
+        cmd.arg("-C").arg(format!(
+            "incremental={}",
+            bcx.layout(&unit.kind).incremental.display()
+        ));
+    }
+    if let Some(s) = &p.strip {
+        cmd.arg("-C").arg(format!("strip={s}"));
+    }
+
+    cmd.arg("-L").arg(format!(
+        "dependency={}",
+        bcx.layout(&unit.kind).deps.display()
+    ));
+    if unit.kind != CompileKind::Host && bcx.target_layout.is_some() {
+        cmd.arg("-L")
+            .arg(format!("dependency={}", bcx.host_layout.deps.display()));
+    }
+    for e in externs {
+        cmd.arg("--extern")
+            .arg(format!("{}={}", e.name, e.path.display()));
+    }
+    if target.proc_macro {
+        cmd.arg("--extern").arg("proc_macro");
+    }
+    if !gp.is_local {
+        cmd.arg("--cap-lints")
+            .arg(if cfg.verbose >= 2 { "warn" } else { "allow" });
+    }
+    if bcx.units.roots.contains(unit) {
+        cmd.args(&cfg.extra_args);
+    }
+    cmd.args(bcx.rustflags(unit));
+
+    // Build-script effects come last, as in cargo.
+    for path in dep_link_search {
+        cmd.arg("-L").arg(path);
+    }
+    if let Some(fx) = own_script
+        && !target.is_custom_build()
+    {
+        {
+            for path in &fx.link_search {
+                if !dep_link_search.contains(path) {
+                    cmd.arg("-L").arg(path);
+                }
+            }
+            if !(target.is_lib() && unit.mode == CompileMode::Check) {
+                for lib in &fx.link_libs {
+                    cmd.arg("-l").arg(lib);
+                }
+            }
+            for a in &fx.link_args {
+                cmd.arg("-C").arg(format!("link-arg={a}"));
+            }
+            for c in &fx.cfgs {
+                cmd.arg("--cfg").arg(c);
+            }
+            for c in &fx.check_cfgs {
+                cmd.arg("--check-cfg").arg(c);
+            }
+        }
+    }
+    fill_env(bcx, unit, &mut cmd, own_script);
+    cmd
+}
+
+fn only_rlib_types(types: &[String]) -> bool {
+    types.iter().all(|t| t == "lib" || t == "rlib")
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+/// Implicit features of optional dependencies (declared for check-cfg).
+fn implicit_features(m: &mycargo_manifest::Manifest) -> Vec<String> {
+    m.feature_map
+        .keys()
+        .filter(|k| !m.features.contains_key(*k))
+        .cloned()
+        .collect()
+}
+
+/// `rustc` with wrappers: `$RUSTC_WRAPPER [$RUSTC_WORKSPACE_WRAPPER] rustc`.
+fn base_command(bcx: &BuildContext<'_>, unit: &Unit) -> Command {
+    let cfg = bcx.config;
+    let mut chain: Vec<PathBuf> = Vec::new();
+    if let Some(w) = &cfg.rustc_wrapper {
+        chain.push(w.clone());
+    }
+    if bcx.graph.packages[unit.pkg].is_member
+        && let Some(w) = &cfg.rustc_workspace_wrapper
+    {
+        chain.push(w.clone());
+    }
+    chain.push(cfg.rustc.clone());
+    let mut cmd = Command::new(&chain[0]);
+    cmd.args(&chain[1..]);
+    cmd.env_clear();
+    for (k, v) in &cfg.env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// The environment cargo gives rustc (and, with more, build scripts).
+pub fn fill_env(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    cmd: &mut Command,
+    own_script: Option<&ScriptEffects>,
+) {
+    let gp = &bcx.graph.packages[unit.pkg];
+    let m = gp.manifest;
+    let target = &m.targets[unit.target];
+    let md = &m.metadata;
+    let v = m.version();
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    env.insert("CARGO".into(), bcx.config.cargo_exe.display().to_string());
+    env.insert("CARGO_MANIFEST_DIR".into(), m.root().display().to_string());
+    env.insert(
+        "CARGO_MANIFEST_PATH".into(),
+        m.manifest_path.display().to_string(),
+    );
+    env.insert("CARGO_PKG_VERSION".into(), v.to_string());
+    env.insert("CARGO_PKG_VERSION_MAJOR".into(), v.major.to_string());
+    env.insert("CARGO_PKG_VERSION_MINOR".into(), v.minor.to_string());
+    env.insert("CARGO_PKG_VERSION_PATCH".into(), v.patch.to_string());
+    env.insert("CARGO_PKG_VERSION_PRE".into(), v.pre.to_string());
+    env.insert("CARGO_PKG_NAME".into(), m.name().to_string());
+    env.insert("CARGO_PKG_AUTHORS".into(), md.authors.join(":"));
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    env.insert("CARGO_PKG_DESCRIPTION".into(), opt(&md.description));
+    env.insert("CARGO_PKG_HOMEPAGE".into(), opt(&md.homepage));
+    env.insert("CARGO_PKG_REPOSITORY".into(), opt(&md.repository));
+    env.insert("CARGO_PKG_LICENSE".into(), opt(&md.license));
+    env.insert("CARGO_PKG_LICENSE_FILE".into(), opt(&md.license_file));
+    env.insert("CARGO_PKG_README".into(), opt(&md.readme));
+    env.insert(
+        "CARGO_PKG_RUST_VERSION".into(),
+        m.rust_version
+            .as_ref()
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+    );
+    env.insert("CARGO_CRATE_NAME".into(), target.crate_name());
+    if target.is_bin()
+        || target.is_test()
+        || target.is_bench()
+        || matches!(target.kind, mycargo_manifest::TargetKind::ExampleBin)
+    {
+        env.insert("CARGO_BIN_NAME".into(), target.name.clone());
+    }
+    if bcx.is_primary(unit.pkg) {
+        env.insert("CARGO_PRIMARY_PACKAGE".into(), "1".into());
+    }
+    if let Some(fx) = own_script {
+        if let Some(out) = &fx.out_dir {
+            env.insert("OUT_DIR".into(), out.display().to_string());
+        }
+        for (k, v) in &fx.env {
+            env.insert(k.clone(), v.clone());
+        }
+    }
+    if target.is_test() || target.is_bench() {
+        let tmp = bcx.config.target_dir.join("tmp");
+        let _ = std::fs::create_dir_all(&tmp);
+        env.insert("CARGO_TARGET_TMPDIR".into(), tmp.display().to_string());
+        // Integration tests find the package's binaries.
+        for (i, t) in m.targets.iter().enumerate() {
+            if t.is_bin() {
+                let suffix = bcx
+                    .target_data
+                    .info(&unit.kind)
+                    .file_types
+                    .get("bin")
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_default();
+                let _ = i;
+                let path = bcx
+                    .layout(&unit.kind)
+                    .root
+                    .join(format!("{}{suffix}", t.name));
+                env.insert(
+                    format!("CARGO_BIN_EXE_{}", t.name),
+                    path.display().to_string(),
+                );
+            }
+        }
+    }
+    for (k, v, force) in &bcx.config.config_env {
+        let set_by_cargo = env.contains_key(k);
+        let set_outside = bcx.config.env.iter().any(|(ek, _)| ek == k.as_str());
+        if !set_by_cargo && (*force || !set_outside) {
+            env.insert(k.clone(), v.clone());
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+}

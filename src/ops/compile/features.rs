@@ -1,0 +1,90 @@
+//! Feature resolution for a build: the resolver crate's answer, adapted to
+//! the compiler's [`mycargo_compiler::Features`] question.
+
+use std::collections::BTreeSet;
+
+use mycargo_compiler::{CompileMode, TargetData};
+use mycargo_resolver::{
+    CliFeatures, DepEdge, FeatureOpts, HasDevUnits, PackageNode, ResolvedFeatures, ResolverVersion,
+    RootSelection, TargetInfo,
+};
+
+use super::CompileRequest;
+use super::packages::Packages;
+
+pub struct Resolved(ResolvedFeatures);
+
+impl mycargo_compiler::Features for Resolved {
+    fn features(&self, pkg: usize, for_host: bool) -> BTreeSet<String> {
+        self.0.features(pkg, for_host).clone()
+    }
+
+    /// Edges are in the order of the manifest's dependencies (the package
+    /// loader keeps every declaration), so the indices agree.
+    fn dep_active(&self, pkg: usize, for_host: bool, dep: usize) -> bool {
+        self.0.is_dep_active(pkg, for_host, dep)
+    }
+}
+
+pub fn resolve(
+    pkgs: &Packages,
+    roots: &[usize],
+    req: &CompileRequest<'_>,
+    ws: &mycargo_manifest::Workspace,
+    data: &TargetData,
+) -> anyhow::Result<Resolved> {
+    let graph: Vec<PackageNode> = pkgs
+        .manifests
+        .iter()
+        .enumerate()
+        .map(|(i, m)| PackageNode {
+            id: m.package_id.clone(),
+            feature_map: m.feature_map.clone(),
+            deps: pkgs.edges[i]
+                .iter()
+                .map(|&(di, to)| DepEdge {
+                    to,
+                    dep: m.dependencies[di].clone(),
+                })
+                .collect(),
+            is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
+        })
+        .collect();
+    let members: Vec<usize> = (0..pkgs.manifests.len()).filter(|&i| pkgs.members[i]).collect();
+    let current = ws
+        .current()
+        .and_then(|c| pkgs.manifests.iter().position(|m| m.manifest_path == c.manifest_path));
+    let selection = RootSelection {
+        members,
+        selected: roots.to_vec(),
+        current,
+        is_virtual: ws.is_virtual(),
+    };
+    let cli = CliFeatures {
+        features: req.features.features.clone(),
+        all_features: req.features.all_features,
+        uses_default_features: !req.features.no_default_features,
+    };
+    let host = TargetInfo::new(data.host.clone(), data.host_info.cfgs.clone());
+    let targets = match &data.target {
+        Some((t, info)) => vec![TargetInfo::new(t.clone(), info.cfgs.clone())],
+        None => vec![host.clone()],
+    };
+    let dev_units = match req.mode {
+        CompileMode::Test | CompileMode::Bench => HasDevUnits::Yes,
+        _ if req.targets.all_targets || req.targets.tests || req.targets.examples || req.targets.benches => {
+            HasDevUnits::Yes
+        }
+        _ if req.targets.test.is_some() || req.targets.example.is_some() || req.targets.bench.is_some() => {
+            HasDevUnits::Yes
+        }
+        _ => HasDevUnits::No,
+    };
+    let opts = FeatureOpts {
+        version: ResolverVersion::from_manifest(&ws.resolver_version()).unwrap_or(ResolverVersion::V2),
+        targets: Some(targets),
+        host,
+        dev_units,
+    };
+    Ok(Resolved(mycargo_resolver::resolve_features(&graph, &selection, &cli, &opts)?))
+}

@@ -1,0 +1,84 @@
+//! The packages of a build: the workspace members and, transitively, their
+//! path dependencies, each read once. Registry and git dependencies are
+//! refused with a clear error until those sources exist.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use mycargo_manifest::{Manifest, ReadOptions, Workspace};
+
+/// Loaded packages and their resolved edges.
+pub struct Packages {
+    pub manifests: Vec<Manifest>,
+    /// Per package: (index into its manifest's dependencies, package index).
+    pub edges: Vec<Vec<(usize, usize)>>,
+    pub members: Vec<bool>,
+}
+
+pub fn load(ws: &Workspace, opts: &ReadOptions) -> anyhow::Result<Packages> {
+    let mut manifests: Vec<Manifest> = Vec::new();
+    let mut by_path: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut members = Vec::new();
+    for m in ws.members() {
+        by_path.insert(m.manifest_path.clone(), manifests.len());
+        manifests.push(m.clone());
+        members.push(true);
+    }
+    let mut edges: Vec<Vec<(usize, usize)>> = Vec::new();
+    let mut i = 0;
+    while i < manifests.len() {
+        let mut mine = Vec::new();
+        let deps = manifests[i].dependencies.clone();
+        for (di, dep) in deps.iter().enumerate() {
+            let Some(dir) = dep.path() else {
+                bail!(
+                    "`{}` depends on `{}` from {}, and mycargo does not fetch registry or git dependencies yet\n\
+                     help: only path dependencies and workspace members can be built for now",
+                    manifests[i].name(),
+                    dep.package_name(),
+                    dep.source_id()
+                );
+            };
+            let path = mycargo_util::fs::normalize_path(&dir.join("Cargo.toml"));
+            let idx = match by_path.get(&path) {
+                Some(&idx) => idx,
+                None => {
+                    let m = read_path_dep(&path, dep.package_name(), opts)?;
+                    let idx = manifests.len();
+                    by_path.insert(path, idx);
+                    manifests.push(m);
+                    members.push(false);
+                    idx
+                }
+            };
+            if manifests[idx].name() != dep.package_name() {
+                bail!(
+                    "no matching package named `{}` found\nlocation searched: {}",
+                    dep.package_name(),
+                    dir.display()
+                );
+            }
+            mine.push((di, idx));
+        }
+        edges.push(mine);
+        i += 1;
+    }
+    Ok(Packages {
+        manifests,
+        edges,
+        members,
+    })
+}
+
+fn read_path_dep(path: &Path, name: &str, opts: &ReadOptions) -> anyhow::Result<Manifest> {
+    let parsed = mycargo_manifest::read_manifest_file(path, opts)
+        .with_context(|| format!("failed to load manifest for dependency `{name}`"))?;
+    match parsed.package() {
+        Some(m) => Ok(m.clone()),
+        None => bail!(
+            "failed to load manifest for dependency `{name}`\n\nCaused by:\n  manifest at `{}` is a virtual manifest",
+            path.display()
+        ),
+    }
+}

@@ -1,0 +1,96 @@
+//! Build settings from flags, config and the environment, each in cargo's
+//! precedence: jobs, target dir, profile, rustc and wrappers, RUSTFLAGS,
+//! linker.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use mycargo_core::{Cfg, CfgExpr};
+
+use crate::context::GlobalContext;
+
+/// `-j` / `build.jobs`: a positive number, a negative one (CPUs + N), or
+/// `default`.
+pub fn jobs(gctx: &GlobalContext, flag: Option<&str>) -> anyhow::Result<u32> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as i64;
+    let raw = match flag {
+        Some(j) => Some(j.to_string()),
+        None => match gctx.config.get_string("build.jobs") {
+            Ok(v) => v.map(|v| v.val),
+            Err(_) => gctx.config.get_i64("build.jobs")?.map(|v| v.val.to_string()),
+        },
+    };
+    let n = match raw.as_deref() {
+        None | Some("default") => cpus,
+        Some(s) => {
+            let n: i64 = s
+                .parse()
+                .with_context(|| format!("could not parse `{s}` as a number of jobs"))?;
+            if n == 0 {
+                bail!("jobs may not be 0");
+            }
+            if n < 0 { (cpus + n).max(1) } else { n }
+        }
+    };
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// `--target-dir` > `CARGO_TARGET_DIR` / `build.target-dir` > `<ws>/target`.
+pub fn target_dir(gctx: &GlobalContext, flag: Option<&std::path::Path>, default: PathBuf) -> anyhow::Result<PathBuf> {
+    if let Some(d) = flag {
+        return Ok(gctx.cwd().join(d));
+    }
+    Ok(gctx
+        .config
+        .get_path("build.target-dir")?
+        .map(|v| v.val)
+        .unwrap_or(default))
+}
+
+/// A program from config or the environment (`RUSTC`, `build.rustc`, …).
+pub fn program(gctx: &GlobalContext, env: &str, key: &str) -> anyhow::Result<Option<PathBuf>> {
+    if let Some(v) = gctx.env.get_os(env).filter(|v| !v.is_empty()) {
+        return Ok(Some(PathBuf::from(v)));
+    }
+    Ok(gctx.config.get_program(key)?.map(|v| v.val))
+}
+
+/// RUSTFLAGS for a platform, first source that is set wins:
+/// `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, `target.<triple>.rustflags` plus
+/// every matching `target.<cfg>.rustflags`, `build.rustflags`.
+pub fn rustflags(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Result<Vec<String>> {
+    if let Some(enc) = gctx.env.get("CARGO_ENCODED_RUSTFLAGS") {
+        return Ok(enc
+            .split('\u{1f}')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect());
+    }
+    if let Some(flags) = gctx.env.get("RUSTFLAGS") {
+        return Ok(flags.split_whitespace().map(str::to_string).collect());
+    }
+    let mut out = Vec::new();
+    let mut found = false;
+    if let Some(v) = gctx.config.get_string_list(&format!("target.{triple}.rustflags"))? {
+        out.extend(v.val);
+        found = true;
+    }
+    for key in gctx.config.table_keys("target")? {
+        if let Some(expr) = key.strip_prefix("cfg(").and_then(|k| k.strip_suffix(')'))
+            && let Ok(e) = expr.parse::<CfgExpr>()
+            && e.matches(cfgs)
+            && let Some(v) = gctx.config.get_string_list(&format!("target.{key}.rustflags"))?
+        {
+            out.extend(v.val);
+            found = true;
+        }
+    }
+    if found {
+        return Ok(out);
+    }
+    Ok(gctx
+        .config
+        .get_string_list("build.rustflags")?
+        .map(|v| v.val)
+        .unwrap_or_default())
+}
