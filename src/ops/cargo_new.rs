@@ -14,12 +14,12 @@
 //!    ([`workspace`]);
 //! 3. the source files that are missing, formatted with `rustfmt` when it is
 //!    there (a `rustfmt.toml` above applies, as with cargo);
-//! 4. a check of the workspace the package lands in, printed as cargo's
+//! 4. a load of the workspace the package lands in, with
+//!    `mycargo_manifest::Workspace`; an error is printed as cargo's
 //!    "compiling this new package may not work" warning ([`workspace::check`]).
 //!
 //! Name checks are in [`names`]; they use `mycargo_core::names`.
 
-mod glob;
 mod names;
 mod vcs;
 mod workspace;
@@ -455,9 +455,8 @@ fn mk(gctx: &mut GlobalContext, opts: &MkOptions<'_>) -> anyhow::Result<()> {
         }
     }
 
-    let cwd = gctx.cwd().to_path_buf();
-    if let Err(e) = workspace::check(&manifest_path, &cwd, &mut gctx.shell) {
-        display_warning_with_error(
+    if let Err(e) = workspace::check(gctx, &manifest_path) {
+        workspace::report(
             "compiling this new package may not work due to invalid workspace configuration",
             &e,
             &mut gctx.shell,
@@ -530,34 +529,30 @@ fn rustfmt(file: &Path, gctx: &GlobalContext) {
         .output();
 }
 
-/// cargo's `display_warning_with_error`: the warning (hidden under
-/// `--quiet`), then a blank line and the error chain (always shown).
-fn display_warning_with_error(warning: &str, err: &anyhow::Error, shell: &mut mycargo_util::Shell) {
-    let _ = shell.warn(warning);
-    let out = shell.err();
-    let _ = writeln!(out);
-    for (i, cause) in err.chain().enumerate() {
-        if workspace::is_already_printed(cause) {
-            break;
-        }
-        if i == 0 {
-            let _ = writeln!(out, "{cause}");
-        } else {
-            let _ = writeln!(out, "\nCaused by:");
-            for line in cause.to_string().lines() {
-                if line.is_empty() {
-                    let _ = writeln!(out);
-                } else {
-                    let _ = writeln!(out, "  {line}");
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A shell writing to a buffer, and a way to read what it wrote.
+    pub(super) fn captured_shell() -> (mycargo_util::Shell, impl Fn() -> String) {
+        #[derive(Clone, Default)]
+        struct Buf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let shell =
+            mycargo_util::Shell::from_write(Box::new(buf.clone()), Box::new(Buf::default()));
+        (shell, move || {
+            String::from_utf8(buf.0.lock().unwrap().clone()).unwrap()
+        })
+    }
 
     fn mkopts<'a>(name: &'a str, files: Vec<SourceFileInformation>) -> MkOptions<'a> {
         MkOptions {

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::Command;
 
+use mycargo_util::edit_distance::closest;
 use mycargo_util::{CliError, CliResult};
 
 use crate::context::GlobalContext;
@@ -54,43 +55,16 @@ pub fn no_such_command(gctx: &GlobalContext, name: &str) -> CliError {
     CliError::new(anyhow::anyhow!(msg), 101)
 }
 
-/// The candidate nearest to `word` by edit distance, if close enough
-/// (cargo's threshold: fewer than 4 edits).
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d < 4)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over chars.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::closest;
 
     #[test]
-    fn distances() {
-        assert_eq!(edit_distance("buidl", "build"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(
-            closest("buidl", ["build", "bench", "check"].into_iter()),
-            Some("build")
-        );
-        assert_eq!(closest("xyzzyq", ["build", "check"].into_iter()), None);
+    fn suggestions_within_three_edits() {
+        let commands = ["bench", "build", "check"];
+        assert_eq!(closest("buidl", commands), Some("build"));
+        // A swap of two neighbours is one edit, as in cargo.
+        assert_eq!(closest("ubidl", commands), Some("build"));
+        assert_eq!(closest("xyzzyq", ["build", "check"]), None);
     }
 }

@@ -1,6 +1,5 @@
 //! `mycargo locate-project`: where the package's (or workspace's) manifest is.
 
-use std::io::Write as _;
 
 use mycargo_util::CliResult;
 

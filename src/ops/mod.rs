@@ -1,7 +1,9 @@
 //! The workflows behind each command. They join the library crates; the
 //! CLI layer only turns flags into calls here.
 
+pub mod build;
 pub mod cargo_new;
+pub mod compile;
 pub mod explain;
 pub mod external;
 pub mod help;
@@ -9,6 +11,7 @@ pub mod list;
 pub mod locate_project;
 pub mod package_json;
 pub mod read_manifest;
+pub mod run;
 pub mod verify_project;
 pub mod version;
 pub mod workspace;

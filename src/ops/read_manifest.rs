@@ -1,6 +1,5 @@
 //! `mycargo read-manifest` (deprecated in cargo, kept for scripts).
 
-use std::io::Write as _;
 
 use anyhow::anyhow;
 use mycargo_util::CliResult;

@@ -40,7 +40,7 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
     };
     let built = compile(gctx, &req)?;
     let Some((_, exe, _)) = built.executables.first() else {
-        bail!("a bin target must be available for `mycargo run`");
+        return Err(anyhow::anyhow!("a bin target must be available for `mycargo run`").into());
     };
     let shown = exe.strip_prefix(gctx.cwd()).unwrap_or(exe);
     let mut line = shown.display().to_string();

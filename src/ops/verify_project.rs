@@ -1,6 +1,5 @@
 //! `mycargo verify-project`: `{"success":"true"}` or `{"invalid":"<why>"}`.
 
-use std::io::Write as _;
 
 use mycargo_util::{CliError, CliResult};
 
@@ -27,12 +26,12 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     }
 }
 
-/// cargo reports the innermost cause; for TOML errors that is the parser's
-/// own rendering (`TOML parse error at line L, column C` and a snippet).
+/// cargo reports the error's own message (not its causes); for TOML errors,
+/// the parser's rendering (`TOML parse error at line L, column C`, a snippet).
 fn invalid_reason(err: &anyhow::Error) -> String {
     match diagnostic(err) {
         Some(diag) => diag.parser_style(),
-        None => err.root_cause().to_string(),
+        None => err.to_string(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! binary, a module per area.
 
 mod cli;
+mod build;
 mod config;
 mod manifest;
 mod new_init;

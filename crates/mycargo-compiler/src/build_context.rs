@@ -220,9 +220,32 @@ impl<'a> BuildContext<'a> {
 
     /// Whether file names get `-<hash>` (not for path packages' dylibs and
     /// cdylibs, whose names other tools expect).
-    fn use_extra_filename(&self, unit: &Unit, crate_type: &str) -> bool {
+    /// No `-<hash>` at all for a path package's target with a dylib or
+    /// cdylib type: rustc applies the suffix to every output of the unit.
+    pub fn use_extra_filename(&self, unit: &Unit) -> bool {
         let gp = &self.graph.packages[unit.pkg];
-        !(gp.is_local && matches!(crate_type, "dylib" | "cdylib"))
+        let t = &gp.manifest.targets[unit.target];
+        !(gp.is_local
+            && t.kind
+                .crate_types()
+                .iter()
+                .any(|c| matches!(c.as_str(), "dylib" | "cdylib")))
+    }
+
+    /// rustc's dep-info file of a compile unit.
+    pub fn rustc_dep_info(&self, unit: &Unit) -> PathBuf {
+        let t = &self.graph.packages[unit.pkg].manifest.targets[unit.target];
+        let crate_name = if t.is_custom_build() {
+            "build_script_build".to_string()
+        } else {
+            t.crate_name()
+        };
+        let file = if self.use_extra_filename(unit) {
+            format!("{crate_name}-{}.d", self.unit_id(unit))
+        } else {
+            format!("{crate_name}.d")
+        };
+        self.out_dir(unit).join(file)
     }
 
     /// The directory rustc writes a unit's files into.
@@ -265,8 +288,13 @@ impl<'a> BuildContext<'a> {
             }];
         }
         if unit.mode == CompileMode::Check {
+            let extra = if self.use_extra_filename(unit) {
+                format!("-{id}")
+            } else {
+                String::new()
+            };
             return vec![OutputFile {
-                path: out_dir.join(format!("lib{crate_name}-{id}.rmeta")),
+                path: out_dir.join(format!("lib{crate_name}{extra}.rmeta")),
                 uplift: None,
                 flavor: FileFlavor::Linkable,
             }];
@@ -303,13 +331,15 @@ impl<'a> BuildContext<'a> {
                 .get(&ct)
                 .cloned()
                 .unwrap_or_else(|| ("lib".to_string(), format!(".{ct}")));
-            let extra = if self.use_extra_filename(unit, &ct) {
+            let extra = if self.use_extra_filename(unit) {
                 format!("-{id}")
             } else {
                 String::new()
             };
             let linkable = matches!(ct.as_str(), "rlib" | "dylib" | "proc-macro");
-            let uplift = matches!(ct.as_str(), "dylib" | "cdylib" | "staticlib").then(|| {
+            // The libraries of the packages asked for are copied up to
+            // `target/debug/` (cargo uplifts root units).
+            let uplift = self.units.roots.contains(unit).then(|| {
                 let dir = if target.is_example() {
                     &layout.examples
                 } else {
@@ -326,7 +356,8 @@ impl<'a> BuildContext<'a> {
                     FileFlavor::Normal
                 },
             });
-            if ct == "rlib" {
+            // Only a lib of plain rlib types emits metadata on its own.
+            if ct == "rlib" && target.kind.crate_types().iter().all(|c| c == "lib" || c == "rlib") {
                 out.push(OutputFile {
                     path: out_dir.join(format!("lib{crate_name}{extra}.rmeta")),
                     uplift: None,

@@ -196,25 +196,19 @@ pub fn clear(bcx: &BuildContext<'_>, unit: &Unit) {
     let _ = std::fs::remove_file(hash_file(bcx, unit));
 }
 
-/// Store a finished unit's fingerprint and dep-info.
+/// Store a finished unit's fingerprint and dep-info. `script_env`: the
+/// variables the package's build script set for rustc.
 pub fn record(
     bcx: &BuildContext<'_>,
     unit: &Unit,
     script_effects: &[String],
+    script_env: &[String],
 ) -> anyhow::Result<()> {
     let d = dir(bcx, unit);
     std::fs::create_dir_all(&d)
         .with_context(|| format!("failed to create directory `{}`", d.display()))?;
     if unit.mode != CompileMode::RunCustomBuild {
-        let t = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
-        let crate_name = if t.is_custom_build() {
-            "build_script_build".to_string()
-        } else {
-            t.crate_name()
-        };
-        let rustc_d = bcx
-            .out_dir(unit)
-            .join(format!("{crate_name}-{}.d", bcx.unit_id(unit)));
+        let rustc_d = bcx.rustc_dep_info(unit);
         let info = dep_info::read_rustc_dep_info(&rustc_d)
             .with_context(|| format!("failed to read dep-info `{}`", rustc_d.display()))?;
         let (_, cwd) = bcx.path_args(unit);
@@ -226,8 +220,18 @@ pub fn record(
             target_root: &target_root,
             track_package_files: bcx.graph.packages[unit.pkg].is_local,
         };
+        let config_env: Vec<&str> = bcx
+            .config
+            .config_env
+            .iter()
+            .map(|(k, _, _)| k.as_str())
+            .collect();
         let encoded: EncodedDepInfo = dep_info::translate(info, &opts, |k| {
-            dep_info::keep_env_dep(k, k.starts_with("CARGO_") || k == "OUT_DIR", false)
+            // Variables mycargo or the build script set are tracked by the
+            // unit's own fingerprint, not as env-deps.
+            let set_by_us =
+                k.starts_with("CARGO_") || k == "OUT_DIR" || script_env.iter().any(|e| e == k);
+            dep_info::keep_env_dep(k, set_by_us, config_env.contains(&k))
         });
         encoded.write(&dep_info_file(bcx, unit))?;
     }

@@ -243,10 +243,12 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 match finish_job(bcx, shell, unit, &mut state[i], result) {
                     Ok(()) => {
                         uplift(bcx, unit)?;
+                        let script_env = own_script_env(&state, &deps[i], &order, unit);
                         fingerprint::record(
                             bcx,
                             unit,
                             &state_script(&state, &deps[i], &order, bcx),
+                            &script_env,
                         )?;
                         finish(&mut state, &dependents, i, true);
                         record_executable(bcx, unit, &mut compilation);
@@ -284,6 +286,15 @@ fn state_script(
     }
     let _ = bcx;
     out
+}
+
+/// Names of the variables the unit's own build script set with `rustc-env`.
+fn own_script_env(state: &[UnitState], deps: &[(usize, bool)], order: &[Unit], unit: &Unit) -> Vec<String> {
+    deps.iter()
+        .filter(|&&(j, _)| order[j].mode == CompileMode::RunCustomBuild && order[j].pkg == unit.pkg)
+        .filter_map(|&(j, _)| state[j].script.as_ref())
+        .flat_map(|fx| fx.env.iter().map(|(k, _)| k.clone()))
+        .collect()
 }
 
 /// Mark unit `i` finished and release dependents waiting on it.
@@ -428,6 +439,9 @@ fn prepare(
             bcx, unit, &script, &out_dir, &dep_env, client,
         ));
     }
+    let out_dir = bcx.out_dir(unit);
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("failed to create directory `{}`", out_dir.display()))?;
     let mut externs = Vec::new();
     let mut own_script = None;
     let mut dep_link_search = Vec::new();

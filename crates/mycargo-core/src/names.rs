@@ -172,13 +172,13 @@ pub fn check_new_package_name(name: &str, has_bin: bool) -> Vec<NameProblem> {
         name_help,
         bin_help: bin_help && has_bin,
     };
-    if let Err(e) = validate_package_name(name, "package name") {
-        let bin_help = matches!(
-            e,
-            NameError::LeadingDigit { .. } | NameError::InvalidStart { .. }
-        );
-        out.push(error(e.to_string(), true, bin_help));
-        return out;
+    // `a::b` is a namespaced name: each part must be a valid name. The
+    // binary hint is only for names rustc takes as a crate name.
+    for part in name.split("::") {
+        if let Err(e) = validate_package_name(part, "package name") {
+            out.push(error(e.to_string(), true, is_crate_name(name)));
+            return out;
+        }
     }
     if is_keyword(name) {
         out.push(error(
@@ -267,6 +267,14 @@ pub fn check_new_package_name(name: &str, has_bin: bool) -> Vec<NameProblem> {
         ));
     }
     out
+}
+
+/// rustc's check of `--crate-name`: letters, digits, `-` and `_`.
+fn is_crate_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// cargo's check of a `[features]` key.
@@ -409,6 +417,14 @@ mod tests {
         );
         let p = first("a.b", true);
         assert!(p.name_help && !p.bin_help);
+        // `¼` is numeric: rustc takes the name, so the hint is given.
+        assert!(first("x¼", true).bin_help);
+        assert!(!first(".foo", true).bin_help);
+        assert!(check_new_package_name("a::b", true).is_empty());
+        assert_eq!(
+            first("a::1b", true).message,
+            "invalid character `1` in package name: `1b`, the name cannot start with a digit"
+        );
         let p = first("con", true);
         assert_eq!(p.severity, Severity::Warning);
         assert!(!p.name_help);

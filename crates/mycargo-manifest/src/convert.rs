@@ -332,12 +332,11 @@ fn convert_virtual(
     cx: &mut ConvertContext<'_>,
     mut warnings: Vec<String>,
 ) -> Result<ParsedManifest, Chain> {
-    let Some(ws) = &toml.workspace else {
-        return Err(Chain::new(
-            "manifest is missing either a `[package]` or a `[workspace]`",
-        ));
-    };
+    // cargo names the first of these it finds, in this order, and before
+    // it looks for `[workspace]`.
     let sections: [(&str, bool); 12] = [
+        ("badges", toml.badges.is_some()),
+        ("features", toml.features.is_some()),
         ("lib", toml.lib.is_some()),
         ("bin", toml.bin.is_some()),
         ("example", toml.example.is_some()),
@@ -352,9 +351,7 @@ fn convert_virtual(
             "build-dependencies",
             toml.build_dependencies.is_some() || toml.build_dependencies2.is_some(),
         ),
-        ("features", toml.features.is_some()),
         ("target", toml.target.is_some()),
-        ("badges", toml.badges.is_some()),
         ("lints", toml.lints.is_some()),
     ];
     if let Some((name, _)) = sections.iter().find(|(_, set)| *set) {
@@ -362,6 +359,11 @@ fn convert_virtual(
             "this virtual manifest specifies a `{name}` section, which is not allowed"
         )));
     }
+    let Some(ws) = &toml.workspace else {
+        return Err(Chain::new(
+            "manifest is missing either a `[package]` or a `[workspace]`",
+        ));
+    };
     let cargo_features = toml.cargo_features.clone().unwrap_or_default();
     check_cargo_features(&cargo_features, &mut warnings)?;
     let ws_config = workspace_root_config(ws, root)?;
@@ -683,7 +685,7 @@ fn convert_package(
     if let Some(run) = &pkg.default_run
         && !targets.iter().any(|t| t.is_bin() && t.name == *run)
     {
-        let hint = crate::edit_distance::closest_msg(
+        let hint = crate::error::closest_msg(
             run,
             targets
                 .iter()
@@ -757,9 +759,10 @@ fn convert_package(
     })
 }
 
-/// Where a manifest's own path is shown: relative to `cwd` when under it.
+/// Where a manifest's own path is shown: relative to `cwd`, climbing out
+/// with `..` when it is elsewhere (`../Cargo.toml`).
 pub(crate) fn display_path(manifest_path: &Path, cwd: Option<&Path>) -> String {
-    match cwd.and_then(|c| manifest_path.strip_prefix(c).ok()) {
+    match cwd.and_then(|c| crate::read::relative_path(manifest_path, c)) {
         Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
         _ => manifest_path.display().to_string(),
     }

@@ -148,6 +148,21 @@ impl ManifestError {
         }
     }
 
+    /// Just the outermost message, as cargo's `verify-project` reports an
+    /// error: a TOML error of this manifest in the parser's layout (see
+    /// [`TomlDiagnostic::parser_style`]), a manifest rejected after located
+    /// errors as "failed to parse manifest at", anything else as displayed
+    /// without its causes.
+    pub fn headline(&self) -> String {
+        match self {
+            ManifestError::Toml(d) => d.parser_style(),
+            ManifestError::Emitted { path, .. } => {
+                format!("failed to parse manifest at `{}`", path.display())
+            }
+            _ => self.to_string(),
+        }
+    }
+
     /// Every message of the error and its causes, outermost first.
     pub fn messages(&self) -> Vec<String> {
         let mut out = vec![self.to_string()];
@@ -157,5 +172,32 @@ impl ManifestError {
             cur = e.source();
         }
         out
+    }
+}
+
+/// cargo's `\n\nhelp: a {kind} with a similar name exists: `x``, or
+/// nothing when no candidate is within three edits of `choice`.
+pub(crate) fn closest_msg<'a>(
+    choice: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    kind: &str,
+) -> String {
+    match mycargo_util::edit_distance::closest(choice, candidates) {
+        Some(c) => format!("\n\nhelp: a {kind} with a similar name exists: `{c}`"),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_msg_hints_only_when_close() {
+        assert_eq!(
+            closest_msg("serd", ["serde", "rand"], "feature"),
+            "\n\nhelp: a feature with a similar name exists: `serde`"
+        );
+        assert_eq!(closest_msg("zzzzzz", ["a"], "feature"), "");
     }
 }

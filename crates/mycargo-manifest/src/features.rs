@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use mycargo_core::{Dependency, FeatureValue};
 use mycargo_util::TomlDiagnostic;
 
-use crate::edit_distance::closest_msg;
+use crate::error::closest_msg;
 use crate::error::Chain;
 
 /// Dependencies of a `dep/feat` value that name no dependency, each as a

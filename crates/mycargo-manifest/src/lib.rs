@@ -10,7 +10,6 @@
 
 mod convert;
 mod dependencies;
-mod edit_distance;
 pub mod error;
 mod features;
 pub mod inherit;

@@ -51,18 +51,31 @@ pub fn parse_manifest_toml(source: &str, display_path: &str) -> Result<ParsedTom
     })
     .map_err(|e: toml_edit::de::Error| {
         let span = e.span().unwrap_or(0..0);
-        ManifestError::Toml(Box::new(diagnostic(
-            e.message(),
-            display_path,
-            source,
-            span,
-        )))
+        ManifestError::Toml(Box::new(
+            diagnostic(e.message(), display_path, source, span).with_keys(error_keys(&e)),
+        ))
     })?;
     Ok(ParsedToml {
         manifest,
         unused,
         document,
     })
+}
+
+/// The dotted table keys a deserialization error happened under
+/// (`dependencies.foo`), as the deserializer tracked them while unwinding.
+/// They are only visible in the error's own rendering, which without the
+/// input is the message, a newline, then ``in `keys` `` and a newline.
+fn error_keys(e: &toml_edit::de::Error) -> String {
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let shown = bare.to_string();
+    shown
+        .strip_prefix(e.message())
+        .and_then(|rest| rest.strip_prefix("\nin `"))
+        .and_then(|rest| rest.strip_suffix("`\n"))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A dotted key path as cargo prints it (`bin.0.baz`): options and newtypes
@@ -97,7 +110,7 @@ pub fn parse_as<T: for<'de> Deserialize<'de>>(
     source: &str,
     display_path: &str,
 ) -> Result<T, ManifestError> {
-    toml_edit::de::from_str(source).map_err(|e| {
+    let document = toml_edit::Document::parse(source.to_string()).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         ManifestError::Toml(Box::new(diagnostic(
             e.message(),
@@ -105,6 +118,12 @@ pub fn parse_as<T: for<'de> Deserialize<'de>>(
             source,
             span,
         )))
+    })?;
+    T::deserialize(toml_edit::de::Deserializer::from(document)).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        ManifestError::Toml(Box::new(
+            diagnostic(e.message(), display_path, source, span).with_keys(error_keys(&e)),
+        ))
     })
 }
 

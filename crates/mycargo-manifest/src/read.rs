@@ -173,3 +173,55 @@ fn find_inheritable(manifest_path: &Path, opts: &ReadOptions) -> Result<Inherita
         ))),
     }
 }
+
+/// `path` relative to `base`, with `..` where needed: `/ws/other/b` from
+/// `/ws/root` is `../other/b`. `None` when one is absolute and the other
+/// not, or `base` climbs out with `..`.
+pub(crate) fn relative_path(path: &Path, base: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    if path.is_absolute() != base.is_absolute() {
+        return None;
+    }
+    let mut path_parts = path.components();
+    let mut base_parts = base.components();
+    let mut out: Vec<Component<'_>> = Vec::new();
+    loop {
+        match (path_parts.next(), base_parts.next()) {
+            (None, None) => break,
+            (Some(p), None) => {
+                out.push(p);
+                out.extend(path_parts.by_ref());
+                break;
+            }
+            (None, Some(_)) => out.push(Component::ParentDir),
+            (Some(p), Some(b)) if out.is_empty() && p == b => {}
+            (Some(p), Some(Component::CurDir)) => out.push(p),
+            (Some(_), Some(Component::ParentDir)) => return None,
+            (Some(p), Some(_)) => {
+                out.push(Component::ParentDir);
+                out.extend(base_parts.by_ref().map(|_| Component::ParentDir));
+                out.push(p);
+                out.extend(path_parts.by_ref());
+                break;
+            }
+        }
+    }
+    Some(out.iter().map(|c| c.as_os_str()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn relative_paths() {
+        let rel = |a: &str, b: &str| relative_path(Path::new(a), Path::new(b));
+        assert_eq!(rel("/ws/b", "/ws"), Some(PathBuf::from("b")));
+        assert_eq!(rel("/ws/x/b", "/ws"), Some(PathBuf::from("x/b")));
+        assert_eq!(rel("/ws/other/b", "/ws/root"), Some(PathBuf::from("../other/b")));
+        assert_eq!(rel("/a", "/ws/root/deep"), Some(PathBuf::from("../../../a")));
+        assert_eq!(rel("/ws", "/ws"), Some(PathBuf::new()));
+        assert_eq!(rel("Cargo.toml", "/ws"), None);
+    }
+}

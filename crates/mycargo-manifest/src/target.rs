@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use mycargo_core::Edition;
 
-use crate::edit_distance::closest_msg;
+use crate::error::closest_msg;
 use crate::error::Chain;
 use crate::schema::{TomlManifest, TomlPackageBuild, TomlTarget};
 

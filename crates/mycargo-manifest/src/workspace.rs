@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use mycargo_core::Edition;
+use mycargo_util::Report;
 use mycargo_util::fs::normalize_path;
 
 use crate::error::{Chain, ManifestError};
@@ -13,7 +15,7 @@ use crate::manifest::{
     Manifest, ManifestKind, ParsedManifest, WorkspaceConfig, WorkspaceRootConfig,
 };
 use crate::profiles::Profiles;
-use crate::read::{ReadOptions, find_workspace_root, read_manifest_file, workspace_config_of};
+use crate::read::{ReadOptions, ancestor_manifests, read_manifest_file, relative_path};
 
 /// A loaded workspace.
 #[derive(Debug, Clone)]
@@ -26,6 +28,8 @@ pub struct Workspace {
     members: Vec<PathBuf>,
     default_members: Vec<PathBuf>,
     root_config: Option<WorkspaceRootConfig>,
+    /// Warnings about the workspace as a whole, found while loading it.
+    load_warnings: Vec<Report>,
 }
 
 impl Workspace {
@@ -35,47 +39,49 @@ impl Workspace {
         Workspace::load_with(manifest_path, &ReadOptions::default())
     }
 
+    /// Load the workspace as cargo's `Workspace::new` does: read the
+    /// manifest, find the root (reading each ancestor manifest on the way,
+    /// so their errors are this load's errors), read the root, the members
+    /// and their path dependencies inside the workspace, then check it all.
     pub fn load_with(manifest_path: &Path, opts: &ReadOptions) -> Result<Workspace, ManifestError> {
         let current = normalize_path(manifest_path);
-        let root = find_workspace_root(&current, opts)?;
-        let Some(root) = root else {
-            let parsed = read_manifest_file(&current, opts)?;
-            let mut manifests = BTreeMap::new();
-            manifests.insert(current.clone(), parsed);
-            return Ok(Workspace {
-                root_manifest: current.clone(),
-                current_manifest: current.clone(),
-                manifests,
-                members: vec![current.clone()],
-                default_members: vec![current],
-                root_config: None,
-            });
+        let plain = ReadOptions {
+            inheritable: None,
+            ..opts.clone()
         };
-        let root_config = match workspace_config_of(&root, opts)? {
-            WorkspaceConfig::Root(r) => *r,
-            WorkspaceConfig::Member { .. } => {
-                return Err(ManifestError::Workspace(Chain::new(format!(
-                    "`package.workspace` configuration points to a crate which is not configured with [workspace]: \n\
-                     configuration at: {}\npoints to: {}",
-                    current.display(),
-                    root.display()
-                ))));
-            }
-        };
-        let mut member_opts = opts.clone();
-        member_opts.inheritable = Some(root_config.inheritable.clone());
         let mut ws = Workspace {
-            root_manifest: root.clone(),
+            root_manifest: current.clone(),
             current_manifest: current.clone(),
             manifests: BTreeMap::new(),
             members: Vec::new(),
             default_members: Vec::new(),
-            root_config: Some(root_config.clone()),
+            root_config: None,
+            load_warnings: Vec::new(),
+        };
+        let Some(root) = ws.find_root(&current, &plain)? else {
+            ws.members = vec![current.clone()];
+            ws.default_members = vec![current];
+            return Ok(ws);
+        };
+        ws.root_manifest = root.clone();
+        let root_config = match ws.load_manifest(&root, &plain)?.workspace_config() {
+            WorkspaceConfig::Root(r) => (**r).clone(),
+            WorkspaceConfig::Member { .. } => {
+                return Err(ManifestError::Workspace(Chain::new(format!(
+                    "root of a workspace inferred but wasn't a root: {}",
+                    root.display()
+                ))));
+            }
+        };
+        ws.root_config = Some(root_config.clone());
+        let member_opts = ReadOptions {
+            inheritable: Some(root_config.inheritable.clone()),
+            ..plain.clone()
         };
         let member_dirs =
             members_paths(&root_config, root_config.members.as_deref().unwrap_or(&[]))?;
         for (path, glob) in &member_dirs {
-            ws.find_path_deps(&path.join("Cargo.toml"), false, &member_opts)
+            ws.find_path_deps(&path.join("Cargo.toml"), false, &member_opts, &plain)
                 .map_err(|e| ManifestError::Member {
                     member: path.clone(),
                     glob: glob.clone(),
@@ -83,10 +89,10 @@ impl Workspace {
                     source: Box::new(e),
                 })?;
         }
-        ws.find_path_deps(&root, false, &member_opts)?;
+        ws.find_path_deps(&root, false, &member_opts, &plain)?;
         let is_virtual = ws.is_virtual();
         if let (true, Some(defaults)) = (root == current, &root_config.default_members) {
-            for (path, _) in members_paths(&root_config, defaults)? {
+            for (path, glob) in members_paths(&root_config, defaults)? {
                 let normalized = normalize_path(&path);
                 let manifest = normalized.join("Cargo.toml");
                 if !ws.members.contains(&manifest) {
@@ -96,8 +102,9 @@ impl Workspace {
                         continue;
                     }
                     return Err(ManifestError::Workspace(Chain::new(format!(
-                        "package `{}` is listed in default-members but is not a member\nfor workspace at `{}`.",
+                        "package `{}` is listed in default-members{} but is not a member\nfor workspace at `{}`.",
                         path.display(),
+                        glob.map(|g| format!(" via `{g}`")).unwrap_or_default(),
                         root.display()
                     ))));
                 }
@@ -108,28 +115,76 @@ impl Workspace {
         } else {
             ws.default_members.push(current.clone());
         }
-        ws.validate(opts)?;
+        ws.validate(&plain)?;
+        ws.load_warnings = ws.check_member_settings();
         Ok(ws)
+    }
+
+    /// The manifest at `path`, read once per load.
+    fn load_manifest(
+        &mut self,
+        path: &Path,
+        opts: &ReadOptions,
+    ) -> Result<&ParsedManifest, ManifestError> {
+        if !self.manifests.contains_key(path) {
+            let parsed = read_manifest_file(path, opts)?;
+            self.manifests.insert(path.to_path_buf(), parsed);
+        }
+        self.manifests
+            .get(path)
+            .ok_or_else(|| ManifestError::Workspace(Chain::new("manifest vanished while loading")))
+    }
+
+    /// The root manifest for the package at `manifest_path` (cargo's
+    /// `find_root`): its own `[workspace]` or `package.workspace`, else the
+    /// nearest ancestor that takes it. Every manifest looked at is read in
+    /// full, as cargo reads it.
+    fn find_root(
+        &mut self,
+        manifest_path: &Path,
+        opts: &ReadOptions,
+    ) -> Result<Option<PathBuf>, ManifestError> {
+        let own = self
+            .load_manifest(manifest_path, opts)?
+            .workspace_config()
+            .ws_root(manifest_path, manifest_path);
+        if own.is_some() {
+            return Ok(own);
+        }
+        for ancestor in ancestor_manifests(manifest_path, opts.cargo_home.as_deref()) {
+            let found = self
+                .load_manifest(&ancestor, opts)?
+                .workspace_config()
+                .ws_root(&ancestor, manifest_path);
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
     }
 
     /// Load `manifest_path` as a member (and, recursively, its path
     /// dependencies inside the workspace), unless excluded or already seen.
+    /// Members are read with the root's fields to inherit (`opts`), other
+    /// manifests without (`plain`).
     fn find_path_deps(
         &mut self,
         manifest_path: &Path,
         is_path_dep: bool,
         opts: &ReadOptions,
+        plain: &ReadOptions,
     ) -> Result<(), ManifestError> {
         let manifest_path = normalize_path(manifest_path);
         if self.members.contains(&manifest_path) {
             return Ok(());
         }
-        let root_dir = self.root();
-        let pkg_dir = manifest_path
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        if is_path_dep && !pkg_dir.starts_with(&root_dir) {
+        let pkg_dir = manifest_path.parent().unwrap_or(Path::new(""));
+        // A path dependency outside the root is a member only when it
+        // names this workspace as its own.
+        if is_path_dep
+            && !pkg_dir.starts_with(self.root())
+            && self.find_root(&manifest_path, plain)? != Some(self.root_manifest.clone())
+        {
             return Ok(());
         }
         if let Some(rc) = &self.root_config
@@ -137,14 +192,7 @@ impl Workspace {
         {
             return Ok(());
         }
-        if !self.manifests.contains_key(&manifest_path) {
-            let parsed = read_manifest_file(&manifest_path, opts)?;
-            self.manifests.insert(manifest_path.clone(), parsed);
-        }
-        let Some(parsed) = self.manifests.get(&manifest_path) else {
-            return Ok(());
-        };
-        let ManifestKind::Package(pkg) = &parsed.kind else {
+        let ManifestKind::Package(pkg) = &self.load_manifest(&manifest_path, opts)?.kind else {
             return Ok(());
         };
         let candidates: Vec<(PathBuf, String)> = pkg
@@ -154,7 +202,7 @@ impl Workspace {
             .collect();
         self.members.push(manifest_path);
         for (path, name) in candidates {
-            self.find_path_deps(&path, true, opts)
+            self.find_path_deps(&path, true, opts, plain)
                 .map_err(|e| ManifestError::PathDependency {
                     name,
                     source: Box::new(e),
@@ -163,7 +211,10 @@ impl Workspace {
         Ok(())
     }
 
-    fn validate(&self, opts: &ReadOptions) -> Result<(), ManifestError> {
+    /// cargo's checks, in its order: unique package names, exactly one
+    /// root among the members, every member agreeing on the root, and the
+    /// current package being a member.
+    fn validate(&mut self, opts: &ReadOptions) -> Result<(), ManifestError> {
         let err = |m: String| ManifestError::Workspace(Chain::new(m));
         let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
         for m in self.members() {
@@ -176,79 +227,176 @@ impl Workspace {
                 )));
             }
         }
-        let mut roots: Vec<PathBuf> = vec![self.root()];
-        for path in &self.members {
-            if *path != self.root_manifest
-                && let Some(p) = self.manifests.get(path)
-                && matches!(p.workspace_config(), WorkspaceConfig::Root(_))
-            {
-                roots.push(path.parent().unwrap_or(Path::new("")).to_path_buf());
-            }
-        }
-        if roots.len() > 1 {
-            let list: Vec<String> = roots.iter().map(|r| format!("  {}", r.display())).collect();
-            return Err(err(format!(
-                "multiple workspace roots found in the same workspace:\n{}",
-                list.join("\n")
-            )));
-        }
-        for path in &self.members {
-            if *path == self.root_manifest {
-                continue;
-            }
-            let actual = find_workspace_root(path, opts)?;
-            if actual.as_deref() != Some(self.root_manifest.as_path()) {
-                let name = self
-                    .manifests
-                    .get(path)
-                    .and_then(|p| p.package())
-                    .map_or_else(String::new, |m| m.name().to_string());
+        // cargo counts the root among the members, after those found
+        // through `members` (a virtual root too).
+        let all = self.all_members();
+        let roots: Vec<&Path> = all
+            .iter()
+            .filter(|p| {
+                self.manifests
+                    .get(*p)
+                    .is_some_and(|m| matches!(m.workspace_config(), WorkspaceConfig::Root(_)))
+            })
+            .map(|p| p.parent().unwrap_or(Path::new("")))
+            .collect();
+        match roots.len() {
+            1 => {}
+            0 => {
                 return Err(err(format!(
-                    "package `{name}` is a member of the wrong workspace\nexpected: {}\nactual:   {}",
-                    self.root_manifest.display(),
-                    actual.map_or_else(|| "none".to_string(), |a| a.display().to_string())
+                    "`package.workspace` configuration points to a crate which is not configured with [workspace]: \n\
+                     configuration at: {}\npoints to: {}",
+                    self.current_manifest.display(),
+                    self.root_manifest.display()
+                )));
+            }
+            _ => {
+                let list: Vec<String> = roots.iter().map(|r| format!("  {}", r.display())).collect();
+                return Err(err(format!(
+                    "multiple workspace roots found in the same workspace:\n{}",
+                    list.join("\n")
                 )));
             }
         }
-        if !self.members.contains(&self.current_manifest)
-            && self.current_manifest != self.root_manifest
-        {
-            let root = &self.root_manifest;
-            let root_dir = self.root();
-            let current_dir = self.current_manifest.parent().unwrap_or(Path::new(""));
-            let members_msg = match current_dir.strip_prefix(&root_dir) {
-                Ok(rel) => format!(
-                    "this may be fixable by adding `{}` to the `workspace.members` array of the manifest located at: {}",
-                    rel.display(),
-                    root.display()
+        for path in &all {
+            let actual = self.find_root(path, opts)?;
+            if actual.as_deref() == Some(self.root_manifest.as_path()) {
+                continue;
+            }
+            return Err(err(match actual {
+                Some(actual) => format!(
+                    "package `{}` is a member of the wrong workspace\nexpected: {}\nactual:   {}",
+                    path.display(),
+                    self.root_manifest.display(),
+                    actual.display()
                 ),
-                Err(_) => format!(
-                    "this may be fixable by adding a member to the `workspace.members` array of the manifest located at: {}",
-                    root.display()
+                None => format!(
+                    "workspace member `{}` is not hierarchically below the workspace root `{}`",
+                    path.display(),
+                    self.root_manifest.display()
                 ),
-            };
-            let has_members = self
-                .root_config
-                .as_ref()
-                .is_some_and(|r| r.has_members_list());
-            let extra = if !self.is_virtual() && !has_members {
-                format!(
-                    "this may be fixable by ensuring that this crate is depended on by the workspace root: {}",
-                    root.display()
-                )
-            } else {
-                members_msg
-            };
-            return Err(err(format!(
-                "current package believes it's in a workspace when it's not:\n\
-                 current:   {}\nworkspace: {}\n\n{extra}\n\
-                 Alternatively, to keep it out of the workspace, add the package to the `workspace.exclude` array, \
-                 or add an empty `[workspace]` table to the package's manifest.",
-                self.current_manifest.display(),
-                root.display()
-            )));
+            }));
+        }
+        if !all.contains(&self.current_manifest) {
+            return Err(err(self.not_a_member_message()));
         }
         Ok(())
+    }
+
+    /// The members as cargo lists them for its checks: the packages, with
+    /// the root manifest where cargo finds it (after the `members`).
+    fn all_members(&self) -> Vec<PathBuf> {
+        let mut all = self.members.clone();
+        if !all.contains(&self.root_manifest) && !self.root_excluded() {
+            all.push(self.root_manifest.clone());
+        }
+        all
+    }
+
+    fn root_excluded(&self) -> bool {
+        self.root_config
+            .as_ref()
+            .is_some_and(|rc| rc.is_excluded(&self.root_manifest))
+    }
+
+    /// "current package believes it's in a workspace when it's not", with
+    /// cargo's advice for this layout.
+    fn not_a_member_message(&self) -> String {
+        let root = &self.root_manifest;
+        let root_dir = self.root();
+        let current_dir = self.current_manifest.parent().unwrap_or(Path::new(""));
+        let members_msg = match relative_path(current_dir, &root_dir) {
+            Some(rel) => format!(
+                "this may be fixable by adding `{}` to the `workspace.members` array of the manifest located at: {}",
+                rel.display(),
+                root.display()
+            ),
+            None => format!(
+                "this may be fixable by adding a member to the `workspace.members` array of the manifest located at: {}",
+                root.display()
+            ),
+        };
+        let has_members = self
+            .root_config
+            .as_ref()
+            .is_some_and(|r| r.has_members_list());
+        let extra = if !self.is_virtual() && !has_members {
+            format!(
+                "this may be fixable by ensuring that this crate is depended on by the workspace root: {}",
+                root.display()
+            )
+        } else {
+            members_msg
+        };
+        format!(
+            "current package believes it's in a workspace when it's not:\n\
+             current:   {}\nworkspace: {}\n\n{extra}\n\
+             Alternatively, to keep it out of the workspace, add the package to the `workspace.exclude` array, \
+             or add an empty `[workspace]` table to the package's manifest.",
+            self.current_manifest.display(),
+            root.display()
+        )
+    }
+
+    /// What cargo warns about once the workspace is loaded: settings of
+    /// members that only the root may give, and a virtual root without
+    /// `resolver` whose members' editions imply a newer one.
+    fn check_member_settings(&self) -> Vec<Report> {
+        let mut out = Vec::new();
+        let root = &self.root_manifest;
+        let ws_resolver = self.resolver_version();
+        let others = || {
+            self.members
+                .iter()
+                .filter(|p| *p != root)
+                .filter_map(|p| self.manifests.get(p)?.package())
+        };
+        for pkg in others() {
+            let ignored = |what: &str| {
+                Report::new(format!(
+                    "{what} for the non root package will be ignored, specify {what} at the workspace root:\n\
+                     package:   {}\nworkspace: {}",
+                    pkg.manifest_path.display(),
+                    root.display()
+                ))
+            };
+            if pkg.normalized_toml.profile.is_some() {
+                out.push(ignored("profiles"));
+            }
+            if !pkg.replace.is_empty() {
+                out.push(ignored("replace"));
+            }
+            if !pkg.patch.is_empty() {
+                out.push(ignored("patch"));
+            }
+            if pkg.resolver.as_ref().is_some_and(|r| *r != ws_resolver) {
+                out.push(ignored("resolver"));
+            }
+        }
+        let virtual_without_resolver = self.is_virtual()
+            && self
+                .root_config
+                .as_ref()
+                .is_some_and(|rc| rc.resolver.is_none());
+        if virtual_without_resolver
+            && let Some(edition) = others()
+                .map(|p| p.edition)
+                .filter(|e| *e >= Edition::Edition2021)
+                .max()
+        {
+            let (edition, resolver) = (edition.as_str(), edition.default_resolver());
+            out.push(
+                Report::new(format!(
+                    "virtual workspace defaulting to `resolver = \"1\"` despite one or more workspace members \
+                     being on edition {edition} which implies `resolver = \"{resolver}\"`"
+                ))
+                .note("to keep the current resolver, specify `workspace.resolver = \"1\"` in the workspace root's manifest")
+                .note(format!(
+                    "to use the edition {edition} resolver, specify `workspace.resolver = \"{resolver}\"` in the workspace root's manifest"
+                ))
+                .note("for more details see https://doc.rust-lang.org/cargo/reference/resolver.html#resolver-versions"),
+            );
+        }
+        out
     }
 
     /// The directory of the root manifest.
@@ -341,6 +489,15 @@ impl Workspace {
                 .unwrap_or_else(|| m.edition.default_resolver().to_string()),
             None => "1".to_string(),
         }
+    }
+
+    /// Warnings about the workspace as a whole, found while loading it.
+    /// cargo prints these whenever it loads the workspace (before any
+    /// manifest warnings), unlike the manifests' own [`warnings`].
+    ///
+    /// [`warnings`]: Workspace::warnings
+    pub fn load_warnings(&self) -> &[Report] {
+        &self.load_warnings
     }
 
     /// Warnings of every manifest read, with the manifest's path.

@@ -19,6 +19,8 @@ enum Expect {
     Ok(fn(&ParsedManifest)),
     /// A located TOML error: message, line, column.
     Toml(&'static str, usize, usize),
+    /// A TOML error, in the layout `verify-project` reports it.
+    Parser(&'static str),
     /// Any other error, rendered with its `Caused by:` chain.
     Err(&'static str),
     /// The workspace loads; check it.
@@ -90,6 +92,11 @@ fn run(case: &Case) {
                 assert_eq!(d.message, *msg, "{name}");
                 assert_eq!((d.line, d.column), (*line, *col), "{name}: location");
             }
+            Err(e) => panic!("{name}: wrong error kind:\n{}", render(&e, &root)),
+            Ok(_) => panic!("{name}: expected an error"),
+        },
+        Expect::Parser(want) => match read_manifest_file(&manifest, &opts) {
+            Err(ManifestError::Toml(d)) => assert_eq!(d.parser_style(), *want, "{name}"),
             Err(e) => panic!("{name}: wrong error kind:\n{}", render(&e, &root)),
             Ok(_) => panic!("{name}: expected an error"),
         },
@@ -193,6 +200,56 @@ const CASES: &[Case] = &[
         name: "version type error",
         files: &[("Cargo.toml", "[package]\nname = \"bad\"\nversion = 1\n")],
         expect: Expect::Toml("invalid type: integer `1`, expected SemVer version", 3, 11),
+    },
+    Case {
+        name: "type error as verify-project reports it",
+        files: &[("Cargo.toml", "[package]\nname = \"bad\"\nversion = 1\n")],
+        expect: Expect::Parser(
+            "invalid type: integer `1`, expected SemVer version\nin `package.version`\n",
+        ),
+    },
+    Case {
+        name: "syntax error as verify-project reports it",
+        files: &[("Cargo.toml", "[package]\nfoo = \n")],
+        expect: Expect::Parser(
+            "TOML parse error at line 2, column 7\n  |\n2 | foo = \n  |       ^\nstring values must be quoted, expected literal string\n",
+        ),
+    },
+    Case {
+        name: "type error in an array names the array, not the element",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lib]\ncrate-type = [\"rlib\", 1]\n",
+        )],
+        expect: Expect::Parser("invalid type: integer `1`, expected a string\nin `lib.crate-type`\n"),
+    },
+    Case {
+        name: "type error in the second [[bin]]",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[[bin]]\nname = \"a\"\n[[bin]]\nname = 1\n",
+        )],
+        expect: Expect::Parser("invalid type: integer `1`, expected a string\nin `bin.name`\n"),
+    },
+    Case {
+        name: "type error in a target table keeps the cfg key",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[target.'cfg(unix)'.dependencies]\nbar = []\n",
+        )],
+        expect: Expect::Parser(
+            "invalid type: sequence, expected a version string like \"0.9.8\" or a detailed dependency like { version = \"0.9.8\" }\nin `target.cfg(unix).dependencies.bar`\n",
+        ),
+    },
+    Case {
+        name: "bad key of a table names the table",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\n\"a b\" = \"1\"\n",
+        )],
+        expect: Expect::Parser(
+            "invalid character ` ` in package name: `a b`, characters must be Unicode XID characters (numbers, `-`, `_`, or most letters)\nin `dependencies`\n",
+        ),
     },
     Case {
         name: "bad semver",
@@ -360,6 +417,30 @@ const CASES: &[Case] = &[
         files: &[("Cargo.toml", "[workspace]\n[dependencies]\n")],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  this virtual manifest specifies a `dependencies` section, which is not allowed",
+        ),
+    },
+    Case {
+        name: "dependencies without package or workspace",
+        files: &[("Cargo.toml", "[dependencies]\nbar = \"1\"\n")],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  this virtual manifest specifies a `dependencies` section, which is not allowed",
+        ),
+    },
+    Case {
+        name: "virtual manifest sections in cargo's order",
+        files: &[(
+            "Cargo.toml",
+            "[lib]\n[dependencies]\n[badges]\n[features]\n[target.x.dependencies]\n",
+        )],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  this virtual manifest specifies a `badges` section, which is not allowed",
+        ),
+    },
+    Case {
+        name: "virtual manifest with dev_dependencies",
+        files: &[("Cargo.toml", "[workspace]\n[lints.rust]\n[dev_dependencies]\n")],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  this virtual manifest specifies a `dev-dependencies` section, which is not allowed",
         ),
     },
     Case {
@@ -562,6 +643,61 @@ const CASES: &[Case] = &[
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  found duplicate binary name foo, but all binary targets must have a unique name",
         ),
+    },
+    Case {
+        name: "duplicate example, test and bench names",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[example]]\nname = \"x\"\n[[example]]\nname = \"x\"\n",
+            ),
+            LIB,
+            ("examples/x.rs", ""),
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  found duplicate example name x, but all example targets must have a unique name",
+        ),
+    },
+    Case {
+        name: "duplicate test names",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[test]]\nname = \"x\"\n[[test]]\nname = \"x\"\n",
+            ),
+            LIB,
+            ("tests/x.rs", ""),
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  found duplicate test name x, but all test targets must have a unique name",
+        ),
+    },
+    Case {
+        name: "duplicate bench names",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bench]]\nname = \"x\"\n[[bench]]\nname = \"x\"\n",
+            ),
+            LIB,
+            ("benches/x.rs", ""),
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  found duplicate bench name x, but all bench targets must have a unique name",
+        ),
+    },
+    Case {
+        name: "a lib and a bin may share a name",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\nname = \"x\"\n[[bin]]\nname = \"x\"\npath = \"src/main.rs\"\n[[example]]\nname = \"x\"\n",
+            ),
+            LIB,
+            MAIN,
+            ("examples/x.rs", ""),
+        ],
+        expect: Expect::Ok(|m| assert_eq!(pkg(m).targets.len(), 3)),
     },
     Case {
         name: "bin named deps",
@@ -988,6 +1124,19 @@ const CASES: &[Case] = &[
         ],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  feature `a` includes `b` which is neither a dependency nor another feature\n\n  help: a feature with a similar name exists: `a`",
+        ),
+    },
+    Case {
+        name: "feature hint counts a swap as one edit",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[features]\nbuild = []\nx = [\"ubidl\"]\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  feature `x` includes `ubidl` which is neither a dependency nor another feature\n\n  help: a feature with a similar name exists: `build`",
         ),
     },
     Case {
@@ -1646,6 +1795,272 @@ const CASES: &[Case] = &[
         expect: Expect::Ws(|ws| {
             assert!(ws.root_manifest().ends_with("ws/Cargo.toml"));
             assert_eq!(ws.members().count(), 1);
+        }),
+    },
+    Case {
+        name: "package.workspace pointing at a package without [workspace]",
+        files: &[
+            (
+                "p/Cargo.toml",
+                "[package]\nname = \"p\"\nversion = \"0.1.0\"\nworkspace = \"../notws\"\n",
+            ),
+            ("p/src/lib.rs", ""),
+            (
+                "notws/Cargo.toml",
+                "[package]\nname = \"notws\"\nversion = \"0.1.0\"\n",
+            ),
+            ("notws/src/lib.rs", ""),
+        ],
+        expect: Expect::WsErr("root of a workspace inferred but wasn't a root: ROOT/notws/Cargo.toml"),
+    },
+    Case {
+        name: "package.workspace pointing at a root that does not list it",
+        files: &[
+            (
+                "out/Cargo.toml",
+                "[package]\nname = \"out\"\nversion = \"0.1.0\"\nworkspace = \"../ws\"\n",
+            ),
+            ("out/src/lib.rs", ""),
+            (
+                "ws/Cargo.toml",
+                "[package]\nname = \"ws\"\nversion = \"0.1.0\"\n[workspace]\nmembers = [\"m\"]\n",
+            ),
+            ("ws/src/lib.rs", ""),
+            ("ws/m/Cargo.toml", "[package]\nname = \"m\"\nversion = \"0.1.0\"\n"),
+            ("ws/m/src/lib.rs", ""),
+        ],
+        expect: Expect::WsErr(
+            "current package believes it's in a workspace when it's not:\ncurrent:   ROOT/out/Cargo.toml\nworkspace: ROOT/ws/Cargo.toml\n\n\
+             this may be fixable by adding `../out` to the `workspace.members` array of the manifest located at: ROOT/ws/Cargo.toml\n\
+             Alternatively, to keep it out of the workspace, add the package to the `workspace.exclude` array, or add an empty `[workspace]` table to the package's manifest.",
+        ),
+    },
+    Case {
+        name: "package under a root package without a members list",
+        files: &[
+            ("inner/Cargo.toml", "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n"),
+            ("inner/src/lib.rs", ""),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"root\"\nversion = \"0.1.0\"\n[workspace]\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::WsErr(
+            "current package believes it's in a workspace when it's not:\ncurrent:   ROOT/inner/Cargo.toml\nworkspace: ROOT/Cargo.toml\n\n\
+             this may be fixable by ensuring that this crate is depended on by the workspace root: ROOT/Cargo.toml\n\
+             Alternatively, to keep it out of the workspace, add the package to the `workspace.exclude` array, or add an empty `[workspace]` table to the package's manifest.",
+        ),
+    },
+    Case {
+        name: "member of the wrong workspace",
+        files: &[
+            ("r1/Cargo.toml", "[workspace]\nmembers = [\"m\"]\n"),
+            (
+                "r1/m/Cargo.toml",
+                "[package]\nname = \"m\"\nversion = \"0.1.0\"\nworkspace = \"../../r2\"\n",
+            ),
+            ("r1/m/src/lib.rs", ""),
+            ("r2/Cargo.toml", "[workspace]\n"),
+        ],
+        expect: Expect::WsErr(
+            "package `ROOT/r1/m/Cargo.toml` is a member of the wrong workspace\nexpected: ROOT/r1/Cargo.toml\nactual:   ROOT/r2/Cargo.toml",
+        ),
+    },
+    Case {
+        name: "member outside the root",
+        files: &[
+            ("r/Cargo.toml", "[workspace]\nmembers = [\"../out\"]\n"),
+            ("out/Cargo.toml", "[package]\nname = \"out\"\nversion = \"0.1.0\"\n"),
+            ("out/src/lib.rs", ""),
+        ],
+        expect: Expect::WsErr(
+            "workspace member `ROOT/out/Cargo.toml` is not hierarchically below the workspace root `ROOT/r/Cargo.toml`",
+        ),
+    },
+    Case {
+        name: "path dependencies: inside the root, or outside and naming it, are members",
+        files: &[
+            ("r/Cargo.toml", "[workspace]\nmembers = [\"a\"]\n"),
+            (
+                "r/a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\n[dependencies]\nback = { path = \"../../back\" }\nother = { path = \"../../other\" }\ninner = { path = \"../inner\" }\n",
+            ),
+            ("r/a/src/lib.rs", ""),
+            ("r/inner/Cargo.toml", "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n"),
+            ("r/inner/src/lib.rs", ""),
+            (
+                "back/Cargo.toml",
+                "[package]\nname = \"back\"\nversion = \"0.1.0\"\nworkspace = \"../r\"\n",
+            ),
+            ("back/src/lib.rs", ""),
+            ("other/Cargo.toml", "[package]\nname = \"other\"\nversion = \"0.1.0\"\n"),
+            ("other/src/lib.rs", ""),
+        ],
+        expect: Expect::Ws(|ws| {
+            let names: Vec<&str> = ws.members().map(|m| m.name()).collect();
+            assert_eq!(names, ["a", "back", "inner"]);
+        }),
+    },
+    Case {
+        name: "path dependency outside the root that fails to load",
+        files: &[
+            ("r/Cargo.toml", "[workspace]\nmembers = [\"a\"]\n"),
+            (
+                "r/a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\n[dependencies]\nnope = { path = \"../../nope\" }\n",
+            ),
+            ("r/a/src/lib.rs", ""),
+        ],
+        expect: Expect::WsErr(
+            "failed to load manifest for workspace member `ROOT/r/a`\nreferenced by workspace at `ROOT/r/Cargo.toml`\n\nCaused by:\n  \
+             failed to load manifest for dependency `nope`\n\nCaused by:\n  \
+             failed to read `ROOT/nope/Cargo.toml`\n\nCaused by:\n  No such file or directory (os error 2)",
+        ),
+    },
+    Case {
+        name: "ancestor manifests are read in full",
+        files: &[
+            ("x/Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n"),
+            ("x/src/lib.rs", ""),
+            ("Cargo.toml", "[package]\nname = \"p\"\nversion = \"0.1.0\"\n"),
+        ],
+        expect: Expect::WsErr(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  no targets specified in the manifest\n  \
+             either src/lib.rs, src/main.rs, a [lib] section, or [[bin]] section must be present",
+        ),
+    },
+    Case {
+        name: "ancestor manifests' warnings are the workspace's",
+        files: &[
+            (
+                "x/Cargo.toml",
+                "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("x/src/lib.rs", ""),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\ncolour = 1\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Ws(|ws| {
+            assert!(ws.root_config().is_none());
+            assert_eq!(ws.members().count(), 1);
+            let warnings: Vec<&str> = ws.warnings().into_iter().map(|(_, w)| w).collect();
+            assert_eq!(warnings, ["unused manifest key: package.colour"]);
+        }),
+    },
+    Case {
+        name: "default-member via a glob that is not a member",
+        files: &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\"]\ndefault-members = [\"x*\"]\n",
+            ),
+            ("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\n"),
+            ("a/src/lib.rs", ""),
+            ("x1/Cargo.toml", "[package]\nname = \"x1\"\nversion = \"0.1.0\"\n"),
+            ("x1/src/lib.rs", ""),
+        ],
+        expect: Expect::WsErr(
+            "package `ROOT/x1` is listed in default-members via `x*` but is not a member\nfor workspace at `ROOT/Cargo.toml`.",
+        ),
+    },
+    Case {
+        name: "multiple workspace roots, in cargo's order",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[workspace]\nmembers = [\"bar\"]\n",
+            ),
+            LIB,
+            (
+                "bar/Cargo.toml",
+                "[package]\nname = \"bar\"\nversion = \"0.1.0\"\n[workspace]\nmembers = [\"..\"]\n",
+            ),
+            ("bar/src/lib.rs", ""),
+        ],
+        expect: Expect::WsErr("multiple workspace roots found in the same workspace:\n  ROOT/bar\n  ROOT"),
+    },
+    Case {
+        name: "virtual workspace without resolver, members on 2021 and 2024",
+        files: &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\n"),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("a/src/lib.rs", ""),
+            (
+                "b/Cargo.toml",
+                "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+            ),
+            ("b/src/lib.rs", ""),
+            ("c/Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\n"),
+            ("c/src/lib.rs", ""),
+        ],
+        expect: Expect::Ws(|ws| {
+            assert_eq!(ws.resolver_version(), "1");
+            let warnings: Vec<String> = ws.load_warnings().iter().map(|w| w.to_string()).collect();
+            assert_eq!(
+                warnings,
+                ["virtual workspace defaulting to `resolver = \"1\"` despite one or more workspace members being on edition 2024 which implies `resolver = \"3\"`\n  \
+                  |\n  \
+                  = note: to keep the current resolver, specify `workspace.resolver = \"1\"` in the workspace root's manifest\n  \
+                  = note: to use the edition 2024 resolver, specify `workspace.resolver = \"3\"` in the workspace root's manifest\n  \
+                  = note: for more details see https://doc.rust-lang.org/cargo/reference/resolver.html#resolver-versions"]
+            );
+        }),
+    },
+    Case {
+        name: "no resolver warning with a resolver, or members before 2021",
+        files: &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n"),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2018\"\n",
+            ),
+            ("a/src/lib.rs", ""),
+        ],
+        expect: Expect::Ws(|ws| assert!(ws.load_warnings().is_empty())),
+    },
+    Case {
+        name: "settings of non-root members are ignored, with warnings",
+        files: &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+            ),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[profile.dev]\nopt-level = 1\n[patch.crates-io]\nfoo = { path = \"../b\" }\n",
+            ),
+            ("a/src/lib.rs", ""),
+            (
+                "b/Cargo.toml",
+                "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\nresolver = \"1\"\n[replace]\n\"foo:1.0.0\" = { path = \"../a\" }\n",
+            ),
+            ("b/src/lib.rs", ""),
+        ],
+        expect: Expect::Ws(|ws| {
+            let root = ws.root_manifest().display().to_string();
+            let warnings: Vec<String> = ws
+                .load_warnings()
+                .iter()
+                .map(|w| w.to_string().replace(&root, "ROOT/Cargo.toml"))
+                .collect();
+            let lines: Vec<&str> = warnings.iter().map(|w| w.lines().next().unwrap_or("")).collect();
+            assert_eq!(
+                lines,
+                [
+                    "profiles for the non root package will be ignored, specify profiles at the workspace root:",
+                    "patch for the non root package will be ignored, specify patch at the workspace root:",
+                    "replace for the non root package will be ignored, specify replace at the workspace root:",
+                    "resolver for the non root package will be ignored, specify resolver at the workspace root:",
+                ]
+            );
+            assert!(warnings[0].ends_with("a/Cargo.toml\nworkspace: ROOT/Cargo.toml"), "{}", warnings[0]);
         }),
     },
     Case {

@@ -9,12 +9,16 @@
 //! ```
 //!
 //! (The shell adds the leading `error: `.)
+//!
+//! [`Report`] is the unlocated kind: a title and `= note:` lines.
 
 use std::fmt;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TomlDiagnostic {
+    /// What is wrong. Lines after the first are indented by seven spaces,
+    /// to line up under `error: ` in the located layout.
     pub message: String,
     /// The file as shown to the user (usually relative to the cwd).
     pub path: String,
@@ -26,6 +30,11 @@ pub struct TomlDiagnostic {
     pub line_text: String,
     /// How many characters of the line to underline (at least 1).
     pub width: usize,
+    /// Set for a deserialization (type) error: the dotted path of table
+    /// keys leading to the value (`package.version`, `dependencies.foo`;
+    /// array indices are not part of it) as the TOML deserializer tracks
+    /// it, empty when the error is at the top.
+    pub keys: Option<String>,
 }
 
 impl TomlDiagnostic {
@@ -54,15 +63,31 @@ impl TomlDiagnostic {
             column,
             line_text: line_text.to_string(),
             width,
+            keys: None,
         }
+    }
+
+    /// The same diagnostic, marked as a deserialization error at `keys`
+    /// (see [`TomlDiagnostic::parser_style`]).
+    pub fn with_keys(mut self, keys: impl Into<String>) -> TomlDiagnostic {
+        self.keys = Some(keys.into());
+        self
     }
 }
 
 impl TomlDiagnostic {
     /// The TOML parser's own layout, which cargo shows for config files and
     /// in `verify-project`: `TOML parse error at line L, column C`, the
-    /// snippet, then the message.
+    /// snippet, then the message. A deserialization error (one with
+    /// [`keys`](TomlDiagnostic::keys)) has no location in that layout, only
+    /// the message and ``in `keys` `` (unless the keys are empty).
     pub fn parser_style(&self) -> String {
+        let message = self.message.replace("\n       ", "\n");
+        match self.keys.as_deref() {
+            Some("") => return format!("{message}\n"),
+            Some(keys) => return format!("{message}\nin `{keys}`\n"),
+            None => {}
+        }
         let pad = " ".repeat(self.line.to_string().len());
         let prefix: String = self.line_text.chars().take(self.column - 1).collect();
         format!(
@@ -73,7 +98,7 @@ impl TomlDiagnostic {
             self.line_text,
             " ".repeat(prefix.chars().count()),
             "^".repeat(self.width),
-            self.message
+            message
         )
     }
 }
@@ -107,6 +132,47 @@ impl fmt::Display for TomlDiagnostic {
 }
 
 impl std::error::Error for TomlDiagnostic {}
+
+/// A message with notes and no location, laid out as cargo lays out such
+/// reports (the shell adds the leading `warning: ` or `error: `):
+///
+/// ```text
+/// virtual workspace defaulting to `resolver = "1"` despite ...
+///   |
+///   = note: to keep the current resolver, ...
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub title: String,
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    pub fn new(title: impl Into<String>) -> Report {
+        Report {
+            title: title.into(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Report {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)?;
+        if !self.notes.is_empty() {
+            f.write_str("\n  |")?;
+        }
+        for note in &self.notes {
+            write!(f, "\n  = note: {note}")?;
+        }
+        Ok(())
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -148,6 +214,42 @@ mod tests {
             d.parser_style(),
             "TOML parse error at line 2, column 7\n  |\n2 | foo = \n  |       ^\nstring values must be quoted\n"
         );
+    }
+
+    #[test]
+    fn parser_style_of_a_deserialization_error() {
+        let src = "[package]\nversion = 1\n";
+        let at = src.find('1').unwrap();
+        let d = TomlDiagnostic::new(
+            "invalid type: integer `1`, expected SemVer version",
+            "Cargo.toml",
+            src,
+            at..at + 1,
+        );
+        let plain = d.to_string();
+        let d = d.with_keys("package.version");
+        assert_eq!(
+            d.parser_style(),
+            "invalid type: integer `1`, expected SemVer version\nin `package.version`\n"
+        );
+        // The located rendering does not change.
+        assert_eq!(d.to_string(), plain);
+        assert_eq!(
+            d.with_keys("").parser_style(),
+            "invalid type: integer `1`, expected SemVer version\n"
+        );
+        let multi = TomlDiagnostic::new("first\n       second", "f", src, at..at + 1);
+        assert_eq!(
+            multi.with_keys("a.b").parser_style(),
+            "first\nsecond\nin `a.b`\n"
+        );
+    }
+
+    #[test]
+    fn reports_with_and_without_notes() {
+        assert_eq!(Report::new("plain").to_string(), "plain");
+        let r = Report::new("title").note("one").note("two");
+        assert_eq!(r.to_string(), "title\n  |\n  = note: one\n  = note: two");
     }
 
     #[test]

@@ -4,13 +4,14 @@
 //! snapshot of the environment ([`Env`]) that the rest of the program reads.
 
 pub mod diagnostic;
+pub mod edit_distance;
 pub mod env;
 pub mod errors;
 pub mod fs;
 pub mod process;
 pub mod shell;
 
-pub use diagnostic::TomlDiagnostic;
+pub use diagnostic::{Report, TomlDiagnostic};
 pub use env::Env;
 pub use errors::{CliError, CliResult};
 pub use shell::{ColorChoice, Shell, Verbosity};

@@ -7,26 +7,20 @@
 //! to `workspace.members` unless a member pattern already matches it (kept
 //! sorted if it was sorted).
 //!
-//! Checking, as cargo's `Workspace::new` would fail or warn for the new
-//! package ([`check`]): the workspace root is found (ancestors with a
-//! `[workspace]` that does not exclude the package), its members are
-//! expanded (globs, then path dependencies), each member's manifest is read,
-//! and names must be unique; the package must be a member; a virtual root
-//! without `resolver` gets cargo's resolver warning. This covers what a new
-//! package usually meets; the full manifest validation of other members
-//! (targets, unknown keys, ...) is not done, and a manifest that does not
-//! parse ends the check silently.
+//! Checking ([`check`]): the new package's workspace is loaded with
+//! `mycargo_manifest::Workspace`, as cargo calls `Workspace::new`; an error
+//! becomes cargo's "compiling this new package may not work" warning
+//! ([`report`]).
 
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context as _;
-use mycargo_core::Edition;
-use mycargo_util::Shell;
-use mycargo_util::fs::{normalize_path, write_atomic};
+use mycargo_manifest::{ManifestError, Workspace};
+use mycargo_util::fs::write_atomic;
+use mycargo_util::{Shell, TomlDiagnostic};
 use toml_edit::{DocumentMut, Item, Value};
 
-use super::glob::{Pattern, expand};
+use crate::context::GlobalContext;
 
 /// The nearest existing `Cargo.toml` strictly above `manifest_path`'s
 /// directory (cargo's `find_root_manifest_for_wd` from the new manifest).
@@ -159,7 +153,7 @@ pub(super) fn add_member(
             let pat = member
                 .as_str()
                 .with_context(|| format!("invalid non-string member `{member}`"))?;
-            let pattern = Pattern::new(pat)
+            let pattern = glob::Pattern::new(pat)
                 .with_context(|| format!("cannot build glob pattern from `{pat}`"))?;
             if pattern.matches(display_path) {
                 return Ok(false);
@@ -179,449 +173,70 @@ pub(super) fn add_member(
     Ok(true)
 }
 
-/// A reason to stop checking without a warning (something this check does
-/// not model, such as a manifest that does not parse).
-#[derive(Debug)]
-struct Unknown;
-
-impl std::fmt::Display for Unknown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("workspace not checked")
-    }
-}
-
-impl std::error::Error for Unknown {}
-
-/// An error already shown to the user (a TOML syntax error, printed as a
-/// diagnostic where it was found); an error chain stops at it.
-#[derive(Debug)]
-struct AlreadyPrinted;
-
-impl std::fmt::Display for AlreadyPrinted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("error already printed")
-    }
-}
-
-impl std::error::Error for AlreadyPrinted {}
-
-pub(super) fn is_already_printed(e: &(dyn std::error::Error + 'static)) -> bool {
-    e.downcast_ref::<AlreadyPrinted>().is_some()
-}
-
-/// What the check needs besides the manifest: where to print, and the
-/// working directory diagnostics are relative to.
-struct Ctx<'a> {
-    shell: &'a mut Shell,
-    cwd: &'a Path,
-}
-
-impl Ctx<'_> {
-    /// Read and parse a manifest; a syntax error is printed at once, as
-    /// cargo prints it, and returned as [`AlreadyPrinted`].
-    fn load(&mut self, path: &Path) -> anyhow::Result<DocumentMut> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("failed to read `{}`", path.display()))?;
-        match text.parse::<DocumentMut>() {
-            Ok(doc) => Ok(doc),
-            Err(e) => {
-                let shown = diff_paths(path, self.cwd).unwrap_or_else(|| path.to_path_buf());
-                let diag = mycargo_util::TomlDiagnostic::new(
-                    e.message().replace('\n', "\n       "),
-                    shown.display().to_string(),
-                    &text,
-                    e.span().unwrap_or(0..0),
-                );
-                let _ = self.shell.error(diag);
-                Err(AlreadyPrinted.into())
-            }
-        }
-    }
-}
-
-/// The parts of cargo's full manifest check that `new` meets in the
-/// manifests around it: a `[package]` or a `[workspace]`, and at least one
-/// target.
-fn validate_manifest(doc: &DocumentMut, path: &Path) -> anyhow::Result<()> {
-    let fail = |msg: &str| {
-        Err(anyhow::anyhow!("{msg}")
-            .context(format!("failed to parse manifest at `{}`", path.display())))
-    };
-    let Some(package) = doc.get("package") else {
-        if doc.get("workspace").is_some() {
-            return Ok(());
-        }
-        if doc.is_empty() {
-            return fail("manifest is missing either a `[package]` or a `[workspace]`");
-        }
-        // cargo first rejects the sections a virtual manifest may not have;
-        // not modelled here.
-        return Err(Unknown.into());
-    };
-    if !package.is_table_like() || package.get("name").and_then(Item::as_str).is_none() {
-        return Err(Unknown.into());
-    }
-    let dir = path.parent().unwrap_or(Path::new(""));
-    if !has_targets(doc, dir) {
-        return fail(
-            "no targets specified in the manifest\n\
-             either src/lib.rs, src/main.rs, a [lib] section, or [[bin]] section must be present",
-        );
+/// Load the workspace of the new package at `manifest_path` (normalized),
+/// as cargo's `Workspace::new` does after `new`/`init`, and print the
+/// warnings cargo prints while loading (not the manifests' own).
+pub(super) fn check(gctx: &mut GlobalContext, manifest_path: &Path) -> Result<(), ManifestError> {
+    let ws = Workspace::load_with(manifest_path, &crate::ops::workspace::read_options(gctx))?;
+    for warning in ws.load_warnings() {
+        let _ = gctx.shell.warn(warning);
     }
     Ok(())
 }
 
-/// Whether a package has any target, explicit or found by cargo's layout.
-fn has_targets(doc: &DocumentMut, dir: &Path) -> bool {
-    if ["lib", "bin", "example", "test", "bench"]
-        .iter()
-        .any(|k| doc.get(k).is_some())
-    {
-        return true;
+/// cargo's `display_warning_with_error` for a workspace that did not load:
+/// located errors are printed first, as cargo emits them while reading; then
+/// the warning (hidden under `--quiet`), a blank line and the rest of the
+/// chain (always shown), which ends where an error was already printed.
+pub(super) fn report(warning: &str, err: &ManifestError, shell: &mut Shell) {
+    for d in located(err) {
+        let _ = shell.error(d);
     }
-    if dir.join("src/lib.rs").is_file() || dir.join("src/main.rs").is_file() {
-        return true;
-    }
-    ["src/bin", "examples", "tests", "benches"].iter().any(|d| {
-        std::fs::read_dir(dir.join(d)).is_ok_and(|rd| {
-            rd.filter_map(Result::ok).any(|e| {
-                let p = e.path();
-                (p.is_file() && p.extension().is_some_and(|x| x == "rs"))
-                    || p.join("main.rs").is_file()
-            })
-        })
-    })
-}
-
-/// The checks of cargo's `Workspace::new` for the new package at
-/// `manifest_path` (normalized). Warnings of a valid workspace are printed;
-/// an invalid one is returned as the error cargo would give.
-pub(super) fn check(manifest_path: &Path, cwd: &Path, shell: &mut Shell) -> anyhow::Result<()> {
-    let mut ctx = Ctx { shell, cwd };
-    match check_inner(manifest_path, &mut ctx) {
-        Err(e) if e.downcast_ref::<Unknown>().is_some() => Ok(()),
-        other => other,
-    }
-}
-
-struct Root {
-    manifest: PathBuf,
-    dir: PathBuf,
-    doc: DocumentMut,
-}
-
-impl Root {
-    fn ws(&self) -> &Item {
-        &self.doc["workspace"]
-    }
-
-    fn strings(&self, key: &str) -> anyhow::Result<Vec<String>> {
-        match self.ws().get(key) {
-            None => Ok(Vec::new()),
-            Some(item) => {
-                let arr = item.as_array().ok_or(Unknown)?;
-                arr.iter()
-                    .map(|v| v.as_str().map(str::to_string).ok_or_else(|| Unknown.into()))
-                    .collect()
-            }
-        }
-    }
-
-    /// cargo's `WorkspaceRootConfig::is_excluded`.
-    fn is_excluded(&self, manifest: &Path) -> anyhow::Result<bool> {
-        let excluded = self
-            .strings("exclude")?
-            .iter()
-            .any(|ex| manifest.starts_with(self.dir.join(ex)));
-        let explicit = self
-            .strings("members")?
-            .iter()
-            .any(|m| manifest.starts_with(self.dir.join(m)));
-        Ok(!explicit && excluded)
-    }
-}
-
-/// The workspace root for `manifest_path`, if any.
-fn find_root(manifest_path: &Path, ctx: &mut Ctx<'_>) -> anyhow::Result<Option<Root>> {
-    let Some(start) = manifest_path.parent() else {
-        return Ok(None);
-    };
-    for dir in start.ancestors().skip(1) {
-        let candidate = dir.join("Cargo.toml");
-        if !candidate.exists() {
-            continue;
-        }
-        let doc = ctx.load(&candidate)?;
-        validate_manifest(&doc, &candidate)?;
-        if doc.get("workspace").is_some() {
-            if !doc["workspace"].is_table_like() {
-                return Err(Unknown.into());
-            }
-            let root = Root {
-                manifest: candidate,
-                dir: dir.to_path_buf(),
-                doc,
-            };
-            if root.is_excluded(manifest_path)? {
-                continue;
-            }
-            return Ok(Some(root));
-        }
-        if doc
-            .get("package")
-            .and_then(|p| p.get("workspace"))
-            .is_some()
-        {
-            // `package.workspace` names the root: not modelled here.
-            return Err(Unknown.into());
-        }
-    }
-    Ok(None)
-}
-
-struct Member {
-    manifest: PathBuf,
-    name: Option<String>,
-    edition: Edition,
-}
-
-struct Members<'a, 'c> {
-    root: &'a Root,
-    list: Vec<Member>,
-    ctx: &'a mut Ctx<'c>,
-}
-
-impl Members<'_, '_> {
-    /// cargo's `find_path_deps`.
-    fn add(&mut self, manifest: &Path, is_path_dep: bool) -> anyhow::Result<()> {
-        let manifest = normalize_path(manifest);
-        if self.list.iter().any(|m| m.manifest == manifest) {
-            return Ok(());
-        }
-        let dir = manifest.parent().unwrap_or(Path::new(""));
-        if is_path_dep && !dir.starts_with(&self.root.dir) {
-            return Ok(());
-        }
-        if self.root.is_excluded(&manifest)? {
-            return Ok(());
-        }
-        let doc = self.ctx.load(&manifest)?;
-        validate_manifest(&doc, &manifest)?;
-        let Some(package) = doc.get("package") else {
-            // A virtual manifest: a member without dependencies.
-            self.list.push(Member {
-                manifest,
-                name: None,
-                edition: Edition::Edition2015,
-            });
-            return Ok(());
-        };
-        let name = package
-            .get("name")
-            .and_then(Item::as_str)
-            .map(str::to_string);
-        let edition = self.edition_of(package)?;
-        self.list.push(Member {
-            manifest: manifest.clone(),
-            name,
-            edition,
-        });
-        for (dep_path, dep_name) in self.path_deps(&doc, dir) {
-            self.add(&dep_path.join("Cargo.toml"), true)
-                .with_context(|| format!("failed to load manifest for dependency `{dep_name}`"))?;
-        }
-        Ok(())
-    }
-
-    fn edition_of(&self, package: &Item) -> anyhow::Result<Edition> {
-        let Some(item) = package.get("edition") else {
-            return Ok(Edition::Edition2015);
-        };
-        let text = if let Some(s) = item.as_str() {
-            s.to_string()
-        } else if item
-            .get("workspace")
-            .and_then(Item::as_bool)
-            .unwrap_or(false)
-        {
-            self.root
-                .ws()
-                .get("package")
-                .and_then(|p| p.get("edition"))
-                .and_then(Item::as_str)
-                .ok_or(Unknown)?
-                .to_string()
+    let _ = shell.warn(warning);
+    let out = shell.err();
+    let _ = writeln!(out);
+    for (i, message) in unprinted_messages(err).iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(out, "{message}");
         } else {
-            return Err(Unknown.into());
-        };
-        Ok(text.parse::<Edition>().map_err(|_| Unknown)?)
-    }
-
-    /// `(directory, name)` of every path dependency of a manifest.
-    fn path_deps(&self, doc: &DocumentMut, dir: &Path) -> Vec<(PathBuf, String)> {
-        const KINDS: [&str; 5] = [
-            "dependencies",
-            "dev-dependencies",
-            "dev_dependencies",
-            "build-dependencies",
-            "build_dependencies",
-        ];
-        let mut tables: Vec<&Item> = KINDS.iter().filter_map(|k| doc.get(k)).collect();
-        if let Some(targets) = doc.get("target").and_then(Item::as_table_like) {
-            for (_, target) in targets.iter() {
-                tables.extend(KINDS.iter().filter_map(|k| target.get(k)));
-            }
-        }
-        let ws_deps = self.root.ws().get("dependencies");
-        let mut out = Vec::new();
-        for table in tables {
-            let Some(table) = table.as_table_like() else {
-                continue;
-            };
-            for (name, dep) in table.iter() {
-                let name = dep
-                    .get("package")
-                    .and_then(Item::as_str)
-                    .unwrap_or(name)
-                    .to_string();
-                if let Some(p) = dep.get("path").and_then(Item::as_str) {
-                    out.push((dir.join(p), name));
-                } else if dep
-                    .get("workspace")
-                    .and_then(Item::as_bool)
-                    .unwrap_or(false)
-                    && let Some(p) = ws_deps
-                        .and_then(|d| d.get(table_key(table, &name)))
-                        .and_then(|d| d.get("path"))
-                        .and_then(Item::as_str)
-                {
-                    out.push((self.root.dir.join(p), name));
+            let _ = writeln!(out, "\nCaused by:");
+            for line in message.lines() {
+                if line.is_empty() {
+                    let _ = writeln!(out);
+                } else {
+                    let _ = writeln!(out, "  {line}");
                 }
             }
         }
-        out
     }
 }
 
-/// The key under which `name` appears in `table` (a renamed dependency is
-/// inherited by its key, not its package name).
-fn table_key<'t>(table: &'t dyn toml_edit::TableLike, name: &'t str) -> &'t str {
-    table
-        .iter()
-        .find(|(k, d)| d.get("package").and_then(Item::as_str) == Some(name) || *k == name)
-        .map(|(k, _)| k)
-        .unwrap_or(name)
+/// The located (TOML) errors in `err`'s chain.
+fn located(err: &ManifestError) -> &[TomlDiagnostic] {
+    match err {
+        ManifestError::Toml(d) => std::slice::from_ref(&**d),
+        ManifestError::Emitted { diagnostics, .. } => diagnostics,
+        ManifestError::Member { source, .. } | ManifestError::PathDependency { source, .. } => {
+            located(source)
+        }
+        _ => &[],
+    }
 }
 
-fn check_inner(manifest_path: &Path, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let Some(root) = find_root(manifest_path, ctx)? else {
-        return Ok(());
-    };
-    let mut members = Members {
-        root: &root,
-        list: Vec::new(),
-        ctx,
-    };
-    for pattern in root.strings("members")? {
-        let joined = root.dir.join(&pattern);
-        let expanded = expand(&joined).map_err(|_| Unknown)?;
-        let paths: Vec<(PathBuf, Option<&str>)> = if expanded.is_empty() {
-            vec![(joined.clone(), None)]
-        } else {
-            let used_glob = expanded.len() > 1 || expanded[0] != joined;
-            expanded
-                .into_iter()
-                .filter(|p| p.is_dir())
-                .map(|p| (p, used_glob.then_some(pattern.as_str())))
-                .collect()
-        };
-        for (path, glob) in paths {
-            members.add(&path.join("Cargo.toml"), false).with_context(|| {
-                format!(
-                    "failed to load manifest for workspace member `{}`\nreferenced{} by workspace at `{}`",
-                    path.display(),
-                    glob.map(|g| format!(" via `{g}`")).unwrap_or_default(),
-                    root.manifest.display()
-                )
-            })?;
+/// `err`'s chain, outermost first, without what [`located`] printed.
+fn unprinted_messages(err: &ManifestError) -> Vec<String> {
+    match err {
+        ManifestError::Toml(_) => Vec::new(),
+        ManifestError::Emitted { path, .. } => {
+            vec![format!("failed to parse manifest at `{}`", path.display())]
         }
-    }
-    let is_virtual = root.doc.get("package").is_none();
-    if !is_virtual {
-        members.add(&root.manifest, false)?;
-    }
-
-    let mut names: HashMap<&str, &Path> = HashMap::new();
-    for m in &members.list {
-        if let Some(name) = &m.name {
-            if let Some(first) = names.get(name.as_str()) {
-                anyhow::bail!(
-                    "two packages named `{name}` in this workspace:\n- {}\n- {}",
-                    first.display(),
-                    m.manifest.display()
-                );
-            }
-            names.insert(name, &m.manifest);
+        ManifestError::Member { source, .. } | ManifestError::PathDependency { source, .. } => {
+            let mut out = vec![err.to_string()];
+            out.extend(unprinted_messages(source));
+            out
         }
+        _ => err.messages(),
     }
-
-    if !members.list.iter().any(|m| m.manifest == manifest_path) {
-        let members_msg = match manifest_path
-            .parent()
-            .and_then(|dir| diff_paths(dir, &root.dir))
-        {
-            Some(rel) => format!(
-                "this may be fixable by adding `{}` to the `workspace.members` array of the \
-                 manifest located at: {}",
-                rel.display(),
-                root.manifest.display()
-            ),
-            None => format!(
-                "this may be fixable by adding a member to the `workspace.members` array of the \
-                 manifest located at: {}",
-                root.manifest.display()
-            ),
-        };
-        let extra = if !is_virtual && root.ws().get("members").is_none() {
-            format!(
-                "this may be fixable by ensuring that this crate is depended on by the workspace \
-                 root: {}",
-                root.manifest.display()
-            )
-        } else {
-            members_msg
-        };
-        anyhow::bail!(
-            "current package believes it's in a workspace when it's not:\n\
-             current:   {}\n\
-             workspace: {}\n\n{}\n\
-             Alternatively, to keep it out of the workspace, add the package to the \
-             `workspace.exclude` array, or add an empty `[workspace]` table to the package's \
-             manifest.",
-            manifest_path.display(),
-            root.manifest.display(),
-            extra
-        );
-    }
-
-    if is_virtual && root.ws().get("resolver").is_none() {
-        let newest = members.list.iter().map(|m| m.edition).max();
-        if let Some(edition) = newest.filter(|e| *e >= Edition::Edition2021) {
-            let resolver = edition.default_resolver();
-            members.ctx.shell.warn(format!(
-                "virtual workspace defaulting to `resolver = \"1\"` despite one or more workspace \
-                 members being on edition {edition} which implies `resolver = \"{resolver}\"`\n  \
-                 |\n  \
-                 = note: to keep the current resolver, specify `workspace.resolver = \"1\"` in the \
-                 workspace root's manifest\n  \
-                 = note: to use the edition {edition} resolver, specify `workspace.resolver = \
-                 \"{resolver}\"` in the workspace root's manifest\n  \
-                 = note: for more details see \
-                 https://doc.rust-lang.org/cargo/reference/resolver.html#resolver-versions"
-            ))?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -639,6 +254,52 @@ mod tests {
         assert_eq!(
             display_path(root, Path::new("/w/sub/./z")).unwrap(),
             "sub/z"
+        );
+    }
+
+    fn reported(err: &ManifestError, quiet: bool) -> String {
+        let (mut shell, output) = super::super::tests::captured_shell();
+        if quiet {
+            shell.set_verbosity(mycargo_util::Verbosity::Quiet);
+        }
+        report("w", err, &mut shell);
+        output()
+    }
+
+    #[test]
+    fn reports_like_cargo() {
+        let diag = TomlDiagnostic::new("bad", "m/Cargo.toml", "[package\n", 8..8);
+        let member = |source| ManifestError::Member {
+            member: "/w/m".into(),
+            glob: None,
+            root: "/w/Cargo.toml".into(),
+            source: Box::new(source),
+        };
+        // A located error is printed first; the chain stops before it.
+        let err = member(ManifestError::Toml(Box::new(diag.clone())));
+        assert_eq!(
+            reported(&err, false),
+            "error: bad\n --> m/Cargo.toml:1:9\n  |\n1 | [package\n  |         ^\n\
+             warning: w\n\n\
+             failed to load manifest for workspace member `/w/m`\n\
+             referenced by workspace at `/w/Cargo.toml`\n"
+        );
+        let err = member(ManifestError::Emitted {
+            path: "/w/m/Cargo.toml".into(),
+            diagnostics: vec![diag],
+        });
+        assert!(reported(&err, true).ends_with(
+            "^\n\nfailed to load manifest for workspace member `/w/m`\n\
+             referenced by workspace at `/w/Cargo.toml`\n\n\
+             Caused by:\n  failed to parse manifest at `/w/m/Cargo.toml`\n"
+        ));
+        let err = ManifestError::Invalid {
+            path: "/w/Cargo.toml".into(),
+            source: mycargo_manifest::Chain::new("one\n\ntwo"),
+        };
+        assert_eq!(
+            reported(&err, true),
+            "\nfailed to parse manifest at `/w/Cargo.toml`\n\nCaused by:\n  one\n\n  two\n"
         );
     }
 

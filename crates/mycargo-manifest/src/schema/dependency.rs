@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::de::Error as _;
 use serde::de::{self, Deserialize, Deserializer};
 use serde_untagged::UntaggedEnumVisitor;
 
@@ -76,6 +77,7 @@ impl<'de> Deserialize<'de> for TomlDependency {
         UntaggedEnumVisitor::new()
             .expecting(EXPECTING)
             .string(|s| Ok(TomlDependency::Simple(s.to_string())))
+            .bool(|b| Err(serde_untagged::de::Error::custom(bool_dependency(b))))
             .map(|m| {
                 m.deserialize()
                     .map(|d| TomlDependency::Detailed(Box::new(d)))
@@ -103,8 +105,22 @@ impl<'de> Deserialize<'de> for InheritableDependency {
             toml::Value::Table(_) => TomlDetailedDependency::deserialize(value)
                 .map(|d| InheritableDependency::Value(TomlDependency::Detailed(Box::new(d))))
                 .map_err(|e| de::Error::custom(e.message())),
+            toml::Value::Boolean(b) => Err(de::Error::custom(bool_dependency(b))),
             other => Err(de::Error::invalid_type(unexpected(&other), &EXPECTING)),
         }
+    }
+}
+
+/// `dep = true` is refused, with a hint when `dep.workspace = true` was
+/// probably meant.
+fn bool_dependency(b: bool) -> String {
+    let expected = format!("invalid type: boolean `{b}`, expected {EXPECTING}");
+    if b {
+        format!(
+            "{expected}\nnote: if you meant to use a workspace member, you can write\n dep.workspace = {b}"
+        )
+    } else {
+        expected
     }
 }
 

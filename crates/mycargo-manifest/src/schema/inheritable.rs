@@ -26,7 +26,8 @@ impl<T> InheritableField<T> {
     }
 }
 
-/// `{ workspace = true }`; `false` is refused.
+/// `{ workspace = true }`; `false` is refused (at the `workspace` key, so
+/// errors name it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkspaceTrue;
 
@@ -34,22 +35,24 @@ impl<'de> Deserialize<'de> for WorkspaceTrue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(serde::Deserialize)]
         struct Inherit {
-            workspace: bool,
+            #[allow(dead_code)]
+            workspace: WorkspaceValue,
         }
-        let i = Inherit::deserialize(d)?;
-        if i.workspace {
-            Ok(WorkspaceTrue)
+        Inherit::deserialize(d).map(|_| WorkspaceTrue)
+    }
+}
+
+/// The value of `workspace` in `{ workspace = true }`: only `true`.
+struct WorkspaceValue;
+
+impl<'de> Deserialize<'de> for WorkspaceValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if bool::deserialize(d)? {
+            Ok(WorkspaceValue)
         } else {
             Err(de::Error::custom("`workspace` cannot be false"))
         }
     }
-}
-
-fn inherit<'de, T>(
-    map: serde_untagged::de::Map<'de, '_>,
-) -> Result<InheritableField<T>, serde_untagged::de::Error> {
-    map.deserialize::<WorkspaceTrue>()
-        .map(|_| InheritableField::Inherit)
 }
 
 /// A string field (`edition`, `description`, `license`, ...).
@@ -65,24 +68,124 @@ pub type InheritableVecStringOrBool = InheritableField<VecStringOrBool>;
 /// `rust-version`.
 pub type InheritableRustVersion = InheritableField<RustVersion>;
 
-impl<'de> Deserialize<'de> for InheritableField<String> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        UntaggedEnumVisitor::new()
-            .expecting("a string or workspace")
-            .string(|s| Ok(InheritableField::Value(s.to_string())))
-            .map(inherit)
-            .deserialize(d)
+// Most fields are read with plain visitors, as cargo reads them: an error
+// inside passes through untouched, keeping its place and its key path
+// (`package.edition.workspace`). `version` goes through an untagged-enum
+// visitor, as in cargo, which shows in the layout of its errors.
+
+/// The shapes a field takes besides `{ workspace = true }`; the ones not
+/// overridden are refused with the field's "expected" wording.
+trait FieldShape: Sized {
+    const EXPECTING: &'static str;
+
+    fn from_bool<E: de::Error>(b: bool) -> Result<Self, E> {
+        Err(E::invalid_type(de::Unexpected::Bool(b), &Self::EXPECTING))
+    }
+
+    fn from_str<E: de::Error>(s: &str) -> Result<Self, E> {
+        Err(E::invalid_type(de::Unexpected::Str(s), &Self::EXPECTING))
+    }
+
+    fn from_seq<'de, A: de::SeqAccess<'de>>(_seq: A) -> Result<Self, A::Error> {
+        Err(de::Error::invalid_type(
+            de::Unexpected::Seq,
+            &Self::EXPECTING,
+        ))
     }
 }
 
-impl<'de> Deserialize<'de> for InheritableField<Vec<String>> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        UntaggedEnumVisitor::new()
-            .expecting("a vector of strings or workspace")
-            .seq(|seq| seq.deserialize().map(InheritableField::Value))
-            .map(inherit)
-            .deserialize(d)
+struct FieldVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: FieldShape> de::Visitor<'de> for FieldVisitor<T> {
+    type Value = InheritableField<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(T::EXPECTING)
     }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        T::from_bool(b).map(InheritableField::Value)
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        T::from_str(s).map(InheritableField::Value)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::from_seq(seq).map(InheritableField::Value)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        WorkspaceTrue::deserialize(de::value::MapAccessDeserializer::new(map))
+            .map(|_| InheritableField::Inherit)
+    }
+}
+
+macro_rules! plain_field {
+    ($($t:ty),*) => {$(
+        impl<'de> Deserialize<'de> for InheritableField<$t> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(FieldVisitor::<$t>(std::marker::PhantomData))
+            }
+        }
+    )*};
+}
+
+plain_field!(String, Vec<String>, StringOrBool, VecStringOrBool, RustVersion);
+
+impl FieldShape for String {
+    const EXPECTING: &'static str = "a string or workspace";
+
+    fn from_str<E: de::Error>(s: &str) -> Result<Self, E> {
+        Ok(s.to_string())
+    }
+}
+
+impl FieldShape for Vec<String> {
+    const EXPECTING: &'static str = "a vector of strings or workspace";
+
+    fn from_seq<'de, A: de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))
+    }
+}
+
+impl FieldShape for StringOrBool {
+    const EXPECTING: &'static str = "a string, a bool, or workspace";
+
+    fn from_bool<E: de::Error>(b: bool) -> Result<Self, E> {
+        Ok(StringOrBool::Bool(b))
+    }
+
+    fn from_str<E: de::Error>(s: &str) -> Result<Self, E> {
+        Ok(StringOrBool::String(s.to_string()))
+    }
+}
+
+impl FieldShape for VecStringOrBool {
+    const EXPECTING: &'static str = "a boolean, a vector of strings, or workspace";
+
+    fn from_bool<E: de::Error>(b: bool) -> Result<Self, E> {
+        Ok(VecStringOrBool::Bool(b))
+    }
+
+    fn from_seq<'de, A: de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        VecStringOrBool::deserialize(de::value::SeqAccessDeserializer::new(seq))
+    }
+}
+
+impl FieldShape for RustVersion {
+    const EXPECTING: &'static str = "a semver or workspace";
+
+    fn from_str<E: de::Error>(s: &str) -> Result<Self, E> {
+        s.parse().map_err(E::custom)
+    }
+}
+
+fn inherit<'de, T>(
+    map: serde_untagged::de::Map<'de, '_>,
+) -> Result<InheritableField<T>, serde_untagged::de::Error> {
+    map.deserialize::<WorkspaceTrue>()
+        .map(|_| InheritableField::Inherit)
 }
 
 impl<'de> Deserialize<'de> for InheritableField<semver::Version> {
@@ -92,45 +195,6 @@ impl<'de> Deserialize<'de> for InheritableField<semver::Version> {
             .string(|s| {
                 s.trim()
                     .parse()
-                    .map(InheritableField::Value)
-                    .map_err(serde_untagged::de::Error::custom)
-            })
-            .map(inherit)
-            .deserialize(d)
-    }
-}
-
-impl<'de> Deserialize<'de> for InheritableField<StringOrBool> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        UntaggedEnumVisitor::new()
-            .expecting("a string, a bool, or workspace")
-            .bool(|b| Ok(InheritableField::Value(StringOrBool::Bool(b))))
-            .string(|s| Ok(InheritableField::Value(StringOrBool::String(s.to_string()))))
-            .map(inherit)
-            .deserialize(d)
-    }
-}
-
-impl<'de> Deserialize<'de> for InheritableField<VecStringOrBool> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        UntaggedEnumVisitor::new()
-            .expecting("a boolean, a vector of strings, or workspace")
-            .bool(|b| Ok(InheritableField::Value(VecStringOrBool::Bool(b))))
-            .seq(|seq| {
-                seq.deserialize()
-                    .map(|v| InheritableField::Value(VecStringOrBool::VecString(v)))
-            })
-            .map(inherit)
-            .deserialize(d)
-    }
-}
-
-impl<'de> Deserialize<'de> for InheritableField<RustVersion> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        UntaggedEnumVisitor::new()
-            .expecting("a semver or workspace")
-            .string(|s| {
-                s.parse()
                     .map(InheritableField::Value)
                     .map_err(serde_untagged::de::Error::custom)
             })

@@ -1,0 +1,261 @@
+//! `build`, `check` and `run` on a workspace of path crates, against the
+//! installed cargo: same artifacts, same program output, same rebuilds.
+
+use std::collections::BTreeSet;
+
+use mycargo_test_support::{Output, Project, ProjectBuilder, project};
+
+/// A workspace that exercises the build engine: a bin using a lib with
+/// features, a proc macro, a build script with `links` + metadata + cfg +
+/// generated code, a dependent reading `DEP_*`, a cdylib + rlib, a
+/// staticlib and an example.
+pub fn fixture() -> ProjectBuilder {
+    project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\", \"util\", \"mac\", \"sys\", \"reader\", \"cdy\", \"stat\", \"feat\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "app/Cargo.toml",
+            r#"[package]
+name = "app"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+util = { path = "../util", features = ["shout"] }
+mac = { path = "../mac" }
+reader = { path = "../reader" }
+cdy = { path = "../cdy" }
+"#,
+        )
+        .file(
+            "app/src/main.rs",
+            r#"mac::make_answer!();
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    println!("{} {} {} {}", util::greet("app"), answer(), reader::sys_answer(), cdy::double(21));
+    println!("args: {:?}", args);
+    if args.first().map(String::as_str) == Some("fail") {
+        std::process::exit(7);
+    }
+}
+"#,
+        )
+        .file("app/examples/demo.rs", "fn main() { println!(\"demo {}\", util::greet(\"ex\")); }\n")
+        .file(
+            "util/Cargo.toml",
+            "[package]\nname = \"util\"\nversion = \"0.2.0\"\nedition = \"2021\"\n\n[features]\nshout = []\n[dependencies]\nfeat = { path = \"../feat\", features = [\"x\"] }\n",
+        )
+        .file(
+            "util/src/lib.rs",
+            r#"pub fn greet(who: &str) -> String {
+    let s = format!("hello {who} {}", feat::which());
+    if cfg!(feature = "shout") { s.to_uppercase() } else { s }
+}
+"#,
+        )
+        .file(
+            "feat/Cargo.toml",
+            "[package]\nname = \"feat\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\ndefault = [\"a\"]\na = []\nx = []\n",
+        )
+        .file(
+            "feat/src/lib.rs",
+            "pub fn which() -> &'static str { if cfg!(feature = \"x\") { \"x\" } else { \"-\" } }\n",
+        )
+        .file(
+            "mac/Cargo.toml",
+            "[package]\nname = \"mac\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nproc-macro = true\n",
+        )
+        .file(
+            "mac/src/lib.rs",
+            r#"extern crate proc_macro;
+use proc_macro::TokenStream;
+#[proc_macro]
+pub fn make_answer(_: TokenStream) -> TokenStream {
+    "fn answer() -> u32 { 42 }".parse().unwrap()
+}
+"#,
+        )
+        .file(
+            "sys/Cargo.toml",
+            "[package]\nname = \"sys\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlinks = \"sysfoo\"\nbuild = \"build.rs\"\n",
+        )
+        .file(
+            "sys/build.rs",
+            r#"use std::io::Write;
+fn main() {
+    let out = std::env::var("OUT_DIR").unwrap();
+    let mut f = std::fs::File::create(format!("{out}/gen.rs")).unwrap();
+    writeln!(f, "pub const GEN: u32 = 7;").unwrap();
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=input.txt");
+    println!("cargo::rustc-check-cfg=cfg(has_sys)");
+    println!("cargo::rustc-cfg=has_sys");
+    println!("cargo::metadata=answer=42");
+}
+"#,
+        )
+        .file("sys/input.txt", "one\n")
+        .file(
+            "sys/src/lib.rs",
+            r#"include!(concat!(env!("OUT_DIR"), "/gen.rs"));
+pub fn value() -> u32 { if cfg!(has_sys) { GEN } else { 0 } }
+"#,
+        )
+        .file(
+            "reader/Cargo.toml",
+            "[package]\nname = \"reader\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nsys = { path = \"../sys\" }\n",
+        )
+        .file(
+            "reader/build.rs",
+            r#"fn main() {
+    let v = std::env::var("DEP_SYSFOO_ANSWER").unwrap_or_default();
+    println!("cargo::rustc-env=SYS_ANSWER={v}");
+}
+"#,
+        )
+        .file(
+            "reader/src/lib.rs",
+            "pub fn sys_answer() -> String { format!(\"{}+{}\", env!(\"SYS_ANSWER\"), sys::value()) }\n",
+        )
+        .file(
+            "cdy/Cargo.toml",
+            "[package]\nname = \"cdy\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ncrate-type = [\"rlib\", \"cdylib\"]\n",
+        )
+        .file("cdy/src/lib.rs", "pub fn double(x: u32) -> u32 { x * 2 }\n")
+        .file(
+            "stat/Cargo.toml",
+            "[package]\nname = \"stat\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ncrate-type = [\"staticlib\"]\n",
+        )
+        .file("stat/src/lib.rs", "#[unsafe(no_mangle)]\npub extern \"C\" fn stat_fn() -> u32 { 3 }\n")
+}
+
+/// Files directly in `target/debug` (and `examples/`), hashes aside.
+fn final_artifacts(p: &Project) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for dir in ["target/debug", "target/debug/examples"] {
+        let Ok(entries) = std::fs::read_dir(p.root().join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            let is_file = e.file_type().map(|t| t.is_file()).unwrap_or(false);
+            if is_file && !name.ends_with(".d") && !name.starts_with('.') && !has_hash(&name) {
+                out.insert(format!("{dir}/{name}"));
+            }
+        }
+    }
+    out
+}
+
+fn has_hash(name: &str) -> bool {
+    name.rsplit('-').next().is_some_and(|h| {
+        let h = h.split('.').next().unwrap_or("");
+        h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+/// The `Compiling` / `Checking` lines of a build, sorted (order varies
+/// with parallelism).
+fn compiled(out: &Output) -> Vec<String> {
+    let mut v: Vec<String> = out
+        .stderr_redacted()
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Compiling") || l.trim_start().starts_with("Checking"))
+        .map(|l| l.trim().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn build_makes_the_same_artifacts_as_cargo() {
+    let (m, c) = fixture().build_twins();
+    let mo = m.mycargo("build").run();
+    let co = c.cargo("build").run();
+    assert_eq!(final_artifacts(&m), final_artifacts(&c));
+    assert_eq!(compiled(&mo), compiled(&co));
+    assert!(mo.stderr_redacted().contains("Finished `dev` profile [unoptimized + debuginfo] target(s) in"));
+    // The binaries print the same.
+    let run_m = m.process(m.root().join("target/debug/app")).run();
+    let run_c = c.process(c.root().join("target/debug/app")).run();
+    assert_eq!(run_m.stdout, run_c.stdout);
+    assert!(run_m.stdout.starts_with("HELLO APP X 42 42+7 42"), "{}", run_m.stdout);
+}
+
+#[test]
+fn run_passes_arguments_and_exit_code() {
+    let (m, c) = fixture().build_twins();
+    let mo = m.mycargo("run -p app -- fail x").with_status(7).run();
+    let co = c.cargo("run -p app -- fail x").with_status(7).run();
+    assert_eq!(mo.stdout, co.stdout);
+    assert!(mo.stderr_redacted().contains("Running `target/debug/app fail x`"), "{}", mo.stderr);
+    m.mycargo("run -p app --example demo").with_stdout_contains("demo HELLO EX X").run();
+}
+
+#[test]
+fn no_op_build_compiles_nothing_and_changes_rebuild_like_cargo() {
+    let (m, c) = fixture().build_twins();
+    m.mycargo("build").run();
+    c.cargo("build").run();
+    let mo = m.mycargo("build").run();
+    assert_eq!(compiled(&mo), Vec::<String>::new(), "{}", mo.stderr);
+    // Touch a leaf source: the same packages rebuild.
+    for p in [&m, &c] {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        p.change_file("feat/src/lib.rs", "pub fn which() -> &'static str { if cfg!(feature = \"x\") { \"X!\" } else { \"-\" } }\n");
+    }
+    let mo = m.mycargo("build").run();
+    let co = c.cargo("build").run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    // A rerun-if-changed input of a build script.
+    for p in [&m, &c] {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        p.change_file("sys/input.txt", "two\n");
+    }
+    let mo = m.mycargo("build").run();
+    let co = c.cargo("build").run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    // RUSTFLAGS.
+    let mo = m.mycargo("build").env("RUSTFLAGS", "--cfg extra").run();
+    let co = c.cargo("build").env("RUSTFLAGS", "--cfg extra").run();
+    assert_eq!(compiled(&mo), compiled(&co));
+}
+
+#[test]
+fn check_checks() {
+    let (m, c) = fixture().build_twins();
+    let mo = m.mycargo("check").run();
+    let co = c.cargo("check").run();
+    assert_eq!(compiled(&mo), compiled(&co));
+}
+
+#[test]
+fn compile_error_matches_cargo() {
+    let (m, c) = project()
+        .file("src/main.rs", "fn main() { let x: u32 = \"no\"; }\n")
+        .build_twins();
+    let mo = m.mycargo("build").with_status(101).run();
+    let co = c.cargo("build").with_status(101).run();
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+}
+
+#[test]
+fn failing_build_script_matches_cargo() {
+    let (m, c) = project()
+        .file("src/main.rs", "fn main() {}\n")
+        .file("build.rs", "fn main() { println!(\"out line\"); eprintln!(\"err line\"); std::process::exit(3); }\n")
+        .build_twins();
+    let mo = m.mycargo("build").with_status(101).run();
+    let co = c.cargo("build").with_status(101).run();
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+}
+
+#[test]
+fn unknown_bin_matches_cargo() {
+    let (m, c) = project().file("src/main.rs", "fn main() {}\n").build_twins();
+    let mo = m.mycargo("build --bin nope").with_status(101).run();
+    let co = c.cargo("build --bin nope").with_status(101).run();
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+}
