@@ -259,3 +259,95 @@ fn unknown_bin_matches_cargo() {
     let co = c.cargo("build --bin nope").with_status(101).run();
     assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
 }
+
+#[test]
+fn env_var_read_by_env_macro_and_features_rebuild_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nloud = []\n[dependencies]\nleaf = { path = \"leaf\" }\n",
+        )
+        .file("src/main.rs", "fn main() { println!(\"{} {}\", option_env!(\"MY_VAR\").unwrap_or(\"-\"), leaf::f()); }\n")
+        .file("leaf/Cargo.toml", "[package]\nname = \"leaf\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("leaf/src/lib.rs", "pub fn f() -> u8 { 1 }\n")
+        .build_twins();
+    m.mycargo("build").run();
+    c.cargo("build").run();
+    // The env var `option_env!` reads.
+    let mo = m.mycargo("build").env("MY_VAR", "a").run();
+    let co = c.cargo("build").env("MY_VAR", "a").run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    assert_eq!(compiled(&mo), ["Compiling foo v0.1.0 ([ROOT]/foo)"]);
+    // Same value: nothing to do.
+    let mo = m.mycargo("build").env("MY_VAR", "a").run();
+    assert!(compiled(&mo).is_empty(), "{}", mo.stderr);
+    // A feature of the package.
+    let mo = m.mycargo("build --features loud").env("MY_VAR", "a").run();
+    let co = c.cargo("build --features loud").env("MY_VAR", "a").run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    let out = m.process(m.root().join("target/debug/foo")).run();
+    assert_eq!(out.stdout, "a 1\n");
+}
+
+#[test]
+fn verbose_shows_fresh_and_dirty_reasons() {
+    let p = project()
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .build();
+    p.mycargo("build").run();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    p.change_file("src/lib.rs", "pub fn f() { }\n");
+    p.mycargo("build -v")
+        .with_stderr_contains("       Dirty foo v0.0.1 ([ROOT]/foo): the file `src/lib.rs` has changed (")
+        .with_stderr_contains("     Running `")
+        .run();
+    p.mycargo("build -v")
+        .with_stderr_contains("       Fresh foo v0.0.1 ([ROOT]/foo)")
+        .run();
+}
+
+#[test]
+fn warnings_are_summarised_like_cargo() {
+    let (m, c) = project()
+        .file("src/lib.rs", "fn unused_a() {}\nfn unused_b() {}\n")
+        .build_twins();
+    let mo = m.mycargo("build").run();
+    let co = c.cargo("build").run();
+    let summary = |o: &Output| {
+        o.stderr_redacted()
+            .lines()
+            .filter(|l| l.starts_with("warning: `foo`"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(summary(&mo), summary(&co));
+    assert_eq!(summary(&mo).len(), 1, "{}", mo.stderr);
+}
+
+#[test]
+fn second_build_waits_for_the_build_directory_lock() {
+    let p = project().file("src/lib.rs", "pub fn f() {}\n").build();
+    p.mycargo("build").run();
+    // Hold the lock as a running build would, then start a build.
+    let lock_path = p.root().join("target/debug/.cargo-lock");
+    let lock = std::fs::OpenOptions::new().write(true).open(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let mut child = std::process::Command::new(mycargo_test_support::mycargo_bin())
+        .arg("build")
+        .current_dir(p.root())
+        .env_clear()
+        .envs(mycargo_test_support::execs::hermetic_env(
+            mycargo_test_support::Tool::Mycargo,
+            p.test_root(),
+        ))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "the build did not wait for the lock");
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Blocking waiting for file lock on build directory"), "{stderr}");
+}

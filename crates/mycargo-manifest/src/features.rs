@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use mycargo_core::{Dependency, FeatureValue};
 use mycargo_util::TomlDiagnostic;
 
-use crate::error::closest_msg;
 use crate::error::Chain;
+use crate::error::closest_msg;
 
 /// Dependencies of a `dep/feat` value that name no dependency, each as a
 /// located diagnostic (cargo reports these before "failed to parse

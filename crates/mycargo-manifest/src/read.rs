@@ -219,8 +219,14 @@ mod tests {
         let rel = |a: &str, b: &str| relative_path(Path::new(a), Path::new(b));
         assert_eq!(rel("/ws/b", "/ws"), Some(PathBuf::from("b")));
         assert_eq!(rel("/ws/x/b", "/ws"), Some(PathBuf::from("x/b")));
-        assert_eq!(rel("/ws/other/b", "/ws/root"), Some(PathBuf::from("../other/b")));
-        assert_eq!(rel("/a", "/ws/root/deep"), Some(PathBuf::from("../../../a")));
+        assert_eq!(
+            rel("/ws/other/b", "/ws/root"),
+            Some(PathBuf::from("../other/b"))
+        );
+        assert_eq!(
+            rel("/a", "/ws/root/deep"),
+            Some(PathBuf::from("../../../a"))
+        );
         assert_eq!(rel("/ws", "/ws"), Some(PathBuf::new()));
         assert_eq!(rel("Cargo.toml", "/ws"), None);
     }

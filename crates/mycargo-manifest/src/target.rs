@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use mycargo_core::Edition;
 
-use crate::error::closest_msg;
 use crate::error::Chain;
+use crate::error::closest_msg;
 use crate::schema::{TomlManifest, TomlPackageBuild, TomlTarget};
 
 /// What kind of crate a target builds.

@@ -202,11 +202,12 @@ impl Workspace {
             .collect();
         self.members.push(manifest_path);
         for (path, name) in candidates {
-            self.find_path_deps(&path, true, opts, plain)
-                .map_err(|e| ManifestError::PathDependency {
+            self.find_path_deps(&path, true, opts, plain).map_err(|e| {
+                ManifestError::PathDependency {
                     name,
                     source: Box::new(e),
-                })?;
+                }
+            })?;
         }
         Ok(())
     }
@@ -250,7 +251,8 @@ impl Workspace {
                 )));
             }
             _ => {
-                let list: Vec<String> = roots.iter().map(|r| format!("  {}", r.display())).collect();
+                let list: Vec<String> =
+                    roots.iter().map(|r| format!("  {}", r.display())).collect();
                 return Err(err(format!(
                     "multiple workspace roots found in the same workspace:\n{}",
                     list.join("\n")

@@ -221,7 +221,9 @@ const CASES: &[Case] = &[
             "Cargo.toml",
             "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[lib]\ncrate-type = [\"rlib\", 1]\n",
         )],
-        expect: Expect::Parser("invalid type: integer `1`, expected a string\nin `lib.crate-type`\n"),
+        expect: Expect::Parser(
+            "invalid type: integer `1`, expected a string\nin `lib.crate-type`\n",
+        ),
     },
     Case {
         name: "type error in the second [[bin]]",
@@ -438,7 +440,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "virtual manifest with dev_dependencies",
-        files: &[("Cargo.toml", "[workspace]\n[lints.rust]\n[dev_dependencies]\n")],
+        files: &[(
+            "Cargo.toml",
+            "[workspace]\n[lints.rust]\n[dev_dependencies]\n",
+        )],
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  this virtual manifest specifies a `dev-dependencies` section, which is not allowed",
         ),
@@ -1574,7 +1579,50 @@ const CASES: &[Case] = &[
             "Cargo.toml",
             "[package]\nname = \"foo\"\nversion = { workspace = false }\n",
         )],
-        expect: Expect::Toml("`workspace` cannot be false", 3, 11),
+        // cargo reads `version` through an untagged-enum visitor, and its
+        // error keeps the inner key path in its message.
+        expect: Expect::Toml(
+            "`workspace` cannot be false\n       in `workspace`\n       ",
+            3,
+            11,
+        ),
+    },
+    Case {
+        name: "workspace = false as verify-project reports it",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = { workspace = false }\n",
+        )],
+        expect: Expect::Parser(
+            "`workspace` cannot be false\nin `workspace`\n\nin `package.version`\n",
+        ),
+    },
+    Case {
+        name: "workspace = false in a plain field names the key",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = { workspace = false }\n",
+        )],
+        expect: Expect::Parser("`workspace` cannot be false\nin `package.edition.workspace`\n"),
+    },
+    Case {
+        name: "element of a list field is pointed at",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nkeywords = [\"a\", 1]\n",
+        )],
+        expect: Expect::Toml("invalid type: integer `1`, expected a string", 4, 18),
+    },
+    Case {
+        name: "dependency = true hints at dep.workspace",
+        files: &[(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n[dependencies]\nbar = true\n",
+        )],
+        expect: Expect::Parser(
+            "invalid type: boolean `true`, expected a version string like \"0.9.8\" or a detailed dependency like { version = \"0.9.8\" }\n\
+             note: if you meant to use a workspace member, you can write\n dep.workspace = true\nin `dependencies.bar`\n",
+        ),
     },
     Case {
         name: "lints override with workspace = true",
@@ -1811,7 +1859,9 @@ const CASES: &[Case] = &[
             ),
             ("notws/src/lib.rs", ""),
         ],
-        expect: Expect::WsErr("root of a workspace inferred but wasn't a root: ROOT/notws/Cargo.toml"),
+        expect: Expect::WsErr(
+            "root of a workspace inferred but wasn't a root: ROOT/notws/Cargo.toml",
+        ),
     },
     Case {
         name: "package.workspace pointing at a root that does not list it",
@@ -1826,7 +1876,10 @@ const CASES: &[Case] = &[
                 "[package]\nname = \"ws\"\nversion = \"0.1.0\"\n[workspace]\nmembers = [\"m\"]\n",
             ),
             ("ws/src/lib.rs", ""),
-            ("ws/m/Cargo.toml", "[package]\nname = \"m\"\nversion = \"0.1.0\"\n"),
+            (
+                "ws/m/Cargo.toml",
+                "[package]\nname = \"m\"\nversion = \"0.1.0\"\n",
+            ),
             ("ws/m/src/lib.rs", ""),
         ],
         expect: Expect::WsErr(
@@ -1838,7 +1891,10 @@ const CASES: &[Case] = &[
     Case {
         name: "package under a root package without a members list",
         files: &[
-            ("inner/Cargo.toml", "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n"),
+            (
+                "inner/Cargo.toml",
+                "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n",
+            ),
             ("inner/src/lib.rs", ""),
             (
                 "Cargo.toml",
@@ -1871,7 +1927,10 @@ const CASES: &[Case] = &[
         name: "member outside the root",
         files: &[
             ("r/Cargo.toml", "[workspace]\nmembers = [\"../out\"]\n"),
-            ("out/Cargo.toml", "[package]\nname = \"out\"\nversion = \"0.1.0\"\n"),
+            (
+                "out/Cargo.toml",
+                "[package]\nname = \"out\"\nversion = \"0.1.0\"\n",
+            ),
             ("out/src/lib.rs", ""),
         ],
         expect: Expect::WsErr(
@@ -1887,14 +1946,20 @@ const CASES: &[Case] = &[
                 "[package]\nname = \"a\"\nversion = \"0.1.0\"\n[dependencies]\nback = { path = \"../../back\" }\nother = { path = \"../../other\" }\ninner = { path = \"../inner\" }\n",
             ),
             ("r/a/src/lib.rs", ""),
-            ("r/inner/Cargo.toml", "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n"),
+            (
+                "r/inner/Cargo.toml",
+                "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n",
+            ),
             ("r/inner/src/lib.rs", ""),
             (
                 "back/Cargo.toml",
                 "[package]\nname = \"back\"\nversion = \"0.1.0\"\nworkspace = \"../r\"\n",
             ),
             ("back/src/lib.rs", ""),
-            ("other/Cargo.toml", "[package]\nname = \"other\"\nversion = \"0.1.0\"\n"),
+            (
+                "other/Cargo.toml",
+                "[package]\nname = \"other\"\nversion = \"0.1.0\"\n",
+            ),
             ("other/src/lib.rs", ""),
         ],
         expect: Expect::Ws(|ws| {
@@ -1921,9 +1986,15 @@ const CASES: &[Case] = &[
     Case {
         name: "ancestor manifests are read in full",
         files: &[
-            ("x/Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n"),
+            (
+                "x/Cargo.toml",
+                "[package]\nname = \"x\"\nversion = \"0.1.0\"\n",
+            ),
             ("x/src/lib.rs", ""),
-            ("Cargo.toml", "[package]\nname = \"p\"\nversion = \"0.1.0\"\n"),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+            ),
         ],
         expect: Expect::WsErr(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  no targets specified in the manifest\n  \
@@ -1958,9 +2029,15 @@ const CASES: &[Case] = &[
                 "Cargo.toml",
                 "[workspace]\nmembers = [\"a\"]\ndefault-members = [\"x*\"]\n",
             ),
-            ("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\n"),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+            ),
             ("a/src/lib.rs", ""),
-            ("x1/Cargo.toml", "[package]\nname = \"x1\"\nversion = \"0.1.0\"\n"),
+            (
+                "x1/Cargo.toml",
+                "[package]\nname = \"x1\"\nversion = \"0.1.0\"\n",
+            ),
             ("x1/src/lib.rs", ""),
         ],
         expect: Expect::WsErr(
@@ -1981,12 +2058,17 @@ const CASES: &[Case] = &[
             ),
             ("bar/src/lib.rs", ""),
         ],
-        expect: Expect::WsErr("multiple workspace roots found in the same workspace:\n  ROOT/bar\n  ROOT"),
+        expect: Expect::WsErr(
+            "multiple workspace roots found in the same workspace:\n  ROOT/bar\n  ROOT",
+        ),
     },
     Case {
         name: "virtual workspace without resolver, members on 2021 and 2024",
         files: &[
-            ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\n"),
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\n",
+            ),
             (
                 "a/Cargo.toml",
                 "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
@@ -1997,7 +2079,10 @@ const CASES: &[Case] = &[
                 "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
             ),
             ("b/src/lib.rs", ""),
-            ("c/Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\n"),
+            (
+                "c/Cargo.toml",
+                "[package]\nname = \"c\"\nversion = \"0.1.0\"\n",
+            ),
             ("c/src/lib.rs", ""),
         ],
         expect: Expect::Ws(|ws| {
@@ -2005,11 +2090,13 @@ const CASES: &[Case] = &[
             let warnings: Vec<String> = ws.load_warnings().iter().map(|w| w.to_string()).collect();
             assert_eq!(
                 warnings,
-                ["virtual workspace defaulting to `resolver = \"1\"` despite one or more workspace members being on edition 2024 which implies `resolver = \"3\"`\n  \
+                [
+                    "virtual workspace defaulting to `resolver = \"1\"` despite one or more workspace members being on edition 2024 which implies `resolver = \"3\"`\n  \
                   |\n  \
                   = note: to keep the current resolver, specify `workspace.resolver = \"1\"` in the workspace root's manifest\n  \
                   = note: to use the edition 2024 resolver, specify `workspace.resolver = \"3\"` in the workspace root's manifest\n  \
-                  = note: for more details see https://doc.rust-lang.org/cargo/reference/resolver.html#resolver-versions"]
+                  = note: for more details see https://doc.rust-lang.org/cargo/reference/resolver.html#resolver-versions"
+                ]
             );
         }),
     },
@@ -2050,7 +2137,10 @@ const CASES: &[Case] = &[
                 .iter()
                 .map(|w| w.to_string().replace(&root, "ROOT/Cargo.toml"))
                 .collect();
-            let lines: Vec<&str> = warnings.iter().map(|w| w.lines().next().unwrap_or("")).collect();
+            let lines: Vec<&str> = warnings
+                .iter()
+                .map(|w| w.lines().next().unwrap_or(""))
+                .collect();
             assert_eq!(
                 lines,
                 [
@@ -2060,7 +2150,11 @@ const CASES: &[Case] = &[
                     "resolver for the non root package will be ignored, specify resolver at the workspace root:",
                 ]
             );
-            assert!(warnings[0].ends_with("a/Cargo.toml\nworkspace: ROOT/Cargo.toml"), "{}", warnings[0]);
+            assert!(
+                warnings[0].ends_with("a/Cargo.toml\nworkspace: ROOT/Cargo.toml"),
+                "{}",
+                warnings[0]
+            );
         }),
     },
     Case {

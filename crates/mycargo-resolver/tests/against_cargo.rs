@@ -108,7 +108,6 @@ impl Project {
 struct Loaded {
     graph: Vec<PackageNode>,
     dirs: Vec<PathBuf>,
-    index: HashMap<PathBuf, usize>,
     members: Vec<usize>,
     current: Option<usize>,
     is_virtual: bool,
@@ -165,7 +164,6 @@ impl Loaded {
         Loaded {
             graph,
             dirs: manifests.iter().map(|m| m.root().to_path_buf()).collect(),
-            index,
             members,
             current,
             is_virtual: ws.is_virtual(),
@@ -451,11 +449,11 @@ fn check_error(p: &Project, ws: &Loaded, packages: &[&str], flags: Flags<'_>) ->
     let out = p.cargo(&args_ref);
     assert!(!out.status.success(), "cargo {args:?} succeeded");
     let stderr = String::from_utf8(out.stderr).unwrap();
-    let theirs = stderr
-        .trim_end()
-        .strip_prefix("error: ")
-        .unwrap_or_else(|| panic!("cargo printed: {stderr}"))
-        .to_string();
+    // Status lines (`Locking ...`) come first.
+    let start = stderr
+        .find("error: ")
+        .unwrap_or_else(|| panic!("cargo printed: {stderr}"));
+    let theirs = stderr[start + "error: ".len()..].trim_end().to_string();
     let ours = resolve_features(
         &ws.graph,
         &ws.selection(packages),
@@ -566,7 +564,10 @@ fn build_dependency_shared_with_normal_dependency_resolver_2() {
     )
     .unwrap();
     let shared = ws.named("shared");
-    let b: BTreeSet<String> = ["b", "d", "p"].iter().map(|s| s.to_string()).collect();
+    let b: BTreeSet<String> = ["b", "d", "default", "p"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(r.features(shared, true), &b);
     assert_eq!(
         r.features(shared, false).iter().collect::<Vec<_>>(),

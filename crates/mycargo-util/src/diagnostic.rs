@@ -202,7 +202,10 @@ mod tests {
         let at = src.len() - 1;
         let d = TomlDiagnostic::new("m", "C.toml", &src, at..at);
         assert_eq!((d.line, d.column, d.width), (10, 7, 1));
-        assert!(d.to_string().contains("  --> C.toml:10:7\n   |\n10 | foo = \n   |       ^"));
+        assert!(
+            d.to_string()
+                .contains("  --> C.toml:10:7\n   |\n10 | foo = \n   |       ^")
+        );
     }
 
     #[test]

@@ -131,7 +131,13 @@ macro_rules! plain_field {
     )*};
 }
 
-plain_field!(String, Vec<String>, StringOrBool, VecStringOrBool, RustVersion);
+plain_field!(
+    String,
+    Vec<String>,
+    StringOrBool,
+    VecStringOrBool,
+    RustVersion
+);
 
 impl FieldShape for String {
     const EXPECTING: &'static str = "a string or workspace";
