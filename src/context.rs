@@ -63,23 +63,6 @@ impl GlobalContext {
     pub fn cwd(&self) -> &Path {
         self.env.cwd()
     }
-
-    pub fn verbosity(&self) -> Verbosity {
-        self.shell.verbosity()
-    }
-
-    /// `--frozen` or `--locked`.
-    pub fn locked(&self) -> bool {
-        self.args.locked || self.args.frozen
-    }
-
-    /// `--frozen`, `--offline` or `net.offline`.
-    pub fn offline(&self) -> anyhow::Result<bool> {
-        if self.args.offline || self.args.frozen {
-            return Ok(true);
-        }
-        Ok(self.config.get_bool("net.offline")?.is_some_and(|v| v.val))
-    }
 }
 
 /// Settle verbosity and colour: flags beat `term.*` config; `-v` with `-q`

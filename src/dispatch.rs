@@ -5,7 +5,6 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-
 use mycargo_util::{CliError, CliResult, Env, Shell};
 
 use crate::cli::{self, BUILTIN_ALIASES, Cli, Command, GlobalArgs};

@@ -1,6 +1,5 @@
 //! `mycargo locate-project`: where the package's (or workspace's) manifest is.
 
-
 use mycargo_util::CliResult;
 
 use crate::cli::locate_project::Args;

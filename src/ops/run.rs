@@ -71,7 +71,12 @@ fn default_bin(ws: &mycargo_manifest::Workspace, package: Option<&str>) -> anyho
     }
     let bins: Vec<&str> = pkgs
         .iter()
-        .flat_map(|p| p.targets.iter().filter(|t| t.is_bin()).map(|t| t.name.as_str()))
+        .flat_map(|p| {
+            p.targets
+                .iter()
+                .filter(|t| t.is_bin())
+                .map(|t| t.name.as_str())
+        })
         .collect();
     match bins.as_slice() {
         [one] => Ok(one.to_string()),

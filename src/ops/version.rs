@@ -1,6 +1,5 @@
 //! `mycargo --version`, `mycargo version` (`-v` for details).
 
-
 use mycargo_util::CliResult;
 
 use crate::context::GlobalContext;

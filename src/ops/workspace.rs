@@ -11,7 +11,10 @@ use crate::context::GlobalContext;
 
 /// The manifest a command starts from: `--manifest-path` (checked as
 /// cargo checks it) or the nearest `Cargo.toml` from the cwd upward.
-pub fn root_manifest(gctx: &GlobalContext, manifest_path: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub fn root_manifest(
+    gctx: &GlobalContext,
+    manifest_path: Option<&Path>,
+) -> anyhow::Result<PathBuf> {
     let Some(given) = manifest_path else {
         return Ok(mycargo_manifest::find_manifest_for_dir(gctx.cwd())?);
     };
@@ -45,16 +48,27 @@ pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
     }
 }
 
-/// Load the workspace of `manifest_path`. Its warnings are not printed:
-/// cargo shows them only for commands that compile ([`print_warnings`]).
+/// Load the workspace of `manifest_path`, printing nothing.
 pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Workspace> {
     Ok(Workspace::load_with(manifest_path, &read_options(gctx))?)
 }
 
-/// Manifest warnings. cargo names the manifest when the workspace has more
-/// than one package (`warning: /path/Cargo.toml: unused manifest key: x`).
+/// Load the workspace and print the warnings about the workspace itself
+/// (e.g. the virtual workspace's resolver), as most commands do; manifest
+/// warnings such as unused keys only come with [`print_warnings`].
+pub fn load_reporting(gctx: &mut GlobalContext, manifest_path: &Path) -> anyhow::Result<Workspace> {
+    let ws = load(gctx, manifest_path)?;
+    for report in ws.load_warnings() {
+        gctx.shell.warn(report)?;
+    }
+    Ok(ws)
+}
+
+/// Manifest warnings, for commands that compile. Inside a workspace
+/// (a `[workspace]` root) cargo names the manifest
+/// (`warning: /path/Cargo.toml: unused manifest key: x`).
 pub fn print_warnings(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
-    let many = ws.manifests().len() > 1;
+    let many = ws.root_config().is_some();
     for (path, message) in ws.warnings() {
         if many {
             gctx.shell.warn(format!("{}: {message}", path.display()))?;

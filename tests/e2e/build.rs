@@ -162,7 +162,9 @@ fn compiled(out: &Output) -> Vec<String> {
     let mut v: Vec<String> = out
         .stderr_redacted()
         .lines()
-        .filter(|l| l.trim_start().starts_with("Compiling") || l.trim_start().starts_with("Checking"))
+        .filter(|l| {
+            l.trim_start().starts_with("Compiling") || l.trim_start().starts_with("Checking")
+        })
         .map(|l| l.trim().to_string())
         .collect();
     v.sort();
@@ -176,12 +178,19 @@ fn build_makes_the_same_artifacts_as_cargo() {
     let co = c.cargo("build").run();
     assert_eq!(final_artifacts(&m), final_artifacts(&c));
     assert_eq!(compiled(&mo), compiled(&co));
-    assert!(mo.stderr_redacted().contains("Finished `dev` profile [unoptimized + debuginfo] target(s) in"));
+    assert!(
+        mo.stderr_redacted()
+            .contains("Finished `dev` profile [unoptimized + debuginfo] target(s) in")
+    );
     // The binaries print the same.
     let run_m = m.process(m.root().join("target/debug/app")).run();
     let run_c = c.process(c.root().join("target/debug/app")).run();
     assert_eq!(run_m.stdout, run_c.stdout);
-    assert!(run_m.stdout.starts_with("HELLO APP X 42 42+7 42"), "{}", run_m.stdout);
+    assert!(
+        run_m.stdout.starts_with("HELLO APP X 42 42+7 42"),
+        "{}",
+        run_m.stdout
+    );
 }
 
 #[test]
@@ -190,8 +199,15 @@ fn run_passes_arguments_and_exit_code() {
     let mo = m.mycargo("run -p app -- fail x").with_status(7).run();
     let co = c.cargo("run -p app -- fail x").with_status(7).run();
     assert_eq!(mo.stdout, co.stdout);
-    assert!(mo.stderr_redacted().contains("Running `target/debug/app fail x`"), "{}", mo.stderr);
-    m.mycargo("run -p app --example demo").with_stdout_contains("demo HELLO EX X").run();
+    assert!(
+        mo.stderr_redacted()
+            .contains("Running `target/debug/app fail x`"),
+        "{}",
+        mo.stderr
+    );
+    m.mycargo("run -p app --example demo")
+        .with_stdout_contains("demo HELLO EX X")
+        .run();
 }
 
 #[test]
@@ -254,7 +270,9 @@ fn failing_build_script_matches_cargo() {
 
 #[test]
 fn unknown_bin_matches_cargo() {
-    let (m, c) = project().file("src/main.rs", "fn main() {}\n").build_twins();
+    let (m, c) = project()
+        .file("src/main.rs", "fn main() {}\n")
+        .build_twins();
     let mo = m.mycargo("build --bin nope").with_status(101).run();
     let co = c.cargo("build --bin nope").with_status(101).run();
     assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
@@ -291,14 +309,14 @@ fn env_var_read_by_env_macro_and_features_rebuild_like_cargo() {
 
 #[test]
 fn verbose_shows_fresh_and_dirty_reasons() {
-    let p = project()
-        .file("src/lib.rs", "pub fn f() {}\n")
-        .build();
+    let p = project().file("src/lib.rs", "pub fn f() {}\n").build();
     p.mycargo("build").run();
     std::thread::sleep(std::time::Duration::from_millis(20));
     p.change_file("src/lib.rs", "pub fn f() { }\n");
     p.mycargo("build -v")
-        .with_stderr_contains("       Dirty foo v0.0.1 ([ROOT]/foo): the file `src/lib.rs` has changed (")
+        .with_stderr_contains(
+            "       Dirty foo v0.0.1 ([ROOT]/foo): the file `src/lib.rs` has changed (",
+        )
         .with_stderr_contains("     Running `")
         .run();
     p.mycargo("build -v")
@@ -330,7 +348,10 @@ fn second_build_waits_for_the_build_directory_lock() {
     p.mycargo("build").run();
     // Hold the lock as a running build would, then start a build.
     let lock_path = p.root().join("target/debug/.cargo-lock");
-    let lock = std::fs::OpenOptions::new().write(true).open(&lock_path).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
     lock.lock().unwrap();
     let mut child = std::process::Command::new(mycargo_test_support::mycargo_bin())
         .arg("build")
@@ -344,10 +365,129 @@ fn second_build_waits_for_the_build_directory_lock() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(child.try_wait().unwrap().is_none(), "the build did not wait for the lock");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build did not wait for the lock"
+    );
     drop(lock);
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Blocking waiting for file lock on build directory"), "{stderr}");
+    assert!(
+        stderr.contains("Blocking waiting for file lock on build directory"),
+        "{stderr}"
+    );
+}
+
+/// Every file under `dir` (relative), with 16-hex hashes replaced.
+fn tree_without_hashes(dir: &std::path::Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if !p.ends_with("incremental") && !p.ends_with(".fingerprint") {
+                    stack.push(p);
+                }
+                continue;
+            }
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().to_string();
+            let redacted: Vec<String> = rel
+                .split('/')
+                .map(|part| {
+                    part.split('-')
+                        .map(|w| {
+                            let core = w.split('.').next().unwrap_or("");
+                            if core.len() == 16 && core.chars().all(|c| c.is_ascii_hexdigit()) {
+                                w.replacen(core, "[HASH]", 1)
+                            } else {
+                                w.to_string()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("-")
+                })
+                .collect();
+            out.insert(redacted.join("/"));
+        }
+    }
+    out
+}
+
+#[test]
+fn explicit_target_uses_the_triple_layout_like_cargo() {
+    let host = {
+        let out = std::process::Command::new("rustc")
+            .arg("-vV")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+            .unwrap()
+    };
+    let (m, c) = project()
+        .file(
+            "src/main.rs",
+            "fn main() { println!(\"{}\", env!(\"FROM_SCRIPT\")); }\n",
+        )
+        .file(
+            "build.rs",
+            "fn main() { println!(\"cargo::rustc-env=FROM_SCRIPT=yes\"); }\n",
+        )
+        .build_twins();
+    m.mycargo(&format!("build --target {host}")).run();
+    c.cargo(&format!("build --target {host}")).run();
+    let ours = tree_without_hashes(&m.root().join("target"));
+    let theirs = tree_without_hashes(&c.root().join("target"));
+    let interesting = |s: &BTreeSet<String>| -> BTreeSet<String> {
+        s.iter()
+            .filter(|p| {
+                !p.ends_with(".d")
+                    && !p.ends_with(".json")
+                    && !p.contains("/.")
+                    && !p.contains("invoked.timestamp")
+            })
+            .cloned()
+            .collect()
+    };
+    assert_eq!(interesting(&ours), interesting(&theirs));
+    assert!(m.root().join(format!("target/{host}/debug/foo")).is_file());
+    let out = m
+        .process(m.root().join(format!("target/{host}/debug/foo")))
+        .run();
+    assert_eq!(out.stdout, "yes\n");
+}
+
+#[test]
+fn inherited_jobserver_is_used_and_dash_j_ignored_with_warning() {
+    if std::process::Command::new("make")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("make is not installed; skipping");
+        return;
+    }
+    let p = project()
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file(
+            "Makefile",
+            format!(
+                "all:\n\t+\"{}\" build -j 8\n",
+                mycargo_test_support::mycargo_bin().display()
+            ),
+        )
+        .build();
+    let out = p.process("make").args(["-j2", "-s"]).run();
+    assert!(
+        out.stderr.contains("warning: a `-j` argument was passed to Cargo but Cargo is also configured with an external jobserver in its environment, ignoring the `-j` parameter"),
+        "{}",
+        out.describe()
+    );
+    assert!(out.stderr.contains("Compiling foo"), "{}", out.describe());
 }

@@ -36,8 +36,14 @@ fn unknown_flag_is_rejected_with_exit_1() {
 #[test]
 fn unstable_flags_rejected_as_on_stable() {
     let p = project().file("src/lib.rs", "").build();
-    let m = p.mycargo("-Z unstable-options version").with_status(101).run();
-    let c = p.cargo("-Z unstable-options version").with_status(101).run();
+    let m = p
+        .mycargo("-Z unstable-options version")
+        .with_status(101)
+        .run();
+    let c = p
+        .cargo("-Z unstable-options version")
+        .with_status(101)
+        .run();
     assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
 }
 
@@ -46,7 +52,10 @@ fn version_short_and_verbose() {
     let p = project().build();
     let short = p.mycargo("--version").run();
     let line = short.stdout.clone();
-    assert!(line.starts_with("mycargo 0.1.0 (compatible with cargo 1.95.0)\n"), "{line}");
+    assert!(
+        line.starts_with("mycargo 0.1.0 (compatible with cargo 1.95.0)\n"),
+        "{line}"
+    );
     assert_eq!(p.mycargo("-V").run().stdout, short.stdout);
     assert_eq!(p.mycargo("version").run().stdout, short.stdout);
     for cmd in ["-vV", "version -v"] {
@@ -143,9 +152,28 @@ fn no_arguments_prints_help() {
 fn unimplemented_commands_fail_loudly() {
     let p = project().file("src/lib.rs", "").build();
     for cmd in [
-        "test", "bench", "clean", "doc", "rustc", "rustdoc", "update",
-        "generate-lockfile", "fetch", "metadata", "tree", "pkgid", "install", "uninstall",
-        "package", "publish", "vendor", "fix", "report", "search", "login", "logout",
+        "test",
+        "bench",
+        "clean",
+        "doc",
+        "rustc",
+        "rustdoc",
+        "update",
+        "generate-lockfile",
+        "fetch",
+        "metadata",
+        "tree",
+        "pkgid",
+        "install",
+        "uninstall",
+        "package",
+        "publish",
+        "vendor",
+        "fix",
+        "report",
+        "search",
+        "login",
+        "logout",
     ] {
         let out = p.mycargo(cmd).with_any_status().run();
         let stderr = out.stderr_redacted();
@@ -172,7 +200,9 @@ error: `mycargo test` is not implemented yet
 
 "#]])
         .run();
-    p.mycargo("b").with_stderr_contains("Compiling foo v0.0.1").run();
+    p.mycargo("b")
+        .with_stderr_contains("Compiling foo v0.0.1")
+        .run();
 }
 
 #[test]

@@ -9,15 +9,18 @@ use mycargo_test_support::{Output, Project, Tool, project};
 use crate::plugins::{install_hello, path_with};
 
 fn lines(out: &Output) -> Vec<String> {
-    out.stdout
-        .lines()
-        .map(str::to_string)
-        .collect()
+    out.stdout.lines().map(str::to_string).collect()
 }
 
 /// Run both tools with the same arguments in `dir`; return their outputs
 /// after checking they exit alike.
-fn both(p: &Project, bin: &Path, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Output) {
+fn both(
+    p: &Project,
+    bin: &Path,
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Output, Output) {
     let run = |tool: Tool| {
         let mut e = p
             .tool(tool, "")
@@ -32,7 +35,13 @@ fn both(p: &Project, bin: &Path, dir: &Path, args: &[&str], env: &[(&str, &str)]
     };
     let m = run(Tool::Mycargo);
     let c = run(Tool::Cargo);
-    assert_eq!(m.code(), c.code(), "exit codes differ\n{}\n{}", m.describe(), c.describe());
+    assert_eq!(
+        m.code(),
+        c.code(),
+        "exit codes differ\n{}\n{}",
+        m.describe(),
+        c.describe()
+    );
     (m, c)
 }
 
@@ -98,7 +107,10 @@ fn deepest_directory_wins_for_scalars() {
 fn arrays_concatenate_from_home_to_deepest() {
     let (p, bin, deep) = three_levels();
     let (m, c) = both(&p, &bin, &deep, &["list", "x"], &[]);
-    assert_eq!(plugin_args(&m), ["hello", "home", "top", "mid", "deep", "x"]);
+    assert_eq!(
+        plugin_args(&m),
+        ["hello", "home", "top", "mid", "deep", "x"]
+    );
     assert_eq!(plugin_args(&m), plugin_args(&c));
 }
 
@@ -130,18 +142,33 @@ fn cli_config_beats_environment_and_later_wins() {
         }
         plugin_args(&e.run())
     };
-    assert_eq!(run(&["--config", "alias.who = 'hello cli'", "who"]), ["hello", "cli"]);
     assert_eq!(
-        run(&["--config", "alias.who='hello one'", "--config", "alias.who='hello two'", "who"]),
+        run(&["--config", "alias.who = 'hello cli'", "who"]),
+        ["hello", "cli"]
+    );
+    assert_eq!(
+        run(&[
+            "--config",
+            "alias.who='hello one'",
+            "--config",
+            "alias.who='hello two'",
+            "who"
+        ]),
         ["hello", "two"]
     );
     p.change_file("extra.toml", "[alias]\nwho = \"hello extra\"\n");
     let file = p.root().join("extra.toml");
-    assert_eq!(run(&["--config", file.to_str().unwrap(), "who"]), ["hello", "extra"]);
+    assert_eq!(
+        run(&["--config", file.to_str().unwrap(), "who"]),
+        ["hello", "extra"]
+    );
     // An alias only in a --config file: cargo fails, mycargo runs it.
     p.change_file("only.toml", "[alias]\nnew-alias = \"hello only\"\n");
     let only = p.root().join("only.toml");
-    assert_eq!(run(&["--config", only.to_str().unwrap(), "new-alias"]), ["hello", "only"]);
+    assert_eq!(
+        run(&["--config", only.to_str().unwrap(), "new-alias"]),
+        ["hello", "only"]
+    );
     p.tool(Tool::Cargo, "")
         .cwd(&deep)
         .args(["--config", only.to_str().unwrap(), "new-alias"])
@@ -176,7 +203,11 @@ fn extensionless_config_wins_with_warning() {
     assert_eq!(plugin_args(&m), ["hello", "legacy"]);
     assert_eq!(plugin_args(&m), plugin_args(&c));
     assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
-    assert!(m.stderr_redacted().contains("warning: both `"), "{}", m.describe());
+    assert!(
+        m.stderr_redacted().contains("warning: both `"),
+        "{}",
+        m.describe()
+    );
 }
 
 #[test]
@@ -189,7 +220,11 @@ fn syntax_error_in_config_names_file_line_and_column() {
     let m = p.mycargo("nosuch").with_status(101).run();
     let c = p.cargo("nosuch").with_status(101).run();
     assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
-    assert!(m.stderr_redacted().contains("config.toml"), "{}", m.describe());
+    assert!(
+        m.stderr_redacted().contains("config.toml"),
+        "{}",
+        m.describe()
+    );
 }
 
 #[test]
@@ -202,7 +237,11 @@ fn wrong_type_in_config_names_file_and_key() {
         let m = p.mycargo(alias).with_status(101).run();
         let c = p.cargo(alias).with_status(101).run();
         assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
-        assert!(m.stderr_redacted().contains(&format!("alias.{alias}")), "{}", m.describe());
+        assert!(
+            m.stderr_redacted().contains(&format!("alias.{alias}")),
+            "{}",
+            m.describe()
+        );
     }
 }
 
@@ -210,8 +249,20 @@ fn wrong_type_in_config_names_file_and_key() {
 fn bad_cli_config_argument() {
     let p = project().file("src/lib.rs", "").build();
     for arg in ["not-a-key-value", "a.b=", "a=1=2"] {
-        let m = p.tool(Tool::Mycargo, "").args(["--config", arg, "version"]).with_status(101).run();
-        let c = p.tool(Tool::Cargo, "").args(["--config", arg, "version"]).with_status(101).run();
-        assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo(), "--config {arg}");
+        let m = p
+            .tool(Tool::Mycargo, "")
+            .args(["--config", arg, "version"])
+            .with_status(101)
+            .run();
+        let c = p
+            .tool(Tool::Cargo, "")
+            .args(["--config", arg, "version"])
+            .with_status(101)
+            .run();
+        assert_eq!(
+            m.stderr_as_mycargo(),
+            c.stderr_as_mycargo(),
+            "--config {arg}"
+        );
     }
 }

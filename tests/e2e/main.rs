@@ -2,8 +2,8 @@
 //! directories, often side by side with the installed cargo. One test
 //! binary, a module per area.
 
-mod cli;
 mod build;
+mod cli;
 mod config;
 mod manifest;
 mod new_init;

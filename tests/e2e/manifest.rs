@@ -8,22 +8,42 @@ use mycargo_test_support::{Output, Project, Tool, project};
 fn both(p: &Project, args: &str) -> (Output, Output) {
     let m = p.tool(Tool::Mycargo, args).with_any_status().run();
     let c = p.tool(Tool::Cargo, args).with_any_status().run();
-    assert_eq!(m.code(), c.code(), "exit codes differ\n{}\n{}", m.describe(), c.describe());
+    assert_eq!(
+        m.code(),
+        c.code(),
+        "exit codes differ\n{}\n{}",
+        m.describe(),
+        c.describe()
+    );
     (m, c)
 }
 
 fn same(p: &Project, args: &str) -> Output {
     let (m, c) = both(p, args);
-    assert_eq!(m.stdout_as_mycargo(), c.stdout_as_mycargo(), "stdout of `{args}`");
-    assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo(), "stderr of `{args}`");
+    assert_eq!(
+        m.stdout_as_mycargo(),
+        c.stdout_as_mycargo(),
+        "stdout of `{args}`"
+    );
+    assert_eq!(
+        m.stderr_as_mycargo(),
+        c.stderr_as_mycargo(),
+        "stderr of `{args}`"
+    );
     m
 }
 
 #[test]
 fn locate_project_forms() {
     let p = project()
-        .file("Cargo.toml", "[workspace]\nmembers = [\"a\"]\nresolver = \"2\"\n")
-        .file("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
         .file("a/src/lib.rs", "")
         .build();
     for args in [
@@ -39,8 +59,14 @@ fn locate_project_forms() {
     ] {
         same(&p, args);
     }
-    let out = p.mycargo("locate-project").cwd(p.root().join("a/src")).run();
-    assert_eq!(out.stdout_redacted(), "{\"root\":\"[ROOT]/foo/a/Cargo.toml\"}\n");
+    let out = p
+        .mycargo("locate-project")
+        .cwd(p.root().join("a/src"))
+        .run();
+    assert_eq!(
+        out.stdout_redacted(),
+        "{\"root\":\"[ROOT]/foo/a/Cargo.toml\"}\n"
+    );
 }
 
 #[test]
@@ -53,9 +79,7 @@ fn locate_project_outside_any_package() {
 
 #[test]
 fn verify_project_valid_and_invalid() {
-    let p = project()
-        .file("src/lib.rs", "")
-        .build();
+    let p = project().file("src/lib.rs", "").build();
     let out = same(&p, "verify-project");
     assert_eq!(out.stdout, "{\"success\":\"true\"}\n");
     for bad in [
@@ -67,17 +91,30 @@ fn verify_project_valid_and_invalid() {
         p.change_file("Cargo.toml", bad);
         let out = same(&p, "verify-project");
         assert_eq!(out.code(), Some(1));
-        assert!(out.stdout.starts_with("{\"invalid\":"), "{}", out.describe());
+        assert!(
+            out.stdout.starts_with("{\"invalid\":"),
+            "{}",
+            out.describe()
+        );
     }
 }
 
 #[test]
 fn package_outside_its_workspace() {
     let p = project()
-        .file("Cargo.toml", "[workspace]\nmembers = [\"a\"]\nresolver = \"2\"\n")
-        .file("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
         .file("a/src/lib.rs", "")
-        .file("b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
         .file("b/src/lib.rs", "")
         .build();
     for args in [
@@ -156,7 +193,10 @@ plain = "=0.3.1"
         .file("benches/bb.rs", "")
         .file("src/bin/extra.rs", "")
         .file("README.md", "")
-        .file("dep1/Cargo.toml", "[package]\nname = \"dep1\"\nversion = \"0.2.0\"\n[features]\nx = []\ny = []\n")
+        .file(
+            "dep1/Cargo.toml",
+            "[package]\nname = \"dep1\"\nversion = \"0.2.0\"\n[features]\nx = []\ny = []\n",
+        )
         .file("dep1/src/lib.rs", "")
         .build();
     let out = same(&p, "read-manifest");
@@ -168,7 +208,10 @@ plain = "=0.3.1"
 #[test]
 fn read_manifest_of_virtual_manifest_is_an_error() {
     let p = project()
-        .file("Cargo.toml", "[workspace]\nmembers = []\nresolver = \"2\"\n")
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = []\nresolver = \"2\"\n",
+        )
         .build();
     let out = same(&p, "read-manifest");
     assert_eq!(out.code(), Some(101));
@@ -179,32 +222,92 @@ fn read_manifest_of_virtual_manifest_is_an_error() {
 #[test]
 fn manifest_errors_and_warnings_match_cargo() {
     let cases: &[(&str, &str)] = &[
-        ("syntax", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nfoo = \n"),
+        (
+            "syntax",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nfoo = \n",
+        ),
         ("version type", "[package]\nname = \"foo\"\nversion = 1\n"),
-        ("bad semver", "[package]\nname = \"foo\"\nversion = \"1.x\"\n"),
-        ("unknown edition", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2030\"\n"),
-        ("unused key", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\ncolour = \"red\"\n"),
-        ("unused nested key", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { path = \"bar\", colour = 1 }\n"),
-        ("no edition", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n"),
-        ("empty name", "[package]\nname = \"\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
-        ("bad name", "[package]\nname = \"foo bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
-        ("git two refs", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { git = \"https://example.com/bar\", branch = \"a\", tag = \"b\" }\n"),
-        ("unknown feature", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[features]\na = [\"nope\"]\n"),
-        ("dep: on non-optional", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { path = \"bar\" }\n[features]\na = [\"dep:bar\"]\n"),
-        ("inherit without workspace", "[package]\nname = \"foo\"\nversion.workspace = true\nedition = \"2021\"\n"),
-        ("profile bad opt-level", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[profile.dev]\nopt-level = \"fast\"\n"),
-        ("profile bad inherits", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[profile.custom]\ninherits = \"nope\"\n"),
-        ("duplicate bin", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"x\"\npath = \"src/main.rs\"\n[[bin]]\nname = \"x\"\npath = \"src/main.rs\"\n"),
-        ("lib path missing", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\npath = \"src/nope.rs\"\n"),
-        ("bad cfg", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[target.'cfg(unix'.dependencies]\nbar = \"1\"\n"),
-        ("dependency without version", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = {}\n"),
-        ("default_features", "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { path = \"bar\", default_features = false }\n"),
+        (
+            "bad semver",
+            "[package]\nname = \"foo\"\nversion = \"1.x\"\n",
+        ),
+        (
+            "unknown edition",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2030\"\n",
+        ),
+        (
+            "unused key",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\ncolour = \"red\"\n",
+        ),
+        (
+            "unused nested key",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { path = \"bar\", colour = 1 }\n",
+        ),
+        (
+            "no edition",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "empty name",
+            "[package]\nname = \"\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "bad name",
+            "[package]\nname = \"foo bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "git two refs",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { git = \"https://example.com/bar\", branch = \"a\", tag = \"b\" }\n",
+        ),
+        (
+            "unknown feature",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[features]\na = [\"nope\"]\n",
+        ),
+        (
+            "dep: on non-optional",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { path = \"bar\" }\n[features]\na = [\"dep:bar\"]\n",
+        ),
+        (
+            "inherit without workspace",
+            "[package]\nname = \"foo\"\nversion.workspace = true\nedition = \"2021\"\n",
+        ),
+        (
+            "profile bad opt-level",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[profile.dev]\nopt-level = \"fast\"\n",
+        ),
+        (
+            "profile bad inherits",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[profile.custom]\ninherits = \"nope\"\n",
+        ),
+        (
+            "duplicate bin",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[[bin]]\nname = \"x\"\npath = \"src/main.rs\"\n[[bin]]\nname = \"x\"\npath = \"src/main.rs\"\n",
+        ),
+        (
+            "lib path missing",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\npath = \"src/nope.rs\"\n",
+        ),
+        (
+            "bad cfg",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[target.'cfg(unix'.dependencies]\nbar = \"1\"\n",
+        ),
+        (
+            "dependency without version",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = {}\n",
+        ),
+        (
+            "default_features",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbar = { path = \"bar\", default_features = false }\n",
+        ),
         ("not a table", "package = 5\n"),
         ("no package", "[dependencies]\nbar = \"1\"\n"),
     ];
     let p = project()
         .file("src/main.rs", "fn main() {}")
-        .file("bar/Cargo.toml", "[package]\nname = \"bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
         .file("bar/src/lib.rs", "")
         .build();
     let mut failures = Vec::new();
@@ -222,5 +325,10 @@ fn manifest_errors_and_warnings_match_cargo() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} cases differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -49,10 +49,7 @@ fn run(p: &Project, tool: Tool, bin: &Path, args: &[&str]) -> Execs {
 }
 
 fn lines(out: &mycargo_test_support::Output) -> Vec<String> {
-    out.stdout
-        .lines()
-        .map(str::to_string)
-        .collect()
+    out.stdout.lines().map(str::to_string).collect()
 }
 
 #[test]
@@ -99,7 +96,10 @@ fn cargo_home_bin_comes_before_path() {
     let home_bin = p.test_root().cargo_home(Tool::Mycargo).join("bin");
     install_hello(&home_bin);
     let out = run(&p, Tool::Mycargo, &bin, &["hello"]).run();
-    assert_eq!(lines(&out)[0], home_bin.join("cargo-hello").display().to_string());
+    assert_eq!(
+        lines(&out)[0],
+        home_bin.join("cargo-hello").display().to_string()
+    );
 }
 
 #[test]
@@ -150,7 +150,10 @@ fn user_alias_shadowing_plugin_warns_like_cargo() {
     let m = run(&p, Tool::Mycargo, &bin, &["hello"]).run();
     let c = run(&p, Tool::Cargo, &bin, &["hello"]).run();
     assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
-    assert!(m.stderr_redacted().starts_with("warning: user-defined alias `hello` is shadowing"));
+    assert!(
+        m.stderr_redacted()
+            .starts_with("warning: user-defined alias `hello` is shadowing")
+    );
     // The alias won: `version` ran, not the plugin.
     assert!(m.stdout.starts_with("mycargo "));
 }

@@ -31,6 +31,8 @@ pub enum MessageFormat {
 #[derive(Debug, Clone)]
 pub struct BuildConfig {
     pub jobs: u32,
+    /// `-j` or `build.jobs` was given (ignored under an inherited jobserver).
+    pub jobs_explicit: bool,
     pub keep_going: bool,
     pub target_dir: PathBuf,
     /// The profile asked for (`dev`, `release`, `test`, `bench`, custom).
@@ -357,7 +359,13 @@ impl<'a> BuildContext<'a> {
                 },
             });
             // Only a lib of plain rlib types emits metadata on its own.
-            if ct == "rlib" && target.kind.crate_types().iter().all(|c| c == "lib" || c == "rlib") {
+            if ct == "rlib"
+                && target
+                    .kind
+                    .crate_types()
+                    .iter()
+                    .all(|c| c == "lib" || c == "rlib")
+            {
                 out.push(OutputFile {
                     path: out_dir.join(format!("lib{crate_name}{extra}.rmeta")),
                     uplift: None,

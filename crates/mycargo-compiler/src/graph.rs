@@ -510,7 +510,9 @@ fn no_target_named(m: &Manifest, what: &str, name: &str) -> String {
         .map(|t| (t.name.as_str(), ()))
         .collect();
     if let Some(close) = mycargo_util::edit_distance::closest(name, names.keys().copied()) {
-        s.push_str(&format!("\n\nhelp: a target with a similar name exists: `{close}`"));
+        s.push_str(&format!(
+            "\n\nhelp: a target with a similar name exists: `{close}`"
+        ));
     } else if !names.is_empty() {
         s.push_str(&format!("\nhelp: available {what} targets:"));
         for n in names.keys() {

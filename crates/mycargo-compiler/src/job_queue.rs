@@ -103,7 +103,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         })
         .collect();
 
-    let client = jobserver_client(bcx)?;
+    let client = jobserver_client(bcx, shell)?;
     let (tx, rx): (Sender<Msg>, Receiver<Msg>) = channel();
     let token_tx = tx.clone();
     let helper = client
@@ -289,7 +289,12 @@ fn state_script(
 }
 
 /// Names of the variables the unit's own build script set with `rustc-env`.
-fn own_script_env(state: &[UnitState], deps: &[(usize, bool)], order: &[Unit], unit: &Unit) -> Vec<String> {
+fn own_script_env(
+    state: &[UnitState],
+    deps: &[(usize, bool)],
+    order: &[Unit],
+    unit: &Unit,
+) -> Vec<String> {
     deps.iter()
         .filter(|&&(j, _)| order[j].mode == CompileMode::RunCustomBuild && order[j].pkg == unit.pkg)
         .filter_map(|&(j, _)| state[j].script.as_ref())
@@ -346,7 +351,33 @@ fn priorities(dependents: &[Vec<(usize, bool)>]) -> Vec<usize> {
         .collect()
 }
 
-fn jobserver_client(bcx: &BuildContext<'_>) -> anyhow::Result<jobserver::Client> {
+/// The jobserver this build shares with rustc and build scripts: the one
+/// inherited from `make` or an outer cargo when there is one (then `-j` is
+/// ignored, with cargo's warning), else a new one with `jobs` tokens.
+fn jobserver_client(
+    bcx: &BuildContext<'_>,
+    shell: &mut Shell,
+) -> anyhow::Result<jobserver::Client> {
+    let inherited = bcx.config.env.iter().any(|(k, v)| {
+        matches!(k.to_str(), Some("CARGO_MAKEFLAGS" | "MAKEFLAGS" | "MFLAGS"))
+            && v.to_string_lossy().contains("--jobserver")
+    });
+    if inherited {
+        // SAFETY: the descriptors named in the environment were handed to
+        // this process by its parent for exactly this use, and nothing else
+        // in mycargo opens or closes them.
+        #[allow(unsafe_code)]
+        let client = unsafe { jobserver::Client::from_env() };
+        if let Some(client) = client {
+            if bcx.config.jobs_explicit {
+                shell.warn(
+                    "a `-j` argument was passed to Cargo but Cargo is also configured with an external jobserver in its environment, ignoring the `-j` parameter",
+                )?;
+            }
+            // Our parent already holds the token this process runs on.
+            return Ok(client);
+        }
+    }
     let client = jobserver::Client::new(bcx.config.jobs.max(1) as usize)
         .context("failed to create a jobserver")?;
     // mycargo itself holds one token: the one its first job runs on.

@@ -59,14 +59,23 @@ impl Layout {
             std::fs::create_dir_all(d)
                 .with_context(|| format!("failed to create directory `{}`", d.display()))?;
         }
-        let tag = target_dir.join("CACHEDIR.TAG");
-        if !tag.exists() {
-            mycargo_util::fs::write_atomic(
-                &tag,
-                "Signature: 8a477f597d28d172789f06886806bc55\n\
-                 # This file is a cache directory tag created by cargo.\n\
-                 # For information about cache directory tags see https://bford.info/cachedir/\n",
-            )?;
+        // The target dir and, with `--target`, the triple's directory.
+        let mut tag_dirs = vec![target_dir.to_path_buf()];
+        if let Some(triple_dir) = self.root.parent()
+            && triple_dir != target_dir
+        {
+            tag_dirs.push(triple_dir.to_path_buf());
+        }
+        for dir in tag_dirs {
+            let tag = dir.join("CACHEDIR.TAG");
+            if !tag.exists() {
+                mycargo_util::fs::write_atomic(
+                    &tag,
+                    "Signature: 8a477f597d28d172789f06886806bc55\n\
+                     # This file is a cache directory tag created by cargo.\n\
+                     # For information about cache directory tags see https://bford.info/cachedir/\n",
+                )?;
+            }
         }
         Ok(())
     }

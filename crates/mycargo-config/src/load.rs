@@ -346,7 +346,10 @@ mod tests {
             format!("could not parse TOML configuration in `{}`", file.display())
         );
         let root = err.root_cause().to_string();
-        assert!(root.starts_with("TOML parse error at line 2, column 8\n"), "{root}");
+        assert!(
+            root.starts_with("TOML parse error at line 2, column 8\n"),
+            "{root}"
+        );
         assert!(
             root.ends_with("string values must be quoted, expected literal string"),
             "{root}"

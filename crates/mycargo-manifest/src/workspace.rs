@@ -1,7 +1,9 @@
-//! Workspaces: find the root from any package's manifest as cargo does,
-//! expand `members` globs minus `exclude`, add path dependencies inside the
-//! root as members, pick default members, and check membership with cargo's
-//! errors.
+//! Workspaces: find the root from any package's manifest as cargo does
+//! (reading every manifest on the way in full, so their errors and warnings
+//! are the load's), expand `members` globs minus `exclude`, add path
+//! dependencies inside the root (or outside it but naming it) as members,
+//! pick default members, check membership with cargo's errors, and collect
+//! the warnings cargo gives about the workspace as a whole.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -571,7 +571,7 @@ fn build_dependency_shared_with_normal_dependency_resolver_2() {
     assert_eq!(r.features(shared, true), &b);
     assert_eq!(
         r.features(shared, false).iter().collect::<Vec<_>>(),
-        ["d", "n"]
+        ["d", "default", "n"]
     );
 }
 
@@ -593,15 +593,17 @@ fn build_dependency_shared_with_normal_dependency_resolver_1() {
     );
 }
 
-/// Weak features: `app`'s `wk` asks `opt?/x`; `usew` enables `opt`; the
-/// member `mid` enables `app`'s `usew` from its own feature.
+/// Weak features: `app`'s `wk` asks `opt?/x`, `x-use` enables `opt`;
+/// `both` asks `other?/y` and `strong` asks `other/y`. The member `mid`
+/// asks `app` for `both` first, then its dependency `third` asks `app` for
+/// `x-use`, so the weak `opt?/x` waits and applies later.
 fn weak_features() -> Project {
     let p = Project::new();
     p.file(
         "ws/Cargo.toml",
         r#"
 [workspace]
-members = ["app", "mid"]
+members = ["app", "mid", "third"]
 resolver = "2"
 "#,
     )
@@ -611,8 +613,9 @@ resolver = "2"
         r#"
 [features]
 wk = ["opt?/x"]
-usew = ["dep:opt"]
+x-use = ["dep:opt"]
 both = ["wk", "other?/y"]
+strong = ["other/y"]
 
 [dependencies]
 opt = { path = "../../deps/opt", optional = true }
@@ -624,11 +627,17 @@ other = { path = "../../deps/other", optional = true }
         "mid",
         r#"
 [features]
-turn-on = ["app/usew", "app/other"]
+turn-on = ["app/other"]
 
 [dependencies]
 app = { path = "../app", features = ["both"] }
+third = { path = "../third" }
 "#,
+    )
+    .package(
+        "ws/third",
+        "third",
+        "[dependencies]\napp = { path = \"../app\", features = [\"x-use\"] }\n",
     )
     .package("deps/opt", "opt", "[features]\nx = []\n")
     .package("deps/other", "other", "[features]\ny = []\n");
@@ -648,24 +657,25 @@ fn weak_features_against_cargo() {
         false,
         Platforms::Host,
     );
-    // Enabled on the command line, before or after the weak feature.
+    // Enabled on the command line after the weak feature (names are sorted).
     check_tree(
         &p,
         &ws,
         &["app"],
-        Flags::features(&["wk,usew"]),
+        Flags::features(&["x-use,wk"]),
         false,
         Platforms::Host,
     );
+    // `other/y` also turns on the implicit feature `other`.
     check_tree(
         &p,
         &ws,
         &["app"],
-        Flags::features(&["usew", "wk"]),
+        Flags::features(&["strong"]),
         false,
         Platforms::Host,
     );
-    // Enabled from another member, which asks weakly through `both`.
+    // Enabled later from another package.
     check_tree(&p, &ws, &["mid"], Flags::default(), false, Platforms::Host);
     check_tree(
         &p,

@@ -65,7 +65,9 @@ impl Env {
 
     /// Every variable, in sorted order.
     pub fn iter(&self) -> impl Iterator<Item = (&OsStr, &OsStr)> {
-        self.vars.iter().map(|(k, v)| (k.as_os_str(), v.as_os_str()))
+        self.vars
+            .iter()
+            .map(|(k, v)| (k.as_os_str(), v.as_os_str()))
     }
 
     /// Variables whose names start with `prefix` and are valid UTF-8.

@@ -193,7 +193,12 @@ impl Shell {
         self.labelled("help", HELP, message)
     }
 
-    fn labelled(&mut self, label: &str, style: Style, message: impl Display) -> std::io::Result<()> {
+    fn labelled(
+        &mut self,
+        label: &str,
+        style: Style,
+        message: impl Display,
+    ) -> std::io::Result<()> {
         let label = self.paint(&format!("{label}:"), style);
         writeln!(self.err, "{label} {message}")
     }
@@ -256,7 +261,10 @@ mod tests {
 
     fn shell() -> (Shell, Buf) {
         let buf = Buf::default();
-        (Shell::from_write(Box::new(buf.clone()), Box::new(Buf::default())), buf)
+        (
+            Shell::from_write(Box::new(buf.clone()), Box::new(Buf::default())),
+            buf,
+        )
     }
 
     fn text(b: &Buf) -> String {
@@ -266,8 +274,12 @@ mod tests {
     #[test]
     fn status_is_right_aligned() {
         let (mut sh, buf) = shell();
-        sh.status("Creating", "binary (application) `foo` package").unwrap();
-        assert_eq!(text(&buf), "    Creating binary (application) `foo` package\n");
+        sh.status("Creating", "binary (application) `foo` package")
+            .unwrap();
+        assert_eq!(
+            text(&buf),
+            "    Creating binary (application) `foo` package\n"
+        );
     }
 
     #[test]

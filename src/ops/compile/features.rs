@@ -50,10 +50,14 @@ pub fn resolve(
             is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
         })
         .collect();
-    let members: Vec<usize> = (0..pkgs.manifests.len()).filter(|&i| pkgs.members[i]).collect();
-    let current = ws
-        .current()
-        .and_then(|c| pkgs.manifests.iter().position(|m| m.manifest_path == c.manifest_path));
+    let members: Vec<usize> = (0..pkgs.manifests.len())
+        .filter(|&i| pkgs.members[i])
+        .collect();
+    let current = ws.current().and_then(|c| {
+        pkgs.manifests
+            .iter()
+            .position(|m| m.manifest_path == c.manifest_path)
+    });
     let selection = RootSelection {
         members,
         selected: roots.to_vec(),
@@ -72,19 +76,29 @@ pub fn resolve(
     };
     let dev_units = match req.mode {
         CompileMode::Test | CompileMode::Bench => HasDevUnits::Yes,
-        _ if req.targets.all_targets || req.targets.tests || req.targets.examples || req.targets.benches => {
+        _ if req.targets.all_targets
+            || req.targets.tests
+            || req.targets.examples
+            || req.targets.benches =>
+        {
             HasDevUnits::Yes
         }
-        _ if req.targets.test.is_some() || req.targets.example.is_some() || req.targets.bench.is_some() => {
+        _ if req.targets.test.is_some()
+            || req.targets.example.is_some()
+            || req.targets.bench.is_some() =>
+        {
             HasDevUnits::Yes
         }
         _ => HasDevUnits::No,
     };
     let opts = FeatureOpts {
-        version: ResolverVersion::from_manifest(&ws.resolver_version()).unwrap_or(ResolverVersion::V2),
+        version: ResolverVersion::from_manifest(&ws.resolver_version())
+            .unwrap_or(ResolverVersion::V2),
         targets: Some(targets),
         host,
         dev_units,
     };
-    Ok(Resolved(mycargo_resolver::resolve_features(&graph, &selection, &cli, &opts)?))
+    Ok(Resolved(mycargo_resolver::resolve_features(
+        &graph, &selection, &cli, &opts,
+    )?))
 }

@@ -13,8 +13,8 @@ use std::time::Instant;
 use anyhow::bail;
 use mycargo_compiler::rustc_info::{Rustc, RustcOptions, TargetInfoRequest};
 use mycargo_compiler::{
-    BuildConfig, BuildContext, CompileMode, FilterRule, GraphPackage, MessageFormat,
-    PackageGraph, PlatformInfo, ProfileMaker, Selection, TargetData, TargetFilter, UnitGraph,
+    BuildConfig, BuildContext, CompileMode, FilterRule, GraphPackage, MessageFormat, PackageGraph,
+    PlatformInfo, ProfileMaker, Selection, TargetData, TargetFilter, UnitGraph,
 };
 use mycargo_core::PackageIdSpec;
 use mycargo_util::Verbosity;
@@ -42,7 +42,7 @@ pub struct Built {
 pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
     let start = Instant::now();
     let manifest = super::workspace::root_manifest(gctx, req.manifest_path)?;
-    let ws = super::workspace::load(gctx, &manifest)?;
+    let ws = super::workspace::load_reporting(gctx, &manifest)?;
     super::workspace::print_warnings(gctx, &ws)?;
     let opts = super::workspace::read_options(gctx);
     let pkgs = packages::load(&ws, &opts)?;
@@ -63,14 +63,22 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
     let default_target = ws.default_target_dir();
     let target_dir = settings::target_dir(gctx, req.compile.target_dir.as_deref(), default_target)?;
     let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
-    let rustc_path = settings::program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into());
-    let rustdoc = settings::program(gctx, "RUSTDOC", "build.rustdoc")?.unwrap_or_else(|| "rustdoc".into());
+    let rustc_path =
+        settings::program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into());
+    let rustdoc =
+        settings::program(gctx, "RUSTDOC", "build.rustdoc")?.unwrap_or_else(|| "rustdoc".into());
     let wrapper = settings::program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?;
-    let ws_wrapper = settings::program(gctx, "RUSTC_WORKSPACE_WRAPPER", "build.rustc-workspace-wrapper")?;
-    let target_triple = req.compile.targets().first().cloned().or(gctx
-        .config
-        .get_string("build.target")?
-        .map(|v| v.val));
+    let ws_wrapper = settings::program(
+        gctx,
+        "RUSTC_WORKSPACE_WRAPPER",
+        "build.rustc-workspace-wrapper",
+    )?;
+    let target_triple = req
+        .compile
+        .targets()
+        .first()
+        .cloned()
+        .or(gctx.config.get_string("build.target")?.map(|v| v.val));
 
     let rustc = Rustc::new(
         RustcOptions {
@@ -145,11 +153,26 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
     }
 
     let linker = match &target_triple {
-        Some(t) => gctx.config.get_program(&format!("target.{t}.linker"))?.map(|v| v.val),
-        None => gctx.config.get_program(&format!("target.{host}.linker"))?.map(|v| v.val),
+        Some(t) => gctx
+            .config
+            .get_program(&format!("target.{t}.linker"))?
+            .map(|v| v.val),
+        None => gctx
+            .config
+            .get_program(&format!("target.{host}.linker"))?
+            .map(|v| v.val),
     };
+    let jobs_explicit = req.compile.jobs.is_some()
+        || gctx
+            .config
+            .get_string("build.jobs")
+            .ok()
+            .flatten()
+            .is_some()
+        || gctx.config.get_i64("build.jobs").ok().flatten().is_some();
     let config = BuildConfig {
         jobs,
+        jobs_explicit,
         keep_going: req.keep_going,
         target_dir: target_dir.clone(),
         profile: profile_name.clone(),
@@ -197,7 +220,11 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
         .iter()
         .map(|(u, p)| {
             let t = &graph.packages[u.pkg].manifest.targets[u.target];
-            (t.name.clone(), p.clone(), graph.packages[u.pkg].manifest.name().to_string())
+            (
+                t.name.clone(),
+                p.clone(),
+                graph.packages[u.pkg].manifest.name().to_string(),
+            )
         })
         .collect();
     Ok(Built { executables })
@@ -230,10 +257,26 @@ fn message_format(values: &[String]) -> anyhow::Result<MessageFormat> {
         fmt = match v.as_str() {
             "human" => MessageFormat::Human,
             "short" => MessageFormat::Short,
-            "json" => MessageFormat::Json { render_diagnostics: false, short: false, ansi: false },
-            "json-diagnostic-short" => MessageFormat::Json { render_diagnostics: false, short: true, ansi: false },
-            "json-diagnostic-rendered-ansi" => MessageFormat::Json { render_diagnostics: false, short: false, ansi: true },
-            "json-render-diagnostics" => MessageFormat::Json { render_diagnostics: true, short: false, ansi: false },
+            "json" => MessageFormat::Json {
+                render_diagnostics: false,
+                short: false,
+                ansi: false,
+            },
+            "json-diagnostic-short" => MessageFormat::Json {
+                render_diagnostics: false,
+                short: true,
+                ansi: false,
+            },
+            "json-diagnostic-rendered-ansi" => MessageFormat::Json {
+                render_diagnostics: false,
+                short: false,
+                ansi: true,
+            },
+            "json-render-diagnostics" => MessageFormat::Json {
+                render_diagnostics: true,
+                short: false,
+                ansi: false,
+            },
             other => bail!("invalid message format specifier: `{other}`"),
         };
     }
@@ -247,8 +290,11 @@ fn select_packages(
     pkgs: &packages::Packages,
     sel: &PackageSelection,
 ) -> anyhow::Result<Vec<usize>> {
-    let member_idx: Vec<usize> = (0..pkgs.manifests.len()).filter(|&i| pkgs.members[i]).collect();
-    let index_of = |path: &std::path::Path| pkgs.manifests.iter().position(|m| m.manifest_path == path);
+    let member_idx: Vec<usize> = (0..pkgs.manifests.len())
+        .filter(|&i| pkgs.members[i])
+        .collect();
+    let index_of =
+        |path: &std::path::Path| pkgs.manifests.iter().position(|m| m.manifest_path == path);
     if sel.workspace {
         let mut out = member_idx.clone();
         for ex in &sel.exclude {
@@ -265,7 +311,10 @@ fn select_packages(
                 .filter(|&i| spec.matches(&pkgs.manifests[i].package_id))
                 .collect();
             if found.is_empty() {
-                bail!("package(s) `{p}` not found in workspace `{}`", ws.root().display());
+                bail!(
+                    "package(s) `{p}` not found in workspace `{}`",
+                    ws.root().display()
+                );
             }
             out.extend(found);
         }

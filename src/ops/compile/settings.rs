@@ -17,7 +17,10 @@ pub fn jobs(gctx: &GlobalContext, flag: Option<&str>) -> anyhow::Result<u32> {
         Some(j) => Some(j.to_string()),
         None => match gctx.config.get_string("build.jobs") {
             Ok(v) => v.map(|v| v.val),
-            Err(_) => gctx.config.get_i64("build.jobs")?.map(|v| v.val.to_string()),
+            Err(_) => gctx
+                .config
+                .get_i64("build.jobs")?
+                .map(|v| v.val.to_string()),
         },
     };
     let n = match raw.as_deref() {
@@ -36,7 +39,11 @@ pub fn jobs(gctx: &GlobalContext, flag: Option<&str>) -> anyhow::Result<u32> {
 }
 
 /// `--target-dir` > `CARGO_TARGET_DIR` / `build.target-dir` > `<ws>/target`.
-pub fn target_dir(gctx: &GlobalContext, flag: Option<&std::path::Path>, default: PathBuf) -> anyhow::Result<PathBuf> {
+pub fn target_dir(
+    gctx: &GlobalContext,
+    flag: Option<&std::path::Path>,
+    default: PathBuf,
+) -> anyhow::Result<PathBuf> {
     if let Some(d) = flag {
         return Ok(gctx.cwd().join(d));
     }
@@ -71,7 +78,10 @@ pub fn rustflags(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Re
     }
     let mut out = Vec::new();
     let mut found = false;
-    if let Some(v) = gctx.config.get_string_list(&format!("target.{triple}.rustflags"))? {
+    if let Some(v) = gctx
+        .config
+        .get_string_list(&format!("target.{triple}.rustflags"))?
+    {
         out.extend(v.val);
         found = true;
     }
@@ -79,7 +89,9 @@ pub fn rustflags(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Re
         if let Some(expr) = key.strip_prefix("cfg(").and_then(|k| k.strip_suffix(')'))
             && let Ok(e) = expr.parse::<CfgExpr>()
             && e.matches(cfgs)
-            && let Some(v) = gctx.config.get_string_list(&format!("target.{key}.rustflags"))?
+            && let Some(v) = gctx
+                .config
+                .get_string_list(&format!("target.{key}.rustflags"))?
         {
             out.extend(v.val);
             found = true;
