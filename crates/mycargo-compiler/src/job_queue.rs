@@ -210,6 +210,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             helper.request_token();
             requested += 1;
         }
+        draw_progress(bcx, shell, &order, &state);
         let Ok(msg) = rx.recv() else { break };
         match msg {
             Msg::Token(t) => {
@@ -261,6 +262,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             }
         }
     }
+    shell.clear_progress();
     drop(helper);
     if let Some(first) = errors.into_iter().next() {
         return Err(first);
@@ -286,6 +288,30 @@ fn state_script(
     }
     let _ = bcx;
     out
+}
+
+/// The progress bar on a terminal: finished units of all, and the packages
+/// being compiled right now.
+fn draw_progress(bcx: &BuildContext<'_>, shell: &mut Shell, order: &[Unit], state: &[UnitState]) {
+    if !shell.progress_enabled() {
+        return;
+    }
+    let done = state.iter().filter(|s| s.finished).count();
+    let mut names: Vec<&str> = order
+        .iter()
+        .zip(state)
+        .filter(|(_, s)| s.started && !s.finished)
+        .map(|(u, _)| bcx.graph.packages[u.pkg].manifest.name())
+        .collect();
+    names.dedup();
+    let width = bcx
+        .config
+        .env
+        .iter()
+        .find(|(k, _)| k == "COLUMNS")
+        .and_then(|(_, v)| v.to_str()?.parse().ok())
+        .unwrap_or(80);
+    shell.progress(done, order.len(), &names.join(", "), width);
 }
 
 /// Names of the variables the unit's own build script set with `rustc-env`.

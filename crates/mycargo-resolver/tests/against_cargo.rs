@@ -19,6 +19,8 @@
 //! - Errors: cargo's message must match ours (or, for a dependency lacking a
 //!   feature, contain ours: cargo wraps it in its version-selection story).
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

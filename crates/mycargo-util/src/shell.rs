@@ -69,6 +69,8 @@ pub struct Shell {
     color: ColorChoice,
     use_color: bool,
     verbosity: Verbosity,
+    /// A progress bar is on the last line of stderr (to clear first).
+    progress_shown: bool,
 }
 
 impl Shell {
@@ -82,6 +84,7 @@ impl Shell {
             color: ColorChoice::Auto,
             use_color: false,
             verbosity: Verbosity::Normal,
+            progress_shown: false,
         };
         shell.set_color_choice(ColorChoice::Auto, None);
         shell
@@ -96,6 +99,7 @@ impl Shell {
             color: ColorChoice::Never,
             use_color: false,
             verbosity: Verbosity::Normal,
+            progress_shown: false,
         }
     }
 
@@ -133,7 +137,51 @@ impl Shell {
     }
 
     pub fn err(&mut self) -> &mut dyn Write {
+        self.clear_progress();
         &mut self.err
+    }
+
+    /// Whether a progress bar may be drawn: a terminal, normal verbosity.
+    pub fn progress_enabled(&self) -> bool {
+        self.err_is_tty && self.verbosity == Verbosity::Normal
+    }
+
+    /// Draw `    Building [=====>    ] 3/10: a, b` on the last line of
+    /// stderr, replacing the previous bar. `width` is the terminal's.
+    pub fn progress(&mut self, done: usize, total: usize, names: &str, width: usize) {
+        if !self.progress_enabled() || total == 0 {
+            return;
+        }
+        let status = self.paint(&format!("{:>12}", "Building"), AnsiColor::BrightCyan.on_default().effects(Effects::BOLD));
+        let counts = format!(" {done}/{total}");
+        // The bar leaves room for the status, the counts and some names.
+        let bar_width = width.saturating_sub(40).clamp(10, 50);
+        let filled = (bar_width * done / total).min(bar_width);
+        let mut bar = "=".repeat(filled);
+        if filled < bar_width {
+            bar.push('>');
+            bar.push_str(&" ".repeat(bar_width - filled - 1));
+        }
+        let mut line = format!("{status} [{bar}]{counts}");
+        if !names.is_empty() {
+            let room = width.saturating_sub(12 + bar_width + 3 + counts.len() + 2);
+            let names: String = names.chars().take(room).collect();
+            if !names.is_empty() {
+                line.push_str(": ");
+                line.push_str(&names);
+            }
+        }
+        let _ = write!(self.err, "\r\x1b[K{line}");
+        let _ = self.err.flush();
+        self.progress_shown = true;
+    }
+
+    /// Remove the progress bar, if one is shown.
+    pub fn clear_progress(&mut self) {
+        if self.progress_shown {
+            let _ = write!(self.err, "\r\x1b[K");
+            self.progress_shown = false;
+        }
     }
 
     pub fn out(&mut self) -> &mut dyn Write {
@@ -154,6 +202,7 @@ impl Shell {
         if self.verbosity == Verbosity::Quiet {
             return Ok(());
         }
+        self.clear_progress();
         let status = format!("{status:>12}");
         let status = self.paint(&status, style);
         writeln!(self.err, "{status} {message}")
@@ -199,6 +248,7 @@ impl Shell {
         style: Style,
         message: impl Display,
     ) -> std::io::Result<()> {
+        self.clear_progress();
         let label = self.paint(&format!("{label}:"), style);
         writeln!(self.err, "{label} {message}")
     }
@@ -290,6 +340,22 @@ mod tests {
         sh.warn("w").unwrap();
         sh.error("e").unwrap();
         assert_eq!(text(&buf), "error: e\n");
+    }
+
+    #[test]
+    fn progress_bar_is_drawn_then_cleared_before_other_output() {
+        let (mut sh, buf) = shell();
+        sh.progress(1, 4, "a", 80);
+        assert_eq!(text(&buf), "");
+        sh.err_is_tty = true;
+        sh.progress(1, 4, "a, b", 80);
+        let drawn = text(&buf);
+        assert!(drawn.starts_with("\r\x1b[K    Building [==========>   "), "{drawn:?}");
+        assert!(drawn.ends_with("] 1/4: a, b"), "{drawn:?}");
+        sh.status("Compiling", "x").unwrap();
+        assert!(text(&buf).ends_with("a, b\r\x1b[K   Compiling x\n"));
+        sh.set_verbosity(Verbosity::Verbose);
+        assert!(!sh.progress_enabled());
     }
 
     #[test]

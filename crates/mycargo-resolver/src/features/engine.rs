@@ -235,7 +235,7 @@ impl<'g> Engine<'g> {
                 self.activate_dependency(pkg, ctx, dep_name)?;
                 // `dep/feat` also enables the implicit feature `dep`, if the
                 // package has one (no `dep:dep` anywhere).
-                if false {
+                if !weak && graph[pkg].feature_map.contains_key(dep_name) {
                     self.activate_rec(pkg, ctx, dep_name)?;
                 }
             }

@@ -8,7 +8,7 @@
 //!
 //! [`resolve_features`] works in three steps:
 //!
-//! 1. [`cli`]: split `--features`, then decide which root packages get which
+//! 1. `cli`: split `--features`, then decide which root packages get which
 //!    command-line features. Resolver 2 (and any virtual workspace) applies
 //!    them to the selected packages and rejects names none of them has;
 //!    resolver 1 in a root package applies plain names to the package of the
@@ -16,7 +16,7 @@
 //!    `member/feat` to selected members. Then the checks cargo's dependency
 //!    resolver makes for roots (unknown features, `dep/feat` of a missing
 //!    dependency, self-cycles), with cargo's messages.
-//! 2. [`engine`]: activation. From every root, enable the requested feature
+//! 2. `engine`: activation. From every root, enable the requested feature
 //!    values, then walk non-optional dependencies (with the features their
 //!    declarations ask for and `default` unless `default-features = false`);
 //!    `dep:x` and `x/feat` enable optional dependencies as they are reached;
@@ -41,6 +41,10 @@
 //!
 //! Dev-dependency edges count only for root packages (cargo's resolve keeps
 //! them for the roots only), so a graph may carry them for every member.
+//!
+//! `cargo metadata`'s `resolve.nodes[].features` is not this result: cargo
+//! takes it from its dependency resolver, which counts a weak `x?/feat` as
+//! if `x` were enabled (so `x` is listed, with `feat`, though not built).
 
 mod cli;
 mod engine;
