@@ -43,14 +43,19 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
         return Err(anyhow::anyhow!("a bin target must be available for `mycargo run`").into());
     };
     let shown = exe.strip_prefix(gctx.cwd()).unwrap_or(exe);
-    let mut line = shown.display().to_string();
-    for a in &args.args {
-        line.push(' ');
-        line.push_str(&a.to_string_lossy());
-    }
-    gctx.shell.status("Running", format!("`{line}`"))?;
-    let mut cmd = Command::new(exe);
-    cmd.args(&args.args);
+    // A configured runner goes first: `runner ARGS… target/debug/foo ARGS…`.
+    let mut argv: Vec<std::ffi::OsString> = built
+        .runner
+        .iter()
+        .flatten()
+        .map(std::ffi::OsString::from)
+        .collect();
+    argv.push(shown.as_os_str().to_os_string());
+    argv.extend(args.args.iter().cloned());
+    let line: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    gctx.shell.status("Running", format!("`{}`", line.join(" ")))?;
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..]);
     Err(mycargo_util::process::exec_replace(&mut cmd))
 }
 

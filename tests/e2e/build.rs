@@ -491,3 +491,17 @@ fn inherited_jobserver_is_used_and_dash_j_ignored_with_warning() {
     );
     assert!(out.stderr.contains("Compiling foo"), "{}", out.describe());
 }
+
+#[test]
+fn run_uses_the_configured_runner_like_cargo() {
+    let (m, c) = project()
+        .file("src/main.rs", "fn main() { println!(\"ran {:?}\", std::env::args().skip(1).collect::<Vec<_>>()); }\n")
+        .file("runner.sh", "#!/bin/sh\necho \"runner got $# args\"\nexec \"$@\"\n")
+        .file(".cargo/config.toml", "[target.'cfg(unix)']\nrunner = [\"sh\", \"runner.sh\"]\n")
+        .build_twins();
+    let mo = m.mycargo("run -- a b").run();
+    let co = c.cargo("run -- a b").run();
+    assert_eq!(mo.stdout, co.stdout);
+    assert_eq!(mo.stdout, "runner got 3 args\nran [\"a\", \"b\"]\n");
+    assert!(mo.stderr_redacted().contains("Running `sh runner.sh target/debug/foo a b`"), "{}", mo.stderr);
+}

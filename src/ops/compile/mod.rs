@@ -5,7 +5,7 @@
 
 mod features;
 mod packages;
-mod settings;
+pub mod settings;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -34,9 +34,11 @@ pub struct CompileRequest<'a> {
     pub manifest_path: Option<&'a std::path::Path>,
 }
 
-/// What a finished build leaves for the command: executables to run.
+/// What a finished build leaves for the command: executables to run, and
+/// the runner configured for the platform they were built for.
 pub struct Built {
     pub executables: Vec<(String, PathBuf, String)>,
+    pub runner: Option<Vec<String>>,
 }
 
 pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
@@ -227,7 +229,15 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
             )
         })
         .collect();
-    Ok(Built { executables })
+    let (triple, cfgs) = match &target_data.target {
+        Some((t, info)) => (t.clone(), info.cfgs.clone()),
+        None => (target_data.host.clone(), target_data.host_info.cfgs.clone()),
+    };
+    let runner = settings::runner(gctx, &triple, &cfgs)?;
+    Ok(Built {
+        executables,
+        runner,
+    })
 }
 
 /// `1.23s`, or `1m 02s` past a minute, as cargo prints it.

@@ -106,3 +106,30 @@ pub fn rustflags(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Re
         .map(|v| v.val)
         .unwrap_or_default())
 }
+
+/// `target.<triple>.runner`, else the one matching `target.<cfg>.runner`
+/// (more than one match is an error, as in cargo).
+pub fn runner(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Result<Option<Vec<String>>> {
+    if let Some(v) = gctx.config.get_string_list(&format!("target.{triple}.runner"))? {
+        return Ok(Some(v.val));
+    }
+    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    for key in gctx.config.table_keys("target")? {
+        if let Some(expr) = key.strip_prefix("cfg(").and_then(|k| k.strip_suffix(')'))
+            && let Ok(e) = expr.parse::<CfgExpr>()
+            && e.matches(cfgs)
+            && let Some(v) = gctx.config.get_string_list(&format!("target.{key}.runner"))?
+        {
+            found.push((key, v.val));
+        }
+    }
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop().map(|(_, v)| v)),
+        _ => bail!(
+            "several matching instances of `target.'cfg(..)'.runner` in configurations\nfirst match `{}` located in the configuration\nsecond match `{}` located in the configuration",
+            found[0].0,
+            found[1].0
+        ),
+    }
+}
