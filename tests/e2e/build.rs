@@ -505,3 +505,38 @@ fn run_uses_the_configured_runner_like_cargo() {
     assert_eq!(mo.stdout, "runner got 3 args\nran [\"a\", \"b\"]\n");
     assert!(mo.stderr_redacted().contains("Running `sh runner.sh target/debug/foo a b`"), "{}", mo.stderr);
 }
+
+#[test]
+fn clippy_plugin_reports_a_lint_through_mycargo() {
+    let have_clippy = std::process::Command::new("cargo-clippy").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !have_clippy {
+        eprintln!("cargo-clippy is not installed; skipping");
+        return;
+    }
+    let p = project()
+        .file("src/main.rs", "fn main() {\n    let x = 5;\n    if x == x {\n        println!(\"hi\");\n    }\n}\n")
+        .build();
+    let out = p.mycargo("clippy").with_status(101).run();
+    assert!(out.stderr.contains("clippy::eq_op"), "{}", out.describe());
+    assert!(out.stderr.contains("Checking foo v0.0.1"), "{}", out.describe());
+}
+
+#[test]
+fn keep_going_builds_what_it_can_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"bad\", \"good\", \"slowdep\"]\nresolver = \"2\"\n",
+        )
+        .file("bad/Cargo.toml", "[package]\nname = \"bad\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("bad/src/lib.rs", "pub fn f() -> u32 { \"x\" }\n")
+        .file("good/Cargo.toml", "[package]\nname = \"good\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nslowdep = { path = \"../slowdep\" }\n")
+        .file("good/src/lib.rs", "pub fn g() -> u32 { slowdep::h() }\n")
+        .file("slowdep/Cargo.toml", "[package]\nname = \"slowdep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("slowdep/src/lib.rs", "pub fn h() -> u32 { 1 }\n")
+        .build_twins();
+    let mo = m.mycargo("build --keep-going -j 1").with_status(101).run();
+    let co = c.cargo("build --keep-going -j 1").with_status(101).run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    assert!(m.root().join("target/debug/libgood.rlib").is_file(), "{}", mo.stderr);
+}
