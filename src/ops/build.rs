@@ -1,4 +1,4 @@
-//! `mycargo build` and `mycargo check`.
+//! `mycargo build` and `mycargo check`: the same flags, two modes.
 
 use mycargo_compiler::CompileMode;
 use mycargo_util::CliResult;
@@ -6,32 +6,29 @@ use mycargo_util::CliResult;
 use super::compile::{CompileRequest, compile};
 use crate::context::GlobalContext;
 
-pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliResult {
-    let req = CompileRequest {
-        mode: CompileMode::Build,
-        packages: args.packages.clone(),
-        targets: args.targets.clone(),
-        features: &args.features,
-        compile: &args.compile,
-        release: args.release,
-        keep_going: args.keep_going,
-        manifest_path: args.manifest.manifest_path.as_deref(),
+/// A request from any command's `Args` with the usual compile flags (the
+/// `Args` types differ only in flags these commands do not share).
+macro_rules! request {
+    ($mode:expr, $a:expr) => {
+        CompileRequest {
+            mode: $mode,
+            packages: $a.packages.clone(),
+            targets: $a.targets.clone(),
+            features: &$a.features,
+            compile: &$a.compile,
+            release: $a.release,
+            keep_going: $a.keep_going,
+            manifest_path: $a.manifest.manifest_path.as_deref(),
+        }
     };
-    compile(gctx, &req)?;
+}
+
+pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliResult {
+    compile(gctx, &request!(CompileMode::Build, args))?;
     Ok(())
 }
 
 pub fn check(gctx: &mut GlobalContext, args: &crate::cli::check::Args) -> CliResult {
-    let req = CompileRequest {
-        mode: CompileMode::Check,
-        packages: args.packages.clone(),
-        targets: args.targets.clone(),
-        features: &args.features,
-        compile: &args.compile,
-        release: args.release,
-        keep_going: args.keep_going,
-        manifest_path: args.manifest.manifest_path.as_deref(),
-    };
-    compile(gctx, &req)?;
+    compile(gctx, &request!(CompileMode::Check, args))?;
     Ok(())
 }
