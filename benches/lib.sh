@@ -38,6 +38,8 @@ setup_tools() {
   mycargo_bin="$root/target/release/mycargo"
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
+  # rustup finds its toolchains through RUSTUP_HOME once HOME moves.
+  export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
   export CARGO_HOME="$work/cargo-home" HOME="$work/home"
   mkdir -p "$CARGO_HOME" "$HOME"
 }

@@ -3,15 +3,21 @@
 
 pub mod build;
 pub mod cargo_new;
+pub mod clean;
 pub mod compile;
+pub mod doc;
 pub mod explain;
 pub mod external;
+pub mod generate_lockfile;
 pub mod help;
 pub mod list;
 pub mod locate_project;
+pub mod lockfile;
 pub mod package_json;
 pub mod read_manifest;
 pub mod run;
+pub mod rustc;
+pub mod rustdoc;
 pub mod verify_project;
 pub mod version;
 pub mod workspace;

@@ -52,8 +52,12 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
         .collect();
     argv.push(shown.as_os_str().to_os_string());
     argv.extend(args.args.iter().cloned());
-    let line: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
-    gctx.shell.status("Running", format!("`{}`", line.join(" ")))?;
+    let line: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    gctx.shell
+        .status("Running", format!("`{}`", line.join(" ")))?;
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..]);
     Err(mycargo_util::process::exec_replace(&mut cmd))

@@ -495,30 +495,54 @@ fn inherited_jobserver_is_used_and_dash_j_ignored_with_warning() {
 #[test]
 fn run_uses_the_configured_runner_like_cargo() {
     let (m, c) = project()
-        .file("src/main.rs", "fn main() { println!(\"ran {:?}\", std::env::args().skip(1).collect::<Vec<_>>()); }\n")
-        .file("runner.sh", "#!/bin/sh\necho \"runner got $# args\"\nexec \"$@\"\n")
-        .file(".cargo/config.toml", "[target.'cfg(unix)']\nrunner = [\"sh\", \"runner.sh\"]\n")
+        .file(
+            "src/main.rs",
+            "fn main() { println!(\"ran {:?}\", std::env::args().skip(1).collect::<Vec<_>>()); }\n",
+        )
+        .file(
+            "runner.sh",
+            "#!/bin/sh\necho \"runner got $# args\"\nexec \"$@\"\n",
+        )
+        .file(
+            ".cargo/config.toml",
+            "[target.'cfg(unix)']\nrunner = [\"sh\", \"runner.sh\"]\n",
+        )
         .build_twins();
     let mo = m.mycargo("run -- a b").run();
     let co = c.cargo("run -- a b").run();
     assert_eq!(mo.stdout, co.stdout);
     assert_eq!(mo.stdout, "runner got 3 args\nran [\"a\", \"b\"]\n");
-    assert!(mo.stderr_redacted().contains("Running `sh runner.sh target/debug/foo a b`"), "{}", mo.stderr);
+    assert!(
+        mo.stderr_redacted()
+            .contains("Running `sh runner.sh target/debug/foo a b`"),
+        "{}",
+        mo.stderr
+    );
 }
 
 #[test]
 fn clippy_plugin_reports_a_lint_through_mycargo() {
-    let have_clippy = std::process::Command::new("cargo-clippy").arg("--version").output().is_ok_and(|o| o.status.success());
+    let have_clippy = std::process::Command::new("cargo-clippy")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !have_clippy {
         eprintln!("cargo-clippy is not installed; skipping");
         return;
     }
     let p = project()
-        .file("src/main.rs", "fn main() {\n    let x = 5;\n    if x == x {\n        println!(\"hi\");\n    }\n}\n")
+        .file(
+            "src/main.rs",
+            "fn main() {\n    let x = 5;\n    if x == x {\n        println!(\"hi\");\n    }\n}\n",
+        )
         .build();
     let out = p.mycargo("clippy").with_status(101).run();
     assert!(out.stderr.contains("clippy::eq_op"), "{}", out.describe());
-    assert!(out.stderr.contains("Checking foo v0.0.1"), "{}", out.describe());
+    assert!(
+        out.stderr.contains("Checking foo v0.0.1"),
+        "{}",
+        out.describe()
+    );
 }
 
 #[test]
@@ -538,5 +562,9 @@ fn keep_going_builds_what_it_can_like_cargo() {
     let mo = m.mycargo("build --keep-going -j 1").with_status(101).run();
     let co = c.cargo("build --keep-going -j 1").with_status(101).run();
     assert_eq!(compiled(&mo), compiled(&co));
-    assert!(m.root().join("target/debug/libgood.rlib").is_file(), "{}", mo.stderr);
+    assert!(
+        m.root().join("target/debug/libgood.rlib").is_file(),
+        "{}",
+        mo.stderr
+    );
 }

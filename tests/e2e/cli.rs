@@ -154,12 +154,7 @@ fn unimplemented_commands_fail_loudly() {
     for cmd in [
         "test",
         "bench",
-        "clean",
-        "doc",
-        "rustc",
-        "rustdoc",
         "update",
-        "generate-lockfile",
         "fetch",
         "metadata",
         "tree",

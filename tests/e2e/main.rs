@@ -2,9 +2,16 @@
 //! directories, often side by side with the installed cargo. One test
 //! binary, a module per area.
 
+// Test helpers run on fixtures the tests wrote themselves; a panic is the
+// right failure there.
+#![allow(clippy::unwrap_used)]
+
 mod build;
+mod clean_doc;
 mod cli;
 mod config;
+mod lockfile;
 mod manifest;
+mod message_format;
 mod new_init;
 mod plugins;

@@ -59,8 +59,13 @@ pub struct BuildConfig {
     pub ws_root: PathBuf,
     /// `target.<triple>.linker`, if set.
     pub linker: Option<PathBuf>,
-    /// Extra arguments for the root units (`mycargo rustc -- ARGS`).
+    /// Extra arguments for the root units (`mycargo rustc -- ARGS`,
+    /// `mycargo rustdoc -- ARGS`).
     pub extra_args: Vec<String>,
+    /// RUSTDOCFLAGS (or `build.rustdocflags`), for doc units.
+    pub rustdocflags: Vec<String>,
+    /// `--document-private-items` for the documented root units.
+    pub document_private_items: bool,
     /// Colour in rustc's rendered diagnostics.
     pub color: bool,
 }
@@ -183,6 +188,9 @@ impl<'a> BuildContext<'a> {
         }
         h.u64(u64::from(unit.for_host));
         h.str(&self.target_data.rustc_version);
+        for a in self.extra_args(unit) {
+            h.str(&a);
+        }
         if let Some(deps) = self.units.deps.get(unit) {
             let mut dep_hashes: Vec<&str> = deps
                 .iter()
@@ -213,10 +221,42 @@ impl<'a> BuildContext<'a> {
     }
 
     pub fn rustflags(&self, unit: &Unit) -> &[String] {
-        if self.target_data.target.is_some() && unit.kind == CompileKind::Host {
+        if unit.mode == CompileMode::Doc {
+            &self.config.rustdocflags
+        } else if self.target_data.target.is_some() && unit.kind == CompileKind::Host {
             &self.config.host_rustflags
         } else {
             &self.config.rustflags
+        }
+    }
+
+    /// Arguments the command line adds to a root unit: `rustc`/`rustdoc`
+    /// arguments after `--`, then for documented roots
+    /// `--document-private-items` (always for bins, as cargo does).
+    pub fn extra_args(&self, unit: &Unit) -> Vec<String> {
+        if !self.units.roots.contains(unit) {
+            return Vec::new();
+        }
+        let mut out = self.config.extra_args.clone();
+        if unit.mode == CompileMode::Doc {
+            let t = &self.graph.packages[unit.pkg].manifest.targets[unit.target];
+            if self.config.document_private_items || t.is_bin() {
+                out.push("--document-private-items".to_string());
+                if t.is_bin() {
+                    out.push("-Arustdoc::private-intra-doc-links".to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// Where rustdoc writes: `<target-dir>/[<triple>/]doc`.
+    pub fn doc_dir(&self, kind: &CompileKind) -> PathBuf {
+        match kind {
+            CompileKind::Target(t) if self.target_layout.is_some() => {
+                self.config.target_dir.join(t).join("doc")
+            }
+            _ => self.config.target_dir.join("doc"),
         }
     }
 
@@ -225,6 +265,9 @@ impl<'a> BuildContext<'a> {
     /// No `-<hash>` at all for a path package's target with a dylib or
     /// cdylib type: rustc applies the suffix to every output of the unit.
     pub fn use_extra_filename(&self, unit: &Unit) -> bool {
+        if unit.mode == CompileMode::Check {
+            return true;
+        }
         let gp = &self.graph.packages[unit.pkg];
         let t = &gp.manifest.targets[unit.target];
         !(gp.is_local

@@ -35,7 +35,9 @@ fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
         _ if t.is_custom_build() => "build-script",
         CompileMode::Test | CompileMode::Bench => "test",
         CompileMode::Check => "check",
-        CompileMode::Doc => "doc",
+        CompileMode::Doc if t.is_lib() => "doc-lib",
+        CompileMode::Doc if t.is_example() => "doc-example",
+        CompileMode::Doc => "doc-bin",
         CompileMode::Build if t.is_lib() => "lib",
         CompileMode::Build if t.is_example() => "example",
         CompileMode::Build => "bin",
@@ -118,6 +120,12 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
         return Freshness::Dirty(None);
     };
     // Every output must exist and be no older than the fingerprint's inputs.
+    if unit.mode == CompileMode::Doc {
+        let index = crate::rustdoc_cmd::doc_index(bcx, unit);
+        if !index.exists() {
+            return Freshness::Dirty(Some(format!("the file `{}` is missing", index.display())));
+        }
+    }
     for o in bcx.outputs(unit) {
         if !o.path.exists() {
             return Freshness::Dirty(Some(format!("the file `{}` is missing", o.path.display())));
@@ -163,6 +171,18 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
             None => Freshness::Fresh,
         };
     }
+    if unit.mode == CompileMode::Doc {
+        // rustdoc leaves no dep-info: a path package is stale when any of
+        // its files is newer than the docs (cargo's precalculated mtime).
+        if !bcx.graph.packages[unit.pkg].is_local {
+            return Freshness::Fresh;
+        }
+        let files = package_files(&pkg_root, &bcx.config.target_dir);
+        return match checker.first_stale(&hash_path, reference, files) {
+            Some(item) => Freshness::Dirty(Some(item.describe(&pkg_root))),
+            None => Freshness::Fresh,
+        };
+    }
     let target_root = bcx.layout(&unit.kind).root.clone();
     let stale = checker.check_dep_info(&dep_info_file(bcx, unit), &pkg_root, &target_root, |var| {
         env_value(bcx, var)
@@ -191,6 +211,34 @@ fn checker_for_package(
     checker.first_stale(root, ran_at, paths)
 }
 
+/// The files of a path package, as cargo lists them for a doc unit: all
+/// under its root except the target dir, `.git` and nested packages.
+fn package_files(root: &std::path::Path, target_dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                let skip = p == target_dir
+                    || p.ends_with(".git")
+                    || (dir == root && p.ends_with("target"))
+                    || p.join("Cargo.toml").exists();
+                if !skip {
+                    stack.push(p);
+                }
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Forget a unit's fingerprint before it runs.
 pub fn clear(bcx: &BuildContext<'_>, unit: &Unit) {
     let _ = std::fs::remove_file(hash_file(bcx, unit));
@@ -207,7 +255,7 @@ pub fn record(
     let d = dir(bcx, unit);
     std::fs::create_dir_all(&d)
         .with_context(|| format!("failed to create directory `{}`", d.display()))?;
-    if unit.mode != CompileMode::RunCustomBuild {
+    if !matches!(unit.mode, CompileMode::RunCustomBuild | CompileMode::Doc) {
         let rustc_d = bcx.rustc_dep_info(unit);
         let info = dep_info::read_rustc_dep_info(&rustc_d)
             .with_context(|| format!("failed to read dep-info `{}`", rustc_d.display()))?;

@@ -75,6 +75,8 @@ pub struct Selection {
     pub mode: CompileMode,
     /// `--target`; `None` builds for the host.
     pub target: Option<String>,
+    /// Doc mode: document the dependencies' libs too (not `--no-deps`).
+    pub doc_deps: bool,
 }
 
 /// Units and the edges between them.
@@ -102,6 +104,7 @@ struct Builder<'a, 'g> {
     interned: HashMap<UnitInner, Unit>,
     out: UnitGraph,
     check: bool,
+    doc_deps: bool,
 }
 
 impl UnitGraph {
@@ -122,13 +125,15 @@ impl UnitGraph {
             interned: HashMap::new(),
             out: UnitGraph::default(),
             check: selection.mode == CompileMode::Check,
+            doc_deps: selection.doc_deps,
         };
         let mut roots = Vec::new();
         for &pkg in &selection.roots {
             for (target, mode) in b.root_targets(pkg, selection)? {
                 let kind = b.kind_for(&graph.packages[pkg].manifest.targets[target], false);
-                let for_host = graph.packages[pkg].manifest.targets[target].proc_macro;
-                let unit = b.intern(pkg, target, mode, kind, for_host);
+                // A proc macro asked for by name is built for the host but with
+                // the normal profile; its dependencies are host units.
+                let unit = b.intern(pkg, target, mode, kind, false);
                 roots.push(unit);
             }
         }
@@ -178,6 +183,21 @@ impl Builder<'_, '_> {
         kind: CompileKind,
         for_host: bool,
     ) -> Unit {
+        let features = self.features.features(pkg, for_host);
+        self.intern_with_features(pkg, target, mode, kind, for_host, features)
+    }
+
+    /// [`Self::intern`] with the features given (a build script is compiled
+    /// with the features of the package it builds, not the host's).
+    fn intern_with_features(
+        &mut self,
+        pkg: usize,
+        target: usize,
+        mode: CompileMode,
+        kind: CompileKind,
+        for_host: bool,
+        features: BTreeSet<String>,
+    ) -> Unit {
         let gp = &self.graph.packages[pkg];
         let profile = self.profiles.unit_profile(
             &gp.manifest.package_id,
@@ -185,7 +205,6 @@ impl Builder<'_, '_> {
             gp.is_local,
             for_host,
         );
-        let features = self.features.features(pkg, for_host);
         let inner = UnitInner {
             pkg,
             target,
@@ -228,7 +247,16 @@ impl Builder<'_, '_> {
                         CompileMode::Bench => {
                             (t.is_lib() || t.is_bin() || t.is_bench()) && t.benched
                         }
-                        CompileMode::Doc => t.is_lib() || (t.is_bin() && t.doc),
+                        // A bin named like the lib would overwrite its docs.
+                        CompileMode::Doc => {
+                            t.doc
+                                && (t.is_lib()
+                                    || t.is_bin()
+                                        && !m
+                                            .targets
+                                            .iter()
+                                            .any(|l| l.is_lib() && l.name == t.name))
+                        }
                         _ => t.is_lib() || t.is_bin(),
                     };
                     if wanted && has_required_features(t, &enabled) {
@@ -315,12 +343,13 @@ impl Builder<'_, '_> {
         if unit.mode == CompileMode::RunCustomBuild {
             // Running a build script needs it compiled, and the run units of
             // dependencies that declare `links` (for their DEP_* variables).
-            let script = self.intern(
+            let script = self.intern_with_features(
                 unit.pkg,
                 unit.target,
                 CompileMode::Build,
                 CompileKind::Host,
                 true,
+                unit.features.clone(),
             );
             out.push(UnitDep {
                 unit: script,
@@ -348,6 +377,10 @@ impl Builder<'_, '_> {
             return Ok(out);
         }
 
+        if unit.mode == CompileMode::Doc {
+            return Ok(self.compute_doc_deps(unit));
+        }
+
         if target.is_custom_build() {
             // Compiling a build script: its build-dependencies, for the host.
             for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, true, |k| k == DepKind::Build) {
@@ -360,10 +393,12 @@ impl Builder<'_, '_> {
 
         let with_dev =
             target.is_test() || target.is_bench() || target.is_example() || unit.mode.is_any_test();
+        // A proc macro's dependencies run inside the compiler: host units.
+        let deps_for_host = unit.for_host || target.proc_macro;
         for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| {
             k == DepKind::Normal || (with_dev && k == DepKind::Development)
         }) {
-            if let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, unit.for_host) {
+            if let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, deps_for_host) {
                 out.push(d);
             }
         }
@@ -412,6 +447,83 @@ impl Builder<'_, '_> {
         Ok(out)
     }
 
+    /// What rustdoc needs for a doc unit (cargo's `compute_deps_doc`): the
+    /// dependencies' libs checked (built, for proc macros), their docs too
+    /// unless `--no-deps`, the package's build script run, and for a bin
+    /// or example the package's own lib, checked and documented.
+    fn compute_doc_deps(&mut self, unit: &Unit) -> Vec<UnitDep> {
+        let m = self.graph.packages[unit.pkg].manifest;
+        let target = &m.targets[unit.target];
+        let with_dev = target.is_example();
+        let mut out = Vec::new();
+        for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| {
+            k == DepKind::Normal || (with_dev && k == DepKind::Development)
+        }) {
+            let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, unit.for_host) else {
+                continue;
+            };
+            let lib = &self.graph.packages[dep_pkg].manifest.targets[d.unit.target];
+            if self.doc_deps && lib.doc {
+                let doc = self.intern(
+                    dep_pkg,
+                    d.unit.target,
+                    CompileMode::Doc,
+                    d.unit.kind.clone(),
+                    d.unit.for_host,
+                );
+                out.push(d);
+                out.push(UnitDep {
+                    unit: doc,
+                    extern_name: String::new(),
+                });
+            } else {
+                out.push(d);
+            }
+        }
+        if let Some(bi) = m.targets.iter().position(|t| t.is_custom_build()) {
+            let kind = if unit.for_host {
+                CompileKind::Host
+            } else {
+                unit.kind.clone()
+            };
+            let run = self.intern(
+                unit.pkg,
+                bi,
+                CompileMode::RunCustomBuild,
+                kind,
+                unit.for_host,
+            );
+            out.push(UnitDep {
+                unit: run,
+                extern_name: String::new(),
+            });
+        }
+        if (target.is_bin() || target.is_example())
+            && let Some(li) = m.targets.iter().position(|t| t.is_lib())
+            && links_as_dependency(&m.targets[li])
+        {
+            let lib = &m.targets[li];
+            let for_host = unit.for_host || lib.proc_macro;
+            let kind = self.kind_for(lib, unit.for_host);
+            let mode = if for_host {
+                CompileMode::Build
+            } else {
+                CompileMode::Check
+            };
+            let checked = self.intern(unit.pkg, li, mode, kind.clone(), for_host);
+            let documented = self.intern(unit.pkg, li, CompileMode::Doc, kind, for_host);
+            out.push(UnitDep {
+                unit: checked,
+                extern_name: lib.crate_name(),
+            });
+            out.push(UnitDep {
+                unit: documented,
+                extern_name: String::new(),
+            });
+        }
+        out
+    }
+
     /// Active dependency edges of `pkg` whose kind passes `kinds`.
     fn active_deps(
         &self,
@@ -443,7 +555,7 @@ impl Builder<'_, '_> {
         let lib = &dm.targets[li];
         let for_host = parent_for_host || lib.proc_macro;
         let kind = self.kind_for(lib, parent_for_host);
-        let mode = if parent.mode == CompileMode::Check && !for_host {
+        let mode = if matches!(parent.mode, CompileMode::Check | CompileMode::Doc) && !for_host {
             CompileMode::Check
         } else {
             CompileMode::Build

@@ -24,6 +24,7 @@ use crate::custom_build;
 use crate::diagnostics::{RustcLine, parse_line, strip_ansi};
 use crate::fingerprint::{self, Freshness};
 use crate::rustc_cmd::{Extern, ScriptEffects, rustc_command};
+use crate::rustdoc_cmd::rustdoc_command;
 use crate::unit::{CompileMode, Unit};
 
 /// What a build produced, for `run` and `test`.
@@ -154,6 +155,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 )?;
                 finish(&mut state, &dependents, i, false);
                 record_executable(bcx, unit, &mut compilation);
+                crate::messages::emit_fresh(bcx, shell, unit, state[i].script.as_ref())?;
                 progressed = true;
                 continue;
             }
@@ -253,6 +255,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                         )?;
                         finish(&mut state, &dependents, i, true);
                         record_executable(bcx, unit, &mut compilation);
+                        crate::messages::emit_artifact(bcx, shell, unit, false)?;
                     }
                     Err(e) => {
                         state[i].finished = true;
@@ -264,6 +267,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     }
     shell.clear_progress();
     drop(helper);
+    crate::messages::emit_build_finished(bcx, shell, errors.is_empty())?;
     if let Some(first) = errors.into_iter().next() {
         return Err(first);
     }
@@ -451,12 +455,15 @@ fn note_package(
     verb: &str,
     min: Verbosity,
 ) -> anyhow::Result<()> {
-    if shell.verbosity() >= min && announced.insert(unit.pkg) {
+    // Docs are announced apart from compiling (`Documenting` and
+    // `Checking` for one package), `Fresh` once per package.
+    let doc = verb != "Fresh" && unit.mode == CompileMode::Doc;
+    if shell.verbosity() >= min && announced.insert(unit.pkg * 2 + usize::from(doc)) {
         let id = &bcx.graph.packages[unit.pkg].manifest.package_id;
-        let verb = if verb == "Compiling" && matches!(unit.mode, CompileMode::Check) {
-            "Checking"
-        } else {
-            verb
+        let verb = match unit.mode {
+            CompileMode::Check if verb == "Compiling" => "Checking",
+            CompileMode::Doc if verb == "Compiling" => "Documenting",
+            _ => verb,
         };
         shell.status(verb, id)?;
     }
@@ -510,7 +517,8 @@ fn prepare(
             }
             continue;
         }
-        let only_rmeta = pipelines(bcx, unit, &d.unit) || unit.mode == CompileMode::Check;
+        let only_rmeta = pipelines(bcx, unit, &d.unit)
+            || matches!(unit.mode, CompileMode::Check | CompileMode::Doc);
         if let Some(path) = bcx.extern_file(&d.unit, only_rmeta) {
             externs.push(Extern {
                 name: d.extern_name.clone(),
@@ -528,7 +536,14 @@ fn prepare(
         &mut BTreeSet::new(),
     );
     externs.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut cmd = rustc_command(bcx, unit, &externs, own_script.as_ref(), &dep_link_search);
+    let mut cmd = if unit.mode == CompileMode::Doc {
+        let dir = bcx.doc_dir(&unit.kind);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("failed to create directory `{}`", dir.display()))?;
+        rustdoc_command(bcx, unit, &externs, own_script.as_ref())
+    } else {
+        rustc_command(bcx, unit, &externs, own_script.as_ref(), &dep_link_search)
+    };
     client.configure(&mut cmd);
     Ok(cmd)
 }
@@ -660,12 +675,7 @@ fn on_stderr(
                 MessageFormat::Json {
                     render_diagnostics: false,
                     ..
-                } => {
-                    let pkg = &bcx.graph.packages[unit.pkg].manifest;
-                    let target = &pkg.targets[unit.target];
-                    let msg = crate::messages::compiler_message(bcx, unit, target, &raw);
-                    writeln!(shell.out(), "{msg}")?;
-                }
+                } => crate::messages::emit_compiler_message(bcx, shell, unit, &raw)?,
                 _ => {
                     if let Some(r) = rendered {
                         let text = if shell.err_supports_color() {
@@ -722,6 +732,8 @@ fn finish_job(
             )));
         }
         let out = custom_build::parse(bcx, unit, &result.stdout, &out_dir)?;
+        let fx = custom_build::effects(&out, out_dir.clone());
+        crate::messages::emit_build_script_executed(bcx, shell, unit, &fx)?;
         for (sev, text) in &out.log_messages {
             match sev {
                 crate::build_output::Severity::Warning => {
@@ -738,18 +750,25 @@ fn finish_job(
         if let Some(links) = &m.metadata.links {
             st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
         }
-        st.script = Some(custom_build::effects(&out, out_dir));
+        st.script = Some(fx);
         return Ok(());
     }
     let target = &m.targets[unit.target];
     let descr = target_description(target, unit.mode);
-    if st.warnings > 0 && st.errors == 0 && status.success() {
+    if st.warnings > 0
+        && st.errors == 0
+        && status.success()
+        && !crate::messages::diagnostics_as_json(bcx.config.message_format)
+    {
         let s = if st.warnings == 1 { "" } else { "s" };
         shell.warn(format!(
             "`{}` ({descr}) generated {} warning{s}",
             m.name(),
             st.warnings
         ))?;
+    }
+    if !status.success() && unit.mode == CompileMode::Doc {
+        anyhow::bail!("could not document `{}`", m.name());
     }
     if !status.success() {
         let errs = st.errors.max(1);
@@ -786,7 +805,9 @@ pub fn target_description(t: &mycargo_manifest::Target, mode: CompileMode) -> St
     } else {
         "build script".to_string()
     };
-    if mode.is_any_test() && (t.is_lib() || t.is_bin()) {
+    if mode == CompileMode::Doc {
+        format!("{base} doc")
+    } else if mode.is_any_test() && (t.is_lib() || t.is_bin()) {
         format!("{base} test")
     } else {
         base

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod profile;
 pub mod rustc_cmd;
 pub mod rustc_info;
+pub mod rustdoc_cmd;
 pub mod unit;
 
 pub use build_context::{BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData};

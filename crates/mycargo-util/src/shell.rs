@@ -152,7 +152,10 @@ impl Shell {
         if !self.progress_enabled() || total == 0 {
             return;
         }
-        let status = self.paint(&format!("{:>12}", "Building"), AnsiColor::BrightCyan.on_default().effects(Effects::BOLD));
+        let status = self.paint(
+            &format!("{:>12}", "Building"),
+            AnsiColor::BrightCyan.on_default().effects(Effects::BOLD),
+        );
         let counts = format!(" {done}/{total}");
         // The bar leaves room for the status, the counts and some names.
         let bar_width = width.saturating_sub(40).clamp(10, 50);
@@ -350,7 +353,10 @@ mod tests {
         sh.err_is_tty = true;
         sh.progress(1, 4, "a, b", 80);
         let drawn = text(&buf);
-        assert!(drawn.starts_with("\r\x1b[K    Building [==========>   "), "{drawn:?}");
+        assert!(
+            drawn.starts_with("\r\x1b[K    Building [==========>   "),
+            "{drawn:?}"
+        );
         assert!(drawn.ends_with("] 1/4: a, b"), "{drawn:?}");
         sh.status("Compiling", "x").unwrap();
         assert!(text(&buf).ends_with("a, b\r\x1b[K   Compiling x\n"));

@@ -4,7 +4,7 @@
 //! then hands the unit graph to the compiler's job queue.
 
 mod features;
-mod packages;
+pub(crate) mod packages;
 pub mod settings;
 
 use std::path::PathBuf;
@@ -39,15 +39,42 @@ pub struct CompileRequest<'a> {
 pub struct Built {
     pub executables: Vec<(String, PathBuf, String)>,
     pub runner: Option<Vec<String>>,
+    /// `index.html` of each documented root, in crate-name order (`doc`).
+    pub docs: Vec<PathBuf>,
+}
+
+/// What `doc`, `rustc` and `rustdoc` add to a request.
+#[derive(Debug, Default)]
+pub struct CompileExtras {
+    /// Arguments after `--`, for the one root unit.
+    pub extra_args: Vec<String>,
+    /// The tool they go to, for cargo's error when several targets match.
+    pub extra_args_tool: &'static str,
+    /// `rustc --crate-type`: replaces the crate types of the one root lib.
+    pub crate_types: Vec<String>,
+    /// Doc mode: document dependencies too.
+    pub doc_deps: bool,
+    pub document_private_items: bool,
 }
 
 pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
+    compile_with(gctx, req, &CompileExtras::default())
+}
+
+pub fn compile_with(
+    gctx: &mut GlobalContext,
+    req: &CompileRequest<'_>,
+    extras: &CompileExtras,
+) -> anyhow::Result<Built> {
     let start = Instant::now();
     let manifest = super::workspace::root_manifest(gctx, req.manifest_path)?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    // Checked with the other options, before anything is built (as cargo).
+    let message_format = message_format(req.compile.message_formats())?;
     super::workspace::print_warnings(gctx, &ws)?;
     let opts = super::workspace::read_options(gctx);
     let pkgs = packages::load(&ws, &opts)?;
+    super::lockfile::sync(gctx, &ws, &pkgs, req.compile.ignore_rust_version)?;
 
     let roots = select_packages(&ws, &pkgs, &req.packages)?;
     let profile_name = match (&req.compile.profile, req.release) {
@@ -65,10 +92,9 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
     let default_target = ws.default_target_dir();
     let target_dir = settings::target_dir(gctx, req.compile.target_dir.as_deref(), default_target)?;
     let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
-    let rustc_path =
-        settings::program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into());
-    let rustdoc =
-        settings::program(gctx, "RUSTDOC", "build.rustdoc")?.unwrap_or_else(|| "rustdoc".into());
+    let rustc_given = settings::program(gctx, "RUSTC", "build.rustc")?;
+    let rustdoc_given = settings::program(gctx, "RUSTDOC", "build.rustdoc")?;
+    let rustc_path = rustc_given.clone().unwrap_or_else(|| "rustc".into());
     let wrapper = settings::program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?;
     let ws_wrapper = settings::program(
         gctx,
@@ -119,6 +145,24 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
         )),
         None => None,
     };
+    // A bare `rustc` on PATH is usually rustup's proxy, which costs tens of
+    // milliseconds per call; run the toolchain's own binaries instead (what
+    // rustup would exec), unless the user named a compiler.
+    let toolchain_bin = host_info.sysroot.join("bin");
+    let exe = std::env::consts::EXE_SUFFIX;
+    let rustc_exe = match &rustc_given {
+        None if toolchain_bin.join(format!("rustc{exe}")).is_file() => {
+            toolchain_bin.join(format!("rustc{exe}"))
+        }
+        _ => rustc.path.clone(),
+    };
+    let rustdoc = match rustdoc_given {
+        Some(r) => r,
+        None if toolchain_bin.join(format!("rustdoc{exe}")).is_file() => {
+            toolchain_bin.join(format!("rustdoc{exe}"))
+        }
+        None => "rustdoc".into(),
+    };
     let target_data = TargetData {
         rustc_version: rustc.info.verbose_version.clone(),
         host: host.clone(),
@@ -130,26 +174,39 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
     // Features.
     let feats = features::resolve(&pkgs, &roots, req, &ws, &target_data)?;
 
-    let graph = PackageGraph {
-        packages: pkgs
-            .manifests
-            .iter()
-            .enumerate()
-            .map(|(i, m)| GraphPackage {
-                manifest: m,
-                deps: pkgs.edges[i].clone(),
-                is_member: pkgs.members[i],
-                is_local: m.package_id.source_id().is_path(),
-            })
-            .collect(),
-    };
+    let graph = package_graph(&pkgs.manifests, &pkgs);
     let selection = Selection {
         roots: roots.clone(),
         filter: target_filter(&req.targets, req.mode),
         mode: req.mode,
         target: target_triple.clone(),
+        doc_deps: extras.doc_deps,
     };
     let units = UnitGraph::new(&graph, &feats, &profiles, &selection)?;
+    let overridden = one_root_checks(&units, &graph, extras)?;
+    let (graph2, units2);
+    let (graph, units) = match &overridden {
+        Some(manifests) => {
+            graph2 = package_graph(manifests, &pkgs);
+            units2 = UnitGraph::new(&graph2, &feats, &profiles, &selection)?;
+            (&graph2, &units2)
+        }
+        None => (&graph, &units),
+    };
+    if req.mode == CompileMode::Doc {
+        let mut doc_dirs = vec![target_dir.join("doc")];
+        if let Some(t) = &target_triple {
+            doc_dirs.push(target_dir.join(t).join("doc"));
+        }
+        mycargo_compiler::rustdoc_cmd::check_rustdoc_fingerprint(
+            &target_dir,
+            &doc_dirs,
+            &target_data.rustc_version,
+        )?;
+    }
+    if req.mode == CompileMode::Doc {
+        doc_collisions(gctx, graph, units, &target_dir)?;
+    }
     for w in &units.warnings {
         gctx.shell.warn(w)?;
     }
@@ -178,13 +235,13 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
         keep_going: req.keep_going,
         target_dir: target_dir.clone(),
         profile: profile_name.clone(),
-        rustc: rustc.path.clone(),
+        rustc: rustc_exe,
         rustdoc,
         rustc_wrapper: wrapper,
         rustc_workspace_wrapper: ws_wrapper,
         rustflags: target_flags,
         host_rustflags: host_flags,
-        message_format: message_format(req.compile.message_formats())?,
+        message_format,
         cargo_exe: gctx.exe.clone(),
         verbose: gctx.args.verbose,
         quiet: gctx.shell.verbosity() == Verbosity::Quiet,
@@ -201,11 +258,32 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
             .collect(),
         ws_root: ws.root(),
         linker,
-        extra_args: Vec::new(),
+        extra_args: extras.extra_args.clone(),
+        rustdocflags: settings::rustdocflags(gctx, target_triple.as_deref().unwrap_or(&host))?,
+        document_private_items: extras.document_private_items,
         color: gctx.shell.err_supports_color(),
     };
-    let bcx = BuildContext::new(&graph, &units, &config, &target_data, roots);
+    let bcx = BuildContext::new(graph, units, &config, &target_data, roots);
     let compilation = mycargo_compiler::compile(&bcx, &mut gctx.shell)?;
+    // Where the docs of the roots are for the platform asked for (cargo
+    // looks only there: a proc macro's docs in `target/doc` are not named
+    // under `--target`).
+    let requested = match &target_triple {
+        Some(t) => mycargo_compiler::CompileKind::Target(t.clone()),
+        None => mycargo_compiler::CompileKind::Host,
+    };
+    let mut docs: Vec<(String, PathBuf)> = units
+        .roots
+        .iter()
+        .filter(|u| u.mode == CompileMode::Doc)
+        .map(|u| {
+            let name = graph.packages[u.pkg].manifest.targets[u.target].crate_name();
+            let index = bcx.doc_dir(&requested).join(&name).join("index.html");
+            (name, index)
+        })
+        .collect();
+    docs.sort();
+    docs.dedup();
 
     let elapsed = start.elapsed().as_secs_f64();
     gctx.shell.status(
@@ -237,7 +315,119 @@ pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Re
     Ok(Built {
         executables,
         runner,
+        docs: docs.into_iter().map(|(_, p)| p).collect(),
     })
+}
+
+/// Two doc units writing the same `doc/<crate>/index.html` (a bin named
+/// like the lib, asked for explicitly): cargo's warning.
+fn doc_collisions(
+    gctx: &mut GlobalContext,
+    graph: &PackageGraph<'_>,
+    units: &UnitGraph,
+    target_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut docs: Vec<&mycargo_compiler::Unit> = units
+        .deps
+        .keys()
+        .filter(|u| u.mode == CompileMode::Doc)
+        .collect();
+    docs.sort_by_key(|u| (u.pkg, u.target, u.kind.clone()));
+    let mut seen: std::collections::HashMap<PathBuf, &mycargo_compiler::Unit> =
+        std::collections::HashMap::new();
+    let describe = |u: &mycargo_compiler::Unit| {
+        let m = graph.packages[u.pkg].manifest;
+        let t = &m.targets[u.target];
+        let kind = if t.is_lib() {
+            "lib"
+        } else if t.is_example() {
+            "example"
+        } else {
+            "bin"
+        };
+        format!(
+            "the {kind} target `{}` in package `{}`",
+            t.name, m.package_id
+        )
+    };
+    for u in docs {
+        let t = &graph.packages[u.pkg].manifest.targets[u.target];
+        let mut dir = target_dir.to_path_buf();
+        if let mycargo_compiler::CompileKind::Target(triple) = &u.kind {
+            dir.push(triple);
+        }
+        let path = dir.join("doc").join(t.crate_name()).join("index.html");
+        if let Some(other) = seen.get(&path) {
+            gctx.shell.warn(format!(
+                "output filename collision at {}\n  |\n  = note: {} has the same output filename as {}\n  = note: this is a known bug where multiple crates with the same name use the same path; see <https://github.com/rust-lang/cargo/issues/6313>",
+                path.display(),
+                describe(u),
+                describe(other)
+            ))?;
+        } else {
+            seen.insert(path, u);
+        }
+    }
+    Ok(())
+}
+
+fn package_graph<'a>(
+    manifests: &'a [mycargo_manifest::Manifest],
+    pkgs: &packages::Packages,
+) -> PackageGraph<'a> {
+    PackageGraph {
+        packages: manifests
+            .iter()
+            .enumerate()
+            .map(|(i, m)| GraphPackage {
+                manifest: m,
+                deps: pkgs.edges[i].clone(),
+                is_member: pkgs.members[i],
+                is_local: m.package_id.source_id().is_path(),
+            })
+            .collect(),
+    }
+}
+
+/// `rustc`/`rustdoc` arguments after `--` and `rustc --crate-type` apply
+/// to exactly one target (cargo's errors otherwise). With crate types,
+/// the manifests with that target's types replaced.
+fn one_root_checks(
+    units: &UnitGraph,
+    graph: &PackageGraph<'_>,
+    extras: &CompileExtras,
+) -> anyhow::Result<Option<Vec<mycargo_manifest::Manifest>>> {
+    if !extras.extra_args.is_empty() && units.roots.len() != 1 {
+        bail!(
+            "extra arguments to `{}` can only be passed to one target, consider filtering\n\
+             the package by passing, e.g., `--lib` or `--bin NAME` to specify a single target",
+            extras.extra_args_tool
+        );
+    }
+    if extras.crate_types.is_empty() {
+        return Ok(None);
+    }
+    let [root] = units.roots.as_slice() else {
+        bail!(
+            "crate types to rustc can only be passed to one target, consider filtering\n\
+             the package by passing, e.g., `--lib` or `--example` to specify a single target"
+        );
+    };
+    let mut manifests: Vec<mycargo_manifest::Manifest> =
+        graph.packages.iter().map(|p| p.manifest.clone()).collect();
+    let target = &mut manifests[root.pkg].targets[root.target];
+    let types = extras.crate_types.clone();
+    target.kind = match target.kind {
+        mycargo_manifest::TargetKind::Lib(_) => mycargo_manifest::TargetKind::Lib(types),
+        mycargo_manifest::TargetKind::ExampleLib(_) => {
+            mycargo_manifest::TargetKind::ExampleLib(types)
+        }
+        _ => bail!(
+            "crate types can only be specified for libraries and example libraries.\n\
+             Binaries, tests, and benchmarks are always the `bin` crate type"
+        ),
+    };
+    Ok(Some(manifests))
 }
 
 /// `1.23s`, or `1m 02s` past a minute, as cargo prints it.
@@ -261,36 +451,51 @@ fn platform(t: &mycargo_compiler::rustc_info::TargetInfo) -> PlatformInfo {
     }
 }
 
+/// `--message-format` values (already split on commas and lowercased), as
+/// cargo combines them: one of `human`, `short`, `json`, and the `json-*`
+/// modifiers, which imply `json`. Two kinds is an error.
 fn message_format(values: &[String]) -> anyhow::Result<MessageFormat> {
-    let mut fmt = MessageFormat::Human;
+    const TWO_KINDS: &str = "cannot specify two kinds of `message-format` arguments";
+    let mut fmt: Option<MessageFormat> = None;
     for v in values {
-        fmt = match v.as_str() {
-            "human" => MessageFormat::Human,
-            "short" => MessageFormat::Short,
-            "json" => MessageFormat::Json {
+        let plain = match v.as_str() {
+            "human" => Some(MessageFormat::Human),
+            "short" => Some(MessageFormat::Short),
+            "json" => Some(MessageFormat::Json {
                 render_diagnostics: false,
                 short: false,
                 ansi: false,
-            },
-            "json-diagnostic-short" => MessageFormat::Json {
-                render_diagnostics: false,
-                short: true,
-                ansi: false,
-            },
-            "json-diagnostic-rendered-ansi" => MessageFormat::Json {
-                render_diagnostics: false,
-                short: false,
-                ansi: true,
-            },
-            "json-render-diagnostics" => MessageFormat::Json {
-                render_diagnostics: true,
-                short: false,
-                ansi: false,
-            },
-            other => bail!("invalid message format specifier: `{other}`"),
+            }),
+            _ => None,
         };
+        if let Some(plain) = plain {
+            if fmt.is_some() {
+                bail!(TWO_KINDS);
+            }
+            fmt = Some(plain);
+            continue;
+        }
+        let json = fmt.get_or_insert(MessageFormat::Json {
+            render_diagnostics: false,
+            short: false,
+            ansi: false,
+        });
+        let MessageFormat::Json {
+            render_diagnostics,
+            short,
+            ansi,
+        } = json
+        else {
+            bail!(TWO_KINDS);
+        };
+        match v.as_str() {
+            "json-render-diagnostics" => *render_diagnostics = true,
+            "json-diagnostic-short" => *short = true,
+            "json-diagnostic-rendered-ansi" => *ansi = true,
+            other => bail!("invalid message format specifier: `{other}`"),
+        }
     }
-    Ok(fmt)
+    Ok(fmt.unwrap_or(MessageFormat::Human))
 }
 
 /// `-p`, `--workspace`, `--exclude`, else the default members (or the
@@ -321,10 +526,16 @@ fn select_packages(
                 .filter(|&i| spec.matches(&pkgs.manifests[i].package_id))
                 .collect();
             if found.is_empty() {
-                bail!(
-                    "package(s) `{p}` not found in workspace `{}`",
-                    ws.root().display()
-                );
+                let mut msg = format!("package ID specification `{p}` did not match any packages");
+                if let Some(close) = mycargo_util::edit_distance::closest(
+                    spec.name(),
+                    pkgs.manifests.iter().map(|m| m.name()),
+                ) {
+                    msg.push_str(&format!(
+                        "\n\nhelp: a package with a similar name exists: `{close}`"
+                    ));
+                }
+                bail!(msg);
             }
             out.extend(found);
         }

@@ -107,10 +107,41 @@ pub fn rustflags(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Re
         .unwrap_or_default())
 }
 
+/// RUSTDOCFLAGS, first source that is set wins: `CARGO_ENCODED_RUSTDOCFLAGS`,
+/// `RUSTDOCFLAGS`, `target.<triple>.rustdocflags`, `build.rustdocflags`.
+pub fn rustdocflags(gctx: &GlobalContext, triple: &str) -> anyhow::Result<Vec<String>> {
+    if let Some(enc) = gctx.env.get("CARGO_ENCODED_RUSTDOCFLAGS") {
+        return Ok(enc
+            .split('\u{1f}')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect());
+    }
+    if let Some(flags) = gctx.env.get("RUSTDOCFLAGS") {
+        return Ok(flags.split_whitespace().map(str::to_string).collect());
+    }
+    for key in [
+        format!("target.{triple}.rustdocflags"),
+        "build.rustdocflags".to_string(),
+    ] {
+        if let Some(v) = gctx.config.get_string_list(&key)? {
+            return Ok(v.val);
+        }
+    }
+    Ok(Vec::new())
+}
+
 /// `target.<triple>.runner`, else the one matching `target.<cfg>.runner`
 /// (more than one match is an error, as in cargo).
-pub fn runner(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Result<Option<Vec<String>>> {
-    if let Some(v) = gctx.config.get_string_list(&format!("target.{triple}.runner"))? {
+pub fn runner(
+    gctx: &GlobalContext,
+    triple: &str,
+    cfgs: &[Cfg],
+) -> anyhow::Result<Option<Vec<String>>> {
+    if let Some(v) = gctx
+        .config
+        .get_string_list(&format!("target.{triple}.runner"))?
+    {
         return Ok(Some(v.val));
     }
     let mut found: Vec<(String, Vec<String>)> = Vec::new();
@@ -118,7 +149,9 @@ pub fn runner(gctx: &GlobalContext, triple: &str, cfgs: &[Cfg]) -> anyhow::Resul
         if let Some(expr) = key.strip_prefix("cfg(").and_then(|k| k.strip_suffix(')'))
             && let Ok(e) = expr.parse::<CfgExpr>()
             && e.matches(cfgs)
-            && let Some(v) = gctx.config.get_string_list(&format!("target.{key}.runner"))?
+            && let Some(v) = gctx
+                .config
+                .get_string_list(&format!("target.{key}.runner"))?
         {
             found.push((key, v.val));
         }

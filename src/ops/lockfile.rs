@@ -1,0 +1,576 @@
+//! `Cargo.lock` for a workspace of path packages, as cargo keeps it:
+//! resolve the whole workspace (every member with all features, members'
+//! dev-dependencies, every platform), compare with the file, and write it
+//! only when it says something else — refusing under `--locked` or
+//! `--frozen` — then report the change with cargo's `Locking` lines.
+//!
+//! Which packages the file holds is decided as cargo's dependency resolver
+//! decides it, not as a build does: a path dependency outside the
+//! workspace counts with its normal and build dependencies only, and its
+//! optional dependencies only when some feature asks for them (a weak
+//! `dep?/feat` counts too).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::Path;
+
+use anstyle::{AnsiColor, Effects, Style};
+use anyhow::{Context as _, bail};
+use mycargo_compiler::rustc_info::{Rustc, RustcOptions};
+use mycargo_core::{DepKind, FeatureValue, PackageId, PartialVersion, SourceId};
+use mycargo_lockfile::{
+    LOCKFILE_NAME, LockVersion, LockedPackage, Lockfile, PathSources, Plan, cmp_package_id,
+    cmp_source_id,
+};
+use mycargo_manifest::{Manifest, Workspace};
+
+use super::compile::packages::Packages;
+use super::compile::settings;
+use crate::context::GlobalContext;
+
+/// How the lock file is being brought up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A build: start from the existing file, keep its version, say nothing
+    /// unless something was written.
+    Sync,
+    /// `generate-lockfile`: resolve afresh, in the workspace's version,
+    /// and always report.
+    Generate,
+}
+
+/// Bring `Cargo.lock` in line with the loaded packages.
+pub fn sync(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    pkgs: &Packages,
+    ignore_rust_version: bool,
+) -> anyhow::Result<()> {
+    update(gctx, ws, pkgs, ignore_rust_version, Mode::Sync)
+}
+
+/// Resolve the path workspace and write `Cargo.lock` if it says something
+/// else (see [`Mode`]).
+pub fn update(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    pkgs: &Packages,
+    ignore_rust_version: bool,
+    mode: Mode,
+) -> anyhow::Result<()> {
+    let path = ws.root().join(LOCKFILE_NAME);
+    let paths: PathSources = pkgs.manifests.iter().map(|m| &m.package_id).collect();
+    let orig = mycargo_lockfile::read(&path)?;
+    let previous = match (&orig, mode) {
+        (Some(text), Mode::Sync) => Some(
+            Lockfile::parse(text, &paths)
+                .with_context(|| format!("failed to parse lock file at: {}", path.display()))?,
+        ),
+        _ => None,
+    };
+
+    let Some(edges) = walk(pkgs) else {
+        // A feature some package asks for does not exist: cargo's
+        // dependency resolver fails here, before the lock file is written.
+        // The feature resolver words it as cargo does.
+        if let Some(e) = feature_error(ws, pkgs, previous.as_ref()) {
+            return Err(e);
+        }
+        if mode == Mode::Generate {
+            bail!("failed to resolve the features of the workspace");
+        }
+        return Ok(());
+    };
+    let target = LockVersion::with_rust_version(lowest_rust_version(pkgs).as_ref());
+    let mut resolve = Lockfile::new(previous.as_ref().map_or(target, |p| p.version));
+    for (i, deps) in edges.iter().enumerate() {
+        let Some(deps) = deps else { continue };
+        let mut pkg = LockedPackage::new(pkgs.manifests[i].package_id.clone());
+        pkg.dependencies = deps
+            .iter()
+            .map(|&d| pkgs.manifests[d].package_id.clone())
+            .collect();
+        resolve.insert(pkg);
+    }
+    resolve.check_collisions()?;
+
+    let locked = locked_flag(gctx);
+    let plan = mycargo_lockfile::plan_write(
+        &mut resolve,
+        orig.as_deref(),
+        target,
+        locked.is_some().then_some(&paths),
+    );
+    let written = match plan {
+        Plan::Unchanged => false,
+        Plan::Write(text) => {
+            if let Some(flag) = locked {
+                let action = if orig.is_some() { "update" } else { "create" };
+                bail!(
+                    "cannot {action} the lock file {} because {flag} was passed to prevent this\n\
+                     help: to generate the lock file without accessing the network, remove the {flag} flag and use --offline instead.",
+                    path.display()
+                );
+            }
+            mycargo_lockfile::write(&path, &text)
+                .with_context(|| format!("failed to write {}", path.display()))?;
+            true
+        }
+    };
+    if written || mode == Mode::Generate {
+        report(
+            gctx,
+            ws,
+            pkgs,
+            previous.as_ref(),
+            &resolve,
+            ignore_rust_version,
+        )?;
+    }
+    Ok(())
+}
+
+/// `--frozen` or `--locked`, as cargo names the one given.
+fn locked_flag(gctx: &GlobalContext) -> Option<&'static str> {
+    if gctx.args.frozen {
+        Some("--frozen")
+    } else if gctx.args.locked {
+        Some("--locked")
+    } else {
+        None
+    }
+}
+
+fn lowest_rust_version(pkgs: &Packages) -> Option<PartialVersion> {
+    pkgs.manifests
+        .iter()
+        .zip(&pkgs.members)
+        .filter(|(_, is_member)| **is_member)
+        .filter_map(|(m, _)| m.rust_version.as_ref().map(|r| r.0.clone()))
+        .min()
+}
+
+/// What one package asks of another: features, and whether `default`.
+#[derive(Debug, Clone, Default)]
+struct Request {
+    features: BTreeSet<String>,
+    default: bool,
+    all: bool,
+}
+
+/// The packages of the resolve and their dependencies (by index into
+/// `pkgs`); `None` for packages outside it. `None` overall when a
+/// requested feature does not exist.
+fn walk(pkgs: &Packages) -> Option<Vec<Option<BTreeSet<usize>>>> {
+    let n = pkgs.manifests.len();
+    let mut requests: Vec<Option<Request>> = vec![None; n];
+    let mut edges: Vec<Option<BTreeSet<usize>>> = vec![None; n];
+    let mut queue = VecDeque::new();
+    for i in (0..n).filter(|&i| pkgs.members[i]) {
+        requests[i] = Some(Request {
+            features: BTreeSet::new(),
+            default: true,
+            all: true,
+        });
+        queue.push_back(i);
+    }
+    while let Some(i) = queue.pop_front() {
+        let m = &pkgs.manifests[i];
+        let request = requests[i].clone().unwrap_or_default();
+        let enabled = requirements(m, &request)?;
+        let mut mine = BTreeSet::new();
+        for &(di, to) in &pkgs.edges[i] {
+            let dep = &m.dependencies[di];
+            if dep.kind() == DepKind::Development && !pkgs.members[i] {
+                continue;
+            }
+            let asked = enabled.get(dep.name_in_toml());
+            if dep.is_optional() && asked.is_none() {
+                continue;
+            }
+            mine.insert(to);
+            let first = requests[to].is_none();
+            let slot = requests[to].get_or_insert_with(Request::default);
+            let before = (slot.features.len(), slot.default);
+            slot.features.extend(dep.features().iter().cloned());
+            slot.features.extend(asked.into_iter().flatten().cloned());
+            slot.default |= dep.uses_default_features();
+            if first || before != (slot.features.len(), slot.default) {
+                queue.push_back(to);
+            }
+        }
+        edges[i] = Some(mine);
+    }
+    Some(edges)
+}
+
+/// cargo's `Requirements`: the features a request turns on, and the
+/// dependencies (by name in the manifest) those enable, each with the
+/// features asked of it. `None` when a feature is missing.
+fn requirements(m: &Manifest, request: &Request) -> Option<BTreeMap<String, BTreeSet<String>>> {
+    struct Reqs<'a> {
+        m: &'a Manifest,
+        features: BTreeSet<String>,
+        deps: BTreeMap<String, BTreeSet<String>>,
+    }
+    impl Reqs<'_> {
+        fn feature(&mut self, f: &str) -> Option<()> {
+            if !self.features.insert(f.to_string()) {
+                return Some(());
+            }
+            for fv in self.m.feature_map.get(f)? {
+                self.value(fv)?;
+            }
+            Some(())
+        }
+
+        fn value(&mut self, fv: &FeatureValue) -> Option<()> {
+            match fv {
+                FeatureValue::Feature(f) => self.feature(f)?,
+                FeatureValue::Dep { dep_name } => {
+                    self.deps.entry(dep_name.clone()).or_default();
+                }
+                FeatureValue::DepFeature {
+                    dep_name,
+                    dep_feature,
+                    weak,
+                } => {
+                    let optional = self
+                        .m
+                        .dependencies
+                        .iter()
+                        .any(|d| d.name_in_toml() == dep_name && d.is_optional());
+                    if !weak && optional && self.m.feature_map.contains_key(dep_name) {
+                        self.feature(dep_name)?;
+                    }
+                    self.deps
+                        .entry(dep_name.clone())
+                        .or_default()
+                        .insert(dep_feature.clone());
+                }
+            }
+            Some(())
+        }
+    }
+    let mut reqs = Reqs {
+        m,
+        features: BTreeSet::new(),
+        deps: BTreeMap::new(),
+    };
+    if request.all {
+        for f in m.feature_map.keys() {
+            reqs.feature(f)?;
+        }
+    }
+    for f in &request.features {
+        reqs.feature(f)?;
+    }
+    if request.default && m.feature_map.contains_key("default") {
+        reqs.feature("default")?;
+    }
+    Some(reqs.deps)
+}
+
+/// The error of resolving every member with all features, every platform
+/// and dev-dependencies, as for a lock file.
+fn feature_error(
+    ws: &Workspace,
+    pkgs: &Packages,
+    previous: Option<&Lockfile>,
+) -> Option<anyhow::Error> {
+    use mycargo_resolver::{
+        CliFeatures, DepEdge, FeatureOpts, HasDevUnits, PackageNode, ResolverVersion,
+        RootSelection, TargetInfo,
+    };
+    let graph: Vec<PackageNode> = pkgs
+        .manifests
+        .iter()
+        .enumerate()
+        .map(|(i, m)| PackageNode {
+            id: m.package_id.clone(),
+            feature_map: m.feature_map.clone(),
+            deps: pkgs.edges[i]
+                .iter()
+                .map(|&(di, to)| DepEdge {
+                    to,
+                    dep: m.dependencies[di].clone(),
+                })
+                .collect(),
+            is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
+        })
+        .collect();
+    let roots = RootSelection {
+        members: (0..graph.len()).filter(|&i| pkgs.members[i]).collect(),
+        selected: Vec::new(),
+        current: None,
+        is_virtual: ws.is_virtual(),
+    };
+    let opts = FeatureOpts {
+        version: ResolverVersion::V1,
+        targets: None,
+        host: TargetInfo::new("", Vec::new()),
+        dev_units: HasDevUnits::Yes,
+    };
+    let err =
+        mycargo_resolver::resolve_features(&graph, &roots, &CliFeatures::default(), &opts).err()?;
+    if let mycargo_resolver::FeatureError::DependencyMissingFeature {
+        package,
+        dependency,
+        feature,
+        ..
+    } = &err
+        && let Some(msg) = select_failure(pkgs, previous, package, dependency, feature)
+    {
+        return Some(anyhow::anyhow!(
+            "{msg}\n\n{err}\n\n\n{}",
+            last_line(dependency)
+        ));
+    }
+    Some(anyhow::Error::new(err))
+}
+
+fn last_line(dependency: &str) -> String {
+    format!("failed to select a version for `{dependency}` which could resolve this conflict")
+}
+
+/// The head of cargo's "failed to select a version" error: the package
+/// that asks `dependency` for a feature it lacks, the chain of path
+/// dependencies from a member down to it, and the version on offer.
+fn select_failure(
+    pkgs: &Packages,
+    previous: Option<&Lockfile>,
+    package: &str,
+    dependency: &str,
+    feature: &str,
+) -> Option<String> {
+    // Shortest chains first: a breadth-first walk from the members.
+    let n = pkgs.manifests.len();
+    let mut parent: Vec<Option<Option<(usize, usize)>>> = vec![None; n];
+    let mut queue = VecDeque::new();
+    for i in (0..n).filter(|&i| pkgs.members[i]) {
+        parent[i] = Some(None);
+        queue.push_back(i);
+    }
+    while let Some(i) = queue.pop_front() {
+        for &(di, to) in &pkgs.edges[i] {
+            let dep = &pkgs.manifests[i].dependencies[di];
+            if parent[to].is_none() && (dep.kind() != DepKind::Development || pkgs.members[i]) {
+                parent[to] = Some(Some((i, di)));
+                queue.push_back(to);
+            }
+        }
+    }
+    let asker = (0..n).find(|&i| parent[i].is_some() && pkgs.manifests[i].name() == package)?;
+    let m = &pkgs.manifests[asker];
+    let &(di, to) = pkgs.edges[asker].iter().find(|&&(di, _)| {
+        let d = &m.dependencies[di];
+        d.package_name() == dependency && d.features().iter().any(|f| f == feature)
+    })?;
+    let locked = |id: &PackageId| match previous {
+        Some(p) if p.packages.contains_key(id) => format!("(locked to {}) ", id.version()),
+        _ => String::new(),
+    };
+    let mut msg = format!(
+        "failed to select a version for `{dependency}`.\n    ... required by package `{}`",
+        m.package_id
+    );
+    let mut at = asker;
+    while let Some(Some((from, fdi))) = parent[at] {
+        let d = &pkgs.manifests[from].dependencies[fdi];
+        msg.push_str(&format!(
+            "\n    ... which satisfies path dependency `{}` {}of package `{}`",
+            d.package_name(),
+            locked(&pkgs.manifests[at].package_id),
+            pkgs.manifests[from].package_id
+        ));
+        at = from;
+    }
+    let target = &pkgs.manifests[to].package_id;
+    let locked_req = locked(target);
+    msg.push_str(&format!(
+        "\nversions that meet the requirements `{}` {}are: {}",
+        m.dependencies[di].version_req(),
+        locked_req,
+        target.version()
+    ));
+    Some(msg)
+}
+
+/// A change between two resolves, for the status lines.
+enum Change<'a> {
+    Added(&'a PackageId),
+    Updated(&'a PackageId, &'a PackageId),
+    Downgraded(&'a PackageId, &'a PackageId),
+}
+
+/// `Locking N packages ...`, then (after an existing file) `Adding`,
+/// `Updating` and `Downgrading` lines for packages that are not members.
+fn report(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    pkgs: &Packages,
+    previous: Option<&Lockfile>,
+    resolve: &Lockfile,
+    ignore_rust_version: bool,
+) -> anyhow::Result<()> {
+    let members: BTreeSet<&PackageId> = pkgs
+        .manifests
+        .iter()
+        .zip(&pkgs.members)
+        .filter(|(_, is_member)| **is_member)
+        .map(|(m, _)| &m.package_id)
+        .collect();
+    let changes = changes(previous, resolve);
+    let shown: Vec<&Change<'_>> = changes
+        .iter()
+        .filter(|c| {
+            let id = match c {
+                Change::Added(id) | Change::Updated(_, id) | Change::Downgraded(_, id) => id,
+            };
+            !members.contains(id)
+        })
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let n = shown.len();
+    let plural = if n == 1 { "" } else { "s" };
+    let rust = match required_rust_version(gctx, ws, pkgs, ignore_rust_version) {
+        Some(v) => format!(" Rust {v}"),
+        None => String::new(),
+    };
+    gctx.shell.status(
+        "Locking",
+        format!("{n} package{plural} to latest{rust} compatible version{plural}"),
+    )?;
+    if previous.is_none() {
+        // New packages get a line only with a note (a newer version, a
+        // Rust version), which path packages never have.
+        return Ok(());
+    }
+    for change in shown {
+        let (status, style, text) = match change {
+            Change::Added(id) => ("Adding", mycargo_util::shell::NOTE, id.to_string()),
+            Change::Updated(old, new) => (
+                "Updating",
+                mycargo_util::shell::HEADER,
+                format!("{old} -> v{}", new.version()),
+            ),
+            Change::Downgraded(old, new) => (
+                "Downgrading",
+                Style::new()
+                    .fg_color(Some(AnsiColor::Yellow.into()))
+                    .effects(Effects::BOLD),
+                format!("{old} -> v{}", new.version()),
+            ),
+        };
+        gctx.shell.status_with_style(status, text, style)?;
+    }
+    Ok(())
+}
+
+/// cargo's `PackageDiff`: per (name, source), the versions that went and
+/// came; one of each is an update (or a downgrade), otherwise additions.
+fn changes<'a>(previous: Option<&'a Lockfile>, resolve: &'a Lockfile) -> Vec<Change<'a>> {
+    struct Key<'a>(&'a str, &'a SourceId);
+    let key_cmp = |a: &Key<'_>, b: &Key<'_>| a.0.cmp(b.0).then_with(|| cmp_source_id(a.1, b.1));
+    let mut groups: Vec<(Key<'a>, Vec<&'a PackageId>, Vec<&'a PackageId>)> = Vec::new();
+    let mut add = |id: &'a PackageId, new: bool| {
+        let k = Key(id.name(), id.source_id());
+        let slot = match groups.iter().position(|(g, _, _)| key_cmp(g, &k).is_eq()) {
+            Some(i) => i,
+            None => {
+                groups.push((k, Vec::new(), Vec::new()));
+                groups.len() - 1
+            }
+        };
+        if new {
+            groups[slot].2.push(id);
+        } else {
+            groups[slot].1.push(id);
+        }
+    };
+    for id in previous.into_iter().flat_map(|p| p.packages.keys()) {
+        add(id, false);
+    }
+    for id in resolve.packages.keys() {
+        add(id, true);
+    }
+    groups.sort_by(|a, b| key_cmp(&a.0, &b.0));
+    let same =
+        |a: &PackageId, b: &PackageId| a == b && a.source_id().precise() == b.source_id().precise();
+    let mut out = Vec::new();
+    for (_, mut old, mut new) in groups {
+        old.sort_by(|a, b| cmp_package_id(a, b));
+        new.sort_by(|a, b| cmp_package_id(a, b));
+        let removed: Vec<&PackageId> = old
+            .iter()
+            .copied()
+            .filter(|o| !new.iter().any(|n| same(o, n)))
+            .collect();
+        let added: Vec<&PackageId> = new
+            .iter()
+            .copied()
+            .filter(|n| !old.iter().any(|o| same(o, n)))
+            .collect();
+        if let ([from], [to]) = (removed.as_slice(), added.as_slice()) {
+            if from.version().cmp_precedence(to.version()).is_gt() {
+                out.push(Change::Downgraded(from, to));
+            } else {
+                out.push(Change::Updated(from, to));
+            }
+        } else {
+            out.extend(added.into_iter().map(Change::Added));
+        }
+    }
+    out
+}
+
+/// The Rust version the resolve is said to be compatible with: shown when
+/// the workspace honours `rust-version` (resolver 3, or
+/// `resolver.incompatible-rust-versions = "fallback"`, and no
+/// `--ignore-rust-version`): the lowest member `rust-version`, else the
+/// version of rustc.
+fn required_rust_version(
+    gctx: &GlobalContext,
+    ws: &Workspace,
+    pkgs: &Packages,
+    ignore_rust_version: bool,
+) -> Option<String> {
+    let mut honors = ws.resolver_version() == "3";
+    if let Ok(Some(v)) = gctx
+        .config
+        .get_string("resolver.incompatible-rust-versions")
+    {
+        honors = v.val == "fallback";
+    }
+    if ignore_rust_version || !honors {
+        return None;
+    }
+    if let Some(v) = lowest_rust_version(pkgs) {
+        return Some(v.to_string());
+    }
+    let rustc = load_rustc(gctx, &ws.default_target_dir()).ok()?;
+    Some(PartialVersion::from(rustc.info.version).to_string())
+}
+
+/// rustc as a build would run it (its `-vV` answer cached in the target
+/// directory).
+fn load_rustc(gctx: &GlobalContext, default_target: &Path) -> anyhow::Result<Rustc> {
+    let path = settings::program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into());
+    let wrapper = settings::program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?;
+    let workspace_wrapper = settings::program(
+        gctx,
+        "RUSTC_WORKSPACE_WRAPPER",
+        "build.rustc-workspace-wrapper",
+    )?;
+    let target_dir = settings::target_dir(gctx, None, default_target.to_path_buf())?;
+    Ok(Rustc::new(
+        RustcOptions {
+            path,
+            wrapper,
+            workspace_wrapper,
+            cache_location: Some(target_dir.join(".rustc_info.json")),
+        },
+        &gctx.env,
+    )?)
+}
