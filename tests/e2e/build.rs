@@ -79,7 +79,7 @@ pub fn make_answer(_: TokenStream) -> TokenStream {
         )
         .file(
             "sys/Cargo.toml",
-            "[package]\nname = \"sys\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlinks = \"sysfoo\"\nbuild = \"build.rs\"\n",
+            "[package]\nname = \"sys\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlinks = \"sysfoo\"\nbuild = \"build.rs\"\n\n[build-dependencies]\ncodegen = { path = \"../codegen\" }\n",
         )
         .file(
             "sys/build.rs",
@@ -87,7 +87,7 @@ pub fn make_answer(_: TokenStream) -> TokenStream {
 fn main() {
     let out = std::env::var("OUT_DIR").unwrap();
     let mut f = std::fs::File::create(format!("{out}/gen.rs")).unwrap();
-    writeln!(f, "pub const GEN: u32 = 7;").unwrap();
+    writeln!(f, "pub const GEN: u32 = {};", codegen::value()).unwrap();
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=input.txt");
     println!("cargo::rustc-check-cfg=cfg(has_sys)");
@@ -97,6 +97,12 @@ fn main() {
 "#,
         )
         .file("sys/input.txt", "one\n")
+        // A build-dependency outside the workspace: compiled for the host.
+        .file(
+            "codegen/Cargo.toml",
+            "[package]\nname = \"codegen\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("codegen/src/lib.rs", "pub fn value() -> u32 { 7 }\n")
         .file(
             "sys/src/lib.rs",
             r#"include!(concat!(env!("OUT_DIR"), "/gen.rs"));

@@ -40,6 +40,8 @@ pub trait Features {
     /// Whether dependency `dep` (index into the manifest's dependencies) of
     /// `pkg` is on.
     fn dep_active(&self, pkg: usize, for_host: bool, dep: usize) -> bool;
+    /// Whether the package is used in that context at all.
+    fn active(&self, pkg: usize, for_host: bool) -> bool;
 }
 
 /// Which targets of a package to build.
@@ -355,8 +357,8 @@ impl Builder<'_, '_> {
                 unit: script,
                 extern_name: String::new(),
             });
-            for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, false, |k| k == DepKind::Normal) {
-                let _ = dep_idx;
+            for (_, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| k == DepKind::Normal)
+            {
                 let dm = self.graph.packages[dep_pkg].manifest;
                 if dm.metadata.links.is_some()
                     && let Some(bi) = dm.targets.iter().position(|t| t.is_custom_build())
@@ -365,8 +367,8 @@ impl Builder<'_, '_> {
                         dep_pkg,
                         bi,
                         CompileMode::RunCustomBuild,
-                        self.target_kind.clone(),
-                        false,
+                        unit.kind.clone(),
+                        unit.for_host,
                     );
                     out.push(UnitDep {
                         unit: run,
@@ -383,7 +385,14 @@ impl Builder<'_, '_> {
 
         if target.is_custom_build() {
             // Compiling a build script: its build-dependencies, for the host.
-            for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, true, |k| k == DepKind::Build) {
+            // Which of them are on is decided in the context of the package
+            // the script builds (a target package has its build-dependency
+            // edges there), recognised by the features the script carries.
+            let pkg_ctx_host = !(self.features.active(unit.pkg, false)
+                && self.features.features(unit.pkg, false) == unit.features);
+            for (dep_idx, dep_pkg) in
+                self.active_deps(unit.pkg, pkg_ctx_host, |k| k == DepKind::Build)
+            {
                 if let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, true) {
                     out.push(d);
                 }

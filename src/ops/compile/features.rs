@@ -24,6 +24,10 @@ impl mycargo_compiler::Features for Resolved {
     fn dep_active(&self, pkg: usize, for_host: bool, dep: usize) -> bool {
         self.0.is_dep_active(pkg, for_host, dep)
     }
+
+    fn active(&self, pkg: usize, for_host: bool) -> bool {
+        self.0.is_active(pkg, for_host)
+    }
 }
 
 pub fn resolve(
