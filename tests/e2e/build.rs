@@ -380,7 +380,7 @@ fn second_build_waits_for_the_build_directory_lock() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("Blocking waiting for file lock on build directory"),
+        stderr.contains("Blocking waiting for file lock on artifact directory"),
         "{stderr}"
     );
 }
@@ -573,4 +573,65 @@ fn keep_going_builds_what_it_can_like_cargo() {
         "{}",
         mo.stderr
     );
+}
+
+/// `Compiling` lines plus the `Dirty` reasons of a `-v` build.
+fn compiled_and_reasons(out: &Output) -> Vec<String> {
+    let mut v = compiled(out);
+    v.extend(
+        out.stderr_redacted()
+            .lines()
+            .filter(|l| l.trim_start().starts_with("Dirty"))
+            .map(|l| l.trim().to_string()),
+    );
+    v
+}
+
+#[test]
+fn manifest_changes_rebuild_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = \"one\"\n\n[features]\na = []\n",
+        )
+        .file(
+            "src/main.rs",
+            "fn main() { println!(\"{}\", env!(\"CARGO_PKG_DESCRIPTION\")); }\n",
+        )
+        .file("leaf/Cargo.toml", "[package]\nname = \"leaf\"\nversion = \"0.1.0\"\nedition = \"2021\"\nhomepage = \"h\"\n")
+        .file("leaf/src/lib.rs", "pub fn f() -> u8 { 1 }\n")
+        .build_twins();
+    let step = |edit: &dyn Fn(&Project)| {
+        for p in [&m, &c] {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            edit(p);
+        }
+        let mo = m.mycargo("build -v").run();
+        let co = c.cargo("build -v").run();
+        assert_eq!(compiled_and_reasons(&mo), compiled_and_reasons(&co), "{}", mo.stderr);
+        compiled_and_reasons(&mo)
+    };
+    m.mycargo("build").run();
+    c.cargo("build").run();
+    let edit = |from: &'static str, to: &'static str| {
+        move |p: &Project| {
+            let path = p.root().join("Cargo.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace(from, to)).unwrap();
+        }
+    };
+    // The description `env!` reads: rebuilt, and the new value is used.
+    let lines = step(&edit("\"one\"", "\"two\""));
+    assert!(!lines.is_empty());
+    let out = m.process(m.root().join("target/debug/foo")).run();
+    assert_eq!(out.stdout, "two\n");
+    // Nothing changed: nothing rebuilt (the recorded value matches).
+    assert!(step(&|_| {}).is_empty());
+    // The edition, a declared feature, lints, a new dependency.
+    step(&edit("edition = \"2021\"\ndesc", "edition = \"2018\"\ndesc"));
+    step(&edit("a = []\n", "a = []\nb = []\n"));
+    step(&edit("b = []\n", "b = []\n\n[lints.rust]\nunsafe_code = \"deny\"\n"));
+    step(&edit("[features]", "[dependencies]\nleaf = { path = \"leaf\" }\n\n[features]"));
+    // Metadata nobody reads: fresh.
+    assert!(step(&edit("\"two\"\n", "\"two\"\nkeywords = [\"k\"]\n")).is_empty());
 }

@@ -1,7 +1,8 @@
 //! Is a unit fresh? Each unit keeps, in `.fingerprint/<pkg>-<id>/`:
 //!
-//! - `<kind>-<target>`: a hash of everything that goes into the command
-//!   (unit id, flags, the build script's effects) — 16 hex digits;
+//! - `<kind>-<target>`: hashes of what goes into the command besides
+//!   files (unit id, target settings, profile and lints, declared features,
+//!   flags, the build script's effects), one a line, each with a reason;
 //! - `dep-<kind>-<target>`: the unit's inputs from rustc's dep-info, with
 //!   the env vars it read (compile units);
 //! - for build script runs, the `rerun-if-*` rules are read back from the
@@ -65,24 +66,79 @@ fn dep_info_file(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
     dir(bcx, unit).join(format!("dep-{}", kind_name(bcx, unit)))
 }
 
-/// The hash of what the unit's command depends on, besides file contents.
-fn compute_hash(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> String {
-    let mut h = StableHasher::new();
-    h.str(bcx.unit_id(unit)).str(bcx.c_metadata(unit));
-    for f in bcx.rustflags(unit) {
-        h.str(f);
-    }
-    for e in script_effects {
-        h.str(e);
-    }
+/// What the unit's command depends on besides file contents, as named
+/// parts: each a reason (cargo's wording, for `-v`) and a hash. The
+/// fingerprint file holds one hash a line, so a change can be named.
+fn components(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    script_effects: &[String],
+) -> Vec<(String, String)> {
+    let m = bcx.graph.packages[unit.pkg].manifest;
+    let target = &m.targets[unit.target];
+    let mut out = Vec::new();
+    let mut part = |reason: &str, f: &dyn Fn(&mut StableHasher)| {
+        let mut h = StableHasher::new();
+        f(&mut h);
+        out.push((reason.to_string(), h.hex()));
+    };
+    part("the toolchain changed", &|h| {
+        h.str(bcx.unit_id(unit)).str(bcx.c_metadata(unit));
+    });
+    part("the target configuration changed", &|h| {
+        h.str(&format!("{target:?}"));
+    });
+    part("the profile configuration changed", &|h| {
+        h.str(&format!("{:?}", unit.profile))
+            .str(&format!("{:?}", m.lints));
+    });
+    part("the list of declared features changed", &|h| {
+        for f in m.feature_map.keys() {
+            h.str(f);
+        }
+    });
+    part("the rustflags changed", &|h| {
+        for f in bcx.rustflags(unit) {
+            h.str(f);
+        }
+    });
+    part("the build script's output changed", &|h| {
+        for e in script_effects {
+            h.str(e);
+        }
+    });
     if unit.mode == CompileMode::RunCustomBuild {
         // The variables the script asked to be rerun on.
         for var in rerun_env_vars(bcx, unit) {
-            h.str(&var);
-            h.str(&env_value(bcx, &var).unwrap_or_else(|| "\u{0}unset".into()));
+            part(&format!("the env variable {var} changed"), &|h| {
+                h.str(&var);
+                h.str(&env_value(bcx, &var).unwrap_or_else(|| "\u{0}unset".into()));
+            });
         }
     }
-    h.hex()
+    out
+}
+
+fn encode_components(parts: &[(String, String)]) -> String {
+    let mut s = String::new();
+    for (_, hash) in parts {
+        s.push_str(hash);
+        s.push('\n');
+    }
+    s
+}
+
+/// The first part that differs from the stored fingerprint, by reason.
+fn changed_part(stored: &str, parts: &[(String, String)]) -> Option<String> {
+    let old: Vec<&str> = stored.lines().collect();
+    if old.len() != parts.len() {
+        return Some("the fingerprint changed".to_string());
+    }
+    parts
+        .iter()
+        .zip(old)
+        .find(|((_, new), old)| new != old)
+        .map(|((reason, _), _)| reason.clone())
 }
 
 fn env_value(bcx: &BuildContext<'_>, var: &str) -> Option<String> {
@@ -111,10 +167,8 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
     let Ok(stored) = std::fs::read_to_string(&hash_path) else {
         return Freshness::Dirty(None);
     };
-    if stored.trim() != compute_hash(bcx, unit, script_effects) {
-        return Freshness::Dirty(Some(
-            "the fingerprint changed (flags, profile or build script output)".into(),
-        ));
+    if let Some(reason) = changed_part(&stored, &components(bcx, unit, script_effects)) {
+        return Freshness::Dirty(Some(reason));
     }
     let Ok(reference) = dep_info::mtime(&hash_path) else {
         return Freshness::Dirty(None);
@@ -184,8 +238,15 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
         };
     }
     let target_root = bcx.layout(&unit.kind).root.clone();
+    // Env-deps compare with what the unit would be given now: cargo's own
+    // variables (manifest metadata, `[env]`) first, then the environment.
+    let mut own_env = None;
     let stale = checker.check_dep_info(&dep_info_file(bcx, unit), &pkg_root, &target_root, |var| {
-        env_value(bcx, var)
+        own_env
+            .get_or_insert_with(|| crate::rustc_cmd::unit_env(bcx, unit, None))
+            .get(var)
+            .cloned()
+            .or_else(|| env_value(bcx, var))
     });
     match stale {
         Some(item) => Freshness::Dirty(Some(item.describe(&pkg_root))),
@@ -285,7 +346,7 @@ pub fn record(
     }
     mycargo_util::fs::write_atomic(
         &hash_file(bcx, unit),
-        compute_hash(bcx, unit, script_effects),
+        encode_components(&components(bcx, unit, script_effects)),
     )?;
     Ok(())
 }

@@ -433,7 +433,7 @@ fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<s
         Err(std::fs::TryLockError::WouldBlock) => {
             shell.status_with_style(
                 "Blocking",
-                "waiting for file lock on build directory",
+                "waiting for file lock on artifact directory",
                 mycargo_util::shell::NOTE,
             )?;
             file.lock()

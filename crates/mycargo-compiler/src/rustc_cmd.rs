@@ -286,6 +286,17 @@ pub fn fill_env(
     cmd: &mut Command,
     own_script: Option<&ScriptEffects>,
 ) {
+    for (k, v) in unit_env(bcx, unit, own_script) {
+        cmd.env(k, v);
+    }
+}
+
+/// The variables [`fill_env`] sets, beside the inherited environment.
+pub fn unit_env(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    own_script: Option<&ScriptEffects>,
+) -> BTreeMap<String, String> {
     let gp = &bcx.graph.packages[unit.pkg];
     let m = gp.manifest;
     let target = &m.targets[unit.target];
@@ -371,7 +382,5 @@ pub fn fill_env(
             env.insert(k.clone(), v.clone());
         }
     }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    env
 }
