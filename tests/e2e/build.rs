@@ -346,6 +346,27 @@ fn warnings_are_summarised_like_cargo() {
     };
     assert_eq!(summary(&mo), summary(&co));
     assert_eq!(summary(&mo).len(), 1, "{}", mo.stderr);
+    // A fresh build shows the same warnings again, nothing compiled.
+    let mo2 = m.mycargo("build").run();
+    let co2 = c.cargo("build").run();
+    assert!(compiled(&mo2).is_empty(), "{}", mo2.stderr);
+    let without_finished = |o: &Output| {
+        o.stderr_redacted()
+            .lines()
+            .filter(|l| !l.contains("Finished"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(without_finished(&mo2), without_finished(&co2));
+    assert!(mo2.stderr.contains("function `unused_a` is never used"), "{}", mo2.stderr);
+    // Fixing the code clears them.
+    for p in [&m, &c] {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        p.change_file("src/lib.rs", "pub fn used() {}\n");
+    }
+    m.mycargo("build").run();
+    let mo3 = m.mycargo("build").run();
+    assert!(!mo3.stderr.contains("warning"), "{}", mo3.stderr);
 }
 
 #[test]

@@ -300,9 +300,40 @@ fn package_files(root: &std::path::Path, target_dir: &std::path::Path) -> Vec<Pa
     out
 }
 
-/// Forget a unit's fingerprint before it runs.
+/// Forget a unit's fingerprint (and its kept diagnostics) before it runs.
 pub fn clear(bcx: &BuildContext<'_>, unit: &Unit) {
     let _ = std::fs::remove_file(hash_file(bcx, unit));
+    let _ = std::fs::remove_file(output_file(bcx, unit));
+}
+
+/// `output-<kind>-<target>`: rustc's diagnostics of the last build, as JSON
+/// lines, shown again when the unit is fresh.
+fn output_file(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
+    dir(bcx, unit).join(format!("output-{}", kind_name(bcx, unit)))
+}
+
+/// Keep a finished unit's diagnostics (none: no file).
+pub fn store_diagnostics(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    lines: &[String],
+) -> anyhow::Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let d = dir(bcx, unit);
+    std::fs::create_dir_all(&d)
+        .with_context(|| format!("failed to create directory `{}`", d.display()))?;
+    let mut text = lines.join("\n");
+    text.push('\n');
+    mycargo_util::fs::write_atomic(&output_file(bcx, unit), text)
+}
+
+/// The diagnostics kept by [`store_diagnostics`] (none when there are none).
+pub fn stored_diagnostics(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<String> {
+    std::fs::read_to_string(output_file(bcx, unit))
+        .map(|t| t.lines().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Store a finished unit's fingerprint and dep-info. `script_env`: the

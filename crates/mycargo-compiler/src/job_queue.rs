@@ -56,6 +56,9 @@ struct UnitState {
     rmeta_sent: bool,
     warnings: usize,
     errors: usize,
+    /// rustc's diagnostics as JSON lines, kept to replay when the unit is
+    /// fresh next time (as cargo does).
+    diagnostics: Vec<String>,
     /// Build script run: the parsed effects, for dependents.
     script: Option<ScriptEffects>,
     dep_env: Vec<(String, String)>,
@@ -96,6 +99,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             finished: false,
             rmeta_sent: false,
             warnings: 0,
+            diagnostics: Vec::new(),
             errors: 0,
             script: None,
             dep_env: Vec::new(),
@@ -153,6 +157,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                     "Fresh",
                     Verbosity::Verbose,
                 )?;
+                replay_diagnostics(bcx, shell, unit, i, &mut state)?;
                 finish(&mut state, &dependents, i, false);
                 record_executable(bcx, unit, &mut compilation);
                 crate::messages::emit_fresh(bcx, shell, unit, state[i].script.as_ref())?;
@@ -246,6 +251,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 match finish_job(bcx, shell, unit, &mut state[i], result) {
                     Ok(()) => {
                         uplift(bcx, unit)?;
+                        fingerprint::store_diagnostics(bcx, unit, &state[i].diagnostics)?;
                         let script_env = own_script_env(&state, &deps[i], &order, unit);
                         fingerprint::record(
                             bcx,
@@ -666,6 +672,7 @@ fn on_stderr(
             if is_summary {
                 return Ok(());
             }
+            state[i].diagnostics.push(line.to_string());
             match level.as_str() {
                 "warning" => state[i].warnings += 1,
                 "error" => state[i].errors += 1,
@@ -755,17 +762,8 @@ fn finish_job(
     }
     let target = &m.targets[unit.target];
     let descr = target_description(target, unit.mode);
-    if st.warnings > 0
-        && st.errors == 0
-        && status.success()
-        && !crate::messages::diagnostics_as_json(bcx.config.message_format)
-    {
-        let s = if st.warnings == 1 { "" } else { "s" };
-        shell.warn(format!(
-            "`{}` ({descr}) generated {} warning{s}",
-            m.name(),
-            st.warnings
-        ))?;
+    if st.errors == 0 && status.success() {
+        warning_summary(bcx, shell, unit, st.warnings)?;
     }
     if !status.success() && unit.mode == CompileMode::Doc {
         anyhow::bail!("could not document `{}`", m.name());
@@ -788,6 +786,44 @@ fn finish_job(
         anyhow::bail!(msg);
     }
     Ok(())
+}
+
+/// `warning: \`foo\` (lib) generated 2 warnings`, when there were any.
+fn warning_summary(
+    bcx: &BuildContext<'_>,
+    shell: &mut Shell,
+    unit: &Unit,
+    warnings: usize,
+) -> anyhow::Result<()> {
+    if warnings == 0 || crate::messages::diagnostics_as_json(bcx.config.message_format) {
+        return Ok(());
+    }
+    let m = bcx.graph.packages[unit.pkg].manifest;
+    let descr = target_description(&m.targets[unit.target], unit.mode);
+    let s = if warnings == 1 { "" } else { "s" };
+    shell.warn(format!(
+        "`{}` ({descr}) generated {warnings} warning{s}",
+        m.name()
+    ))?;
+    Ok(())
+}
+
+/// A fresh unit shows again the diagnostics of the build that made it.
+fn replay_diagnostics(
+    bcx: &BuildContext<'_>,
+    shell: &mut Shell,
+    unit: &Unit,
+    i: usize,
+    state: &mut [UnitState],
+) -> anyhow::Result<()> {
+    let lines = fingerprint::stored_diagnostics(bcx, unit);
+    if lines.is_empty() {
+        return Ok(());
+    }
+    for line in &lines {
+        on_stderr(bcx, shell, unit, i, line, state, &[])?;
+    }
+    warning_summary(bcx, shell, unit, state[i].warnings)
 }
 
 /// cargo's words for a target in messages: `lib`, `bin "foo"`, `lib test`.
