@@ -147,7 +147,17 @@ fn final_artifacts(p: &Project) -> BTreeSet<String> {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
             let is_file = e.file_type().map(|t| t.is_file()).unwrap_or(false);
-            if is_file && !name.ends_with(".d") && !name.starts_with('.') && !has_hash(&name) {
+            if !is_file || name.starts_with('.') || has_hash(&name) {
+                continue;
+            }
+            if name.ends_with(".d") {
+                // The dep-info beside the artifact: its sources, rooted.
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                let root = p.root().display().to_string();
+                let text =
+                    mycargo_test_support::redact::redact_hashes(&text.replace(&root, "[ROOT]"));
+                out.insert(format!("{dir}/{name} = {text}"));
+            } else {
                 out.insert(format!("{dir}/{name}"));
             }
         }
@@ -358,7 +368,11 @@ fn warnings_are_summarised_like_cargo() {
             .collect::<Vec<_>>()
     };
     assert_eq!(without_finished(&mo2), without_finished(&co2));
-    assert!(mo2.stderr.contains("function `unused_a` is never used"), "{}", mo2.stderr);
+    assert!(
+        mo2.stderr.contains("function `unused_a` is never used"),
+        "{}",
+        mo2.stderr
+    );
     // Fixing the code clears them.
     for p in [&m, &c] {
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -629,7 +643,12 @@ fn manifest_changes_rebuild_like_cargo() {
         }
         let mo = m.mycargo("build -v").run();
         let co = c.cargo("build -v").run();
-        assert_eq!(compiled_and_reasons(&mo), compiled_and_reasons(&co), "{}", mo.stderr);
+        assert_eq!(
+            compiled_and_reasons(&mo),
+            compiled_and_reasons(&co),
+            "{}",
+            mo.stderr
+        );
         compiled_and_reasons(&mo)
     };
     m.mycargo("build").run();
@@ -649,10 +668,19 @@ fn manifest_changes_rebuild_like_cargo() {
     // Nothing changed: nothing rebuilt (the recorded value matches).
     assert!(step(&|_| {}).is_empty());
     // The edition, a declared feature, lints, a new dependency.
-    step(&edit("edition = \"2021\"\ndesc", "edition = \"2018\"\ndesc"));
+    step(&edit(
+        "edition = \"2021\"\ndesc",
+        "edition = \"2018\"\ndesc",
+    ));
     step(&edit("a = []\n", "a = []\nb = []\n"));
-    step(&edit("b = []\n", "b = []\n\n[lints.rust]\nunsafe_code = \"deny\"\n"));
-    step(&edit("[features]", "[dependencies]\nleaf = { path = \"leaf\" }\n\n[features]"));
+    step(&edit(
+        "b = []\n",
+        "b = []\n\n[lints.rust]\nunsafe_code = \"deny\"\n",
+    ));
+    step(&edit(
+        "[features]",
+        "[dependencies]\nleaf = { path = \"leaf\" }\n\n[features]",
+    ));
     // Metadata nobody reads: fresh.
     assert!(step(&edit("\"two\"\n", "\"two\"\nkeywords = [\"k\"]\n")).is_empty());
 }

@@ -381,3 +381,22 @@ pub fn record(
     )?;
     Ok(())
 }
+
+/// The absolute paths a unit's last build read: rustc's dep-info for a
+/// compile unit, the `rerun-if-changed` paths for a build script run.
+pub fn recorded_inputs(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<PathBuf> {
+    let pkg_root = bcx.package_root(unit.pkg).to_path_buf();
+    match unit.mode {
+        CompileMode::Doc => Vec::new(),
+        CompileMode::RunCustomBuild => stored_output(bcx, unit)
+            .map(|o| o.rerun_if_changed_paths(&pkg_root))
+            .unwrap_or_default(),
+        _ => match EncodedDepInfo::read(&dep_info_file(bcx, unit)) {
+            Ok(Some(info)) => {
+                let target_root = bcx.layout(&unit.kind).root.clone();
+                info.resolve(&pkg_root, &target_root).files
+            }
+            _ => Vec::new(),
+        },
+    }
+}

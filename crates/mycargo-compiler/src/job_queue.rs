@@ -273,6 +273,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     }
     shell.clear_progress();
     drop(helper);
+    if errors.is_empty() {
+        crate::output_depinfo::write_all(bcx, &order)?;
+    }
     crate::messages::emit_build_finished(bcx, shell, errors.is_empty())?;
     if let Some(first) = errors.into_iter().next() {
         return Err(first);
@@ -936,10 +939,26 @@ pub fn display_command(cmd: &Command) -> String {
 fn shell_quote(a: &str) -> String {
     let plain = !a.is_empty()
         && a.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_=/,.+:@%".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || "-_=/,.+".contains(c));
     if plain {
         a.to_string()
     } else {
         format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn quotes_like_cargo_verbose_lines() {
+        assert_eq!(shell_quote("-L"), "-L");
+        assert_eq!(shell_quote("dependency=/a/b,c.d+e"), "dependency=/a/b,c.d+e");
+        assert_eq!(shell_quote("a:b"), "'a:b'");
+        assert_eq!(shell_quote("x@y"), "'x@y'");
+        assert_eq!(shell_quote("feature=\"x\""), "'feature=\"x\"'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
     }
 }

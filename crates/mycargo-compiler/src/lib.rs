@@ -14,6 +14,7 @@ pub mod hash;
 pub mod job_queue;
 pub mod layout;
 pub mod messages;
+pub mod output_depinfo;
 pub mod profile;
 pub mod rustc_cmd;
 pub mod rustc_info;
