@@ -204,6 +204,11 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::LocateProject(args) => ops::locate_project::run(gctx, &args),
         Command::VerifyProject(args) => ops::verify_project::run(gctx, &args),
         Command::ReadManifest(args) => ops::read_manifest::run(gctx, &args),
+        Command::Test(args) => ops::test::test(gctx, &args),
+        Command::Bench(args) => ops::bench::bench(gctx, &args),
+        Command::Metadata(args) => ops::metadata::run(gctx, &args),
+        Command::Pkgid(args) => ops::pkgid::run(gctx, &args),
+        Command::Tree(args) => ops::tree::run(gctx, &args),
         _ => ops::not_implemented(name),
     }
 }

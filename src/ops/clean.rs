@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use mycargo_compiler::ProfileMaker;
 use mycargo_compiler::layout::{Layout, profile_dir};
 use mycargo_compiler::rustc_info::{Rustc, RustcOptions, TargetInfoRequest};
@@ -392,24 +392,11 @@ fn clean_specs(
                 spec.name()
             ))?;
         }
-        let found: Vec<&Manifest> = pkgs
-            .manifests
-            .iter()
-            .filter(|m| spec.matches(&m.package_id))
-            .collect();
-        if found.is_empty() {
-            let mut msg = format!("package ID specification `{s}` did not match any packages");
-            if let Some(close) = mycargo_util::edit_distance::closest(
-                spec.name(),
-                pkgs.manifests.iter().map(|m| m.name()),
-            ) {
-                msg.push_str(&format!(
-                    "\n\nhelp: a package with a similar name exists: `{close}`"
-                ));
-            }
-            bail!(msg);
-        }
-        selected.extend(found);
+        selected.extend(
+            pkgs.matching(&spec)?
+                .into_iter()
+                .map(|i| &pkgs.manifests[i]),
+        );
     }
 
     let with_host: Vec<&Layout> = std::iter::once(&host_layout)
@@ -541,47 +528,8 @@ fn lock_dir(
 ) -> anyhow::Result<std::fs::File> {
     std::fs::create_dir_all(root)
         .with_context(|| format!("failed to create directory `{}`", root.display()))?;
-    let mut tag_dirs = vec![target_dir.to_path_buf()];
-    if let Some(parent) = root.parent()
-        && parent != target_dir
-    {
-        tag_dirs.push(parent.to_path_buf());
-    }
-    for d in tag_dirs {
-        let tag = d.join("CACHEDIR.TAG");
-        if !tag.exists() {
-            mycargo_util::fs::write_atomic(
-                &tag,
-                "Signature: 8a477f597d28d172789f06886806bc55\n\
-                 # This file is a cache directory tag created by cargo.\n\
-                 # For information about cache directory tags see https://bford.info/cachedir/\n",
-            )?;
-        }
-    }
-    let path = root.join(".cargo-lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("failed to open `{}`", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            gctx.shell.status_with_style(
-                "Blocking",
-                "waiting for file lock on artifact directory",
-                mycargo_util::shell::NOTE,
-            )?;
-            file.lock()
-                .with_context(|| format!("failed to lock `{}`", path.display()))?;
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("failed to lock `{}`", path.display()));
-        }
-    }
-    Ok(file)
+    mycargo_compiler::layout::tag_cache_dirs(target_dir, root)?;
+    mycargo_compiler::layout::lock_artifact_dir(root, &mut gctx.shell)
 }
 
 #[cfg(test)]

@@ -278,26 +278,9 @@ fn feature_error(
     previous: Option<&Lockfile>,
 ) -> Option<anyhow::Error> {
     use mycargo_resolver::{
-        CliFeatures, DepEdge, FeatureOpts, HasDevUnits, PackageNode, ResolverVersion,
-        RootSelection, TargetInfo,
+        CliFeatures, FeatureOpts, HasDevUnits, ResolverVersion, RootSelection, TargetInfo,
     };
-    let graph: Vec<PackageNode> = pkgs
-        .manifests
-        .iter()
-        .enumerate()
-        .map(|(i, m)| PackageNode {
-            id: m.package_id.clone(),
-            feature_map: m.feature_map.clone(),
-            deps: pkgs.edges[i]
-                .iter()
-                .map(|&(di, to)| DepEdge {
-                    to,
-                    dep: m.dependencies[di].clone(),
-                })
-                .collect(),
-            is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
-        })
-        .collect();
+    let graph = super::compile::packages::feature_graph(pkgs);
     let roots = RootSelection {
         members: (0..graph.len()).filter(|&i| pkgs.members[i]).collect(),
         selected: Vec::new(),

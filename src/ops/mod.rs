@@ -1,6 +1,7 @@
 //! The workflows behind each command. They join the library crates; the
 //! CLI layer only turns flags into calls here.
 
+pub mod bench;
 pub mod build;
 pub mod cargo_new;
 pub mod clean;
@@ -13,11 +14,16 @@ pub mod help;
 pub mod list;
 pub mod locate_project;
 pub mod lockfile;
+pub mod metadata;
 pub mod package_json;
+pub mod pkgid;
 pub mod read_manifest;
 pub mod run;
 pub mod rustc;
 pub mod rustdoc;
+pub mod test;
+pub mod test_runner;
+pub mod tree;
 pub mod verify_project;
 pub mod version;
 pub mod workspace;

@@ -21,7 +21,7 @@ pub struct PackageJson<'a> {
     targets: Vec<TargetJson<'a>>,
     features: BTreeMap<&'a str, Vec<String>>,
     manifest_path: String,
-    metadata: Option<serde_json::Value>,
+    metadata: Option<&'a toml::Value>,
     publish: Option<&'a [String]>,
     authors: &'a [String],
     categories: &'a [String],
@@ -86,10 +86,8 @@ impl<'a> PackageJson<'a> {
                 .map(|(k, v)| (k.as_str(), v.iter().map(|f| f.to_string()).collect()))
                 .collect(),
             manifest_path: m.manifest_path.display().to_string(),
-            metadata: md
-                .custom
-                .as_ref()
-                .and_then(|v| serde_json::to_value(v).ok()),
+            // Serialized as is, in the manifest's key order (as cargo).
+            metadata: md.custom.as_ref(),
             publish: m.publish.as_deref(),
             authors: &md.authors,
             categories: &md.categories,

@@ -587,6 +587,42 @@ fn clippy_plugin_reports_a_lint_through_mycargo() {
 }
 
 #[test]
+fn fmt_plugin_formats_a_workspace_through_mycargo() {
+    let have_fmt = std::process::Command::new("cargo-fmt")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_fmt {
+        eprintln!("cargo-fmt is not installed; skipping");
+        return;
+    }
+    let messy = "fn  main( ) {println!(\"hi\") ;}\n";
+    let (m, c) = project()
+        .file("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n")
+        .file("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("a/src/main.rs", messy)
+        .file("b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("b/src/lib.rs", "pub fn  f( )->u8 {1}\n")
+        .build_twins();
+    // `--check` finds both members unformatted (cargo-fmt asks
+    // `$CARGO metadata` for the workspace's targets).
+    let mo = m.mycargo("fmt --check").with_status(1).run();
+    let co = c.cargo("fmt --check").with_status(1).run();
+    let redact = |s: &str, p: &Project| s.replace(&p.root().display().to_string(), "[ROOT]");
+    assert_eq!(redact(&mo.stdout, &m), redact(&co.stdout, &c));
+    assert!(mo.stdout.contains("b/src/lib.rs"), "{}", mo.describe());
+    // Formatting writes the same files as under cargo.
+    m.mycargo("fmt").run();
+    c.cargo("fmt").run();
+    for f in ["a/src/main.rs", "b/src/lib.rs"] {
+        let mine = std::fs::read_to_string(m.root().join(f)).unwrap();
+        assert_eq!(mine, std::fs::read_to_string(c.root().join(f)).unwrap());
+        assert_ne!(mine, messy);
+    }
+    m.mycargo("fmt --check").run();
+}
+
+#[test]
 fn keep_going_builds_what_it_can_like_cargo() {
     let (m, c) = project()
         .file(

@@ -13,5 +13,8 @@ mod config;
 mod lockfile;
 mod manifest;
 mod message_format;
+mod metadata;
 mod new_init;
+mod pkgid_tree;
 mod plugins;
+mod test_cmd;

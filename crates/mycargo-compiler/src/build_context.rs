@@ -265,7 +265,8 @@ impl<'a> BuildContext<'a> {
     /// No `-<hash>` at all for a path package's target with a dylib or
     /// cdylib type: rustc applies the suffix to every output of the unit.
     pub fn use_extra_filename(&self, unit: &Unit) -> bool {
-        if unit.mode == CompileMode::Check {
+        // A test of a cdylib is an executable like any other test.
+        if unit.mode == CompileMode::Check || unit.mode.is_any_test() {
             return true;
         }
         let gp = &self.graph.packages[unit.pkg];
@@ -300,7 +301,7 @@ impl<'a> BuildContext<'a> {
         if target.is_custom_build() {
             let name = self.graph.packages[unit.pkg].manifest.name();
             layout.build.join(format!("{name}-{}", self.unit_id(unit)))
-        } else if target.is_example() && !unit.mode.is_any_test() {
+        } else if target.is_example() {
             layout.examples.clone()
         } else {
             layout.deps.clone()

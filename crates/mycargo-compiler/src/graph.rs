@@ -79,6 +79,29 @@ pub struct Selection {
     pub target: Option<String>,
     /// Doc mode: document the dependencies' libs too (not `--no-deps`).
     pub doc_deps: bool,
+    /// Test mode: which libs get their documentation tested.
+    pub doctests: DocTests,
+}
+
+/// Whether `test` runs doc tests of the selected packages' libs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DocTests {
+    #[default]
+    No,
+    /// With the default targets: each lib that can be doc-tested.
+    IfAny,
+    /// `--doc`: every selected package must have a lib.
+    Required,
+}
+
+/// What `rustdoc --test` of one lib needs: the lib built as an rlib, and
+/// what a test of that lib links against (normal and dev-dependencies, the
+/// lib itself, the package's build script run).
+#[derive(Debug, Clone)]
+pub struct DocTestUnit {
+    /// The lib, compiled for dependents.
+    pub lib: Unit,
+    pub deps: Vec<UnitDep>,
 }
 
 /// Units and the edges between them.
@@ -88,6 +111,8 @@ pub struct UnitGraph {
     pub deps: HashMap<Unit, Vec<UnitDep>>,
     /// Warnings about skipped targets (required-features).
     pub warnings: Vec<String>,
+    /// Libs whose doc tests `test` runs after the build, by package order.
+    pub doctests: Vec<DocTestUnit>,
 }
 
 /// An edge: the dependency unit and the name the dependent knows it by.
@@ -130,17 +155,30 @@ impl UnitGraph {
             doc_deps: selection.doc_deps,
         };
         let mut roots = Vec::new();
+        let mut doctest_libs = Vec::new();
         for &pkg in &selection.roots {
             for (target, mode) in b.root_targets(pkg, selection)? {
                 let kind = b.kind_for(&graph.packages[pkg].manifest.targets[target], false);
                 // A proc macro asked for by name is built for the host but with
                 // the normal profile; its dependencies are host units.
                 let unit = b.intern(pkg, target, mode, kind, false);
-                roots.push(unit);
+                if !roots.contains(&unit) {
+                    roots.push(unit);
+                }
+            }
+            if let Some(li) = b.doctest_lib(pkg, selection)? {
+                doctest_libs.push((pkg, li));
             }
         }
         for root in &roots {
             b.walk(root)?;
+        }
+        for (pkg, li) in doctest_libs {
+            let dt = b.doctest_unit(pkg, li)?;
+            for d in &dt.deps {
+                b.walk(&d.unit)?;
+            }
+            b.out.doctests.push(dt);
         }
         b.out.roots = roots;
         Ok(b.out)
@@ -163,6 +201,9 @@ impl UnitGraph {
         }
         for r in &self.roots {
             visit(self, r, &mut seen, &mut out);
+        }
+        for d in self.doctests.iter().flat_map(|d| &d.deps) {
+            visit(self, &d.unit, &mut seen, &mut out);
         }
         out
     }
@@ -232,10 +273,20 @@ impl Builder<'_, '_> {
         let m = self.graph.packages[pkg].manifest;
         let enabled = self.features.features(pkg, false);
         let mut out = Vec::new();
+        let test_intent = sel.mode.is_any_test();
+        let specific = sel.filter != TargetFilter::Default;
+        // `test` and `bench` build their targets with `--test` (a bench is
+        // a test run with `--bench`), except the examples `test` only
+        // checks that they build.
         let mode_for = |t: &Target| -> CompileMode {
             match sel.mode {
-                CompileMode::Test if t.is_example() => CompileMode::Build,
-                CompileMode::Bench if t.is_example() => CompileMode::Build,
+                CompileMode::Test | CompileMode::Bench => {
+                    if t.is_example() && !specific && !t.tested {
+                        CompileMode::Build
+                    } else {
+                        CompileMode::Test
+                    }
+                }
                 m => m,
             }
         };
@@ -244,11 +295,9 @@ impl Builder<'_, '_> {
                 for (i, t) in m.targets.iter().enumerate() {
                     let wanted = match sel.mode {
                         CompileMode::Test => {
-                            (t.is_lib() || t.is_bin() || t.is_test()) && t.tested || t.is_example()
+                            !t.is_custom_build() && (t.tested || t.is_example())
                         }
-                        CompileMode::Bench => {
-                            (t.is_lib() || t.is_bin() || t.is_bench()) && t.benched
-                        }
+                        CompileMode::Bench => !t.is_custom_build() && t.benched,
                         // A bin named like the lib would overwrite its docs.
                         CompileMode::Doc => {
                             t.doc
@@ -268,7 +317,16 @@ impl Builder<'_, '_> {
             }
             TargetFilter::All => {
                 for (i, t) in m.targets.iter().enumerate() {
-                    if !t.is_custom_build() && has_required_features(t, &enabled) {
+                    // Under `test`/`bench`, `--tests` and `--benches` take
+                    // the targets with `test`/`bench` set.
+                    let wanted = !t.is_custom_build()
+                        && (!test_intent
+                            || t.is_lib()
+                            || t.is_bin()
+                            || t.is_example()
+                            || t.tested
+                            || t.benched);
+                    if wanted && has_required_features(t, &enabled) {
                         out.push((i, mode_for(t)));
                     }
                 }
@@ -282,7 +340,7 @@ impl Builder<'_, '_> {
             } => {
                 if *lib {
                     match m.targets.iter().position(|t| t.is_lib()) {
-                        Some(i) => out.push((i, sel.mode)),
+                        Some(i) => out.push((i, mode_for(&m.targets[i]))),
                         None => bail!("no library targets found in package `{}`", m.name()),
                     }
                 }
@@ -292,11 +350,18 @@ impl Builder<'_, '_> {
                     (tests, "test", Target::is_test),
                     (benches, "bench", Target::is_bench),
                 ] {
+                    // `test --tests` / `--benches`: every target with
+                    // `test` (`bench`) set, the lib and bins included.
+                    let all: fn(&Target) -> bool = match what {
+                        "test" if test_intent => |t| t.tested,
+                        "bench" if test_intent => |t| t.benched,
+                        _ => is,
+                    };
                     match rule {
                         FilterRule::None => {}
                         FilterRule::All => {
                             for (i, t) in m.targets.iter().enumerate() {
-                                if is(t) && has_required_features(t, &enabled) {
+                                if all(t) && has_required_features(t, &enabled) {
                                     out.push((i, mode_for(t)));
                                 }
                             }
@@ -319,7 +384,47 @@ impl Builder<'_, '_> {
                 }
             }
         }
+        let mut seen = BTreeSet::new();
+        out.retain(|x| seen.insert(*x));
         Ok(out)
+    }
+
+    /// The lib of a selected package whose doc tests `test` runs.
+    fn doctest_lib(&self, pkg: usize, sel: &Selection) -> anyhow::Result<Option<usize>> {
+        if sel.mode != CompileMode::Test || sel.doctests == DocTests::No {
+            return Ok(None);
+        }
+        let m = self.graph.packages[pkg].manifest;
+        let Some(li) = m.targets.iter().position(|t| t.is_lib()) else {
+            if sel.doctests == DocTests::Required {
+                bail!("no library targets found in package `{}`", m.name());
+            }
+            return Ok(None);
+        };
+        let lib = &m.targets[li];
+        Ok((lib.doctest && lib.doctestable()).then_some(li))
+    }
+
+    /// The units `rustdoc --test` of a lib needs: what its unit test links
+    /// against, and the lib itself.
+    fn doctest_unit(&mut self, pkg: usize, li: usize) -> anyhow::Result<DocTestUnit> {
+        let lib = &self.graph.packages[pkg].manifest.targets[li];
+        let kind = self.kind_for(lib, false);
+        let proc_macro = lib.proc_macro;
+        let crate_name = lib.crate_name();
+        // The lib's test unit has the same dependencies; it is only asked,
+        // never added to the graph.
+        let probe = self.intern(pkg, li, CompileMode::Test, kind.clone(), false);
+        let mut deps = self.compute_deps(&probe)?;
+        let unit = self.intern(pkg, li, CompileMode::Build, kind, proc_macro);
+        deps.insert(
+            0,
+            UnitDep {
+                unit: unit.clone(),
+                extern_name: crate_name,
+            },
+        );
+        Ok(DocTestUnit { lib: unit, deps })
     }
 
     /// Add the dependencies of `unit`, recursively.
@@ -433,6 +538,20 @@ impl Builder<'_, '_> {
                 unit: u,
                 extern_name: lib.crate_name(),
             });
+        }
+        // Integration tests and benches run the package's binaries
+        // (`CARGO_BIN_EXE_<name>`): those are built first.
+        if (target.is_test() || target.is_bench()) && unit.mode.is_any_test() {
+            for (bi, t) in m.targets.iter().enumerate() {
+                if t.is_bin() && has_required_features(t, &unit.features) {
+                    let kind = self.kind_for(t, unit.for_host);
+                    let u = self.intern(unit.pkg, bi, CompileMode::Build, kind, unit.for_host);
+                    out.push(UnitDep {
+                        unit: u,
+                        extern_name: String::new(),
+                    });
+                }
+            }
         }
         // The package's build script runs first.
         if let Some(bi) = m.targets.iter().position(|t| t.is_custom_build()) {

@@ -32,6 +32,8 @@ use crate::unit::{CompileMode, Unit};
 pub struct Compilation {
     /// Executables of root units: the unit and the file to run.
     pub executables: Vec<(Unit, PathBuf)>,
+    /// What each build script run told cargo (for running tests).
+    pub scripts: HashMap<Unit, ScriptEffects>,
 }
 
 enum Msg {
@@ -280,6 +282,11 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     if let Some(first) = errors.into_iter().next() {
         return Err(first);
     }
+    for (unit, st) in order.iter().zip(&state) {
+        if let Some(fx) = &st.script {
+            compilation.scripts.insert(unit.clone(), fx.clone());
+        }
+    }
     Ok(compilation)
 }
 
@@ -429,30 +436,7 @@ fn jobserver_client(
 /// Hold `<layout>/.cargo-lock` for the whole build, as cargo does, so two
 /// builds of one directory (mycargo or cargo) never interleave.
 fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
-    let path = bcx.host_layout.root.join(".cargo-lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("failed to open `{}`", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            shell.status_with_style(
-                "Blocking",
-                "waiting for file lock on artifact directory",
-                mycargo_util::shell::NOTE,
-            )?;
-            file.lock()
-                .with_context(|| format!("failed to lock `{}`", path.display()))?;
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("failed to lock `{}`", path.display()));
-        }
-    }
-    Ok(file)
+    crate::layout::lock_artifact_dir(&bcx.host_layout.root, shell)
 }
 
 /// `Compiling foo v0.1.0 (/path)` once per package.
@@ -954,7 +938,10 @@ mod tests {
     #[test]
     fn quotes_like_cargo_verbose_lines() {
         assert_eq!(shell_quote("-L"), "-L");
-        assert_eq!(shell_quote("dependency=/a/b,c.d+e"), "dependency=/a/b,c.d+e");
+        assert_eq!(
+            shell_quote("dependency=/a/b,c.d+e"),
+            "dependency=/a/b,c.d+e"
+        );
         assert_eq!(shell_quote("a:b"), "'a:b'");
         assert_eq!(shell_quote("x@y"), "'x@y'");
         assert_eq!(shell_quote("feature=\"x\""), "'feature=\"x\"'");

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use mycargo_util::shell::Shell;
 
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -59,26 +60,61 @@ impl Layout {
             std::fs::create_dir_all(d)
                 .with_context(|| format!("failed to create directory `{}`", d.display()))?;
         }
-        // The target dir and, with `--target`, the triple's directory.
-        let mut tag_dirs = vec![target_dir.to_path_buf()];
-        if let Some(triple_dir) = self.root.parent()
-            && triple_dir != target_dir
-        {
-            tag_dirs.push(triple_dir.to_path_buf());
-        }
-        for dir in tag_dirs {
-            let tag = dir.join("CACHEDIR.TAG");
-            if !tag.exists() {
-                mycargo_util::fs::write_atomic(
-                    &tag,
-                    "Signature: 8a477f597d28d172789f06886806bc55\n\
-                     # This file is a cache directory tag created by cargo.\n\
-                     # For information about cache directory tags see https://bford.info/cachedir/\n",
-                )?;
-            }
-        }
+        tag_cache_dirs(target_dir, &self.root)?;
         Ok(())
     }
+}
+
+/// Mark the target dir and, with `--target`, the triple's directory as
+/// caches (`CACHEDIR.TAG`, as cargo writes it) so backup tools skip them.
+pub fn tag_cache_dirs(target_dir: &Path, root: &Path) -> anyhow::Result<()> {
+    let mut tag_dirs = vec![target_dir.to_path_buf()];
+    if let Some(triple_dir) = root.parent()
+        && triple_dir != target_dir
+    {
+        tag_dirs.push(triple_dir.to_path_buf());
+    }
+    for dir in tag_dirs {
+        let tag = dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            mycargo_util::fs::write_atomic(
+                &tag,
+                "Signature: 8a477f597d28d172789f06886806bc55\n\
+                 # This file is a cache directory tag created by cargo.\n\
+                 # For information about cache directory tags see https://bford.info/cachedir/\n",
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Hold `<root>/.cargo-lock` (the artifact directory's lock, shared with
+/// cargo), waiting with cargo's `Blocking` line when another build has it.
+pub fn lock_artifact_dir(root: &Path, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
+    let path = root.join(".cargo-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("failed to open `{}`", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            shell.status_with_style(
+                "Blocking",
+                "waiting for file lock on artifact directory",
+                mycargo_util::shell::NOTE,
+            )?;
+            file.lock()
+                .with_context(|| format!("failed to lock `{}`", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("failed to lock `{}`", path.display()));
+        }
+    }
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -19,11 +19,13 @@ pub mod profile;
 pub mod rustc_cmd;
 pub mod rustc_info;
 pub mod rustdoc_cmd;
+pub mod testing;
 pub mod unit;
 
 pub use build_context::{BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData};
 pub use graph::{
-    Features, FilterRule, GraphPackage, PackageGraph, Selection, TargetFilter, UnitGraph,
+    DocTestUnit, DocTests, Features, FilterRule, GraphPackage, PackageGraph, Selection, TargetFilter,
+    UnitGraph,
 };
 pub use job_queue::{Compilation, compile};
 pub use profile::ProfileMaker;

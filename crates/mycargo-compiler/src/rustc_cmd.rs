@@ -143,16 +143,7 @@ pub fn rustc_command(
         cmd.arg("--cfg").arg(format!("feature=\"{f}\""));
     }
     cmd.arg("--check-cfg").arg("cfg(docsrs,test)");
-    let declared: Vec<String> = m
-        .features
-        .keys()
-        .chain(implicit_features(m).iter())
-        .map(|f| format!("\"{f}\""))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    cmd.arg("--check-cfg")
-        .arg(format!("cfg(feature, values({}))", declared.join(", ")));
+    cmd.arg("--check-cfg").arg(feature_check_cfg(m));
 
     cmd.arg("-C")
         .arg(format!("metadata={}", bcx.c_metadata(unit)));
@@ -183,21 +174,7 @@ pub fn rustc_command(
         cmd.arg("-C").arg(format!("strip={s}"));
     }
 
-    cmd.arg("-L").arg(format!(
-        "dependency={}",
-        bcx.layout(&unit.kind).deps.display()
-    ));
-    if unit.kind != CompileKind::Host && bcx.target_layout.is_some() {
-        cmd.arg("-L")
-            .arg(format!("dependency={}", bcx.host_layout.deps.display()));
-    }
-    for e in externs {
-        cmd.arg("--extern")
-            .arg(format!("{}={}", e.name, e.path.display()));
-    }
-    if target.proc_macro {
-        cmd.arg("--extern").arg("proc_macro");
-    }
+    dependency_args(bcx, unit, externs, &mut cmd);
     if !gp.is_local {
         cmd.arg("--cap-lints")
             .arg(if cfg.verbose >= 2 { "warn" } else { "allow" });
@@ -248,6 +225,19 @@ fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }
 
+/// `cfg(feature, values(...))` of every declared feature, sorted.
+pub fn feature_check_cfg(m: &mycargo_manifest::Manifest) -> String {
+    let declared: Vec<String> = m
+        .features
+        .keys()
+        .chain(implicit_features(m).iter())
+        .map(|f| format!("\"{f}\""))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    format!("cfg(feature, values({}))", declared.join(", "))
+}
+
 /// Implicit features of optional dependencies (declared for check-cfg).
 fn implicit_features(m: &mycargo_manifest::Manifest) -> Vec<String> {
     m.feature_map
@@ -255,6 +245,28 @@ fn implicit_features(m: &mycargo_manifest::Manifest) -> Vec<String> {
         .filter(|k| !m.features.contains_key(*k))
         .cloned()
         .collect()
+}
+
+/// `-L dependency=` for the unit's deps directory (and the host's, when
+/// cross compiling), then an `--extern` for each dependency; rustc and
+/// rustdoc take the same.
+pub fn dependency_args(bcx: &BuildContext<'_>, unit: &Unit, externs: &[Extern], cmd: &mut Command) {
+    let target = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
+    cmd.arg("-L").arg(format!(
+        "dependency={}",
+        bcx.layout(&unit.kind).deps.display()
+    ));
+    if unit.kind != CompileKind::Host && bcx.target_layout.is_some() {
+        cmd.arg("-L")
+            .arg(format!("dependency={}", bcx.host_layout.deps.display()));
+    }
+    for e in externs {
+        cmd.arg("--extern")
+            .arg(format!("{}={}", e.name, e.path.display()));
+    }
+    if target.proc_macro {
+        cmd.arg("--extern").arg("proc_macro");
+    }
 }
 
 /// `rustc` with wrappers: `$RUSTC_WRAPPER [$RUSTC_WORKSPACE_WRAPPER] rustc`.

@@ -71,21 +71,7 @@ pub fn rustdoc_command(
     cmd.arg("-C")
         .arg(format!("metadata={}", doc_metadata(bcx, unit)));
 
-    cmd.arg("-L").arg(format!(
-        "dependency={}",
-        bcx.layout(&unit.kind).deps.display()
-    ));
-    if unit.kind != CompileKind::Host && bcx.target_layout.is_some() {
-        cmd.arg("-L")
-            .arg(format!("dependency={}", bcx.host_layout.deps.display()));
-    }
-    for e in externs {
-        cmd.arg("--extern")
-            .arg(format!("{}={}", e.name, e.path.display()));
-    }
-    if target.proc_macro {
-        cmd.arg("--extern").arg("proc_macro");
-    }
+    crate::rustc_cmd::dependency_args(bcx, unit, externs, &mut cmd);
     let extra = bcx.extra_args(unit);
     cmd.args(&extra);
     let flags = bcx.rustflags(unit);

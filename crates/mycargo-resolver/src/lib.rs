@@ -12,5 +12,6 @@ pub mod features;
 
 pub use features::{
     CliFeatures, Contexts, DepEdge, FeatureError, FeatureOpts, HasDevUnits, PackageNode,
-    ResolvedFeatures, ResolverVersion, RootSelection, TargetInfo, resolve_features,
+    ResolvedFeatures, ResolverVersion, RootRequest, RootSelection, TargetInfo,
+    resolve_dependency_features, resolve_features, root_requests,
 };

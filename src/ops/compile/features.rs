@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use mycargo_compiler::{CompileMode, TargetData};
 use mycargo_resolver::{
-    CliFeatures, DepEdge, FeatureOpts, HasDevUnits, PackageNode, ResolvedFeatures, ResolverVersion,
-    RootSelection, TargetInfo,
+    CliFeatures, FeatureOpts, HasDevUnits, ResolvedFeatures, ResolverVersion, RootSelection,
+    TargetInfo,
 };
 
 use super::CompileRequest;
@@ -37,23 +37,7 @@ pub fn resolve(
     ws: &mycargo_manifest::Workspace,
     data: &TargetData,
 ) -> anyhow::Result<Resolved> {
-    let graph: Vec<PackageNode> = pkgs
-        .manifests
-        .iter()
-        .enumerate()
-        .map(|(i, m)| PackageNode {
-            id: m.package_id.clone(),
-            feature_map: m.feature_map.clone(),
-            deps: pkgs.edges[i]
-                .iter()
-                .map(|&(di, to)| DepEdge {
-                    to,
-                    dep: m.dependencies[di].clone(),
-                })
-                .collect(),
-            is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
-        })
-        .collect();
+    let graph = super::packages::feature_graph(pkgs);
     let members: Vec<usize> = (0..pkgs.manifests.len())
         .filter(|&i| pkgs.members[i])
         .collect();

@@ -41,6 +41,10 @@ pub struct Built {
     pub runner: Option<Vec<String>>,
     /// `index.html` of each documented root, in crate-name order (`doc`).
     pub docs: Vec<PathBuf>,
+    /// `test`/`bench`: the test executables to run, in cargo's order.
+    pub tests: Vec<mycargo_compiler::testing::TestExecutable>,
+    /// `test`: the `rustdoc --test` runs, by package.
+    pub doctests: Vec<mycargo_compiler::testing::DocTest>,
 }
 
 /// What `doc`, `rustc` and `rustdoc` add to a request.
@@ -55,6 +59,11 @@ pub struct CompileExtras {
     /// Doc mode: document dependencies too.
     pub doc_deps: bool,
     pub document_private_items: bool,
+    /// `test`: which libs get their doc tests run (`Required` is `--doc`,
+    /// which builds nothing else).
+    pub doctests: mycargo_compiler::DocTests,
+    /// `test`/`bench`: the arguments every test program gets.
+    pub test_args: Vec<String>,
 }
 
 pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
@@ -177,10 +186,21 @@ pub fn compile_with(
     let graph = package_graph(&pkgs.manifests, &pkgs);
     let selection = Selection {
         roots: roots.clone(),
-        filter: target_filter(&req.targets, req.mode),
+        filter: if extras.doctests == mycargo_compiler::DocTests::Required {
+            TargetFilter::Only {
+                lib: false,
+                bins: FilterRule::None,
+                examples: FilterRule::None,
+                tests: FilterRule::None,
+                benches: FilterRule::None,
+            }
+        } else {
+            target_filter(&req.targets, req.mode)
+        },
         mode: req.mode,
         target: target_triple.clone(),
         doc_deps: extras.doc_deps,
+        doctests: extras.doctests,
     };
     let units = UnitGraph::new(&graph, &feats, &profiles, &selection)?;
     let overridden = one_root_checks(&units, &graph, extras)?;
@@ -312,10 +332,34 @@ pub fn compile_with(
         None => (target_data.host.clone(), target_data.host_info.cfgs.clone()),
     };
     let runner = settings::runner(gctx, &triple, &cfgs)?;
+    let (tests, doctests) = if req.mode.is_any_test() {
+        let opts = mycargo_compiler::testing::TestOptions {
+            test_args: extras.test_args.clone(),
+            runner: runner.clone(),
+            sysroot_target_libdir: match &target_triple {
+                Some(t) => host_info.sysroot.join("lib/rustlib").join(t).join("lib"),
+                None => host_info.sysroot_target_libdir.clone(),
+            },
+            color: match gctx.shell.color_choice() {
+                mycargo_util::shell::ColorChoice::Auto => "auto",
+                mycargo_util::shell::ColorChoice::Always => "always",
+                mycargo_util::shell::ColorChoice::Never => "never",
+            }
+            .to_string(),
+        };
+        (
+            mycargo_compiler::testing::test_executables(&bcx, &compilation, &opts),
+            mycargo_compiler::testing::doc_tests(&bcx, &compilation, &opts),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(Built {
         executables,
         runner,
         docs: docs.into_iter().map(|(_, p)| p).collect(),
+        tests,
+        doctests,
     })
 }
 
@@ -500,7 +544,7 @@ fn message_format(values: &[String]) -> anyhow::Result<MessageFormat> {
 
 /// `-p`, `--workspace`, `--exclude`, else the default members (or the
 /// current package).
-fn select_packages(
+pub(crate) fn select_packages(
     ws: &mycargo_manifest::Workspace,
     pkgs: &packages::Packages,
     sel: &PackageSelection,
@@ -522,22 +566,7 @@ fn select_packages(
         let mut out = Vec::new();
         for p in sel.packages() {
             let spec = PackageIdSpec::parse(p, None)?;
-            let found: Vec<usize> = (0..pkgs.manifests.len())
-                .filter(|&i| spec.matches(&pkgs.manifests[i].package_id))
-                .collect();
-            if found.is_empty() {
-                let mut msg = format!("package ID specification `{p}` did not match any packages");
-                if let Some(close) = mycargo_util::edit_distance::closest(
-                    spec.name(),
-                    pkgs.manifests.iter().map(|m| m.name()),
-                ) {
-                    msg.push_str(&format!(
-                        "\n\nhelp: a package with a similar name exists: `{close}`"
-                    ));
-                }
-                bail!(msg);
-            }
-            out.extend(found);
+            out.extend(pkgs.matching(&spec)?);
         }
         return Ok(out);
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use mycargo_core::PackageIdSpec;
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
 
 /// Loaded packages and their resolved edges.
@@ -14,6 +15,28 @@ pub struct Packages {
     /// Per package: (index into its manifest's dependencies, package index).
     pub edges: Vec<Vec<(usize, usize)>>,
     pub members: Vec<bool>,
+}
+
+impl Packages {
+    /// The packages `spec` names, or cargo's error (with a did-you-mean).
+    pub fn matching(&self, spec: &PackageIdSpec) -> anyhow::Result<Vec<usize>> {
+        let found: Vec<usize> = (0..self.manifests.len())
+            .filter(|&i| spec.matches(&self.manifests[i].package_id))
+            .collect();
+        if found.is_empty() {
+            let mut msg = format!("package ID specification `{spec}` did not match any packages");
+            if let Some(close) = mycargo_util::edit_distance::closest(
+                spec.name(),
+                self.manifests.iter().map(|m| m.name()),
+            ) {
+                msg.push_str(&format!(
+                    "\n\nhelp: a package with a similar name exists: `{close}`"
+                ));
+            }
+            bail!(msg);
+        }
+        Ok(found)
+    }
 }
 
 pub fn load(ws: &Workspace, opts: &ReadOptions) -> anyhow::Result<Packages> {
@@ -81,4 +104,26 @@ fn read_path_dep(path: &Path, name: &str, opts: &ReadOptions) -> anyhow::Result<
             path.display()
         ),
     }
+}
+
+/// The loaded packages as the feature resolver's graph: every declaration
+/// that resolved to a loaded package, in manifest order (so dependency
+/// indices agree with the manifests').
+pub fn feature_graph(pkgs: &Packages) -> Vec<mycargo_resolver::PackageNode> {
+    pkgs.manifests
+        .iter()
+        .enumerate()
+        .map(|(i, m)| mycargo_resolver::PackageNode {
+            id: m.package_id.clone(),
+            feature_map: m.feature_map.clone(),
+            deps: pkgs.edges[i]
+                .iter()
+                .map(|&(di, to)| mycargo_resolver::DepEdge {
+                    to,
+                    dep: m.dependencies[di].clone(),
+                })
+                .collect(),
+            is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
+        })
+        .collect()
 }

@@ -13,7 +13,7 @@ use super::{CliFeatures, PackageNode, RootSelection};
 
 /// A root package and the command-line features it is activated with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RootRequest {
+pub struct RootRequest {
     pub pkg: usize,
     pub features: BTreeSet<FeatureValue>,
     pub all_features: bool,

@@ -31,6 +31,9 @@ pub(crate) struct Mode {
     pub ignore_inactive_targets: bool,
     /// Whether the host context is tracked at all.
     pub track_for_host: bool,
+    /// cargo's dependency resolver: a weak `dep?/feat` enables the optional
+    /// `dep` (without its implicit feature) instead of waiting for it.
+    pub weak_enables_dep: bool,
 }
 
 impl Mode {
@@ -42,6 +45,7 @@ impl Mode {
             decouple_dev: false,
             ignore_inactive_targets: false,
             track_for_host: false,
+            weak_enables_dep: false,
         }
     }
 }
@@ -225,7 +229,10 @@ impl<'g> Engine<'g> {
             check_dep_feature(graph, pkg, edge, dep_feature)?;
             if edge.dep.is_optional() {
                 let key = self.key(ctx);
-                if weak && !self.activated_deps[pkg][key].contains(dep_name) {
+                if weak
+                    && !self.mode.weak_enables_dep
+                    && !self.activated_deps[pkg][key].contains(dep_name)
+                {
                     self.deferred
                         .entry((pkg, ctx, dep_name.to_string()))
                         .or_default()

@@ -56,6 +56,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mycargo_core::{Cfg, DepKind, Dependency, FeatureValue, PackageId};
 
+pub use cli::RootRequest;
 pub use error::{DepFeatureHint, FeatureError, MissingFeatureHint};
 
 /// One package of the resolved graph.
@@ -322,6 +323,75 @@ impl ResolvedFeatures {
     }
 }
 
+/// The root packages of a command and the command-line features each is
+/// activated with (cargo's `Workspace::members_with_features`), checked as
+/// [`resolve_features`] checks them. `version` is the workspace's resolver.
+pub fn root_requests(
+    graph: &[PackageNode],
+    roots: &RootSelection,
+    cli: &CliFeatures,
+    version: ResolverVersion,
+) -> Result<Vec<RootRequest>, FeatureError> {
+    let requested = cli.parse()?;
+    let new_behavior = roots.is_virtual || version == ResolverVersion::V2;
+    cli::members_with_features(graph, roots, cli, &requested, new_behavior)
+}
+
+/// The features cargo's dependency resolver settles on, which is what
+/// `cargo metadata` reports in `resolve.nodes[].features` and which packages
+/// its resolve holds: one unified set per package, dependencies of every
+/// platform, the roots' dev-dependencies, and a weak `dep?/feat` enabling
+/// the optional `dep` (though not its implicit feature `dep`).
+///
+/// `version` is the workspace's resolver, which decides how command-line
+/// features reach the members. Ask the result with `for_host = false`; every package it reaches is
+/// [`ResolvedFeatures::is_active`], and [`ResolvedFeatures::is_dep_active`]
+/// tells the edges of the resolve.
+pub fn resolve_dependency_features(
+    graph: &[PackageNode],
+    roots: &RootSelection,
+    cli: &CliFeatures,
+    version: ResolverVersion,
+) -> Result<ResolvedFeatures, FeatureError> {
+    let requested = cli.parse()?;
+    let new_behavior = roots.is_virtual || version == ResolverVersion::V2;
+    let requests = cli::members_with_features(graph, roots, cli, &requested, new_behavior)?;
+    for request in &requests {
+        cli::validate_root(graph, request)?;
+    }
+    let mut is_root = vec![false; graph.len()];
+    for r in &requests {
+        is_root[r.pkg] = true;
+    }
+    let opts = FeatureOpts {
+        version: ResolverVersion::V1,
+        targets: None,
+        host: TargetInfo::new("", Vec::new()),
+        dev_units: HasDevUnits::Yes,
+    };
+    let mode = engine::Mode {
+        weak_enables_dep: true,
+        ..engine::Mode::unified()
+    };
+    let result = engine::Engine::new(graph, mode, &opts, &is_root).run(&requests)?;
+    let mut root_list: Vec<usize> = requests.iter().map(|r| r.pkg).collect();
+    root_list.dedup();
+    Ok(ResolvedFeatures {
+        decouple_host: false,
+        features: result.features,
+        activated_deps: result.activated_deps,
+        roots: root_list,
+        is_root,
+        deps: graph
+            .iter()
+            .map(|n| n.deps.iter().map(|e| e.dep.clone()).collect())
+            .collect(),
+        targets: None,
+        host: opts.host,
+        dev_units: HasDevUnits::Yes,
+    })
+}
+
 /// Resolve the features of `graph` for a command acting on `roots`.
 ///
 /// Errors are cargo's: command-line syntax, features no selected package
@@ -352,6 +422,7 @@ pub fn resolve_features(
             decouple_dev: opts.dev_units == HasDevUnits::No,
             ignore_inactive_targets: opts.targets.is_some(),
             track_for_host: true,
+            weak_enables_dep: false,
         },
     };
     if mode != unified {

@@ -940,3 +940,33 @@ fn resolver_version_from_manifest() {
     assert_eq!(ResolverVersion::from_manifest("3"), Some(V2));
     assert_eq!(ResolverVersion::from_manifest("4"), None);
 }
+
+#[test]
+fn dependency_resolver_features_enable_weak_dependencies() {
+    // As cargo's dependency resolver (and `cargo metadata`): `s?/x` pulls
+    // `s` in with `x`, but not the implicit feature `s`; every platform and
+    // the roots' dev-dependencies count, features unify.
+    let mut b = Builder::default();
+    let r = b.pkg("r", &[("default", &["wk"]), ("wk", &["s?/x"])]);
+    let s = b.pkg("s", &[("x", &[]), ("y", &[])]);
+    let w = b.pkg("w", &[]);
+    let d = b.pkg("d", &[]);
+    let n = b.pkg("n", &[]);
+    let e = b.dep(r, s, dep().optional());
+    let ew = b.dep(r, w, dep().target("cfg(windows)"));
+    let ed = b.dep(r, d, dep().dev().features(&[]));
+    let en = b.dep(w, n, dep().dev());
+    b.dep(d, s, dep().features(&["y"]));
+    let g = b.finish();
+    let sel = RootSelection::packages(&[r]);
+    let f = resolve_dependency_features(&g, &sel, &CliFeatures::default(), V2).unwrap();
+    assert_eq!(f.features(r, false), &set(&["default", "wk"]));
+    assert_eq!(f.features(s, false), &set(&["x", "y"]));
+    assert!(f.is_dep_active(r, false, e));
+    assert!(f.is_dep_active(r, false, ew));
+    assert!(f.is_dep_active(r, false, ed));
+    assert!(f.is_active(w, false));
+    // Dev-dependencies of non-roots are not part of the resolve.
+    assert!(!f.is_dep_active(w, false, en));
+    assert!(!f.is_active(n, false));
+}

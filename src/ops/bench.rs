@@ -1,0 +1,48 @@
+//! `mycargo bench`: build the bench targets with the `bench` profile and
+//! run them with `--bench`.
+
+use mycargo_compiler::CompileMode;
+use mycargo_util::CliResult;
+
+use super::compile::{CompileExtras, CompileRequest, compile_with};
+use super::test_runner::{self, RunOptions, Which};
+use crate::context::GlobalContext;
+
+pub fn bench(gctx: &mut GlobalContext, args: &crate::cli::bench::Args) -> CliResult {
+    if args.unit_graph {
+        return Err(super::rustc::unstable_flag("--unit-graph", 8002).into());
+    }
+    let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
+    let ws = super::workspace::load(gctx, &manifest)?;
+    if args.packages.wants_package_list() {
+        return Err(super::rustc::package_list_error(&ws).into());
+    }
+    // The filter and the arguments after `--`, then `--bench`, which tells
+    // libtest to run benchmarks.
+    let mut test_args: Vec<String> = args.benchname.iter().chain(&args.args).cloned().collect();
+    test_args.push("--bench".to_string());
+    let req = CompileRequest {
+        mode: CompileMode::Bench,
+        packages: args.packages.clone(),
+        targets: args.targets.clone(),
+        features: &args.features,
+        compile: &args.compile,
+        release: false,
+        keep_going: false,
+        manifest_path: args.manifest.manifest_path.as_deref(),
+    };
+    let extras = CompileExtras {
+        test_args: test_args.clone(),
+        ..CompileExtras::default()
+    };
+    let built = compile_with(gctx, &req, &extras)?;
+    let opts = RunOptions {
+        which: Which::Bench,
+        no_run: args.no_run,
+        no_fail_fast: args.no_fail_fast,
+        json: super::test::is_json(args.compile.message_formats()),
+        needs_spec_flag: test_runner::needs_spec_flag(&ws, &args.packages),
+        test_args,
+    };
+    test_runner::run(gctx, built, &opts)
+}

@@ -1,0 +1,396 @@
+//! `mycargo metadata --format-version 1`: the workspace, its packages and
+//! the resolved dependency graph as JSON, key for key as cargo prints it.
+//!
+//! The resolve is cargo's dependency resolve, not a build's: every member is
+//! a root (with the command-line features as cargo hands them out), the
+//! members' dev-dependencies and dependencies of every platform count, and
+//! features are unified per package (the resolver crate's
+//! [`mycargo_resolver::resolve_dependency_features`]). `--filter-platform`
+//! only drops edges whose declarations apply to none of the given platforms.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use anyhow::bail;
+use mycargo_compiler::rustc_info::{Rustc, RustcOptions, TargetInfoRequest};
+use mycargo_core::{Cfg, DepKind, Dependency, Platform};
+use mycargo_lockfile::cmp_package_id;
+use mycargo_manifest::{Manifest, Workspace};
+use mycargo_resolver::{CliFeatures, ResolverVersion, RootSelection, TargetInfo};
+use mycargo_util::CliResult;
+use serde::Serialize;
+
+use super::compile::packages::{self, Packages};
+use super::compile::settings;
+use super::package_json::PackageJson;
+use crate::cli::metadata::Args;
+use crate::context::GlobalContext;
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    packages: Vec<PackageJson<'a>>,
+    workspace_members: Vec<String>,
+    workspace_default_members: Vec<String>,
+    resolve: Option<ResolveJson>,
+    target_directory: String,
+    build_directory: String,
+    version: u32,
+    workspace_root: String,
+    metadata: Option<&'a toml::Value>,
+}
+
+#[derive(Serialize)]
+struct ResolveJson {
+    nodes: Vec<NodeJson>,
+    root: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NodeJson {
+    id: String,
+    dependencies: Vec<String>,
+    deps: Vec<NodeDepJson>,
+    features: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NodeDepJson {
+    name: String,
+    pkg: String,
+    dep_kinds: Vec<DepKindJson>,
+}
+
+#[derive(Serialize)]
+struct DepKindJson {
+    kind: Option<&'static str>,
+    target: Option<String>,
+}
+
+pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
+    if args.format_version.is_none() {
+        gctx.shell.warn(
+            "please specify `--format-version` flag explicitly to avoid compatibility problems",
+        )?;
+    }
+    let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
+    let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    super::workspace::print_warnings(gctx, &ws)?;
+    let target_dir = settings::target_dir(gctx, None, ws.default_target_dir())?;
+    let build_dir = build_dir(gctx, &ws)?.unwrap_or_else(|| target_dir.clone());
+    let cli = CliFeatures {
+        features: args.features.features.clone(),
+        all_features: args.features.all_features,
+        uses_default_features: !args.features.no_default_features,
+    };
+
+    let loaded;
+    let (packages, resolve) = if args.no_deps {
+        (ws.members().map(PackageJson::new).collect(), None)
+    } else {
+        let opts = super::workspace::read_options(gctx);
+        loaded = packages::load(&ws, &opts)?;
+        super::lockfile::sync(gctx, &ws, &loaded, false)?;
+        let platforms = if args.filter_platform.is_empty() {
+            None
+        } else {
+            Some(platforms(gctx, &ws, &args.filter_platform)?.1)
+        };
+        let (in_resolve, resolve) = resolve(&ws, &loaded, &cli, platforms.as_deref())?;
+        let packages = in_resolve
+            .into_iter()
+            .map(|i| PackageJson::new(&loaded.manifests[i]))
+            .collect();
+        (packages, Some(resolve))
+    };
+    let out = Metadata {
+        packages,
+        workspace_members: ws
+            .members()
+            .map(|m| m.package_id.to_spec_string())
+            .collect(),
+        workspace_default_members: default_members(&ws),
+        resolve,
+        target_directory: target_dir.display().to_string(),
+        build_directory: build_dir.display().to_string(),
+        version: 1,
+        workspace_root: ws.root().display().to_string(),
+        metadata: ws.custom_metadata(),
+    };
+    let json = serde_json::to_string(&out).map_err(anyhow::Error::from)?;
+    writeln!(gctx.shell.out(), "{json}")?;
+    Ok(())
+}
+
+/// The default members, as cargo reports them: in a member's directory
+/// (not the root's), that member alone.
+fn default_members(ws: &Workspace) -> Vec<String> {
+    if ws.current_manifest() != ws.root_manifest()
+        && let Some(current) = ws.current()
+    {
+        return vec![current.package_id.to_spec_string()];
+    }
+    ws.default_members()
+        .map(|m| m.package_id.to_spec_string())
+        .collect()
+}
+
+/// `build.build-dir`, with cargo's `{workspace-root}` and
+/// `{cargo-cache-home}` templates; `None` when not configured.
+fn build_dir(gctx: &GlobalContext, ws: &Workspace) -> anyhow::Result<Option<PathBuf>> {
+    let Some(value) = gctx.config.get_string("build.build-dir")? else {
+        return Ok(None);
+    };
+    if value.val.is_empty() {
+        // The config crate words this error.
+        gctx.config.get_path("build.build-dir")?;
+    }
+    let mut raw = value.val.clone();
+    raw = raw.replace("{workspace-root}", &ws.root().display().to_string());
+    raw = raw.replace(
+        "{cargo-cache-home}",
+        &gctx.config.cargo_home().display().to_string(),
+    );
+    if raw.contains("{workspace-path-hash}") {
+        bail!(
+            "the `{{workspace-path-hash}}` template of `build.build-dir` is not supported by mycargo yet"
+        );
+    }
+    if let Some(start) = raw.find('{')
+        && let Some(len) = raw[start..].find('}')
+    {
+        bail!(
+            "unexpected variable `{}` in build.build-dir path `{}`\n\n\
+             help: available template variables are `{{workspace-root}}`, `{{cargo-cache-home}}`, `{{workspace-path-hash}}`",
+            &raw[start + 1..start + len],
+            value.val
+        );
+    }
+    Ok(Some(mycargo_util::fs::normalize_path(
+        &value.definition.root(gctx.cwd()).join(raw),
+    )))
+}
+
+/// The host and the platforms named by `triples` (each with its
+/// `rustc --print cfg`), as a build for them would see them.
+pub(crate) fn platforms(
+    gctx: &GlobalContext,
+    ws: &Workspace,
+    triples: &[String],
+) -> anyhow::Result<(TargetInfo, Vec<TargetInfo>)> {
+    let target_dir = settings::target_dir(gctx, None, ws.default_target_dir())?;
+    let path = settings::program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into());
+    let rustc = Rustc::new(
+        RustcOptions {
+            path,
+            wrapper: settings::program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?,
+            workspace_wrapper: settings::program(
+                gctx,
+                "RUSTC_WORKSPACE_WRAPPER",
+                "build.rustc-workspace-wrapper",
+            )?,
+            cache_location: Some(target_dir.join(".rustc_info.json")),
+        },
+        &gctx.env,
+    )?;
+    let host = rustc.info.host.clone();
+    let probe = rustc.target_info(&TargetInfoRequest::default())?;
+    let info = |triple: Option<&str>| -> anyhow::Result<Vec<Cfg>> {
+        let name = triple.unwrap_or(&host);
+        let flags = settings::rustflags(gctx, name, &probe.cfg)?;
+        Ok(rustc
+            .target_info(&TargetInfoRequest {
+                target: triple,
+                rustflags: &flags,
+                env: &[],
+            })?
+            .cfg)
+    };
+    let host_info = TargetInfo::new(host.clone(), info(None)?);
+    let mut targets = Vec::new();
+    for t in triples {
+        if *t == host {
+            targets.push(host_info.clone());
+        } else {
+            targets.push(TargetInfo::new(t.clone(), info(Some(t))?));
+        }
+    }
+    let _ = rustc.save_cache();
+    Ok((host_info, targets))
+}
+
+/// The packages of the resolve (indices into `pkgs`, in cargo's package id
+/// order) and the `resolve` object.
+fn resolve(
+    ws: &Workspace,
+    pkgs: &Packages,
+    cli: &CliFeatures,
+    platforms: Option<&[TargetInfo]>,
+) -> anyhow::Result<(Vec<usize>, ResolveJson)> {
+    let graph = packages::feature_graph(pkgs);
+    let members: Vec<usize> = (0..pkgs.manifests.len())
+        .filter(|&i| pkgs.members[i])
+        .collect();
+    let current = ws.current().and_then(|c| {
+        pkgs.manifests
+            .iter()
+            .position(|m| m.manifest_path == c.manifest_path)
+    });
+    let selection = RootSelection {
+        members: members.clone(),
+        selected: members.clone(),
+        current,
+        is_virtual: ws.is_virtual(),
+    };
+    let version =
+        ResolverVersion::from_manifest(&ws.resolver_version()).unwrap_or(ResolverVersion::V2);
+    let feats = mycargo_resolver::resolve_dependency_features(&graph, &selection, cli, version)?;
+
+    // Walk from the members as cargo does, keeping edges to packages with
+    // a library.
+    let mut nodes: BTreeMap<usize, NodeJson> = BTreeMap::new();
+    let mut stack: Vec<usize> = members.clone();
+    while let Some(i) = stack.pop() {
+        if nodes.contains_key(&i) {
+            continue;
+        }
+        let node = node(pkgs, &feats, i, platforms)?;
+        stack.extend(node.1.iter().copied());
+        nodes.insert(i, node.0);
+    }
+    let mut order: Vec<usize> = nodes.keys().copied().collect();
+    order.sort_by(|&a, &b| cmp_ids(pkgs, a, b));
+    let root = current.map(|i| pkgs.manifests[i].package_id.to_spec_string());
+    let json_nodes = order
+        .iter()
+        .filter_map(|i| nodes.remove(i))
+        .collect::<Vec<_>>();
+    Ok((
+        order,
+        ResolveJson {
+            nodes: json_nodes,
+            root,
+        },
+    ))
+}
+
+fn cmp_ids(pkgs: &Packages, a: usize, b: usize) -> Ordering {
+    cmp_package_id(&pkgs.manifests[a].package_id, &pkgs.manifests[b].package_id)
+}
+
+/// One node of the resolve and the packages it leads to.
+fn node(
+    pkgs: &Packages,
+    feats: &mycargo_resolver::ResolvedFeatures,
+    i: usize,
+    platforms: Option<&[TargetInfo]>,
+) -> anyhow::Result<(NodeJson, Vec<usize>)> {
+    let m = &pkgs.manifests[i];
+    // The active declarations, by the package they lead to.
+    let mut by_pkg: BTreeMap<usize, Vec<&Dependency>> = BTreeMap::new();
+    for (k, &(di, to)) in pkgs.edges[i].iter().enumerate() {
+        if feats.is_dep_active(i, false, k) {
+            by_pkg.entry(to).or_default().push(&m.dependencies[di]);
+        }
+    }
+    let mut targets: Vec<(usize, Vec<&Dependency>)> = by_pkg
+        .into_iter()
+        .filter(|(_, decls)| match platforms {
+            None => true,
+            Some(ps) => ps
+                .iter()
+                .any(|p| decls.iter().any(|d| d.applies_to(&p.triple, &p.cfgs))),
+        })
+        .collect();
+    targets.sort_by(|a, b| cmp_ids(pkgs, a.0, b.0));
+    let mut deps = Vec::new();
+    let mut reached = Vec::new();
+    for (to, decls) in targets {
+        let target = &pkgs.manifests[to];
+        let Some(lib) = target.lib_target() else {
+            continue;
+        };
+        let name = extern_name(m, target, &decls, lib.crate_name())?;
+        let mut kinds: Vec<(DepKind, Option<&Platform>)> =
+            decls.iter().map(|d| (d.kind(), d.platform())).collect();
+        kinds.sort();
+        kinds.dedup();
+        deps.push(NodeDepJson {
+            name,
+            pkg: target.package_id.to_spec_string(),
+            dep_kinds: kinds
+                .into_iter()
+                .map(|(kind, platform)| DepKindJson {
+                    kind: kind.as_metadata_str(),
+                    target: platform.map(|p| p.to_string()),
+                })
+                .collect(),
+        });
+        reached.push(to);
+    }
+    let features: BTreeSet<&String> = feats.features(i, false).iter().collect();
+    Ok((
+        NodeJson {
+            id: m.package_id.to_spec_string(),
+            dependencies: deps.iter().map(|d| d.pkg.clone()).collect(),
+            deps,
+            features: features.into_iter().cloned().collect(),
+        },
+        reached,
+    ))
+}
+
+/// The name `from` uses for `to`'s library: the rename (with `-` as `_`)
+/// or the library's crate name; every declaration must agree (cargo's
+/// error otherwise).
+fn extern_name(
+    from: &Manifest,
+    to: &Manifest,
+    decls: &[&Dependency],
+    crate_name: String,
+) -> anyhow::Result<String> {
+    let mut names = decls.iter().map(|d| match d.rename() {
+        Some(r) => r.replace('-', "_"),
+        None => crate_name.clone(),
+    });
+    let first = names.next().unwrap_or_else(|| crate_name.clone());
+    for n in names {
+        if n != first {
+            bail!(
+                "the crate `{}` depends on crate `{}` multiple times with different names",
+                from.package_id,
+                to.package_id
+            );
+        }
+    }
+    Ok(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dep_kinds_sort_as_cargo() {
+        let win: Platform = "cfg(windows)".parse().unwrap();
+        let name: Platform = "x86_64-pc-windows-msvc".parse().unwrap();
+        let mut kinds = vec![
+            (DepKind::Build, None),
+            (DepKind::Development, Some(&win)),
+            (DepKind::Normal, Some(&win)),
+            (DepKind::Normal, None),
+            (DepKind::Normal, Some(&name)),
+        ];
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            vec![
+                (DepKind::Normal, None),
+                (DepKind::Normal, Some(&name)),
+                (DepKind::Normal, Some(&win)),
+                (DepKind::Development, Some(&win)),
+                (DepKind::Build, None),
+            ]
+        );
+    }
+}
