@@ -109,7 +109,10 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
             .members()
             .map(|m| m.package_id.to_spec_string())
             .collect(),
-        workspace_default_members: default_members(&ws),
+        workspace_default_members: default_members(&ws)
+            .iter()
+            .map(|m| m.package_id.to_spec_string())
+            .collect(),
         resolve,
         target_directory: target_dir.display().to_string(),
         build_directory: build_dir.display().to_string(),
@@ -122,17 +125,15 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     Ok(())
 }
 
-/// The default members, as cargo reports them: in a member's directory
-/// (not the root's), that member alone.
-fn default_members(ws: &Workspace) -> Vec<String> {
+/// The default members, as cargo has them: in a member's directory (not
+/// the root's), that member alone.
+pub(crate) fn default_members(ws: &Workspace) -> Vec<&Manifest> {
     if ws.current_manifest() != ws.root_manifest()
         && let Some(current) = ws.current()
     {
-        return vec![current.package_id.to_spec_string()];
+        return vec![current];
     }
-    ws.default_members()
-        .map(|m| m.package_id.to_spec_string())
-        .collect()
+    ws.default_members().collect()
 }
 
 /// `build.build-dir`, with cargo's `{workspace-root}` and

@@ -154,13 +154,12 @@ fn minimize(msg: &mut String, ids: &[&PackageId], spec: &PackageIdSpec) {
 mod tests {
     use super::*;
     use mycargo_core::SourceId;
-    use semver::Version;
     use std::path::Path;
 
     fn id(name: &str, version: &str, path: &str) -> PackageId {
         PackageId::new(
             name,
-            Version::parse(version).unwrap(),
+            version.parse().unwrap(),
             SourceId::for_path(Path::new(path)).unwrap(),
         )
     }
@@ -190,6 +189,11 @@ mod tests {
              help: a package with a similar name exists: `m1`"
         );
         let e = query_str("1bad", &ids, cwd).unwrap_err();
-        assert_eq!(e.to_string(), "invalid package ID specification: `1bad`");
+        assert_eq!(
+            e.to_string(),
+            "invalid package ID specification: `1bad`\n\n\
+             help: a package with a similar name exists: `real`"
+        );
+        assert!(format!("{e:#}").contains("the name cannot start with a digit"));
     }
 }

@@ -382,7 +382,20 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
 
     // Features.
     let fgraph = packages::feature_graph(&pkgs);
-    let roots = super::compile::select_packages(&ws, &pkgs, &selection)?;
+    let roots = if selection.workspace || !selection.packages().is_empty() {
+        super::compile::select_packages(&ws, &pkgs, &selection)?
+    } else {
+        // cargo's default members (a root package's `default-members` may
+        // name several).
+        super::metadata::default_members(&ws)
+            .iter()
+            .filter_map(|m| {
+                pkgs.manifests
+                    .iter()
+                    .position(|p| p.manifest_path == m.manifest_path)
+            })
+            .collect()
+    };
     let members: Vec<usize> = (0..pkgs.manifests.len())
         .filter(|&i| pkgs.members[i])
         .collect();

@@ -720,3 +720,28 @@ fn manifest_changes_rebuild_like_cargo() {
     // Metadata nobody reads: fresh.
     assert!(step(&edit("\"two\"\n", "\"two\"\nkeywords = [\"k\"]\n")).is_empty());
 }
+
+#[test]
+fn default_members_choose_what_builds_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"root\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\nmembers = [\"a\", \"b\"]\ndefault-members = [\"b\", \".\"]\n",
+        )
+        .file("src/lib.rs", "")
+        .file("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("a/src/lib.rs", "")
+        .file("b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("b/src/lib.rs", "")
+        .build_twins();
+    // At the root: the default members.
+    let mo = m.mycargo("check").run();
+    let co = c.cargo("check").run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    assert_eq!(compiled(&mo).len(), 2, "{}", mo.stderr);
+    // In a member's directory: that member.
+    let mo = m.mycargo("build").cwd(m.root().join("a")).run();
+    let co = c.cargo("build").cwd(c.root().join("a")).run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    assert_eq!(compiled(&mo).len(), 1, "{}", mo.stderr);
+}

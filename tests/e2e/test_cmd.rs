@@ -330,9 +330,8 @@ fn json_names_the_test_executables_like_cargo() {
     let co = c.cargo(cmd).run();
     assert_eq!(artifacts(&mo), artifacts(&co));
     assert!(
-        artifacts(&mo).contains(
-            "[\"test\"] \"it\" test=true exe=\"[ROOT]/foo/target/debug/deps/it-[HASH]\""
-        ),
+        artifacts(&mo)
+            .contains("[\"test\"] \"it\" test=true exe=\"[ROOT]/foo/target/debug/deps/it-[HASH]\""),
         "{:?}",
         artifacts(&mo)
     );

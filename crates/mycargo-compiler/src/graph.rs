@@ -113,6 +113,9 @@ pub struct UnitGraph {
     pub warnings: Vec<String>,
     /// Libs whose doc tests `test` runs after the build, by package order.
     pub doctests: Vec<DocTestUnit>,
+    /// An error to report once the warnings are out (`test --doc` without
+    /// a lib to test).
+    pub error: Option<String>,
 }
 
 /// An edge: the dependency unit and the name the dependent knows it by.
@@ -156,6 +159,7 @@ impl UnitGraph {
         };
         let mut roots = Vec::new();
         let mut doctest_libs = Vec::new();
+        let mut any_doc_lib = false;
         for &pkg in &selection.roots {
             for (target, mode) in b.root_targets(pkg, selection)? {
                 let kind = b.kind_for(&graph.packages[pkg].manifest.targets[target], false);
@@ -166,9 +170,23 @@ impl UnitGraph {
                     roots.push(unit);
                 }
             }
-            if let Some(li) = b.doctest_lib(pkg, selection)? {
+            if let Some(li) = b.doctest_lib(pkg, selection, &mut any_doc_lib) {
                 doctest_libs.push((pkg, li));
             }
+        }
+        if selection.mode == CompileMode::Test
+            && selection.doctests == DocTests::Required
+            && !any_doc_lib
+        {
+            let names: Vec<&str> = selection
+                .roots
+                .iter()
+                .map(|&p| graph.packages[p].manifest.name())
+                .collect();
+            b.out.error = Some(match names.as_slice() {
+                [one] => format!("no library targets found in package `{one}`"),
+                _ => format!("no library targets found in packages: {}", names.join(", ")),
+            });
         }
         for root in &roots {
             b.walk(root)?;
@@ -294,9 +312,7 @@ impl Builder<'_, '_> {
             TargetFilter::Default => {
                 for (i, t) in m.targets.iter().enumerate() {
                     let wanted = match sel.mode {
-                        CompileMode::Test => {
-                            !t.is_custom_build() && (t.tested || t.is_example())
-                        }
+                        CompileMode::Test => !t.is_custom_build() && (t.tested || t.is_example()),
                         CompileMode::Bench => !t.is_custom_build() && t.benched,
                         // A bin named like the lib would overwrite its docs.
                         CompileMode::Doc => {
@@ -389,20 +405,27 @@ impl Builder<'_, '_> {
         Ok(out)
     }
 
-    /// The lib of a selected package whose doc tests `test` runs.
-    fn doctest_lib(&self, pkg: usize, sel: &Selection) -> anyhow::Result<Option<usize>> {
+    /// The lib of a selected package whose doc tests `test` runs. `found`
+    /// notes a lib that could be doc-tested (`--doc` fails without one).
+    fn doctest_lib(&mut self, pkg: usize, sel: &Selection, found: &mut bool) -> Option<usize> {
         if sel.mode != CompileMode::Test || sel.doctests == DocTests::No {
-            return Ok(None);
+            return None;
         }
         let m = self.graph.packages[pkg].manifest;
-        let Some(li) = m.targets.iter().position(|t| t.is_lib()) else {
-            if sel.doctests == DocTests::Required {
-                bail!("no library targets found in package `{}`", m.name());
-            }
-            return Ok(None);
-        };
+        let li = m.targets.iter().position(|t| t.is_lib())?;
         let lib = &m.targets[li];
-        Ok((lib.doctest && lib.doctestable()).then_some(li))
+        if !lib.doctestable() {
+            if sel.doctests == DocTests::Required {
+                self.out.warnings.push(format!(
+                    "doc tests are not supported for crate type(s) `{}` in package `{}`",
+                    lib.kind.crate_types().join(", "),
+                    m.name()
+                ));
+            }
+            return None;
+        }
+        *found = true;
+        lib.doctest.then_some(li)
     }
 
     /// The units `rustdoc --test` of a lib needs: what its unit test links

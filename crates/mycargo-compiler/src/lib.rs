@@ -24,8 +24,8 @@ pub mod unit;
 
 pub use build_context::{BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData};
 pub use graph::{
-    DocTestUnit, DocTests, Features, FilterRule, GraphPackage, PackageGraph, Selection, TargetFilter,
-    UnitGraph,
+    DocTestUnit, DocTests, Features, FilterRule, GraphPackage, PackageGraph, Selection,
+    TargetFilter, UnitGraph,
 };
 pub use job_queue::{Compilation, compile};
 pub use profile::ProfileMaker;

@@ -230,6 +230,9 @@ pub fn compile_with(
     for w in &units.warnings {
         gctx.shell.warn(w)?;
     }
+    if let Some(e) = &units.error {
+        bail!("{e}");
+    }
 
     let linker = match &target_triple {
         Some(t) => gctx
@@ -570,9 +573,8 @@ pub(crate) fn select_packages(
         }
         return Ok(out);
     }
-    if let Some(cur) = ws.current() {
-        return Ok(index_of(&cur.manifest_path).into_iter().collect());
-    }
+    // The workspace knows cargo's rule: `default-members` at the root, the
+    // current package elsewhere, every member of a virtual workspace.
     let defaults: Vec<usize> = ws
         .default_members()
         .filter_map(|m| index_of(&m.manifest_path))
