@@ -461,16 +461,7 @@ fn tree_without_hashes(dir: &std::path::Path) -> BTreeSet<String> {
 
 #[test]
 fn explicit_target_uses_the_triple_layout_like_cargo() {
-    let host = {
-        let out = std::process::Command::new("rustc")
-            .arg("-vV")
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-            .unwrap()
-    };
+    let host = mycargo_test_support::compare::host_triple();
     let (m, c) = project()
         .file(
             "src/main.rs",
@@ -598,10 +589,19 @@ fn fmt_plugin_formats_a_workspace_through_mycargo() {
     }
     let messy = "fn  main( ) {println!(\"hi\") ;}\n";
     let (m, c) = project()
-        .file("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n")
-        .file("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
         .file("a/src/main.rs", messy)
-        .file("b/Cargo.toml", "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
         .file("b/src/lib.rs", "pub fn  f( )->u8 {1}\n")
         .build_twins();
     // `--check` finds both members unformatted (cargo-fmt asks
@@ -744,4 +744,33 @@ fn default_members_choose_what_builds_like_cargo() {
     let co = c.cargo("build").cwd(c.root().join("a")).run();
     assert_eq!(compiled(&mo), compiled(&co));
     assert_eq!(compiled(&mo).len(), 1, "{}", mo.stderr);
+}
+
+#[test]
+fn a_package_used_by_build_script_and_program_compiles_once_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nshared = { path = \"shared\" }\n\n[build-dependencies]\nshared = { path = \"shared\" }\n",
+        )
+        .file("build.rs", "fn main() { assert_eq!(shared::f(), 1); }\n")
+        .file("src/main.rs", "fn main() { println!(\"{}\", shared::f()); }\n")
+        .file("shared/Cargo.toml", "[package]\nname = \"shared\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("shared/src/lib.rs", "pub fn f() -> u8 { 1 }\n")
+        .build_twins();
+    let rustc_runs = |o: &Output| {
+        o.stderr
+            .lines()
+            .filter(|l| l.contains("Running `") && l.contains("--crate-name shared"))
+            .count()
+    };
+    let mo = m.mycargo("build -v").run();
+    let co = c.cargo("build -v").run();
+    assert_eq!(rustc_runs(&mo), rustc_runs(&co), "{}", mo.stderr);
+    assert_eq!(rustc_runs(&mo), 1, "{}", mo.stderr);
+    // Across targets the two stay apart (no sharing with `--target`).
+    let host = mycargo_test_support::compare::host_triple();
+    let mo = m.mycargo(&format!("build -v --target {host}")).run();
+    let co = c.cargo(&format!("build -v --target {host}")).run();
+    assert_eq!(rustc_runs(&mo), rustc_runs(&co), "{}", mo.stderr);
 }

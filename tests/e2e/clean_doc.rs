@@ -168,7 +168,7 @@ fn clean_variants_leave_the_same_files_as_cargo() {
             out.stderr
         );
     }
-    let host = host_triple();
+    let host = mycargo_test_support::compare::host_triple();
     bench.compare(&format!("-p foo --target {host}"), 0);
 }
 
@@ -258,17 +258,6 @@ fn clean_p_waits_for_the_build_directory_lock() {
         "{stderr}"
     );
     assert!(!p.root().join("target/debug/libfoo.rlib").exists());
-}
-
-fn host_triple() -> String {
-    let out = std::process::Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .expect("run rustc -vV");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        .expect("rustc names its host")
 }
 
 /// Status lines of a run, sorted (parallel jobs finish in any order).

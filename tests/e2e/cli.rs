@@ -152,13 +152,8 @@ fn no_arguments_prints_help() {
 fn unimplemented_commands_fail_loudly() {
     let p = project().file("src/lib.rs", "").build();
     for cmd in [
-        "test",
-        "bench",
         "update",
         "fetch",
-        "metadata",
-        "tree",
-        "pkgid",
         "install",
         "uninstall",
         "package",
@@ -189,11 +184,7 @@ fn unimplemented_commands_fail_loudly() {
 fn builtin_alias_expands() {
     let p = project().file("src/lib.rs", "").build();
     p.mycargo("t")
-        .with_status(101)
-        .with_stderr_data(str![[r#"
-error: `mycargo test` is not implemented yet
-
-"#]])
+        .with_stderr_contains("     Running unittests src/lib.rs (target/debug/deps/foo-[HASH])")
         .run();
     p.mycargo("b")
         .with_stderr_contains("Compiling foo v0.0.1")

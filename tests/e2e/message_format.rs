@@ -198,7 +198,7 @@ fn json_build_of_the_fixture_matches_cargo_and_fresh_builds_say_so() {
         .map(|l| parse(l))
         .filter(|v| v["reason"] == "compiler-artifact")
         .collect();
-    assert_eq!(artifacts.len(), 10, "{}", mo.stdout);
+    assert_eq!(artifacts.len(), 11, "{}", mo.stdout);
     assert!(artifacts.iter().all(|v| v["fresh"] == true));
     assert!(mo.stdout.contains("\"reason\":\"build-script-executed\""));
     // Status lines stay on stderr.

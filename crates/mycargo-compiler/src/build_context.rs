@@ -186,7 +186,8 @@ impl<'a> BuildContext<'a> {
         for f in &unit.features {
             h.str(f);
         }
-        h.u64(u64::from(unit.for_host));
+        // Not `for_host`: a host unit equal to a target one in all else is
+        // the same compilation (as cargo's units, which do not record it).
         h.str(&self.target_data.rustc_version);
         for a in self.extra_args(unit) {
             h.str(&a);

@@ -198,6 +198,7 @@ impl UnitGraph {
             }
             b.out.doctests.push(dt);
         }
+        b.share_host_units();
         b.out.roots = roots;
         Ok(b.out)
     }
@@ -228,6 +229,73 @@ impl UnitGraph {
 }
 
 impl Builder<'_, '_> {
+    /// cargo's deferred `debuginfo = 0` for host units, settled: without
+    /// `--target`, a host unit whose only difference from a unit built for
+    /// the program is that default becomes that unit (a package used by a
+    /// build script and by the program compiles once) and otherwise stays
+    /// weakened; with `--target`, host units keep the profile's debuginfo.
+    fn share_host_units(&mut self) {
+        let mut replace: HashMap<Unit, Unit> = HashMap::new();
+        let keys: Vec<Unit> = self.out.deps.keys().cloned().collect();
+        for u in keys {
+            if !u.for_host || u.kind != CompileKind::Host {
+                continue;
+            }
+            let gp = &self.graph.packages[u.pkg];
+            let shareable = self.profiles.shareable_host_profile(
+                &gp.manifest.package_id,
+                gp.is_member,
+                gp.is_local,
+                &u.profile,
+            );
+            if self.target_kind == CompileKind::Host {
+                // cargo's units do not know what they are for: equal ones
+                // are one unit.
+                let probe = UnitInner {
+                    profile: shareable.unwrap_or_else(|| u.profile.clone()),
+                    for_host: false,
+                    ..(*u).clone()
+                };
+                if let Some(shared) = self.interned.get(&probe)
+                    && self.out.deps.contains_key(shared)
+                {
+                    replace.insert(u.clone(), shared.clone());
+                }
+            } else if let Some(profile) = shareable {
+                let inner = UnitInner {
+                    profile,
+                    ..(*u).clone()
+                };
+                let full = self
+                    .interned
+                    .entry(inner.clone())
+                    .or_insert_with(|| Arc::new(inner))
+                    .clone();
+                if let Some(deps) = self.out.deps.get(&u).cloned() {
+                    self.out.deps.insert(full.clone(), deps);
+                }
+                replace.insert(u.clone(), full);
+            }
+        }
+        if replace.is_empty() {
+            return;
+        }
+        for old in replace.keys() {
+            self.out.deps.remove(old);
+        }
+        let swap = |d: &mut UnitDep| {
+            if let Some(new) = replace.get(&d.unit) {
+                d.unit = new.clone();
+            }
+        };
+        for deps in self.out.deps.values_mut() {
+            deps.iter_mut().for_each(swap);
+        }
+        for dt in &mut self.out.doctests {
+            dt.deps.iter_mut().for_each(swap);
+        }
+    }
+
     fn kind_for(&self, target: &Target, parent_for_host: bool) -> CompileKind {
         if target.for_host || parent_for_host {
             CompileKind::Host

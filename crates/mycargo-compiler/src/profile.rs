@@ -196,6 +196,32 @@ impl ProfileMaker {
         &self.base
     }
 
+    /// cargo defers a host unit's `debuginfo = 0` default: when the same
+    /// unit with the normal debuginfo is built for the target anyway, the
+    /// host shares it. `Some(profile to share)` when `host` (a host unit's
+    /// profile) was weakened by that default and not by `build-override`.
+    pub fn shareable_host_profile(
+        &self,
+        pkg: &PackageId,
+        is_member: bool,
+        is_local: bool,
+        host: &ResolvedProfile,
+    ) -> Option<ResolvedProfile> {
+        let explicit = self.layers.iter().any(|l| {
+            l.build_override
+                .as_ref()
+                .is_some_and(|bo| bo.debug.is_some())
+        });
+        let normal = self.unit_profile(pkg, is_member, is_local, false);
+        if explicit || host.debuginfo.is_some() || normal.debuginfo.is_none() {
+            return None;
+        }
+        Some(ResolvedProfile {
+            debuginfo: normal.debuginfo,
+            ..host.clone()
+        })
+    }
+
     /// The profile of a unit of `pkg`. `is_local`: a path package (only
     /// those get incremental compilation). `for_host`: build scripts, proc
     /// macros and their dependencies, which get `build-override`.

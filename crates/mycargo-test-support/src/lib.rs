@@ -20,12 +20,15 @@
 //! - [`compare`] checks that two trees made by the two tools are the same,
 //!   byte for byte.
 //! - [`git`] builds local git repositories for `file://` git dependencies.
+//! - [`registry`] runs a local sparse registry on 127.0.0.1 with packages
+//!   declared in code ([`registry::Package`]) and faults on demand.
 
 pub mod compare;
 pub mod execs;
 pub mod git;
 pub mod project;
 pub mod redact;
+pub mod registry;
 
 pub use execs::{Execs, Output, Tool, cargo_bin, mycargo_bin, set_mycargo_bin};
 pub use project::{Project, ProjectBuilder, TestRoot, project};
