@@ -184,6 +184,18 @@ pub fn assert_same_output(mycargo: &Output, cargo: &Output) {
     }
 }
 
+/// The host triple of the installed rustc (`host:` of `rustc -vV`).
+pub fn host_triple() -> String {
+    let out = std::process::Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("run rustc -vV");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .expect("rustc names its host")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,16 +236,4 @@ mod tests {
             })
         );
     }
-}
-
-/// The host triple of the installed rustc (`host:` of `rustc -vV`).
-pub fn host_triple() -> String {
-    let out = std::process::Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .expect("run rustc -vV");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        .expect("rustc names its host")
 }
