@@ -167,6 +167,15 @@ impl Features {
     pub fn feature_list(&self) -> Vec<String> {
         split_features(&self.features)
     }
+
+    /// The flags as the feature resolver takes them.
+    pub fn to_cli_features(&self) -> mycargo_resolver::CliFeatures {
+        mycargo_resolver::CliFeatures {
+            features: self.features.clone(),
+            all_features: self.all_features,
+            uses_default_features: !self.no_default_features,
+        }
+    }
 }
 
 /// The full set of target selection flags (`build`, `check`, `test`, `bench`,

@@ -17,7 +17,7 @@ use mycargo_compiler::rustc_info::{Rustc, RustcOptions, TargetInfoRequest};
 use mycargo_core::{Cfg, DepKind, Dependency, Platform};
 use mycargo_lockfile::cmp_package_id;
 use mycargo_manifest::{Manifest, Workspace};
-use mycargo_resolver::{CliFeatures, ResolverVersion, RootSelection, TargetInfo};
+use mycargo_resolver::{CliFeatures, TargetInfo};
 use mycargo_util::CliResult;
 use serde::Serialize;
 
@@ -78,11 +78,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     super::workspace::print_warnings(gctx, &ws)?;
     let target_dir = settings::target_dir(gctx, None, ws.default_target_dir())?;
     let build_dir = build_dir(gctx, &ws)?.unwrap_or_else(|| target_dir.clone());
-    let cli = CliFeatures {
-        features: args.features.features.clone(),
-        all_features: args.features.all_features,
-        uses_default_features: !args.features.no_default_features,
-    };
+    let cli = args.features.to_cli_features();
 
     let loaded;
     let (packages, resolve) = if args.no_deps {
@@ -232,19 +228,8 @@ fn resolve(
     let members: Vec<usize> = (0..pkgs.manifests.len())
         .filter(|&i| pkgs.members[i])
         .collect();
-    let current = ws.current().and_then(|c| {
-        pkgs.manifests
-            .iter()
-            .position(|m| m.manifest_path == c.manifest_path)
-    });
-    let selection = RootSelection {
-        members: members.clone(),
-        selected: members.clone(),
-        current,
-        is_virtual: ws.is_virtual(),
-    };
-    let version =
-        ResolverVersion::from_manifest(&ws.resolver_version()).unwrap_or(ResolverVersion::V2);
+    let selection = pkgs.root_selection(ws, members.clone());
+    let version = packages::resolver_version(ws);
     let feats = mycargo_resolver::resolve_dependency_features(&graph, &selection, cli, version)?;
 
     // Walk from the members as cargo does, keeping edges to packages with
@@ -261,7 +246,9 @@ fn resolve(
     }
     let mut order: Vec<usize> = nodes.keys().copied().collect();
     order.sort_by(|&a, &b| cmp_ids(pkgs, a, b));
-    let root = current.map(|i| pkgs.manifests[i].package_id.to_spec_string());
+    let root = selection
+        .current
+        .map(|i| pkgs.manifests[i].package_id.to_spec_string());
     let json_nodes = order
         .iter()
         .filter_map(|i| nodes.remove(i))

@@ -9,14 +9,12 @@ use super::test_runner::{self, RunOptions, Which};
 use crate::context::GlobalContext;
 
 pub fn test(gctx: &mut GlobalContext, args: &crate::cli::test::Args) -> CliResult {
-    if args.unit_graph {
-        return Err(super::rustc::unstable_flag("--unit-graph", 8002).into());
-    }
-    let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
-    let ws = super::workspace::load(gctx, &manifest)?;
-    if args.packages.wants_package_list() {
-        return Err(super::rustc::package_list_error(&ws).into());
-    }
+    let ws = test_runner::load_workspace(
+        gctx,
+        args.unit_graph,
+        args.manifest.manifest_path.as_deref(),
+        &args.packages,
+    )?;
     let mut targets = args.targets.clone();
     let doctests = if args.doc {
         if targets.is_specific() {

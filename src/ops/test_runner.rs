@@ -277,6 +277,25 @@ pub fn needs_spec_flag(ws: &mycargo_manifest::Workspace, sel: &PackageSelection)
     }
 }
 
+/// What `test` and `bench` do first: refuse `--unit-graph` as stable cargo
+/// does, load the workspace, answer a bare `-p` with the package list.
+pub fn load_workspace(
+    gctx: &mut GlobalContext,
+    unit_graph: bool,
+    manifest_path: Option<&std::path::Path>,
+    packages: &crate::cli::common::PackageSelection,
+) -> anyhow::Result<mycargo_manifest::Workspace> {
+    if unit_graph {
+        return Err(super::rustc::unstable_flag("--unit-graph", 8002));
+    }
+    let manifest = super::workspace::root_manifest(gctx, manifest_path)?;
+    let ws = super::workspace::load(gctx, &manifest)?;
+    if packages.wants_package_list() {
+        return Err(super::rustc::package_list_error(&ws));
+    }
+    Ok(ws)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

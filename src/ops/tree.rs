@@ -15,10 +15,7 @@ use std::fmt::Write as _;
 use anyhow::{anyhow, bail};
 use mycargo_core::{DepKind, Dependency, FeatureValue, PackageId, PackageIdSpec};
 use mycargo_lockfile::cmp_package_id;
-use mycargo_resolver::{
-    CliFeatures, FeatureOpts, HasDevUnits, ResolvedFeatures, ResolverVersion, RootSelection,
-    TargetInfo,
-};
+use mycargo_resolver::{FeatureOpts, HasDevUnits, ResolvedFeatures, TargetInfo};
 use mycargo_util::{CliError, CliResult};
 
 use super::compile::packages::{self, Packages};
@@ -389,34 +386,12 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         // name several).
         super::metadata::default_members(&ws)
             .iter()
-            .filter_map(|m| {
-                pkgs.manifests
-                    .iter()
-                    .position(|p| p.manifest_path == m.manifest_path)
-            })
+            .filter_map(|m| pkgs.index_of(&m.manifest_path))
             .collect()
     };
-    let members: Vec<usize> = (0..pkgs.manifests.len())
-        .filter(|&i| pkgs.members[i])
-        .collect();
-    let current = ws.current().and_then(|c| {
-        pkgs.manifests
-            .iter()
-            .position(|m| m.manifest_path == c.manifest_path)
-    });
-    let root_sel = RootSelection {
-        members,
-        selected: roots.clone(),
-        current,
-        is_virtual: ws.is_virtual(),
-    };
-    let cli = CliFeatures {
-        features: args.features.features.clone(),
-        all_features: args.features.all_features,
-        uses_default_features: !args.features.no_default_features,
-    };
-    let version =
-        ResolverVersion::from_manifest(&ws.resolver_version()).unwrap_or(ResolverVersion::V2);
+    let root_sel = pkgs.root_selection(&ws, roots.clone());
+    let cli = args.features.to_cli_features();
+    let version = super::compile::packages::resolver_version(&ws);
     let dev_units = if edge_kinds.contains(&EdgeKind::Dep(DepKind::Development)) {
         HasDevUnits::Yes
     } else {

@@ -645,25 +645,31 @@ impl Builder<'_, '_> {
             }
         }
         // The package's build script runs first.
-        if let Some(bi) = m.targets.iter().position(|t| t.is_custom_build()) {
-            let kind = if unit.for_host {
-                CompileKind::Host
-            } else {
-                unit.kind.clone()
-            };
-            let run = self.intern(
-                unit.pkg,
-                bi,
-                CompileMode::RunCustomBuild,
-                kind,
-                unit.for_host,
-            );
-            out.push(UnitDep {
-                unit: run,
-                extern_name: String::new(),
-            });
-        }
+        out.extend(self.script_run_dep(unit));
         Ok(out)
+    }
+
+    /// The run of the package's build script, if it has one, in the
+    /// unit's context.
+    fn script_run_dep(&mut self, unit: &Unit) -> Option<UnitDep> {
+        let m = self.graph.packages[unit.pkg].manifest;
+        let bi = m.targets.iter().position(|t| t.is_custom_build())?;
+        let kind = if unit.for_host {
+            CompileKind::Host
+        } else {
+            unit.kind.clone()
+        };
+        let run = self.intern(
+            unit.pkg,
+            bi,
+            CompileMode::RunCustomBuild,
+            kind,
+            unit.for_host,
+        );
+        Some(UnitDep {
+            unit: run,
+            extern_name: String::new(),
+        })
     }
 
     /// What rustdoc needs for a doc unit (cargo's `compute_deps_doc`): the
@@ -699,24 +705,7 @@ impl Builder<'_, '_> {
                 out.push(d);
             }
         }
-        if let Some(bi) = m.targets.iter().position(|t| t.is_custom_build()) {
-            let kind = if unit.for_host {
-                CompileKind::Host
-            } else {
-                unit.kind.clone()
-            };
-            let run = self.intern(
-                unit.pkg,
-                bi,
-                CompileMode::RunCustomBuild,
-                kind,
-                unit.for_host,
-            );
-            out.push(UnitDep {
-                unit: run,
-                extern_name: String::new(),
-            });
-        }
+        out.extend(self.script_run_dep(unit));
         if (target.is_bin() || target.is_example())
             && let Some(li) = m.targets.iter().position(|t| t.is_lib())
             && links_as_dependency(&m.targets[li])

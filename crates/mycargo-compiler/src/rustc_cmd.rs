@@ -205,12 +205,7 @@ pub fn rustc_command(
             for a in &fx.link_args {
                 cmd.arg("-C").arg(format!("link-arg={a}"));
             }
-            for c in &fx.cfgs {
-                cmd.arg("--cfg").arg(c);
-            }
-            for c in &fx.check_cfgs {
-                cmd.arg("--check-cfg").arg(c);
-            }
+            script_cfg_args(fx, &mut cmd);
         }
     }
     fill_env(bcx, unit, &mut cmd, own_script);
@@ -248,10 +243,8 @@ fn implicit_features(m: &mycargo_manifest::Manifest) -> Vec<String> {
 }
 
 /// `-L dependency=` for the unit's deps directory (and the host's, when
-/// cross compiling), then an `--extern` for each dependency; rustc and
-/// rustdoc take the same.
-pub fn dependency_args(bcx: &BuildContext<'_>, unit: &Unit, externs: &[Extern], cmd: &mut Command) {
-    let target = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
+/// cross compiling).
+pub fn dependency_search_args(bcx: &BuildContext<'_>, unit: &Unit, cmd: &mut Command) {
     cmd.arg("-L").arg(format!(
         "dependency={}",
         bcx.layout(&unit.kind).deps.display()
@@ -260,6 +253,24 @@ pub fn dependency_args(bcx: &BuildContext<'_>, unit: &Unit, externs: &[Extern], 
         cmd.arg("-L")
             .arg(format!("dependency={}", bcx.host_layout.deps.display()));
     }
+}
+
+/// The `--cfg`/`--check-cfg` a build script asked for.
+pub fn script_cfg_args(fx: &ScriptEffects, cmd: &mut Command) {
+    for c in &fx.cfgs {
+        cmd.arg("--cfg").arg(c);
+    }
+    for c in &fx.check_cfgs {
+        cmd.arg("--check-cfg").arg(c);
+    }
+}
+
+/// `-L dependency=` for the unit's deps directory (and the host's, when
+/// cross compiling), then an `--extern` for each dependency; rustc and
+/// rustdoc take the same.
+pub fn dependency_args(bcx: &BuildContext<'_>, unit: &Unit, externs: &[Extern], cmd: &mut Command) {
+    let target = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
+    dependency_search_args(bcx, unit, cmd);
     for e in externs {
         cmd.arg("--extern")
             .arg(format!("{}={}", e.name, e.path.display()));

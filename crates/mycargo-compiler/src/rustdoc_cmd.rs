@@ -85,12 +85,7 @@ pub fn rustdoc_command(
     }
     // The build script's cfgs come last; its `-L`/`-l` are for linking only.
     if let Some(fx) = own_script {
-        for c in &fx.cfgs {
-            cmd.arg("--cfg").arg(c);
-        }
-        for c in &fx.check_cfgs {
-            cmd.arg("--check-cfg").arg(c);
-        }
+        crate::rustc_cmd::script_cfg_args(fx, &mut cmd);
     }
     fill_env(bcx, unit, &mut cmd, own_script);
     cmd

@@ -218,14 +218,7 @@ fn doc_test(
         cmd.arg("--extern")
             .arg(format!("{name}={}", path.display()));
     }
-    cmd.arg("-L").arg(format!(
-        "dependency={}",
-        bcx.layout(&unit.kind).deps.display()
-    ));
-    if unit.kind != CompileKind::Host && bcx.target_layout.is_some() {
-        cmd.arg("-L")
-            .arg(format!("dependency={}", bcx.host_layout.deps.display()));
-    }
+    crate::rustc_cmd::dependency_search_args(bcx, unit, &mut cmd);
     match unit.profile.lto {
         LtoSetting::Default => {
             cmd.arg("-C").arg("embed-bitcode=no");
@@ -241,12 +234,7 @@ fn doc_test(
     cmd.arg("--check-cfg").arg("cfg(docsrs,test)");
     cmd.arg("--check-cfg").arg(feature_check_cfg(m));
     if let Some(fx) = own_script {
-        for c in &fx.cfgs {
-            cmd.arg("--cfg").arg(c);
-        }
-        for c in &fx.check_cfgs {
-            cmd.arg("--check-cfg").arg(c);
-        }
+        crate::rustc_cmd::script_cfg_args(fx, &mut cmd);
     }
     cmd.args(&bcx.config.rustdocflags);
     let format = match bcx.config.message_format {

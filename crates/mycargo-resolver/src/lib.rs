@@ -5,10 +5,13 @@
 //!   with, in which context (normal or host), and which dependency edges are
 //!   in use.
 //!
-//! Version resolution (choosing one version per requirement) will live here
-//! too; it is not written yet.
+//! - [`version`]: cargo's version resolver: which version of every package
+//!   the workspace uses, over a [`version::Registry`] the caller implements,
+//!   with lock-file preferences, `[patch]`, `links`, and explained
+//!   failures.
 
 pub mod features;
+pub mod version;
 
 pub use features::{
     CliFeatures, Contexts, DepEdge, FeatureError, FeatureOpts, HasDevUnits, PackageNode,

@@ -4,10 +4,7 @@
 use std::collections::BTreeSet;
 
 use mycargo_compiler::{CompileMode, TargetData};
-use mycargo_resolver::{
-    CliFeatures, FeatureOpts, HasDevUnits, ResolvedFeatures, ResolverVersion, RootSelection,
-    TargetInfo,
-};
+use mycargo_resolver::{FeatureOpts, HasDevUnits, ResolvedFeatures, TargetInfo};
 
 use super::CompileRequest;
 use super::packages::Packages;
@@ -38,25 +35,8 @@ pub fn resolve(
     data: &TargetData,
 ) -> anyhow::Result<Resolved> {
     let graph = super::packages::feature_graph(pkgs);
-    let members: Vec<usize> = (0..pkgs.manifests.len())
-        .filter(|&i| pkgs.members[i])
-        .collect();
-    let current = ws.current().and_then(|c| {
-        pkgs.manifests
-            .iter()
-            .position(|m| m.manifest_path == c.manifest_path)
-    });
-    let selection = RootSelection {
-        members,
-        selected: roots.to_vec(),
-        current,
-        is_virtual: ws.is_virtual(),
-    };
-    let cli = CliFeatures {
-        features: req.features.features.clone(),
-        all_features: req.features.all_features,
-        uses_default_features: !req.features.no_default_features,
-    };
+    let selection = pkgs.root_selection(ws, roots.to_vec());
+    let cli = req.features.to_cli_features();
     let host = TargetInfo::new(data.host.clone(), data.host_info.cfgs.clone());
     let targets = match &data.target {
         Some((t, info)) => vec![TargetInfo::new(t.clone(), info.cfgs.clone())],
@@ -80,8 +60,7 @@ pub fn resolve(
         _ => HasDevUnits::No,
     };
     let opts = FeatureOpts {
-        version: ResolverVersion::from_manifest(&ws.resolver_version())
-            .unwrap_or(ResolverVersion::V2),
+        version: super::packages::resolver_version(ws),
         targets: Some(targets),
         host,
         dev_units,

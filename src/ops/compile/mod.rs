@@ -555,8 +555,6 @@ pub(crate) fn select_packages(
     let member_idx: Vec<usize> = (0..pkgs.manifests.len())
         .filter(|&i| pkgs.members[i])
         .collect();
-    let index_of =
-        |path: &std::path::Path| pkgs.manifests.iter().position(|m| m.manifest_path == path);
     if sel.workspace {
         let mut out = member_idx.clone();
         for ex in &sel.exclude {
@@ -577,7 +575,7 @@ pub(crate) fn select_packages(
     // current package elsewhere, every member of a virtual workspace.
     let defaults: Vec<usize> = ws
         .default_members()
-        .filter_map(|m| index_of(&m.manifest_path))
+        .filter_map(|m| pkgs.index_of(&m.manifest_path))
         .collect();
     if defaults.is_empty() {
         return Ok(member_idx);

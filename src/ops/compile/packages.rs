@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use mycargo_core::PackageIdSpec;
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
+use mycargo_resolver::{ResolverVersion, RootSelection};
 
 /// Loaded packages and their resolved edges.
 pub struct Packages {
@@ -18,6 +19,26 @@ pub struct Packages {
 }
 
 impl Packages {
+    /// The index of the package read from `manifest_path`.
+    pub fn index_of(&self, manifest_path: &Path) -> Option<usize> {
+        self.manifests
+            .iter()
+            .position(|m| m.manifest_path == manifest_path)
+    }
+
+    /// The feature resolver's view of the roots: the members, the
+    /// `selected` packages, the current package, virtual or not.
+    pub fn root_selection(&self, ws: &Workspace, selected: Vec<usize>) -> RootSelection {
+        RootSelection {
+            members: (0..self.manifests.len())
+                .filter(|&i| self.members[i])
+                .collect(),
+            selected,
+            current: ws.current().and_then(|c| self.index_of(&c.manifest_path)),
+            is_virtual: ws.is_virtual(),
+        }
+    }
+
     /// The packages `spec` names, or cargo's error (with a did-you-mean).
     pub fn matching(&self, spec: &PackageIdSpec) -> anyhow::Result<Vec<usize>> {
         let found: Vec<usize> = (0..self.manifests.len())
@@ -126,4 +147,9 @@ pub fn feature_graph(pkgs: &Packages) -> Vec<mycargo_resolver::PackageNode> {
             is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
         })
         .collect()
+}
+
+/// The workspace's feature resolver (`resolver = "..."`; "2" when unknown).
+pub fn resolver_version(ws: &Workspace) -> ResolverVersion {
+    ResolverVersion::from_manifest(&ws.resolver_version()).unwrap_or(ResolverVersion::V2)
 }

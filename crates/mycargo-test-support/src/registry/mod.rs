@@ -334,10 +334,13 @@ impl Registry {
     }
 
     /// Append [`Registry::replace_crates_io_toml`] to `$CARGO_HOME/config.toml`
-    /// of every tool of `root` (both homes when they are separate).
+    /// of every tool of `root` (both homes when they are separate). With
+    /// [`RegistryBuilder::auth_required`], the token and
+    /// `[registry] global-credential-providers = ["cargo:token"]` are written
+    /// too (so do the other `configure_*` helpers).
     pub fn configure_home(&self, root: &TestRoot) {
         for_each_home(root, |home| {
-            append_config(&home.join("config.toml"), &self.replace_crates_io_toml())
+            self.append(&home.join("config.toml"), false, "")
         });
     }
 
@@ -345,26 +348,36 @@ impl Registry {
     /// of `root`.
     pub fn configure_home_alt(&self, root: &TestRoot, name: &str) {
         for_each_home(root, |home| {
-            append_config(&home.join("config.toml"), &self.alt_registry_toml(name))
+            self.append(&home.join("config.toml"), true, name)
         });
     }
 
     /// Append [`Registry::replace_crates_io_toml`] to the project's
     /// `.cargo/config.toml`.
     pub fn configure_project(&self, p: &Project) {
-        append_config(
-            &p.root().join(".cargo/config.toml"),
-            &self.replace_crates_io_toml(),
-        );
+        self.append(&p.root().join(".cargo/config.toml"), false, "");
     }
 
     /// Append [`Registry::alt_registry_toml`] to the project's
     /// `.cargo/config.toml`.
     pub fn configure_project_alt(&self, p: &Project, name: &str) {
-        append_config(
-            &p.root().join(".cargo/config.toml"),
-            &self.alt_registry_toml(name),
-        );
+        self.append(&p.root().join(".cargo/config.toml"), true, name);
+    }
+
+    /// Append the config to `path`; with a token, also turn on cargo's
+    /// `cargo:token` credential provider (once per file).
+    fn append(&self, path: &Path, alt: bool, name: &str) {
+        let mut toml = if alt {
+            self.alt_registry_toml(name)
+        } else {
+            self.replace_crates_io_toml()
+        };
+        let has_providers =
+            std::fs::read_to_string(path).is_ok_and(|s| s.contains("global-credential-providers"));
+        if self.token.is_some() && !has_providers {
+            toml.push_str("\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+        }
+        append_config(path, &toml);
     }
 
     /// A GET of `path` on this server with extra headers, over a fresh
