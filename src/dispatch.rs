@@ -197,6 +197,7 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Check(args) => ops::build::check(gctx, &args),
         Command::Run(args) => ops::run::run(gctx, &args),
         Command::GenerateLockfile(args) => ops::generate_lockfile::run(gctx, &args),
+        Command::Fetch(args) => ops::fetch::run(gctx, &args),
         Command::Clean(args) => ops::clean::clean(gctx, &args),
         Command::Doc(args) => ops::doc::doc(gctx, &args),
         Command::Rustc(args) => ops::rustc::rustc(gctx, &args),
@@ -209,6 +210,7 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Metadata(args) => ops::metadata::run(gctx, &args),
         Command::Pkgid(args) => ops::pkgid::run(gctx, &args),
         Command::Tree(args) => ops::tree::run(gctx, &args),
+        Command::Package(args) => ops::package::run(gctx, &args),
         _ => ops::not_implemented(name),
     }
 }

@@ -1,11 +1,12 @@
 //! `mycargo generate-lockfile`: resolve the workspace afresh and write
 //! `Cargo.lock` in the workspace's lock version (rewriting an older file
-//! even when the resolve is the same), as cargo does. Path workspaces only
-//! for now: registry and git dependencies are refused by the loader.
+//! even when the resolve is the same), as cargo does, with registry
+//! dependencies resolved from their indexes.
 
 use mycargo_util::CliResult;
 
-use super::lockfile::{Mode, update};
+use super::lockfile::Mode;
+use super::resolve::{How, resolve_workspace};
 use crate::cli::generate_lockfile::Args;
 use crate::context::GlobalContext;
 
@@ -21,7 +22,11 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     let opts = super::workspace::read_options(gctx);
-    let pkgs = super::compile::packages::load(&ws, &opts)?;
-    update(gctx, &ws, &pkgs, args.ignore_rust_version, Mode::Generate)?;
+    let how = How {
+        mode: Mode::Generate,
+        ignore_rust_version: args.ignore_rust_version,
+        download: false,
+    };
+    resolve_workspace(gctx, &ws, &opts, &how, None)?;
     Ok(())
 }

@@ -91,42 +91,76 @@ pub fn update(
             .collect();
         resolve.insert(pkg);
     }
-    resolve.check_collisions()?;
-
-    let locked = locked_flag(gctx);
-    let plan = mycargo_lockfile::plan_write(
-        &mut resolve,
-        orig.as_deref(),
+    let written = LockWrite {
+        path: &path,
+        orig: orig.as_deref(),
+        paths: &paths,
         target,
-        locked.is_some().then_some(&paths),
-    );
-    let written = match plan {
-        Plan::Unchanged => false,
-        Plan::Write(text) => {
-            if let Some(flag) = locked {
-                let action = if orig.is_some() { "update" } else { "create" };
-                bail!(
-                    "cannot {action} the lock file {} because {flag} was passed to prevent this\n\
-                     help: to generate the lock file without accessing the network, remove the {flag} flag and use --offline instead.",
-                    path.display()
-                );
-            }
-            mycargo_lockfile::write(&path, &text)
-                .with_context(|| format!("failed to write {}", path.display()))?;
-            true
-        }
     };
-    if written || mode == Mode::Generate {
-        report(
-            gctx,
-            ws,
-            pkgs,
-            previous.as_ref(),
-            &resolve,
-            ignore_rust_version,
-        )?;
+    written.apply(
+        gctx,
+        ws,
+        pkgs,
+        previous.as_ref(),
+        resolve,
+        ignore_rust_version,
+        mode,
+    )
+}
+
+/// Writing a resolved lock file: where, what was there, and in which
+/// version a new file is written.
+pub struct LockWrite<'a> {
+    pub path: &'a Path,
+    pub orig: Option<&'a str>,
+    pub paths: &'a PathSources,
+    pub target: LockVersion,
+}
+
+impl LockWrite<'_> {
+    /// Write `resolve` when it says something else than the file (refused
+    /// under `--locked`/`--frozen`), then cargo's `Locking` report.
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply(
+        &self,
+        gctx: &mut GlobalContext,
+        ws: &Workspace,
+        pkgs: &Packages,
+        previous: Option<&Lockfile>,
+        mut resolve: Lockfile,
+        ignore_rust_version: bool,
+        mode: Mode,
+    ) -> anyhow::Result<()> {
+        let (path, orig, paths, target) = (self.path, self.orig, self.paths, self.target);
+        resolve.check_collisions()?;
+        let locked = locked_flag(gctx);
+        let plan = mycargo_lockfile::plan_write(
+            &mut resolve,
+            orig,
+            target,
+            locked.is_some().then_some(paths),
+        );
+        let written = match plan {
+            Plan::Unchanged => false,
+            Plan::Write(text) => {
+                if let Some(flag) = locked {
+                    let action = if orig.is_some() { "update" } else { "create" };
+                    bail!(
+                        "cannot {action} the lock file {} because {flag} was passed to prevent this\n\
+                         help: to generate the lock file without accessing the network, remove the {flag} flag and use --offline instead.",
+                        path.display()
+                    );
+                }
+                mycargo_lockfile::write(path, &text)
+                    .with_context(|| format!("failed to write {}", path.display()))?;
+                true
+            }
+        };
+        if written || mode == Mode::Generate {
+            report(gctx, ws, pkgs, previous, &resolve, ignore_rust_version)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// `--frozen` or `--locked`, as cargo names the one given.
@@ -140,7 +174,7 @@ fn locked_flag(gctx: &GlobalContext) -> Option<&'static str> {
     }
 }
 
-fn lowest_rust_version(pkgs: &Packages) -> Option<PartialVersion> {
+pub(crate) fn lowest_rust_version(pkgs: &Packages) -> Option<PartialVersion> {
     pkgs.manifests
         .iter()
         .zip(&pkgs.members)

@@ -774,3 +774,40 @@ fn a_package_used_by_build_script_and_program_compiles_once_like_cargo() {
     let co = c.cargo(&format!("build -v --target {host}")).run();
     assert_eq!(rustc_runs(&mo), rustc_runs(&co), "{}", mo.stderr);
 }
+
+#[test]
+fn a_member_directory_of_a_virtual_workspace_builds_that_member_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("a/src/lib.rs", "")
+        .file(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("b/src/lib.rs", "")
+        .build_twins();
+    let mo = m.mycargo("check").cwd(m.root().join("b")).run();
+    let co = c.cargo("check").cwd(c.root().join("b")).run();
+    assert_eq!(compiled(&mo), compiled(&co));
+    assert_eq!(
+        compiled(&mo),
+        ["Checking b v0.1.0 ([ROOT]/foo/b)"],
+        "{}",
+        mo.stderr
+    );
+    // At the root: every member.
+    let mo = m.mycargo("check").run();
+    assert_eq!(
+        compiled(&mo),
+        ["Checking a v0.1.0 ([ROOT]/foo/a)"],
+        "{}",
+        mo.stderr
+    );
+}

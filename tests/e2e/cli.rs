@@ -153,10 +153,8 @@ fn unimplemented_commands_fail_loudly() {
     let p = project().file("src/lib.rs", "").build();
     for cmd in [
         "update",
-        "fetch",
         "install",
         "uninstall",
-        "package",
         "publish",
         "vendor",
         "fix",

@@ -15,6 +15,7 @@ mod manifest;
 mod message_format;
 mod metadata;
 mod new_init;
+mod package;
 mod pkgid_tree;
 mod plugins;
 mod test_cmd;

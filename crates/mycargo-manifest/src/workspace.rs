@@ -112,7 +112,9 @@ impl Workspace {
                 }
                 ws.default_members.push(manifest);
             }
-        } else if is_virtual {
+        } else if is_virtual && root == current {
+            // cargo asks whether the *current* manifest is virtual: from a
+            // member's directory, that member is the default.
             ws.default_members = ws.members.clone();
         } else {
             ws.default_members.push(current.clone());

@@ -4,7 +4,7 @@
 //! root crate `bench-root` depending on the top layer, prints the sparse
 //! index URL on stdout, and serves until stdin closes.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 
 use mycargo_test_support::registry::{Dep, Package, Registry};
 
@@ -38,7 +38,9 @@ fn main() {
         root = root.add_dep(Dep::new(&format!("bench-pkg-{i:04}"), "1"));
     }
     root.publish(&reg);
-    println!("{}", reg.index_url());
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "{}", reg.index_url());
+    let _ = out.flush();
     // Serve until the benchmark closes our stdin.
     let mut sink = Vec::new();
     let _ = std::io::stdin().read_to_end(&mut sink);

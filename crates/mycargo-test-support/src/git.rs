@@ -132,6 +132,54 @@ impl Repo {
             .branch(name, &head, true)
             .unwrap_or_else(|e| panic!("could not create branch `{name}`: {e}"));
     }
+
+    /// An annotated tag at HEAD, with the fixed identity.
+    pub fn tag_annotated(&self, name: &str, message: &str) {
+        let head = head_commit(&self.git).expect("tag needs a commit");
+        self.git
+            .tag(name, head.as_object(), &signature(), message, false)
+            .unwrap_or_else(|e| panic!("could not tag `{name}`: {e}"));
+    }
+
+    /// A reference of any name (`refs/pull/1/head`, say) at HEAD.
+    pub fn reference(&self, name: &str) {
+        let head = head_commit(&self.git).expect("reference needs a commit");
+        self.git
+            .reference(name, head.id(), true, "test reference")
+            .unwrap_or_else(|e| panic!("could not create reference `{name}`: {e}"));
+    }
+
+    /// Make `name` the current branch (created at HEAD if missing) and
+    /// check its tree out; later commits go to it.
+    pub fn switch_branch(&self, name: &str) {
+        if self.git.find_branch(name, git2::BranchType::Local).is_err() {
+            self.branch(name);
+        }
+        let refname = format!("refs/heads/{name}");
+        self.git
+            .set_head(&refname)
+            .unwrap_or_else(|e| panic!("could not switch to `{name}`: {e}"));
+        let mut opts = git2::build::CheckoutBuilder::new();
+        opts.force();
+        self.git
+            .checkout_head(Some(&mut opts))
+            .unwrap_or_else(|e| panic!("could not check out `{name}`: {e}"));
+    }
+
+    /// Add the repository at `url` as a submodule at `path`, checked out
+    /// at its HEAD, and commit it.
+    pub fn add_submodule(&self, url: &str, path: impl AsRef<Path>) -> git2::Oid {
+        let path = path.as_ref();
+        let mut sub = self
+            .git
+            .submodule(url, path, false)
+            .unwrap_or_else(|e| panic!("could not add submodule `{url}`: {e}"));
+        sub.clone(None)
+            .unwrap_or_else(|e| panic!("could not clone submodule `{url}`: {e}"));
+        sub.add_to_index(true).expect("add submodule to index");
+        sub.add_finalize().expect("finalize submodule");
+        commit(&self.git, &format!("add submodule {}", path.display()))
+    }
 }
 
 /// `git init` at `path` with `master` as the first branch, whatever the

@@ -82,10 +82,6 @@ pub fn compile_with(
     let message_format = message_format(req.compile.message_formats())?;
     super::workspace::print_warnings(gctx, &ws)?;
     let opts = super::workspace::read_options(gctx);
-    let pkgs = packages::load(&ws, &opts)?;
-    super::lockfile::sync(gctx, &ws, &pkgs, req.compile.ignore_rust_version)?;
-
-    let roots = select_packages(&ws, &pkgs, &req.packages)?;
     let profile_name = match (&req.compile.profile, req.release) {
         (Some(p), _) => p.clone(),
         (None, true) => "release".to_string(),
@@ -179,6 +175,23 @@ pub fn compile_with(
         target,
     };
     let _ = rustc.save_cache();
+
+    // The packages: path ones, and registry ones the build's platforms use.
+    let applies = |d: &mycargo_core::Dependency| {
+        d.applies_to(&target_data.host, &target_data.host_info.cfgs)
+            || target_data
+                .target
+                .as_ref()
+                .is_some_and(|(t, info)| d.applies_to(t, &info.cfgs))
+    };
+    let pkgs = super::resolve::load_packages(
+        gctx,
+        &ws,
+        &opts,
+        req.compile.ignore_rust_version,
+        Some(&applies),
+    )?;
+    let roots = select_packages(&ws, &pkgs, &req.packages)?;
 
     // Features.
     let feats = features::resolve(&pkgs, &roots, req, &ws, &target_data)?;

@@ -61,6 +61,17 @@ impl Packages {
 }
 
 pub fn load(ws: &Workspace, opts: &ReadOptions) -> anyhow::Result<Packages> {
+    load_with(ws, opts, false).map(|(p, _)| p)
+}
+
+/// [`load`], and with `allow_remote` registry and git dependencies are
+/// left out of the edges instead of refused; the flag says whether any was.
+pub fn load_with(
+    ws: &Workspace,
+    opts: &ReadOptions,
+    allow_remote: bool,
+) -> anyhow::Result<(Packages, bool)> {
+    let mut remote = false;
     let mut manifests: Vec<Manifest> = Vec::new();
     let mut by_path: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut members = Vec::new();
@@ -76,6 +87,10 @@ pub fn load(ws: &Workspace, opts: &ReadOptions) -> anyhow::Result<Packages> {
         let deps = manifests[i].dependencies.clone();
         for (di, dep) in deps.iter().enumerate() {
             let Some(dir) = dep.path() else {
+                if allow_remote {
+                    remote = true;
+                    continue;
+                }
                 bail!(
                     "`{}` depends on `{}` from {}, and mycargo does not fetch registry or git dependencies yet\n\
                      help: only path dependencies and workspace members can be built for now",
@@ -108,11 +123,14 @@ pub fn load(ws: &Workspace, opts: &ReadOptions) -> anyhow::Result<Packages> {
         edges.push(mine);
         i += 1;
     }
-    Ok(Packages {
-        manifests,
-        edges,
-        members,
-    })
+    Ok((
+        Packages {
+            manifests,
+            edges,
+            members,
+        },
+        remote,
+    ))
 }
 
 fn read_path_dep(path: &Path, name: &str, opts: &ReadOptions) -> anyhow::Result<Manifest> {

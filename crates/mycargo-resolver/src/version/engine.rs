@@ -28,7 +28,7 @@ use super::{
 type Level = usize;
 
 /// cargo's `SemverCompatibility`: `1.x`, `0.2.x`, `0.0.3`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Compat {
     Major(u64),
     Minor(u64),
@@ -45,38 +45,42 @@ fn compat(v: &Version) -> Compat {
     }
 }
 
-type SlotKey = (String, SourceId, Compat);
+/// A semver-compatible range of one name in one source: an interned
+/// (name, source) and the range. Small and `Copy`, so the search state
+/// clones cheaply.
+type Slot = (u32, Compat);
 
-fn slot_key(id: &PackageId) -> SlotKey {
-    (
-        id.name().to_string(),
-        id.source_id().clone(),
-        compat(id.version()),
-    )
-}
-
-/// A dependency pinned by the previous lock file.
+/// A dependency pinned by the previous lock file: this version, from this
+/// source (cargo's `lock_to`) or from wherever it comes (a lock through
+/// `[patch]`, cargo's `lock_version`).
+///
+/// cargo pins to the first locked package that matches; when the parent
+/// has several that match (two declarations of one name), the others are
+/// kept as fallbacks, tried after it, where cargo would fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Lock {
-    /// This exact package.
-    Exact(PackageId),
-    /// This version from wherever it comes (a lock through `[patch]`).
-    Version(Version),
+pub(crate) struct Lock {
+    pins: Vec<(Version, Option<SourceId>)>,
 }
 
 impl Lock {
-    pub fn version(&self) -> &Version {
-        match self {
-            Lock::Exact(id) => id.version(),
-            Lock::Version(v) => v,
-        }
+    fn new(pins: Vec<(Version, Option<SourceId>)>) -> Option<Lock> {
+        (!pins.is_empty()).then_some(Lock { pins })
     }
 
-    fn accepts(&self, id: &PackageId) -> bool {
-        match self {
-            Lock::Exact(l) => l == id,
-            Lock::Version(v) => id.version() == v,
-        }
+    fn exact(id: &PackageId) -> (Version, Option<SourceId>) {
+        (id.version().clone(), Some(id.source_id().clone()))
+    }
+
+    /// The version cargo pins to.
+    pub fn version(&self) -> &Version {
+        &self.pins[0].0
+    }
+
+    /// The position of the pin `id` satisfies.
+    fn rank(&self, id: &PackageId) -> Option<usize> {
+        self.pins.iter().position(|(v, source)| {
+            id.version() == v && source.as_ref().is_none_or(|s| s == id.source_id())
+        })
     }
 }
 
@@ -88,13 +92,16 @@ fn matches_id(dep: &Dependency, id: &PackageId) -> bool {
     matches_ignoring_source(dep, id) && dep.source_id() == id.source_id()
 }
 
+/// A locked package and the locked packages it depends on.
+type LockedNode = (PackageId, Vec<PackageId>);
+
 /// What the previous lock file keeps (cargo's `register_previous_locks`).
 #[derive(Default)]
 struct Locks {
     /// Previously locked and not unlocked: preferred, and yanked is fine.
     kept: BTreeSet<PackageId>,
     /// Locked nodes by (name, source), with their locked dependencies.
-    locked: BTreeMap<(String, SourceId), Vec<(PackageId, Vec<PackageId>)>>,
+    locked: BTreeMap<(String, SourceId), Vec<LockedNode>>,
     /// Patch ids by the source they patch.
     patch_ids: BTreeMap<SourceId, BTreeSet<PackageId>>,
 }
@@ -191,28 +198,39 @@ impl Locks {
             .get(&(parent.name().to_string(), parent.source_id().clone()))
             .and_then(|list| list.iter().find(|(id, _)| id == parent));
         if let Some((_, deps)) = node {
+            let mut pins = Vec::new();
             for l in deps {
                 if matches_id(dep, l) {
-                    return Some(Lock::Exact(l.clone()));
-                }
-                if matches_ignoring_source(dep, l)
+                    pins.push(Lock::exact(l));
+                } else if matches_ignoring_source(dep, l)
                     && self
                         .patch_ids
                         .get(dep.source_id())
                         .is_some_and(|p| p.contains(l))
                 {
-                    return Some(Lock::Version(l.version().clone()));
+                    pins.push((l.version().clone(), None));
                 }
             }
+            if let Some(lock) = Lock::new(pins) {
+                return Some(lock);
+            }
         }
-        self.locked
+        let pins = self
+            .locked
             .get(&(dep.package_name().to_string(), dep.source_id().clone()))
-            .and_then(|list| list.iter().find(|(id, _)| matches_id(dep, id)))
-            .map(|(id, _)| Lock::Exact(id.clone()))
+            .map(|list| {
+                list.iter()
+                    .filter(|(id, _)| matches_id(dep, id))
+                    .map(|(id, _)| Lock::exact(id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Lock::new(pins)
     }
 }
 
-type Candidates = Rc<Vec<Rc<Summary>>>;
+/// Candidates, best first, with their slots.
+type Candidates = Rc<Vec<(Rc<Summary>, Slot)>>;
 
 /// Registry answers, cached, with patches and locks applied.
 pub(crate) struct Queryer<'a> {
@@ -222,6 +240,7 @@ pub(crate) struct Queryer<'a> {
     locks: Locks,
     /// Rust versions to prefer candidates for (resolver 3).
     rust_versions: Vec<PartialVersion>,
+    slot_ids: HashMap<(String, SourceId), u32>,
 }
 
 fn fits_rust(summary: &Summary, rust_versions: &[PartialVersion]) -> bool {
@@ -263,6 +282,15 @@ impl Queryer<'_> {
         Ok(found)
     }
 
+    fn slot(&mut self, id: &PackageId) -> Slot {
+        let next = u32::try_from(self.slot_ids.len()).unwrap_or(u32::MAX);
+        let n = *self
+            .slot_ids
+            .entry((id.name().to_string(), id.source_id().clone()))
+            .or_insert(next);
+        (n, compat(id.version()))
+    }
+
     pub fn describe_source(&self, source: &SourceId) -> String {
         self.registry.describe_source(source)
     }
@@ -279,7 +307,7 @@ impl Queryer<'_> {
     ) -> Result<(Candidates, Option<Lock>), ResolveError> {
         let lock = self.locks.lock_for(parent, dep);
         let accepts = |id: &PackageId| match &lock {
-            Some(l) => l.accepts(id),
+            Some(l) => l.rank(id).is_some(),
             None => dep.version_req().matches(id.version()),
         };
         let patched: Vec<Rc<Summary>> = self
@@ -306,12 +334,20 @@ impl Queryer<'_> {
         let rust = &self.rust_versions;
         list.sort_by_cached_key(|s| {
             (
+                lock.as_ref().and_then(|l| l.rank(s.package_id())),
                 !kept.contains(s.package_id()),
                 !rust.is_empty() && !fits_rust(s, rust),
                 Reverse(s.version().clone()),
                 s.package_id().clone(),
             )
         });
+        let list = list
+            .into_iter()
+            .map(|s| {
+                let slot = self.slot(s.package_id());
+                (s, slot)
+            })
+            .collect();
         Ok((Rc::new(list), lock))
     }
 }
@@ -321,6 +357,7 @@ impl Queryer<'_> {
 struct Item {
     /// `None` for a root.
     parent: Option<PackageId>,
+    parent_slot: Option<Slot>,
     dep_index: usize,
     dep: Option<Dependency>,
     lock: Option<Lock>,
@@ -332,33 +369,29 @@ struct Item {
 #[derive(Debug, Clone)]
 struct Active {
     summary: Rc<Summary>,
+    slot: Slot,
     level: Level,
     request: FeatureRequest,
     features: BTreeSet<String>,
     feature_levels: BTreeSet<Level>,
     root: bool,
-    by: Option<(PackageId, Dependency)>,
+    /// The parent (by slot) and dependency that brought it in.
+    by: Option<(Slot, Dependency)>,
     /// What each dependency (by index) was last asked with.
     issued: BTreeMap<usize, FeatureRequest>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct State {
-    active: HashMap<SlotKey, Active>,
-    links: HashMap<String, PackageId>,
+    active: HashMap<Slot, Rc<Active>>,
+    links: HashMap<String, Slot>,
     pending: BTreeMap<(usize, u64), Rc<Item>>,
     seq: u64,
     /// (parent, dependency index) → (package, level that chose it).
-    edges: BTreeMap<(PackageId, usize), (PackageId, Level)>,
+    edges: BTreeMap<(Slot, usize), (Slot, Level)>,
 }
 
 impl State {
-    fn get(&self, id: &PackageId) -> Option<&Active> {
-        self.active
-            .get(&slot_key(id))
-            .filter(|a| a.summary.package_id() == id)
-    }
-
     fn push(&mut self, item: Item, root: bool) {
         let n = if root { 0 } else { item.candidates.len() };
         self.pending.insert((n, self.seq), Rc::new(item));
@@ -367,14 +400,17 @@ impl State {
 
     /// cargo's `describe_path`: the package, then who required it, up to a
     /// root.
-    fn path(&self, id: &PackageId) -> Path {
-        let mut out = vec![(id.clone(), None)];
-        let mut cur = id.clone();
-        while let Some((p, d)) = self.get(&cur).and_then(|a| a.by.clone()) {
+    fn path(&self, slot: Slot) -> Path {
+        let Some(mut cur) = self.active.get(&slot) else {
+            return Vec::new();
+        };
+        let mut out = vec![(cur.summary.package_id().clone(), None)];
+        while let Some((ps, d)) = &cur.by {
+            let Some(p) = self.active.get(ps) else { break };
             if out.len() > self.active.len() {
                 break;
             }
-            out.push((p.clone(), Some(d)));
+            out.push((p.summary.package_id().clone(), Some(d.clone())));
             cur = p;
         }
         out
@@ -396,14 +432,14 @@ struct Frame {
 enum Plan {
     /// Already active with these features.
     Nothing,
-    More(FeatureRequest, Activation),
-    New(FeatureRequest, Activation),
+    More(Box<(FeatureRequest, Activation)>),
+    New(Box<(FeatureRequest, Activation)>),
 }
 
 enum Check {
     Ok(Plan),
-    Reject(Reason, Option<Level>),
-    Fatal(ResolveError),
+    Reject(Box<Reason>, Option<Level>),
+    Fatal(Box<ResolveError>),
 }
 
 struct Engine<'a, 'r> {
@@ -437,6 +473,7 @@ pub(crate) fn run(
             patches,
             locks: Locks::new(input),
             rust_versions,
+            slot_ids: HashMap::new(),
         },
         frames: Vec::new(),
         roots: input.roots.len(),
@@ -451,8 +488,10 @@ impl Engine<'_, '_> {
     fn search(&mut self) -> Result<State, ResolveError> {
         let mut state = State::default();
         for (i, root) in self.input.roots.iter().enumerate() {
+            let slot = self.q.slot(root.package_id());
             let item = Item {
                 parent: None,
+                parent_slot: None,
                 dep_index: i,
                 dep: None,
                 lock: None,
@@ -462,7 +501,7 @@ impl Engine<'_, '_> {
                     values: BTreeSet::new(),
                 },
                 cause: BTreeSet::new(),
-                candidates: Rc::new(vec![Rc::new(root.clone())]),
+                candidates: Rc::new(vec![(Rc::new(root.clone()), slot)]),
             };
             state.push(item, true);
         }
@@ -471,12 +510,12 @@ impl Engine<'_, '_> {
             let mut candidates = item.candidates.clone();
             // A dependency already resolved (asked again with more
             // features) keeps its package.
-            if let Some(parent) = &item.parent
-                && let Some((child, level)) = state.edges.get(&(parent.clone(), item.dep_index))
+            if let Some(ps) = item.parent_slot
+                && let Some((child, level)) = state.edges.get(&(ps, item.dep_index))
             {
                 cause.insert(*level);
-                let same: Vec<Rc<Summary>> = match state.get(child) {
-                    Some(a) => vec![a.summary.clone()],
+                let same = match state.active.get(child) {
+                    Some(a) => vec![(a.summary.clone(), *child)],
                     None => Vec::new(),
                 };
                 candidates = Rc::new(same);
@@ -504,21 +543,21 @@ impl Engine<'_, '_> {
         let level = self.frames.len() - 1;
         loop {
             let frame = &mut self.frames[level];
-            let Some(c) = frame.candidates.get(frame.next).cloned() else {
+            let Some((c, slot)) = frame.candidates.get(frame.next).cloned() else {
                 return Ok(false);
             };
             frame.next += 1;
             let item = frame.item.clone();
-            match check(state, &item, &c) {
-                Check::Fatal(e) => return Err(e),
+            match check(state, &item, &c, slot) {
+                Check::Fatal(e) => return Err(*e),
                 Check::Reject(reason, lvl) => {
                     let frame = &mut self.frames[level];
                     frame.conflict.extend(lvl);
-                    frame.rejects.push((c.package_id().clone(), reason));
+                    frame.rejects.push((c.package_id().clone(), *reason));
                 }
                 Check::Ok(plan) => {
                     self.frames[level].chosen = Some(c.package_id().clone());
-                    self.apply(state, level, &item, c, plan)?;
+                    self.apply(state, level, &item, c, slot, plan)?;
                     return Ok(true);
                 }
             }
@@ -544,17 +583,18 @@ impl Engine<'_, '_> {
                 v
             });
         let failure = Failure {
-            parent_path: match &frame.item.parent {
-                Some(p) => state_path(&self.frames, state, p),
-                None => Vec::new(),
-            },
+            parent_path: frame
+                .item
+                .parent_slot
+                .map(|s| state.path(s))
+                .unwrap_or_default(),
             parent: frame.item.parent.clone(),
             dep: frame.item.dep.clone(),
             lock: frame.item.lock.clone(),
             candidates: frame
                 .candidates
                 .iter()
-                .map(|s| s.package_id().clone())
+                .map(|(s, _)| s.package_id().clone())
                 .collect(),
             rejects: frame.rejects,
             together,
@@ -589,38 +629,45 @@ impl Engine<'_, '_> {
         level: Level,
         item: &Item,
         c: Rc<Summary>,
+        slot: Slot,
         plan: Plan,
     ) -> Result<(), ResolveError> {
-        let id = c.package_id().clone();
-        if let Some(parent) = &item.parent {
+        if let Some(ps) = item.parent_slot {
             state
                 .edges
-                .entry((parent.clone(), item.dep_index))
-                .or_insert((id.clone(), level));
+                .entry((ps, item.dep_index))
+                .or_insert((slot, level));
         }
         let act = match plan {
             Plan::Nothing => return Ok(()),
-            Plan::More(request, act) => {
-                let Some(a) = state.active.get_mut(&slot_key(&id)) else {
-                    return Err(ResolveError::Internal(format!("{id} is not active")));
+            Plan::More(more) => {
+                let (request, act) = *more;
+                let Some(a) = state.active.get_mut(&slot) else {
+                    return Err(ResolveError::Internal(format!(
+                        "{} is not active",
+                        c.package_id()
+                    )));
                 };
+                let a = Rc::make_mut(a);
                 a.request = request;
                 a.features = act.features.clone();
                 a.feature_levels.insert(level);
                 act
             }
-            Plan::New(request, act) => {
+            Plan::New(new) => {
+                let (request, act) = *new;
                 if let Some(l) = c.links() {
-                    state.links.insert(l.to_string(), id.clone());
+                    state.links.insert(l.to_string(), slot);
                 }
-                let by = match (&item.parent, &item.dep) {
-                    (Some(p), Some(d)) => Some((p.clone(), d.clone())),
+                let by = match (item.parent_slot, &item.dep) {
+                    (Some(p), Some(d)) => Some((p, d.clone())),
                     _ => None,
                 };
                 state.active.insert(
-                    slot_key(&id),
-                    Active {
+                    slot,
+                    Rc::new(Active {
                         summary: c.clone(),
+                        slot,
                         level,
                         request,
                         features: act.features.clone(),
@@ -628,26 +675,26 @@ impl Engine<'_, '_> {
                         root: item.parent.is_none(),
                         by,
                         issued: BTreeMap::new(),
-                    },
+                    }),
                 );
                 act
             }
         };
-        self.issue(state, &id, &act)
+        self.issue(state, slot, &act)
     }
 
     /// Make the dependencies `act` turns on pending.
     fn issue(
         &mut self,
         state: &mut State,
-        id: &PackageId,
+        slot: Slot,
         act: &Activation,
     ) -> Result<(), ResolveError> {
-        let key = slot_key(id);
-        let Some(a) = state.active.get(&key) else {
+        let Some(a) = state.active.get(&slot) else {
             return Ok(());
         };
         let summary = a.summary.clone();
+        let id = summary.package_id().clone();
         let dev = a.root && self.input.options.dev_deps;
         let cause = a.feature_levels.clone();
         let mut new_items = Vec::new();
@@ -671,9 +718,10 @@ impl Engine<'_, '_> {
                 continue;
             }
             issued.insert(i, request.clone());
-            let (candidates, lock) = self.q.candidates(id, dep)?;
+            let (candidates, lock) = self.q.candidates(&id, dep)?;
             new_items.push(Item {
                 parent: Some(id.clone()),
+                parent_slot: Some(slot),
                 dep_index: i,
                 dep: Some(dep.clone()),
                 lock,
@@ -682,8 +730,8 @@ impl Engine<'_, '_> {
                 candidates,
             });
         }
-        if let Some(a) = state.active.get_mut(&key) {
-            a.issued = issued;
+        if let Some(a) = state.active.get_mut(&slot) {
+            Rc::make_mut(a).issued = issued;
         }
         for item in new_items {
             state.push(item, false);
@@ -697,11 +745,12 @@ impl Engine<'_, '_> {
             let id = a.summary.package_id().clone();
             let deps = state
                 .edges
-                .range((id.clone(), 0)..=(id.clone(), usize::MAX))
+                .range((a.slot, 0)..=(a.slot, usize::MAX))
                 .filter_map(|((_, i), (child, _))| {
+                    let child = state.active.get(child)?;
                     a.summary.dependencies().get(*i).map(|d| ResolvedDep {
                         dep: d.clone(),
-                        package: child.clone(),
+                        package: child.summary.package_id().clone(),
                     })
                 })
                 .collect();
@@ -730,22 +779,17 @@ impl Engine<'_, '_> {
     }
 }
 
-fn state_path(_frames: &[Frame], state: &State, id: &PackageId) -> Path {
-    state.path(id)
-}
-
 /// Can `c` answer `item` in `state`?
-fn check(state: &State, item: &Item, c: &Rc<Summary>) -> Check {
+fn check(state: &State, item: &Item, c: &Rc<Summary>, slot: Slot) -> Check {
     let id = c.package_id();
     let request = &item.request;
-    if let Some(a) = state.active.get(&slot_key(id)) {
+    if let Some(a) = state.active.get(&slot) {
         if a.summary.package_id() != id {
-            let other = a.summary.package_id().clone();
             return Check::Reject(
-                Reason::Semver {
-                    other_path: state.path(&other),
-                    other,
-                },
+                Box::new(Reason::Semver {
+                    other: a.summary.package_id().clone(),
+                    other_path: state.path(slot),
+                }),
                 Some(a.level),
             );
         }
@@ -757,34 +801,37 @@ fn check(state: &State, item: &Item, c: &Rc<Summary>) -> Check {
             return Check::Ok(Plan::Nothing);
         }
         return match activate(&a.summary, &merged) {
-            Ok(act) => Check::Ok(Plan::More(merged, act)),
+            Ok(act) => Check::Ok(Plan::More(Box::new((merged, act)))),
             Err(p) => feature_reject(item, c, p),
         };
     }
     if let Some(l) = c.links()
-        && let Some(other) = state.links.get(l)
-        && other != id
+        && let Some(other_slot) = state.links.get(l)
+        && let Some(other) = state.active.get(other_slot)
+        && other.summary.package_id() != id
     {
         return Check::Reject(
-            Reason::Links {
+            Box::new(Reason::Links {
                 links: l.to_string(),
-                other: other.clone(),
-                other_path: state.path(other),
-            },
-            state.get(other).map(|a| a.level),
+                other: other.summary.package_id().clone(),
+                other_path: state.path(*other_slot),
+            }),
+            Some(other.level),
         );
     }
     match activate(c, request) {
-        Ok(act) => Check::Ok(Plan::New(request.clone(), act)),
+        Ok(act) => Check::Ok(Plan::New(Box::new((request.clone(), act)))),
         Err(p) => feature_reject(item, c, p),
     }
 }
 
 fn feature_reject(item: &Item, c: &Summary, p: super::summary::FeatureProblem) -> Check {
     if item.parent.is_none() {
-        return Check::Fatal(ResolveError::Features(error::root_feature_message(c, &p)));
+        return Check::Fatal(Box::new(ResolveError::Features(
+            error::root_feature_message(c, &p),
+        )));
     }
-    Check::Reject(Reason::Feature(p), None)
+    Check::Reject(Box::new(Reason::Feature(p)), None)
 }
 
 /// cargo's `check_cycles`: no package may depend on itself through

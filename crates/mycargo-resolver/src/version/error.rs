@@ -356,7 +356,7 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
                 ));
                 hint.get_or_insert_with(|| {
                     format!(
-                        "only one package may set `links = \"{links}\"`; {cand} and {} both do, so make the graph use a single one of them",
+                        "only one package may set `links = \"{links}\"`; `{cand}` and {} both do, so make the graph use a single one of them",
                         other_path.first().map_or(String::new(), |(p, _)| format!("`{p}`"))
                     )
                 });
@@ -373,10 +373,10 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
                 match p {
                     FeatureProblem::Missing(_) => {}
                     FeatureProblem::RequiredDependency(_) => msg.push_str(
-                        " It has a required dependency with that name, but only optional dependencies can be used as features.\n",
+                        " A required dependency with that name exists, but only optional dependencies can be used as features.\n",
                     ),
                     FeatureProblem::NonImplicitDependency(_) => msg.push_str(
-                        " It has an optional dependency with that name, but that dependency uses the \"dep:\" syntax in the features table, so it does not have an implicit feature with that name.\n",
+                        " An optional dependency with that name exists, but that dependency uses the \"dep:\" syntax in the features table, so it does not have an implicit feature with that name.\n",
                     ),
                 }
                 let lowest = q_features(leaf, q, dep);

@@ -1,0 +1,328 @@
+//! Network settings (`net.*`, `http.*`), the HTTP client made from them,
+//! and the retry policy for spurious failures.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use mycargo_config::Config;
+
+/// Cargo's default `net.retry`.
+pub const DEFAULT_RETRY: u32 = 3;
+/// Cargo's default `http.timeout` (seconds).
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// How many requests run at once by default.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 16;
+
+/// The wait before each retry: the first waits `initial` plus up to
+/// `jitter`; each later one `step` more, never over `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryDelay {
+    pub initial: Duration,
+    pub jitter: Duration,
+    pub step: Duration,
+    pub max: Duration,
+}
+
+impl Default for RetryDelay {
+    fn default() -> Self {
+        RetryDelay {
+            initial: Duration::from_millis(500),
+            jitter: Duration::from_millis(1000),
+            step: Duration::from_millis(3000),
+            max: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryDelay {
+    /// No waiting (tests).
+    pub fn none() -> Self {
+        RetryDelay {
+            initial: Duration::ZERO,
+            jitter: Duration::ZERO,
+            step: Duration::ZERO,
+            max: Duration::ZERO,
+        }
+    }
+
+    /// The wait before retry number `attempt` (1-based). `retry_after` is
+    /// a server's `Retry-After`, honoured up to `max`.
+    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let base = self.initial + self.step * attempt.saturating_sub(1);
+        let jitter = if self.jitter.is_zero() {
+            Duration::ZERO
+        } else {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0);
+            let j = self.jitter.as_millis() as u64;
+            Duration::from_millis(u64::from(nanos) % (j + 1))
+        };
+        let wanted = match retry_after {
+            Some(ra) => ra.max(base),
+            None => base + jitter,
+        };
+        wanted.min(self.max)
+    }
+}
+
+/// The network settings of one command.
+#[derive(Debug, Clone)]
+pub struct NetConfig {
+    /// `--offline` / `net.offline`: only the caches.
+    pub offline: bool,
+    /// `net.retry`: extra attempts after a spurious failure.
+    pub retry: u32,
+    pub retry_delay: RetryDelay,
+    /// `http.timeout`: connect and read timeout.
+    pub timeout: Duration,
+    /// `http.user-agent`.
+    pub user_agent: String,
+    /// `http.cainfo`: extra PEM root certificates.
+    pub cainfo: Option<PathBuf>,
+    /// `http.proxy`: `[protocol://]host[:port]`.
+    pub proxy: Option<String>,
+    /// `http.multiplexing` (default true): HTTP/2 where the server offers it.
+    pub multiplexing: bool,
+    /// Requests in flight at once.
+    pub max_concurrency: usize,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            offline: false,
+            retry: DEFAULT_RETRY,
+            retry_delay: RetryDelay::default(),
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            user_agent: format!("mycargo/{}", env!("CARGO_PKG_VERSION")),
+            cainfo: None,
+            proxy: None,
+            multiplexing: true,
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+        }
+    }
+}
+
+impl NetConfig {
+    /// Read `net.offline`, `net.retry`, `http.timeout`, `http.user-agent`,
+    /// `http.cainfo`, `http.proxy`, `http.multiplexing`. `offline_flag` is
+    /// `--offline` (it wins over the config).
+    pub fn from_config(config: &Config, offline_flag: bool) -> anyhow::Result<NetConfig> {
+        let mut net = NetConfig {
+            offline: offline_flag || config.get_bool("net.offline")?.is_some_and(|v| v.val),
+            ..NetConfig::default()
+        };
+        if let Some(v) = config.get_i64("net.retry")? {
+            net.retry = u32::try_from(v.val).map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid configuration for key `net.retry`\nexpected a non-negative integer, but found {} (in {})",
+                    v.val,
+                    v.definition
+                )
+            })?;
+        }
+        if let Some(v) = config.get_i64("http.timeout")? {
+            let secs = u64::try_from(v.val).map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid configuration for key `http.timeout`\nexpected a non-negative integer, but found {} (in {})",
+                    v.val,
+                    v.definition
+                )
+            })?;
+            net.timeout = Duration::from_secs(secs);
+        }
+        if let Some(v) = config.get_string("http.user-agent")? {
+            net.user_agent = v.val;
+        }
+        if let Some(v) = config.get_path("http.cainfo")? {
+            net.cainfo = Some(v.val);
+        }
+        if let Some(v) = config.get_string("http.proxy")?
+            && !v.val.is_empty()
+        {
+            net.proxy = Some(v.val);
+        }
+        if let Some(v) = config.get_bool("http.multiplexing")? {
+            net.multiplexing = v.val;
+        }
+        Ok(net)
+    }
+
+    /// The HTTP client for these settings.
+    pub fn build_client(&self) -> anyhow::Result<reqwest::Client> {
+        let mut b = reqwest::Client::builder()
+            .user_agent(self.user_agent.clone())
+            .pool_max_idle_per_host(self.max_concurrency.max(1));
+        if !self.timeout.is_zero() {
+            b = b.connect_timeout(self.timeout).read_timeout(self.timeout);
+        }
+        if !self.multiplexing {
+            b = b.http1_only();
+        }
+        if let Some(ca) = &self.cainfo {
+            let pem = std::fs::read(ca)
+                .with_context(|| format!("failed to read `http.cainfo` file `{}`", ca.display()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).with_context(|| {
+                format!(
+                    "invalid certificates in `http.cainfo` file `{}`",
+                    ca.display()
+                )
+            })?;
+            for c in certs {
+                b = b.add_root_certificate(c);
+            }
+        }
+        if let Some(p) = &self.proxy {
+            let url = if p.contains("://") {
+                p.clone()
+            } else {
+                format!("http://{p}")
+            };
+            let proxy = reqwest::Proxy::all(&url)
+                .with_context(|| format!("invalid `http.proxy` value `{p}`"))?;
+            b = b.proxy(proxy);
+        }
+        b.build().context("failed to create the HTTP client")
+    }
+}
+
+/// Whether a failed attempt is worth retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spurious {
+    /// Retry (after waiting, or as long as `Retry-After` says).
+    Yes {
+        retry_after: Option<Duration>,
+    },
+    No,
+}
+
+/// Classify an HTTP status: 5xx and 429 are spurious.
+pub fn status_is_spurious(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
+}
+
+/// Classify a transport error: timeouts, failed connects, resets and
+/// broken bodies are spurious; bad URLs and redirects loops are not.
+pub fn error_is_spurious(e: &reqwest::Error) -> bool {
+    if e.is_builder() || e.is_redirect() || e.is_status() {
+        return false;
+    }
+    e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode() || {
+        // Anything else with an IO error inside (resets, EOF).
+        let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        let mut io = false;
+        while let Some(s) = src {
+            if s.downcast_ref::<std::io::Error>().is_some() {
+                io = true;
+                break;
+            }
+            src = s.source();
+        }
+        io
+    }
+}
+
+/// Parse `Retry-After` as seconds (the HTTP-date form is not honoured).
+pub fn parse_retry_after(v: Option<&str>) -> Option<Duration> {
+    v.and_then(|s| s.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spurious_statuses() {
+        for s in [500, 502, 503, 504, 429] {
+            assert!(status_is_spurious(s), "{s}");
+        }
+        for s in [200, 304, 400, 401, 403, 404, 410, 451] {
+            assert!(!status_is_spurious(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let d = RetryDelay {
+            initial: Duration::from_millis(500),
+            jitter: Duration::ZERO,
+            step: Duration::from_millis(3000),
+            max: Duration::from_secs(10),
+        };
+        assert_eq!(d.delay(1, None), Duration::from_millis(500));
+        assert_eq!(d.delay(2, None), Duration::from_millis(3500));
+        assert_eq!(d.delay(3, None), Duration::from_millis(6500));
+        assert_eq!(d.delay(5, None), Duration::from_secs(10));
+        // Retry-After is honoured, up to the cap.
+        assert_eq!(
+            d.delay(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            d.delay(1, Some(Duration::from_secs(60))),
+            Duration::from_secs(10)
+        );
+        let j = RetryDelay::default();
+        for _ in 0..20 {
+            let x = j.delay(1, None);
+            assert!(x >= Duration::from_millis(500) && x <= Duration::from_millis(1500));
+        }
+        assert_eq!(RetryDelay::none().delay(3, None), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_parsing() {
+        assert_eq!(parse_retry_after(Some(" 3 ")), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after(Some("Wed, 21 Oct 2015 07:28:00 GMT")),
+            None
+        );
+        assert_eq!(parse_retry_after(None), None);
+    }
+
+    #[test]
+    fn config_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let cwd = dir.path().join("p");
+        std::fs::create_dir_all(home.join(".cargo")).unwrap();
+        std::fs::create_dir_all(&cwd).unwrap();
+        std::fs::write(
+            home.join(".cargo/config.toml"),
+            "[net]\nretry = 7\noffline = true\n[http]\ntimeout = 5\nuser-agent = \"ua/1\"\nproxy = \"proxy.example:3128\"\nmultiplexing = false\n",
+        )
+        .unwrap();
+        let env = mycargo_util::Env::new(
+            cwd,
+            vec![
+                ("HOME".to_string(), home.display().to_string()),
+                (
+                    "CARGO_HOME".to_string(),
+                    home.join(".cargo").display().to_string(),
+                ),
+            ],
+        );
+        let config = Config::load(&env, &[]).unwrap();
+        let net = NetConfig::from_config(&config, false).unwrap();
+        assert!(net.offline);
+        assert_eq!(net.retry, 7);
+        assert_eq!(net.timeout, Duration::from_secs(5));
+        assert_eq!(net.user_agent, "ua/1");
+        assert_eq!(net.proxy.as_deref(), Some("proxy.example:3128"));
+        assert!(!net.multiplexing);
+        net.build_client().unwrap();
+        let missing = NetConfig {
+            cainfo: Some(dir.path().join("no-such-ca.pem")),
+            ..NetConfig::default()
+        };
+        let err = missing.build_client().unwrap_err().to_string();
+        assert!(err.contains("failed to read `http.cainfo` file"), "{err}");
+        let d = NetConfig::default();
+        assert_eq!(d.retry, 3);
+        assert!(!d.offline);
+    }
+}

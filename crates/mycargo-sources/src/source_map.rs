@@ -1,0 +1,309 @@
+//! Source replacement as configured: `[source.<name>]` tables (`registry`,
+//! `local-registry`, `directory`, `git` + `branch`/`tag`/`rev`,
+//! `replace-with`) and `[registries.<name>]` indexes. A dependency names
+//! its source (crates.io, a registry URL, a git repository); this map says
+//! which source actually serves it, following `replace-with` chains.
+//! The lock file keeps the original source: replacement is invisible there.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, bail};
+use mycargo_config::{Config, Definition};
+use mycargo_core::source_id::{CRATES_IO_REGISTRY, parse_url};
+use mycargo_core::{GitReference, SourceId};
+
+/// Where one named source lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceDef {
+    Registry(SourceId),
+    LocalRegistry(SourceId),
+    Directory(SourceId),
+    Git(SourceId),
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// `None` for `crates-io` and for entries with only `replace-with`.
+    def: Option<SourceId>,
+    replace_with: Option<(String, Definition)>,
+}
+
+/// The configured sources, by name.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    entries: BTreeMap<String, Entry>,
+}
+
+impl SourceMap {
+    /// Read `[source]` and `[registries]` from the configuration.
+    pub fn load(config: &Config) -> anyhow::Result<SourceMap> {
+        let mut entries = BTreeMap::new();
+        entries.insert(
+            CRATES_IO_REGISTRY.to_string(),
+            Entry {
+                def: Some(SourceId::crates_io()),
+                replace_with: None,
+            },
+        );
+        // A registry of `[registries]` can be named by `replace-with`.
+        for name in config.table_keys("registries")? {
+            if let Some(index) = config.get_string(&format!("registries.{name}.index"))? {
+                let url = parse_url(&index.val).with_context(|| {
+                    format!(
+                        "invalid index URL for registry `{name}` defined in {}",
+                        index.definition
+                    )
+                })?;
+                entries.insert(
+                    name.clone(),
+                    Entry {
+                        def: Some(SourceId::for_alt_registry(&url, &name)),
+                        replace_with: None,
+                    },
+                );
+            }
+        }
+        for name in config.table_keys("source")? {
+            let key = |k: &str| format!("source.{name}.{k}");
+            let mut defs = Vec::new();
+            if let Some(v) = config.get_string(&key("registry"))? {
+                let url = parse_url(&v.val)
+                    .with_context(|| format!("invalid URL for `{}`", key("registry")))?;
+                defs.push(SourceId::for_alt_registry(&url, &name));
+            }
+            if let Some(v) = config.get_path(&key("local-registry"))? {
+                defs.push(SourceId::for_local_registry(&v.val)?);
+            }
+            if let Some(v) = config.get_path(&key("directory"))? {
+                defs.push(SourceId::for_directory(&v.val)?);
+            }
+            if let Some(v) = config.get_string(&key("git"))? {
+                let url = parse_url(&v.val)
+                    .with_context(|| format!("invalid URL for `{}`", key("git")))?;
+                let reference = if let Some(b) = config.get_string(&key("branch"))? {
+                    GitReference::Branch(b.val)
+                } else if let Some(t) = config.get_string(&key("tag"))? {
+                    GitReference::Tag(t.val)
+                } else if let Some(r) = config.get_string(&key("rev"))? {
+                    GitReference::Rev(r.val)
+                } else {
+                    GitReference::DefaultBranch
+                };
+                defs.push(SourceId::for_git(&url, reference));
+            }
+            let replace_with = config
+                .get_string(&key("replace-with"))?
+                .map(|v| (v.val, v.definition));
+            if defs.len() > 1 {
+                bail!("more than one source location specified for `source.{name}`");
+            }
+            let def = defs.pop();
+            if name == CRATES_IO_REGISTRY {
+                if def.is_some() {
+                    bail!(
+                        "the `source.{name}` table is reserved for crates.io; \
+                         it may only set `replace-with`"
+                    );
+                }
+                if let Some(e) = entries.get_mut(&name) {
+                    e.replace_with = replace_with;
+                }
+                continue;
+            }
+            if def.is_none() && replace_with.is_none() {
+                bail!(
+                    "no source location specified for `source.{name}`, need `registry`, \
+                     `local-registry`, `directory`, or `git` defined"
+                );
+            }
+            let def = def.or_else(|| entries.get(&name).and_then(|e| e.def.clone()));
+            entries.insert(name, Entry { def, replace_with });
+        }
+        Ok(SourceMap { entries })
+    }
+
+    /// The name a source is configured under: `crates-io` for crates.io,
+    /// else the entry whose location is this source.
+    fn name_of(&self, id: &SourceId) -> Option<&str> {
+        if id.is_crates_io() {
+            return Some(CRATES_IO_REGISTRY);
+        }
+        self.entries
+            .iter()
+            .find(|(_, e)| {
+                e.def.as_ref().is_some_and(|d| {
+                    d.canonical_url() == id.canonical_url() && d.kind() == id.kind()
+                })
+            })
+            .map(|(n, _)| n.as_str())
+    }
+
+    /// The source that serves `id` after every `replace-with`; `id` itself
+    /// when nothing replaces it. Cargo's errors for a missing name or a
+    /// cycle.
+    pub fn replacement(&self, id: &SourceId) -> anyhow::Result<SourceId> {
+        let Some(start) = self.name_of(id) else {
+            return Ok(id.clone());
+        };
+        let mut name = start.to_string();
+        let mut seen = vec![name.clone()];
+        let mut current = id.clone();
+        while let Some(entry) = self.entries.get(&name) {
+            let Some((next, definition)) = &entry.replace_with else {
+                break;
+            };
+            let Some(target) = self.entries.get(next) else {
+                bail!(
+                    "could not find a configured source with the name `{next}` when attempting \
+                     to lookup `{name}` (configuration in `{definition}`)"
+                );
+            };
+            if seen.contains(next) {
+                bail!(
+                    "detected a cycle of `replace-with` sources, the source `{next}` is \
+                     eventually replaced with itself (configuration in `{definition}`)"
+                );
+            }
+            seen.push(next.clone());
+            if let Some(def) = &target.def {
+                current = def.clone();
+            }
+            name = next.clone();
+        }
+        Ok(current)
+    }
+
+    /// The source of `registry = "<name>"` on a dependency.
+    pub fn registry(&self, name: &str) -> anyhow::Result<SourceId> {
+        match self.entries.get(name).and_then(|e| e.def.clone()) {
+            Some(id) if id.is_registry() || name == CRATES_IO_REGISTRY => Ok(id),
+            _ => bail!("registry index was not found in any configuration: `{name}`"),
+        }
+    }
+
+    /// How a source is shown in status lines (`crates.io index`, `` `local` index``).
+    pub fn describe(id: &SourceId) -> String {
+        if id.is_crates_io() {
+            "crates.io index".to_string()
+        } else if let Some(name) = id.registry_name() {
+            format!("`{name}` index")
+        } else {
+            format!("`{}` index", id.url())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mycargo_util::env::Env;
+
+    /// A configuration made of `--config` arguments only (HOME empty).
+    fn map(args: &[&str]) -> anyhow::Result<SourceMap> {
+        let home = tempfile::tempdir()?;
+        let env = Env::new(
+            home.path(),
+            [
+                ("HOME", home.path().display().to_string()),
+                (
+                    "CARGO_HOME",
+                    home.path().join(".cargo").display().to_string(),
+                ),
+            ],
+        );
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        SourceMap::load(&Config::load(&env, &args)?)
+    }
+
+    #[test]
+    fn crates_io_replaced_by_a_sparse_registry() {
+        let m = map(&[
+            "source.crates-io.replace-with='local'",
+            "source.local.registry='sparse+http://127.0.0.1:1/index/'",
+        ])
+        .unwrap();
+        let r = m.replacement(&SourceId::crates_io()).unwrap();
+        assert!(r.is_sparse());
+        assert_eq!(r.registry_name(), Some("local"));
+        assert_eq!(SourceMap::describe(&r), "`local` index");
+        assert_eq!(
+            SourceMap::describe(&SourceId::crates_io()),
+            "crates.io index"
+        );
+    }
+
+    #[test]
+    fn chains_follow_and_unreplaced_sources_stay() {
+        let m = map(&[
+            "source.crates-io.replace-with='a'",
+            "source.a.replace-with='b'",
+            "source.a.registry='sparse+http://a/'",
+            "source.b.directory='/vendor'",
+        ])
+        .unwrap();
+        let r = m.replacement(&SourceId::crates_io()).unwrap();
+        assert_eq!(r.url().as_str(), "file:///vendor");
+        let other = SourceId::for_registry(&parse_url("sparse+http://other/").unwrap());
+        assert_eq!(m.replacement(&other).unwrap(), other);
+    }
+
+    #[test]
+    fn registries_can_be_replaced_and_named() {
+        let m = map(&[
+            "registries.alt.index='sparse+http://alt/'",
+            "source.alt.replace-with='vendored'",
+            "source.vendored.directory='/v'",
+        ])
+        .unwrap();
+        let alt = m.registry("alt").unwrap();
+        assert!(alt.is_sparse());
+        assert_eq!(m.replacement(&alt).unwrap().url().as_str(), "file:///v");
+        let err = m.registry("nope").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "registry index was not found in any configuration: `nope`"
+        );
+    }
+
+    #[test]
+    fn cargo_errors_for_bad_tables() {
+        let err = map(&["source.crates-io.replace-with='missing'"])
+            .unwrap()
+            .replacement(&SourceId::crates_io())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "could not find a configured source with the name `missing` when attempting to lookup `crates-io` (configuration in `"
+            ),
+            "{err}"
+        );
+        let err = map(&[
+            "source.crates-io.replace-with='a'",
+            "source.a.replace-with='crates-io'",
+        ])
+        .unwrap()
+        .replacement(&SourceId::crates_io())
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("detected a cycle of `replace-with` sources"),
+            "{err}"
+        );
+        let err = map(&[
+            "source.x.registry='sparse+http://a/'",
+            "source.x.directory='/d'",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "more than one source location specified for `source.x`"
+        );
+        let err = map(&["source.y.branch='main'"]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("no source location specified for `source.y`"),
+            "{err}"
+        );
+    }
+}

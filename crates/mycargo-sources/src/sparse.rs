@@ -1,0 +1,985 @@
+//! The sparse registry client: `config.json`, index files with the
+//! on-disk cache and revalidation, and `.crate` downloads.
+//!
+//! [`SparseRegistry`] has a blocking API (it owns a small tokio runtime;
+//! don't call it from inside another runtime) and an async one (the
+//! `*_async` methods, for callers that run tokio themselves).
+//!
+//! Within a process, each index file is revalidated with the server at
+//! most once (a process-wide "fresh this run" set): the first query of a
+//! name sends `If-None-Match`/`If-Modified-Since` from the cache and a 304
+//! keeps the cache; later queries read the cache only. A name asked
+//! for twice while its request is in flight is fetched once.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow, bail};
+use mycargo_core::SourceId;
+use mycargo_core::source_id::{CRATES_IO_HTTP_INDEX, CRATES_IO_REGISTRY};
+use semver::Version;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::dir_name::registry_dir_name;
+use crate::index::cache::{CacheFile, IndexVersion};
+use crate::index::path::{expand_dl, index_path};
+use crate::index::summary::{IndexSummary, parse_file, parse_line};
+use crate::lock::{self, CacheLock, CacheLockMode};
+use crate::net::{NetConfig, error_is_spurious, parse_retry_after, status_is_spurious};
+use crate::unpack;
+
+/// What cargo says when the network is needed in offline mode.
+pub const OFFLINE_ERROR: &str = "attempting to make an HTTP request, but --offline was specified";
+
+/// The note cargo adds to resolution errors in offline mode.
+pub const OFFLINE_NOTE: &str = "As a reminder, you're using offline mode (--offline) which can sometimes cause surprising resolution failures, if this error is too confusing you may wish to retry without `--offline`.";
+
+/// The contents of `registry/CACHEDIR.TAG` (<https://bford.info/cachedir/>).
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by cargo.\n\
+# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+/// `config.json` of a registry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RegistryConfig {
+    /// The download URL template.
+    pub dl: String,
+    /// The web API base, if the registry has one.
+    #[serde(default)]
+    pub api: Option<String>,
+    #[serde(default)]
+    pub auth_required: bool,
+}
+
+/// Progress of [`SparseRegistry::download`], for the `Downloading` bar and
+/// the `Downloaded N crates (X KB) in Ys` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadEvent {
+    /// `count` crates are about to be downloaded.
+    Begin { count: usize },
+    /// A download started.
+    Started { name: String, version: String },
+    /// Bytes arrived: totals over all downloads of this call.
+    Progress {
+        /// Crates finished so far.
+        done: usize,
+        count: usize,
+        /// Bytes received so far.
+        received: u64,
+        /// The sum of the `Content-Length`s known so far.
+        expected: u64,
+    },
+    /// One crate arrived and its checksum matched (`Downloaded foo v1.0.0`).
+    Finished {
+        name: String,
+        version: String,
+        bytes: u64,
+    },
+    /// Everything was downloaded (only when `count > 0`).
+    Done {
+        count: usize,
+        bytes: u64,
+        elapsed: Duration,
+    },
+}
+
+/// Where the caller hears about what happens: warnings (`spurious network
+/// error ...`), lock waits (`waiting for file lock on package cache`, to
+/// print after a `Blocking` status) and download progress. Every method
+/// has an empty default.
+pub trait Reporter: Send + Sync {
+    fn warn(&self, _message: &str) {}
+    fn blocking(&self, _message: &str) {}
+    fn download(&self, _event: &DownloadEvent) {}
+}
+
+/// A [`Reporter`] that says nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Reporter for Silent {}
+
+/// One `.crate` to fetch: the name and version from the index, and its
+/// `cksum`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateRequest {
+    pub name: String,
+    pub version: Version,
+    pub cksum: String,
+}
+
+impl CrateRequest {
+    pub fn new(name: impl Into<String>, version: Version, cksum: impl Into<String>) -> Self {
+        CrateRequest {
+            name: name.into(),
+            version,
+            cksum: cksum.into(),
+        }
+    }
+
+    /// From an index line.
+    pub fn from_summary(s: &IndexSummary) -> Self {
+        CrateRequest::new(s.name.clone(), s.version.clone(), s.cksum.clone())
+    }
+}
+
+/// A crate ready on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateOnDisk {
+    pub name: String,
+    pub version: Version,
+    /// `$CARGO_HOME/registry/cache/<dir>/<name>-<version>.crate` (may be
+    /// absent when the sources were already unpacked by someone else).
+    pub crate_file: PathBuf,
+    /// `$CARGO_HOME/registry/src/<dir>/<name>-<version>/`.
+    pub src_dir: PathBuf,
+    /// Whether it came over the network in this call.
+    pub downloaded: bool,
+}
+
+/// An error shared by every waiter of one in-flight request.
+#[derive(Clone)]
+struct SharedError(Arc<anyhow::Error>);
+
+impl fmt::Debug for SharedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for SharedError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let inner: &(dyn std::error::Error + Send + Sync + 'static) = &**self.0;
+        inner.source()
+    }
+}
+
+type Shared<T> = Result<Arc<T>, SharedError>;
+
+/// One in-flight-or-done index query per index path.
+type QueryCells = HashMap<String, Arc<OnceCell<Shared<Vec<IndexSummary>>>>>;
+
+/// Index files already revalidated in this process.
+static FRESH: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+fn fresh_set() -> std::sync::MutexGuard<'static, HashSet<PathBuf>> {
+    FRESH.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn is_fresh(p: &Path) -> bool {
+    fresh_set().contains(p)
+}
+
+fn mark_fresh(p: &Path) {
+    fresh_set().insert(p.to_path_buf());
+}
+
+/// Forget which index files under `dir` were revalidated in this process,
+/// so the next query revalidates them again (a new "command").
+pub fn forget_fresh_under(dir: &Path) {
+    fresh_set().retain(|p| !p.starts_with(dir));
+}
+
+/// A sparse registry and its caches under `CARGO_HOME`.
+#[derive(Clone)]
+pub struct SparseRegistry {
+    inner: Arc<Inner>,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+impl fmt::Debug for SparseRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SparseRegistry")
+            .field("source_id", &self.inner.source_id)
+            .field("dir_name", &self.inner.dir_name)
+            .finish()
+    }
+}
+
+struct Inner {
+    source_id: SourceId,
+    /// The index URL without `sparse+`, ending in `/`.
+    base: String,
+    cargo_home: PathBuf,
+    dir_name: String,
+    net: NetConfig,
+    client: reqwest::Client,
+    token: Option<String>,
+    permits: Semaphore,
+    reporter: Arc<dyn Reporter>,
+    config: OnceCell<Shared<RegistryConfig>>,
+    /// Set when the server answered 401 to an anonymous `config.json`.
+    auth_seen: AtomicBool,
+    queries: Mutex<QueryCells>,
+    requests: AtomicUsize,
+}
+
+/// What came back from one GET (after retries).
+struct Fetched {
+    status: u16,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    retry_after: Option<String>,
+    body: Vec<u8>,
+    addr: Option<SocketAddr>,
+}
+
+fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
+    const MAX_BODY: usize = 4096;
+    let ip = f.addr.map(|a| format!(" ({})", a.ip())).unwrap_or_default();
+    let shown = &f.body[..f.body.len().min(MAX_BODY)];
+    let more = if f.body.len() > MAX_BODY { "\n..." } else { "" };
+    anyhow!(
+        "failed to get successful HTTP response from `{url}`{ip}, got {}\nbody:\n{}{more}",
+        f.status,
+        String::from_utf8_lossy(shown)
+    )
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+/// Write `data` to `path` via a temporary file in the same directory
+/// (no fsync: a cache that can be rebuilt).
+fn write_replace(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    mycargo_util::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mycargo-tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(data)
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = 0o666 & !unpack::current_umask();
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
+    }
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    Ok(())
+}
+
+impl SparseRegistry {
+    /// A client for `source_id` (a `sparse+http(s)://.../` registry) with
+    /// its caches under `cargo_home`. `token` is sent as `Authorization`
+    /// when `config.json` says `auth-required` (or the server answers 401).
+    pub fn new(
+        source_id: &SourceId,
+        cargo_home: &Path,
+        net: NetConfig,
+        token: Option<String>,
+        reporter: Arc<dyn Reporter>,
+    ) -> anyhow::Result<SparseRegistry> {
+        // Cargo 1.95 reaches crates.io through its sparse index.
+        let sparse_crates_io;
+        let source_id = if source_id.is_crates_io() && !source_id.is_sparse() {
+            let url = url::Url::parse(CRATES_IO_HTTP_INDEX)
+                .context("the crates.io sparse index URL is invalid")?;
+            sparse_crates_io = SourceId::for_alt_registry(&url, CRATES_IO_REGISTRY);
+            &sparse_crates_io
+        } else {
+            source_id
+        };
+        let url = source_id.url().as_str();
+        let Some(base) = url.strip_prefix("sparse+") else {
+            bail!("`{url}` is not a sparse registry URL (it must begin with `sparse+`)");
+        };
+        if !base.ends_with('/') {
+            bail!("sparse registry url must end in a slash `/`: {url}");
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("mycargo-net")
+            .enable_all()
+            .build()
+            .context("failed to start the network runtime")?;
+        let client = net.build_client()?;
+        let permits = Semaphore::new(net.max_concurrency.max(1));
+        Ok(SparseRegistry {
+            inner: Arc::new(Inner {
+                source_id: source_id.clone(),
+                base: base.to_string(),
+                cargo_home: cargo_home.to_path_buf(),
+                dir_name: registry_dir_name(source_id),
+                net,
+                client,
+                token,
+                permits,
+                reporter,
+                config: OnceCell::new(),
+                auth_seen: AtomicBool::new(false),
+                queries: Mutex::new(HashMap::new()),
+                requests: AtomicUsize::new(0),
+            }),
+            runtime: Arc::new(runtime),
+        })
+    }
+
+    pub fn source_id(&self) -> &SourceId {
+        &self.inner.source_id
+    }
+
+    /// `<host>-<hash>`, the directory name under `registry/*/`.
+    pub fn dir_name(&self) -> &str {
+        &self.inner.dir_name
+    }
+
+    /// `$CARGO_HOME/registry/index/<dir>`.
+    pub fn index_dir(&self) -> PathBuf {
+        self.inner.index_dir()
+    }
+
+    /// `$CARGO_HOME/registry/cache/<dir>`.
+    pub fn crate_cache_dir(&self) -> PathBuf {
+        self.inner.crate_cache_dir()
+    }
+
+    /// `$CARGO_HOME/registry/src/<dir>`.
+    pub fn src_dir(&self) -> PathBuf {
+        self.inner.src_root()
+    }
+
+    pub fn is_offline(&self) -> bool {
+        self.inner.net.offline
+    }
+
+    /// HTTP requests sent so far (retries included).
+    pub fn request_count(&self) -> usize {
+        self.inner.requests.load(Ordering::SeqCst)
+    }
+
+    /// Take cargo's download lock on the package cache (what resolution
+    /// and downloads hold). The blocking methods take it themselves; hold
+    /// it longer to cover a whole resolve.
+    pub fn lock_package_cache(&self) -> anyhow::Result<CacheLock> {
+        let reporter = self.inner.reporter.clone();
+        lock::acquire(
+            &self.inner.cargo_home,
+            CacheLockMode::DownloadExclusive,
+            &move |m| reporter.blocking(m),
+        )
+    }
+
+    /// `config.json` (fetched once per instance; from the disk cache when
+    /// offline).
+    pub fn config(&self) -> anyhow::Result<Arc<RegistryConfig>> {
+        let inner = self.inner.clone();
+        self.runtime.block_on(async move { inner.config().await })
+    }
+
+    /// Every version of `name` in the index, in file order; empty when the
+    /// registry has no such crate (or, offline, nothing is cached for it).
+    pub fn query(&self, name: &str) -> anyhow::Result<Arc<Vec<IndexSummary>>> {
+        let _lock = self.lock_package_cache()?;
+        let inner = self.inner.clone();
+        let name = name.to_string();
+        self.runtime
+            .block_on(async move { inner.query(&name).await })
+    }
+
+    /// [`SparseRegistry::query`] for many names at once, in parallel
+    /// (bounded by `max_concurrency`); results in the order of `names`.
+    pub fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
+        let _lock = self.lock_package_cache()?;
+        let inner = self.inner.clone();
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        self.runtime
+            .block_on(async move { inner.query_many(names).await })
+    }
+
+    /// Async [`SparseRegistry::query`]; the caller holds the lock.
+    pub async fn query_async(&self, name: &str) -> anyhow::Result<Arc<Vec<IndexSummary>>> {
+        self.inner.query(name).await
+    }
+
+    /// Make `crates` available under `registry/src/<dir>/`: already
+    /// unpacked ones are left alone, cached `.crate`s are checked and
+    /// unpacked, the rest are downloaded in parallel, checked against
+    /// `cksum` and unpacked. Results are in the order of `crates`.
+    pub fn download(&self, crates: &[CrateRequest]) -> anyhow::Result<Vec<CrateOnDisk>> {
+        let _lock = self.lock_package_cache()?;
+        let inner = self.inner.clone();
+        let crates = crates.to_vec();
+        self.runtime
+            .block_on(async move { inner.download(crates).await })
+    }
+
+    /// Async [`SparseRegistry::download`]; the caller holds the lock.
+    pub async fn download_async(
+        &self,
+        crates: &[CrateRequest],
+    ) -> anyhow::Result<Vec<CrateOnDisk>> {
+        self.inner.clone().download(crates.to_vec()).await
+    }
+}
+
+impl Inner {
+    /// Cargo marks `$CARGO_HOME/registry` as a cache directory for backup
+    /// tools; do the same when it is first created.
+    fn tag_cache_dir(&self) {
+        let registry = self.cargo_home.join("registry");
+        let tag = registry.join("CACHEDIR.TAG");
+        if !tag.exists() && std::fs::create_dir_all(&registry).is_ok() {
+            let _ = write_replace(&tag, CACHEDIR_TAG.as_bytes());
+        }
+    }
+
+    fn index_dir(&self) -> PathBuf {
+        self.cargo_home.join("registry/index").join(&self.dir_name)
+    }
+
+    fn crate_cache_dir(&self) -> PathBuf {
+        self.cargo_home.join("registry/cache").join(&self.dir_name)
+    }
+
+    fn src_root(&self) -> PathBuf {
+        self.cargo_home.join("registry/src").join(&self.dir_name)
+    }
+
+    fn auth_required(&self, cfg: &RegistryConfig) -> bool {
+        cfg.auth_required || self.auth_seen.load(Ordering::SeqCst)
+    }
+
+    fn auth_header(&self) -> anyhow::Result<String> {
+        match &self.token {
+            Some(t) => Ok(t.clone()),
+            None => {
+                let name = self.source_id.display_registry_name();
+                if self.source_id.is_crates_io() {
+                    bail!("no token found, please run `cargo login`");
+                }
+                let env = name.to_uppercase().replace(['-', '.'], "_");
+                bail!(
+                    "no token found for `{name}`, please run `cargo login --registry {name}`\n\
+                     or use environment variable CARGO_REGISTRIES_{env}_TOKEN"
+                )
+            }
+        }
+    }
+
+    /// One GET with retries on spurious failures. `on_bytes` hears about
+    /// each chunk (bytes so far, Content-Length).
+    async fn get(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        on_bytes: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
+    ) -> anyhow::Result<Fetched> {
+        if self.net.offline {
+            bail!(OFFLINE_ERROR);
+        }
+        let mut attempt: u32 = 0;
+        loop {
+            let result = self.get_once(url, headers, on_bytes).await;
+            let remaining = self.net.retry.saturating_sub(attempt);
+            let (err, retry_after) = match result {
+                Ok(f) if status_is_spurious(f.status) && remaining > 0 => {
+                    let ra = parse_retry_after(f.retry_after.as_deref());
+                    // The short form (no body), as cargo words retries.
+                    let ip = f.addr.map(|a| format!(" ({})", a.ip())).unwrap_or_default();
+                    let short = anyhow!(
+                        "failed to get successful HTTP response from `{url}`{ip}, got {}",
+                        f.status
+                    );
+                    (short, ra)
+                }
+                Ok(f) => return Ok(f),
+                Err(e) if remaining > 0 && e.spurious => (e.error, None),
+                Err(e) => return Err(e.error),
+            };
+            attempt += 1;
+            self.reporter.warn(&format!(
+                "spurious network error ({remaining} {} remaining): {err:#}",
+                if remaining == 1 { "try" } else { "tries" }
+            ));
+            tokio::time::sleep(self.net.retry_delay.delay(attempt, retry_after)).await;
+        }
+    }
+
+    async fn get_once(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        on_bytes: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
+    ) -> Result<Fetched, AttemptError> {
+        let _permit = self.permits.acquire().await.map_err(|e| AttemptError {
+            error: anyhow!(e),
+            spurious: false,
+        })?;
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        let mut req = self.client.get(url);
+        for (k, v) in headers {
+            req = req.header(*k, v.as_str());
+        }
+        let transport = |e: reqwest::Error| AttemptError {
+            spurious: error_is_spurious(&e),
+            error: anyhow::Error::new(e).context(format!("failed to fetch `{url}`")),
+        };
+        let mut resp = req.send().await.map_err(transport)?;
+        let status = resp.status().as_u16();
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let etag = header("etag");
+        let last_modified = header("last-modified");
+        let retry_after = header("retry-after");
+        let addr = resp.remote_addr();
+        let expected = resp.content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(expected.min(64 << 20) as usize);
+        while let Some(chunk) = resp.chunk().await.map_err(transport)? {
+            body.extend_from_slice(&chunk);
+            if let Some(f) = on_bytes {
+                f(body.len() as u64, expected);
+            }
+        }
+        Ok(Fetched {
+            status,
+            etag,
+            last_modified,
+            retry_after,
+            body,
+            addr,
+        })
+    }
+
+    async fn config(self: &Arc<Self>) -> anyhow::Result<Arc<RegistryConfig>> {
+        let this = self.clone();
+        self.config
+            .get_or_init(|| async move {
+                this.load_config()
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| SharedError(Arc::new(e)))
+            })
+            .await
+            .clone()
+            .map_err(anyhow::Error::new)
+    }
+
+    async fn load_config(&self) -> anyhow::Result<RegistryConfig> {
+        let path = self.index_dir().join("config.json");
+        let parse = |data: &[u8], from: &str| -> anyhow::Result<RegistryConfig> {
+            serde_json::from_slice(data)
+                .with_context(|| format!("failed to parse `config.json` of registry `{from}`"))
+        };
+        if self.net.offline {
+            return match std::fs::read(&path) {
+                Ok(data) => parse(&data, &path.display().to_string()),
+                Err(_) => Err(anyhow!(OFFLINE_ERROR)),
+            };
+        }
+        let url = format!("{}config.json", self.base);
+        let mut headers = vec![
+            ("cargo-protocol", "version=1".to_string()),
+            ("accept", "text/plain".to_string()),
+        ];
+        let mut f = self
+            .get(&url, &headers, None)
+            .await
+            .context("download of config.json failed")?;
+        if f.status == 401 {
+            self.auth_seen.store(true, Ordering::SeqCst);
+            headers.push(("authorization", self.auth_header()?));
+            f = self
+                .get(&url, &headers, None)
+                .await
+                .context("download of config.json failed")?;
+        }
+        if f.status != 200 {
+            return Err(http_error(&url, &f)).context("download of config.json failed");
+        }
+        let cfg = parse(&f.body, &url)?;
+        self.tag_cache_dir();
+        if let Err(e) = write_replace(&path, &f.body) {
+            self.reporter.warn(&format!("{e:#}"));
+        }
+        Ok(cfg)
+    }
+
+    async fn query_many(
+        self: &Arc<Self>,
+        names: Vec<String>,
+    ) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, name) in names.into_iter().enumerate() {
+            let this = self.clone();
+            set.spawn(async move { (i, this.query(&name).await) });
+        }
+        let mut out: Vec<Option<Arc<Vec<IndexSummary>>>> = Vec::new();
+        let mut first_err = None;
+        while let Some(joined) = set.join_next().await {
+            let (i, r) = joined.context("an index request panicked")?;
+            if out.len() <= i {
+                out.resize(i + 1, None);
+            }
+            match r {
+                Ok(v) => out[i] = Some(v),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_err {
+            return Err(e);
+        }
+        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
+    async fn query(self: &Arc<Self>, name: &str) -> anyhow::Result<Arc<Vec<IndexSummary>>> {
+        let rel = index_path(name);
+        let cell = {
+            let mut q = self.queries.lock().unwrap_or_else(|e| e.into_inner());
+            q.entry(rel.clone()).or_default().clone()
+        };
+        let this = self.clone();
+        cell.get_or_init(|| async move {
+            this.load_index_file(&rel)
+                .await
+                .map(Arc::new)
+                .map_err(|e| SharedError(Arc::new(e)))
+        })
+        .await
+        .clone()
+        .map_err(anyhow::Error::new)
+    }
+
+    async fn load_index_file(self: &Arc<Self>, rel: &str) -> anyhow::Result<Vec<IndexSummary>> {
+        let cache_path = self.index_dir().join(".cache").join(rel);
+        let cached = std::fs::read(&cache_path)
+            .ok()
+            .and_then(|d| CacheFile::decode(&d));
+        if self.net.offline {
+            return Ok(cached.map(|c| from_cache(&c)).unwrap_or_default());
+        }
+        if let Some(c) = &cached
+            && is_fresh(&cache_path)
+        {
+            return Ok(from_cache(c));
+        }
+        let cfg = self.config().await?;
+        let url = format!("{}{rel}", self.base);
+        let mut headers = vec![
+            ("cargo-protocol", "version=1".to_string()),
+            ("accept", "text/plain".to_string()),
+        ];
+        if let Some(c) = &cached {
+            match &c.index_version {
+                IndexVersion::ETag(e) => headers.push(("if-none-match", e.clone())),
+                IndexVersion::LastModified(l) => headers.push(("if-modified-since", l.clone())),
+                IndexVersion::Unknown => {}
+            }
+        }
+        if self.auth_required(&cfg) {
+            headers.push(("authorization", self.auth_header()?));
+        }
+        let f = self
+            .get(&url, &headers, None)
+            .await
+            .with_context(|| format!("download of {rel} failed"))?;
+        match f.status {
+            200 => {
+                let parsed = parse_file(&f.body);
+                let file = CacheFile {
+                    index_version: IndexVersion::from_headers(
+                        f.etag.as_deref(),
+                        f.last_modified.as_deref(),
+                    ),
+                    entries: parsed
+                        .iter()
+                        .map(|(s, line)| (s.version.to_string(), line.to_vec()))
+                        .collect(),
+                };
+                let summaries: Vec<IndexSummary> = parsed.into_iter().map(|(s, _)| s).collect();
+                let data = file.encode();
+                let path = cache_path.clone();
+                let written = tokio::task::spawn_blocking(move || write_replace(&path, &data))
+                    .await
+                    .map_err(|e| anyhow!(e))
+                    .and_then(|r| r);
+                if let Err(e) = written {
+                    self.reporter
+                        .warn(&format!("failed to write index cache: {e:#}"));
+                }
+                mark_fresh(&cache_path);
+                Ok(summaries)
+            }
+            304 => match cached {
+                Some(c) => {
+                    mark_fresh(&cache_path);
+                    Ok(from_cache(&c))
+                }
+                None => Err(anyhow!(
+                    "server said not modified (HTTP 304) for `{url}` but nothing is cached"
+                ))
+                .with_context(|| format!("download of {rel} failed")),
+            },
+            404 | 410 | 451 => {
+                let _ = std::fs::remove_file(&cache_path);
+                mark_fresh(&cache_path);
+                Ok(Vec::new())
+            }
+            401 => Err(http_error(&url, &f))
+                .context(
+                    "the registry requires authentication (HTTP 401); \
+                     check the token configured for it",
+                )
+                .with_context(|| format!("download of {rel} failed")),
+            _ => Err(http_error(&url, &f)).with_context(|| format!("download of {rel} failed")),
+        }
+    }
+
+    async fn download(
+        self: Arc<Self>,
+        requested: Vec<CrateRequest>,
+    ) -> anyhow::Result<Vec<CrateOnDisk>> {
+        // Each crate once, however often it was asked for.
+        let mut crates: Vec<CrateRequest> = Vec::new();
+        let mut slot_of = Vec::with_capacity(requested.len());
+        for r in requested {
+            match crates
+                .iter()
+                .position(|c| c.name == r.name && c.version == r.version)
+            {
+                Some(i) => slot_of.push(i),
+                None => {
+                    slot_of.push(crates.len());
+                    crates.push(r);
+                }
+            }
+        }
+        let unique = self.download_unique(crates).await?;
+        Ok(slot_of.into_iter().map(|i| unique[i].clone()).collect())
+    }
+
+    async fn download_unique(
+        self: Arc<Self>,
+        crates: Vec<CrateRequest>,
+    ) -> anyhow::Result<Vec<CrateOnDisk>> {
+        let src_root = self.src_root();
+        let cache_dir = self.crate_cache_dir();
+        let mut results: Vec<Option<CrateOnDisk>> = vec![None; crates.len()];
+        let mut to_fetch = Vec::new();
+        let mut to_unpack = Vec::new();
+        for (i, c) in crates.iter().enumerate() {
+            let base = format!("{}-{}", c.name, c.version);
+            let on_disk = CrateOnDisk {
+                name: c.name.clone(),
+                version: c.version.clone(),
+                crate_file: cache_dir.join(format!("{base}.crate")),
+                src_dir: src_root.join(&base),
+                downloaded: false,
+            };
+            if unpack::is_unpacked(&on_disk.src_dir) {
+                results[i] = Some(on_disk);
+            } else if std::fs::read(&on_disk.crate_file)
+                .is_ok_and(|d| sha256_hex(&d).eq_ignore_ascii_case(&c.cksum))
+            {
+                to_unpack.push((i, on_disk));
+            } else {
+                to_fetch.push((i, c.clone(), on_disk));
+            }
+        }
+
+        // Cached `.crate`s: unpack only.
+        for (i, on_disk) in to_unpack {
+            let d = on_disk.clone();
+            let root = src_root.clone();
+            tokio::task::spawn_blocking(move || {
+                unpack_or_forget(&d.crate_file, &root, &d.name, &d.version.to_string())
+            })
+            .await
+            .map_err(|e| anyhow!(e))??;
+            results[i] = Some(on_disk);
+        }
+
+        if !to_fetch.is_empty() {
+            if self.net.offline {
+                bail!(OFFLINE_ERROR);
+            }
+            let cfg = self.config().await?;
+            let auth = if self.auth_required(&cfg) {
+                Some(self.auth_header()?)
+            } else {
+                None
+            };
+            let count = to_fetch.len();
+            self.reporter.download(&DownloadEvent::Begin { count });
+            let progress = Arc::new(Progress {
+                count,
+                done: AtomicUsize::new(0),
+                received: Mutex::new(HashMap::new()),
+                total_bytes: AtomicU64::new(0),
+            });
+            let start = Instant::now();
+            let mut set = tokio::task::JoinSet::new();
+            for (i, c, on_disk) in to_fetch {
+                let this = self.clone();
+                let url = expand_dl(&cfg.dl, &c.name, &c.version.to_string(), &c.cksum);
+                let auth = auth.clone();
+                let progress = progress.clone();
+                let root = src_root.clone();
+                set.spawn(async move {
+                    let r = this
+                        .fetch_crate(i, &c, &url, auth, &on_disk, &root, &progress)
+                        .await;
+                    (i, r.map(|()| on_disk))
+                });
+            }
+            let mut first_err = None;
+            while let Some(joined) = set.join_next().await {
+                let (i, r) = joined.context("a download panicked")?;
+                match r {
+                    Ok(mut d) => {
+                        d.downloaded = true;
+                        results[i] = Some(d);
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            if let Some(e) = first_err {
+                return Err(e);
+            }
+            self.reporter.download(&DownloadEvent::Done {
+                count,
+                bytes: progress.total_bytes.load(Ordering::SeqCst),
+                elapsed: start.elapsed(),
+            });
+        }
+        results
+            .into_iter()
+            .map(|r| r.ok_or_else(|| anyhow!("internal error: a download result is missing")))
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn fetch_crate(
+        self: &Arc<Self>,
+        slot: usize,
+        c: &CrateRequest,
+        url: &str,
+        auth: Option<String>,
+        on_disk: &CrateOnDisk,
+        src_root: &Path,
+        progress: &Arc<Progress>,
+    ) -> anyhow::Result<()> {
+        let version = c.version.to_string();
+        self.reporter.download(&DownloadEvent::Started {
+            name: c.name.clone(),
+            version: version.clone(),
+        });
+        let mut headers = Vec::new();
+        if let Some(a) = auth {
+            headers.push(("authorization", a));
+        }
+        let reporter = self.reporter.clone();
+        let p = progress.clone();
+        let on_bytes = move |got: u64, expected: u64| {
+            let (received, exp) = p.update(slot, got, expected);
+            reporter.download(&DownloadEvent::Progress {
+                done: p.done.load(Ordering::SeqCst),
+                count: p.count,
+                received,
+                expected: exp,
+            });
+        };
+        let f = self
+            .get(url, &headers, Some(&on_bytes))
+            .await
+            .with_context(|| format!("failed to download from `{url}`"))?;
+        if f.status != 200 {
+            return Err(http_error(url, &f))
+                .with_context(|| format!("failed to download from `{url}`"));
+        }
+        let bytes = f.body.len() as u64;
+        if !sha256_hex(&f.body).eq_ignore_ascii_case(&c.cksum) {
+            bail!("failed to verify the checksum of `{} v{}`", c.name, version);
+        }
+        let path = on_disk.crate_file.clone();
+        let root = src_root.to_path_buf();
+        let (name, v2) = (c.name.clone(), version.clone());
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            write_replace(&path, &f.body)?;
+            unpack_or_forget(&path, &root, &name, &v2)
+        })
+        .await
+        .map_err(|e| anyhow!(e))??;
+        progress.done.fetch_add(1, Ordering::SeqCst);
+        progress.total_bytes.fetch_add(bytes, Ordering::SeqCst);
+        self.reporter.download(&DownloadEvent::Finished {
+            name: c.name.clone(),
+            version,
+            bytes,
+        });
+        Ok(())
+    }
+}
+
+/// Byte counts of the downloads of one call.
+struct Progress {
+    count: usize,
+    done: AtomicUsize,
+    /// Per download: (received, expected).
+    received: Mutex<HashMap<usize, (u64, u64)>>,
+    total_bytes: AtomicU64,
+}
+
+impl Progress {
+    fn update(&self, slot: usize, got: u64, expected: u64) -> (u64, u64) {
+        let mut m = self.received.lock().unwrap_or_else(|e| e.into_inner());
+        m.insert(slot, (got, expected.max(got)));
+        m.values().fold((0, 0), |(a, b), (r, e)| (a + r, b + e))
+    }
+}
+
+struct AttemptError {
+    error: anyhow::Error,
+    spurious: bool,
+}
+
+/// Unpack a `.crate`; one that cannot be unpacked safely is removed from
+/// the cache too, so that nothing refused stays behind.
+fn unpack_or_forget(
+    crate_file: &Path,
+    src_root: &Path,
+    name: &str,
+    version: &str,
+) -> anyhow::Result<()> {
+    match unpack::unpack_crate(crate_file, src_root, name, version) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(crate_file);
+            Err(e)
+        }
+    }
+}
+
+fn from_cache(c: &CacheFile) -> Vec<IndexSummary> {
+    c.entries
+        .iter()
+        .filter_map(|(_, line)| parse_line(line).ok())
+        .collect()
+}

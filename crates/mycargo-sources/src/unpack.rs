@@ -1,0 +1,548 @@
+//! Safe extraction of a `.crate` into
+//! `$CARGO_HOME/registry/src/<dir>/<name>-<version>/`.
+//!
+//! - Every entry must lie under `<name>-<version>/`; `..` components,
+//!   absolute paths, symlinks, hard links and device/fifo entries are
+//!   refused (the whole crate is refused, nothing is left behind).
+//! - The decompressed stream is capped at max(512 MiB, 20 × the `.crate`).
+//! - Modes are masked by the process umask.
+//! - An entry named `<name>-<version>/.cargo-ok` is skipped; our own
+//!   `.cargo-ok` (`{"v":1}`) is written last. A directory without it (or
+//!   with another content) is removed and extracted again.
+//! - Extraction happens in a temporary directory beside the destination,
+//!   renamed into place when complete.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write as _};
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use flate2::read::GzDecoder;
+
+/// The marker file and what it must contain.
+pub const CARGO_OK: &str = ".cargo-ok";
+pub const CARGO_OK_CONTENTS: &[u8] = br#"{"v":1}"#;
+
+/// The smallest decompression cap.
+pub const MIN_UNPACK_LIMIT: u64 = 512 * 1024 * 1024;
+
+/// Files whose mtime cargo resets after unpacking (cargo #16237).
+const RESET_MTIME: [&str; 3] = ["Cargo.lock", "Cargo.toml", ".cargo_vcs_info.json"];
+const RESET_MTIME_TO: i64 = 1153704088;
+
+/// The decompression cap for a `.crate` of `compressed` bytes.
+pub fn max_unpack_size(compressed: u64) -> u64 {
+    MIN_UNPACK_LIMIT.max(compressed.saturating_mul(20))
+}
+
+/// Whether `dir` is a complete extraction: a real directory whose
+/// `.cargo-ok` says `{"v":1}`.
+pub fn is_unpacked(dir: &Path) -> bool {
+    let is_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    is_dir && std::fs::read(dir.join(CARGO_OK)).is_ok_and(|c| c == CARGO_OK_CONTENTS)
+}
+
+/// A reader that fails once more than `limit` bytes have come through.
+struct LimitReader<R> {
+    inner: R,
+    remaining: u64,
+}
+
+impl<R: Read> Read for LimitReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match self.remaining.checked_sub(n as u64) {
+            Some(r) => {
+                self.remaining = r;
+                Ok(n)
+            }
+            None => Err(io::Error::other("maximum limit reached when reading")),
+        }
+    }
+}
+
+/// The process umask (from `/proc/self/status`; 022 when unknown).
+pub fn current_umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
+}
+
+/// Extract `crate_file` for `name` `version` under `src_parent` (the
+/// registry's `registry/src/<dir>/`); returns `<src_parent>/<name>-<version>`.
+/// Does nothing if that directory is already complete.
+pub fn unpack_crate(
+    crate_file: &Path,
+    src_parent: &Path,
+    name: &str,
+    version: &str,
+) -> anyhow::Result<PathBuf> {
+    let len = std::fs::metadata(crate_file)
+        .with_context(|| format!("failed to read `{}`", crate_file.display()))?
+        .len();
+    unpack_with_limit(crate_file, src_parent, name, version, max_unpack_size(len))
+        .with_context(|| format!("failed to unpack package `{name} v{version}`"))
+}
+
+pub(crate) fn unpack_with_limit(
+    crate_file: &Path,
+    src_parent: &Path,
+    name: &str,
+    version: &str,
+    limit: u64,
+) -> anyhow::Result<PathBuf> {
+    let prefix = format!("{name}-{version}");
+    let dst = src_parent.join(&prefix);
+    if is_unpacked(&dst) {
+        return Ok(dst);
+    }
+    mycargo_util::fs::create_dir_all(src_parent)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".tmp-{prefix}-"))
+        .tempdir_in(src_parent)
+        .with_context(|| {
+            format!(
+                "failed to create a temporary directory in `{}`",
+                src_parent.display()
+            )
+        })?;
+    let file = File::open(crate_file)
+        .with_context(|| format!("failed to open `{}`", crate_file.display()))?;
+    let reader = LimitReader {
+        inner: GzDecoder::new(io::BufReader::new(file)),
+        remaining: limit,
+    };
+    extract(reader, tmp.path(), &prefix)?;
+
+    let staged = tmp.path().join(&prefix);
+    match std::fs::symlink_metadata(&staged) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => bail!("invalid tarball downloaded, `{prefix}` is not a directory"),
+        Err(_) => mycargo_util::fs::create_dir_all(&staged)?,
+    }
+    for f in RESET_MTIME {
+        let p = staged.join(f);
+        if p.is_file() {
+            let t = filetime::FileTime::from_unix_time(RESET_MTIME_TO, 0);
+            let _ = filetime::set_file_mtime(&p, t);
+        }
+    }
+    // An incomplete or old extraction is replaced.
+    match std::fs::symlink_metadata(&dst) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(&dst)
+            .with_context(|| format!("failed to remove `{}`", dst.display()))?,
+        Ok(_) => std::fs::remove_file(&dst)
+            .with_context(|| format!("failed to remove `{}`", dst.display()))?,
+        Err(_) => {}
+    }
+    std::fs::rename(&staged, &dst).with_context(|| {
+        format!(
+            "failed to move `{}` to `{}`",
+            staged.display(),
+            dst.display()
+        )
+    })?;
+    // Written last: the directory is complete from here on.
+    if let Err(e) = write_marker(&dst) {
+        let _ = std::fs::remove_dir_all(&dst);
+        return Err(e);
+    }
+    Ok(dst)
+}
+
+fn write_marker(dst: &Path) -> anyhow::Result<()> {
+    let path = dst.join(CARGO_OK);
+    let mut ok = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("failed to create `{}`", path.display()))?;
+    ok.write_all(CARGO_OK_CONTENTS)
+        .with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+/// Check one entry's path: relative, no `..`, under `prefix/`. Returns
+/// whether it is the `.cargo-ok` marker (to be skipped).
+fn check_path(path: &Path, prefix: &str) -> anyhow::Result<bool> {
+    let shown = path.display();
+    let mut comps = path.components();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                bail!("invalid tarball downloaded, entry `{shown}` contains a `..` component")
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                bail!(
+                    "invalid tarball downloaded, contains a file at \"{shown}\" which isn't under \"{prefix}\""
+                )
+            }
+            Component::CurDir | Component::Normal(_) => {}
+        }
+    }
+    let first = comps.find(|c| *c != Component::CurDir);
+    if first != Some(Component::Normal(prefix.as_ref())) {
+        bail!(
+            "invalid tarball downloaded, contains a file at \"{shown}\" which isn't under \"{prefix}\""
+        );
+    }
+    let rest: PathBuf = comps.filter(|c| *c != Component::CurDir).collect();
+    Ok(rest == Path::new(CARGO_OK))
+}
+
+fn extract<R: Read>(reader: R, into: &Path, prefix: &str) -> anyhow::Result<()> {
+    let mut archive = tar::Archive::new(reader);
+    archive.set_mask(current_umask());
+    archive.set_preserve_permissions(false);
+    archive.set_unpack_xattrs(false);
+    archive.set_overwrite(true);
+    let entries = archive
+        .entries()
+        .context("failed to read the package archive")?;
+    for entry in entries {
+        let mut entry = entry.context("failed to iterate over archive")?;
+        let path = entry
+            .path()
+            .context("failed to read an entry path in the archive")?
+            .into_owned();
+        let kind = entry.header().entry_type();
+        use tar::EntryType as T;
+        match kind {
+            T::Regular | T::Continuous | T::Directory | T::GNUSparse => {}
+            T::Symlink => bail!(
+                "invalid tarball downloaded, entry `{}` is a symbolic link",
+                path.display()
+            ),
+            T::Link => bail!(
+                "invalid tarball downloaded, entry `{}` is a hard link",
+                path.display()
+            ),
+            T::XGlobalHeader | T::XHeader | T::GNULongName | T::GNULongLink => continue,
+            other => bail!(
+                "invalid tarball downloaded, entry `{}` has an unsupported type ({:?})",
+                path.display(),
+                other
+            ),
+        }
+        if check_path(&path, prefix)? {
+            // CVE-2022-36113: the marker is ours alone.
+            continue;
+        }
+        let unpacked = entry
+            .unpack_in(into)
+            .with_context(|| format!("failed to unpack entry at `{}`", path.display()))?;
+        if !unpacked {
+            bail!(
+                "invalid tarball downloaded, entry `{}` escapes the package directory",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+
+    /// A raw tar header with any path, type and link name (no checks).
+    fn raw_entry(out: &mut Vec<u8>, path: &str, kind: u8, link: &str, data: &[u8]) {
+        let mut h = [0u8; 512];
+        h[..path.len()].copy_from_slice(path.as_bytes());
+        h[100..107].copy_from_slice(b"0000644");
+        h[108..115].copy_from_slice(b"0000000");
+        h[116..123].copy_from_slice(b"0000000");
+        let size = format!("{:011o}", data.len());
+        h[124..135].copy_from_slice(size.as_bytes());
+        h[136..147].copy_from_slice(b"00000000000");
+        h[156] = kind;
+        h[157..157 + link.len()].copy_from_slice(link.as_bytes());
+        h[257..263].copy_from_slice(b"ustar\0");
+        h[263..265].copy_from_slice(b"00");
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        let cks = format!("{sum:06o}\0 ");
+        h[148..156].copy_from_slice(cks.as_bytes());
+        out.extend_from_slice(&h);
+        out.extend_from_slice(data);
+        let pad = (512 - data.len() % 512) % 512;
+        out.extend(std::iter::repeat_n(0u8, pad));
+    }
+
+    fn gz(tar: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(tar).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn finish(mut tar: Vec<u8>) -> Vec<u8> {
+        tar.extend(std::iter::repeat_n(0u8, 1024));
+        tar
+    }
+
+    fn good_tar() -> Vec<u8> {
+        let mut t = Vec::new();
+        raw_entry(&mut t, "foo-1.0.0/Cargo.toml", b'0', "", b"[package]\n");
+        raw_entry(&mut t, "foo-1.0.0/src/lib.rs", b'0', "", b"pub fn f() {}\n");
+        t
+    }
+
+    struct Setup {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        src: PathBuf,
+        krate: PathBuf,
+    }
+
+    fn setup(tar: Vec<u8>) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let src = root.join("home/registry/src/reg");
+        std::fs::create_dir_all(&src).unwrap();
+        let krate = root.join("foo-1.0.0.crate");
+        std::fs::write(&krate, gz(&finish(tar))).unwrap();
+        Setup {
+            _dir: dir,
+            root,
+            src,
+            krate,
+        }
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn refused(tar: Vec<u8>, expect: &str) -> Setup {
+        let s = setup(tar);
+        let err = unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("failed to unpack package `foo v1.0.0`"),
+            "{msg}"
+        );
+        assert!(msg.contains(expect), "{msg}");
+        assert!(
+            listing(&s.src).is_empty(),
+            "left behind: {:?}",
+            listing(&s.src)
+        );
+        s
+    }
+
+    #[test]
+    fn good_crate_unpacks_with_marker_last() {
+        let s = setup(good_tar());
+        let dst = unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
+        assert_eq!(dst, s.src.join("foo-1.0.0"));
+        assert_eq!(std::fs::read(dst.join(CARGO_OK)).unwrap(), br#"{"v":1}"#);
+        assert_eq!(
+            std::fs::read_to_string(dst.join("src/lib.rs")).unwrap(),
+            "pub fn f() {}\n"
+        );
+        assert_eq!(listing(&s.src), vec!["foo-1.0.0"]);
+        let mtime = std::fs::metadata(dst.join("Cargo.toml")).unwrap();
+        assert_eq!(
+            filetime::FileTime::from_last_modification_time(&mtime).unix_seconds(),
+            RESET_MTIME_TO
+        );
+        assert!(is_unpacked(&dst));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn umask_is_honoured() {
+        use std::os::unix::fs::PermissionsExt;
+        let mut t = Vec::new();
+        raw_entry(&mut t, "foo-1.0.0/run.sh", b'0', "", b"#!/bin/sh\n");
+        // Mode 0777 in the header.
+        let mode_at = 100;
+        t[mode_at..mode_at + 7].copy_from_slice(b"0000777");
+        t[148..156].copy_from_slice(b"        ");
+        let sum: u32 = t[..512].iter().map(|&b| u32::from(b)).sum();
+        t[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        let s = setup(t);
+        let dst = unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
+        let mode = std::fs::metadata(dst.join("run.sh"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o777 & !current_umask());
+    }
+
+    #[test]
+    fn parent_dir_refused() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "foo-1.0.0/../../../../escaped.txt", b'0', "", b"x");
+        let s = refused(t, "contains a `..` component");
+        assert!(!s.root.join("escaped.txt").exists());
+    }
+
+    #[test]
+    fn absolute_refused() {
+        let s0 = tempfile::tempdir().unwrap();
+        let target = s0.path().join("abs.txt");
+        let mut t = good_tar();
+        raw_entry(&mut t, target.to_str().unwrap(), b'0', "", b"x");
+        refused(t, "which isn't under \"foo-1.0.0\"");
+        assert!(!target.exists());
+    }
+
+    #[test]
+    fn outside_prefix_refused() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "other-1.0.0/x.rs", b'0', "", b"x");
+        refused(
+            t,
+            "contains a file at \"other-1.0.0/x.rs\" which isn't under \"foo-1.0.0\"",
+        );
+    }
+
+    #[test]
+    fn symlink_refused() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "foo-1.0.0/escape", b'2', "../../../..", b"");
+        raw_entry(&mut t, "foo-1.0.0/escape/escaped.txt", b'0', "", b"x");
+        let s = refused(t, "is a symbolic link");
+        assert!(!s.root.join("home/escaped.txt").exists());
+    }
+
+    #[test]
+    fn hard_link_refused() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "foo-1.0.0/passwd", b'1', "/etc/passwd", b"");
+        refused(t, "is a hard link");
+    }
+
+    #[test]
+    fn package_directory_as_a_file_refused() {
+        let mut t = Vec::new();
+        raw_entry(&mut t, "foo-1.0.0", b'0', "", b"not a directory");
+        refused(t, "`foo-1.0.0` is not a directory");
+    }
+
+    #[test]
+    fn fifo_refused() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "foo-1.0.0/pipe", b'6', "", b"");
+        refused(t, "unsupported type");
+    }
+
+    #[test]
+    fn cargo_ok_entry_skipped() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "foo-1.0.0/.cargo-ok", b'0', "", b"ok");
+        let s = setup(t);
+        let dst = unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
+        assert_eq!(
+            std::fs::read(dst.join(CARGO_OK)).unwrap(),
+            CARGO_OK_CONTENTS
+        );
+    }
+
+    #[test]
+    fn cargo_ok_symlink_refused() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "foo-1.0.0/.cargo-ok", b'2', "/tmp/victim", b"");
+        refused(t, "is a symbolic link");
+    }
+
+    #[test]
+    fn incomplete_directory_is_redone_and_complete_one_kept() {
+        let s = setup(good_tar());
+        let dst = s.src.join("foo-1.0.0");
+        std::fs::create_dir_all(dst.join("src")).unwrap();
+        std::fs::write(dst.join("stale.rs"), "old").unwrap();
+        std::fs::write(dst.join(CARGO_OK), "ok").unwrap(); // old-style marker
+        unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
+        assert!(!dst.join("stale.rs").exists());
+        assert!(is_unpacked(&dst));
+        // A complete one is left alone.
+        std::fs::write(dst.join("mine.rs"), "kept").unwrap();
+        unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
+        assert!(dst.join("mine.rs").exists());
+        // No marker at all: redone.
+        std::fs::remove_file(dst.join(CARGO_OK)).unwrap();
+        unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
+        assert!(!dst.join("mine.rs").exists());
+        assert_eq!(listing(&s.src), vec!["foo-1.0.0"]);
+    }
+
+    /// A reader producing a tar of one huge zero-filled file, lazily.
+    struct ZeroTar {
+        header: Vec<u8>,
+        pos: u64,
+        total: u64,
+    }
+
+    impl Read for ZeroTar {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.pos >= self.total {
+                return Ok(0);
+            }
+            let n = (buf.len() as u64).min(self.total - self.pos) as usize;
+            for (i, b) in buf[..n].iter_mut().enumerate() {
+                let at = self.pos + i as u64;
+                *b = if at < self.header.len() as u64 {
+                    self.header[at as usize]
+                } else {
+                    0
+                };
+            }
+            self.pos += n as u64;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn gzip_bomb_is_capped() {
+        let size: u64 = 8 << 20;
+        let mut header = Vec::new();
+        raw_entry(&mut header, "foo-1.0.0/bomb.bin", b'0', "", &[]);
+        // Patch the size field for the streamed data.
+        header[124..135].copy_from_slice(format!("{size:011o}").as_bytes());
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header[..512].iter().map(|&b| u32::from(b)).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        let mut src = ZeroTar {
+            header,
+            pos: 0,
+            total: 512 + size + 1024,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let krate = dir.path().join("foo-1.0.0.crate");
+        let mut enc = GzEncoder::new(File::create(&krate).unwrap(), Compression::fast());
+        io::copy(&mut src, &mut enc).unwrap();
+        enc.finish().unwrap();
+        let compressed = std::fs::metadata(&krate).unwrap().len();
+        assert!(compressed < size / 50, "a bomb: {compressed} bytes");
+        let parent = dir.path().join("src");
+        let err = unpack_with_limit(&krate, &parent, "foo", "1.0.0", 1 << 20).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("maximum limit reached when reading"),
+            "{err:#}"
+        );
+        assert!(listing(&parent).is_empty());
+        // Under a large enough cap the same file unpacks.
+        unpack_with_limit(&krate, &parent, "foo", "1.0.0", 16 << 20).unwrap();
+        assert_eq!(listing(&parent), vec!["foo-1.0.0"]);
+    }
+
+    #[test]
+    fn cap_formula() {
+        assert_eq!(max_unpack_size(1000), MIN_UNPACK_LIMIT);
+        assert_eq!(max_unpack_size(100 << 20), 2000 << 20);
+    }
+}

@@ -1,0 +1,394 @@
+//! The packages of a workspace when some dependencies come from registries:
+//! the path packages are read from disk, the version resolver picks the
+//! registry packages (index files fetched in parallel, the lock file's
+//! choices kept), `Cargo.lock` is brought up to date, the packages a build
+//! needs are downloaded into cargo's shared cache, and their manifests are
+//! read from there. A workspace of path packages only takes the path-only
+//! route in `lockfile.rs`, untouched.
+
+pub mod registry;
+pub mod remote;
+pub mod summaries;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context as _, anyhow};
+use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
+use mycargo_lockfile::{LOCKFILE_NAME, LockVersion, LockedPackage, Lockfile, PathSources};
+use mycargo_manifest::{Manifest, ReadOptions, Workspace};
+use mycargo_resolver::version::{Previous, Resolve, ResolveInput, ResolveOptions, VersionResolver};
+use mycargo_sources::source_map::SourceMap;
+use mycargo_sources::sparse::CrateRequest;
+
+use super::compile::packages::{self, Packages};
+use super::lockfile::{self, LockWrite, Mode};
+use crate::context::GlobalContext;
+use registry::WsRegistry;
+use remote::Remotes;
+
+/// Which dependency edges a build follows when choosing what to download
+/// (the platform filter); `None`: every platform (`metadata`).
+pub type PlatformFilter<'a> = Option<&'a dyn Fn(&Dependency) -> bool>;
+
+/// Every package the workspace's build can use, with the edges between
+/// them, and `Cargo.lock` up to date.
+pub fn load_packages(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    opts: &ReadOptions,
+    ignore_rust_version: bool,
+    platforms: PlatformFilter<'_>,
+) -> anyhow::Result<Packages> {
+    let how = How {
+        mode: Mode::Sync,
+        ignore_rust_version,
+        download: true,
+    };
+    resolve_workspace(gctx, ws, opts, &how, platforms)
+}
+
+/// What a command wants of the resolve.
+pub struct How {
+    /// `Sync` (keep the lock's choices) or `Generate` (resolve afresh).
+    pub mode: Mode,
+    pub ignore_rust_version: bool,
+    /// Download the packages needed and read their manifests (without it,
+    /// only path packages come back).
+    pub download: bool,
+}
+
+/// Resolve the workspace (see the module docs) as `how` says.
+pub fn resolve_workspace(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    opts: &ReadOptions,
+    how: &How,
+    platforms: PlatformFilter<'_>,
+) -> anyhow::Result<Packages> {
+    let ignore_rust_version = how.ignore_rust_version;
+    let (path_pkgs, remote) = packages::load_with(ws, opts, true)?;
+    if !remote {
+        lockfile::update(gctx, ws, &path_pkgs, ignore_rust_version, how.mode)?;
+        return Ok(path_pkgs);
+    }
+    let map = SourceMap::load(&gctx.config)?;
+    let lock_path = ws.root().join(LOCKFILE_NAME);
+    let paths: PathSources = path_pkgs.manifests.iter().map(|m| &m.package_id).collect();
+    let orig = mycargo_lockfile::read(&lock_path)?;
+    let previous = match &orig {
+        Some(text) if how.mode == Mode::Sync => {
+            Some(Lockfile::parse(text, &paths).with_context(|| {
+                format!("failed to parse lock file at: {}", lock_path.display())
+            })?)
+        }
+        _ => None,
+    };
+
+    // With a lock file, try the index cache first: a build whose lock pins
+    // everything needs no network (as cargo). Otherwise, or when that
+    // fails, fetch.
+    let (resolve, mut remotes) = match previous.is_some() {
+        true => {
+            let mut cached = Remotes::new(gctx, true)?;
+            match resolve_with(gctx, ws, &path_pkgs, &map, &mut cached, previous.as_ref()) {
+                Ok(r) if same_as_lock(&r, previous.as_ref()) => (r, cached),
+                _ => {
+                    let mut online = Remotes::new(gctx, false)?;
+                    let r =
+                        resolve_with(gctx, ws, &path_pkgs, &map, &mut online, previous.as_ref())?;
+                    (r, online)
+                }
+            }
+        }
+        false => {
+            let mut online = Remotes::new(gctx, false)?;
+            let r = resolve_with(gctx, ws, &path_pkgs, &map, &mut online, None)?;
+            (r, online)
+        }
+    };
+    for source in remotes.take_status() {
+        gctx.shell.status("Updating", source)?;
+    }
+    for w in remotes.take_warnings() {
+        gctx.shell.warn(w)?;
+    }
+
+    // The lock file.
+    let target = LockVersion::with_rust_version(lockfile::lowest_rust_version(&path_pkgs).as_ref());
+    let mut lock = Lockfile::new(previous.as_ref().map_or(target, |p| p.version));
+    for (id, deps) in resolve.lock_dependencies() {
+        let mut p = LockedPackage::new(id.clone());
+        p.dependencies = deps;
+        p.checksum = resolve.checksum(&id).map(str::to_string);
+        lock.insert(p);
+    }
+    LockWrite {
+        path: &lock_path,
+        orig: orig.as_deref(),
+        paths: &paths,
+        target,
+    }
+    .apply(
+        gctx,
+        ws,
+        &path_pkgs,
+        previous.as_ref(),
+        lock,
+        ignore_rust_version,
+        how.mode,
+    )?;
+    if !how.download {
+        return Ok(path_pkgs);
+    }
+
+    // What the build needs, downloaded.
+    let needed = needed_packages(&resolve, &path_pkgs, platforms);
+    let mut by_source: BTreeMap<SourceId, Vec<(PackageId, CrateRequest)>> = BTreeMap::new();
+    for id in &needed {
+        let Some(p) = resolve.get(id) else { continue };
+        let real = map.replacement(id.source_id())?;
+        let cksum = p.summary.checksum().unwrap_or_default().to_string();
+        by_source.entry(real).or_default().push((
+            id.clone(),
+            CrateRequest::new(id.name(), id.version().clone(), cksum),
+        ));
+    }
+    let mut dirs: BTreeMap<PackageId, std::path::PathBuf> = BTreeMap::new();
+    let mut announced = false;
+    for (source, reqs) in &by_source {
+        let crates: Vec<CrateRequest> = reqs.iter().map(|(_, r)| r.clone()).collect();
+        if !announced && remotes.any_missing(source, &crates)? {
+            gctx.shell.status("Downloading", "crates ...")?;
+            announced = true;
+        }
+    }
+    for (source, reqs) in &by_source {
+        let crates: Vec<CrateRequest> = reqs.iter().map(|(_, r)| r.clone()).collect();
+        let on_disk = remotes.download(source, &crates)?;
+        for ((id, _), disk) in reqs.iter().zip(on_disk) {
+            dirs.insert(id.clone(), disk.src_dir);
+        }
+    }
+    let (finished, done) = remotes.take_downloaded();
+    let from = by_source
+        .keys()
+        .find(|s| !s.is_crates_io())
+        .and_then(|s| s.registry_name())
+        .map(|n| format!(" (registry `{n}`)"))
+        .unwrap_or_default();
+    for (name, version) in finished {
+        gctx.shell
+            .status("Downloaded", format!("{name} v{version}{from}"))?;
+    }
+    // cargo sums the downloads up only where it drew a progress bar.
+    if let Some((count, bytes, elapsed)) = done
+        && gctx.shell.progress_enabled()
+    {
+        let s = if count == 1 { "" } else { "s" };
+        gctx.shell.status(
+            "Downloaded",
+            format!(
+                "{count} crate{s} ({}) in {:.2}s",
+                human_kb(bytes),
+                elapsed.as_secs_f64()
+            ),
+        )?;
+    }
+
+    assemble(path_pkgs, &resolve, dirs, opts)
+}
+
+/// Run the version resolver over the path packages and the registries.
+fn resolve_with(
+    gctx: &GlobalContext,
+    ws: &Workspace,
+    path_pkgs: &Packages,
+    map: &SourceMap,
+    remotes: &mut Remotes,
+    previous: Option<&Lockfile>,
+) -> anyhow::Result<Resolve> {
+    for source in registry_sources(path_pkgs, map)? {
+        remotes.set_token(&source, token_for(gctx, &source));
+    }
+    let offline = remotes.is_offline();
+    let mut reg = WsRegistry::new(path_pkgs, map, remotes);
+    reg.prefetch()?;
+    let input = ResolveInput {
+        roots: path_pkgs
+            .manifests
+            .iter()
+            .zip(&path_pkgs.members)
+            .filter(|(_, m)| **m)
+            .map(|(m, _)| summaries::from_manifest(m))
+            .collect(),
+        previous: previous.map(|l| Previous {
+            packages: l
+                .packages
+                .iter()
+                .map(|(id, p)| (id.clone(), p.dependencies.clone()))
+                .collect(),
+        }),
+        unlock: BTreeSet::new(),
+        patches: Vec::new(),
+        options: ResolveOptions {
+            resolver: match ws.resolver_version().as_str() {
+                "1" => VersionResolver::V1,
+                "3" => VersionResolver::V3,
+                _ => VersionResolver::V2,
+            },
+            rust_versions: path_pkgs
+                .manifests
+                .iter()
+                .zip(&path_pkgs.members)
+                .filter(|(_, m)| **m)
+                .filter_map(|(m, _)| m.rust_version.as_ref().map(|r| r.0.clone()))
+                .collect(),
+            dev_deps: true,
+        },
+    };
+    mycargo_resolver::version::resolve(&input, &mut reg).map_err(|e| {
+        let mut msg = e.to_string();
+        if offline {
+            msg.push_str("\n\n");
+            msg.push_str(mycargo_sources::sparse::OFFLINE_NOTE);
+        }
+        anyhow!(msg)
+    })
+}
+
+/// Whether a resolve made from the cache alone says what the lock file
+/// says (then nothing needs fetching).
+fn same_as_lock(resolve: &Resolve, previous: Option<&Lockfile>) -> bool {
+    let Some(prev) = previous else { return false };
+    let ids: BTreeSet<&PackageId> = resolve.ids().collect();
+    let locked: BTreeSet<&PackageId> = prev.packages.keys().collect();
+    ids == locked
+}
+
+/// The registries the path packages name (after replacement).
+fn registry_sources(path_pkgs: &Packages, map: &SourceMap) -> anyhow::Result<BTreeSet<SourceId>> {
+    let mut out = BTreeSet::new();
+    for m in &path_pkgs.manifests {
+        for d in &m.dependencies {
+            if d.source_id().is_registry() {
+                out.insert(d.source_id().clone());
+                out.insert(map.replacement(d.source_id())?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `registries.<name>.token`, or `registry.token` for crates.io.
+fn token_for(gctx: &GlobalContext, source: &SourceId) -> Option<String> {
+    let key = match source.registry_name() {
+        Some(name) if !source.is_crates_io() => format!("registries.{name}.token"),
+        _ => "registry.token".to_string(),
+    };
+    gctx.config.get_string(&key).ok().flatten().map(|v| v.val)
+}
+
+/// The registry packages a build reaches: from the members through the
+/// resolved edges (members' dev-dependencies included), following only
+/// the dependencies `platforms` accepts.
+fn needed_packages(
+    resolve: &Resolve,
+    path_pkgs: &Packages,
+    platforms: PlatformFilter<'_>,
+) -> BTreeSet<PackageId> {
+    let mut seen: BTreeSet<PackageId> = BTreeSet::new();
+    let mut stack: Vec<PackageId> = path_pkgs
+        .manifests
+        .iter()
+        .zip(&path_pkgs.members)
+        .filter(|(_, m)| **m)
+        .map(|(m, _)| m.package_id.clone())
+        .collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let Some(p) = resolve.get(&id) else { continue };
+        for d in &p.deps {
+            if platforms.is_some_and(|f| !f(&d.dep)) {
+                continue;
+            }
+            stack.push(d.package.clone());
+        }
+    }
+    seen.into_iter()
+        .filter(|id| !id.source_id().is_path())
+        .collect()
+}
+
+/// The path packages plus the downloaded ones, with edges from the resolve.
+fn assemble(
+    path_pkgs: Packages,
+    resolve: &Resolve,
+    dirs: BTreeMap<PackageId, std::path::PathBuf>,
+    opts: &ReadOptions,
+) -> anyhow::Result<Packages> {
+    let Packages {
+        mut manifests,
+        members,
+        ..
+    } = path_pkgs;
+    let mut members = members;
+    for (id, dir) in &dirs {
+        let path = dir.join("Cargo.toml");
+        let parsed = mycargo_manifest::read_manifest_file(&path, opts)
+            .with_context(|| format!("failed to load manifest for `{id}`"))?;
+        let Some(m) = parsed.package() else {
+            anyhow::bail!(
+                "the manifest of `{id}` at `{}` is a virtual manifest",
+                path.display()
+            );
+        };
+        let mut m: Manifest = m.clone();
+        m.package_id = id.clone();
+        manifests.push(m);
+        members.push(false);
+    }
+    let index: BTreeMap<PackageId, usize> = manifests
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.package_id.clone(), i))
+        .collect();
+    let mut edges = Vec::with_capacity(manifests.len());
+    for m in &manifests {
+        let mut mine = Vec::new();
+        if let Some(rp) = resolve.get(&m.package_id) {
+            for (di, d) in m.dependencies.iter().enumerate() {
+                let found = rp.deps.iter().find(|rd| {
+                    rd.dep.name_in_toml() == d.name_in_toml()
+                        && same_kind(rd.dep.kind(), d.kind())
+                        && rd.dep.platform() == d.platform()
+                });
+                if let Some(rd) = found
+                    && let Some(&to) = index.get(&rd.package)
+                {
+                    mine.push((di, to));
+                }
+            }
+        }
+        edges.push(mine);
+    }
+    Ok(Packages {
+        manifests,
+        edges,
+        members,
+    })
+}
+
+fn same_kind(a: DepKind, b: DepKind) -> bool {
+    a == b
+}
+
+/// cargo's size in `Downloaded N crates (X KB)`.
+fn human_kb(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}

@@ -1,0 +1,148 @@
+//! The resolver's view of every source: path packages from their
+//! manifests, registry packages from the (prefetched) index, after source
+//! replacement.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use mycargo_core::{DepKind, Dependency, SourceId};
+use mycargo_resolver::version::{Registry, RegistryError, Summary};
+use mycargo_sources::index::summary::IndexSummary;
+use mycargo_sources::source_map::SourceMap;
+
+use super::summaries;
+use crate::ops::compile::packages::Packages;
+
+/// Index files of remote registries, fetched in parallel batches.
+pub trait RemoteIndex {
+    /// Load the index files of `names` from `source` (a replacement, the
+    /// source actually contacted). A name the registry does not have loads
+    /// as no versions.
+    fn load(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()>;
+    /// The loaded lines of `name` (empty when not loaded or unknown).
+    fn versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary>;
+}
+
+pub struct WsRegistry<'a> {
+    pub path: &'a Packages,
+    pub map: &'a SourceMap,
+    pub index: &'a mut dyn RemoteIndex,
+    cache: HashMap<(SourceId, String), Vec<Summary>>,
+}
+
+impl<'a> WsRegistry<'a> {
+    pub fn new(path: &'a Packages, map: &'a SourceMap, index: &'a mut dyn RemoteIndex) -> Self {
+        WsRegistry {
+            path,
+            map,
+            index,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// Fetch, a breadth at a time, the index files the resolve will ask
+    /// for: the path packages' registry dependencies and, for the versions
+    /// their requirements match, those versions' dependencies.
+    pub fn prefetch(&mut self) -> anyhow::Result<()> {
+        let mut reqs: BTreeMap<(SourceId, String), Vec<Dependency>> = BTreeMap::new();
+        let mut wanted: Vec<Dependency> = Vec::new();
+        for (i, m) in self.path.manifests.iter().enumerate() {
+            for d in &m.dependencies {
+                let dev_ok = self.path.members[i] || d.kind() != DepKind::Development;
+                if !d.source_id().is_path() && dev_ok {
+                    wanted.push(d.clone());
+                }
+            }
+        }
+        let mut loaded: BTreeSet<(SourceId, String)> = BTreeSet::new();
+        while !wanted.is_empty() {
+            let mut batch: BTreeMap<SourceId, BTreeSet<String>> = BTreeMap::new();
+            for d in wanted.drain(..) {
+                let real = self.map.replacement(d.source_id())?;
+                let key = (real.clone(), d.package_name().to_string());
+                reqs.entry(key.clone()).or_default().push(d.clone());
+                if !loaded.contains(&key) {
+                    batch.entry(real).or_default().insert(key.1.clone());
+                }
+            }
+            for (source, names) in &batch {
+                self.index.load(source, names)?;
+                for name in names {
+                    loaded.insert((source.clone(), name.clone()));
+                }
+            }
+            for (source, names) in batch {
+                for name in names {
+                    let key = (source.clone(), name.clone());
+                    let asks = reqs.get(&key).cloned().unwrap_or_default();
+                    for line in self.index.versions(&source, &name) {
+                        if !asks.iter().any(|d| d.version_req().matches(&line.version)) {
+                            continue;
+                        }
+                        let Ok(s) = summaries::from_index(asks[0].source_id(), &line) else {
+                            continue;
+                        };
+                        for d in s.dependencies() {
+                            let real = self.map.replacement(d.source_id())?;
+                            if !loaded.contains(&(real, d.package_name().to_string())) {
+                                wanted.push(d.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Registry for WsRegistry<'_> {
+    fn query(&mut self, dep: &Dependency) -> Result<Vec<Summary>, RegistryError> {
+        let source = dep.source_id();
+        if source.is_path() {
+            return Ok(self
+                .path
+                .manifests
+                .iter()
+                .filter(|m| {
+                    m.name() == dep.package_name()
+                        && m.package_id.source_id().canonical_url() == source.canonical_url()
+                })
+                .map(summaries::from_manifest)
+                .collect());
+        }
+        let key = (source.clone(), dep.package_name().to_string());
+        if let Some(found) = self.cache.get(&key) {
+            return Ok(found.clone());
+        }
+        let real = self.map.replacement(source)?;
+        let mut lines = self.index.versions(&real, dep.package_name());
+        if lines.is_empty() {
+            // Not prefetched (e.g. reached through a version prefetching
+            // did not expect): load it now.
+            let names = BTreeSet::from([dep.package_name().to_string()]);
+            self.index.load(&real, &names)?;
+            lines = self.index.versions(&real, dep.package_name());
+        }
+        let mut out = Vec::with_capacity(lines.len());
+        for line in lines.iter().filter(|l| l.is_available()) {
+            out.push(summaries::from_index(source, line)?);
+        }
+        self.cache.insert(key, out.clone());
+        Ok(out)
+    }
+
+    fn describe_source(&self, source: &SourceId) -> String {
+        match self.map.replacement(source) {
+            Ok(real) if &real != source => format!(
+                "{} (which is replacing {})",
+                SourceMap::describe(&real),
+                if source.is_crates_io() {
+                    "registry `crates-io`".to_string()
+                } else {
+                    format!("`{}`", source.url())
+                }
+            ),
+            _ => SourceMap::describe(source),
+        }
+    }
+}

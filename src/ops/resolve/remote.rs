@@ -1,0 +1,211 @@
+//! [`RemoteIndex`] over sparse registries: one client per source, index
+//! files fetched in parallel batches, `.crate`s downloaded and unpacked
+//! into cargo's shared cache.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::bail;
+use mycargo_core::SourceId;
+use mycargo_core::source_id::{CRATES_IO_HTTP_INDEX, parse_url};
+use mycargo_sources::index::summary::IndexSummary;
+use mycargo_sources::net::NetConfig;
+use mycargo_sources::source_map::SourceMap;
+use mycargo_sources::sparse::{CrateOnDisk, CrateRequest, DownloadEvent, Reporter, SparseRegistry};
+
+use super::registry::RemoteIndex;
+use crate::context::GlobalContext;
+
+/// What the network side reports, kept until the shell can print it
+/// (the clients run on other threads); lock waits go out at once.
+/// `Downloaded N crates (X) in Ys`: how many, how many bytes, how long.
+pub type DownloadTotals = (usize, u64, std::time::Duration);
+
+#[derive(Default)]
+struct Events {
+    warnings: Mutex<Vec<String>>,
+    finished: Mutex<Vec<(String, String)>>,
+    done: Mutex<Option<DownloadTotals>>,
+}
+
+impl Reporter for Events {
+    fn warn(&self, message: &str) {
+        if let Ok(mut w) = self.warnings.lock() {
+            w.push(message.to_string());
+        }
+    }
+
+    fn blocking(&self, message: &str) {
+        let _ = writeln!(std::io::stderr(), "{:>12} {message}", "Blocking");
+    }
+
+    fn download(&self, event: &DownloadEvent) {
+        match event {
+            DownloadEvent::Finished { name, version, .. } => {
+                if let Ok(mut f) = self.finished.lock() {
+                    f.push((name.clone(), version.clone()));
+                }
+            }
+            DownloadEvent::Done {
+                count,
+                bytes,
+                elapsed,
+            } => {
+                if let Ok(mut d) = self.done.lock() {
+                    *d = Some((*count, *bytes, *elapsed));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub struct Remotes {
+    cargo_home: PathBuf,
+    net: NetConfig,
+    clients: HashMap<SourceId, SparseRegistry>,
+    lines: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
+    tokens: HashMap<SourceId, Option<String>>,
+    events: Arc<Events>,
+    /// Sources announced with `Updating ... index`.
+    announced: BTreeSet<SourceId>,
+    pending_status: Vec<String>,
+}
+
+impl Remotes {
+    /// `cache_only`: answer from the on-disk index cache (a build whose
+    /// lock file already pins everything needs no network).
+    pub fn new(gctx: &GlobalContext, cache_only: bool) -> anyhow::Result<Remotes> {
+        let mut net = NetConfig::from_config(&gctx.config, gctx.args.offline || gctx.args.frozen)?;
+        net.offline |= cache_only;
+        Ok(Remotes {
+            cargo_home: gctx.config.cargo_home().to_path_buf(),
+            net,
+            clients: HashMap::new(),
+            lines: HashMap::new(),
+            tokens: HashMap::new(),
+            events: Arc::new(Events::default()),
+            announced: BTreeSet::new(),
+            pending_status: Vec::new(),
+        })
+    }
+
+    pub fn is_offline(&self) -> bool {
+        self.net.offline
+    }
+
+    /// Tokens for registries that need one: `registries.<name>.token` or
+    /// `registry.token` for crates.io (and their environment forms).
+    pub fn set_token(&mut self, source: &SourceId, token: Option<String>) {
+        self.tokens.insert(source.clone(), token);
+    }
+
+    fn client(&mut self, source: &SourceId) -> anyhow::Result<&SparseRegistry> {
+        if !self.clients.contains_key(source) {
+            // crates.io is reached through its sparse index, as cargo does.
+            let fetch_id = if source.is_crates_io() {
+                SourceId::for_registry(&parse_url(CRATES_IO_HTTP_INDEX)?)
+            } else if source.is_sparse() {
+                source.clone()
+            } else {
+                bail!(
+                    "mycargo reads sparse registries only for now; `{}` is not one \
+                     (set `protocol = \"sparse\"` or use a `sparse+` index URL)",
+                    source.url()
+                );
+            };
+            let token = self.tokens.get(source).cloned().flatten();
+            let client = SparseRegistry::new(
+                &fetch_id,
+                &self.cargo_home,
+                self.net.clone(),
+                token,
+                self.events.clone(),
+            )?;
+            self.clients.insert(source.clone(), client);
+        }
+        self.clients
+            .get(source)
+            .ok_or_else(|| anyhow::anyhow!("no client for `{source}`"))
+    }
+
+    /// The sources fetched from (for `Updating <source> index` lines).
+    pub fn take_status(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.pending_status)
+    }
+
+    /// Warnings the clients reported (spurious network errors, ...).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        self.events
+            .warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    /// Whether any of `crates` is not unpacked yet (a download is coming).
+    pub fn any_missing(
+        &mut self,
+        source: &SourceId,
+        crates: &[CrateRequest],
+    ) -> anyhow::Result<bool> {
+        let root = self.client(source)?.src_dir();
+        Ok(crates.iter().any(|c| {
+            !mycargo_sources::unpack::is_unpacked(&root.join(format!("{}-{}", c.name, c.version)))
+        }))
+    }
+
+    /// Download and unpack `crates` of `source`.
+    pub fn download(
+        &mut self,
+        source: &SourceId,
+        crates: &[CrateRequest],
+    ) -> anyhow::Result<Vec<CrateOnDisk>> {
+        if crates.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.client(source)?.download(crates)
+    }
+
+    /// The `Downloaded` lines and the summary of the downloads so far.
+    pub fn take_downloaded(&mut self) -> (Vec<(String, String)>, Option<DownloadTotals>) {
+        let f = self
+            .events
+            .finished
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default();
+        let d = self.events.done.lock().ok().and_then(|mut d| d.take());
+        (f, d)
+    }
+}
+
+impl RemoteIndex for Remotes {
+    fn load(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()> {
+        let todo: Vec<&str> = names
+            .iter()
+            .filter(|n| !self.lines.contains_key(&(source.clone(), n.to_string())))
+            .map(String::as_str)
+            .collect();
+        if todo.is_empty() {
+            return Ok(());
+        }
+        if !self.net.offline && self.announced.insert(source.clone()) {
+            self.pending_status.push(SourceMap::describe(source));
+        }
+        let found = self.client(source)?.query_many(&todo)?;
+        for (name, lines) in todo.iter().zip(found) {
+            self.lines.insert((source.clone(), name.to_string()), lines);
+        }
+        Ok(())
+    }
+
+    fn versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary> {
+        self.lines
+            .get(&(source.clone(), name.to_string()))
+            .map(|l| l.as_ref().clone())
+            .unwrap_or_default()
+    }
+}
