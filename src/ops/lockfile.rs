@@ -38,16 +38,6 @@ pub enum Mode {
     Generate,
 }
 
-/// Bring `Cargo.lock` in line with the loaded packages.
-pub fn sync(
-    gctx: &mut GlobalContext,
-    ws: &Workspace,
-    pkgs: &Packages,
-    ignore_rust_version: bool,
-) -> anyhow::Result<()> {
-    update(gctx, ws, pkgs, ignore_rust_version, Mode::Sync)
-}
-
 /// Resolve the path workspace and write `Cargo.lock` if it says something
 /// else (see [`Mode`]).
 pub fn update(

@@ -85,8 +85,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         (ws.members().map(PackageJson::new).collect(), None)
     } else {
         let opts = super::workspace::read_options(gctx);
-        loaded = packages::load(&ws, &opts)?;
-        super::lockfile::sync(gctx, &ws, &loaded, false)?;
+        loaded = super::resolve::load_packages(gctx, &ws, &opts, false, None)?;
         let platforms = if args.filter_platform.is_empty() {
             None
         } else {

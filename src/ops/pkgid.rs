@@ -35,7 +35,7 @@ fn pkgid(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<String> {
         bail!("a Cargo.lock must exist for this command");
     };
     let opts = super::workspace::read_options(gctx);
-    let pkgs = packages::load(&ws, &opts)?;
+    let (pkgs, _) = packages::load_with(&ws, &opts, true)?;
     let paths: PathSources = pkgs.manifests.iter().map(|m| &m.package_id).collect();
     let lock = Lockfile::parse(&text, &paths)
         .with_context(|| format!("failed to parse lock file at: {}", lock_path.display()))?;

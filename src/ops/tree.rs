@@ -348,8 +348,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     }
     super::workspace::print_warnings(gctx, &ws)?;
     let opts = super::workspace::read_options(gctx);
-    let pkgs = packages::load(&ws, &opts)?;
-    super::lockfile::sync(gctx, &ws, &pkgs, false)?;
+    let pkgs = super::resolve::load_packages(gctx, &ws, &opts, false, None)?;
     if graph_features && args.duplicates {
         return Err(anyhow!("the `-e features` flag does not support `--duplicates`").into());
     }

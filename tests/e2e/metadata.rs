@@ -4,7 +4,7 @@
 //! with members; `--filter-platform`, the feature flags, and the warning
 //! without `--format-version`.
 
-use mycargo_test_support::{Output, Project, ProjectBuilder, project};
+use mycargo_test_support::{Output, Project, ProjectBuilder, Tool, project};
 
 /// `[package]` of a path crate, edition 2021, plus `extra`.
 fn pkg(name: &str, version: &str, extra: &str) -> String {
@@ -330,21 +330,62 @@ fn metadata_filter_platform_matches_cargo() {
 }
 
 #[test]
-fn metadata_refuses_registry_dependencies_but_no_deps_works() {
+fn metadata_with_registry_dependencies_matches_cargo() {
+    use mycargo_test_support::registry::{Package, Registry};
+    let reg = Registry::new();
+    Package::new("leaf", "1.2.0")
+        .feature("std", &[])
+        .publish(&reg);
+    Package::new("leaf", "2.0.0").publish(&reg);
+    Package::new("mid", "0.3.1")
+        .dep("leaf", "1")
+        .target_dep("winonly", "1", "cfg(windows)")
+        .publish(&reg);
+    Package::new("winonly", "1.0.0").publish(&reg);
     let (m, c) = project()
         .file(
             "Cargo.toml",
-            pkg("r", "0.1.0", "\n[dependencies]\nserde = \"1\"\n"),
+            pkg(
+                "r",
+                "0.1.0",
+                "\n[dependencies]\nmid = \"0.3\"\nleaf2 = { version = \"2\", package = \"leaf\" }\n",
+            ),
         )
         .file("src/lib.rs", "")
         .build_twins();
-    m.mycargo("metadata --format-version 1")
-        .with_status(101)
-        .with_stderr_contains("error: `r` depends on `serde` from crates-io, and mycargo does not fetch registry or git dependencies yet")
-        .run();
-    let mo = m.mycargo("metadata --format-version 1 --no-deps").run();
-    let co = c
-        .cargo("metadata --format-version 1 --no-deps --offline")
-        .run();
-    assert_eq!(mo.stdout_redacted(), co.stdout_redacted());
+    reg.configure_project(&m);
+    reg.configure_project(&c);
+    for args in [
+        "metadata --format-version 1",
+        "metadata --format-version 1 --no-deps",
+        "metadata --format-version 1 --filter-platform x86_64-unknown-linux-gnu",
+        "tree",
+        "tree --target all -e normal",
+        "tree -i leaf@1.2.0",
+    ] {
+        let mo = m.mycargo(args).run();
+        let co = c.cargo(args).run();
+        let home = |p: &Project, s: &str| {
+            s.replace(
+                &p.test_root()
+                    .cargo_home(Tool::Mycargo)
+                    .display()
+                    .to_string(),
+                "[CARGO_HOME]",
+            )
+            .replace(
+                &p.test_root().cargo_home(Tool::Cargo).display().to_string(),
+                "[CARGO_HOME]",
+            )
+        };
+        assert_eq!(
+            home(&m, &mo.stdout_redacted()),
+            home(&c, &co.stdout_redacted()),
+            "{args}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(m.root().join("Cargo.lock")).unwrap(),
+        std::fs::read_to_string(c.root().join("Cargo.lock")).unwrap()
+    );
 }
