@@ -34,6 +34,9 @@ pub struct PackageJson<'a> {
     links: Option<&'a str>,
     default_run: Option<&'a str>,
     rust_version: Option<String>,
+    /// `[hints]` (cargo 1.95 prints it only when the manifest has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hints: Option<&'a toml::Value>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +103,7 @@ impl<'a> PackageJson<'a> {
             links: md.links.as_deref(),
             default_run: m.default_run.as_deref(),
             rust_version: m.rust_version.as_ref().map(|v| v.to_string()),
+            hints: m.normalized_toml.hints.as_ref(),
         }
     }
 }

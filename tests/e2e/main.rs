@@ -18,4 +18,6 @@ mod new_init;
 mod package;
 mod pkgid_tree;
 mod plugins;
+mod registry;
 mod test_cmd;
+mod update;

@@ -87,6 +87,9 @@ impl fmt::Display for VersionRequirement {
 pub struct Dependency {
     /// The key in the manifest table (the rename, when `package` is set).
     name_in_toml: String,
+    /// `package` was written (even naming the key itself): cargo then
+    /// treats the key as a rename everywhere (`--extern`, metadata).
+    explicit_package: bool,
     /// The name of the package depended on.
     package_name: String,
     version_req: VersionRequirement,
@@ -113,6 +116,7 @@ impl Dependency {
         let package_name = package_name.into();
         Dependency {
             name_in_toml: package_name.clone(),
+            explicit_package: false,
             package_name,
             version_req,
             source_id,
@@ -135,9 +139,17 @@ impl Dependency {
         &self.package_name
     }
 
-    /// `Some(key)` when the dependency is renamed (`key = { package = .. }`).
+    /// `Some(key)` when the dependency is renamed (`key = { package = .. }`,
+    /// also when `package` repeats the key, as cargo counts it).
     pub fn rename(&self) -> Option<&str> {
-        (self.name_in_toml != self.package_name).then_some(self.name_in_toml.as_str())
+        (self.explicit_package || self.name_in_toml != self.package_name)
+            .then_some(self.name_in_toml.as_str())
+    }
+
+    /// Mark the dependency as written with `package = ...`.
+    pub fn set_explicit_package(&mut self, explicit: bool) -> &mut Dependency {
+        self.explicit_package = explicit;
+        self
     }
 
     pub fn version_req(&self) -> &VersionRequirement {

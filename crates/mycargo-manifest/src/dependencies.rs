@@ -249,6 +249,7 @@ pub(crate) fn to_dependency(
     )?;
     let mut dep = Dependency::new(package_name, req, source_id);
     dep.set_name_in_toml(name)
+        .set_explicit_package(orig.package.is_some())
         .set_path(path)
         .set_features(orig.features.clone().unwrap_or_default())
         .set_default_features(

@@ -91,7 +91,12 @@ pub fn resolve_workspace(
         true => {
             let mut cached = Remotes::new(gctx, true)?;
             match resolve_with(gctx, ws, &path_pkgs, &map, &mut cached, previous.as_ref()) {
-                Ok(r) if same_as_lock(&r, previous.as_ref()) => (r, cached),
+                Ok(r) if same_as_lock(&r, previous.as_ref()) => {
+                    // The index cache sufficed; downloads may still need
+                    // the network.
+                    cached.allow_network();
+                    (r, cached)
+                }
                 _ => {
                     let mut online = Remotes::new(gctx, false)?;
                     let r =

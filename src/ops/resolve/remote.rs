@@ -65,6 +65,9 @@ impl Reporter for Events {
 pub struct Remotes {
     cargo_home: PathBuf,
     net: NetConfig,
+    /// The command's own offline setting (`net.offline` may be forced on
+    /// for a cache-only resolve).
+    offline: bool,
     clients: HashMap<SourceId, SparseRegistry>,
     lines: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
     tokens: HashMap<SourceId, Option<String>>,
@@ -79,10 +82,12 @@ impl Remotes {
     /// lock file already pins everything needs no network).
     pub fn new(gctx: &GlobalContext, cache_only: bool) -> anyhow::Result<Remotes> {
         let mut net = NetConfig::from_config(&gctx.config, gctx.args.offline || gctx.args.frozen)?;
+        let offline = net.offline;
         net.offline |= cache_only;
         Ok(Remotes {
             cargo_home: gctx.config.cargo_home().to_path_buf(),
             net,
+            offline,
             clients: HashMap::new(),
             lines: HashMap::new(),
             tokens: HashMap::new(),
@@ -94,6 +99,16 @@ impl Remotes {
 
     pub fn is_offline(&self) -> bool {
         self.net.offline
+    }
+
+    /// After a resolve the index cache answered alone: downloads may use
+    /// the network again, unless the command itself is offline. The index
+    /// lines already loaded are kept; clients are made anew.
+    pub fn allow_network(&mut self) {
+        if self.net.offline != self.offline {
+            self.net.offline = self.offline;
+            self.clients.clear();
+        }
     }
 
     /// Tokens for registries that need one: `registries.<name>.token` or

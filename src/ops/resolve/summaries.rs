@@ -44,6 +44,7 @@ pub fn from_index(source: &SourceId, line: &IndexSummary) -> anyhow::Result<Summ
         };
         let mut dep = Dependency::new(d.package_name().to_string(), req, dep_source);
         dep.set_name_in_toml(d.name.clone())
+            .set_explicit_package(d.package.is_some())
             .set_kind(d.kind)
             .set_optional(d.optional)
             .set_default_features(d.default_features)

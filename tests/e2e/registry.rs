@@ -1,0 +1,446 @@
+//! Registry dependencies against the installed cargo, on the local test
+//! registry: `Cargo.lock` bytes for generated dependency graphs (and the
+//! same failures), locked versions kept when new ones appear, builds that
+//! download, compile with `--cap-lints allow` and then need no network,
+//! `--offline`, `--locked`/`--frozen`, spurious network errors retried,
+//! bad checksums and malicious tarballs refused with nothing left behind.
+
+use std::fmt::Write as _;
+
+use mycargo_test_support::registry::{BadEntry, Dep, Fault, Package, Registry};
+use mycargo_test_support::{Output, Project, TestRoot, Tool, project};
+
+/// A small deterministic generator (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn chance(&mut self, pct: u64) -> bool {
+        self.next() % 100 < pct
+    }
+
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+const VERSIONS: &[&str] = &[
+    "0.1.0",
+    "0.1.3",
+    "0.2.0",
+    "0.2.1",
+    "1.0.0",
+    "1.0.1",
+    "1.1.0",
+    "1.2.0-beta.1",
+    "2.0.0",
+    "2.1.0",
+    "3.0.0-alpha.1",
+];
+
+const TARGETS: &[&str] = &[
+    "cfg(windows)",
+    "cfg(unix)",
+    "x86_64-pc-windows-msvc",
+    "cfg(target_os = \"linux\")",
+    "x86_64-unknown-linux-gnu",
+];
+
+/// A requirement that matches `v` (or something near it).
+fn req_for(rng: &mut Rng, v: &str) -> String {
+    let core = v.split('-').next().unwrap_or(v);
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    let (maj, min) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    if v.contains('-') && rng.chance(70) {
+        // Only a requirement naming the pre-release can pick it.
+        return if rng.chance(50) { v.to_string() } else { format!("={v}") };
+    }
+    match rng.below(10) {
+        0 => format!("{maj}.{min}"),
+        1 => format!("^{v}"),
+        2 => format!("~{maj}.{min}"),
+        3 => format!("={v}"),
+        4 => format!(">={v}"),
+        5 => "*".to_string(),
+        6 => format!(">={maj}.{min}, <{}", maj + 1),
+        7 => format!("{maj}"),
+        _ => v.to_string(),
+    }
+}
+
+/// One generated package name and its versions.
+struct GenPkg {
+    name: String,
+    versions: Vec<String>,
+}
+
+/// A dependency declaration: the `Dep` for the index, and the TOML line
+/// for a manifest, with the feature it needs when optional.
+struct GenDep {
+    dep: Dep,
+    key: String,
+    table: String,
+    line: String,
+    optional: bool,
+}
+
+/// A random dependency on `to`, with modifiers; `extra_kinds`: dev and
+/// build kinds allowed.
+fn gen_dep(rng: &mut Rng, to: &GenPkg, key_suffix: &str, extra_kinds: bool) -> GenDep {
+    let v = rng.pick(&to.versions).clone();
+    let req = req_for(rng, &v);
+    let mut dep = Dep::new(&to.name, &req);
+    let mut fields = vec![format!("version = \"{req}\"")];
+    let mut key = to.name.clone();
+    if rng.chance(15) || !key_suffix.is_empty() {
+        key = format!("r{}{key_suffix}", to.name);
+        dep = dep.rename(&key);
+        fields.push(format!("package = \"{}\"", to.name));
+    }
+    let mut optional = false;
+    let kind = if extra_kinds { rng.below(10) } else { 0 };
+    if kind < 8 && rng.chance(25) {
+        optional = true;
+        dep = dep.optional();
+        fields.push("optional = true".to_string());
+    }
+    if rng.chance(15) {
+        dep = dep.no_default_features();
+        fields.push("default-features = false".to_string());
+    }
+    if rng.chance(20) {
+        let f = *rng.pick(&["std", "extra"]);
+        dep = dep.features(&[f]);
+        fields.push(format!("features = [\"{f}\"]"));
+    }
+    let mut table = "dependencies".to_string();
+    if kind == 8 {
+        dep = dep.dev();
+        table = "dev-dependencies".to_string();
+    } else if kind == 9 {
+        dep = dep.build();
+        table = "build-dependencies".to_string();
+    }
+    if rng.chance(15) {
+        let t = *rng.pick(TARGETS);
+        dep = dep.target(t);
+        table = format!("target.'{t}'.{table}");
+    }
+    GenDep {
+        dep,
+        line: format!("{key} = {{ {} }}", fields.join(", ")),
+        key,
+        table,
+        optional,
+    }
+}
+
+/// A generated graph: the registry packages (already published) and the
+/// project files.
+struct Graph {
+    files: Vec<(String, String)>,
+    pool: Vec<GenPkg>,
+}
+
+/// Publish graph `g`'s packages to `reg` and return its project.
+fn generate(g: usize, reg: &Registry) -> Graph {
+    let mut rng = Rng(0x5EED_0000 + g as u64 * 7919);
+    let n = 3 + rng.below(4);
+    let mut pool: Vec<GenPkg> = Vec::new();
+    for j in 0..n {
+        let mut versions: Vec<String> = Vec::new();
+        let count = 2 + rng.below(4);
+        for _ in 0..count {
+            let v = rng.pick(VERSIONS).to_string();
+            if !versions.contains(&v) {
+                versions.push(v);
+            }
+        }
+        pool.push(GenPkg {
+            name: format!("g{g}{}", (b'a' + j as u8) as char),
+            versions,
+        });
+    }
+    let links_of: Vec<Option<String>> = (0..n)
+        .map(|_| match rng.below(10) {
+            0 => Some(format!("g{g}native")),
+            1 => Some(format!("g{g}own{}", rng.below(1000))),
+            _ => None,
+        })
+        .collect();
+    for j in 0..n {
+        for v in pool[j].versions.clone() {
+            let mut p = Package::new(&pool[j].name, &v);
+            let std = rng.chance(70);
+            if std {
+                p = p.feature("std", &[]);
+                if rng.chance(40) {
+                    p = p.feature("default", &["std"]);
+                }
+            }
+            if rng.chance(40) {
+                p = p.feature("extra", if std { &["std"] } else { &[] });
+            }
+            for k in j + 1..n {
+                if !rng.chance(35) {
+                    continue;
+                }
+                let d = gen_dep(&mut rng, &pool[k], "", true);
+                if d.optional {
+                    match rng.below(3) {
+                        0 => p = p.feature(&format!("with-{}", d.key), &[&format!("dep:{}", d.key)]),
+                        1 => {
+                            p = p.feature(&format!("weak-{}", d.key), &[&format!("{}?/std", d.key)])
+                        }
+                        _ => {}
+                    }
+                } else if rng.chance(20) {
+                    p = p.feature(&format!("fwd-{}", d.key), &[&format!("{}/std", d.key)]);
+                }
+                p = p.add_dep(d.dep);
+                if rng.chance(10) {
+                    // A second major of the same package, renamed.
+                    let d2 = gen_dep(&mut rng, &pool[k], "2", false);
+                    p = p.add_dep(d2.dep);
+                }
+            }
+            if let Some(l) = &links_of[j] {
+                p = p.links(l).file("build.rs", "fn main() {}\n");
+            }
+            if rng.chance(6) {
+                p = p.yanked();
+            }
+            if rng.chance(8) {
+                p = p.rust_version(if rng.chance(50) { "1.60" } else { "1.99" });
+            }
+            p.publish(reg);
+        }
+    }
+
+    let edition = *rng.pick(&["2015", "2021", "2021", "2024"]);
+    let mut files = Vec::new();
+    let manifest = |rng: &mut Rng, name: &str, extra_dep: Option<&str>| -> String {
+        let mut s = format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\n");
+        let mut tables: Vec<(String, String)> = Vec::new();
+        let mut features: Vec<String> = Vec::new();
+        let ndeps = 1 + rng.below(3);
+        for _ in 0..ndeps {
+            let to = &pool[rng.below(pool.len())];
+            let d = gen_dep(rng, to, "", true);
+            if tables.iter().any(|(t, l)| {
+                t == &d.table && l.split(' ').next() == d.line.split(' ').next()
+            }) {
+                continue;
+            }
+            if d.optional {
+                features.push(format!("use-{} = [\"dep:{}\"]", d.key, d.key));
+            }
+            tables.push((d.table, d.line));
+        }
+        if let Some(line) = extra_dep {
+            tables.push(("dependencies".to_string(), line.to_string()));
+        }
+        tables.sort();
+        let mut last = String::new();
+        for (t, l) in tables {
+            if t != last {
+                let _ = write!(s, "\n[{t}]\n");
+                last = t;
+            }
+            s.push_str(&l);
+            s.push('\n');
+        }
+        if !features.is_empty() {
+            s.push_str("\n[features]\n");
+            for f in features {
+                s.push_str(&f);
+                s.push('\n');
+            }
+        }
+        s
+    };
+    if g % 6 == 5 {
+        files.push((
+            "Cargo.toml".to_string(),
+            format!(
+                "[workspace]\nmembers = [\"m1\", \"m2\"]\nresolver = \"{}\"\n",
+                if edition == "2024" { "3" } else { "2" }
+            ),
+        ));
+        let m1 = manifest(&mut rng, "m1", None);
+        let m2 = manifest(&mut rng, "m2", Some("m1 = { path = \"../m1\" }"));
+        files.push(("m1/Cargo.toml".to_string(), m1));
+        files.push(("m2/Cargo.toml".to_string(), m2));
+        files.push(("m1/src/lib.rs".to_string(), String::new()));
+        files.push(("m2/src/lib.rs".to_string(), String::new()));
+    } else {
+        let with_path = rng.chance(35);
+        let root = manifest(
+            &mut rng,
+            "foo",
+            with_path.then_some("pd = { path = \"pd\" }"),
+        );
+        files.push(("Cargo.toml".to_string(), root));
+        files.push(("src/lib.rs".to_string(), String::new()));
+        if with_path {
+            let pd = manifest(&mut rng, "pd", None);
+            files.push(("pd/Cargo.toml".to_string(), pd));
+            files.push(("pd/src/lib.rs".to_string(), String::new()));
+        }
+    }
+    Graph { files, pool }
+}
+
+/// Run `cmd` with mycargo then cargo on `p` (separate homes), each from
+/// the same starting `Cargo.lock` (`start`, or none); returns both outputs
+/// and the lock files they left.
+fn both(p: &Project, cmd: &str, start: Option<&str>) -> [(Output, Option<String>); 2] {
+    let lock = p.root().join("Cargo.lock");
+    [Tool::Mycargo, Tool::Cargo].map(|tool| {
+        match start {
+            Some(s) => std::fs::write(&lock, s).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&lock);
+            }
+        }
+        let out = p.tool(tool, cmd).output();
+        let text = std::fs::read_to_string(&lock).ok();
+        (out, text)
+    })
+}
+
+/// What differs between the two runs, if anything.
+fn compare(what: &str, runs: &[(Output, Option<String>); 2]) -> Option<String> {
+    let [(m, ml), (c, cl)] = runs;
+    let same_code = m.code() == c.code();
+    let same_lock = !(m.status.success() && c.status.success()) || ml == cl;
+    if same_code && same_lock {
+        return None;
+    }
+    let mut msg = format!("=== {what}: ");
+    if !same_code {
+        let _ = write!(msg, "exit codes differ ({:?} vs cargo {:?})", m.code(), c.code());
+    } else {
+        msg.push_str("lock files differ");
+    }
+    let _ = write!(
+        msg,
+        "\n--- mycargo stderr:\n{}\n--- cargo stderr:\n{}\n",
+        m.stderr, c.stderr
+    );
+    if !same_lock {
+        let _ = write!(
+            msg,
+            "--- mycargo lock:\n{}\n--- cargo lock:\n{}\n",
+            ml.as_deref().unwrap_or("<none>"),
+            cl.as_deref().unwrap_or("<none>")
+        );
+    }
+    Some(msg)
+}
+
+fn describe_graph(graph: &Graph, reg: &Registry) -> String {
+    let mut s = String::new();
+    for (path, text) in &graph.files {
+        if path.ends_with("Cargo.toml") {
+            let _ = writeln!(s, "--- {path}\n{text}");
+        }
+    }
+    for p in &graph.pool {
+        let _ = writeln!(
+            s,
+            "--- index {}\n{}",
+            p.name,
+            reg.index_file(&p.name).unwrap_or_default()
+        );
+    }
+    s
+}
+
+/// Generate graphs `range` on one registry; compare `generate-lockfile`,
+/// then (where both succeeded) publish newer versions, add a dependency
+/// and compare what `fetch` keeps of the lock.
+fn graphs(range: std::ops::Range<usize>) {
+    let reg = Registry::new();
+    let root = TestRoot::new_separate_homes();
+    reg.configure_home(&root);
+    let mut failures = Vec::new();
+    let mut solved = 0;
+    let mut unsolved = 0;
+    for g in range {
+        let graph = generate(g, &reg);
+        let mut b = project().in_root(&root).at(format!("g{g}"));
+        for (path, text) in &graph.files {
+            b = b.file(path, text);
+        }
+        let p = b.build();
+        let runs = both(&p, "generate-lockfile", None);
+        if let Some(msg) = compare(&format!("graph {g}: generate-lockfile"), &runs) {
+            failures.push(format!("{msg}{}", describe_graph(&graph, &reg)));
+            continue;
+        }
+        let Some(lock) = runs[1].1.clone().filter(|_| runs[1].0.status.success()) else {
+            unsolved += 1;
+            eprintln!(
+                "graph {g}: no solution: {}",
+                runs[1].0.stderr.lines().find(|l| l.starts_with("error")).unwrap_or("")
+            );
+            continue;
+        };
+        solved += 1;
+        if g % 3 != 0 {
+            continue;
+        }
+        // New versions of every package, compatible with the newest ones,
+        // and a new dependency of the root.
+        for pkg in &graph.pool {
+            for v in ["0.1.9", "1.0.9", "2.1.9"] {
+                Package::new(&pkg.name, v).feature("std", &[]).publish(&reg);
+            }
+        }
+        let manifest_path = if graph.files[0].1.contains("[workspace]") {
+            "m1/Cargo.toml"
+        } else {
+            "Cargo.toml"
+        };
+        let mut manifest = p.read_file(manifest_path);
+        let last = &graph.pool[graph.pool.len() - 1];
+        manifest.push_str(&format!(
+            "\n[dependencies.added]\npackage = \"{}\"\nversion = \"*\"\n",
+            last.name
+        ));
+        p.change_file(manifest_path, manifest);
+        let runs = both(&p, "fetch", Some(&lock));
+        if let Some(msg) = compare(&format!("graph {g}: fetch with a lock"), &runs) {
+            failures.push(format!("{msg}{}", describe_graph(&graph, &reg)));
+        }
+    }
+    eprintln!("{solved} graphs solved, {unsolved} without a solution");
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn generated_graphs_a() {
+    graphs(0..21);
+}
+
+#[test]
+fn generated_graphs_b() {
+    graphs(21..42);
+}
