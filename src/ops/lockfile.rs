@@ -22,6 +22,7 @@ use mycargo_lockfile::{
     cmp_source_id,
 };
 use mycargo_manifest::{Manifest, Workspace};
+use mycargo_util::shell::Verbosity;
 
 use super::compile::packages::Packages;
 use super::compile::settings;
@@ -36,6 +37,20 @@ pub enum Mode {
     /// `generate-lockfile`: resolve afresh, in the workspace's version,
     /// and always report.
     Generate,
+    /// `update`: start from the existing file with some packages let go,
+    /// report every change (and what stayed behind) before writing, with
+    /// no `Locking` line for `--precise`, and write nothing on a dry run.
+    Update { precise: bool, dry_run: bool },
+}
+
+/// What the report knows of registry packages beyond the lock file, for
+/// the `(available: vX)` and `(requires Rust X)` notes.
+#[derive(Debug, Default)]
+pub struct Available {
+    /// The versions each (name, source) offers, yanked ones left out.
+    pub versions: BTreeMap<(String, SourceId), Vec<semver::Version>>,
+    /// The `rust-version` of each resolved registry package that has one.
+    pub rust_versions: BTreeMap<PackageId, PartialVersion>,
 }
 
 /// Resolve the path workspace and write `Cargo.lock` if it says something
@@ -51,7 +66,7 @@ pub fn update(
     let paths: PathSources = pkgs.manifests.iter().map(|m| &m.package_id).collect();
     let orig = mycargo_lockfile::read(&path)?;
     let previous = match (&orig, mode) {
-        (Some(text), Mode::Sync) => Some(
+        (Some(text), Mode::Sync | Mode::Update { .. }) => Some(
             Lockfile::parse(text, &paths)
                 .with_context(|| format!("failed to parse lock file at: {}", path.display()))?,
         ),
@@ -86,6 +101,7 @@ pub fn update(
         orig: orig.as_deref(),
         paths: &paths,
         target,
+        available: None,
     };
     written.apply(
         gctx,
@@ -105,11 +121,15 @@ pub struct LockWrite<'a> {
     pub orig: Option<&'a str>,
     pub paths: &'a PathSources,
     pub target: LockVersion,
+    /// The index's versions, for the report's notes (none for path-only
+    /// workspaces).
+    pub available: Option<&'a Available>,
 }
 
 impl LockWrite<'_> {
     /// Write `resolve` when it says something else than the file (refused
-    /// under `--locked`/`--frozen`), then cargo's `Locking` report.
+    /// under `--locked`/`--frozen`), then cargo's `Locking` report (for
+    /// `update`, the report first, and no write on a dry run).
     #[allow(clippy::too_many_arguments)]
     pub fn apply(
         &self,
@@ -123,6 +143,25 @@ impl LockWrite<'_> {
     ) -> anyhow::Result<()> {
         let (path, orig, paths, target) = (self.path, self.orig, self.paths, self.target);
         resolve.check_collisions()?;
+        let report_now = |gctx: &mut GlobalContext, resolve: &Lockfile| {
+            let r = Report {
+                ws,
+                pkgs,
+                previous,
+                resolve,
+                ignore_rust_version,
+                mode,
+                available: self.available,
+            };
+            r.print(gctx)
+        };
+        if let Mode::Update { dry_run, .. } = mode {
+            report_now(gctx, &resolve)?;
+            if dry_run {
+                gctx.shell.warn("not updating lockfile due to dry run")?;
+                return Ok(());
+            }
+        }
         let locked = locked_flag(gctx);
         let plan = mycargo_lockfile::plan_write(
             &mut resolve,
@@ -146,8 +185,8 @@ impl LockWrite<'_> {
                 true
             }
         };
-        if written || mode == Mode::Generate {
-            report(gctx, ws, pkgs, previous, &resolve, ignore_rust_version)?;
+        if (written && mode == Mode::Sync) || mode == Mode::Generate {
+            report_now(gctx, &resolve)?;
         }
         Ok(())
     }
@@ -407,76 +446,291 @@ enum Change<'a> {
     Added(&'a PackageId),
     Updated(&'a PackageId, &'a PackageId),
     Downgraded(&'a PackageId, &'a PackageId),
+    Removed(&'a PackageId),
+    Unchanged(&'a PackageId),
 }
 
-/// `Locking N packages ...`, then (after an existing file) `Adding`,
-/// `Updating` and `Downgrading` lines for packages that are not members.
-fn report(
-    gctx: &mut GlobalContext,
-    ws: &Workspace,
-    pkgs: &Packages,
-    previous: Option<&Lockfile>,
-    resolve: &Lockfile,
+impl<'a> Change<'a> {
+    /// The package the line is about (the new one of a pair).
+    fn id(&self) -> &'a PackageId {
+        match self {
+            Change::Added(id) | Change::Removed(id) | Change::Unchanged(id) => id,
+            Change::Updated(_, id) | Change::Downgraded(_, id) => id,
+        }
+    }
+
+    /// Whether the package is new to the lock file (counted by `Locking`).
+    fn is_new(&self) -> bool {
+        matches!(
+            self,
+            Change::Added(_) | Change::Updated(..) | Change::Downgraded(..)
+        )
+    }
+}
+
+/// Everything cargo's lock file reporters look at.
+struct Report<'a> {
+    ws: &'a Workspace,
+    pkgs: &'a Packages,
+    previous: Option<&'a Lockfile>,
+    resolve: &'a Lockfile,
     ignore_rust_version: bool,
-) -> anyhow::Result<()> {
-    let members: BTreeSet<&PackageId> = pkgs
-        .manifests
-        .iter()
-        .zip(&pkgs.members)
-        .filter(|(_, is_member)| **is_member)
-        .map(|(m, _)| &m.package_id)
-        .collect();
-    let changes = changes(previous, resolve);
-    let shown: Vec<&Change<'_>> = changes
-        .iter()
-        .filter(|c| {
-            let id = match c {
-                Change::Added(id) | Change::Updated(_, id) | Change::Downgraded(_, id) => id,
+    mode: Mode,
+    available: Option<&'a Available>,
+}
+
+impl Report<'_> {
+    /// `Locking N packages ...` and a line per change, as cargo words them
+    /// for a new lock file (only packages with a note), a build that
+    /// changed it (what came or moved), and `update` (every change, and a
+    /// count of what stayed behind a newer version).
+    fn print(&self, gctx: &mut GlobalContext) -> anyhow::Result<()> {
+        let members: BTreeSet<&PackageId> = self
+            .pkgs
+            .manifests
+            .iter()
+            .zip(&self.pkgs.members)
+            .filter(|(_, is_member)| **is_member)
+            .map(|(m, _)| &m.package_id)
+            .collect();
+        let update = matches!(self.mode, Mode::Update { .. });
+        let changes: Vec<Change<'_>> = changes(self.previous, self.resolve)
+            .into_iter()
+            .filter(|c| update || !members.contains(c.id()))
+            .collect();
+        let n = changes.iter().filter(|c| c.is_new()).count();
+        if n == 0 && !update {
+            return Ok(());
+        }
+        let required = self.required_rust_versions(gctx, &changes);
+        if !matches!(self.mode, Mode::Update { precise: true, .. }) {
+            let plural = if n == 1 { "" } else { "s" };
+            let rust =
+                match required_rust_version(gctx, self.ws, self.pkgs, self.ignore_rust_version) {
+                    Some(v) => format!(" Rust {v}"),
+                    None => String::new(),
+                };
+            gctx.shell.status(
+                "Locking",
+                format!("{n} package{plural} to latest{rust} compatible version{plural}"),
+            )?;
+        }
+        let color = gctx.shell.err_supports_color();
+        let verbose = gctx.shell.verbosity() == Verbosity::Verbose;
+        let bold = |c: AnsiColor| Style::new().fg_color(Some(c.into())).effects(Effects::BOLD);
+        let mut behind = 0;
+        for change in &changes {
+            let id = change.id();
+            let rust = self.requires_rust(id, &required, color);
+            let latest = self.latest(id, color);
+            let (status, style, text) = match change {
+                Change::Added(id) => ("Adding", mycargo_util::shell::NOTE, id.to_string()),
+                Change::Updated(old, new) => (
+                    "Updating",
+                    mycargo_util::shell::HEADER,
+                    format!("{old} -> v{}", new.version()),
+                ),
+                Change::Downgraded(old, new) => (
+                    "Downgrading",
+                    bold(AnsiColor::Yellow),
+                    format!("{old} -> v{}", new.version()),
+                ),
+                Change::Removed(id) => {
+                    if update {
+                        gctx.shell
+                            .status_with_style("Removing", id, bold(AnsiColor::Red))?;
+                    }
+                    continue;
+                }
+                Change::Unchanged(id) => {
+                    if !update {
+                        continue;
+                    }
+                    let Some(note) = rust.as_ref().or(latest.as_ref()) else {
+                        continue;
+                    };
+                    if latest.is_some() {
+                        behind += 1;
+                    }
+                    if verbose {
+                        gctx.shell.status_with_style(
+                            "Unchanged",
+                            format!("{id}{note}"),
+                            Style::new().effects(Effects::BOLD),
+                        )?;
+                    }
+                    continue;
+                }
             };
-            !members.contains(id)
-        })
-        .collect();
-    if shown.is_empty() {
-        return Ok(());
+            let note = rust.or(latest);
+            // A new lock file lists only the packages with something to say.
+            if self.previous.is_none() && note.is_none() {
+                continue;
+            }
+            let note = note.unwrap_or_default();
+            gctx.shell
+                .status_with_style(status, format!("{text}{note}"), style)?;
+        }
+        if update {
+            if verbose {
+                gctx.shell.note(
+                    "to see how you depend on a package, run `cargo tree --invert <dep>@<ver>`",
+                )?;
+            } else if behind > 0 {
+                gctx.shell.note(format!(
+                    "pass `--verbose` to see {behind} unchanged dependencies behind latest"
+                ))?;
+            }
+        }
+        Ok(())
     }
-    let n = shown.len();
-    let plural = if n == 1 { "" } else { "s" };
-    let rust = match required_rust_version(gctx, ws, pkgs, ignore_rust_version) {
-        Some(v) => format!(" Rust {v}"),
-        None => String::new(),
-    };
-    gctx.shell.status(
-        "Locking",
-        format!("{n} package{plural} to latest{rust} compatible version{plural}"),
-    )?;
-    if previous.is_none() {
-        // New packages get a line only with a note (a newer version, a
-        // Rust version), which path packages never have.
-        return Ok(());
-    }
-    for change in shown {
-        let (status, style, text) = match change {
-            Change::Added(id) => ("Adding", mycargo_util::shell::NOTE, id.to_string()),
-            Change::Updated(old, new) => (
-                "Updating",
-                mycargo_util::shell::HEADER,
-                format!("{old} -> v{}", new.version()),
-            ),
-            Change::Downgraded(old, new) => (
-                "Downgrading",
-                Style::new()
-                    .fg_color(Some(AnsiColor::Yellow.into()))
-                    .effects(Effects::BOLD),
-                format!("{old} -> v{}", new.version()),
-            ),
+
+    /// ` (available: vX)`: the newest semver-compatible version other than
+    /// `id`'s, else the newest greater one (a pre-release only of the same
+    /// `major.minor.patch`). Registry packages only.
+    fn latest(&self, id: &PackageId, color: bool) -> Option<String> {
+        if !id.source_id().is_registry() {
+            return None;
+        }
+        let versions = self
+            .available?
+            .versions
+            .get(&(id.name().to_string(), id.source_id().clone()))?;
+        let current = id.version();
+        let caret = semver::VersionReq {
+            comparators: vec![semver::Comparator {
+                op: semver::Op::Caret,
+                major: current.major,
+                minor: Some(current.minor),
+                patch: Some(current.patch),
+                pre: current.pre.clone(),
+            }],
         };
-        gctx.shell.status_with_style(status, text, style)?;
+        let compatible = versions
+            .iter()
+            .filter(|v| *v != current && caret.matches(v))
+            .max();
+        let newer = || {
+            versions
+                .iter()
+                .filter(|v| {
+                    *v > current
+                        && (v.pre.is_empty()
+                            || (v.major, v.minor, v.patch)
+                                == (current.major, current.minor, current.patch))
+                })
+                .max()
+        };
+        let v = compatible.or_else(newer)?;
+        Some(paint(
+            &format!("(available: v{v})"),
+            color,
+            AnsiColor::Yellow,
+        ))
     }
-    Ok(())
+
+    /// ` (requires Rust X)`: the package needs a newer Rust than the one
+    /// the workspace asks for (or the toolchain's).
+    fn requires_rust(
+        &self,
+        id: &PackageId,
+        required: &BTreeMap<PackageId, PartialVersion>,
+        color: bool,
+    ) -> Option<String> {
+        if id.source_id().is_path() {
+            return None;
+        }
+        let needs = self.available?.rust_versions.get(id)?;
+        let have = required.get(id)?;
+        if rust_key(needs) <= rust_key(have) {
+            return None;
+        }
+        Some(paint(
+            &format!("(requires Rust {needs})"),
+            color,
+            AnsiColor::Red,
+        ))
+    }
+
+    /// cargo's `annotate_required_rust_version`: with a workspace that
+    /// honours `rust-version`, each package gets the lowest `rust-version`
+    /// of the members that reach it (the toolchain's for members without
+    /// one); otherwise every package gets the toolchain's. Only worked out
+    /// when some changed package states a `rust-version`.
+    fn required_rust_versions(
+        &self,
+        gctx: &GlobalContext,
+        changes: &[Change<'_>],
+    ) -> BTreeMap<PackageId, PartialVersion> {
+        let mut out = BTreeMap::new();
+        let Some(available) = self.available else {
+            return out;
+        };
+        if !changes
+            .iter()
+            .any(|c| available.rust_versions.contains_key(c.id()))
+        {
+            return out;
+        }
+        let rustc = load_rustc(gctx, &self.ws.default_target_dir())
+            .ok()
+            .map(|r| PartialVersion::from(r.info.version));
+        if !honors_rust_version(gctx, self.ws, self.ignore_rust_version) {
+            if let Some(v) = rustc {
+                for c in changes {
+                    out.insert(c.id().clone(), v.clone());
+                }
+            }
+            return out;
+        }
+        let mut queue: VecDeque<(PartialVersion, &PackageId)> = self
+            .pkgs
+            .manifests
+            .iter()
+            .zip(&self.pkgs.members)
+            .filter(|(_, is_member)| **is_member)
+            .filter_map(|(m, _)| {
+                let v = m
+                    .rust_version
+                    .as_ref()
+                    .map(|r| r.0.clone())
+                    .or(rustc.clone())?;
+                Some((v, &m.package_id))
+            })
+            .collect();
+        while let Some((v, id)) = queue.pop_front() {
+            if let Some(existing) = out.get(id)
+                && rust_key(existing) <= rust_key(&v)
+            {
+                continue;
+            }
+            out.insert(id.clone(), v.clone());
+            if let Some(p) = self.resolve.packages.get(id) {
+                queue.extend(p.dependencies.iter().map(|d| (v.clone(), d)));
+            }
+        }
+        out
+    }
+}
+
+/// A Rust version as (major, minor, patch), missing parts as zero.
+fn rust_key(v: &PartialVersion) -> (u64, u64, u64) {
+    (v.major, v.minor.unwrap_or(0), v.patch.unwrap_or(0))
+}
+
+/// ` text` in bold `color` when the terminal takes colours.
+fn paint(text: &str, color: bool, c: AnsiColor) -> String {
+    if color {
+        let style = Style::new().fg_color(Some(c.into())).effects(Effects::BOLD);
+        format!(" {}{text}{}", style.render(), style.render_reset())
+    } else {
+        format!(" {text}")
+    }
 }
 
 /// cargo's `PackageDiff`: per (name, source), the versions that went and
-/// came; one of each is an update (or a downgrade), otherwise additions.
+/// came; one of each is an update (or a downgrade), otherwise removals
+/// and additions; then the versions that stayed.
 fn changes<'a>(previous: Option<&'a Lockfile>, resolve: &'a Lockfile) -> Vec<Change<'a>> {
     struct Key<'a>(&'a str, &'a SourceId);
     let key_cmp = |a: &Key<'_>, b: &Key<'_>| a.0.cmp(b.0).then_with(|| cmp_source_id(a.1, b.1));
@@ -526,8 +780,15 @@ fn changes<'a>(previous: Option<&'a Lockfile>, resolve: &'a Lockfile) -> Vec<Cha
                 out.push(Change::Updated(from, to));
             }
         } else {
+            out.extend(removed.into_iter().map(Change::Removed));
             out.extend(added.into_iter().map(Change::Added));
         }
+        out.extend(
+            new.iter()
+                .copied()
+                .filter(|n| old.iter().any(|o| same(o, n)))
+                .map(Change::Unchanged),
+        );
     }
     out
 }
@@ -543,14 +804,7 @@ fn required_rust_version(
     pkgs: &Packages,
     ignore_rust_version: bool,
 ) -> Option<String> {
-    let mut honors = ws.resolver_version() == "3";
-    if let Ok(Some(v)) = gctx
-        .config
-        .get_string("resolver.incompatible-rust-versions")
-    {
-        honors = v.val == "fallback";
-    }
-    if ignore_rust_version || !honors {
+    if !honors_rust_version(gctx, ws, ignore_rust_version) {
         return None;
     }
     if let Some(v) = lowest_rust_version(pkgs) {
@@ -558,6 +812,20 @@ fn required_rust_version(
     }
     let rustc = load_rustc(gctx, &ws.default_target_dir()).ok()?;
     Some(PartialVersion::from(rustc.info.version).to_string())
+}
+
+/// Whether the resolve prefers versions that fit the workspace's
+/// `rust-version` (resolver 3, or `resolver.incompatible-rust-versions =
+/// "fallback"`, and no `--ignore-rust-version`).
+fn honors_rust_version(gctx: &GlobalContext, ws: &Workspace, ignore_rust_version: bool) -> bool {
+    let mut honors = ws.resolver_version() == "3";
+    if let Ok(Some(v)) = gctx
+        .config
+        .get_string("resolver.incompatible-rust-versions")
+    {
+        honors = v.val == "fallback";
+    }
+    honors && !ignore_rust_version
 }
 
 /// rustc as a build would run it (its `-vV` answer cached in the target

@@ -10,6 +10,7 @@ mod build;
 mod clean_doc;
 mod cli;
 mod config;
+mod git_deps;
 mod lockfile;
 mod manifest;
 mod message_format;

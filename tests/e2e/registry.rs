@@ -64,7 +64,11 @@ fn req_for(rng: &mut Rng, v: &str) -> String {
     let (maj, min) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
     if v.contains('-') && rng.chance(70) {
         // Only a requirement naming the pre-release can pick it.
-        return if rng.chance(50) { v.to_string() } else { format!("={v}") };
+        return if rng.chance(50) {
+            v.to_string()
+        } else {
+            format!("={v}")
+        };
     }
     match rng.below(10) {
         0 => format!("{maj}.{min}"),
@@ -156,7 +160,8 @@ struct Graph {
 /// Publish graph `g`'s packages to `reg` and return its project.
 fn generate(g: usize, reg: &Registry) -> Graph {
     let mut rng = Rng(0x5EED_0000 + g as u64 * 7919);
-    let n = 3 + rng.below(4);
+    // The last batch has bigger graphs.
+    let n = 3 + rng.below(4) + if g >= 42 { 3 } else { 0 };
     let mut pool: Vec<GenPkg> = Vec::new();
     for j in 0..n {
         let mut versions: Vec<String> = Vec::new();
@@ -199,7 +204,9 @@ fn generate(g: usize, reg: &Registry) -> Graph {
                 let d = gen_dep(&mut rng, &pool[k], "", true);
                 if d.optional {
                     match rng.below(3) {
-                        0 => p = p.feature(&format!("with-{}", d.key), &[&format!("dep:{}", d.key)]),
+                        0 => {
+                            p = p.feature(&format!("with-{}", d.key), &[&format!("dep:{}", d.key)])
+                        }
                         1 => {
                             p = p.feature(&format!("weak-{}", d.key), &[&format!("{}?/std", d.key)])
                         }
@@ -231,16 +238,18 @@ fn generate(g: usize, reg: &Registry) -> Graph {
     let edition = *rng.pick(&["2015", "2021", "2021", "2024"]);
     let mut files = Vec::new();
     let manifest = |rng: &mut Rng, name: &str, extra_dep: Option<&str>| -> String {
-        let mut s = format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\n");
+        let mut s =
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\n");
         let mut tables: Vec<(String, String)> = Vec::new();
         let mut features: Vec<String> = Vec::new();
         let ndeps = 1 + rng.below(3);
         for _ in 0..ndeps {
             let to = &pool[rng.below(pool.len())];
             let d = gen_dep(rng, to, "", true);
-            if tables.iter().any(|(t, l)| {
-                t == &d.table && l.split(' ').next() == d.line.split(' ').next()
-            }) {
+            if tables
+                .iter()
+                .any(|(t, l)| t == &d.table && l.split(' ').next() == d.line.split(' ').next())
+            {
                 continue;
             }
             if d.optional {
@@ -330,7 +339,12 @@ fn compare(what: &str, runs: &[(Output, Option<String>); 2]) -> Option<String> {
     }
     let mut msg = format!("=== {what}: ");
     if !same_code {
-        let _ = write!(msg, "exit codes differ ({:?} vs cargo {:?})", m.code(), c.code());
+        let _ = write!(
+            msg,
+            "exit codes differ ({:?} vs cargo {:?})",
+            m.code(),
+            c.code()
+        );
     } else {
         msg.push_str("lock files differ");
     }
@@ -394,7 +408,14 @@ fn graphs(range: std::ops::Range<usize>) {
             unsolved += 1;
             eprintln!(
                 "graph {g}: no solution: {}",
-                runs[1].0.stderr.lines().find(|l| l.starts_with("error")).unwrap_or("")
+                runs[1]
+                    .0
+                    .stderr
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             );
             continue;
         };
@@ -443,4 +464,434 @@ fn generated_graphs_a() {
 #[test]
 fn generated_graphs_b() {
     graphs(21..42);
+}
+
+#[test]
+fn generated_graphs_c() {
+    graphs(42..54);
+}
+
+/// Twin projects `m` (for mycargo) and `c` (for cargo) in one root where
+/// each tool has its own home, both configured for `reg`.
+fn twins(reg: &Registry, files: &[(&str, &str)]) -> (Project, Project) {
+    let root = TestRoot::new_separate_homes();
+    reg.configure_home(&root);
+    let make = |dir: &str| {
+        let mut b = project().in_root(&root).at(dir);
+        for (path, text) in files {
+            b = b.file(path, text);
+        }
+        b.build()
+    };
+    (make("m"), make("c"))
+}
+
+/// Redacted stderr with both homes and project directories named alike.
+fn norm(out: &Output) -> String {
+    out.stderr_as_mycargo()
+        .replace("[ROOT]/home-mycargo", "[HOME]")
+        .replace("[ROOT]/home-cargo", "[HOME]")
+        .replace("[ROOT]/m", "[ROOT]/p")
+        .replace("[ROOT]/c", "[ROOT]/p")
+}
+
+/// The lines of `text` that start (after indentation) with `word`, sorted.
+fn lines_with(text: &str, word: &str) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with(word))
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+fn foo_manifest(deps: &str) -> String {
+    format!(
+        "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+    )
+}
+
+/// `bar` 1.0.0 → `baz` 0.3 (with a dead-code warning of its own).
+fn publish_bar_baz(reg: &Registry) {
+    Package::new("baz", "0.3.0")
+        .file("src/lib.rs", "pub fn baz() -> u32 { 3 }\nfn unused() {}\n")
+        .publish(reg);
+    Package::new("bar", "1.0.0")
+        .dep("baz", "0.3")
+        .file(
+            "src/lib.rs",
+            "extern crate baz;\npub fn bar() -> String { format!(\"bar{}\", baz::baz()) }\n",
+        )
+        .publish(reg);
+}
+
+#[test]
+fn build_downloads_compiles_then_needs_no_network() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let manifest = foo_manifest("bar = \"1\"\n");
+    let main = "fn main() { println!(\"foo {}\", bar::bar()); }\n";
+    let (m, c) = twins(&reg, &[("Cargo.toml", &manifest), ("src/main.rs", main)]);
+    let mo = m.mycargo("build -v").run();
+    let co = c.cargo("build -v").run();
+    let (ms, cs) = (norm(&mo), norm(&co));
+    assert_eq!(
+        lines_with(&ms, "Downloaded"),
+        lines_with(&cs, "Downloaded"),
+        "\n--- mycargo:\n{ms}\n--- cargo:\n{cs}"
+    );
+    assert_eq!(
+        lines_with(&ms, "Compiling"),
+        lines_with(&cs, "Compiling"),
+        "\n--- mycargo:\n{ms}\n--- cargo:\n{cs}"
+    );
+    for name in ["bar", "baz"] {
+        assert!(
+            ms.contains(&format!("Compiling {name} v"))
+                && !ms.contains(&format!("Compiling {name} v1.0.0 (")),
+            "{ms}"
+        );
+        let rustc = ms
+            .lines()
+            .find(|l| l.contains(&format!("--crate-name {name} ")))
+            .unwrap_or_else(|| panic!("no rustc line for {name}:\n{ms}"));
+        assert!(rustc.contains("--cap-lints allow"), "{rustc}");
+    }
+    assert!(!ms.contains("warning"), "{ms}");
+    assert_eq!(m.read_file("Cargo.lock"), c.read_file("Cargo.lock"));
+    let run_m = m.process(m.bin("foo")).run();
+    let run_c = c.process(c.bin("foo")).run();
+    assert_eq!(run_m.stdout, run_c.stdout);
+    assert_eq!(run_m.stdout, "foo bar3\n");
+
+    // A no-op: no HTTP at all.
+    reg.clear_requests();
+    let again = m.mycargo("build").run();
+    assert_eq!(lines_with(&norm(&again), "Finished").len(), 1);
+    assert!(!norm(&again).contains("Compiling"), "{}", again.stderr);
+    assert!(reg.requests().is_empty(), "{:?}", reg.requests());
+
+    // Offline from the cache, after the target directory is gone.
+    std::fs::remove_dir_all(m.root().join("target")).unwrap();
+    let off = m.mycargo("build --offline").run();
+    assert!(reg.requests().is_empty(), "{:?}", reg.requests());
+    assert_eq!(
+        lines_with(&norm(&off), "Compiling"),
+        lines_with(&cs, "Compiling"),
+        "{}",
+        off.stderr
+    );
+    assert_eq!(m.process(m.bin("foo")).run().stdout, "foo bar3\n");
+
+    // Offline with an empty cache: both fail, mycargo clearly.
+    let (m2, c2) = twins(&reg, &[("Cargo.toml", &manifest), ("src/main.rs", main)]);
+    let mo = m2.mycargo("build --offline").output();
+    let co = c2.cargo("build --offline").output();
+    assert_eq!(mo.code(), Some(101), "{}", mo.describe());
+    assert_eq!(co.code(), Some(101), "{}", co.describe());
+    assert!(reg.requests().is_empty(), "{:?}", reg.requests());
+    assert_eq!(
+        norm(&mo),
+        norm(&co),
+        "\n--- mycargo:\n{}\n--- cargo:\n{}",
+        mo.stderr,
+        co.stderr
+    );
+}
+
+#[test]
+fn locked_and_frozen_refuse_a_lock_that_must_change() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    Package::new("qux", "0.1.0").publish(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    // No lock at all.
+    for flag in ["--locked", "--frozen"] {
+        let mo = m.mycargo(&format!("build {flag}")).output();
+        let co = c.cargo(&format!("build {flag}")).output();
+        assert_eq!(mo.code(), co.code(), "{}\n{}", mo.describe(), co.describe());
+        assert_eq!(norm(&mo), norm(&co));
+    }
+    c.cargo("generate-lockfile").run();
+    let lock = c.read_file("Cargo.lock");
+    m.change_file("Cargo.lock", &lock);
+    // A new dependency.
+    let changed = foo_manifest("bar = \"1\"\nqux = \"0.1\"\n");
+    m.change_file("Cargo.toml", &changed);
+    c.change_file("Cargo.toml", &changed);
+    for flag in ["--locked", "--frozen"] {
+        let mo = m.mycargo(&format!("build {flag}")).output();
+        let co = c.cargo(&format!("build {flag}")).output();
+        assert_eq!(mo.code(), Some(101), "{}", mo.describe());
+        assert_eq!(co.code(), Some(101), "{}", co.describe());
+        assert_eq!(
+            norm(&mo),
+            norm(&co),
+            "\n--- mycargo:\n{}\n--- cargo:\n{}",
+            mo.stderr,
+            co.stderr
+        );
+        assert_eq!(m.read_file("Cargo.lock"), lock);
+    }
+}
+
+/// An existing lock, then new versions: `build` keeps what is locked
+/// (direct, transitive, yanked) and picks only for what is new.
+#[test]
+fn build_keeps_locked_versions_when_new_ones_appear() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    Package::new("old", "1.0.0").publish(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\nold = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    c.cargo("generate-lockfile").run();
+    let lock = c.read_file("Cargo.lock");
+    Package::new("baz", "0.3.5")
+        .file("src/lib.rs", "pub fn baz() -> u32 { 5 }\n")
+        .publish(&reg);
+    Package::new("bar", "1.2.0")
+        .dep("baz", "0.3.5")
+        .file("src/lib.rs", "pub fn bar() {}\n")
+        .publish(&reg);
+    Package::new("old", "1.1.0").publish(&reg);
+    reg.yank("old", "1.0.0");
+    Package::new("newdep", "2.0.0")
+        .dep("baz", "0.3")
+        .publish(&reg);
+    let changed = foo_manifest("bar = \"1\"\nold = \"1\"\nnewdep = \"2\"\n");
+    for p in [&m, &c] {
+        p.change_file("Cargo.lock", &lock);
+        p.change_file("Cargo.toml", &changed);
+    }
+    let mo = m.mycargo("build").run();
+    let co = c.cargo("build").run();
+    assert_eq!(
+        m.read_file("Cargo.lock"),
+        c.read_file("Cargo.lock"),
+        "\n--- mycargo:\n{}\n--- cargo:\n{}",
+        mo.stderr,
+        co.stderr
+    );
+    let after = m.read_file("Cargo.lock");
+    assert!(
+        after.contains("name = \"baz\"\nversion = \"0.3.0\""),
+        "{after}"
+    );
+    assert!(
+        after.contains("name = \"old\"\nversion = \"1.0.0\""),
+        "{after}"
+    );
+    assert_eq!(
+        lines_with(&norm(&mo), "Locking").len() + lines_with(&norm(&mo), "Adding").len(),
+        lines_with(&norm(&co), "Locking").len() + lines_with(&norm(&co), "Adding").len(),
+        "\n--- mycargo:\n{}\n--- cargo:\n{}",
+        mo.stderr,
+        co.stderr
+    );
+}
+
+/// The `warning: spurious network error` lines of a run.
+fn spurious(out: &Output) -> Vec<String> {
+    lines_with(&norm(out), "warning: spurious")
+}
+
+#[test]
+fn spurious_errors_are_retried_with_cargos_warning() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let arm = || {
+        reg.fault(&reg.index_path("bar"), Fault::Status(500));
+        reg.fault(&reg.download_path("baz", "0.3.0"), Fault::Status(500));
+    };
+    arm();
+    let mo = m.mycargo("fetch").run();
+    reg.clear_faults();
+    arm();
+    let co = c.cargo("fetch").run();
+    reg.clear_faults();
+    assert_eq!(spurious(&mo).len(), 2, "{}", mo.stderr);
+    assert_eq!(
+        spurious(&mo),
+        spurious(&co),
+        "\n--- mycargo:\n{}\n--- cargo:\n{}",
+        mo.stderr,
+        co.stderr
+    );
+    assert_eq!(m.read_file("Cargo.lock"), c.read_file("Cargo.lock"));
+}
+
+/// `registry/<what>/<dir>/` of mycargo's home, whatever `<dir>` is.
+fn cache_entries(p: &Project, what: &str) -> Vec<String> {
+    let base = p
+        .test_root()
+        .cargo_home(Tool::Mycargo)
+        .join("registry")
+        .join(what);
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+        for e in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            out.push(e.file_name().to_string_lossy().into_owned());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn wrong_checksum_is_refused_and_nothing_kept() {
+    let reg = Registry::new();
+    Package::new("badsum", "1.0.0").wrong_cksum().publish(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("badsum = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let mo = m.mycargo("build").output();
+    let co = c.cargo("build").output();
+    assert_eq!(mo.code(), Some(101), "{}", mo.describe());
+    assert_eq!(co.code(), Some(101), "{}", co.describe());
+    let first = |o: &Output| {
+        norm(o)
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        first(&mo),
+        first(&co),
+        "\n--- mycargo:\n{}\n--- cargo:\n{}",
+        mo.stderr,
+        co.stderr
+    );
+    assert!(
+        norm(&mo).contains("failed to verify the checksum of `badsum v1.0.0`"),
+        "{}",
+        mo.stderr
+    );
+    assert!(
+        !cache_entries(&m, "cache")
+            .iter()
+            .any(|f| f.starts_with("badsum")),
+        "{:?}",
+        cache_entries(&m, "cache")
+    );
+    assert!(
+        !cache_entries(&m, "src")
+            .iter()
+            .any(|f| f.starts_with("badsum")),
+        "{:?}",
+        cache_entries(&m, "src")
+    );
+    // The registry fixes it: the next run works.
+    Package::new("badsum", "1.0.1").publish(&reg);
+    std::fs::remove_file(m.root().join("Cargo.lock")).unwrap();
+    m.mycargo("build").run();
+}
+
+#[test]
+fn malicious_tarballs_are_refused_cleanly() {
+    let reg = Registry::new();
+    let cases: Vec<(&str, BadEntry, &str)> = vec![
+        ("evila", BadEntry::parent_dir(), "invalid tarball"),
+        ("evilb", BadEntry::symlink_escape(), "invalid tarball"),
+        ("evilc", BadEntry::hard_link(), "invalid tarball"),
+        (
+            "evild",
+            BadEntry::CargoOkSymlink {
+                target: "../../../../cargo-ok-target".into(),
+            },
+            "invalid tarball",
+        ),
+        (
+            "evile",
+            BadEntry::bomb(),
+            "maximum limit reached when reading",
+        ),
+    ];
+    let root = TestRoot::new();
+    reg.configure_home(&root);
+    let home = root.cargo_home(Tool::Mycargo);
+    for (name, bad, expect) in cases {
+        Package::new(name, "1.0.0").bad_entry(bad).publish(&reg);
+        let p = project()
+            .in_root(&root)
+            .at(name)
+            .file("Cargo.toml", foo_manifest(&format!("{name} = \"1\"\n")))
+            .file("src/lib.rs", "")
+            .build();
+        let out = p.mycargo("build").output();
+        assert_eq!(out.code(), Some(101), "{}", out.describe());
+        assert!(out.stderr.contains(expect), "{name}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("{name} v1.0.0"))
+                || out.stderr.contains(&format!("{name}-1.0.0")),
+            "{name}: {}",
+            out.stderr
+        );
+        let src = cache_entries(&p, "src");
+        assert!(!src.iter().any(|f| f.contains(name)), "{name}: {src:?}");
+        for escaped in [
+            "escaped-by-parent-dir.txt",
+            "escaped-by-symlink.txt",
+            "cargo-ok-target",
+        ] {
+            assert!(!home.join(escaped).exists(), "{name}: {escaped} written");
+        }
+        // Fixed upstream: a good version, a fresh resolve.
+        Package::new(name, "1.0.1").publish(&reg);
+        std::fs::remove_file(p.root().join("Cargo.lock")).unwrap();
+        let ok = p.mycargo("build").run();
+        assert!(
+            ok.stderr.contains(&format!("Compiling {name} v1.0.1\n")),
+            "{}",
+            ok.stderr
+        );
+    }
+    // A regular `.cargo-ok` entry is skipped, as cargo does: the marker
+    // is mycargo's own.
+    Package::new("okentry", "1.0.0")
+        .bad_entry(BadEntry::cargo_ok())
+        .publish(&reg);
+    let p = project()
+        .in_root(&root)
+        .at("okentry")
+        .file("Cargo.toml", foo_manifest("okentry = \"1\"\n"))
+        .file("src/lib.rs", "")
+        .build();
+    p.mycargo("build").run();
+    let dir = std::fs::read_dir(home.join("registry/src"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path()
+        .join("okentry-1.0.0/.cargo-ok");
+    assert_eq!(std::fs::read(dir).unwrap(), br#"{"v":1}"#);
 }

@@ -27,7 +27,9 @@ fn explore_update() {
     Package::new("leaf", "1.0.1").publish(&reg);
     Package::new("leaf", "1.1.0-alpha.1").publish(&reg);
     Package::new("leaf", "1.0.2").yanked().publish(&reg);
-    Package::new("mid", "0.3.1").dep("leaf", "1.0.1").publish(&reg);
+    Package::new("mid", "0.3.1")
+        .dep("leaf", "1.0.1")
+        .publish(&reg);
     Package::new("other", "1.0.1").publish(&reg);
     Package::new("other", "3.0.0").publish(&reg);
     for a in [

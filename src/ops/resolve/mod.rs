@@ -6,6 +6,7 @@
 //! read from there. A workspace of path packages only takes the path-only
 //! route in `lockfile.rs`, untouched.
 
+pub mod git;
 pub mod registry;
 pub mod remote;
 pub mod summaries;
@@ -23,6 +24,7 @@ use mycargo_sources::sparse::CrateRequest;
 use super::compile::packages::{self, Packages};
 use super::lockfile::{self, LockWrite, Mode};
 use crate::context::GlobalContext;
+pub use registry::Precise;
 use registry::WsRegistry;
 use remote::Remotes;
 
@@ -57,6 +59,23 @@ pub struct How {
     pub download: bool,
 }
 
+/// What `update` adds to [`How`] (whose mode is then `Mode::Update`).
+pub struct Update<'a> {
+    /// Which locked packages to let go and which to move to an exact
+    /// version, decided from the previous lock file (without one, from a
+    /// fresh resolve) and the path packages, before the index is fetched.
+    pub select: &'a dyn Fn(&Lockfile, &Packages) -> anyhow::Result<Selection>,
+}
+
+/// The packages `update` lets go, and its `--precise` requests.
+#[derive(Debug, Default)]
+pub struct Selection {
+    pub unlock: BTreeSet<PackageId>,
+    pub precise: Vec<Precise>,
+    /// Filled by the resolve: yanked versions `precise` chose.
+    pub yanked: std::cell::RefCell<BTreeSet<(String, semver::Version)>>,
+}
+
 /// Resolve the workspace (see the module docs) as `how` says.
 pub fn resolve_workspace(
     gctx: &mut GlobalContext,
@@ -65,32 +84,102 @@ pub fn resolve_workspace(
     how: &How,
     platforms: PlatformFilter<'_>,
 ) -> anyhow::Result<Packages> {
+    resolve_inner(gctx, ws, opts, how, platforms, None)
+}
+
+/// `update`: resolve with the packages `update` selects let go, report,
+/// and write `Cargo.lock` (unless a dry run).
+pub fn update_workspace(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    opts: &ReadOptions,
+    how: &How,
+    update: &Update<'_>,
+) -> anyhow::Result<Packages> {
+    resolve_inner(gctx, ws, opts, how, None, Some(update))
+}
+
+fn resolve_inner(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    opts: &ReadOptions,
+    how: &How,
+    platforms: PlatformFilter<'_>,
+    update: Option<&Update<'_>>,
+) -> anyhow::Result<Packages> {
     let ignore_rust_version = how.ignore_rust_version;
     let (path_pkgs, remote) = packages::load_with(ws, opts, true)?;
+    let lock_path = ws.root().join(LOCKFILE_NAME);
+    let paths: PathSources = path_pkgs.manifests.iter().map(|m| &m.package_id).collect();
     if !remote {
+        // `update` still checks its package specs against the lock file.
+        if let Some(up) = update
+            && let Some(text) = mycargo_lockfile::read(&lock_path)?
+        {
+            let prev = Lockfile::parse(&text, &paths).with_context(|| {
+                format!("failed to parse lock file at: {}", lock_path.display())
+            })?;
+            (up.select)(&prev, &path_pkgs)?;
+        }
         lockfile::update(gctx, ws, &path_pkgs, ignore_rust_version, how.mode)?;
         return Ok(path_pkgs);
     }
     let map = SourceMap::load(&gctx.config)?;
-    let lock_path = ws.root().join(LOCKFILE_NAME);
-    let paths: PathSources = path_pkgs.manifests.iter().map(|m| &m.package_id).collect();
     let orig = mycargo_lockfile::read(&lock_path)?;
-    let previous = match &orig {
-        Some(text) if how.mode == Mode::Sync => {
+    let mut previous = match &orig {
+        Some(text) if how.mode != Mode::Generate => {
             Some(Lockfile::parse(text, &paths).with_context(|| {
                 format!("failed to parse lock file at: {}", lock_path.display())
             })?)
         }
         _ => None,
     };
+    let git_pkgs = git::load(gctx, path_dependencies(&path_pkgs), previous.as_ref())?;
+
+    let target = LockVersion::with_rust_version(lockfile::lowest_rust_version(&path_pkgs).as_ref());
+
+    // `update`: what to let go, from the lock file (or, for `--precise`
+    // without one, from a fresh resolve).
+    let mut sel = Selection::default();
+    let mut fetched: Option<Remotes> = None;
+    if let Some(up) = update {
+        if previous.is_none() {
+            let mut online = Remotes::new(gctx, false)?;
+            let r = resolve_with(
+                gctx,
+                ws,
+                &path_pkgs,
+                &git_pkgs,
+                &map,
+                &mut online,
+                None,
+                &sel,
+            )?;
+            previous = Some(lock_of(&r, target));
+            fetched = Some(online);
+        }
+        if let Some(prev) = &previous {
+            sel = (up.select)(prev, &path_pkgs)?;
+        }
+    }
+    let must_fetch = !sel.unlock.is_empty() || !sel.precise.is_empty();
 
     // With a lock file, try the index cache first: a build whose lock pins
     // everything needs no network (as cargo). Otherwise, or when that
     // fails, fetch.
-    let (resolve, mut remotes) = match previous.is_some() {
+    let (resolve, mut remotes) = match previous.is_some() && !must_fetch {
         true => {
             let mut cached = Remotes::new(gctx, true)?;
-            match resolve_with(gctx, ws, &path_pkgs, &map, &mut cached, previous.as_ref()) {
+            match resolve_with(
+                gctx,
+                ws,
+                &path_pkgs,
+                &git_pkgs,
+                &map,
+                &mut cached,
+                previous.as_ref(),
+                &sel,
+            ) {
                 Ok(r) if same_as_lock(&r, previous.as_ref()) => {
                     // The index cache sufficed; downloads may still need
                     // the network.
@@ -99,15 +188,35 @@ pub fn resolve_workspace(
                 }
                 _ => {
                     let mut online = Remotes::new(gctx, false)?;
-                    let r =
-                        resolve_with(gctx, ws, &path_pkgs, &map, &mut online, previous.as_ref())?;
+                    let r = resolve_with(
+                        gctx,
+                        ws,
+                        &path_pkgs,
+                        &git_pkgs,
+                        &map,
+                        &mut online,
+                        previous.as_ref(),
+                        &sel,
+                    )?;
                     (r, online)
                 }
             }
         }
         false => {
-            let mut online = Remotes::new(gctx, false)?;
-            let r = resolve_with(gctx, ws, &path_pkgs, &map, &mut online, None)?;
+            let mut online = match fetched {
+                Some(r) => r,
+                None => Remotes::new(gctx, false)?,
+            };
+            let r = resolve_with(
+                gctx,
+                ws,
+                &path_pkgs,
+                &git_pkgs,
+                &map,
+                &mut online,
+                previous.as_ref(),
+                &sel,
+            )?;
             (r, online)
         }
     };
@@ -117,21 +226,21 @@ pub fn resolve_workspace(
     for w in remotes.take_warnings() {
         gctx.shell.warn(w)?;
     }
-
-    // The lock file.
-    let target = LockVersion::with_rust_version(lockfile::lowest_rust_version(&path_pkgs).as_ref());
-    let mut lock = Lockfile::new(previous.as_ref().map_or(target, |p| p.version));
-    for (id, deps) in resolve.lock_dependencies() {
-        let mut p = LockedPackage::new(id.clone());
-        p.dependencies = deps;
-        p.checksum = resolve.checksum(&id).map(str::to_string);
-        lock.insert(p);
+    for (name, version) in sel.yanked.take() {
+        gctx.shell.warn(format!(
+            "selected package `{name}@{version}` was yanked by the author\n  |\n  = help: if possible, try a compatible non-yanked version"
+        ))?;
     }
+
+    // The lock file, and what the index offers for the report's notes.
+    let lock = lock_of(&resolve, previous.as_ref().map_or(target, |p| p.version));
+    let available = available(&resolve, &map, &remotes, &sel)?;
     LockWrite {
         path: &lock_path,
         orig: orig.as_deref(),
         paths: &paths,
         target,
+        available: Some(&available),
     }
     .apply(
         gctx,
@@ -150,6 +259,9 @@ pub fn resolve_workspace(
     let needed = needed_packages(&resolve, &path_pkgs, platforms);
     let mut by_source: BTreeMap<SourceId, Vec<(PackageId, CrateRequest)>> = BTreeMap::new();
     for id in &needed {
+        if !id.source_id().is_registry() {
+            continue;
+        }
         let Some(p) = resolve.get(id) else { continue };
         let real = map.replacement(id.source_id())?;
         let cksum = p.summary.checksum().unwrap_or_default().to_string();
@@ -200,23 +312,97 @@ pub fn resolve_workspace(
         )?;
     }
 
-    assemble(path_pkgs, &resolve, dirs, opts)
+    assemble(path_pkgs, &git_pkgs, &resolve, dirs, opts)
 }
 
-/// Run the version resolver over the path packages and the registries.
+/// The dependencies of the path packages the resolve follows: every kind
+/// for members, all but dev-dependencies for the others.
+fn path_dependencies(path_pkgs: &Packages) -> Vec<Dependency> {
+    path_pkgs
+        .manifests
+        .iter()
+        .zip(&path_pkgs.members)
+        .flat_map(|(m, member)| {
+            m.dependencies
+                .iter()
+                .filter(move |d| *member || d.kind() != DepKind::Development)
+                .cloned()
+        })
+        .collect()
+}
+
+/// The lock file of a resolve, in `version`.
+fn lock_of(resolve: &Resolve, version: LockVersion) -> Lockfile {
+    let mut lock = Lockfile::new(version);
+    for (id, deps) in resolve.lock_dependencies() {
+        let mut p = LockedPackage::new(id.clone());
+        p.dependencies = deps;
+        p.checksum = resolve.checksum(&id).map(str::to_string);
+        lock.insert(p);
+    }
+    lock
+}
+
+/// The versions the index offers for each registry package of the resolve
+/// (yanked ones left out; only the precise one for a `--precise` name, as
+/// cargo's source answers then), and their `rust-version`s.
+fn available(
+    resolve: &Resolve,
+    map: &SourceMap,
+    remotes: &Remotes,
+    sel: &Selection,
+) -> anyhow::Result<lockfile::Available> {
+    use registry::RemoteIndex as _;
+    let mut out = lockfile::Available::default();
+    for (id, p) in &resolve.packages {
+        if !id.source_id().is_registry() {
+            continue;
+        }
+        if let Some(rv) = p.summary.rust_version() {
+            out.rust_versions.insert(id.clone(), rv.clone());
+        }
+        let key = (id.name().to_string(), id.source_id().clone());
+        if out.versions.contains_key(&key) {
+            continue;
+        }
+        let precise = sel
+            .precise
+            .iter()
+            .find(|p| p.name == key.0 && p.source == key.1);
+        let versions = match precise {
+            Some(p) => vec![p.to.clone()],
+            None => remotes
+                .versions(&map.replacement(id.source_id())?, id.name())
+                .into_iter()
+                .filter(|l| l.is_available() && !l.yanked)
+                .map(|l| l.version)
+                .collect(),
+        };
+        out.versions.insert(key, versions);
+    }
+    Ok(out)
+}
+
+/// Run the version resolver over the path packages and the registries
+/// (with `update`'s selection; yanked versions `--precise` chose go to
+/// `sel.yanked`).
+#[allow(clippy::too_many_arguments)]
 fn resolve_with(
     gctx: &GlobalContext,
     ws: &Workspace,
     path_pkgs: &Packages,
+    git_pkgs: &git::GitPackages,
     map: &SourceMap,
     remotes: &mut Remotes,
     previous: Option<&Lockfile>,
+    sel: &Selection,
 ) -> anyhow::Result<Resolve> {
     for source in registry_sources(path_pkgs, map)? {
         remotes.set_token(&source, token_for(gctx, &source));
     }
     let offline = remotes.is_offline();
-    let mut reg = WsRegistry::new(path_pkgs, map, remotes);
+    let mut reg = WsRegistry::new(path_pkgs, git_pkgs, map, remotes);
+    reg.precise = sel.precise.clone();
     reg.prefetch()?;
     let input = ResolveInput {
         roots: path_pkgs
@@ -233,7 +419,7 @@ fn resolve_with(
                 .map(|(id, p)| (id.clone(), p.dependencies.clone()))
                 .collect(),
         }),
-        unlock: BTreeSet::new(),
+        unlock: sel.unlock.clone(),
         patches: Vec::new(),
         options: ResolveOptions {
             resolver: match ws.resolver_version().as_str() {
@@ -251,14 +437,18 @@ fn resolve_with(
             dev_deps: true,
         },
     };
-    mycargo_resolver::version::resolve(&input, &mut reg).map_err(|e| {
+    let resolve = mycargo_resolver::version::resolve(&input, &mut reg).map_err(|e| {
         let mut msg = e.to_string();
         if offline {
             msg.push_str("\n\n");
             msg.push_str(mycargo_sources::sparse::OFFLINE_NOTE);
         }
         anyhow!(msg)
-    })
+    })?;
+    sel.yanked
+        .borrow_mut()
+        .extend(std::mem::take(&mut reg.precise_yanked));
+    Ok(resolve)
 }
 
 /// Whether a resolve made from the cache alone says what the lock file
@@ -329,6 +519,7 @@ fn needed_packages(
 /// The path packages plus the downloaded ones, with edges from the resolve.
 fn assemble(
     path_pkgs: Packages,
+    git_pkgs: &git::GitPackages,
     resolve: &Resolve,
     dirs: BTreeMap<PackageId, std::path::PathBuf>,
     opts: &ReadOptions,
@@ -339,6 +530,12 @@ fn assemble(
         ..
     } = path_pkgs;
     let mut members = members;
+    for m in git_pkgs.all() {
+        if resolve.get(&m.package_id).is_some() {
+            manifests.push(m.clone());
+            members.push(false);
+        }
+    }
     for (id, dir) in &dirs {
         let path = dir.join("Cargo.toml");
         let parsed = mycargo_manifest::read_manifest_file(&path, opts)

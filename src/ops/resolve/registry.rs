@@ -8,6 +8,7 @@ use mycargo_core::{DepKind, Dependency, SourceId};
 use mycargo_resolver::version::{Registry, RegistryError, Summary};
 use mycargo_sources::index::summary::IndexSummary;
 use mycargo_sources::source_map::SourceMap;
+use semver::Version;
 
 use super::summaries;
 use crate::ops::compile::packages::Packages;
@@ -24,18 +25,52 @@ pub trait RemoteIndex {
 
 pub struct WsRegistry<'a> {
     pub path: &'a Packages,
+    pub git: &'a super::git::GitPackages,
     pub map: &'a SourceMap,
     pub index: &'a mut dyn RemoteIndex,
     cache: HashMap<(SourceId, String), Vec<Summary>>,
+    /// `update --precise` requests.
+    pub precise: Vec<Precise>,
+    /// Yanked versions chosen through `precise` (for cargo's warning).
+    pub precise_yanked: BTreeSet<(String, Version)>,
+}
+
+/// `update -p NAME --precise TO`: the dependencies on `name` in `source`
+/// whose requirement the locked version `from` meets are offered `to`
+/// only (yanked or not).
+#[derive(Debug, Clone)]
+pub struct Precise {
+    pub name: String,
+    pub source: SourceId,
+    pub from: Version,
+    pub to: Version,
+}
+
+impl Precise {
+    /// cargo's precise match: equal but for build metadata, which counts
+    /// only when `to` has some.
+    fn offers(&self, v: &Version) -> bool {
+        let to = &self.to;
+        (to.major, to.minor, to.patch, &to.pre) == (v.major, v.minor, v.patch, &v.pre)
+            && (to.build.is_empty() || to.build == v.build)
+    }
 }
 
 impl<'a> WsRegistry<'a> {
-    pub fn new(path: &'a Packages, map: &'a SourceMap, index: &'a mut dyn RemoteIndex) -> Self {
+    pub fn new(
+        path: &'a Packages,
+        git: &'a super::git::GitPackages,
+        map: &'a SourceMap,
+        index: &'a mut dyn RemoteIndex,
+    ) -> Self {
         WsRegistry {
             path,
+            git,
             map,
             index,
             cache: HashMap::new(),
+            precise: Vec::new(),
+            precise_yanked: BTreeSet::new(),
         }
     }
 
@@ -45,10 +80,16 @@ impl<'a> WsRegistry<'a> {
     pub fn prefetch(&mut self) -> anyhow::Result<()> {
         let mut reqs: BTreeMap<(SourceId, String), Vec<Dependency>> = BTreeMap::new();
         let mut wanted: Vec<Dependency> = Vec::new();
-        for (i, m) in self.path.manifests.iter().enumerate() {
+        let git = self.git.all().map(|m| (m, false));
+        let path = self
+            .path
+            .manifests
+            .iter()
+            .zip(self.path.members.iter().copied());
+        for (m, member) in path.chain(git) {
             for d in &m.dependencies {
-                let dev_ok = self.path.members[i] || d.kind() != DepKind::Development;
-                if !d.source_id().is_path() && dev_ok {
+                let dev_ok = member || d.kind() != DepKind::Development;
+                if d.source_id().is_registry() && dev_ok {
                     wanted.push(d.clone());
                 }
             }
@@ -81,7 +122,11 @@ impl<'a> WsRegistry<'a> {
                         let Ok(s) = summaries::from_index(asks[0].source_id(), &line) else {
                             continue;
                         };
-                        for d in s.dependencies() {
+                        for d in s
+                            .dependencies()
+                            .iter()
+                            .filter(|d| d.source_id().is_registry())
+                        {
                             let real = self.map.replacement(d.source_id())?;
                             if !loaded.contains(&(real, d.package_name().to_string())) {
                                 wanted.push(d.clone());
@@ -92,6 +137,22 @@ impl<'a> WsRegistry<'a> {
             }
         }
         Ok(())
+    }
+}
+
+impl WsRegistry<'_> {
+    /// The index lines of `dep`'s name in its (replaced) source.
+    fn lines(&mut self, dep: &Dependency) -> Result<Vec<IndexSummary>, RegistryError> {
+        let real = self.map.replacement(dep.source_id())?;
+        let mut lines = self.index.versions(&real, dep.package_name());
+        if lines.is_empty() {
+            // Not prefetched (e.g. reached through a version prefetching
+            // did not expect): load it now.
+            let names = BTreeSet::from([dep.package_name().to_string()]);
+            self.index.load(&real, &names)?;
+            lines = self.index.versions(&real, dep.package_name());
+        }
+        Ok(lines)
     }
 }
 
@@ -110,19 +171,38 @@ impl Registry for WsRegistry<'_> {
                 .map(summaries::from_manifest)
                 .collect());
         }
+        if let Some(p) = self.precise.iter().find(|p| {
+            p.name == dep.package_name()
+                && &p.source == source
+                && dep.version_req().matches(&p.from)
+        }) {
+            let p = p.clone();
+            let mut out = Vec::new();
+            for line in self.lines(dep)? {
+                if !line.is_available() || !p.offers(&line.version) {
+                    continue;
+                }
+                if line.yanked {
+                    self.precise_yanked
+                        .insert((line.name.clone(), line.version.clone()));
+                }
+                out.push(summaries::from_index(source, &line)?.with_yanked(false));
+            }
+            return Ok(out);
+        }
+        if source.is_git() {
+            return Ok(self
+                .git
+                .matching(dep)
+                .into_iter()
+                .map(summaries::from_manifest)
+                .collect());
+        }
         let key = (source.clone(), dep.package_name().to_string());
         if let Some(found) = self.cache.get(&key) {
             return Ok(found.clone());
         }
-        let real = self.map.replacement(source)?;
-        let mut lines = self.index.versions(&real, dep.package_name());
-        if lines.is_empty() {
-            // Not prefetched (e.g. reached through a version prefetching
-            // did not expect): load it now.
-            let names = BTreeSet::from([dep.package_name().to_string()]);
-            self.index.load(&real, &names)?;
-            lines = self.index.versions(&real, dep.package_name());
-        }
+        let lines = self.lines(dep)?;
         let mut out = Vec::with_capacity(lines.len());
         for line in lines.iter().filter(|l| l.is_available()) {
             out.push(summaries::from_index(source, line)?);

@@ -1,0 +1,146 @@
+//! Git dependencies for the resolve: each repository fetched (or its
+//! locked commit reused), checked out into cargo's shared cache, and its
+//! packages read; they answer queries for their git source. Path
+//! dependencies between packages of one repository become dependencies on
+//! that git source, as cargo records them.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use mycargo_core::{Dependency, SourceId};
+use mycargo_lockfile::Lockfile;
+use mycargo_manifest::Manifest;
+use mycargo_sources::git::{GitMessage, GitOptions, GitSource};
+
+use crate::context::GlobalContext;
+
+/// The packages of every git repository the workspace reaches.
+#[derive(Default)]
+pub struct GitPackages {
+    /// By git source (precise commit ignored in comparisons): the packages
+    /// found in its checkout, ids carrying the commit.
+    pub sources: BTreeMap<SourceId, Vec<Manifest>>,
+}
+
+impl GitPackages {
+    /// The packages of `dep`'s repository named as `dep` asks.
+    pub fn matching(&self, dep: &Dependency) -> Vec<&Manifest> {
+        self.sources
+            .get(dep.source_id())
+            .map(|ms| {
+                ms.iter()
+                    .filter(|m| m.name() == dep.package_name())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Manifest> {
+        self.sources.values().flatten()
+    }
+}
+
+/// Fetch and read every git repository reachable from `deps` (and from the
+/// git packages' own dependencies). Status lines go to the shell.
+pub fn load(
+    gctx: &mut GlobalContext,
+    deps: Vec<Dependency>,
+    previous: Option<&Lockfile>,
+) -> anyhow::Result<GitPackages> {
+    let mut out = GitPackages::default();
+    let mut queue: VecDeque<Dependency> = deps
+        .into_iter()
+        .filter(|d| d.source_id().is_git())
+        .collect();
+    if queue.is_empty() {
+        return Ok(out);
+    }
+    let options = GitOptions {
+        offline: gctx.args.offline
+            || gctx.args.frozen
+            || gctx.config.get_bool("net.offline")?.is_some_and(|v| v.val),
+        fetch_with_cli: gctx
+            .config
+            .get_bool("net.git-fetch-with-cli")?
+            .is_some_and(|v| v.val),
+        retry: gctx
+            .config
+            .get_i64("net.retry")?
+            .and_then(|v| u32::try_from(v.val).ok())
+            .unwrap_or(3),
+    };
+    let messages: Arc<Mutex<Vec<(String, String, bool)>>> = Arc::default();
+    while let Some(dep) = queue.pop_front() {
+        let source = dep.source_id().clone();
+        if out.sources.contains_key(&source) {
+            continue;
+        }
+        let locked = previous.and_then(|l| {
+            l.packages
+                .keys()
+                .find(|id| id.source_id() == &source)
+                .and_then(|id| id.source_id().precise().map(str::to_string))
+        });
+        let sink = messages.clone();
+        let git = GitSource::from_source_id(&source, gctx.config.cargo_home(), options.clone())
+            .with_context(|| format!("`{source}` is not a git source"))?
+            .with_reporter(move |m| {
+                let entry = match m {
+                    GitMessage::Status { status, message } => {
+                        (status.to_string(), message.to_string(), false)
+                    }
+                    GitMessage::Warning(w) => (String::new(), w.to_string(), true),
+                };
+                if let Ok(mut v) = sink.lock() {
+                    v.push(entry);
+                }
+            });
+        let result = (|| -> anyhow::Result<(SourceId, Vec<Manifest>)> {
+            let commit = git.resolve_commit(locked.as_deref())?;
+            let checkout = git.checkout(commit)?;
+            let precise = git.source_id(Some(commit));
+            let scan = git.packages(&checkout);
+            let mut manifests = Vec::new();
+            for p in scan.packages {
+                let mut m: Manifest = *p.manifest;
+                m.package_id = m.package_id.with_source_id(precise.clone());
+                // Path dependencies inside the repository are this source.
+                for d in &mut m.dependencies {
+                    if d.source_id().is_path() && d.path().is_some_and(|p| p.starts_with(&checkout))
+                    {
+                        d.set_source_id(source.clone());
+                    }
+                }
+                manifests.push(m);
+            }
+            Ok((precise, manifests))
+        })();
+        for (status, message, warning) in messages
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+        {
+            if warning {
+                gctx.shell.warn(message)?;
+            } else {
+                gctx.shell.status(status, message)?;
+            }
+        }
+        let (_, manifests) = result.with_context(|| {
+            format!(
+                "failed to load source for dependency `{}`",
+                dep.name_in_toml()
+            )
+        })?;
+        for m in &manifests {
+            for d in &m.dependencies {
+                if d.source_id().is_git() && !out.sources.contains_key(d.source_id()) {
+                    queue.push_back(d.clone());
+                }
+            }
+        }
+        out.sources.insert(source, manifests);
+    }
+    Ok(out)
+}
