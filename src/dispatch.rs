@@ -211,6 +211,13 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Pkgid(args) => ops::pkgid::run(gctx, &args),
         Command::Tree(args) => ops::tree::run(gctx, &args),
         Command::Package(args) => ops::package::run(gctx, &args),
+        Command::Update(args) => ops::update::run(gctx, &args),
+        Command::Publish(args) => ops::publish::run(gctx, &args),
+        Command::Yank(args) => ops::yank::run(gctx, &args),
+        Command::Owner(args) => ops::owner::run(gctx, &args),
+        Command::Search(args) => ops::search::run(gctx, &args),
+        Command::Login(args) => ops::login::login(gctx, &args),
+        Command::Logout(args) => ops::login::logout(gctx, &args),
         _ => ops::not_implemented(name),
     }
 }

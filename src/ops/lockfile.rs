@@ -43,12 +43,16 @@ pub enum Mode {
     Update { precise: bool, dry_run: bool },
 }
 
+/// Versions of one name in one source, each with its `rust-version`.
+pub type Offered = Vec<(semver::Version, Option<PartialVersion>)>;
+
 /// What the report knows of registry packages beyond the lock file, for
 /// the `(available: vX)` and `(requires Rust X)` notes.
 #[derive(Debug, Default)]
 pub struct Available {
-    /// The versions each (name, source) offers, yanked ones left out.
-    pub versions: BTreeMap<(String, SourceId), Vec<semver::Version>>,
+    /// The versions each (name, source) offers, yanked ones left out,
+    /// with their `rust-version`s.
+    pub versions: BTreeMap<(String, SourceId), Offered>,
     /// The `rust-version` of each resolved registry package that has one.
     pub rust_versions: BTreeMap<PackageId, PartialVersion>,
 }
@@ -503,6 +507,14 @@ impl Report<'_> {
             return Ok(());
         }
         let required = self.required_rust_versions(gctx, &changes);
+        // Members and their direct dependencies (cargo's non-transitive
+        // packages) are told of newer incompatible versions too.
+        let mut direct_ids: BTreeSet<&PackageId> = members.clone();
+        for m in &members {
+            if let Some(p) = self.resolve.packages.get(*m) {
+                direct_ids.extend(p.dependencies.iter());
+            }
+        }
         if !matches!(self.mode, Mode::Update { precise: true, .. }) {
             let plural = if n == 1 { "" } else { "s" };
             let rust =
@@ -522,7 +534,8 @@ impl Report<'_> {
         for change in &changes {
             let id = change.id();
             let rust = self.requires_rust(id, &required, color);
-            let latest = self.latest(id, color);
+            let direct = !matches!(change, Change::Removed(_)) && direct_ids.contains(id);
+            let latest = self.latest(id, direct, required.get(id), color);
             let (status, style, text) = match change {
                 Change::Added(id) => ("Adding", mycargo_util::shell::NOTE, id.to_string()),
                 Change::Updated(old, new) => (
@@ -574,7 +587,7 @@ impl Report<'_> {
         if update {
             if verbose {
                 gctx.shell.note(
-                    "to see how you depend on a package, run `cargo tree --invert <dep>@<ver>`",
+                    "to see how you depend on a package, run `mycargo tree --invert <dep>@<ver>`",
                 )?;
             } else if behind > 0 {
                 gctx.shell.note(format!(
@@ -586,9 +599,17 @@ impl Report<'_> {
     }
 
     /// ` (available: vX)`: the newest semver-compatible version other than
-    /// `id`'s, else the newest greater one (a pre-release only of the same
-    /// `major.minor.patch`). Registry packages only.
-    fn latest(&self, id: &PackageId, color: bool) -> Option<String> {
+    /// `id`'s, else (for members and their direct dependencies) the newest
+    /// greater one, a pre-release only of the same `major.minor.patch`;
+    /// versions that fit the Rust version `id` is held to first, the others
+    /// with `, requires Rust X`. Registry packages only.
+    fn latest(
+        &self,
+        id: &PackageId,
+        direct: bool,
+        required: Option<&PartialVersion>,
+        color: bool,
+    ) -> Option<String> {
         if !id.source_id().is_registry() {
             return None;
         }
@@ -606,27 +627,34 @@ impl Report<'_> {
                 pre: current.pre.clone(),
             }],
         };
-        let compatible = versions
-            .iter()
-            .filter(|v| *v != current && caret.matches(v))
-            .max();
-        let newer = || {
+        let compatible = |v: &semver::Version| v != current && caret.matches(v);
+        let newer = |v: &semver::Version| {
+            direct
+                && v > current
+                && (v.pre.is_empty()
+                    || (v.major, v.minor, v.patch) == (current.major, current.minor, current.patch))
+        };
+        let fits = |rv: &Option<PartialVersion>| match (rv, required) {
+            (Some(rv), Some(req)) => rust_key(rv) <= rust_key(req),
+            _ => true,
+        };
+        let best = |pick: &dyn Fn(&semver::Version) -> bool, need_fit: bool| {
             versions
                 .iter()
-                .filter(|v| {
-                    *v > current
-                        && (v.pre.is_empty()
-                            || (v.major, v.minor, v.patch)
-                                == (current.major, current.minor, current.patch))
-                })
-                .max()
+                .filter(|(v, rv)| pick(v) && (!need_fit || fits(rv)))
+                .max_by(|a, b| a.0.cmp(&b.0))
         };
-        let v = compatible.or_else(newer)?;
-        Some(paint(
-            &format!("(available: v{v})"),
-            color,
-            AnsiColor::Yellow,
-        ))
+        let text = if let Some((v, _)) = best(&compatible, true).or_else(|| best(&newer, true)) {
+            format!("(available: v{v})")
+        } else {
+            let (v, rv) = best(&compatible, false).or_else(|| best(&newer, false))?;
+            let msrv = rv
+                .as_ref()
+                .map(|rv| format!(", requires Rust {rv}"))
+                .unwrap_or_default();
+            return Some(format!(" (available: v{v}{msrv})"));
+        };
+        Some(paint(&text, color, AnsiColor::Yellow))
     }
 
     /// ` (requires Rust X)`: the package needs a newer Rust than the one
@@ -666,10 +694,14 @@ impl Report<'_> {
         let Some(available) = self.available else {
             return out;
         };
-        if !changes
-            .iter()
-            .any(|c| available.rust_versions.contains_key(c.id()))
-        {
+        let states_one = |id: &PackageId| {
+            available.rust_versions.contains_key(id)
+                || available
+                    .versions
+                    .get(&(id.name().to_string(), id.source_id().clone()))
+                    .is_some_and(|vs| vs.iter().any(|(_, rv)| rv.is_some()))
+        };
+        if !changes.iter().any(|c| states_one(c.id())) {
             return out;
         }
         let rustc = load_rustc(gctx, &self.ws.default_target_dir())

@@ -19,6 +19,7 @@ mod new_init;
 mod package;
 mod pkgid_tree;
 mod plugins;
+mod publish;
 mod registry;
 mod test_cmd;
 mod update;

@@ -3,5 +3,8 @@
 //!
 //! - [`crate_file`]: a deterministic `.crate` (tar + gzip) byte-identical to
 //!   the one cargo 1.95 writes for the same files, and its unpacking.
+//! - [`web`]: a blocking client of a registry's web API (publish, yank,
+//!   owners, search).
 
 pub mod crate_file;
+pub mod web;

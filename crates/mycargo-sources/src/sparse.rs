@@ -915,25 +915,33 @@ impl Inner {
                 .with_context(|| format!("failed to download from `{url}`"));
         }
         let bytes = f.body.len() as u64;
+        // Downloaded is said once the transfer is complete, before the
+        // checks (as cargo says it).
+        progress.done.fetch_add(1, Ordering::SeqCst);
+        progress.total_bytes.fetch_add(bytes, Ordering::SeqCst);
+        self.reporter.download(&DownloadEvent::Finished {
+            name: c.name.clone(),
+            version: version.clone(),
+            bytes,
+        });
         if !sha256_hex(&f.body).eq_ignore_ascii_case(&c.cksum) {
-            bail!("failed to verify the checksum of `{} v{}`", c.name, version);
+            // cargo names the package with its source (`registry `x``).
+            let from = if self.source_id.is_crates_io() {
+                String::new()
+            } else {
+                format!(" (registry `{}`)", self.source_id.display_registry_name())
+            };
+            bail!("failed to verify the checksum of `{} v{version}{from}`", c.name);
         }
         let path = on_disk.crate_file.clone();
         let root = src_root.to_path_buf();
-        let (name, v2) = (c.name.clone(), version.clone());
+        let (name, v2) = (c.name.clone(), version);
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             write_replace(&path, &f.body)?;
             unpack_or_forget(&path, &root, &name, &v2)
         })
         .await
         .map_err(|e| anyhow!(e))??;
-        progress.done.fetch_add(1, Ordering::SeqCst);
-        progress.total_bytes.fetch_add(bytes, Ordering::SeqCst);
-        self.reporter.download(&DownloadEvent::Finished {
-            name: c.name.clone(),
-            version,
-            bytes,
-        });
         Ok(())
     }
 }

@@ -141,7 +141,6 @@ fn resolve_inner(
     // `update`: what to let go, from the lock file (or, for `--precise`
     // without one, from a fresh resolve).
     let mut sel = Selection::default();
-    let mut fetched: Option<Remotes> = None;
     if let Some(up) = update {
         if previous.is_none() {
             let mut online = Remotes::new(gctx, false)?;
@@ -154,9 +153,13 @@ fn resolve_inner(
                 &mut online,
                 None,
                 &sel,
-            )?;
+            );
+            // cargo resolves twice here, announcing the index each time.
+            let r = announced(gctx, &mut online, r)?;
+            for source in online.take_status() {
+                gctx.shell.status("Updating", source)?;
+            }
             previous = Some(lock_of(&r, target));
-            fetched = Some(online);
         }
         if let Some(prev) = &previous {
             sel = (up.select)(prev, &path_pkgs)?;
@@ -197,16 +200,14 @@ fn resolve_inner(
                         &mut online,
                         previous.as_ref(),
                         &sel,
-                    )?;
+                    );
+                    let r = announced(gctx, &mut online, r)?;
                     (r, online)
                 }
             }
         }
         false => {
-            let mut online = match fetched {
-                Some(r) => r,
-                None => Remotes::new(gctx, false)?,
-            };
+            let mut online = Remotes::new(gctx, false)?;
             let r = resolve_with(
                 gctx,
                 ws,
@@ -216,7 +217,8 @@ fn resolve_inner(
                 &mut online,
                 previous.as_ref(),
                 &sel,
-            )?;
+            );
+            let r = announced(gctx, &mut online, r)?;
             (r, online)
         }
     };
@@ -279,26 +281,57 @@ fn resolve_inner(
             announced = true;
         }
     }
-    for (source, reqs) in &by_source {
-        let crates: Vec<CrateRequest> = reqs.iter().map(|(_, r)| r.clone()).collect();
-        let on_disk = remotes.download(source, &crates)?;
-        for ((id, _), disk) in reqs.iter().zip(on_disk) {
-            dirs.insert(id.clone(), disk.src_dir);
-        }
-    }
-    let (finished, done) = remotes.take_downloaded();
     let from = by_source
         .keys()
         .find(|s| !s.is_crates_io())
         .and_then(|s| s.registry_name())
         .map(|n| format!(" (registry `{n}`)"))
         .unwrap_or_default();
+    for (source, reqs) in &by_source {
+        let crates: Vec<CrateRequest> = reqs.iter().map(|(_, r)| r.clone()).collect();
+        let on_disk = match remotes.download(source, &crates) {
+            Ok(d) => d,
+            Err(e) => {
+                // What finished (or was retried) before the failure was
+                // reported by cargo as it happened.
+                report_downloads(gctx, &mut remotes, &from, false)?;
+                return Err(match reqs.first().map(|(id, _)| id.source_id()) {
+                    Some(orig) if orig != source => e.context(format!(
+                        "failed to download replaced source registry `{}`",
+                        orig.display_registry_name()
+                    )),
+                    _ => e,
+                });
+            }
+        };
+        for ((id, _), disk) in reqs.iter().zip(on_disk) {
+            dirs.insert(id.clone(), disk.src_dir);
+        }
+    }
+    report_downloads(gctx, &mut remotes, &from, true)?;
+
+    assemble(path_pkgs, &git_pkgs, &resolve, dirs, opts)
+}
+
+/// Print the warnings and `Downloaded` lines of the downloads so far
+/// (and, where cargo draws a progress bar, the summary when `done`).
+fn report_downloads(
+    gctx: &mut GlobalContext,
+    remotes: &mut Remotes,
+    from: &str,
+    done: bool,
+) -> anyhow::Result<()> {
+    for w in remotes.take_warnings() {
+        gctx.shell.warn(w)?;
+    }
+    let (finished, totals) = remotes.take_downloaded();
     for (name, version) in finished {
         gctx.shell
             .status("Downloaded", format!("{name} v{version}{from}"))?;
     }
     // cargo sums the downloads up only where it drew a progress bar.
-    if let Some((count, bytes, elapsed)) = done
+    if let Some((count, bytes, elapsed)) = totals
+        && done
         && gctx.shell.progress_enabled()
     {
         let s = if count == 1 { "" } else { "s" };
@@ -311,8 +344,7 @@ fn resolve_inner(
             ),
         )?;
     }
-
-    assemble(path_pkgs, &git_pkgs, &resolve, dirs, opts)
+    Ok(())
 }
 
 /// The dependencies of the path packages the resolve follows: every kind
@@ -329,6 +361,21 @@ fn path_dependencies(path_pkgs: &Packages) -> Vec<Dependency> {
                 .cloned()
         })
         .collect()
+}
+
+/// A resolve's result, with the `Updating ... index` lines printed first
+/// when it failed (cargo has printed them by then).
+fn announced(
+    gctx: &mut GlobalContext,
+    remotes: &mut Remotes,
+    r: anyhow::Result<Resolve>,
+) -> anyhow::Result<Resolve> {
+    if r.is_err() {
+        for source in remotes.take_status() {
+            gctx.shell.status("Updating", source)?;
+        }
+    }
+    r
 }
 
 /// The lock file of a resolve, in `version`.
@@ -370,12 +417,15 @@ fn available(
             .iter()
             .find(|p| p.name == key.0 && p.source == key.1);
         let versions = match precise {
-            Some(p) => vec![p.to.clone()],
+            Some(p) => vec![(p.to.clone(), None)],
             None => remotes
                 .versions(&map.replacement(id.source_id())?, id.name())
                 .into_iter()
                 .filter(|l| l.is_available() && !l.yanked)
-                .map(|l| l.version)
+                .map(|l| {
+                    let rv = l.rust_version.as_deref().and_then(|r| r.parse().ok());
+                    (l.version, rv)
+                })
                 .collect(),
         };
         out.versions.insert(key, versions);

@@ -56,6 +56,7 @@
 //! assert!(p.read_file("Cargo.lock").contains("1.0.1"));
 //! ```
 
+pub mod api;
 pub mod faults;
 pub mod index;
 pub mod package;
@@ -67,6 +68,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use api::{Published, WebApi};
 pub use faults::{BadEntry, Fault};
 pub use index::{IndexDep, IndexEntry, index_path};
 pub use package::{Dep, DepKind, Package, sha256_hex};

@@ -1,0 +1,157 @@
+//! `mycargo login` and `mycargo logout`: keep a registry's token in
+//! `$CARGO_HOME/credentials.toml`, in cargo's format (`[registry] token`
+//! for crates.io, `[registries.<name>] token` otherwise), written
+//! atomically with mode 0600. The token is never printed.
+
+use std::io::{BufRead as _, Write as _};
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use mycargo_core::source_id::CRATES_IO_REGISTRY;
+use mycargo_registry_api::web::check_token;
+use mycargo_util::CliResult;
+
+use super::registry_api;
+use crate::context::GlobalContext;
+
+pub fn login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> CliResult {
+    Ok(do_login(gctx, args)?)
+}
+
+pub fn logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> CliResult {
+    Ok(do_logout(gctx, args)?)
+}
+
+fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow::Result<()> {
+    let target = registry_api::target(gctx, args.registry.as_deref(), None)?;
+    let name = target.display_name();
+    let token = match &args.token {
+        Some(t) => {
+            gctx.shell.warn(
+                "`mycargo login <token>` is deprecated in favor of reading `<token>` from stdin",
+            )?;
+            t.clone()
+        }
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("failed to read the token from stdin")?;
+            line.trim().to_string()
+        }
+    };
+    check_token(&token)?;
+    let path = gctx.config.cargo_home().join("credentials.toml");
+    let mut doc = read_doc(&registry_api::credentials_path(gctx))?;
+    // A legacy top-level `token` belongs to `[registry]`.
+    if let Some(old) = doc.remove("token")
+        && doc.get("registry").and_then(|r| r.get("token")).is_none()
+    {
+        table_mut(&mut doc, &["registry"])?.insert("token", old);
+    }
+    let keys: Vec<&str> = if name == CRATES_IO_REGISTRY {
+        vec!["registry"]
+    } else {
+        vec!["registries", name.as_str()]
+    };
+    table_mut(&mut doc, &keys)?.insert("token", toml_edit::value(token));
+    write_private(&path, doc.to_string().as_bytes())?;
+    gctx.shell
+        .status("Login", format!("token for `{name}` saved"))?;
+    Ok(())
+}
+
+fn do_logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> anyhow::Result<()> {
+    let target = registry_api::target(gctx, args.registry.as_deref(), None)?;
+    let name = target.display_name();
+    let path = registry_api::credentials_path(gctx);
+    let mut doc = read_doc(&path)?;
+    let table = if name == CRATES_IO_REGISTRY {
+        doc.get_mut("registry")
+    } else {
+        doc.get_mut("registries")
+            .and_then(|r| r.get_mut(name.as_str()))
+    };
+    let mut removed = false;
+    if let Some(t) = table.and_then(|t| t.as_table_like_mut()) {
+        for key in ["token", "secret-key", "secret-key-subject"] {
+            removed |= t.remove(key).is_some();
+        }
+    }
+    if name == CRATES_IO_REGISTRY {
+        removed |= doc.remove("token").is_some();
+    }
+    if !removed {
+        gctx.shell
+            .status("Logout", format!("not currently logged in to `{name}`"))?;
+        return Ok(());
+    }
+    write_private(&path, doc.to_string().as_bytes())?;
+    gctx.shell.status(
+        "Logout",
+        format!("token for `{name}` has been removed from local storage"),
+    )?;
+    gctx.shell.note(format!(
+        "This does not revoke the token on the registry server.\n    If you need to revoke the token, visit the `{name}` website and follow the instructions there."
+    ))?;
+    Ok(())
+}
+
+fn read_doc(path: &Path) -> anyhow::Result<toml_edit::DocumentMut> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => text
+            .parse()
+            .with_context(|| format!("could not parse TOML file `{}`", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(toml_edit::DocumentMut::new()),
+        Err(e) => Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+    }
+}
+
+/// The table at `keys`, made (implicit parents) when missing.
+fn table_mut<'a>(
+    doc: &'a mut toml_edit::DocumentMut,
+    keys: &[&str],
+) -> anyhow::Result<&'a mut toml_edit::Table> {
+    let mut t = doc.as_table_mut();
+    for (i, k) in keys.iter().enumerate() {
+        let item = t.entry(k).or_insert_with(|| {
+            let mut table = toml_edit::Table::new();
+            table.set_implicit(i + 1 < keys.len());
+            toml_edit::Item::Table(table)
+        });
+        let Some(next) = item.as_table_mut() else {
+            bail!(
+                "`{}` in the credentials file is not a table",
+                keys[..=i].join(".")
+            );
+        };
+        t = next;
+    }
+    Ok(t)
+}
+
+/// Write `data` to `path` through a temporary file in the same directory,
+/// readable by the owner only.
+fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    mycargo_util::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mycargo-tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("failed to set permissions of `{}`", path.display()))?;
+    }
+    tmp.write_all(data)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    Ok(())
+}

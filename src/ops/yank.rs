@@ -1,0 +1,64 @@
+//! `mycargo yank`: yank a version from a registry's index, or undo it.
+
+use anyhow::{Context as _, bail};
+use mycargo_util::CliResult;
+
+use super::registry_api;
+use crate::cli::yank::Args;
+use crate::context::GlobalContext;
+
+pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
+    Ok(yank(gctx, args)?)
+}
+
+fn yank(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
+    let (name, version) = match args.krate.as_deref().map(|k| k.split_once('@')) {
+        Some(Some((name, v))) => {
+            if args.version.is_some() {
+                bail!("cannot specify both `@{v}` and `--version`");
+            }
+            if v.is_empty() {
+                bail!("missing version after `@` in `{name}@`");
+            }
+            (name.to_string(), Some(v.to_string()))
+        }
+        Some(None) => (args.krate.clone().unwrap_or_default(), args.version.clone()),
+        None => (current_package(gctx)?, args.version.clone()),
+    };
+    let Some(version) = version else {
+        bail!("`--version` is required");
+    };
+    let target = registry_api::target(gctx, args.registry.as_deref(), args.index.as_deref())?;
+    let (config, _) = registry_api::registry_config(gctx, &target)?;
+    let token = registry_api::require_token(gctx, &target, args.token.as_deref())?;
+    let client = registry_api::client(gctx, &target, &config, Some(token))?;
+    if args.undo {
+        gctx.shell.status("Unyank", format!("{name}@{version}"))?;
+        client.unyank(&name, &version).with_context(|| {
+            format!(
+                "failed to undo a yank from the registry at {}",
+                client.host()
+            )
+        })?;
+    } else {
+        gctx.shell.status("Yank", format!("{name}@{version}"))?;
+        client
+            .yank(&name, &version)
+            .with_context(|| format!("failed to yank from the registry at {}", client.host()))?;
+    }
+    Ok(())
+}
+
+/// The name of the package in the current directory (what `yank` and
+/// `owner` act on without a crate argument).
+pub fn current_package(gctx: &mut GlobalContext) -> anyhow::Result<String> {
+    let manifest = super::workspace::root_manifest(gctx, None)?;
+    let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    match ws.current() {
+        Some(m) => Ok(m.name().to_string()),
+        None => bail!(
+            "a crate name is required: `{}` is a virtual manifest",
+            manifest.display()
+        ),
+    }
+}
