@@ -76,6 +76,15 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         )?)
     };
     let client = registry_api::client(gctx, &target, &config, token)?;
+    let version = m.version().to_string();
+    let published = sparse.query(m.name())?;
+    if published.iter().any(|s| s.version.to_string() == version) {
+        bail!(
+            "crate {}@{version} already exists on {}",
+            m.name(),
+            mycargo_sources::source_map::SourceMap::describe(&target.source_id)
+        );
+    }
 
     let pargs = crate::cli::package::Args {
         index: args.index.clone(),
@@ -101,7 +110,6 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         None => anyhow::anyhow!("packaging failed"),
     })?;
 
-    let version = m.version().to_string();
     let target_dir =
         settings::target_dir(gctx, args.target_dir.as_deref(), ws.default_target_dir())?;
     let crate_path = target_dir

@@ -327,7 +327,7 @@ fn bad_inputs_fail_clearly() {
         .arg("--token")
         .arg(TOKEN)
         .with_status(101)
-        .with_stderr_contains("crate version `foo@0.1.0` is already uploaded")
+        .with_stderr_contains("error: crate foo@0.1.0 already exists on `alt` index")
         .run();
     no_token_in(&out);
     assert_eq!(reg.index_file("foo").unwrap().lines().count(), 1);

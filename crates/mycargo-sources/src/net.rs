@@ -12,7 +12,7 @@ pub const DEFAULT_RETRY: u32 = 3;
 /// Cargo's default `http.timeout` (seconds).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// How many requests run at once by default.
-pub const DEFAULT_MAX_CONCURRENCY: usize = 16;
+pub const DEFAULT_MAX_CONCURRENCY: usize = 64;
 
 /// The wait before each retry: the first waits `initial` plus up to
 /// `jitter`; each later one `step` more, never over `max`.

@@ -931,7 +931,10 @@ impl Inner {
             } else {
                 format!(" (registry `{}`)", self.source_id.display_registry_name())
             };
-            bail!("failed to verify the checksum of `{} v{version}{from}`", c.name);
+            bail!(
+                "failed to verify the checksum of `{} v{version}{from}`",
+                c.name
+            );
         }
         let path = on_disk.crate_file.clone();
         let root = src_root.to_path_buf();

@@ -21,6 +21,23 @@ pub trait RemoteIndex {
     fn load(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()>;
     /// The loaded lines of `name` (empty when not loaded or unknown).
     fn versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary>;
+    /// Read `names` from the on-disk index cache only (no network).
+    fn load_cached(&mut self, _source: &SourceId, _names: &BTreeSet<String>) -> anyhow::Result<()> {
+        Ok(())
+    }
+    /// What [`RemoteIndex::load_cached`] found for `name`.
+    fn cached_versions(&self, _source: &SourceId, _name: &str) -> Vec<IndexSummary> {
+        Vec::new()
+    }
+}
+
+/// Where [`WsRegistry::walk`] reads index files from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// The on-disk cache: a guess of the names a resolve needs.
+    Cache,
+    /// The registry (revalidating the cache).
+    Network,
 }
 
 pub struct WsRegistry<'a> {
@@ -78,8 +95,7 @@ impl<'a> WsRegistry<'a> {
     /// for: the path packages' registry dependencies and, for the versions
     /// their requirements match, those versions' dependencies.
     pub fn prefetch(&mut self) -> anyhow::Result<()> {
-        let mut reqs: BTreeMap<(SourceId, String), Vec<Dependency>> = BTreeMap::new();
-        let mut wanted: Vec<Dependency> = Vec::new();
+        let mut roots: Vec<Dependency> = Vec::new();
         let git = self.git.all().map(|m| (m, false));
         let path = self
             .path
@@ -90,10 +106,30 @@ impl<'a> WsRegistry<'a> {
             for d in &m.dependencies {
                 let dev_ok = member || d.kind() != DepKind::Development;
                 if d.source_id().is_registry() && dev_ok {
-                    wanted.push(d.clone());
+                    roots.push(d.clone());
                 }
             }
         }
+        // A warm cache knows most of the graph already: walk it first and
+        // revalidate every name it leads to in one parallel wave, instead
+        // of one round trip per level of the graph.
+        let guessed = self.walk(roots.clone(), Reach::Cache)?;
+        for (source, names) in &guessed {
+            self.index.load(source, names)?;
+        }
+        self.walk(roots, Reach::Network)?;
+        Ok(())
+    }
+
+    /// Breadth-first over the registry dependencies from `roots`, reading
+    /// each level's index files in one batch (from `reach`), following the
+    /// versions the requirements seen match. The names read, by source.
+    fn walk(
+        &mut self,
+        mut wanted: Vec<Dependency>,
+        reach: Reach,
+    ) -> anyhow::Result<BTreeMap<SourceId, BTreeSet<String>>> {
+        let mut reqs: BTreeMap<(SourceId, String), Vec<Dependency>> = BTreeMap::new();
         let mut loaded: BTreeSet<(SourceId, String)> = BTreeSet::new();
         while !wanted.is_empty() {
             let mut batch: BTreeMap<SourceId, BTreeSet<String>> = BTreeMap::new();
@@ -106,7 +142,10 @@ impl<'a> WsRegistry<'a> {
                 }
             }
             for (source, names) in &batch {
-                self.index.load(source, names)?;
+                match reach {
+                    Reach::Cache => self.index.load_cached(source, names)?,
+                    Reach::Network => self.index.load(source, names)?,
+                }
                 for name in names {
                     loaded.insert((source.clone(), name.clone()));
                 }
@@ -115,7 +154,11 @@ impl<'a> WsRegistry<'a> {
                 for name in names {
                     let key = (source.clone(), name.clone());
                     let asks = reqs.get(&key).cloned().unwrap_or_default();
-                    for line in self.index.versions(&source, &name) {
+                    let lines = match reach {
+                        Reach::Cache => self.index.cached_versions(&source, &name),
+                        Reach::Network => self.index.versions(&source, &name),
+                    };
+                    for line in lines {
                         if !asks.iter().any(|d| d.version_req().matches(&line.version)) {
                             continue;
                         }
@@ -136,7 +179,11 @@ impl<'a> WsRegistry<'a> {
                 }
             }
         }
-        Ok(())
+        let mut out: BTreeMap<SourceId, BTreeSet<String>> = BTreeMap::new();
+        for (source, name) in loaded {
+            out.entry(source).or_default().insert(name);
+        }
+        Ok(out)
     }
 }
 

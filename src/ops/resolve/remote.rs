@@ -70,6 +70,9 @@ pub struct Remotes {
     offline: bool,
     clients: HashMap<SourceId, SparseRegistry>,
     lines: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
+    /// Cache-only clients and what they read (the warm-start guess).
+    cache_clients: HashMap<SourceId, SparseRegistry>,
+    cached: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
     tokens: HashMap<SourceId, Option<String>>,
     events: Arc<Events>,
     /// Sources announced with `Updating ... index`.
@@ -90,6 +93,8 @@ impl Remotes {
             offline,
             clients: HashMap::new(),
             lines: HashMap::new(),
+            cache_clients: HashMap::new(),
+            cached: HashMap::new(),
             tokens: HashMap::new(),
             events: Arc::new(Events::default()),
             announced: BTreeSet::new(),
@@ -117,31 +122,41 @@ impl Remotes {
         self.tokens.insert(source.clone(), token);
     }
 
+    fn make_client(&self, source: &SourceId, net: NetConfig) -> anyhow::Result<SparseRegistry> {
+        // crates.io is reached through its sparse index, as cargo does.
+        let fetch_id = if source.is_crates_io() {
+            SourceId::for_registry(&parse_url(CRATES_IO_HTTP_INDEX)?)
+        } else if source.is_sparse() {
+            source.clone()
+        } else {
+            bail!(
+                "mycargo reads sparse registries only for now; `{}` is not one \
+                 (set `protocol = \"sparse\"` or use a `sparse+` index URL)",
+                source.url()
+            );
+        };
+        let token = self.tokens.get(source).cloned().flatten();
+        SparseRegistry::new(&fetch_id, &self.cargo_home, net, token, self.events.clone())
+    }
+
     fn client(&mut self, source: &SourceId) -> anyhow::Result<&SparseRegistry> {
         if !self.clients.contains_key(source) {
-            // crates.io is reached through its sparse index, as cargo does.
-            let fetch_id = if source.is_crates_io() {
-                SourceId::for_registry(&parse_url(CRATES_IO_HTTP_INDEX)?)
-            } else if source.is_sparse() {
-                source.clone()
-            } else {
-                bail!(
-                    "mycargo reads sparse registries only for now; `{}` is not one \
-                     (set `protocol = \"sparse\"` or use a `sparse+` index URL)",
-                    source.url()
-                );
-            };
-            let token = self.tokens.get(source).cloned().flatten();
-            let client = SparseRegistry::new(
-                &fetch_id,
-                &self.cargo_home,
-                self.net.clone(),
-                token,
-                self.events.clone(),
-            )?;
+            let client = self.make_client(source, self.net.clone())?;
             self.clients.insert(source.clone(), client);
         }
         self.clients
+            .get(source)
+            .ok_or_else(|| anyhow::anyhow!("no client for `{source}`"))
+    }
+
+    fn cache_client(&mut self, source: &SourceId) -> anyhow::Result<&SparseRegistry> {
+        if !self.cache_clients.contains_key(source) {
+            let mut net = self.net.clone();
+            net.offline = true;
+            let client = self.make_client(source, net)?;
+            self.cache_clients.insert(source.clone(), client);
+        }
+        self.cache_clients
             .get(source)
             .ok_or_else(|| anyhow::anyhow!("no client for `{source}`"))
     }
@@ -215,6 +230,33 @@ impl RemoteIndex for Remotes {
             self.lines.insert((source.clone(), name.to_string()), lines);
         }
         Ok(())
+    }
+
+    fn load_cached(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()> {
+        let todo: Vec<&str> = names
+            .iter()
+            .filter(|n| !self.cached.contains_key(&(source.clone(), n.to_string())))
+            .map(String::as_str)
+            .collect();
+        if todo.is_empty() {
+            return Ok(());
+        }
+        // A cache that cannot be read is only a worse guess.
+        let Ok(found) = self.cache_client(source).and_then(|c| c.query_many(&todo)) else {
+            return Ok(());
+        };
+        for (name, lines) in todo.iter().zip(found) {
+            self.cached
+                .insert((source.clone(), name.to_string()), lines);
+        }
+        Ok(())
+    }
+
+    fn cached_versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary> {
+        self.cached
+            .get(&(source.clone(), name.to_string()))
+            .map(|l| l.as_ref().clone())
+            .unwrap_or_default()
     }
 
     fn versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary> {
