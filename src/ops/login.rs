@@ -3,7 +3,7 @@
 //! for crates.io, `[registries.<name>] token` otherwise), written
 //! atomically with mode 0600. The token is never printed.
 
-use std::io::{BufRead as _, Write as _};
+use std::io::BufRead as _;
 
 use std::path::Path;
 
@@ -57,7 +57,7 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
         vec!["registries", name.as_str()]
     };
     table_mut(&mut doc, &keys)?.insert("token", toml_edit::value(token));
-    write_private(&path, doc.to_string().as_bytes())?;
+    write_private_file(&path, doc.to_string().as_bytes())?;
     gctx.shell
         .status("Login", format!("token for `{name}` saved"))?;
     Ok(())
@@ -88,7 +88,7 @@ fn do_logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> anyho
             .status("Logout", format!("not currently logged in to `{name}`"))?;
         return Ok(());
     }
-    write_private(&path, doc.to_string().as_bytes())?;
+    write_private_file(&path, doc.to_string().as_bytes())?;
     gctx.shell.status(
         "Logout",
         format!("token for `{name}` has been removed from local storage"),
@@ -132,26 +132,11 @@ fn table_mut<'a>(
     Ok(t)
 }
 
-/// Write `data` to `path` through a temporary file in the same directory,
-/// readable by the owner only.
-fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    mycargo_util::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".mycargo-tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("failed to set permissions of `{}`", path.display()))?;
+/// Write `data` through a temporary file, readable by the owner only,
+/// creating the directory first.
+fn write_private_file(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        mycargo_util::fs::create_dir_all(dir)?;
     }
-    tmp.write_all(data)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("failed to write `{}`", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("failed to write `{}`", path.display()))?;
-    Ok(())
+    mycargo_util::fs::write_atomic_private(path, data)
 }

@@ -30,14 +30,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let opts = super::workspace::read_options(gctx);
     let pkgs = super::compile::packages::load(&ws, &opts)?;
     let selection: PackageSelection = args.packages.clone().into();
-    let current = ws
-        .current()
-        .and_then(|c| pkgs.index_of(&c.manifest_path))
-        .filter(|_| ws.current_manifest() != ws.root_manifest());
-    let selected = match current {
-        Some(i) if !selection.workspace && selection.packages().is_empty() => vec![i],
-        _ => super::compile::select_packages(&ws, &pkgs, &selection)?,
-    };
+    let selected = super::compile::select_packages(&ws, &pkgs, &selection)?;
     let [idx] = selected[..] else {
         bail!(
             "mycargo can publish one package at a time; select it with `-p <name>` (selected: {})",

@@ -9,6 +9,16 @@ use anyhow::Context as _;
 /// directory, flushed, then renamed over the target. A reader sees the old
 /// file or the new one, never half of one.
 pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    write_atomic_mode(path, contents.as_ref(), None)
+}
+
+/// [`write_atomic`] for secrets: the file is readable by its owner only
+/// (mode 0600) from the moment it exists.
+pub fn write_atomic_private(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    write_atomic_mode(path, contents.as_ref(), Some(0o600))
+}
+
+fn write_atomic_mode(path: &Path, contents: &[u8], private: Option<u32>) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -17,16 +27,19 @@ pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<(
         .prefix(".mycargo-tmp")
         .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(contents.as_ref())
+    // The temporary file is created 0600, so a secret never has wider
+    // permissions on disk.
+    tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("failed to write `{}`", path.display()))?;
     // Keep the permissions of a file we replace, or the default for a new one.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = match std::fs::metadata(path) {
-            Ok(m) => m.permissions().mode(),
-            Err(_) => 0o666 & !current_umask(),
+        let mode = match (private, std::fs::metadata(path)) {
+            (Some(mode), _) => mode,
+            (None, Ok(m)) => m.permissions().mode(),
+            (None, Err(_)) => 0o666 & !current_umask(),
         };
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
     }

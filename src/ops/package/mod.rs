@@ -55,16 +55,7 @@ fn package(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let pkgs = super::compile::packages::load(&ws, &opts)?;
     let ws_lock_version = workspace_lock_version(&ws, &pkgs)?;
     let selection: PackageSelection = args.packages.clone().into();
-    // In a member of a virtual workspace, the member is the default (the
-    // workspace's default members are only the default at its root).
-    let current = ws
-        .current()
-        .and_then(|c| pkgs.index_of(&c.manifest_path))
-        .filter(|_| ws.current_manifest() != ws.root_manifest());
-    let selected = match current {
-        Some(i) if !selection.workspace && selection.packages().is_empty() => vec![i],
-        _ => super::compile::select_packages(&ws, &pkgs, &selection)?,
-    };
+    let selected = super::compile::select_packages(&ws, &pkgs, &selection)?;
     let order = dependency_order(&pkgs, &selected);
     let target_dir =
         settings::target_dir(gctx, args.target_dir.as_deref(), ws.default_target_dir())?;

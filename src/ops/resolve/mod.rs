@@ -170,54 +170,37 @@ fn resolve_inner(
     // With a lock file, try the index cache first: a build whose lock pins
     // everything needs no network (as cargo). Otherwise, or when that
     // fails, fetch.
-    let (resolve, mut remotes) = match previous.is_some() && !must_fetch {
-        true => {
-            let mut cached = Remotes::new(gctx, true)?;
-            match resolve_with(
-                gctx,
-                ws,
-                &path_pkgs,
-                &git_pkgs,
-                &map,
-                &mut cached,
-                previous.as_ref(),
-                &sel,
-            ) {
-                Ok(r) if same_as_lock(&r, previous.as_ref()) => {
-                    // The index cache sufficed; downloads may still need
-                    // the network.
-                    cached.allow_network();
-                    (r, cached)
-                }
-                _ => {
-                    let mut online = Remotes::new(gctx, false)?;
-                    let r = resolve_with(
-                        gctx,
-                        ws,
-                        &path_pkgs,
-                        &git_pkgs,
-                        &map,
-                        &mut online,
-                        previous.as_ref(),
-                        &sel,
-                    );
-                    let r = announced(gctx, &mut online, r)?;
-                    (r, online)
-                }
+    let resolve_from = |gctx: &mut GlobalContext, remotes: &mut Remotes| {
+        resolve_with(
+            gctx,
+            ws,
+            &path_pkgs,
+            &git_pkgs,
+            &map,
+            remotes,
+            previous.as_ref(),
+            &sel,
+        )
+    };
+    let cached_resolve = if previous.is_some() && !must_fetch {
+        let mut cached = Remotes::new(gctx, true)?;
+        match resolve_from(gctx, &mut cached) {
+            Ok(r) if same_as_lock(&r, previous.as_ref()) => {
+                // The index cache sufficed; downloads may still need the
+                // network.
+                cached.allow_network();
+                Some((r, cached))
             }
+            _ => None,
         }
-        false => {
+    } else {
+        None
+    };
+    let (resolve, mut remotes) = match cached_resolve {
+        Some(found) => found,
+        None => {
             let mut online = Remotes::new(gctx, false)?;
-            let r = resolve_with(
-                gctx,
-                ws,
-                &path_pkgs,
-                &git_pkgs,
-                &map,
-                &mut online,
-                previous.as_ref(),
-                &sel,
-            );
+            let r = resolve_from(gctx, &mut online);
             let r = announced(gctx, &mut online, r)?;
             (r, online)
         }
