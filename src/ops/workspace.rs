@@ -44,8 +44,24 @@ pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
     ReadOptions {
         cwd: Some(gctx.cwd().to_path_buf()),
         cargo_home: Some(gctx.config.cargo_home().to_path_buf()),
+        registries: configured_registries(gctx),
         ..ReadOptions::default()
     }
+}
+
+/// `[registries.<name>] index = "..."`, for `registry = "<name>"`
+/// dependencies (an unreadable entry is left out; the dependency that
+/// names it then gets cargo's "not found in any configuration" error).
+fn configured_registries(gctx: &GlobalContext) -> std::collections::BTreeMap<String, url::Url> {
+    let mut out = std::collections::BTreeMap::new();
+    for name in gctx.config.table_keys("registries").unwrap_or_default() {
+        if let Ok(Some(index)) = gctx.config.get_string(&format!("registries.{name}.index"))
+            && let Ok(url) = mycargo_core::source_id::parse_url(&index.val)
+        {
+            out.insert(name, url);
+        }
+    }
+    out
 }
 
 /// Load the workspace of `manifest_path`, printing nothing.

@@ -991,3 +991,39 @@ fn bomb_crate(name: &str, version: &str, size: u64) -> Vec<u8> {
     out.extend_from_slice(&((zeros + 512) as u32).to_le_bytes());
     out
 }
+
+#[test]
+fn alternate_registry_dependency_locks_and_builds_like_cargo() {
+    let reg = Registry::new();
+    Package::new("altdep", "1.4.0")
+        .file("src/lib.rs", "pub fn v() -> u32 { 14 }\n")
+        .publish(&reg);
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naltdep = { version = \"1\", registry = \"alt\" }\n",
+        ),
+        (
+            "src/main.rs",
+            "fn main() { println!(\"{}\", altdep::v()); }\n",
+        ),
+    ];
+    let mut b = project();
+    for (path, text) in files {
+        b = b.file(path, text);
+    }
+    let (m, c) = b.build_twins();
+    reg.configure_project_alt(&m, "alt");
+    reg.configure_project_alt(&c, "alt");
+    let mo = m.mycargo("run").run();
+    let co = c.cargo("run").run();
+    assert_eq!(mo.stdout, co.stdout);
+    assert_eq!(mo.stdout, "14\n");
+    let lock = |p: &Project| std::fs::read_to_string(p.root().join("Cargo.lock")).unwrap();
+    assert_eq!(lock(&m), lock(&c));
+    assert!(
+        lock(&m).contains("sparse+http://127.0.0.1:"),
+        "{}",
+        lock(&m)
+    );
+}
