@@ -1027,3 +1027,53 @@ fn alternate_registry_dependency_locks_and_builds_like_cargo() {
         lock(&m)
     );
 }
+
+#[test]
+fn path_patch_of_a_registry_package_like_cargo() {
+    let reg = Registry::new();
+    Package::new("baz", "1.0.0")
+        .file(
+            "src/lib.rs",
+            "pub fn v() -> &'static str { \"registry\" }\n",
+        )
+        .publish(&reg);
+    Package::new("bar", "1.0.0")
+        .dep("baz", "1")
+        .file("src/lib.rs", "pub fn v() -> &'static str { baz::v() }\n")
+        .publish(&reg);
+    Package::new("unusedp", "2.0.0").publish(&reg);
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbar = \"1\"\n\n[patch.crates-io]\nbaz = { path = \"baz\" }\nunusedp = { path = \"unusedp\" }\n",
+        ),
+        ("src/main.rs", "fn main() { println!(\"{}\", bar::v()); }\n"),
+        (
+            "baz/Cargo.toml",
+            "[package]\nname = \"baz\"\nversion = \"1.0.5\"\nedition = \"2021\"\n",
+        ),
+        (
+            "baz/src/lib.rs",
+            "pub fn v() -> &'static str { \"patched\" }\n",
+        ),
+        (
+            "unusedp/Cargo.toml",
+            "[package]\nname = \"unusedp\"\nversion = \"1.0.0\"\nedition = \"2021\"\n",
+        ),
+        ("unusedp/src/lib.rs", ""),
+    ];
+    let mut b = project();
+    for (path, text) in files {
+        b = b.file(path, text);
+    }
+    let (m, c) = b.build_twins();
+    reg.configure_project(&m);
+    reg.configure_project(&c);
+    let mo = m.mycargo("run").run();
+    let co = c.cargo("run").run();
+    assert_eq!(mo.stdout, co.stdout);
+    assert_eq!(mo.stdout, "patched\n");
+    let lock = |p: &Project| std::fs::read_to_string(p.root().join("Cargo.lock")).unwrap();
+    assert_eq!(lock(&m), lock(&c));
+    assert!(lock(&m).contains("[[patch.unused]]"), "{}", lock(&m));
+}

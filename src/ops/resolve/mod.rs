@@ -17,7 +17,9 @@ use anyhow::{Context as _, anyhow};
 use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
 use mycargo_lockfile::{LOCKFILE_NAME, LockVersion, LockedPackage, Lockfile, PathSources};
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
-use mycargo_resolver::version::{Previous, Resolve, ResolveInput, ResolveOptions, VersionResolver};
+use mycargo_resolver::version::{
+    Patch, Previous, Resolve, ResolveInput, ResolveOptions, VersionResolver,
+};
 use mycargo_sources::source_map::SourceMap;
 use mycargo_sources::sparse::CrateRequest;
 
@@ -108,7 +110,10 @@ fn resolve_inner(
     update: Option<&Update<'_>>,
 ) -> anyhow::Result<Packages> {
     let ignore_rust_version = how.ignore_rust_version;
-    let (path_pkgs, remote) = packages::load_with(ws, opts, true)?;
+    let (mut path_pkgs, remote) = packages::load_with(ws, opts, true)?;
+    if remote {
+        add_path_patches(ws, opts, &mut path_pkgs)?;
+    }
     let lock_path = ws.root().join(LOCKFILE_NAME);
     let paths: PathSources = path_pkgs.manifests.iter().map(|m| &m.package_id).collect();
     if !remote {
@@ -370,7 +375,92 @@ fn lock_of(resolve: &Resolve, version: LockVersion) -> Lockfile {
         p.checksum = resolve.checksum(&id).map(str::to_string);
         lock.insert(p);
     }
+    lock.unused_patches = resolve
+        .unused_patches
+        .iter()
+        .map(|s| LockedPackage::new(s.package_id().clone()))
+        .collect();
     lock
+}
+
+/// `[patch.<source>]` of the workspace root.
+fn patch_table(ws: &Workspace) -> BTreeMap<String, Vec<Dependency>> {
+    ws.root_parsed()
+        .map(|p| p.patch().clone())
+        .unwrap_or_default()
+}
+
+/// The manifest path of a path patch.
+fn patch_manifest(d: &Dependency) -> Option<std::path::PathBuf> {
+    d.path()
+        .map(|p| mycargo_util::fs::normalize_path(&p.join("Cargo.toml")))
+}
+
+/// Path patches join the path packages (as non-members), so the resolver
+/// can choose them and the build can compile them. Other patch kinds are
+/// refused clearly for now.
+fn add_path_patches(ws: &Workspace, opts: &ReadOptions, pkgs: &mut Packages) -> anyhow::Result<()> {
+    for (key, deps) in patch_table(ws) {
+        for d in deps {
+            let Some(path) = patch_manifest(&d) else {
+                anyhow::bail!(
+                    "`[patch.{key}]` entry `{}` is not a path dependency; mycargo applies path patches only for now",
+                    d.name_in_toml()
+                );
+            };
+            if pkgs.index_of(&path).is_some() {
+                continue;
+            }
+            let parsed = mycargo_manifest::read_manifest_file(&path, opts).with_context(|| {
+                format!(
+                    "failed to load source for dependency `{}`",
+                    d.name_in_toml()
+                )
+            })?;
+            let Some(m) = parsed.package() else {
+                anyhow::bail!(
+                    "the patch `{}` at `{}` is a virtual manifest",
+                    d.name_in_toml(),
+                    path.display()
+                );
+            };
+            pkgs.manifests.push(m.clone());
+            pkgs.members.push(false);
+            pkgs.edges.push(Vec::new());
+        }
+    }
+    Ok(())
+}
+
+/// The resolver's patches: each path patch's summary for the source named
+/// by its table (`crates-io`, a `[registries]` name or a URL).
+fn patches(ws: &Workspace, pkgs: &Packages, map: &SourceMap) -> anyhow::Result<Vec<Patch>> {
+    let mut out = Vec::new();
+    for (key, deps) in patch_table(ws) {
+        let source = if key == mycargo_core::source_id::CRATES_IO_REGISTRY {
+            SourceId::crates_io()
+        } else if let Ok(id) = map.registry(&key) {
+            id
+        } else {
+            let url = mycargo_core::source_id::parse_url(&key)
+                .with_context(|| format!("invalid url `{key}` in `[patch]`"))?;
+            if url.scheme().starts_with("sparse+") {
+                SourceId::for_registry(&url)
+            } else {
+                SourceId::for_git(&url, mycargo_core::GitReference::DefaultBranch)
+            }
+        };
+        for d in deps {
+            let Some(i) = patch_manifest(&d).and_then(|p| pkgs.index_of(&p)) else {
+                continue;
+            };
+            out.push(Patch {
+                source: source.clone(),
+                summary: summaries::from_manifest(&pkgs.manifests[i]),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The versions the index offers for each registry package of the resolve
@@ -453,7 +543,7 @@ fn resolve_with(
                 .collect(),
         }),
         unlock: sel.unlock.clone(),
-        patches: Vec::new(),
+        patches: patches(ws, path_pkgs, map)?,
         options: ResolveOptions {
             resolver: match ws.resolver_version().as_str() {
                 "1" => VersionResolver::V1,
