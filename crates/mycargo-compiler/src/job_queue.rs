@@ -207,6 +207,12 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             running += 1;
             progressed = true;
         }
+        // Tokens are given back only after new jobs had their chance to
+        // use them (as cargo does): a token held idle starves rustc's own
+        // threads, one given back too early costs a round trip to take again.
+        while tokens.len() > running.saturating_sub(1) {
+            tokens.pop();
+        }
         let waiting_to_start = (0..order.len()).any(|i| !state[i].started && state[i].waiting == 0);
         if running == 0 && !progressed {
             break;
@@ -245,10 +251,6 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             }
             Msg::Done(i, result) => {
                 running -= 1;
-                // Give back a token: one job fewer is running.
-                if tokens.len() >= running.max(1) {
-                    tokens.pop();
-                }
                 let unit = &order[i];
                 match finish_job(bcx, shell, unit, &mut state[i], result) {
                     Ok(()) => {
