@@ -599,7 +599,7 @@ pub fn write_run_files(
     stderr: &[u8],
     script_out_dir: &Path,
 ) -> Result<(), BuildOutputError> {
-    use mycargo_util::fs::write_atomic;
+    use mycargo_util::fs::write_atomic_nosync as write_atomic;
     write_atomic(&run_dir.join(OUTPUT_FILE), stdout).map_err(BuildOutputError::Write)?;
     write_atomic(&run_dir.join(STDERR_FILE), stderr).map_err(BuildOutputError::Write)?;
     write_atomic(&run_dir.join(ROOT_OUTPUT_FILE), path_bytes(script_out_dir))

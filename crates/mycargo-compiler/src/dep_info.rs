@@ -486,7 +486,7 @@ impl EncodedDepInfo {
     /// Write atomically to `path`.
     pub fn write(&self, path: &Path) -> Result<(), DepInfoError> {
         let bytes = self.serialize()?;
-        mycargo_util::fs::write_atomic(path, bytes).map_err(DepInfoError::Write)
+        mycargo_util::fs::write_atomic_nosync(path, bytes).map_err(DepInfoError::Write)
     }
 
     /// Read from `path`: `None` when it is missing or not in this format

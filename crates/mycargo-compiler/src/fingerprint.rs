@@ -326,7 +326,7 @@ pub fn store_diagnostics(
         .with_context(|| format!("failed to create directory `{}`", d.display()))?;
     let mut text = lines.join("\n");
     text.push('\n');
-    mycargo_util::fs::write_atomic(&output_file(bcx, unit), text)
+    mycargo_util::fs::write_atomic_nosync(&output_file(bcx, unit), text)
 }
 
 /// The diagnostics kept by [`store_diagnostics`] (none when there are none).
@@ -375,7 +375,7 @@ pub fn record(
         });
         encoded.write(&dep_info_file(bcx, unit))?;
     }
-    mycargo_util::fs::write_atomic(
+    mycargo_util::fs::write_atomic_nosync(
         &hash_file(bcx, unit),
         encode_components(&components(bcx, unit, script_effects)),
     )?;

@@ -77,7 +77,7 @@ pub fn tag_cache_dirs(target_dir: &Path, root: &Path) -> anyhow::Result<()> {
     for dir in tag_dirs {
         let tag = dir.join("CACHEDIR.TAG");
         if !tag.exists() {
-            mycargo_util::fs::write_atomic(
+            mycargo_util::fs::write_atomic_nosync(
                 &tag,
                 "Signature: 8a477f597d28d172789f06886806bc55\n\
                  # This file is a cache directory tag created by cargo.\n\

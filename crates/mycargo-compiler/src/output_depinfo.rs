@@ -71,7 +71,7 @@ fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
-    mycargo_util::fs::write_atomic(path, text)
+    mycargo_util::fs::write_atomic_nosync(path, text)
 }
 
 #[cfg(test)]

@@ -882,7 +882,7 @@ impl ProbeCache {
             return Ok(());
         }
         let json = serde_json::to_string(&self.data)?;
-        mycargo_util::fs::write_atomic(location, json)?;
+        mycargo_util::fs::write_atomic_nosync(location, json)?;
         self.dirty = false;
         Ok(())
     }

@@ -142,7 +142,7 @@ pub fn check_rustdoc_fingerprint(
     }
     std::fs::create_dir_all(target_dir)
         .with_context(|| format!("failed to create directory `{}`", target_dir.display()))?;
-    mycargo_util::fs::write_atomic(&path, want)
+    mycargo_util::fs::write_atomic_nosync(&path, want)
 }
 
 fn clean_doc_dir(dir: &Path) -> anyhow::Result<()> {

@@ -9,16 +9,29 @@ use anyhow::Context as _;
 /// directory, flushed, then renamed over the target. A reader sees the old
 /// file or the new one, never half of one.
 pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
-    write_atomic_mode(path, contents.as_ref(), None)
+    write_atomic_with(path, contents.as_ref(), None, true)
+}
+
+/// [`write_atomic`] without waiting for the disk (no fsync): for build
+/// state that can be remade (fingerprints, dep-info, caches), written on
+/// the build's critical path. Readers still see the old or the new file,
+/// never a mix; after a crash the file may be empty, which reads as stale.
+pub fn write_atomic_nosync(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    write_atomic_with(path, contents.as_ref(), None, false)
 }
 
 /// [`write_atomic`] for secrets: the file is readable by its owner only
 /// (mode 0600) from the moment it exists.
 pub fn write_atomic_private(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
-    write_atomic_mode(path, contents.as_ref(), Some(0o600))
+    write_atomic_with(path, contents.as_ref(), Some(0o600), true)
 }
 
-fn write_atomic_mode(path: &Path, contents: &[u8], private: Option<u32>) -> anyhow::Result<()> {
+fn write_atomic_with(
+    path: &Path,
+    contents: &[u8],
+    private: Option<u32>,
+    sync: bool,
+) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -30,7 +43,13 @@ fn write_atomic_mode(path: &Path, contents: &[u8], private: Option<u32>) -> anyh
     // The temporary file is created 0600, so a secret never has wider
     // permissions on disk.
     tmp.write_all(contents)
-        .and_then(|()| tmp.as_file().sync_all())
+        .and_then(|()| {
+            if sync {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .with_context(|| format!("failed to write `{}`", path.display()))?;
     // Keep the permissions of a file we replace, or the default for a new one.
     #[cfg(unix)]
