@@ -682,6 +682,14 @@ fn convert_package(
         )
         .into());
     }
+    if let Some(links) = &pkg.links
+        && !targets.iter().any(|t| t.is_custom_build())
+    {
+        return Err(Chain::new(format!(
+            "package specifies that it links to `{links}` but does not have a custom build script"
+        ))
+        .into());
+    }
     if let Some(run) = &pkg.default_run
         && !targets.iter().any(|t| t.is_bin() && t.name == *run)
     {

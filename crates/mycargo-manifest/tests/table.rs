@@ -162,6 +162,8 @@ const CASES: &[Case] = &[
             ),
             MAIN,
             ("README.md", "hi"),
+            // `links` needs a build script.
+            ("build.rs", "fn main() {}"),
         ],
         expect: Expect::Ok(|m| {
             let p = pkg(m);
@@ -327,6 +329,33 @@ const CASES: &[Case] = &[
         expect: Expect::Err(
             "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  missing field `package.name`",
         ),
+    },
+    Case {
+        name: "links without a build script",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nlinks = \"z\"\n",
+            ),
+            LIB,
+        ],
+        expect: Expect::Err(
+            "failed to parse manifest at `ROOT/Cargo.toml`\n\nCaused by:\n  package specifies that it links to `z` but does not have a custom build script",
+        ),
+    },
+    Case {
+        name: "links with a build script",
+        files: &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nlinks = \"z\"\n",
+            ),
+            LIB,
+            ("build.rs", "fn main() {}"),
+        ],
+        expect: Expect::Ok(|p| {
+            assert_eq!(p.package().unwrap().metadata.links.as_deref(), Some("z"));
+        }),
     },
     Case {
         name: "unknown edition",
