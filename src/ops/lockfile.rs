@@ -147,6 +147,9 @@ impl LockWrite<'_> {
     ) -> anyhow::Result<()> {
         let (path, orig, paths, target) = (self.path, self.orig, self.paths, self.target);
         resolve.check_collisions()?;
+        if let Some(prev) = previous {
+            check_checksums(prev, &resolve)?;
+        }
         let report_now = |gctx: &mut GlobalContext, resolve: &Lockfile| {
             let r = Report {
                 ws,
@@ -194,6 +197,39 @@ impl LockWrite<'_> {
         }
         Ok(())
     }
+}
+
+/// A package whose checksum the lock file lists must have that checksum
+/// still: a replacement source (a mirror, vendored sources) serving other
+/// bytes is refused, with cargo's explanations.
+fn check_checksums(previous: &Lockfile, resolve: &Lockfile) -> anyhow::Result<()> {
+    for (id, old) in &previous.packages {
+        let (Some(old), Some(new)) = (&old.checksum, resolve.packages.get(id)) else {
+            continue;
+        };
+        match &new.checksum {
+            Some(c) if c == old => {}
+            Some(_) => bail!(
+                "checksum for `{id}` changed between lock files\n\n\
+                 this could be indicative of a few possible errors:\n\n    \
+                 * the lock file is corrupt\n    \
+                 * a replacement source in use (e.g., a mirror) returned a different checksum\n    \
+                 * the source itself may be corrupt in one way or another\n\n\
+                 unable to verify that `{id}` is the same as when the lockfile was generated\n"
+            ),
+            None => bail!(
+                "checksum for `{id}` could not be calculated, but a checksum is listed in \
+                 the existing lock file\n\n\
+                 this could be indicative of a few possible situations:\n\n    \
+                 * the source `{}` supports checksums,\n      \
+                 but was replaced with one that doesn't\n    \
+                 * the lock file is corrupt\n\n\
+                 unable to verify that `{id}` is the same as when the lockfile was generated\n",
+                id.source_id()
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// `--frozen` or `--locked`, as cargo names the one given.

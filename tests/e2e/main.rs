@@ -11,6 +11,7 @@ mod clean_doc;
 mod cli;
 mod config;
 mod git_deps;
+mod local_sources;
 mod lockfile;
 mod manifest;
 mod message_format;

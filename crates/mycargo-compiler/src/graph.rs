@@ -26,11 +26,24 @@ pub struct GraphPackage<'a> {
     pub is_member: bool,
     /// From a path source (warnings shown, incremental on).
     pub is_local: bool,
+    /// From a directory source: [`PackageGraph::verify`] checks it.
+    pub vendored: bool,
 }
 
-#[derive(Debug)]
 pub struct PackageGraph<'a> {
     pub packages: Vec<GraphPackage<'a>>,
+    /// Run once per package before its first unit compiles (not for fresh
+    /// ones): vendored sources are checked against their checksums there.
+    pub verify: Option<&'a (dyn Fn(usize) -> anyhow::Result<()> + Sync)>,
+}
+
+impl std::fmt::Debug for PackageGraph<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PackageGraph")
+            .field("packages", &self.packages)
+            .field("verify", &self.verify.is_some())
+            .finish()
+    }
 }
 
 /// Which features and optional dependencies are on, per package and per

@@ -125,6 +125,27 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     let mut running = 0usize;
     let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut announced: BTreeSet<usize> = BTreeSet::new();
+    let mut verified: BTreeSet<usize> = BTreeSet::new();
+    // As cargo, vendored sources are checked while the build is prepared,
+    // before anything compiles, when one of their units is stale (units
+    // that read a build script's output are judged later, in the loop).
+    if let Some(verify) = bcx.graph.verify {
+        for (i, unit) in order.iter().enumerate() {
+            let reads_script = deps[i]
+                .iter()
+                .any(|&(j, _)| order[j].mode == CompileMode::RunCustomBuild);
+            if !bcx.graph.packages[unit.pkg].vendored
+                || verified.contains(&unit.pkg)
+                || unit.mode == CompileMode::RunCustomBuild
+                || reads_script
+                || matches!(fingerprint::check(bcx, unit, &[]), Freshness::Fresh)
+            {
+                continue;
+            }
+            verified.insert(unit.pkg);
+            verify(unit.pkg)?;
+        }
+    }
     let mut compilation = Compilation::default();
 
     loop {
@@ -179,6 +200,16 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                         bcx.graph.packages[unit.pkg].manifest.package_id
                     ),
                 )?;
+            }
+            if let Some(verify) = bcx.graph.verify
+                && bcx.graph.packages[unit.pkg].vendored
+                && verified.insert(unit.pkg)
+                && let Err(e) = verify(unit.pkg)
+            {
+                errors.push(e);
+                state[i].started = true;
+                state[i].finished = true;
+                continue;
             }
             state[i].started = true;
             state[i].dirty = true;

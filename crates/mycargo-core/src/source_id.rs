@@ -270,6 +270,16 @@ impl SourceId {
         self.kind == SourceKind::Path
     }
 
+    /// A `local-registry` source (an index and `.crate`s on disk).
+    pub fn is_local_registry(&self) -> bool {
+        self.kind == SourceKind::LocalRegistry
+    }
+
+    /// A `directory` source (unpacked crates, as `vendor` writes them).
+    pub fn is_directory(&self) -> bool {
+        self.kind == SourceKind::Directory
+    }
+
     pub fn is_git(&self) -> bool {
         matches!(self.kind, SourceKind::Git(_))
     }

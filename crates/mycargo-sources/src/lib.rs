@@ -9,6 +9,9 @@
 //! - [`lock`]: cargo's package-cache locks under `CARGO_HOME`.
 //! - [`net`]: `net.*`/`http.*` settings, the HTTP client, retries.
 //! - [`dir_name`]: `<host>-<hash>` directory names shared with cargo.
+//! - [`local`]: `local-registry` sources (an index and `.crate`s on disk).
+//! - [`directory`]: `directory` sources (unpacked crates, as `vendor`
+//!   writes them, checked against `.cargo-checksum.json`).
 //! - [`source_map`]: `[source]` replacement and `[registries]`.
 //!
 //! Layout under `$CARGO_HOME` (the same as cargo's):
@@ -21,9 +24,12 @@
 //! .package-cache, .package-cache-mutate        lock files
 //! ```
 
+pub mod checksum;
 pub mod dir_name;
+pub mod directory;
 pub mod git;
 pub mod index;
+pub mod local;
 pub mod lock;
 pub mod net;
 pub mod source_map;

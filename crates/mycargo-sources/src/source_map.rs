@@ -183,8 +183,17 @@ impl SourceMap {
 
     /// How a source is shown in status lines (`crates.io index`, `` `local` index``).
     pub fn describe(id: &SourceId) -> String {
+        let path = || {
+            id.url()
+                .to_file_path()
+                .map_or_else(|()| id.url().to_string(), |p| p.display().to_string())
+        };
         if id.is_crates_io() {
             "crates.io index".to_string()
+        } else if id.is_directory() {
+            format!("directory source `{}`", path())
+        } else if id.is_local_registry() {
+            format!("`{}` index", path())
         } else if let Some(name) = id.registry_name() {
             format!("`{name}` index")
         } else {

@@ -24,9 +24,9 @@ use mycargo_core::SourceId;
 use mycargo_core::source_id::{CRATES_IO_HTTP_INDEX, CRATES_IO_REGISTRY};
 use semver::Version;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use tokio::sync::{OnceCell, Semaphore};
 
+use crate::checksum::sha256_hex;
 use crate::dir_name::registry_dir_name;
 use crate::index::cache::{CacheFile, IndexVersion};
 use crate::index::path::{expand_dl, index_path};
@@ -248,10 +248,6 @@ fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
         f.status,
         String::from_utf8_lossy(shown)
     )
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
 }
 
 /// Write `data` to `path` via a temporary file in the same directory

@@ -196,7 +196,16 @@ pub fn compile_with(
     // Features.
     let feats = features::resolve(&pkgs, &roots, req, &ws, &target_data)?;
 
-    let graph = package_graph(&pkgs.manifests, &pkgs);
+    // Vendored crates are checked against their `.cargo-checksum.json`
+    // before they compile (as cargo: a fresh one is not read again).
+    let verify = |i: usize| match pkgs.manifests.get(i) {
+        Some(m) => match pkgs.vendored.get(m.root()) {
+            Some(sums) => mycargo_sources::directory::verify_dir(m.root(), sums),
+            None => Ok(()),
+        },
+        None => Ok(()),
+    };
+    let graph = package_graph(&pkgs.manifests, &pkgs, &verify);
     let selection = Selection {
         roots: roots.clone(),
         filter: if extras.doctests == mycargo_compiler::DocTests::Required {
@@ -220,7 +229,7 @@ pub fn compile_with(
     let (graph2, units2);
     let (graph, units) = match &overridden {
         Some(manifests) => {
-            graph2 = package_graph(manifests, &pkgs);
+            graph2 = package_graph(manifests, &pkgs, &verify);
             units2 = UnitGraph::new(&graph2, &feats, &profiles, &selection)?;
             (&graph2, &units2)
         }
@@ -434,8 +443,10 @@ fn doc_collisions(
 fn package_graph<'a>(
     manifests: &'a [mycargo_manifest::Manifest],
     pkgs: &packages::Packages,
+    verify: &'a (dyn Fn(usize) -> anyhow::Result<()> + Sync),
 ) -> PackageGraph<'a> {
     PackageGraph {
+        verify: (!pkgs.vendored.is_empty()).then_some(verify),
         packages: manifests
             .iter()
             .enumerate()
@@ -444,6 +455,7 @@ fn package_graph<'a>(
                 deps: pkgs.edges[i].clone(),
                 is_member: pkgs.members[i],
                 is_local: m.package_id.source_id().is_path(),
+                vendored: pkgs.vendored.contains_key(m.root()),
             })
             .collect(),
     }

@@ -9,6 +9,7 @@ use anyhow::{Context as _, bail};
 use mycargo_core::PackageIdSpec;
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
 use mycargo_resolver::{ResolverVersion, RootSelection};
+use mycargo_sources::directory::ChecksumFile;
 
 /// Loaded packages and their resolved edges.
 pub struct Packages {
@@ -16,6 +17,9 @@ pub struct Packages {
     /// Per package: (index into its manifest's dependencies, package index).
     pub edges: Vec<Vec<(usize, usize)>>,
     pub members: Vec<bool>,
+    /// Crates served by a directory source (vendored), by package
+    /// directory: their files are checked before they compile.
+    pub vendored: BTreeMap<PathBuf, ChecksumFile>,
 }
 
 impl Packages {
@@ -128,6 +132,7 @@ pub fn load_with(
             manifests,
             edges,
             members,
+            vendored: BTreeMap::new(),
         },
         remote,
     ))

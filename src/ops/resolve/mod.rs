@@ -20,6 +20,7 @@ use mycargo_manifest::{Manifest, ReadOptions, Workspace};
 use mycargo_resolver::version::{
     Patch, Previous, Resolve, ResolveInput, ResolveOptions, VersionResolver,
 };
+use mycargo_sources::directory::ChecksumFile;
 use mycargo_sources::source_map::SourceMap;
 use mycargo_sources::sparse::CrateRequest;
 
@@ -276,29 +277,53 @@ fn resolve_inner(
         .map(|n| format!(" (registry `{n}`)"))
         .unwrap_or_default();
     for (source, reqs) in &by_source {
-        let crates: Vec<CrateRequest> = reqs.iter().map(|(_, r)| r.clone()).collect();
-        let on_disk = match remotes.download(source, &crates) {
-            Ok(d) => d,
-            Err(e) => {
-                // What finished (or was retried) before the failure was
-                // reported by cargo as it happened.
-                report_downloads(gctx, &mut remotes, &from, false)?;
-                return Err(match reqs.first().map(|(id, _)| id.source_id()) {
-                    Some(orig) if orig != source => e.context(format!(
-                        "failed to download replaced source registry `{}`",
-                        orig.display_registry_name()
-                    )),
-                    _ => e,
-                });
-            }
+        // A local registry is unpacked crate by crate (cargo names the
+        // one that failed); a remote one is downloaded in one parallel batch.
+        let batches: Vec<&[(PackageId, CrateRequest)]> = if source.is_local_registry() {
+            reqs.chunks(1).collect()
+        } else {
+            vec![reqs.as_slice()]
         };
-        for ((id, _), disk) in reqs.iter().zip(on_disk) {
-            dirs.insert(id.clone(), disk.src_dir);
+        for batch in batches {
+            let crates: Vec<CrateRequest> = batch.iter().map(|(_, r)| r.clone()).collect();
+            let mut status =
+                |verb: &str, what: String| Ok::<(), anyhow::Error>(gctx.shell.status(verb, what)?);
+            let on_disk = match remotes.download(source, &crates, &mut status) {
+                Ok(d) => d,
+                Err(e) => {
+                    // What finished (or was retried) before the failure was
+                    // reported by cargo as it happened.
+                    report_downloads(gctx, &mut remotes, &from, false)?;
+                    let Some((id, _)) = batch.first() else {
+                        return Err(e);
+                    };
+                    let orig = id.source_id();
+                    let e = if orig != source {
+                        e.context(format!(
+                            "failed to download replaced source registry `{}`",
+                            orig.display_registry_name()
+                        ))
+                    } else {
+                        e
+                    };
+                    return Err(if source.is_local_registry() {
+                        e.context("unable to get packages from source")
+                            .context(format!("failed to download `{id}`"))
+                    } else {
+                        e
+                    });
+                }
+            };
+            for ((id, _), disk) in batch.iter().zip(on_disk) {
+                dirs.insert(id.clone(), disk.src_dir);
+            }
         }
     }
     report_downloads(gctx, &mut remotes, &from, true)?;
 
-    assemble(path_pkgs, &git_pkgs, &resolve, dirs, opts)
+    let mut vendored = remotes.directory_checksums();
+    vendored.retain(|dir, _| dirs.values().any(|d| d == dir));
+    assemble(path_pkgs, &git_pkgs, &resolve, dirs, vendored, opts)
 }
 
 /// Print the warnings and `Downloaded` lines of the downloads so far
@@ -645,6 +670,7 @@ fn assemble(
     git_pkgs: &git::GitPackages,
     resolve: &Resolve,
     dirs: BTreeMap<PackageId, std::path::PathBuf>,
+    vendored: BTreeMap<std::path::PathBuf, ChecksumFile>,
     opts: &ReadOptions,
 ) -> anyhow::Result<Packages> {
     let Packages {
@@ -702,6 +728,7 @@ fn assemble(
         manifests,
         edges,
         members,
+        vendored,
     })
 }
 

@@ -25,6 +25,11 @@ pub trait RemoteIndex {
     fn load_cached(&mut self, _source: &SourceId, _names: &BTreeSet<String>) -> anyhow::Result<()> {
         Ok(())
     }
+    /// Every package name `source` holds, for sources that can list them
+    /// (directory sources); empty for the others.
+    fn all_names(&mut self, _source: &SourceId) -> Vec<String> {
+        Vec::new()
+    }
     /// What [`RemoteIndex::load_cached`] found for `name`.
     fn cached_versions(&self, _source: &SourceId, _name: &str) -> Vec<IndexSummary> {
         Vec::new()
@@ -96,6 +101,7 @@ impl<'a> WsRegistry<'a> {
     /// their requirements match, those versions' dependencies.
     pub fn prefetch(&mut self) -> anyhow::Result<()> {
         let mut roots: Vec<Dependency> = Vec::new();
+        let mut parents: Vec<&mycargo_core::PackageId> = Vec::new();
         let git = self.git.all().map(|m| (m, false));
         let path = self
             .path
@@ -107,17 +113,25 @@ impl<'a> WsRegistry<'a> {
                 let dev_ok = member || d.kind() != DepKind::Development;
                 if d.source_id().is_registry() && dev_ok {
                     roots.push(d.clone());
+                    parents.push(&m.package_id);
                 }
             }
         }
         // A warm cache knows most of the graph already: walk it first and
         // revalidate every name it leads to in one parallel wave, instead
         // of one round trip per level of the graph.
-        let guessed = self.walk(roots.clone(), Reach::Cache)?;
+        let firsts = FirstUse {
+            map: self.map,
+            roots: &roots,
+            parents: &parents,
+        };
+        let guessed = self.walk(roots.clone(), Reach::Cache, &firsts)?;
         for (source, names) in &guessed {
-            self.index.load(source, names)?;
+            if let Err(e) = self.index.load(source, names) {
+                return Err(firsts.explain(e, source));
+            }
         }
-        self.walk(roots, Reach::Network)?;
+        self.walk(roots.clone(), Reach::Network, &firsts)?;
         Ok(())
     }
 
@@ -128,6 +142,7 @@ impl<'a> WsRegistry<'a> {
         &mut self,
         mut wanted: Vec<Dependency>,
         reach: Reach,
+        firsts: &FirstUse<'_>,
     ) -> anyhow::Result<BTreeMap<SourceId, BTreeSet<String>>> {
         let mut reqs: BTreeMap<(SourceId, String), Vec<Dependency>> = BTreeMap::new();
         let mut loaded: BTreeSet<(SourceId, String)> = BTreeSet::new();
@@ -144,7 +159,10 @@ impl<'a> WsRegistry<'a> {
             for (source, names) in &batch {
                 match reach {
                     Reach::Cache => self.index.load_cached(source, names)?,
-                    Reach::Network => self.index.load(source, names)?,
+                    Reach::Network => self
+                        .index
+                        .load(source, names)
+                        .map_err(|e| firsts.explain(e, source))?,
                 }
                 for name in names {
                     loaded.insert((source.clone(), name.clone()));
@@ -184,6 +202,44 @@ impl<'a> WsRegistry<'a> {
             out.entry(source).or_default().insert(name);
         }
         Ok(out)
+    }
+}
+
+/// The workspace's own registry dependencies and who declares them: a
+/// source on disk that cannot be read fails as cargo's does, in the name of
+/// the first dependency that needs it.
+struct FirstUse<'a> {
+    map: &'a SourceMap,
+    roots: &'a [Dependency],
+    parents: &'a [&'a mycargo_core::PackageId],
+}
+
+impl FirstUse<'_> {
+    fn explain(&self, e: anyhow::Error, source: &SourceId) -> anyhow::Error {
+        if !source.is_local_registry() && !source.is_directory() {
+            return e;
+        }
+        let first = self
+            .roots
+            .iter()
+            .zip(self.parents)
+            .find(|(d, _)| self.map.replacement(d.source_id()).ok().as_ref() == Some(source));
+        let Some((d, parent)) = first else {
+            return e;
+        };
+        let orig = d.source_id().display_registry_name();
+        e.context(format!(
+            "failed to update replaced source registry `{orig}`"
+        ))
+        .context(format!("unable to update registry `{orig}`"))
+        .context(format!(
+            "failed to load source for dependency `{}`",
+            d.name_in_toml()
+        ))
+        .context(format!(
+            "failed to get `{}` as a dependency of package `{parent}`",
+            d.name_in_toml()
+        ))
     }
 }
 
@@ -256,6 +312,13 @@ impl Registry for WsRegistry<'_> {
         }
         self.cache.insert(key, out.clone());
         Ok(out)
+    }
+
+    fn alternative_names(&mut self, dep: &Dependency) -> Vec<String> {
+        match self.map.replacement(dep.source_id()) {
+            Ok(real) => self.index.all_names(&real),
+            Err(_) => Vec::new(),
+        }
     }
 
     fn describe_source(&self, source: &SourceId) -> String {

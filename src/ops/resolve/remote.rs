@@ -1,16 +1,21 @@
-//! [`RemoteIndex`] over sparse registries: one client per source, index
-//! files fetched in parallel batches, `.crate`s downloaded and unpacked
-//! into cargo's shared cache.
+//! [`RemoteIndex`] over registry sources: one client per source. Sparse
+//! registries have their index files fetched in parallel batches and
+//! `.crate`s downloaded and unpacked into cargo's shared cache; local
+//! registries are read from disk and unpacked there too; directory
+//! sources (vendored crates) are used where they are.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use anyhow::bail;
 use mycargo_core::SourceId;
+use mycargo_core::source_id::SourceKind;
 use mycargo_core::source_id::{CRATES_IO_HTTP_INDEX, parse_url};
+use mycargo_sources::directory::DirectorySource;
 use mycargo_sources::index::summary::IndexSummary;
+use mycargo_sources::local::LocalRegistry;
 use mycargo_sources::net::NetConfig;
 use mycargo_sources::source_map::SourceMap;
 use mycargo_sources::sparse::{CrateOnDisk, CrateRequest, DownloadEvent, Reporter, SparseRegistry};
@@ -62,16 +67,38 @@ impl Reporter for Events {
     }
 }
 
+/// The client of one source.
+enum Client {
+    Sparse(SparseRegistry),
+    Local(Box<LocalRegistry>),
+    Directory(DirectorySource),
+}
+
+impl Client {
+    fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
+        match self {
+            Client::Sparse(c) => c.query_many(names),
+            Client::Local(c) => c.query_many(names),
+            Client::Directory(c) => Ok(names.iter().map(|n| c.query(n)).collect()),
+        }
+    }
+
+    /// Reached over the network (announced with `Updating ... index`).
+    fn is_remote(&self) -> bool {
+        matches!(self, Client::Sparse(_))
+    }
+}
+
 pub struct Remotes {
     cargo_home: PathBuf,
     net: NetConfig,
     /// The command's own offline setting (`net.offline` may be forced on
     /// for a cache-only resolve).
     offline: bool,
-    clients: HashMap<SourceId, SparseRegistry>,
+    clients: HashMap<SourceId, Client>,
     lines: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
     /// Cache-only clients and what they read (the warm-start guess).
-    cache_clients: HashMap<SourceId, SparseRegistry>,
+    cache_clients: HashMap<SourceId, Client>,
     cached: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
     tokens: HashMap<SourceId, Option<String>>,
     events: Arc<Events>,
@@ -122,7 +149,22 @@ impl Remotes {
         self.tokens.insert(source.clone(), token);
     }
 
-    fn make_client(&self, source: &SourceId, net: NetConfig) -> anyhow::Result<SparseRegistry> {
+    fn make_client(&self, source: &SourceId, net: NetConfig) -> anyhow::Result<Client> {
+        match source.kind() {
+            SourceKind::LocalRegistry => {
+                return Ok(Client::Local(Box::new(LocalRegistry::new(
+                    source,
+                    &self.cargo_home,
+                )?)));
+            }
+            SourceKind::Directory => {
+                return Ok(Client::Directory(DirectorySource::load(
+                    source,
+                    &self.cargo_home,
+                )?));
+            }
+            _ => {}
+        }
         // crates.io is reached through its sparse index, as cargo does.
         let fetch_id = if source.is_crates_io() {
             SourceId::for_registry(&parse_url(CRATES_IO_HTTP_INDEX)?)
@@ -136,10 +178,12 @@ impl Remotes {
             );
         };
         let token = self.tokens.get(source).cloned().flatten();
-        SparseRegistry::new(&fetch_id, &self.cargo_home, net, token, self.events.clone())
+        let client =
+            SparseRegistry::new(&fetch_id, &self.cargo_home, net, token, self.events.clone())?;
+        Ok(Client::Sparse(client))
     }
 
-    fn client(&mut self, source: &SourceId) -> anyhow::Result<&SparseRegistry> {
+    fn client(&mut self, source: &SourceId) -> anyhow::Result<&Client> {
         if !self.clients.contains_key(source) {
             let client = self.make_client(source, self.net.clone())?;
             self.clients.insert(source.clone(), client);
@@ -149,7 +193,14 @@ impl Remotes {
             .ok_or_else(|| anyhow::anyhow!("no client for `{source}`"))
     }
 
-    fn cache_client(&mut self, source: &SourceId) -> anyhow::Result<&SparseRegistry> {
+    fn cache_client(&mut self, source: &SourceId) -> anyhow::Result<&Client> {
+        if !matches!(
+            source.kind(),
+            SourceKind::Registry | SourceKind::SparseRegistry
+        ) {
+            // Sources on disk have no cache apart from themselves.
+            return self.client(source);
+        }
         if !self.cache_clients.contains_key(source) {
             let mut net = self.net.clone();
             net.offline = true;
@@ -175,28 +226,85 @@ impl Remotes {
             .unwrap_or_default()
     }
 
-    /// Whether any of `crates` is not unpacked yet (a download is coming).
+    /// Whether any of `crates` must come over the network (cargo then
+    /// announces `Downloading crates ...`).
     pub fn any_missing(
         &mut self,
         source: &SourceId,
         crates: &[CrateRequest],
     ) -> anyhow::Result<bool> {
-        let root = self.client(source)?.src_dir();
+        let Client::Sparse(client) = self.client(source)? else {
+            return Ok(false);
+        };
+        let root = client.src_dir();
         Ok(crates.iter().any(|c| {
             !mycargo_sources::unpack::is_unpacked(&root.join(format!("{}-{}", c.name, c.version)))
         }))
     }
 
-    /// Download and unpack `crates` of `source`.
+    /// Make `crates` of `source` available on disk: downloaded and
+    /// unpacked, unpacked from a local registry (`status` gets cargo's
+    /// `Unpacking` lines), or found in a directory source.
     pub fn download(
         &mut self,
         source: &SourceId,
         crates: &[CrateRequest],
+        status: &mut dyn FnMut(&str, String) -> anyhow::Result<()>,
     ) -> anyhow::Result<Vec<CrateOnDisk>> {
         if crates.is_empty() {
             return Ok(Vec::new());
         }
-        self.client(source)?.download(crates)
+        let events = self.events.clone();
+        match self.client(source)? {
+            Client::Sparse(client) => client.download(crates),
+            Client::Local(local) => {
+                let _lock = local.lock_package_cache(&|m| events.blocking(m))?;
+                let mut out = Vec::with_capacity(crates.len());
+                for c in crates {
+                    let shown = format!("{} v{} ({source})", c.name, c.version);
+                    if local.needs_unpack(c) {
+                        status("Unpacking", shown.clone())?;
+                    }
+                    out.push(local.unpack(c, &shown)?);
+                }
+                Ok(out)
+            }
+            Client::Directory(dir) => crates
+                .iter()
+                .map(|c| {
+                    let pkg = dir.package(&c.name, &c.version).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "failed to find entry for `{} v{}` in directory source",
+                            c.name,
+                            c.version
+                        )
+                    })?;
+                    Ok(CrateOnDisk {
+                        name: c.name.clone(),
+                        version: c.version.clone(),
+                        crate_file: std::path::PathBuf::new(),
+                        src_dir: pkg.dir.clone(),
+                        downloaded: false,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The `.cargo-checksum.json` of each crate a directory source served
+    /// (checked before the crate is compiled), by its directory.
+    pub fn directory_checksums(
+        &self,
+    ) -> BTreeMap<std::path::PathBuf, mycargo_sources::directory::ChecksumFile> {
+        let mut out = BTreeMap::new();
+        for client in self.clients.values() {
+            if let Client::Directory(dir) = client {
+                for p in dir.packages() {
+                    out.insert(p.dir.clone(), p.checksums.clone());
+                }
+            }
+        }
+        out
     }
 
     /// The `Downloaded` lines and the summary of the downloads so far.
@@ -222,7 +330,9 @@ impl RemoteIndex for Remotes {
         if todo.is_empty() {
             return Ok(());
         }
-        if !self.net.offline && self.announced.insert(source.clone()) {
+        let offline = self.net.offline;
+        let remote = self.client(source)?.is_remote();
+        if remote && !offline && self.announced.insert(source.clone()) {
             self.pending_status.push(SourceMap::describe(source));
         }
         let found = self.client(source)?.query_many(&todo)?;
@@ -250,6 +360,17 @@ impl RemoteIndex for Remotes {
                 .insert((source.clone(), name.to_string()), lines);
         }
         Ok(())
+    }
+
+    fn all_names(&mut self, source: &SourceId) -> Vec<String> {
+        match self.client(source) {
+            Ok(Client::Directory(dir)) => dir
+                .packages()
+                .iter()
+                .map(|p| p.summary.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn cached_versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary> {

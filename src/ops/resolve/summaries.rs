@@ -74,5 +74,6 @@ pub fn from_index(source: &SourceId, line: &IndexSummary) -> anyhow::Result<Summ
         .with_links(line.links.clone())
         .with_rust_version(rust_version)
         .with_yanked(line.yanked)
-        .with_checksum(Some(line.cksum.clone())))
+        // A vendored git package has no checksum (`"package": null`).
+        .with_checksum((!line.cksum.is_empty()).then(|| line.cksum.clone())))
 }

@@ -295,6 +295,23 @@ impl Queryer<'_> {
         self.registry.describe_source(source)
     }
 
+    /// Names close to `dep`'s (within three edits), closest first, from
+    /// [`Registry::alternative_names`].
+    pub fn similar_names(&mut self, dep: &Dependency) -> Vec<String> {
+        let mut names = self.registry.alternative_names(dep);
+        names.sort();
+        names.dedup();
+        let mut close: Vec<(usize, String)> = names
+            .into_iter()
+            .filter_map(|n| {
+                mycargo_util::edit_distance::edit_distance(dep.package_name(), &n, 3)
+                    .map(|d| (d, n))
+            })
+            .collect();
+        close.sort_by_key(|(d, _)| *d);
+        close.into_iter().map(|(_, n)| n).collect()
+    }
+
     pub fn is_whitelisted(&self, id: &PackageId) -> bool {
         self.locks.kept.contains(id)
     }

@@ -288,7 +288,19 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
                 ),
             });
         } else {
-            msg.push_str(&format!("no matching package named `{name}` found\n"));
+            let similar = q.similar_names(dep);
+            if similar.is_empty() {
+                msg.push_str(&format!("no matching package named `{name}` found\n"));
+            } else {
+                let mut shown: Vec<&str> = similar.iter().take(3).map(String::as_str).collect();
+                if similar.len() > 3 {
+                    shown.push("...");
+                }
+                msg.push_str(&format!(
+                    "no matching package found\nsearched package name: `{name}`\nperhaps you meant:      {}\n",
+                    shown.join(" or ")
+                ));
+            }
             hint = Some(format!(
                 "check the spelling of `{name}` in `{parent_name}`, and that it is published in {}",
                 q.describe_source(dep.source_id())

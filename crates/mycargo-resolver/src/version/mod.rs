@@ -57,6 +57,13 @@ pub trait Registry {
     /// versions that did not match in errors.
     fn query(&mut self, dep: &Dependency) -> Result<Vec<Summary>, RegistryError>;
 
+    /// Names of other packages `dep`'s source holds, for a "perhaps you
+    /// meant" list when nothing has its name (cargo asks only sources that
+    /// can list their packages: directory sources).
+    fn alternative_names(&mut self, _dep: &Dependency) -> Vec<String> {
+        Vec::new()
+    }
+
     /// How errors name a source after `location searched: `
     /// (`crates.io index`, `` `/path` index (which is replacing registry `crates-io`) ``).
     fn describe_source(&self, source: &SourceId) -> String {

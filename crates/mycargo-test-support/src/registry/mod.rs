@@ -258,6 +258,23 @@ impl Registry {
             .cloned()
     }
 
+    /// Write everything published so far as a `local-registry` source
+    /// under `dir`: `index/<index path>` files and `<name>-<version>.crate`
+    /// files beside them (the layout `[source.x] local-registry` reads).
+    pub fn write_local_registry(&self, dir: &Path) {
+        let st = self.server.shared.state();
+        for (path, file) in &st.files {
+            let dst = dir.join("index").join(path);
+            std::fs::create_dir_all(dst.parent().expect("an index path has a parent"))
+                .expect("create the local index directory");
+            std::fs::write(&dst, format!("{}\n", file.body())).expect("write a local index file");
+        }
+        for ((name, vers), bytes) in &st.crates {
+            std::fs::write(dir.join(format!("{name}-{vers}.crate")), bytes)
+                .expect("write a local .crate");
+        }
+    }
+
     /// Inject `fault` on the next request of `path` (a server path such as
     /// [`Registry::index_path`] or [`Registry::download_path`] gives).
     pub fn fault(&self, path: &str, fault: Fault) {
