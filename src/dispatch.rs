@@ -198,6 +198,7 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Run(args) => ops::run::run(gctx, &args),
         Command::GenerateLockfile(args) => ops::generate_lockfile::run(gctx, &args),
         Command::Fetch(args) => ops::fetch::run(gctx, &args),
+        Command::Vendor(args) => ops::vendor::run(gctx, &args),
         Command::Clean(args) => ops::clean::clean(gctx, &args),
         Command::Doc(args) => ops::doc::doc(gctx, &args),
         Command::Rustc(args) => ops::rustc::rustc(gctx, &args),

@@ -574,16 +574,12 @@ impl Report<'_> {
             let latest = self.latest(id, direct, required.get(id), color);
             let (status, style, text) = match change {
                 Change::Added(id) => ("Adding", mycargo_util::shell::NOTE, id.to_string()),
-                Change::Updated(old, new) => (
-                    "Updating",
-                    mycargo_util::shell::HEADER,
-                    format!("{old} -> v{}", new.version()),
-                ),
-                Change::Downgraded(old, new) => (
-                    "Downgrading",
-                    bold(AnsiColor::Yellow),
-                    format!("{old} -> v{}", new.version()),
-                ),
+                Change::Updated(old, new) => {
+                    ("Updating", mycargo_util::shell::HEADER, moved(old, new))
+                }
+                Change::Downgraded(old, new) => {
+                    ("Downgrading", bold(AnsiColor::Yellow), moved(old, new))
+                }
                 Change::Removed(id) => {
                     if update {
                         gctx.shell
@@ -799,6 +795,17 @@ fn paint(text: &str, color: bool, c: AnsiColor) -> String {
 /// cargo's `PackageDiff`: per (name, source), the versions that went and
 /// came; one of each is an update (or a downgrade), otherwise removals
 /// and additions; then the versions that stayed.
+/// `old -> v1.2.3`, or for a git package `old -> #<commit>` (its first
+/// eight hex digits), as cargo writes a change.
+fn moved(old: &PackageId, new: &PackageId) -> String {
+    match new.source_id().precise() {
+        Some(commit) if new.source_id().is_git() => {
+            format!("{old} -> #{}", commit.get(..8).unwrap_or(commit))
+        }
+        _ => format!("{old} -> v{}", new.version()),
+    }
+}
+
 fn changes<'a>(previous: Option<&'a Lockfile>, resolve: &'a Lockfile) -> Vec<Change<'a>> {
     struct Key<'a>(&'a str, &'a SourceId);
     let key_cmp = |a: &Key<'_>, b: &Key<'_>| a.0.cmp(b.0).then_with(|| cmp_source_id(a.1, b.1));

@@ -33,6 +33,7 @@ pub mod test;
 pub mod test_runner;
 pub mod tree;
 pub mod update;
+pub mod vendor;
 pub mod verify_project;
 pub mod version;
 pub mod workspace;

@@ -77,6 +77,7 @@ fn select(
     ids.sort_by(|a, b| cmp_package_id(a, b));
     let mut to_avoid: BTreeSet<PackageId> = BTreeSet::new();
     let mut precise = Vec::new();
+    let mut git_precise = std::collections::BTreeMap::new();
     if specs.is_empty() {
         if !args.workspace {
             to_avoid.extend(prev.packages.keys().cloned());
@@ -89,6 +90,11 @@ fn select(
                 continue;
             }
             to_avoid.insert(id.clone());
+            if let Some(to) = args.precise.as_deref()
+                && id.source_id().is_git()
+            {
+                git_precise.insert(id.source_id().without_precise(), to.to_string());
+            }
             if let Some(to) = args.precise.as_deref()
                 && id.source_id().is_registry()
             {
@@ -132,6 +138,7 @@ fn select(
     Ok(Selection {
         unlock,
         precise,
+        git_precise,
         ..Selection::default()
     })
 }

@@ -283,3 +283,33 @@ fn directory_source_without_the_package_explains_where_it_looked() {
         mo.stderr_redacted()
     );
 }
+
+#[test]
+fn mycargo_vendor_then_offline_build_from_the_vendored_copy() {
+    let reg = Registry::new();
+    publish_graph(&reg);
+    let p = project()
+        .file("Cargo.toml", MANIFEST)
+        .file(
+            "src/main.rs",
+            "fn main() { println!(\"{}\", baz::baz()); }\n",
+        )
+        .build();
+    reg.configure_home(p.test_root());
+    let out = p.mycargo("vendor --respect-source-config").run();
+    let lock_before = std::fs::read_to_string(p.root().join("Cargo.lock")).unwrap();
+    // The snippet vendor prints is what makes the build use the copy.
+    assert!(out.stdout.contains("directory = \"vendor\""), "{}", out.stdout);
+    std::fs::create_dir_all(p.root().join(".cargo")).unwrap();
+    std::fs::write(p.root().join(".cargo/config.toml"), &out.stdout).unwrap();
+    drop(reg);
+    p.mycargo("build --offline").run();
+    p.process(p.target_debug_dir().join("foo"))
+        .with_stdout_data("11\n")
+        .run();
+    assert_eq!(
+        std::fs::read_to_string(p.root().join("Cargo.lock")).unwrap(),
+        lock_before,
+        "building from the vendored copy leaves the lock file as it was"
+    );
+}

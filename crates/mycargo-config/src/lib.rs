@@ -107,4 +107,13 @@ impl Config {
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
+
+    /// Forget the top-level table `key` of the files and `--config`
+    /// (cargo's `values_mut().remove(key)`; `vendor` drops `source` so it
+    /// goes straight to the original sources).
+    pub fn remove_table(&mut self, key: &str) {
+        if let ConfigValue::Table(map, _) = &mut self.values {
+            map.remove(key);
+        }
+    }
 }

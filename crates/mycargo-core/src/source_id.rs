@@ -408,7 +408,7 @@ impl fmt::Display for SourceId {
                 Err(()) => write!(f, "{}", self.url),
             },
             SourceKind::Registry | SourceKind::SparseRegistry => {
-                write!(f, "{}", self.display_registry_name())
+                write!(f, "registry `{}`", self.display_registry_name())
             }
             SourceKind::LocalRegistry => write!(f, "registry `{}`", self.url_display()),
             SourceKind::Directory => write!(f, "dir {}", self.url_display()),

@@ -41,12 +41,21 @@ impl GitPackages {
     }
 }
 
+/// What `update` asks of git sources: the ones let go (fetched anew, their
+/// locked commit forgotten) and the ones moved to a given revision.
+#[derive(Debug, Default)]
+pub struct Refresh {
+    pub unlock: std::collections::BTreeSet<SourceId>,
+    pub precise: BTreeMap<SourceId, String>,
+}
+
 /// Fetch and read every git repository reachable from `deps` (and from the
 /// git packages' own dependencies). Status lines go to the shell.
 pub fn load(
     gctx: &mut GlobalContext,
     deps: Vec<Dependency>,
     previous: Option<&Lockfile>,
+    refresh: &Refresh,
 ) -> anyhow::Result<GitPackages> {
     let mut out = GitPackages::default();
     let mut queue: VecDeque<Dependency> = deps
@@ -76,16 +85,19 @@ pub fn load(
         if out.sources.contains_key(&source) {
             continue;
         }
-        let locked = previous.and_then(|l| {
-            l.packages
-                .keys()
-                .find(|id| id.source_id() == &source)
-                .and_then(|id| id.source_id().precise().map(str::to_string))
-        });
-        let sink = messages.clone();
-        let git = GitSource::from_source_id(&source, gctx.config.cargo_home(), options.clone())
-            .with_context(|| format!("`{source}` is not a git source"))?
-            .with_reporter(move |m| {
+        // The locked commit (of a package or of an unused patch).
+        let locked = previous
+            .and_then(|l| {
+                l.packages
+                    .keys()
+                    .chain(l.unused_patches.iter().map(|p| &p.id))
+                    .find(|id| id.source_id() == &source)
+                    .and_then(|id| id.source_id().precise().map(str::to_string))
+            })
+            .filter(|_| !refresh.unlock.contains(&source));
+        let precise = refresh.precise.get(&source);
+        let reporter = |sink: Arc<Mutex<Vec<(String, String, bool)>>>| {
+            move |m: GitMessage<'_>| {
                 let entry = match m {
                     GitMessage::Status { status, message } => {
                         (status.to_string(), message.to_string(), false)
@@ -95,9 +107,30 @@ pub fn load(
                 if let Ok(mut v) = sink.lock() {
                     v.push(entry);
                 }
-            });
+            }
+        };
+        let git = GitSource::from_source_id(&source, gctx.config.cargo_home(), options.clone())
+            .with_context(|| format!("`{source}` is not a git source"))?
+            .with_reporter(reporter(messages.clone()));
         let result = (|| -> anyhow::Result<(SourceId, Vec<Manifest>)> {
-            let commit = git.resolve_commit(locked.as_deref())?;
+            let commit = match precise {
+                // `--precise`: a full commit is locked as is; a short one or
+                // a tag is looked up as a revision of the repository.
+                Some(rev) if mycargo_sources::git::is_full_commit_id(rev) => {
+                    git.resolve_commit(Some(rev))?
+                }
+                Some(rev) => {
+                    let by_rev = SourceId::for_git(
+                        source.url(),
+                        mycargo_core::GitReference::Rev(rev.clone()),
+                    );
+                    GitSource::from_source_id(&by_rev, gctx.config.cargo_home(), options.clone())
+                        .with_context(|| format!("`{source}` is not a git source"))?
+                        .with_reporter(reporter(messages.clone()))
+                        .resolve_commit(None)?
+                }
+                None => git.resolve_commit(locked.as_deref())?,
+            };
             let checkout = git.checkout(commit)?;
             let precise = git.source_id(Some(commit));
             let scan = git.packages(&checkout);
@@ -127,12 +160,22 @@ pub fn load(
                 gctx.shell.status(status, message)?;
             }
         }
-        let (_, manifests) = result.with_context(|| {
-            format!(
-                "failed to load source for dependency `{}`",
-                dep.name_in_toml()
-            )
-        })?;
+        let (_, manifests) = match (result, precise) {
+            (Ok(found), _) => found,
+            // cargo names the source at the revision asked for.
+            (Err(e), Some(rev)) => {
+                return Err(e.context(format!(
+                    "unable to update {}",
+                    source.with_precise(Some(rev.clone()))
+                )));
+            }
+            (Err(e), None) => {
+                return Err(e.context(format!(
+                    "failed to load source for dependency `{}`",
+                    dep.name_in_toml()
+                )));
+            }
+        };
         for m in &manifests {
             for d in &m.dependencies {
                 if d.source_id().is_git() && !out.sources.contains_key(d.source_id()) {

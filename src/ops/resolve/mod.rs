@@ -18,7 +18,7 @@ use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
 use mycargo_lockfile::{LOCKFILE_NAME, LockVersion, LockedPackage, Lockfile, PathSources};
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
 use mycargo_resolver::version::{
-    Patch, Previous, Resolve, ResolveInput, ResolveOptions, VersionResolver,
+    Patch, Previous, Resolve, ResolveInput, ResolveOptions, Summary, VersionResolver,
 };
 use mycargo_sources::directory::ChecksumFile;
 use mycargo_sources::source_map::SourceMap;
@@ -75,6 +75,9 @@ pub struct Update<'a> {
 pub struct Selection {
     pub unlock: BTreeSet<PackageId>,
     pub precise: Vec<Precise>,
+    /// `update -p <git package> --precise <rev>`: the revision (a commit,
+    /// short or full, or a tag) each git source moves to.
+    pub git_precise: BTreeMap<SourceId, String>,
     /// Filled by the resolve: yanked versions `precise` chose.
     pub yanked: std::cell::RefCell<BTreeSet<(String, semver::Version)>>,
 }
@@ -140,7 +143,8 @@ fn resolve_inner(
         }
         _ => None,
     };
-    let git_pkgs = git::load(gctx, path_dependencies(&path_pkgs), previous.as_ref())?;
+    let mut git_deps = path_dependencies(&path_pkgs);
+    git_deps.extend(git_patch_dependencies(ws));
 
     let target = LockVersion::with_rust_version(lockfile::lowest_rust_version(&path_pkgs).as_ref());
 
@@ -149,6 +153,7 @@ fn resolve_inner(
     let mut sel = Selection::default();
     if let Some(up) = update {
         if previous.is_none() {
+            let git_pkgs = git::load(gctx, git_deps.clone(), None, &git::Refresh::default())?;
             let mut online = Remotes::new(gctx, false)?;
             let r = resolve_with(
                 gctx,
@@ -172,6 +177,19 @@ fn resolve_inner(
         }
     }
     let must_fetch = !sel.unlock.is_empty() || !sel.precise.is_empty();
+    // Git sources `update` lets go are fetched anew (or moved to the
+    // revision `--precise` names); the others stay at their locked commit.
+    let refresh = git::Refresh {
+        unlock: sel
+            .unlock
+            .iter()
+            .map(|id| id.source_id())
+            .filter(|s| s.is_git())
+            .cloned()
+            .collect(),
+        precise: sel.git_precise.clone(),
+    };
+    let git_pkgs = git::load(gctx, git_deps, previous.as_ref(), &refresh)?;
 
     // With a lock file, try the index cache first: a build whose lock pins
     // everything needs no network (as cargo). Otherwise, or when that
@@ -217,6 +235,7 @@ fn resolve_inner(
     for w in remotes.take_warnings() {
         gctx.shell.warn(w)?;
     }
+    warn_unused_patches(gctx, &resolve)?;
     for (name, version) in sel.yanked.take() {
         gctx.shell.warn(format!(
             "selected package `{name}@{version}` was yanked by the author\n  |\n  = help: if possible, try a compatible non-yanked version"
@@ -391,6 +410,52 @@ fn announced(
     r
 }
 
+/// cargo's warnings for patches nothing used: a likely misspelled source
+/// URL when the package comes from other sources only, else the general
+/// advice.
+fn warn_unused_patches(gctx: &mut GlobalContext, resolve: &Resolve) -> anyhow::Result<()> {
+    const MESSAGE: &str = "was not used in the crate graph";
+    let mut general = Vec::new();
+    for unused in &resolve.unused_patches {
+        let id = unused.package_id();
+        let patched: Vec<&SourceId> = resolve
+            .patches
+            .iter()
+            .filter(|p| p.summary.package_id() == id)
+            .map(|p| &p.source)
+            .collect();
+        let mut used: Vec<&SourceId> = resolve
+            .ids()
+            .filter(|r| r.name() == id.name())
+            .map(|r| r.source_id())
+            .collect();
+        used.sort();
+        used.dedup();
+        if !used.is_empty() && used.iter().all(|s| !patched.contains(s)) {
+            let mut msg = format!(
+                "patch `{id}` {MESSAGE}\nhelp: perhaps you misspelled the source URL being patched.\nPossible URLs for `[patch.<URL>]`:"
+            );
+            for s in used {
+                msg.push_str(&format!("\n    {}", s.display_registry_name()));
+            }
+            gctx.shell.warn(msg)?;
+        } else {
+            general.push(format!("patch `{id}` {MESSAGE}"));
+        }
+    }
+    if !general.is_empty() {
+        gctx.shell.warn(format!(
+            "{}\n\
+             help: Check that the patched package version and available features are compatible\n      \
+             with the dependency requirements. If the patch has a different version from\n      \
+             what is locked in the Cargo.lock file, run `mycargo update` to use the new\n      \
+             version. This may also occur with an optional dependency that is not enabled.",
+            general.join("\n")
+        ))?;
+    }
+    Ok(())
+}
+
 /// The lock file of a resolve, in `version`.
 fn lock_of(resolve: &Resolve, version: LockVersion) -> Lockfile {
     let mut lock = Lockfile::new(version);
@@ -422,16 +487,13 @@ fn patch_manifest(d: &Dependency) -> Option<std::path::PathBuf> {
 }
 
 /// Path patches join the path packages (as non-members), so the resolver
-/// can choose them and the build can compile them. Other patch kinds are
-/// refused clearly for now.
+/// can choose them and the build can compile them. (Git patches are loaded
+/// with the git dependencies, registry ones asked of their registry.)
 fn add_path_patches(ws: &Workspace, opts: &ReadOptions, pkgs: &mut Packages) -> anyhow::Result<()> {
-    for (key, deps) in patch_table(ws) {
+    for deps in patch_table(ws).into_values() {
         for d in deps {
             let Some(path) = patch_manifest(&d) else {
-                anyhow::bail!(
-                    "`[patch.{key}]` entry `{}` is not a path dependency; mycargo applies path patches only for now",
-                    d.name_in_toml()
-                );
+                continue;
             };
             if pkgs.index_of(&path).is_some() {
                 continue;
@@ -457,9 +519,26 @@ fn add_path_patches(ws: &Workspace, opts: &ReadOptions, pkgs: &mut Packages) -> 
     Ok(())
 }
 
-/// The resolver's patches: each path patch's summary for the source named
-/// by its table (`crates-io`, a `[registries]` name or a URL).
-fn patches(ws: &Workspace, pkgs: &Packages, map: &SourceMap) -> anyhow::Result<Vec<Patch>> {
+/// The git dependencies of `[patch]` tables (fetched with the others).
+fn git_patch_dependencies(ws: &Workspace) -> Vec<Dependency> {
+    patch_table(ws)
+        .into_values()
+        .flatten()
+        .filter(|d| d.source_id().is_git())
+        .collect()
+}
+
+/// The resolver's patches: each patch's summary for the source named by
+/// its table (`crates-io`, a `[registries]` name or a URL). A path patch
+/// is its package; a git or registry patch is the one package its source
+/// has that the patch's requirement matches (the locked version first).
+fn patches(
+    ws: &Workspace,
+    pkgs: &Packages,
+    reg: &mut WsRegistry<'_>,
+    previous: Option<&Lockfile>,
+) -> anyhow::Result<Vec<Patch>> {
+    let map = reg.map;
     let mut out = Vec::new();
     for (key, deps) in patch_table(ws) {
         let source = if key == mycargo_core::source_id::CRATES_IO_REGISTRY {
@@ -476,16 +555,126 @@ fn patches(ws: &Workspace, pkgs: &Packages, map: &SourceMap) -> anyhow::Result<V
             }
         };
         for d in deps {
-            let Some(i) = patch_manifest(&d).and_then(|p| pkgs.index_of(&p)) else {
+            if let Some(path) = patch_manifest(&d) {
+                if let Some(i) = pkgs.index_of(&path) {
+                    out.push(Patch {
+                        source: source.clone(),
+                        summary: summaries::from_manifest(&pkgs.manifests[i]),
+                    });
+                }
                 continue;
-            };
+            }
+            let help = format!(
+                "help: check `{}` patch definition for `{}` in `{}`",
+                d.package_name(),
+                source.url(),
+                ws.root_manifest().display()
+            );
+            if d.source_id() == &source {
+                // cargo asks the source before it compares.
+                use mycargo_resolver::version::Registry as _;
+                let _ = reg.query(&d);
+                anyhow::bail!(
+                    "patch for `{}` points to the same source, but patches must point to different sources\n{help}",
+                    d.package_name(),
+                );
+            }
+            let summary = patch_summary(&d, reg, previous, &help)?;
             out.push(Patch {
                 source: source.clone(),
-                summary: summaries::from_manifest(&pkgs.manifests[i]),
+                summary,
             });
         }
     }
     Ok(out)
+}
+
+/// The one package a git or registry patch `d` stands for,
+/// with cargo's errors when its source has none or several.
+fn patch_summary(
+    d: &Dependency,
+    reg: &mut WsRegistry<'_>,
+    previous: Option<&Lockfile>,
+    help: &str,
+) -> anyhow::Result<Summary> {
+    use mycargo_resolver::version::Registry as _;
+    let mut query = |dep: &Dependency| -> anyhow::Result<Vec<Summary>> {
+        let all = reg.query(dep).map_err(|e| anyhow!(e.to_string()))?;
+        Ok(all
+            .into_iter()
+            .filter(|s| {
+                s.name() == dep.package_name()
+                    && !s.is_yanked()
+                    && dep.version_req().matches(s.version())
+            })
+            .collect())
+    };
+    // The version the lock file has for this patch, if it still exists.
+    let locked = previous.and_then(|l| {
+        l.packages
+            .keys()
+            .chain(l.unused_patches.iter().map(|p| &p.id))
+            .find(|id| id.name() == d.package_name() && id.source_id() == d.source_id())
+            .cloned()
+    });
+    let mut found = Vec::new();
+    if let Some(id) = &locked
+        && d.version_req().matches(id.version())
+        && let Ok(req) = mycargo_core::VersionRequirement::parse(&format!("={}", id.version()))
+    {
+        let mut exact = d.clone();
+        exact.set_version_req(req);
+        found = query(&exact)?;
+    }
+    if found.is_empty() {
+        found = query(d)?;
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => {
+            let mut any = d.clone();
+            any.set_version_req(mycargo_core::VersionRequirement::any());
+            let mut versions: Vec<semver::Version> =
+                query(&any)?.iter().map(|s| s.version().clone()).collect();
+            versions.sort();
+            versions.dedup();
+            let versions: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+            if versions.is_empty() {
+                anyhow::bail!(
+                    "patch location `{}` does not contain packages matching `{}`\n{help}",
+                    d.source_id().url(),
+                    d.package_name()
+                );
+            }
+            let found = if versions.len() == 1 {
+                format!("version `{}`", versions[0])
+            } else {
+                format!("versions `{}`", versions.join(", "))
+            };
+            anyhow::bail!(
+                "patch `{}` version mismatch\n\
+                 note: patch location contains {found}, but patch definition requires `{}`\n\
+                 help: check patch location `{}`\n{help}",
+                d.package_name(),
+                d.version_req(),
+                d.source_id().url(),
+            )
+        }
+        _ => {
+            let mut versions: Vec<&semver::Version> = found.iter().map(|s| s.version()).collect();
+            versions.sort();
+            let list: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+            anyhow::bail!(
+                "patch for `{}` in `{}` resolved to more than one candidate\n\
+                 note: found versions: {}\n{help}\n\
+                 help: select only one package using `version = \"={}\"`",
+                d.package_name(),
+                d.source_id(),
+                list.join(", "),
+                list.last().map_or("", String::as_str)
+            )
+        }
+    }
 }
 
 /// The versions the index offers for each registry package of the resolve
@@ -514,7 +703,7 @@ fn available(
             .precise
             .iter()
             .find(|p| p.name == key.0 && p.source == key.1);
-        let versions = match precise {
+        let mut versions: Vec<(semver::Version, Option<_>)> = match precise {
             Some(p) => vec![(p.to.clone(), None)],
             None => remotes
                 .versions(&map.replacement(id.source_id())?, id.name())
@@ -526,6 +715,15 @@ fn available(
                 })
                 .collect(),
         };
+        // The source's answers include its patches (as cargo's do).
+        for patch in &resolve.patches {
+            if &patch.source == id.source_id() && patch.summary.name() == id.name() {
+                let v = patch.summary.version().clone();
+                if !versions.iter().any(|(have, _)| have == &v) {
+                    versions.push((v, patch.summary.rust_version().cloned()));
+                }
+            }
+        }
         out.versions.insert(key, versions);
     }
     Ok(out)
@@ -551,6 +749,8 @@ fn resolve_with(
     let offline = remotes.is_offline();
     let mut reg = WsRegistry::new(path_pkgs, git_pkgs, map, remotes);
     reg.precise = sel.precise.clone();
+    // Patches first (as cargo: a bad one fails before the index is read).
+    let patches = patches(ws, path_pkgs, &mut reg, previous)?;
     reg.prefetch()?;
     let input = ResolveInput {
         roots: path_pkgs
@@ -568,7 +768,7 @@ fn resolve_with(
                 .collect(),
         }),
         unlock: sel.unlock.clone(),
-        patches: patches(ws, path_pkgs, map)?,
+        patches,
         options: ResolveOptions {
             resolver: match ws.resolver_version().as_str() {
                 "1" => VersionResolver::V1,

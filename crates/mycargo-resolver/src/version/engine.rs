@@ -792,6 +792,7 @@ impl Engine<'_, '_> {
         Resolve {
             packages,
             unused_patches,
+            patches: self.input.patches.clone(),
         }
     }
 }

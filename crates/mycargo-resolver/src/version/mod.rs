@@ -111,7 +111,7 @@ impl Default for ResolveOptions {
 
 /// One `[patch.<source>]` entry: `summary` replaces `source`'s versions of
 /// its name wherever its version matches the requirement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Patch {
     /// The source patched (`crates-io`, a registry or git URL).
     pub source: SourceId,
@@ -163,6 +163,8 @@ pub struct Resolve {
     pub packages: BTreeMap<PackageId, ResolvedPackage>,
     /// Patches no package uses (`[[patch.unused]]`), sorted.
     pub unused_patches: Vec<Summary>,
+    /// Every patch the resolve was given.
+    pub patches: Vec<Patch>,
 }
 
 impl Resolve {
