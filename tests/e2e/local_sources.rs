@@ -299,7 +299,11 @@ fn mycargo_vendor_then_offline_build_from_the_vendored_copy() {
     let out = p.mycargo("vendor --respect-source-config").run();
     let lock_before = std::fs::read_to_string(p.root().join("Cargo.lock")).unwrap();
     // The snippet vendor prints is what makes the build use the copy.
-    assert!(out.stdout.contains("directory = \"vendor\""), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("directory = \"vendor\""),
+        "{}",
+        out.stdout
+    );
     std::fs::create_dir_all(p.root().join(".cargo")).unwrap();
     std::fs::write(p.root().join(".cargo/config.toml"), &out.stdout).unwrap();
     drop(reg);

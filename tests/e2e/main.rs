@@ -23,6 +23,7 @@ mod pkgid_tree;
 mod plugins;
 mod publish;
 mod registry;
+mod replace;
 mod test_cmd;
 mod update;
 mod vendor;

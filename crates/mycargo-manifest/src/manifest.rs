@@ -70,6 +70,14 @@ impl ParsedManifest {
             ManifestKind::Virtual(v) => &v.patch,
         }
     }
+
+    /// `[replace]`: which package each replacement stands in for.
+    pub fn replace(&self) -> &[(PackageIdSpec, Dependency)] {
+        match &self.kind {
+            ManifestKind::Package(p) => &p.replace,
+            ManifestKind::Virtual(v) => &v.replace,
+        }
+    }
 }
 
 /// Descriptive package fields (what `cargo metadata` and `publish` show).

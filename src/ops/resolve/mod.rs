@@ -170,7 +170,8 @@ fn resolve_inner(
             for source in online.take_status() {
                 gctx.shell.status("Updating", source)?;
             }
-            previous = Some(lock_of(&r, target));
+            let replaced = replaced_ids(&r, &replacements(ws, &path_pkgs, &git_pkgs)?);
+            previous = Some(lock_of(&r, target, &replaced));
         }
         if let Some(prev) = &previous {
             sel = (up.select)(prev, &path_pkgs)?;
@@ -190,6 +191,7 @@ fn resolve_inner(
         precise: sel.git_precise.clone(),
     };
     let git_pkgs = git::load(gctx, git_deps, previous.as_ref(), &refresh)?;
+    let replace = replacements(ws, &path_pkgs, &git_pkgs)?;
 
     // With a lock file, try the index cache first: a build whose lock pins
     // everything needs no network (as cargo). Otherwise, or when that
@@ -209,7 +211,7 @@ fn resolve_inner(
     let cached_resolve = if previous.is_some() && !must_fetch {
         let mut cached = Remotes::new(gctx, true)?;
         match resolve_from(gctx, &mut cached) {
-            Ok(r) if same_as_lock(&r, previous.as_ref()) => {
+            Ok(r) if same_as_lock(&r, previous.as_ref(), &replace) => {
                 // The index cache sufficed; downloads may still need the
                 // network.
                 cached.allow_network();
@@ -243,7 +245,12 @@ fn resolve_inner(
     }
 
     // The lock file, and what the index offers for the report's notes.
-    let lock = lock_of(&resolve, previous.as_ref().map_or(target, |p| p.version));
+    let replaced = replaced_ids(&resolve, &replace);
+    let lock = lock_of(
+        &resolve,
+        previous.as_ref().map_or(target, |p| p.version),
+        &replaced,
+    );
     let available = available(&resolve, &map, &remotes, &sel)?;
     LockWrite {
         path: &lock_path,
@@ -266,7 +273,9 @@ fn resolve_inner(
     }
 
     // What the build needs, downloaded.
-    let needed = needed_packages(&resolve, &path_pkgs, platforms);
+    let mut needed = needed_packages(&resolve, &path_pkgs, platforms);
+    // A replaced package is never downloaded: its replacement is built.
+    needed.retain(|id| !replaced.contains_key(id));
     let mut by_source: BTreeMap<SourceId, Vec<(PackageId, CrateRequest)>> = BTreeMap::new();
     for id in &needed {
         if !id.source_id().is_registry() {
@@ -342,7 +351,9 @@ fn resolve_inner(
 
     let mut vendored = remotes.directory_checksums();
     vendored.retain(|dir, _| dirs.values().any(|d| d == dir));
-    assemble(path_pkgs, &git_pkgs, &resolve, dirs, vendored, opts)
+    assemble(
+        path_pkgs, &git_pkgs, &resolve, &replaced, dirs, vendored, opts,
+    )
 }
 
 /// Print the warnings and `Downloaded` lines of the downloads so far
@@ -456,13 +467,27 @@ fn warn_unused_patches(gctx: &mut GlobalContext, resolve: &Resolve) -> anyhow::R
     Ok(())
 }
 
-/// The lock file of a resolve, in `version`.
-fn lock_of(resolve: &Resolve, version: LockVersion) -> Lockfile {
+/// The lock file of a resolve, in `version`. A replaced package keeps its
+/// entry (with `replace = ...`); its dependencies go to the entry of the
+/// package replacing it.
+fn lock_of(
+    resolve: &Resolve,
+    version: LockVersion,
+    replaced: &BTreeMap<PackageId, PackageId>,
+) -> Lockfile {
     let mut lock = Lockfile::new(version);
     for (id, deps) in resolve.lock_dependencies() {
         let mut p = LockedPackage::new(id.clone());
-        p.dependencies = deps;
         p.checksum = resolve.checksum(&id).map(str::to_string);
+        match replaced.get(&id) {
+            Some(r) => {
+                p.replace = Some(r.clone());
+                let mut rp = LockedPackage::new(r.clone());
+                rp.dependencies = deps;
+                lock.insert(rp);
+            }
+            None => p.dependencies = deps,
+        }
         lock.insert(p);
     }
     lock.unused_patches = resolve
@@ -490,7 +515,8 @@ fn patch_manifest(d: &Dependency) -> Option<std::path::PathBuf> {
 /// can choose them and the build can compile them. (Git patches are loaded
 /// with the git dependencies, registry ones asked of their registry.)
 fn add_path_patches(ws: &Workspace, opts: &ReadOptions, pkgs: &mut Packages) -> anyhow::Result<()> {
-    for deps in patch_table(ws).into_values() {
+    let replace: Vec<Dependency> = replace_table(ws).into_iter().map(|(_, d)| d).collect();
+    for deps in patch_table(ws).into_values().chain([replace]) {
         for d in deps {
             let Some(path) = patch_manifest(&d) else {
                 continue;
@@ -519,12 +545,60 @@ fn add_path_patches(ws: &Workspace, opts: &ReadOptions, pkgs: &mut Packages) -> 
     Ok(())
 }
 
-/// The git dependencies of `[patch]` tables (fetched with the others).
+/// The git dependencies of `[patch]` and `[replace]` tables (fetched
+/// with the others).
 fn git_patch_dependencies(ws: &Workspace) -> Vec<Dependency> {
     patch_table(ws)
         .into_values()
         .flatten()
+        .chain(replace_table(ws).into_iter().map(|(_, d)| d))
         .filter(|d| d.source_id().is_git())
+        .collect()
+}
+
+/// `[replace]` of the workspace root.
+fn replace_table(ws: &Workspace) -> Vec<(mycargo_core::PackageIdSpec, Dependency)> {
+    ws.root_parsed()
+        .map(|p| p.replace().to_vec())
+        .unwrap_or_default()
+}
+
+/// Each `[replace]` spec with the package that stands in for what it
+/// matches (a path package, or a package of a git repository).
+fn replacements(
+    ws: &Workspace,
+    pkgs: &Packages,
+    git_pkgs: &git::GitPackages,
+) -> anyhow::Result<Vec<(mycargo_core::PackageIdSpec, Summary)>> {
+    let mut out = Vec::new();
+    for (spec, d) in replace_table(ws) {
+        let manifest = if let Some(path) = patch_manifest(&d) {
+            pkgs.index_of(&path).map(|i| &pkgs.manifests[i])
+        } else {
+            git_pkgs.matching(&d).into_iter().next()
+        };
+        let Some(m) = manifest else {
+            anyhow::bail!(
+                "no matching package for override `{spec}` found\nlocation searched: {}",
+                d.source_id()
+            );
+        };
+        out.push((spec, summaries::from_manifest(m)));
+    }
+    Ok(out)
+}
+
+/// The packages of `resolve` a `[replace]` entry stands in for, with the
+/// id of the package that does.
+fn replaced_ids(
+    resolve: &Resolve,
+    replace: &[(mycargo_core::PackageIdSpec, Summary)],
+) -> BTreeMap<PackageId, PackageId> {
+    resolve
+        .ids()
+        .filter_map(|id| {
+            registry::replacement_of(replace, id).map(|(_, r)| (id.clone(), r.package_id().clone()))
+        })
         .collect()
 }
 
@@ -751,6 +825,7 @@ fn resolve_with(
     reg.precise = sel.precise.clone();
     // Patches first (as cargo: a bad one fails before the index is read).
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
+    reg.replace = replacements(ws, path_pkgs, git_pkgs)?;
     reg.prefetch()?;
     let input = ResolveInput {
         roots: path_pkgs
@@ -787,6 +862,15 @@ fn resolve_with(
     };
     let resolve = mycargo_resolver::version::resolve(&input, &mut reg).map_err(|e| {
         let mut msg = e.to_string();
+        // The registry's own reason, when it failed to answer.
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            msg.push_str(&format!(
+                "\n\nCaused by:\n  {}",
+                c.to_string().replace('\n', "\n  ")
+            ));
+            cause = c.source();
+        }
         if offline {
             msg.push_str("\n\n");
             msg.push_str(mycargo_sources::sparse::OFFLINE_NOTE);
@@ -801,9 +885,14 @@ fn resolve_with(
 
 /// Whether a resolve made from the cache alone says what the lock file
 /// says (then nothing needs fetching).
-fn same_as_lock(resolve: &Resolve, previous: Option<&Lockfile>) -> bool {
+fn same_as_lock(
+    resolve: &Resolve,
+    previous: Option<&Lockfile>,
+    replace: &[(mycargo_core::PackageIdSpec, Summary)],
+) -> bool {
     let Some(prev) = previous else { return false };
-    let ids: BTreeSet<&PackageId> = resolve.ids().collect();
+    let replaced = replaced_ids(resolve, replace);
+    let ids: BTreeSet<&PackageId> = resolve.ids().chain(replaced.values()).collect();
     let locked: BTreeSet<&PackageId> = prev.packages.keys().collect();
     ids == locked
 }
@@ -869,10 +958,15 @@ fn assemble(
     path_pkgs: Packages,
     git_pkgs: &git::GitPackages,
     resolve: &Resolve,
+    replaced: &BTreeMap<PackageId, PackageId>,
     dirs: BTreeMap<PackageId, std::path::PathBuf>,
     vendored: BTreeMap<std::path::PathBuf, ChecksumFile>,
     opts: &ReadOptions,
 ) -> anyhow::Result<Packages> {
+    // A replacement is built in place of what it replaces: it takes that
+    // package's edges, and the edges to that package lead to it.
+    let replacing: BTreeMap<&PackageId, &PackageId> =
+        replaced.iter().map(|(orig, r)| (r, orig)).collect();
     let Packages {
         mut manifests,
         members,
@@ -880,7 +974,7 @@ fn assemble(
     } = path_pkgs;
     let mut members = members;
     for m in git_pkgs.all() {
-        if resolve.get(&m.package_id).is_some() {
+        if resolve.get(&m.package_id).is_some() || replacing.contains_key(&m.package_id) {
             manifests.push(m.clone());
             members.push(false);
         }
@@ -900,15 +994,24 @@ fn assemble(
         manifests.push(m);
         members.push(false);
     }
-    let index: BTreeMap<PackageId, usize> = manifests
+    let mut index: BTreeMap<PackageId, usize> = manifests
         .iter()
         .enumerate()
         .map(|(i, m)| (m.package_id.clone(), i))
         .collect();
+    for (orig, r) in replaced {
+        if let Some(&i) = index.get(r) {
+            index.insert(orig.clone(), i);
+        }
+    }
     let mut edges = Vec::with_capacity(manifests.len());
     for m in &manifests {
         let mut mine = Vec::new();
-        if let Some(rp) = resolve.get(&m.package_id) {
+        let as_resolved = replacing
+            .get(&m.package_id)
+            .copied()
+            .unwrap_or(&m.package_id);
+        if let Some(rp) = resolve.get(as_resolved) {
             for (di, d) in m.dependencies.iter().enumerate() {
                 let found = rp.deps.iter().find(|rd| {
                     rd.dep.name_in_toml() == d.name_in_toml()

@@ -55,6 +55,10 @@ pub struct WsRegistry<'a> {
     pub precise: Vec<Precise>,
     /// Yanked versions chosen through `precise` (for cargo's warning).
     pub precise_yanked: BTreeSet<(String, Version)>,
+    /// `[replace]`: the packages a spec matches answer with the
+    /// replacement's dependencies and features (keeping their own id and
+    /// checksum, as cargo's lock file does).
+    pub replace: Vec<(mycargo_core::PackageIdSpec, Summary)>,
 }
 
 /// `update -p NAME --precise TO`: the dependencies on `name` in `source`
@@ -93,6 +97,7 @@ impl<'a> WsRegistry<'a> {
             cache: HashMap::new(),
             precise: Vec::new(),
             precise_yanked: BTreeSet::new(),
+            replace: Vec::new(),
         }
     }
 
@@ -205,6 +210,17 @@ impl<'a> WsRegistry<'a> {
     }
 }
 
+/// The `[replace]` entry whose spec matches `id` (a spec without a URL
+/// means crates.io, as cargo reads it).
+pub fn replacement_of<'r>(
+    replace: &'r [(mycargo_core::PackageIdSpec, Summary)],
+    id: &mycargo_core::PackageId,
+) -> Option<&'r (mycargo_core::PackageIdSpec, Summary)> {
+    replace.iter().find(|(spec, _)| {
+        spec.matches(id) && (spec.url().is_some() || id.source_id().is_crates_io())
+    })
+}
+
 /// The workspace's own registry dependencies and who declares them: a
 /// source on disk that cannot be read fails as cargo's does, in the name of
 /// the first dependency that needs it.
@@ -244,6 +260,36 @@ impl FirstUse<'_> {
 }
 
 impl WsRegistry<'_> {
+    /// `s` as its `[replace]` entry makes it (unchanged when none matches),
+    /// with cargo's error for a replacement of another version.
+    fn with_replacement(&mut self, s: Summary) -> Result<Summary, RegistryError> {
+        let id = s.package_id().clone();
+        let Some((_, r)) = replacement_of(&self.replace, &id) else {
+            return Ok(s);
+        };
+        if r.name() != id.name() || r.version() != id.version() {
+            // cargo asks the replacement's source for exactly this version.
+            return Err(anyhow::anyhow!(
+                "no matching package for override `{}#{}@{}` found\n\
+                 location searched: {}\n\
+                 version required: ={}",
+                id.source_id().url(),
+                id.name(),
+                id.version(),
+                r.package_id().source_id(),
+                id.version()
+            )
+            .into());
+        }
+        Ok(
+            Summary::new(id.clone(), r.dependencies().to_vec(), r.features().clone())
+                .with_links(r.links().map(str::to_string))
+                .with_rust_version(r.rust_version().cloned())
+                .with_yanked(s.is_yanked())
+                .with_checksum(s.checksum().map(str::to_string)),
+        )
+    }
+
     /// The index lines of `dep`'s name in its (replaced) source.
     fn lines(&mut self, dep: &Dependency) -> Result<Vec<IndexSummary>, RegistryError> {
         let real = self.map.replacement(dep.source_id())?;
@@ -308,7 +354,8 @@ impl Registry for WsRegistry<'_> {
         let lines = self.lines(dep)?;
         let mut out = Vec::with_capacity(lines.len());
         for line in lines.iter().filter(|l| l.is_available()) {
-            out.push(summaries::from_index(source, line)?);
+            let s = summaries::from_index(source, line)?;
+            out.push(self.with_replacement(s)?);
         }
         self.cache.insert(key, out.clone());
         Ok(out)

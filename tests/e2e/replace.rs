@@ -1,0 +1,147 @@
+//! `[replace]` (cargo's older way to swap a registry package for a path
+//! or git copy), mycargo against the installed cargo: the same lock file
+//! (`replace = ...` entries), the same tree, the replacement's code built.
+
+use mycargo_test_support::project::Project;
+use mycargo_test_support::registry::{Package, Registry};
+use mycargo_test_support::{git, project};
+
+fn same(m: &Project, c: &Project, args: &str) -> String {
+    let mo = m.mycargo(args).with_any_status().run();
+    let co = c.cargo(args).with_any_status().run();
+    assert_eq!(
+        sorted_downloads(&mo.stderr_redacted()),
+        sorted_downloads(&co.stderr_as_mycargo()),
+        "stderr of `{args}`\n{}",
+        mo.describe()
+    );
+    assert_eq!(mo.code(), co.code(), "exit code of `{args}`");
+    assert_eq!(lock(m), lock(c), "Cargo.lock after `{args}`");
+    assert_eq!(
+        mo.stdout_redacted(),
+        co.stdout_as_mycargo(),
+        "stdout of `{args}`"
+    );
+    mo.stderr_redacted()
+}
+
+/// Runs of `Downloaded` lines sorted (downloads finish in any order).
+fn sorted_downloads(s: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for line in s.lines() {
+        // Downloads finish, and sources load, in any order.
+        let t = line.trim_start();
+        if (t.starts_with("Downloaded ") && line.contains(" v")) || t.starts_with("Updating ") {
+            run.push(line);
+            continue;
+        }
+        run.sort_unstable();
+        out.append(&mut run);
+        out.push(line);
+    }
+    run.sort_unstable();
+    out.append(&mut run);
+    out.join("\n")
+}
+
+fn lock(p: &Project) -> Option<String> {
+    std::fs::read_to_string(p.root().join("Cargo.lock")).ok()
+}
+
+/// `app` depends on `baz`, which depends on `bar 1.0.0` from the registry;
+/// `replace` is the `[replace]` body; `bar_dir` holds a path copy of `bar`.
+fn twins(reg: &Registry, replace: &str) -> (Project, Project) {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\nbaz = \"0.1\"\n\n[replace]\n{replace}"
+            ),
+        )
+        .file("src/main.rs", "fn main() { println!(\"{}\", baz::g()); }\n")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"1.0.0\"\nedition = \"2021\"\n",
+        )
+        .file("bar/src/lib.rs", "pub fn f() -> u32 { 3 }\n")
+        .build_twins();
+    reg.configure_home(m.test_root());
+    reg.configure_home(c.test_root());
+    (m, c)
+}
+
+fn publish(reg: &Registry) {
+    Package::new("bar", "1.0.0")
+        .file("src/lib.rs", "pub fn f() -> u32 { 1 }\n")
+        .publish(reg);
+    Package::new("baz", "0.1.0")
+        .dep("bar", "1")
+        .file("src/lib.rs", "pub fn g() -> u32 { bar::f() * 10 }\n")
+        .publish(reg);
+}
+
+#[test]
+fn path_replacement_locks_builds_and_shows_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    let (m, c) = twins(&reg, "\"bar:1.0.0\" = { path = \"bar\" }\n");
+    same(&m, &c, "build");
+    let l = lock(&m).unwrap();
+    assert!(l.contains("replace = \"bar 1.0.0\""), "{l}");
+    assert!(
+        l.contains("\"bar 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\""),
+        "{l}"
+    );
+    assert_eq!(m.mycargo("run -q").run().stdout, "30\n");
+    // Locked: nothing to resolve or rebuild.
+    let again = same(&m, &c, "build");
+    assert!(
+        !again.contains("Locking") && !again.contains("Compiling"),
+        "{again}"
+    );
+    same(&m, &c, "tree");
+}
+
+#[test]
+fn git_replacement_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git::repo(dir.path().join("bar"))
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"1.0.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/lib.rs", "pub fn f() -> u32 { 4 }\n")
+        .commit();
+    let (m, c) = twins(
+        &reg,
+        &format!("\"bar:1.0.0\" = {{ git = \"{}\" }}\n", repo.url()),
+    );
+    same(&m, &c, "build");
+    assert!(lock(&m).unwrap().contains(&repo.head_id()));
+    assert_eq!(m.mycargo("run -q").run().stdout, "40\n");
+}
+
+#[test]
+fn replacement_of_another_version_is_refused_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    let (m, c) = twins(&reg, "\"bar:1.0.0\" = { path = \"bar\" }\n");
+    for p in [&m, &c] {
+        std::fs::write(
+            p.root().join("bar/Cargo.toml"),
+            "[package]\nname = \"bar\"\nversion = \"1.0.7\"\nedition = \"2021\"\n",
+        )
+        .unwrap();
+    }
+    let mo = m.mycargo("generate-lockfile").with_status(101).run();
+    let co = c.cargo("generate-lockfile").with_status(101).run();
+    // The same cause as cargo's (the context above it is worded apart).
+    let cause = "no matching package for override `https://github.com/rust-lang/crates.io-index#bar@1.0.0` found\n  location searched: [ROOT]/foo/bar\n  version required: =1.0.0\n";
+    assert!(co.stderr_as_mycargo().ends_with(cause), "{}", co.stderr);
+    assert!(mo.stderr_redacted().ends_with(cause), "{}", mo.stderr);
+    assert_eq!(lock(&m), None);
+}
