@@ -46,6 +46,15 @@ impl GlobalContext {
         let quiet = config.get_bool("term.quiet")?.map(|v| v.val);
         let color = config.get_string("term.color")?.map(|v| v.val);
         apply_term(&mut shell, &env, &args, verbose, quiet, color)?;
+        let when = match config.get_string("term.progress.when")? {
+            Some(v) => mycargo_util::shell::ProgressWhen::parse(&v.val)
+                .map_err(|e| e.context(format!("invalid configuration in {}", v.definition)))?,
+            None => mycargo_util::shell::ProgressWhen::Auto,
+        };
+        let width = config
+            .get_i64("term.progress.width")?
+            .and_then(|v| usize::try_from(v.val).ok());
+        shell.set_progress(when, width);
         if warn {
             for w in config.warnings() {
                 shell.warn(w)?;

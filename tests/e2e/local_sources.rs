@@ -317,3 +317,53 @@ fn mycargo_vendor_then_offline_build_from_the_vendored_copy() {
         "building from the vendored copy leaves the lock file as it was"
     );
 }
+
+/// The `Downloading` bar and the `Downloaded N crates` summary, with
+/// `term.progress.when = "always"` (stderr is not a terminal here): one
+/// slow download keeps the bar up long enough to be drawn.
+#[test]
+fn download_progress_bar_and_summary_when_progress_is_on() {
+    let reg = Registry::new();
+    publish_graph(&reg);
+    reg.fault(
+        &reg.download_path("bar", "1.1.0"),
+        mycargo_test_support::registry::Fault::Delay(std::time::Duration::from_millis(900)),
+    );
+    let (m, c) = project()
+        .file("Cargo.toml", MANIFEST)
+        .file("src/main.rs", "fn main() {}\n")
+        .build_twins();
+    reg.configure_home(m.test_root());
+    reg.configure_home(c.test_root());
+    let mo = m
+        .mycargo("fetch")
+        .env("CARGO_TERM_PROGRESS_WHEN", "always")
+        .env("CARGO_TERM_PROGRESS_WIDTH", "100")
+        .run();
+    let err = mo.stderr.clone();
+    assert!(err.contains("Downloading ["), "{err:?}");
+    assert!(err.contains("/3: 1 crate"), "{err:?}");
+    let summary = |s: &str| -> Option<String> {
+        s.lines()
+            .flat_map(|l| l.split('\r'))
+            .map(|l| l.trim_start_matches("\x1b[K").trim())
+            .find(|l| l.starts_with("Downloaded 3 crates ("))
+            .map(|l| l.split(" in ").next().unwrap_or(l).to_string())
+    };
+    // cargo sums the downloads up in the same words when it draws a bar.
+    let co = c
+        .cargo("fetch")
+        .env("CARGO_TERM_PROGRESS_WHEN", "always")
+        .env("CARGO_TERM_PROGRESS_WIDTH", "100")
+        .run();
+    assert_eq!(
+        summary(&err),
+        summary(&co.stderr),
+        "{err:?}\n{:?}",
+        co.stderr
+    );
+    assert!(summary(&err).is_some(), "{err:?}");
+    // Without a terminal (or the setting) there is no bar and no summary.
+    let quiet = m.mycargo("clean").run();
+    assert!(!quiet.stderr.contains("Downloading ["));
+}

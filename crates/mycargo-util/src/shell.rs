@@ -71,6 +71,57 @@ pub struct Shell {
     verbosity: Verbosity,
     /// A progress bar is on the last line of stderr (to clear first).
     progress_shown: bool,
+    /// `term.progress.when`.
+    progress_when: ProgressWhen,
+    /// `term.progress.width`.
+    progress_width: Option<usize>,
+}
+
+/// `term.progress.when`: whether progress bars are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProgressWhen {
+    /// On a terminal at normal verbosity.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ProgressWhen {
+    pub fn parse(s: &str) -> anyhow::Result<ProgressWhen> {
+        match s {
+            "auto" => Ok(ProgressWhen::Auto),
+            "always" => Ok(ProgressWhen::Always),
+            "never" => Ok(ProgressWhen::Never),
+            other => anyhow::bail!(
+                "error in `term.progress.when`: unknown variant `{other}`, expected one of `auto`, `never`, `always`"
+            ),
+        }
+    }
+}
+
+/// One progress line: `    Building [=====>    ] 3/10: a, b`, with
+/// `status` already padded (and painted), cut to `width` columns.
+pub fn render_progress(status: &str, done: usize, total: usize, msg: &str, width: usize) -> String {
+    let counts = format!(" {done}/{total}");
+    // The bar leaves room for the status, the counts and some names.
+    let bar_width = width.saturating_sub(40).clamp(10, 50);
+    let filled = (bar_width * done / total.max(1)).min(bar_width);
+    let mut bar = "=".repeat(filled);
+    if filled < bar_width {
+        bar.push('>');
+        bar.push_str(&" ".repeat(bar_width - filled - 1));
+    }
+    let mut line = format!("{status} [{bar}]{counts}");
+    if !msg.is_empty() {
+        let room = width.saturating_sub(12 + bar_width + 3 + counts.len() + 2);
+        let msg: String = msg.chars().take(room).collect();
+        if !msg.is_empty() {
+            line.push_str(": ");
+            line.push_str(&msg);
+        }
+    }
+    line
 }
 
 impl Shell {
@@ -85,6 +136,8 @@ impl Shell {
             use_color: false,
             verbosity: Verbosity::Normal,
             progress_shown: false,
+            progress_when: ProgressWhen::Auto,
+            progress_width: None,
         };
         shell.set_color_choice(ColorChoice::Auto, None);
         shell
@@ -100,6 +153,8 @@ impl Shell {
             use_color: false,
             verbosity: Verbosity::Normal,
             progress_shown: false,
+            progress_when: ProgressWhen::Auto,
+            progress_width: None,
         }
     }
 
@@ -141,39 +196,45 @@ impl Shell {
         &mut self.err
     }
 
-    /// Whether a progress bar may be drawn: a terminal, normal verbosity.
+    /// Whether a progress bar may be drawn: `term.progress.when` (by
+    /// default a terminal), at normal verbosity.
     pub fn progress_enabled(&self) -> bool {
-        self.err_is_tty && self.verbosity == Verbosity::Normal
+        let when = match self.progress_when {
+            ProgressWhen::Auto => self.err_is_tty,
+            ProgressWhen::Always => true,
+            ProgressWhen::Never => false,
+        };
+        when && self.verbosity == Verbosity::Normal
+    }
+
+    /// Apply `term.progress.when` and `term.progress.width`.
+    pub fn set_progress(&mut self, when: ProgressWhen, width: Option<usize>) {
+        self.progress_when = when;
+        self.progress_width = width;
+    }
+
+    /// `term.progress.width`, when configured.
+    pub fn progress_width(&self) -> Option<usize> {
+        self.progress_width
+    }
+
+    /// A progress status word, right-aligned and painted as cargo's.
+    pub fn progress_status(&self, status: &str) -> String {
+        self.paint(
+            &format!("{status:>12}"),
+            AnsiColor::BrightCyan.on_default().effects(Effects::BOLD),
+        )
     }
 
     /// Draw `    Building [=====>    ] 3/10: a, b` on the last line of
-    /// stderr, replacing the previous bar. `width` is the terminal's.
+    /// stderr, replacing the previous bar. `width` is the terminal's
+    /// (`term.progress.width` wins).
     pub fn progress(&mut self, done: usize, total: usize, names: &str, width: usize) {
         if !self.progress_enabled() || total == 0 {
             return;
         }
-        let status = self.paint(
-            &format!("{:>12}", "Building"),
-            AnsiColor::BrightCyan.on_default().effects(Effects::BOLD),
-        );
-        let counts = format!(" {done}/{total}");
-        // The bar leaves room for the status, the counts and some names.
-        let bar_width = width.saturating_sub(40).clamp(10, 50);
-        let filled = (bar_width * done / total).min(bar_width);
-        let mut bar = "=".repeat(filled);
-        if filled < bar_width {
-            bar.push('>');
-            bar.push_str(&" ".repeat(bar_width - filled - 1));
-        }
-        let mut line = format!("{status} [{bar}]{counts}");
-        if !names.is_empty() {
-            let room = width.saturating_sub(12 + bar_width + 3 + counts.len() + 2);
-            let names: String = names.chars().take(room).collect();
-            if !names.is_empty() {
-                line.push_str(": ");
-                line.push_str(&names);
-            }
-        }
+        let width = self.progress_width.unwrap_or(width);
+        let line = render_progress(&self.progress_status("Building"), done, total, names, width);
         let _ = write!(self.err, "\r\x1b[K{line}");
         let _ = self.err.flush();
         self.progress_shown = true;

@@ -382,7 +382,7 @@ fn report_downloads(
             "Downloaded",
             format!(
                 "{count} crate{s} ({}) in {:.2}s",
-                human_kb(bytes),
+                remote::human_bytes(bytes),
                 elapsed.as_secs_f64()
             ),
         )?;
@@ -1037,13 +1037,4 @@ fn assemble(
 
 fn same_kind(a: DepKind, b: DepKind) -> bool {
     a == b
-}
-
-/// cargo's size in `Downloaded N crates (X KB)`.
-fn human_kb(bytes: u64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    }
 }

@@ -33,6 +33,75 @@ struct Events {
     warnings: Mutex<Vec<String>>,
     finished: Mutex<Vec<(String, String)>>,
     done: Mutex<Option<DownloadTotals>>,
+    /// The `Downloading` bar, when the shell draws progress bars.
+    bar: Option<Bar>,
+}
+
+/// cargo's download bar: `Downloading [===>   ] 3/10: 7 crates, remaining
+/// bytes: 1.2MiB`, first drawn half a second into the downloads, then at
+/// most ten times a second; drawn from the network threads.
+struct Bar {
+    /// `Downloading`, padded and painted.
+    status: String,
+    width: usize,
+    state: Mutex<BarState>,
+}
+
+#[derive(Default)]
+struct BarState {
+    began: Option<std::time::Instant>,
+    drawn: Option<std::time::Instant>,
+}
+
+impl Bar {
+    fn draw(&self, done: usize, count: usize, remaining: u64) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        let now = std::time::Instant::now();
+        let began = *st.began.get_or_insert(now);
+        let due = match st.drawn {
+            None => now.duration_since(began) >= std::time::Duration::from_millis(500),
+            Some(last) => now.duration_since(last) >= std::time::Duration::from_millis(100),
+        };
+        if !due {
+            return;
+        }
+        let pending = count.saturating_sub(done);
+        let mut msg = format!("{pending} crate{}", if pending == 1 { "" } else { "s" });
+        if remaining > 0 {
+            msg.push_str(&format!(", remaining bytes: {}", human_bytes(remaining)));
+        }
+        let line =
+            mycargo_util::shell::render_progress(&self.status, done, count, &msg, self.width);
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r\x1b[K{line}");
+        let _ = err.flush();
+        st.drawn = Some(now);
+    }
+
+    /// Remove the bar (before the next line of output) and start anew.
+    fn clear(&self) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        if st.drawn.take().is_some() {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+        }
+        st.began = None;
+    }
+}
+
+/// cargo's `HumanBytes` with one decimal: `512.0B`, `1.2MiB`.
+pub(super) fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{size:.1}{}", UNITS[unit])
 }
 
 impl Reporter for Events {
@@ -47,6 +116,18 @@ impl Reporter for Events {
     }
 
     fn download(&self, event: &DownloadEvent) {
+        if let (
+            Some(bar),
+            DownloadEvent::Progress {
+                done,
+                count,
+                received,
+                expected,
+            },
+        ) = (&self.bar, event)
+        {
+            bar.draw(*done, *count, expected.saturating_sub(*received));
+        }
         match event {
             DownloadEvent::Finished { name, version, .. } => {
                 if let Ok(mut f) = self.finished.lock() {
@@ -105,6 +186,10 @@ pub struct Remotes {
     /// Sources announced with `Updating ... index`.
     announced: BTreeSet<SourceId>,
     pending_status: Vec<String>,
+    /// cargo's local overlays (`GlobalContext::local_overlays`): by the
+    /// registry they add to, a local registry of packages not published
+    /// yet, answered with that registry's own packages.
+    overlays: HashMap<SourceId, LocalRegistry>,
 }
 
 impl Remotes {
@@ -123,9 +208,28 @@ impl Remotes {
             cache_clients: HashMap::new(),
             cached: HashMap::new(),
             tokens: HashMap::new(),
-            events: Arc::new(Events::default()),
+            events: Arc::new(Events {
+                bar: gctx.shell.progress_enabled().then(|| Bar {
+                    status: gctx.shell.progress_status("Downloading"),
+                    width: gctx
+                        .shell
+                        .progress_width()
+                        .or_else(|| gctx.env.get("COLUMNS").and_then(|c| c.parse().ok()))
+                        .unwrap_or(80),
+                    state: Mutex::default(),
+                }),
+                ..Events::default()
+            }),
             announced: BTreeSet::new(),
             pending_status: Vec::new(),
+            overlays: gctx
+                .local_overlays
+                .iter()
+                .map(|(upstream, dir)| {
+                    let id = SourceId::for_local_registry(dir)?;
+                    Ok((upstream.clone(), LocalRegistry::new(&id, gctx.config.cargo_home())?))
+                })
+                .collect::<anyhow::Result<_>>()?,
         })
     }
 
@@ -233,6 +337,10 @@ impl Remotes {
         source: &SourceId,
         crates: &[CrateRequest],
     ) -> anyhow::Result<bool> {
+        let crates: Vec<&CrateRequest> = crates
+            .iter()
+            .filter(|c| !self.overlaid(source, c))
+            .collect();
         let Client::Sparse(client) = self.client(source)? else {
             return Ok(false);
         };
@@ -254,9 +362,18 @@ impl Remotes {
         if crates.is_empty() {
             return Ok(Vec::new());
         }
+        if self.overlays.contains_key(source) && crates.iter().any(|c| self.overlaid(source, c)) {
+            return self.download_overlaid(source, crates, status);
+        }
         let events = self.events.clone();
         match self.client(source)? {
-            Client::Sparse(client) => client.download(crates),
+            Client::Sparse(client) => {
+                let result = client.download(crates);
+                if let Some(bar) = &events.bar {
+                    bar.clear();
+                }
+                result
+            }
             Client::Local(local) => {
                 let _lock = local.lock_package_cache(&|m| events.blocking(m))?;
                 let mut out = Vec::with_capacity(crates.len());
@@ -320,8 +437,119 @@ impl Remotes {
     }
 }
 
+/// Local overlays (cargo's `DependencyConfusionThreatOverlaySource`): the
+/// overlay's versions come first and hide the registry's of the same
+/// version; its packages are unpacked from the overlay.
+impl Remotes {
+    /// The overlay's lines of `name` for `source` (none without one).
+    fn overlay_lines(&self, source: &SourceId, name: &str) -> anyhow::Result<Vec<IndexSummary>> {
+        let Some(overlay) = self.overlays.get(source) else {
+            return Ok(Vec::new());
+        };
+        let mut found = overlay.query_many(&[name])?;
+        Ok(found.pop().map(|l| l.as_ref().clone()).unwrap_or_default())
+    }
+
+    /// Whether the overlay of `source` serves `c`.
+    fn overlaid(&self, source: &SourceId, c: &CrateRequest) -> bool {
+        self.overlay_lines(source, &c.name)
+            .is_ok_and(|lines| lines.iter().any(|l| l.version == c.version && l.cksum == c.cksum))
+    }
+
+    /// [`RemoteIndex::load`] (or `load_cached`) of a source with an
+    /// overlay. Reading from the cache only, a name only the overlay has
+    /// asks for the network, as cargo then asks the registry for it.
+    fn load_overlaid(
+        &mut self,
+        source: &SourceId,
+        names: &BTreeSet<String>,
+        cached: bool,
+    ) -> anyhow::Result<()> {
+        let overlay = self.overlays.remove(source);
+        let result = match cached {
+            true => self.load_cached(source, names),
+            false => self.load(source, names),
+        };
+        let Some(overlay) = overlay else {
+            return result;
+        };
+        self.overlays.insert(source.clone(), overlay);
+        result?;
+        let cache_only = self.net.offline && !self.offline;
+        let mut unknown_upstream = false;
+        for name in names {
+            let mine = self.overlay_lines(source, name)?;
+            if mine.is_empty() {
+                continue;
+            }
+            let key = (source.clone(), name.to_string());
+            let table = if cached {
+                &mut self.cached
+            } else {
+                &mut self.lines
+            };
+            let theirs = table.get(&key).cloned().unwrap_or_default();
+            unknown_upstream |= theirs.is_empty();
+            let mut merged = mine.clone();
+            merged.extend(
+                theirs
+                    .iter()
+                    .filter(|l| !mine.iter().any(|m| m.version == l.version))
+                    .cloned(),
+            );
+            table.insert(key, Arc::new(merged));
+        }
+        if cache_only && !cached && unknown_upstream && source.is_remote() {
+            bail!("the index cache does not know every package of the overlay");
+        }
+        Ok(())
+    }
+
+    /// [`Remotes::download`] when some of `crates` come from the overlay:
+    /// those are unpacked from it (cargo's `Unpacking` lines), the others
+    /// fetched from the registry.
+    fn download_overlaid(
+        &mut self,
+        source: &SourceId,
+        crates: &[CrateRequest],
+        status: &mut dyn FnMut(&str, String) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Vec<CrateOnDisk>> {
+        let (mine, theirs): (Vec<(usize, &CrateRequest)>, Vec<(usize, &CrateRequest)>) = crates
+            .iter()
+            .enumerate()
+            .partition(|(_, c)| self.overlaid(source, c));
+        let mut out: Vec<Option<CrateOnDisk>> = vec![None; crates.len()];
+        if let Some(overlay) = self.overlays.get(source) {
+            let events = self.events.clone();
+            let _lock = overlay.lock_package_cache(&|m| events.blocking(m))?;
+            for (i, c) in &mine {
+                let shown = format!("{} v{} ({})", c.name, c.version, overlay.source_id());
+                if overlay.needs_unpack(c) {
+                    status("Unpacking", shown.clone())?;
+                }
+                out[*i] = Some(overlay.unpack(c, &shown)?);
+            }
+        }
+        let rest: Vec<CrateRequest> = theirs.iter().map(|(_, c)| (*c).clone()).collect();
+        let overlay = self.overlays.remove(source);
+        let fetched = self.download(source, &rest, status);
+        if let Some(overlay) = overlay {
+            self.overlays.insert(source.clone(), overlay);
+        }
+        for ((i, _), disk) in theirs.iter().zip(fetched?) {
+            out[*i] = Some(disk);
+        }
+        out.into_iter()
+            .map(|d| d.ok_or_else(|| anyhow::anyhow!("a package of the overlay was not unpacked")))
+            .collect()
+    }
+}
+
 impl RemoteIndex for Remotes {
     fn load(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()> {
+        if self.overlays.contains_key(source) {
+            return self.load_overlaid(source, names, false);
+        }
         let todo: Vec<&str> = names
             .iter()
             .filter(|n| !self.lines.contains_key(&(source.clone(), n.to_string())))
@@ -343,6 +571,9 @@ impl RemoteIndex for Remotes {
     }
 
     fn load_cached(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()> {
+        if self.overlays.contains_key(source) {
+            return self.load_overlaid(source, names, true);
+        }
         let todo: Vec<&str> = names
             .iter()
             .filter(|n| !self.cached.contains_key(&(source.clone(), n.to_string())))
