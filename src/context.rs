@@ -16,6 +16,11 @@ pub struct GlobalContext {
     pub args: GlobalArgs,
     /// Absolute path of the running mycargo, given to plugins as `CARGO`.
     pub exe: PathBuf,
+    /// cargo's local registry overlays (set by `package`/`publish` while
+    /// they lock and verify packages whose dependencies are packaged in
+    /// the same run): each registry, and a local registry directory whose
+    /// packages are served as if that registry had them.
+    pub local_overlays: Vec<(mycargo_core::SourceId, PathBuf)>,
 }
 
 impl GlobalContext {
@@ -66,6 +71,7 @@ impl GlobalContext {
             config,
             args,
             exe,
+            local_overlays: Vec::new(),
         })
     }
 

@@ -42,6 +42,8 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
             line.trim().to_string()
         }
     };
+    // Only `cargo:token` keeps tokens.
+    registry_api::check_login_provider(gctx, &target, "login")?;
     check_token(&token)?;
     let path = gctx.config.cargo_home().join("credentials.toml");
     let mut doc = read_doc(&registry_api::credentials_path(gctx))?;
@@ -65,6 +67,7 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
 
 fn do_logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> anyhow::Result<()> {
     let target = registry_api::target(gctx, args.registry.as_deref(), None)?;
+    registry_api::check_login_provider(gctx, &target, "logout")?;
     let name = target.display_name();
     let path = registry_api::credentials_path(gctx);
     let mut doc = read_doc(&path)?;

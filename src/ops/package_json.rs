@@ -122,7 +122,12 @@ fn dependency(d: &Dependency) -> DependencyJson<'_> {
         target: d.platform().map(|p| p.to_string()),
         // Any registry but crates.io is named by its index URL.
         registry: (sid.is_registry() && !sid.is_crates_io()).then(|| sid.url().to_string()),
-        path: d.path().map(|p| p.display().to_string()),
+        // Only a path source has one (cargo's `SourceId::local_path`): a
+        // path dependency inside a git repository is that git source.
+        path: sid
+            .is_path()
+            .then(|| d.path().map(|p| p.display().to_string()))
+            .flatten(),
     }
 }
 

@@ -1,17 +1,20 @@
-//! `mycargo publish`: check the package may go to the registry, package
-//! (and verify) it with `mycargo package`, upload the `.crate` with its
-//! metadata, then wait until the registry's index shows the new version.
+//! `mycargo publish`: check the selected packages may go to the registry
+//! and are not there yet, package (and verify) them with `mycargo
+//! package`, then upload them as cargo 1.95 does: a package once the
+//! registry's index shows every package of the run it depends on, each
+//! round's uploads then waited for together.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use mycargo_core::DepKind;
 use mycargo_core::source_id::CRATES_IO_REGISTRY;
 use mycargo_manifest::Manifest;
-use mycargo_registry_api::web::{NewCrate, NewCrateDependency};
+use mycargo_registry_api::web::{NewCrate, NewCrateDependency, Warnings};
 use mycargo_util::CliResult;
 
-use super::compile::settings;
+use super::compile::packages::Packages;
 use super::registry_api::{self, Target};
 use crate::cli::common::PackageSelection;
 use crate::cli::publish::Args;
@@ -28,30 +31,77 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     let opts = super::workspace::read_options(gctx);
-    let pkgs = super::compile::packages::load(&ws, &opts)?;
+    let (pkgs, _) = super::compile::packages::load_with(&ws, &opts, true)?;
     let selection: PackageSelection = args.packages.clone().into();
-    let selected = super::compile::select_packages(&ws, &pkgs, &selection)?;
-    let [idx] = selected[..] else {
-        bail!(
-            "mycargo can publish one package at a time; select it with `-p <name>` (selected: {})",
-            selected
-                .iter()
-                .map(|&i| pkgs.manifests[i].name().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    };
-    let m = &pkgs.manifests[idx];
+    let mut selected = super::compile::select_packages(&ws, &pkgs, &selection)?;
+    selected.sort_by(|&a, &b| {
+        pkgs.manifests[a]
+            .package_id
+            .cmp(&pkgs.manifests[b].package_id)
+    });
+    selected.dedup();
 
-    // The registry: the flag, else the only entry of `package.publish`,
-    // else `registry.default`, else crates.io.
-    let registry = match (&args.registry, &args.index, &m.publish) {
-        (Some(r), _, _) => Some(r.clone()),
-        (None, None, Some(list)) if list.len() == 1 => Some(list[0].clone()),
-        _ => None,
+    // `publish = false` packages: an error when named, skipped when the
+    // whole workspace (or a virtual one's default) is published.
+    let (unpublishable, selected): (Vec<usize>, Vec<usize>) =
+        selected.into_iter().partition(|&i| {
+            pkgs.manifests[i]
+                .publish
+                .as_ref()
+                .is_some_and(|l| l.is_empty())
+        });
+    let allow_unpublishable = if args.packages.workspace || !args.packages.exclude.is_empty() {
+        true
+    } else if !args.packages.packages().is_empty() {
+        false
+    } else {
+        ws.is_virtual()
     };
+    if !unpublishable.is_empty() && !allow_unpublishable {
+        let names: Vec<String> = unpublishable
+            .iter()
+            .map(|&i| format!("`{}`", pkgs.manifests[i].name()))
+            .collect();
+        bail!(
+            "{} cannot be published.\n`package.publish` must be set to `true` or a non-empty list in Cargo.toml to publish.",
+            names.join(", ")
+        );
+    }
+    if selected.is_empty() {
+        let n = unpublishable.len();
+        let s = if n == 1 { "" } else { "s" };
+        gctx.shell.warn(format!(
+            "nothing to publish, but found {n} unpublishable package{s}\n  |\n  = help: to publish packages, set `package.publish` to `true` or a non-empty list"
+        ))?;
+        return Ok(());
+    }
+    let just: Vec<&Manifest> = selected.iter().map(|&i| &pkgs.manifests[i]).collect();
+
+    // The registry: the flag, else the one every `package.publish` names,
+    // else `registry.default`, else crates.io.
+    let registry = match (&args.registry, &args.index) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(_)) => None,
+        (None, None) => {
+            let reg = super::package::lock::infer_registry(&just)?;
+            if let Some(r) = &reg {
+                validate_registry(&just, Some(r))?;
+                if r != CRATES_IO_REGISTRY {
+                    gctx.shell.note(format!(
+                        "found `{r}` as only allowed registry. Publishing to it automatically."
+                    ))?;
+                }
+            }
+            reg
+        }
+    };
+    if args.index.is_none() {
+        validate_registry(
+            &just,
+            Some(registry.as_deref().unwrap_or(CRATES_IO_REGISTRY)),
+        )?;
+    }
     let target = registry_api::target(gctx, registry.as_deref(), args.index.as_deref())?;
-    check_publish_allowed(m, &target)?;
 
     if args.token.is_some() {
         gctx.shell.warn(
@@ -69,25 +119,32 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         )?)
     };
     let client = registry_api::client(gctx, &target, &config, token)?;
-    let version = m.version().to_string();
-    let published = sparse.query(m.name())?;
-    if published.iter().any(|s| s.version.to_string() == version) {
-        bail!(
-            "crate {}@{version} already exists on {}",
-            m.name(),
-            mycargo_sources::source_map::SourceMap::describe(&target.source_id)
-        );
+    for m in &just {
+        let version = m.version().to_string();
+        let published = sparse.query(m.name())?;
+        if published.iter().any(|s| s.version.to_string() == version) {
+            let msg = format!(
+                "crate {}@{version} already exists on {}",
+                m.name(),
+                mycargo_sources::source_map::SourceMap::describe(&target.source_id)
+            );
+            if args.dry_run {
+                gctx.shell.warn(msg)?;
+            } else {
+                bail!(msg);
+            }
+        }
     }
 
     let pargs = crate::cli::package::Args {
         index: args.index.clone(),
-        registry: args.registry.clone(),
+        registry: registry.clone(),
         no_verify: args.no_verify,
         // cargo's publish does not repeat the metadata warning.
         no_metadata: true,
         allow_dirty: args.allow_dirty,
         packages: crate::cli::common::PackageSelectionNoAll {
-            package: Some(vec![m.name().to_string()]),
+            package: Some(just.iter().map(|m| m.name().to_string()).collect()),
             ..Default::default()
         },
         features: args.features.clone(),
@@ -98,34 +155,109 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         manifest: args.manifest.clone(),
         ..Default::default()
     };
-    super::package::run(gctx, &pargs).map_err(|e| match e.error {
-        Some(e) => e,
-        None => anyhow::anyhow!("packaging failed"),
-    })?;
+    let packaged = super::package::package(gctx, &pargs, false)?;
 
-    let target_dir =
-        settings::target_dir(gctx, args.target_dir.as_deref(), ws.default_target_dir())?;
-    let crate_path = target_dir
-        .join("package")
-        .join(format!("{}-{version}.crate", m.name()));
-    let tarball = std::fs::read(&crate_path)
-        .with_context(|| format!("failed to read `{}`", crate_path.display()))?;
-    let meta = new_crate(m, &target)?;
-
-    let pkg = format!("{} v{version}", m.name());
-    gctx.shell
-        .status("Uploading", format!("{pkg} ({})", m.root().display()))?;
-    if args.dry_run {
-        gctx.shell.warn("aborting upload due to dry run")?;
-        return Ok(());
+    // Upload in dependency order: a package once the registry shows every
+    // package of this run it depends on.
+    let mut plan = Plan::new(&pkgs, &selected);
+    let mut to_confirm: BTreeSet<usize> = BTreeSet::new();
+    let timeout = publish_timeout(gctx)?;
+    while !plan.is_empty() {
+        for i in plan.take_ready(&pkgs) {
+            let m = &pkgs.manifests[i];
+            let version = m.version().to_string();
+            let pkg = format!("{} v{version}", m.name());
+            gctx.shell
+                .status("Uploading", format!("{pkg} ({})", m.root().display()))?;
+            let Some(krate) = packaged
+                .iter()
+                .find(|p| p.name == m.name() && p.version == version)
+            else {
+                bail!("`{pkg}` was not packaged");
+            };
+            let tarball = std::fs::read(&krate.crate_path)
+                .with_context(|| format!("failed to read `{}`", krate.crate_path.display()))?;
+            let meta = new_crate(m, &target)?;
+            if args.dry_run {
+                gctx.shell.warn("aborting upload due to dry run")?;
+                to_confirm.insert(i);
+                continue;
+            }
+            let warnings = client.publish(&meta, &tarball).with_context(|| {
+                format!(
+                    "failed to publish {} v{version} to registry at {}",
+                    m.name(),
+                    client.host()
+                )
+            })?;
+            print_warnings(gctx, &warnings)?;
+            gctx.shell
+                .status("Uploaded", format!("{pkg} to {}", target.describe()))?;
+            to_confirm.insert(i);
+        }
+        let confirmed = if args.dry_run {
+            to_confirm.clone()
+        } else if timeout == 0 {
+            BTreeSet::new()
+        } else {
+            let names = package_list(&pkgs, &to_confirm, "or");
+            let krate = |n: usize| if n == 1 { "crate" } else { "crates" };
+            if plan.is_empty() {
+                gctx.shell.note(format!(
+                    "waiting for {names} to be available at {}",
+                    target.describe()
+                ))?;
+                gctx.shell.help(format!(
+                    "you may press ctrl-c to skip waiting; the {} should be available shortly",
+                    krate(to_confirm.len())
+                ))?;
+            } else {
+                gctx.shell.note(format!(
+                    "waiting for {names} to be available at {}.\n      {} remaining {} to be published",
+                    target.describe(),
+                    plan.len(),
+                    krate(plan.len())
+                ))?;
+            }
+            let confirmed = wait_for_any(gctx, &target, &sparse, &pkgs, &to_confirm, timeout)?;
+            if !confirmed.is_empty() {
+                gctx.shell.status(
+                    "Published",
+                    format!(
+                        "{} at {}",
+                        package_list(&pkgs, &confirmed, "and"),
+                        target.describe()
+                    ),
+                )?;
+            } else {
+                let k = krate(to_confirm.len());
+                gctx.shell.warn(format!(
+                    "timed out waiting for {names} to be available in {}\n  |\n  = note: the registry may have a backlog that is delaying making the {k} available. The {k} should be available soon.",
+                    target.describe()
+                ))?;
+            }
+            confirmed
+        };
+        if confirmed.is_empty() {
+            if plan.is_empty() {
+                break;
+            }
+            let all: BTreeSet<usize> = plan.remaining().collect();
+            bail!(
+                "unable to publish {} due to a timeout while waiting for published dependencies to be available.",
+                package_list(&pkgs, &all, "and")
+            );
+        }
+        for i in &confirmed {
+            to_confirm.remove(i);
+        }
+        plan.mark_confirmed(&confirmed);
     }
-    let warnings = client.publish(&meta, &tarball).with_context(|| {
-        format!(
-            "failed to publish {} v{version} to registry at {}",
-            m.name(),
-            client.host()
-        )
-    })?;
+    Ok(())
+}
+
+/// The registry's warnings about a publish, in cargo's words.
+fn print_warnings(gctx: &mut GlobalContext, warnings: &Warnings) -> anyhow::Result<()> {
     if !warnings.invalid_categories.is_empty() {
         gctx.shell.warn(format!(
             "the following are not valid category slugs and were ignored: {}. Please see https://crates.io/category_slugs for the list of all category slugs.",
@@ -141,10 +273,12 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     for w in &warnings.other {
         gctx.shell.warn(w)?;
     }
-    gctx.shell
-        .status("Uploaded", format!("{pkg} to {}", target.describe()))?;
+    Ok(())
+}
 
-    let timeout = match gctx.config.get_i64("publish.timeout")? {
+/// `publish.timeout` (seconds), cargo's 60 by default.
+fn publish_timeout(gctx: &GlobalContext) -> anyhow::Result<u64> {
+    Ok(match gctx.config.get_i64("publish.timeout")? {
         Some(v) => u64::try_from(v.val).map_err(|_| {
             anyhow::anyhow!(
                 "invalid configuration for key `publish.timeout`\nexpected a non-negative integer, but found {} (in {})",
@@ -153,64 +287,150 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             )
         })?,
         None => DEFAULT_TIMEOUT_SECS,
-    };
-    if timeout == 0 {
-        return Ok(());
-    }
-    gctx.shell.note(format!(
-        "waiting for {pkg} to be available at {}",
-        target.describe()
-    ))?;
-    gctx.shell
-        .help("you may press ctrl-c to skip waiting; the crate should be available shortly")?;
+    })
+}
+
+/// Poll the index until one of `pkgs` shows up (all those that do), or
+/// the timeout passes (none).
+fn wait_for_any(
+    gctx: &GlobalContext,
+    target: &Target,
+    sparse: &mycargo_sources::SparseRegistry,
+    pkgs: &Packages,
+    waiting: &BTreeSet<usize>,
+    timeout: u64,
+) -> anyhow::Result<BTreeSet<usize>> {
     let deadline = Instant::now() + Duration::from_secs(timeout);
     let index_dir = sparse.index_dir();
     loop {
         mycargo_sources::sparse::forget_fresh_under(&index_dir);
-        let fresh = registry_api::sparse(gctx, &target, None)?;
-        let found = fresh
-            .query(m.name())
-            .map(|v| v.iter().any(|s| s.version.to_string() == version))
-            .unwrap_or(false);
-        if found {
-            gctx.shell
-                .status("Published", format!("{pkg} at {}", target.describe()))?;
-            return Ok(());
-        }
-        if Instant::now() >= deadline {
-            gctx.shell.warn(format!(
-                "timed out waiting for {pkg} to be available in {}\n  |\n  = note: the registry may have a backlog that is delaying making the crate available. The crate should be available soon.",
-                target.describe()
-            ))?;
-            return Ok(());
+        let fresh = registry_api::sparse(gctx, target, None)?;
+        let found: BTreeSet<usize> = waiting
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let m = &pkgs.manifests[i];
+                fresh
+                    .query(m.name())
+                    .is_ok_and(|v| v.iter().any(|s| &s.version == m.version()))
+            })
+            .collect();
+        if !found.is_empty() || Instant::now() >= deadline {
+            return Ok(found);
         }
         std::thread::sleep(Duration::from_millis(500));
     }
 }
 
-/// cargo's `package.publish` rules.
-fn check_publish_allowed(m: &Manifest, target: &Target) -> anyhow::Result<()> {
-    let Some(list) = &m.publish else {
+/// `a v0.1.0, b v0.2.0 and c v1.0.0` (cargo's `package_list`), sorted.
+fn package_list(pkgs: &Packages, which: &BTreeSet<usize>, last_sep: &str) -> String {
+    let mut names: Vec<String> = which
+        .iter()
+        .map(|&i| {
+            let m = &pkgs.manifests[i];
+            format!("{} v{}", m.name(), m.version())
+        })
+        .collect();
+    names.sort();
+    match &names[..] {
+        [] => String::new(),
+        [a] => a.clone(),
+        [a, b] => format!("{a} {last_sep} {b}"),
+        [rest @ .., last] => format!("{}, {last_sep} {last}", rest.join(", ")),
+    }
+}
+
+/// cargo's `PublishPlan`: each package waits for the packages of this run
+/// it depends on (by path; not dev-dependencies without a version, which
+/// the published manifest drops).
+struct Plan {
+    /// Package → how many of its dependencies are not confirmed yet.
+    waiting: BTreeMap<usize, usize>,
+    /// Package → the packages depending on it.
+    dependents: BTreeMap<usize, BTreeSet<usize>>,
+}
+
+impl Plan {
+    fn new(pkgs: &Packages, selected: &[usize]) -> Plan {
+        let set: BTreeSet<usize> = selected.iter().copied().collect();
+        let mut waiting = BTreeMap::new();
+        let mut dependents: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        for &i in selected {
+            let deps: BTreeSet<usize> = super::package::local_deps(pkgs, i, &set).collect();
+            for &d in &deps {
+                dependents.entry(d).or_default().insert(i);
+            }
+            waiting.insert(i, deps.len());
+        }
+        Plan {
+            waiting,
+            dependents,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.waiting.len()
+    }
+
+    fn remaining(&self) -> impl Iterator<Item = usize> + '_ {
+        self.waiting.keys().copied()
+    }
+
+    /// The packages with nothing left to wait for, in package id order;
+    /// they leave the plan.
+    fn take_ready(&mut self, pkgs: &Packages) -> Vec<usize> {
+        let mut ready: Vec<usize> = self
+            .waiting
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .map(|(i, _)| *i)
+            .collect();
+        ready.sort_by(|&a, &b| {
+            pkgs.manifests[a]
+                .package_id
+                .cmp(&pkgs.manifests[b].package_id)
+        });
+        for i in &ready {
+            self.waiting.remove(i);
+        }
+        ready
+    }
+
+    fn mark_confirmed(&mut self, confirmed: &BTreeSet<usize>) {
+        for i in confirmed {
+            for d in self.dependents.get(i).into_iter().flatten() {
+                if let Some(n) = self.waiting.get_mut(d) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+    }
+}
+
+/// cargo's `validate_registry`: every package must allow the registry.
+fn validate_registry(pkgs: &[&Manifest], registry: Option<&str>) -> anyhow::Result<()> {
+    let Some(name) = registry else {
         return Ok(());
     };
-    if list.is_empty() {
-        bail!(
-            "`{}` cannot be published.\n`package.publish` must be set to `true` or a non-empty list in Cargo.toml to publish.",
-            m.name()
-        );
-    }
-    let name = target.name.as_deref().unwrap_or(CRATES_IO_REGISTRY);
-    if !list.iter().any(|r| r == name) {
-        bail!(
-            "`{}` cannot be published.\nThe registry `{name}` is not listed in the `package.publish` value in Cargo.toml.",
-            m.name()
-        );
+    for m in pkgs {
+        if let Some(list) = &m.publish
+            && !list.iter().any(|r| r == name)
+        {
+            bail!(
+                "`{}` cannot be published.\nThe registry `{name}` is not listed in the `package.publish` value in Cargo.toml.",
+                m.name()
+            );
+        }
     }
     Ok(())
 }
 
 /// The publish metadata of `m`, as cargo sends it to `target`.
-fn new_crate(m: &Manifest, target: &Target) -> anyhow::Result<NewCrate> {
+pub(crate) fn new_crate(m: &Manifest, target: &Target) -> anyhow::Result<NewCrate> {
     let md = &m.metadata;
     let mut deps = Vec::new();
     for d in &m.dependencies {

@@ -82,13 +82,25 @@ pub fn target(
     if name == CRATES_IO_REGISTRY {
         let replaced = map.replacement(&SourceId::crates_io())?;
         if replaced != SourceId::crates_io() && registry.is_none() {
-            let with = replaced
-                .registry_name()
-                .map(str::to_string)
-                .unwrap_or_else(|| replaced.url().to_string());
-            bail!(
-                "crates-io is replaced with remote registry {with};\ninclude `--registry {with}` or `--registry crates-io`"
-            );
+            // A replacement `[registries]` defines is a remote registry; a
+            // `[source]` entry is not (cargo's `alt_registry_key`).
+            let alt = replaced.registry_name().filter(|n| {
+                gctx.config
+                    .table_keys(&format!("source.{n}"))
+                    .is_ok_and(|k| k.is_empty())
+                    && gctx
+                        .config
+                        .table_keys("registries")
+                        .is_ok_and(|r| r.iter().any(|r| r == n))
+            });
+            match alt {
+                Some(with) => bail!(
+                    "crates-io is replaced with remote registry {with};\ninclude `--registry {with}` or `--registry crates-io`"
+                ),
+                None => bail!(
+                    "crates-io is replaced with non-remote-registry source {replaced};\ninclude `--registry crates-io` to use crates.io"
+                ),
+            }
         }
         return Ok(Target {
             name: Some(name),
@@ -123,8 +135,114 @@ fn token_key(name: &str) -> String {
     }
 }
 
-/// The token of `target`: `--token`, then the environment, then
-/// `credentials.toml`, then the config files. `None` when there is none.
+/// A token `cargo:token` knows, and where it was configured (cargo's
+/// definition: `environment variable `X``, or a file's path).
+struct ConfiguredToken {
+    token: String,
+    definition: String,
+}
+
+/// The token of the registry `name` as the `cargo:token` provider finds
+/// it: the environment, then `credentials.toml`, then the config files.
+fn configured_token(gctx: &GlobalContext, name: &str) -> anyhow::Result<Option<ConfiguredToken>> {
+    let var = token_env_var(name);
+    if let Some(t) = gctx.env.get(&var)
+        && !t.is_empty()
+    {
+        return Ok(Some(ConfiguredToken {
+            token: t.to_string(),
+            definition: format!("environment variable `{var}`"),
+        }));
+    }
+    let creds = read_credentials(gctx)?;
+    let table = if name == CRATES_IO_REGISTRY {
+        creds.get("registry")
+    } else {
+        creds.get("registries").and_then(|r| r.get(name))
+    };
+    let legacy = (name == CRATES_IO_REGISTRY)
+        .then(|| creds.get("token"))
+        .flatten();
+    if let Some(t) = table
+        .and_then(|t| t.get("token"))
+        .or(legacy)
+        .and_then(|t| t.as_str())
+    {
+        return Ok(Some(ConfiguredToken {
+            token: t.to_string(),
+            definition: credentials_path(gctx).display().to_string(),
+        }));
+    }
+    Ok(gctx
+        .config
+        .get_string(&token_key(name))?
+        .map(|v| ConfiguredToken {
+            token: v.val,
+            definition: v.definition.to_string(),
+        }))
+}
+
+/// The credential providers cargo 1.95 would ask for `target`, first
+/// first (`credential_provider` in cargo's `util/auth`): the registry's
+/// own `credential-provider`, else `registry.global-credential-providers`
+/// (the last listed first), else `cargo:token`; `[credential-alias]`
+/// names resolved. Each provider is its command and arguments.
+fn credential_providers(gctx: &GlobalContext, target: &Target) -> anyhow::Result<Vec<Vec<String>>> {
+    let alias = |p: Vec<String>| -> anyhow::Result<Vec<String>> {
+        if let [name] = &p[..]
+            && !BUILT_IN_PROVIDERS.contains(&name.as_str())
+            && let Some(v) = gctx
+                .config
+                .get_string_list(&format!("credential-alias.{name}"))?
+            && !v.val.is_empty()
+        {
+            return Ok(v.val);
+        }
+        Ok(p)
+    };
+    let specific_key = match target.name.as_deref() {
+        Some(CRATES_IO_REGISTRY) => Some("registry.credential-provider".to_string()),
+        Some(n) => Some(format!("registries.{n}.credential-provider")),
+        None => None,
+    };
+    if let Some(key) = specific_key
+        && let Some(v) = gctx.config.get_string_list(&key)?
+        && !v.val.is_empty()
+    {
+        return Ok(vec![alias(v.val)?]);
+    }
+    let global = gctx
+        .config
+        .get_string_list("registry.global-credential-providers")?
+        .map(|v| v.val)
+        .unwrap_or_default();
+    if global.is_empty() {
+        return Ok(vec![vec![CARGO_TOKEN.to_string()]]);
+    }
+    global
+        .iter()
+        .rev()
+        .map(|p| alias(p.split_whitespace().map(str::to_string).collect()))
+        .filter(|p| !matches!(p, Ok(v) if v.is_empty()))
+        .collect()
+}
+
+/// The default credential provider: tokens in the config and environment.
+const CARGO_TOKEN: &str = "cargo:token";
+
+/// cargo's built-in credential providers.
+const BUILT_IN_PROVIDERS: &[&str] = &[
+    "cargo:token",
+    "cargo:paseto",
+    "cargo:token-from-stdout",
+    "cargo:wincred",
+    "cargo:macos-keychain",
+    "cargo:libsecret",
+];
+
+/// The token of `target` for a command that can go without one (search,
+/// a dry run): `--token`, else what `cargo:token` knows when it is one of
+/// the registry's providers. No other provider is run.
 pub fn find_token(
     gctx: &GlobalContext,
     target: &Target,
@@ -137,50 +255,166 @@ pub fn find_token(
     let Some(name) = &target.name else {
         return Ok(None);
     };
-    if let Some(t) = gctx.env.get(&token_env_var(name))
-        && !t.is_empty()
-    {
-        return Ok(Some(t.to_string()));
+    let providers = credential_providers(gctx, target)?;
+    if !providers.iter().any(|p| p[0] == CARGO_TOKEN) {
+        return Ok(None);
     }
-    let creds = read_credentials(gctx)?;
-    let table = if name == CRATES_IO_REGISTRY {
-        creds.get("registry")
-    } else {
-        creds.get("registries").and_then(|r| r.get(name.as_str()))
-    };
-    if let Some(t) = table.and_then(|t| t.get("token")).and_then(|t| t.as_str()) {
-        return Ok(Some(t.to_string()));
-    }
-    if name == CRATES_IO_REGISTRY
-        && let Some(t) = creds.get("token").and_then(|t| t.as_str())
-    {
-        return Ok(Some(t.to_string()));
-    }
-    Ok(gctx.config.get_string(&token_key(name))?.map(|v| v.val))
+    Ok(configured_token(gctx, name)?.map(|t| t.token))
 }
 
-/// The token, or cargo's error saying how to give one.
+/// The token of `target`: `--token`, else the first the registry's
+/// credential providers give (`cargo:token`, `cargo:token-from-stdout
+/// <command>`; others are refused as unsupported), else cargo's error
+/// saying how to give one.
 pub fn require_token(
-    gctx: &GlobalContext,
+    gctx: &mut GlobalContext,
     target: &Target,
     flag: Option<&str>,
 ) -> anyhow::Result<String> {
-    if let Some(t) = find_token(gctx, target, flag)? {
-        return Ok(t);
+    if let Some(t) = flag {
+        return Ok(t.to_string());
     }
+    let providers = credential_providers(gctx, target)?;
+    let configured = match &target.name {
+        Some(name) => configured_token(gctx, name)?,
+        None => None,
+    };
+    let sid = format!("registry `{}`", target.display_name());
+    if let Some(c) = &configured {
+        let specific = providers.len() == 1 && has_specific_provider(gctx, target)?;
+        if specific && providers[0][0] != CARGO_TOKEN {
+            gctx.shell.warn(format!(
+                "{sid} has a token configured in {} that will be ignored because this registry is configured to use credential-provider `{}`",
+                c.definition, providers[0][0]
+            ))?;
+        } else if !providers.iter().any(|p| p[0] == CARGO_TOKEN) {
+            gctx.shell.warn(format!(
+                "{sid} has a token configured in {} that will be ignored because the `cargo:token` credential provider is not listed in `registry.global-credential-providers`",
+                c.definition
+            ))?;
+        }
+    }
+    for provider in &providers {
+        gctx.shell.verbose_status(
+            "Credential",
+            format!("{} get {}", provider.join(" "), target.display_name()),
+        )?;
+        let failed = || {
+            format!(
+                "credential provider `{}` failed action `get`",
+                provider.join(" ")
+            )
+        };
+        match provider[0].as_str() {
+            CARGO_TOKEN => {
+                if let Some(c) = &configured {
+                    return Ok(c.token.clone());
+                }
+            }
+            "cargo:token-from-stdout" => {
+                return token_from_stdout(target, &provider[1..]).with_context(failed);
+            }
+            other => {
+                return Err(anyhow::anyhow!(
+                    "mycargo supports the `cargo:token` and `cargo:token-from-stdout` credential providers only, not `{other}`"
+                ))
+                .with_context(failed);
+            }
+        }
+    }
+    let cargo_token = providers.iter().any(|p| p[0] == CARGO_TOKEN);
     match &target.name {
-        Some(n) if n == CRATES_IO_REGISTRY => bail!(
-            "no token found, please run `mycargo login`\nor use environment variable CARGO_REGISTRY_TOKEN"
-        ),
-        Some(n) => bail!(
+        Some(n) if n == CRATES_IO_REGISTRY => {
+            let mut msg = "no token found, please run `mycargo login`".to_string();
+            if cargo_token {
+                msg.push_str("\nor use environment variable CARGO_REGISTRY_TOKEN");
+            }
+            bail!(msg)
+        }
+        Some(n) if cargo_token => bail!(
             "no token found for `{n}`, please run `mycargo login --registry {n}`\nor use environment variable {}",
             token_env_var(n)
+        ),
+        Some(n) => bail!(
+            "no token found for `{n}`\nYou may need to log in using this registry's credential provider"
         ),
         None => bail!(
             "no token found for `{}`, pass `--token` or configure the registry in `[registries]`",
             target.source_id.url()
         ),
     }
+}
+
+/// Whether `target` names a credential provider of its own.
+fn has_specific_provider(gctx: &GlobalContext, target: &Target) -> anyhow::Result<bool> {
+    let key = match target.name.as_deref() {
+        Some(CRATES_IO_REGISTRY) => "registry.credential-provider".to_string(),
+        Some(n) => format!("registries.{n}.credential-provider"),
+        None => return Ok(false),
+    };
+    Ok(gctx
+        .config
+        .get_string_list(&key)?
+        .is_some_and(|v| !v.val.is_empty()))
+}
+
+/// The login and logout side of the providers: only `cargo:token` keeps
+/// tokens (cargo's error for the others, which cannot).
+pub fn check_login_provider(
+    gctx: &GlobalContext,
+    target: &Target,
+    action: &str,
+) -> anyhow::Result<()> {
+    let providers = credential_providers(gctx, target)?;
+    let Some(first) = providers.first() else {
+        return Ok(());
+    };
+    match first[0].as_str() {
+        CARGO_TOKEN => Ok(()),
+        "cargo:token-from-stdout" => Err(anyhow::anyhow!("requested operation not supported")),
+        other => Err(anyhow::anyhow!(
+            "mycargo supports the `cargo:token` and `cargo:token-from-stdout` credential providers only, not `{other}`"
+        )),
+    }
+    .with_context(|| format!("credential provider `{}` failed action `{action}`", first.join(" ")))
+}
+
+/// `cargo:token-from-stdout <command> [args]`: the one line the command
+/// prints (`{index_url}` in the arguments becomes the index URL; the
+/// command gets `CARGO_REGISTRY_INDEX_URL` and `CARGO_REGISTRY_NAME_OPT`).
+fn token_from_stdout(target: &Target, args: &[String]) -> anyhow::Result<String> {
+    use std::io::Read as _;
+    let Some((exe, rest)) = args.split_first() else {
+        bail!(
+            "The first argument to `cargo:token-from-stdout` must be a command that prints a token on stdout"
+        );
+    };
+    let index_url = target.source_id.url().to_string();
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(rest.iter().map(|a| a.replace("{index_url}", &index_url)))
+        .env("CARGO_REGISTRY_INDEX_URL", &index_url)
+        .stdout(std::process::Stdio::piped());
+    if let Some(name) = &target.name {
+        cmd.env("CARGO_REGISTRY_NAME_OPT", name);
+    }
+    let mut child = cmd.spawn().context("failed to spawn credential process")?;
+    let mut buffer = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        out.read_to_string(&mut buffer)
+            .context("failed to read from credential provider")?;
+    }
+    if let Some(end) = buffer.find('\n') {
+        if buffer.len() > end + 1 {
+            let _ = child.wait();
+            bail!("process `{exe}` returned more than one line of output; expected a single token");
+        }
+        buffer.truncate(end);
+    }
+    let status = child.wait().context("credential process never started")?;
+    if !status.success() {
+        bail!("process `{exe}` failed with status `{status}`");
+    }
+    Ok(buffer)
 }
 
 /// `$CARGO_HOME/credentials.toml` (or the legacy `credentials` when only

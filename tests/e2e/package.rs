@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use mycargo_test_support::compare::assert_same_output;
-use mycargo_test_support::{Output, Project, ProjectBuilder, git, project};
+use mycargo_test_support::registry::{Package, Registry};
+use mycargo_test_support::{Output, Project, ProjectBuilder, Tool, git, project};
 
 /// Every `.crate` under `target/package`, by file name.
 fn crates(p: &Project) -> BTreeMap<String, Vec<u8>> {
@@ -389,4 +390,340 @@ fn metadata_warnings_and_no_metadata() {
     );
     let (_, out) = same_as_cargo(builder, false, "package --no-verify --no-metadata");
     assert!(!out.stderr.contains("warning"));
+}
+
+/// The redacted stderr, with each run of `Downloaded` lines sorted, and
+/// of `Compiling` lines of registry packages (parallel downloads finish,
+/// and independent crates compile, in any order in both tools).
+fn stderr_sorted(out: &Output) -> String {
+    let text = out.stderr_as_mycargo();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let kinds: [fn(&str) -> bool; 2] = [
+        |l| l.trim_start().starts_with("Downloaded "),
+        |l| l.trim_start().starts_with("Compiling ") && l.contains(" (registry `"),
+    ];
+    for same_kind in kinds {
+        let mut i = 0;
+        while i < lines.len() {
+            let run = lines[i..].iter().take_while(|l| same_kind(l)).count();
+            lines[i..i + run].sort();
+            i += run.max(1);
+        }
+    }
+    lines.join("\n")
+}
+
+/// Both tools' runs ended alike: exit code, stdout, stderr (downloads
+/// sorted), and every `.crate`.
+#[track_caller]
+fn assert_same_packaging(m: &Project, mo: &Output, c: &Project, co: &Output) {
+    assert_eq!(mo.code(), co.code(), "{}\n{}", mo.describe(), co.describe());
+    assert_eq!(mo.stdout_as_mycargo(), co.stdout_as_mycargo());
+    assert_eq!(
+        stderr_sorted(mo),
+        stderr_sorted(co),
+        "{}\n{}",
+        mo.describe(),
+        co.describe()
+    );
+    let (mc, cc) = (crates(m), crates(c));
+    assert_eq!(mc.keys().collect::<Vec<_>>(), cc.keys().collect::<Vec<_>>());
+    for (name, bytes) in &cc {
+        assert!(mc[name] == *bytes, "{name} differs from cargo's");
+    }
+}
+
+/// The file `path` inside the `.crate` `name`.
+fn file_in_crate(p: &Project, name: &str, path: &str) -> String {
+    use std::io::Read as _;
+    let bytes = std::fs::read(p.root().join("target/package").join(name)).unwrap();
+    let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]));
+    for e in ar.entries().unwrap() {
+        let mut e = e.unwrap();
+        if e.path().unwrap().to_string_lossy() == path {
+            let mut s = String::new();
+            e.read_to_string(&mut s).unwrap();
+            return s;
+        }
+    }
+    panic!("no {path} in {name}");
+}
+
+/// bar 1.0.0 and 1.1.0, baz 0.5.0 (on bar 1.0), and a dev-only crate.
+fn registry_with_deps() -> Registry {
+    let reg = Registry::new();
+    for v in ["1.0.0", "1.1.0"] {
+        Package::new("bar", v)
+            .file("src/lib.rs", "pub fn f() {}\n")
+            .publish(&reg);
+    }
+    Package::new("baz", "0.5.0")
+        .dep("bar", "1.0")
+        .file("src/lib.rs", "pub fn g() { bar::f() }\n")
+        .publish(&reg);
+    Package::new("devonly", "0.1.0").publish(&reg);
+    Package::new("abc", "1.0.0").publish(&reg);
+    reg
+}
+
+#[test]
+fn registry_dependencies_locked_and_verified_as_cargo() {
+    let reg = registry_with_deps();
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            r#"[package]
+name = "foo"
+version = "0.1.0"
+edition = "2021"
+description = "d"
+license = "MIT"
+homepage = "https://example.invalid"
+
+[dependencies]
+baz = "0.5"
+bar = "1"
+"#,
+        )
+        .file("src/lib.rs", "pub fn x() { baz::g(); bar::f() }\n")
+        .file("src/main.rs", "fn main() { foo::x() }\n")
+        .build_twins();
+    for p in [&m, &c] {
+        reg.configure_home(p.test_root());
+    }
+    let mo = m.mycargo("package").run();
+    let co = c.cargo("package").run();
+    assert_same_packaging(&m, &mo, &c, &co);
+    let err = mo.stderr_redacted();
+    for line in [
+        "   Packaging foo v0.1.0 ([ROOT]/foo)\n    Updating `local` index\n    Packaged 5 files",
+        "   Verifying foo v0.1.0 ([ROOT]/foo)\n",
+        "   Compiling bar v1.1.0\n   Compiling baz v0.5.0\n   Compiling foo v0.1.0 ([ROOT]/foo/target/package/foo-0.1.0)\n",
+    ] {
+        assert!(err.contains(line), "missing {line:?} in:\n{err}");
+    }
+    // The packaged lock has every registry package, from crates.io as the
+    // lock file says it, with its checksum.
+    let lock = file_in_crate(&m, "foo-0.1.0.crate", "foo-0.1.0/Cargo.lock");
+    for name in ["bar", "baz"] {
+        assert!(lock.contains(&format!("name = \"{name}\"")), "{lock}");
+    }
+    assert!(lock.contains("version = \"1.1.0\""), "{lock}");
+    assert!(lock.contains(
+        "source = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = "
+    ));
+    // Packaging writes no lock file of the workspace's.
+    assert!(!m.root().join("Cargo.lock").exists());
+
+    // With the workspace's lock file pinning bar at 1.0.0, the package
+    // keeps it.
+    for (p, tool) in [(&m, Tool::Mycargo), (&c, Tool::Cargo)] {
+        p.tool(tool, "generate-lockfile").run();
+        p.tool(tool, "update bar --precise 1.0.0").run();
+    }
+    let mo = m.mycargo("package").run();
+    let co = c.cargo("package").run();
+    assert_same_packaging(&m, &mo, &c, &co);
+    assert!(mo.stderr.contains("Compiling bar v1.0.0"), "{}", mo.stderr);
+    let lock = file_in_crate(&m, "foo-0.1.0.crate", "foo-0.1.0/Cargo.lock");
+    assert!(
+        lock.contains("name = \"bar\"\nversion = \"1.0.0\""),
+        "{lock}"
+    );
+    // `--exclude-lockfile` leaves it out, `--no-verify` builds nothing.
+    let cmd = "package --exclude-lockfile --no-verify";
+    let mo = m.mycargo(cmd).run();
+    let co = c.cargo(cmd).run();
+    assert_same_packaging(&m, &mo, &c, &co);
+
+    // A new dev-dependency: the workspace's lock file is brought up to
+    // date first, and the package's lock has it too.
+    for p in [&m, &c] {
+        p.change_file(
+            "Cargo.toml",
+            p.read_file("Cargo.toml") + "\n[dev-dependencies]\ndevonly = \"0.1\"\n",
+        );
+    }
+    let mo = m.mycargo("package --no-verify").run();
+    let co = c.cargo("package --no-verify").run();
+    assert_same_packaging(&m, &mo, &c, &co);
+    assert_eq!(m.read_file("Cargo.lock"), c.read_file("Cargo.lock"));
+    let lock = file_in_crate(&m, "foo-0.1.0.crate", "foo-0.1.0/Cargo.lock");
+    assert!(lock.contains("name = \"devonly\""), "{lock}");
+    // `--locked` is about the workspace's lock file, which is up to date.
+    let cmd = "package --locked --no-verify";
+    let mo = m.mycargo(cmd).run();
+    let co = c.cargo(cmd).run();
+    assert_same_packaging(&m, &mo, &c, &co);
+}
+
+#[test]
+fn registry_dependency_that_cannot_be_locked() {
+    let reg = registry_with_deps();
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"d\"\nhomepage = \"h\"\n\n[dependencies]\nbar = \"2\"\n",
+        )
+        .file("src/lib.rs", "")
+        .build_twins();
+    for p in [&m, &c] {
+        reg.configure_home(p.test_root());
+    }
+    let mo = m.mycargo("package --no-verify").with_status(101).run();
+    let co = c.cargo("package --no-verify").with_status(101).run();
+    for out in [&mo, &co] {
+        let err = out.stderr_redacted();
+        assert!(
+            err.contains(
+                "error: failed to prepare local package for uploading\n\nCaused by:\n  failed to select a version for the requirement `bar = \"^2\"`"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains("required by package `foo v0.1.0 ([ROOT]/foo)`"),
+            "{err}"
+        );
+    }
+    assert!(crates(&m).is_empty() && crates(&c).is_empty());
+}
+
+/// A workspace for an alternate registry `alt`: `a` depends on `b` by
+/// path and version, both on registry packages.
+fn alt_workspace() -> ProjectBuilder {
+    project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            r#"[package]
+name = "a"
+version = "0.1.0"
+edition = "2021"
+description = "a"
+license = "MIT"
+homepage = "h"
+publish = ["alt"]
+
+[dependencies]
+b = { path = "../b", version = "0.2", registry = "alt" }
+bar = { version = "1", registry = "alt" }
+# Downloaded (and unpacked) in package order, around `b`.
+abc = { version = "1", registry = "alt" }
+devonly = { version = "0.1", registry = "alt" }
+"#,
+        )
+        .file("a/src/lib.rs", "pub fn a() { b::b(); bar::f() }\n")
+        .file("a/src/main.rs", "fn main() { a::a() }\n")
+        .file(
+            "b/Cargo.toml",
+            r#"[package]
+name = "b"
+version = "0.2.0"
+edition = "2021"
+description = "b"
+license = "MIT"
+homepage = "h"
+publish = ["alt"]
+
+[dependencies]
+baz = { version = "0.5", registry = "alt" }
+"#,
+        )
+        .file("b/src/lib.rs", "pub fn b() { baz::g() }\n")
+}
+
+#[test]
+fn workspace_members_verified_through_a_local_overlay() {
+    let reg = registry_with_deps();
+    let (m, c) = alt_workspace().build_twins();
+    for p in [&m, &c] {
+        reg.configure_home_alt(p.test_root(), "alt");
+    }
+    let mo = m.mycargo("package --workspace").run();
+    let co = c.cargo("package --workspace").run();
+    assert_same_packaging(&m, &mo, &c, &co);
+    let err = mo.stderr_redacted();
+    for line in [
+        "   Verifying a v0.1.0 ([ROOT]/foo/a)\n    Updating `alt` index\n Downloading crates ...\n   Unpacking b v0.2.0 (registry `[ROOT]/foo/target/package/tmp-registry`)\n",
+        "   Compiling b v0.2.0 (registry `alt`)\n   Compiling a v0.1.0 ([ROOT]/foo/target/package/a-0.1.0)\n",
+    ] {
+        assert!(err.contains(line), "missing {line:?} in:\n{err}");
+    }
+    // `a`'s lock file has `b` as the registry will have it: the checksum
+    // of the `.crate` just made.
+    let b = std::fs::read(m.root().join("target/package/b-0.2.0.crate")).unwrap();
+    let lock = file_in_crate(&m, "a-0.1.0.crate", "a-0.1.0/Cargo.lock");
+    let url = reg.index_url();
+    assert!(
+        lock.contains(&format!(
+            "name = \"b\"\nversion = \"0.2.0\"\nsource = \"{url}\"\nchecksum = \"{}\"",
+            mycargo_test_support::registry::sha256_hex(&b)
+        )),
+        "{lock}"
+    );
+    // The published manifest names the registry by its index.
+    let toml = file_in_crate(&m, "a-0.1.0.crate", "a-0.1.0/Cargo.toml");
+    assert!(
+        toml.contains(&format!(
+            "[dependencies.b]\nversion = \"0.2\"\nregistry-index = \"{url}\""
+        )),
+        "{toml}"
+    );
+    // Packaging `a` alone: `b` is not on the registry.
+    let mo = m.mycargo("package -p a --no-verify").with_status(101).run();
+    let co = c.cargo("package -p a --no-verify").with_status(101).run();
+    for out in [&mo, &co] {
+        let err = out.stderr_redacted();
+        assert!(
+            err.contains(
+                "   Packaging a v0.1.0 ([ROOT]/foo/a)\n    Updating `alt` index\nerror: failed to prepare local package for uploading\n\nCaused by:\n  no matching package named `b` found\n  location searched: `alt` index\n  required by package `a v0.1.0 ([ROOT]/foo/a)`"
+            ),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn workspace_offline_overlay_for_crates_io() {
+    let builder = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"a\"\nhomepage = \"h\"\n\n[dependencies]\nb = { path = \"../b\", version = \"0.2\" }\n",
+        )
+        .file("a/src/lib.rs", "pub fn a() { b::b() }\n")
+        .file(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.2.0\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"b\"\nhomepage = \"h\"\n",
+        )
+        .file("b/src/lib.rs", "pub fn b() {}\n");
+    let (m, out) = same_as_cargo(builder.clone(), false, "package --workspace");
+    assert!(
+        out.stderr.contains("   Unpacking b v0.2.0 (registry `"),
+        "{}",
+        out.stderr
+    );
+    assert!(m.root().join("target/package/a-0.1.0/src/lib.rs").is_file());
+
+    // With crates.io replaced, cargo wants the registry named.
+    let (m, c) = builder.build_twins();
+    let reg = Registry::new();
+    for p in [&m, &c] {
+        reg.configure_home(p.test_root());
+    }
+    let mo = m.mycargo("package --workspace").with_status(101).run();
+    let co = c.cargo("package --workspace").with_status(101).run();
+    assert_same_packaging(&m, &mo, &c, &co);
+    assert!(
+        mo.stderr
+            .contains("error: crates-io is replaced with non-remote-registry source registry `local`;\ninclude `--registry crates-io` to use crates.io"),
+        "{}",
+        mo.stderr
+    );
 }

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use url::Url;
 
@@ -87,8 +88,16 @@ impl SourceKind {
 
 /// A package source. Equality ignores `precise` and compares the canonical
 /// URL (for git: lower-cased GitHub hosts, no trailing `/` or `.git`).
+///
+/// Cheap to clone (shared): ids are copied into every dependency, package
+/// id and summary the resolver handles.
 #[derive(Debug, Clone)]
 pub struct SourceId {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug, Clone)]
+struct Inner {
     url: Url,
     canonical: String,
     kind: SourceKind,
@@ -138,11 +147,13 @@ fn canonicalize_url(url: &Url, kind: &SourceKind) -> String {
 impl SourceId {
     fn new(kind: SourceKind, url: Url, name: Option<String>) -> SourceId {
         SourceId {
-            canonical: canonicalize_url(&url, &kind),
-            url,
-            kind,
-            precise: None,
-            name,
+            inner: Arc::new(Inner {
+                canonical: canonicalize_url(&url, &kind),
+                url,
+                kind,
+                precise: None,
+                name,
+            }),
         }
     }
 
@@ -178,7 +189,7 @@ impl SourceId {
     /// A registry known under `name` in the configuration.
     pub fn for_alt_registry(url: &Url, name: &str) -> SourceId {
         let mut id = SourceId::for_registry(url);
-        id.name = Some(name.to_string());
+        Arc::make_mut(&mut id.inner).name = Some(name.to_string());
         id
     }
 
@@ -196,10 +207,15 @@ impl SourceId {
 
     /// crates.io, identified by its git index URL.
     pub fn crates_io() -> SourceId {
-        let url = Url::parse(CRATES_IO_INDEX).expect("the crates.io index URL is valid");
-        let mut id = SourceId::new(SourceKind::Registry, url, None);
-        id.name = Some(CRATES_IO_REGISTRY.to_string());
-        id
+        static CRATES_IO: std::sync::OnceLock<SourceId> = std::sync::OnceLock::new();
+        CRATES_IO
+            .get_or_init(|| {
+                let url = Url::parse(CRATES_IO_INDEX).expect("the crates.io index URL is valid");
+                let mut id = SourceId::new(SourceKind::Registry, url, None);
+                Arc::make_mut(&mut id.inner).name = Some(CRATES_IO_REGISTRY.to_string());
+                id
+            })
+            .clone()
     }
 
     /// Parse the `kind+url[?query][#precise]` form of lock files and
@@ -217,7 +233,7 @@ impl SourceId {
                 url.set_fragment(None);
                 url.set_query(None);
                 let mut id = SourceId::for_git(&url, reference);
-                id.precise = precise;
+                Arc::make_mut(&mut id.inner).precise = precise;
                 Ok(id)
             }
             "registry" => Ok(SourceId::for_registry(&parse_url(rest)?)),
@@ -234,31 +250,36 @@ impl SourceId {
     }
 
     pub fn url(&self) -> &Url {
-        &self.url
+        &self.inner.url
     }
 
     /// The canonical form of the URL used for equality.
     pub fn canonical_url(&self) -> &str {
-        &self.canonical
+        &self.inner.canonical
     }
 
     pub fn kind(&self) -> &SourceKind {
-        &self.kind
+        &self.inner.kind
     }
 
     pub fn precise(&self) -> Option<&str> {
-        self.precise.as_deref()
+        self.inner.precise.as_deref()
     }
 
     /// The configured registry name, if this is a named registry.
     pub fn registry_name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.inner.name.as_deref()
     }
 
     pub fn with_precise(&self, precise: Option<String>) -> SourceId {
+        if self.inner.precise == precise {
+            return self.clone();
+        }
         SourceId {
-            precise,
-            ..self.clone()
+            inner: Arc::new(Inner {
+                precise,
+                ..(*self.inner).clone()
+            }),
         }
     }
 
@@ -267,49 +288,55 @@ impl SourceId {
     }
 
     pub fn is_path(&self) -> bool {
-        self.kind == SourceKind::Path
+        self.inner.kind == SourceKind::Path
     }
 
     /// A `local-registry` source (an index and `.crate`s on disk).
     pub fn is_local_registry(&self) -> bool {
-        self.kind == SourceKind::LocalRegistry
+        self.inner.kind == SourceKind::LocalRegistry
     }
 
     /// A `directory` source (unpacked crates, as `vendor` writes them).
     pub fn is_directory(&self) -> bool {
-        self.kind == SourceKind::Directory
+        self.inner.kind == SourceKind::Directory
     }
 
     pub fn is_git(&self) -> bool {
-        matches!(self.kind, SourceKind::Git(_))
+        matches!(self.inner.kind, SourceKind::Git(_))
     }
 
     /// A remote registry (git or sparse index).
     pub fn is_registry(&self) -> bool {
         matches!(
-            self.kind,
+            self.inner.kind,
             SourceKind::Registry | SourceKind::SparseRegistry | SourceKind::LocalRegistry
         )
     }
 
     pub fn is_sparse(&self) -> bool {
-        self.kind == SourceKind::SparseRegistry
+        self.inner.kind == SourceKind::SparseRegistry
     }
 
     pub fn is_crates_io(&self) -> bool {
-        matches!(self.kind, SourceKind::Registry | SourceKind::SparseRegistry)
-            && (self.canonical == CRATES_IO_INDEX
-                || self.canonical == CRATES_IO_HTTP_INDEX.trim_end_matches('/'))
+        matches!(
+            self.inner.kind,
+            SourceKind::Registry | SourceKind::SparseRegistry
+        ) && (self.inner.canonical == CRATES_IO_INDEX
+            || self.inner.canonical == CRATES_IO_HTTP_INDEX.trim_end_matches('/'))
     }
 
     /// Whether this is a source whose packages cargo treats as local
     /// (path sources).
     pub fn is_remote(&self) -> bool {
-        !self.is_path() && !matches!(self.kind, SourceKind::Directory | SourceKind::LocalRegistry)
+        !self.is_path()
+            && !matches!(
+                self.inner.kind,
+                SourceKind::Directory | SourceKind::LocalRegistry
+            )
     }
 
     pub fn git_reference(&self) -> Option<&GitReference> {
-        match &self.kind {
+        match &self.inner.kind {
             SourceKind::Git(r) => Some(r),
             _ => None,
         }
@@ -317,9 +344,9 @@ impl SourceId {
 
     /// The directory of a path, local-registry or directory source.
     pub fn local_path(&self) -> Option<PathBuf> {
-        match self.kind {
+        match self.inner.kind {
             SourceKind::Path | SourceKind::LocalRegistry | SourceKind::Directory => {
-                self.url.to_file_path().ok()
+                self.inner.url.to_file_path().ok()
             }
             _ => None,
         }
@@ -332,17 +359,17 @@ impl SourceId {
 
     fn as_url_impl(&self, with_precise: bool) -> String {
         let mut s = String::new();
-        if let Some(p) = self.kind.protocol() {
+        if let Some(p) = self.inner.kind.protocol() {
             s.push_str(p);
             s.push('+');
         }
-        s.push_str(self.url.as_str());
-        if let SourceKind::Git(r) = &self.kind {
+        s.push_str(self.inner.url.as_str());
+        if let SourceKind::Git(r) = &self.inner.kind {
             if let Some(pretty) = r.pretty_ref(true) {
                 s.push('?');
                 s.push_str(&pretty);
             }
-            if with_precise && let Some(p) = &self.precise {
+            if with_precise && let Some(p) = &self.inner.precise {
                 s.push('#');
                 s.push_str(p);
             }
@@ -355,17 +382,23 @@ impl SourceId {
     pub fn display_registry_name(&self) -> String {
         if self.is_crates_io() {
             CRATES_IO_REGISTRY.to_string()
-        } else if let Some(n) = &self.name {
+        } else if let Some(n) = &self.inner.name {
             n.clone()
         } else {
-            self.url.as_str().trim_start_matches("sparse+").to_string()
+            self.inner
+                .url
+                .as_str()
+                .trim_start_matches("sparse+")
+                .to_string()
         }
     }
 }
 
 impl PartialEq for SourceId {
     fn eq(&self, other: &SourceId) -> bool {
-        self.kind == other.kind && self.canonical == other.canonical
+        Arc::ptr_eq(&self.inner, &other.inner)
+            || (self.inner.kind == other.inner.kind
+                && self.inner.canonical == other.inner.canonical)
     }
 }
 
@@ -373,8 +406,8 @@ impl Eq for SourceId {}
 
 impl Hash for SourceId {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.kind.hash(state);
-        self.canonical.hash(state);
+        self.inner.kind.hash(state);
+        self.inner.canonical.hash(state);
     }
 }
 
@@ -386,26 +419,29 @@ impl PartialOrd for SourceId {
 
 impl Ord for SourceId {
     fn cmp(&self, other: &SourceId) -> std::cmp::Ordering {
-        (&self.kind, &self.canonical).cmp(&(&other.kind, &other.canonical))
+        if Arc::ptr_eq(&self.inner, &other.inner) {
+            return std::cmp::Ordering::Equal;
+        }
+        (&self.inner.kind, &self.inner.canonical).cmp(&(&other.inner.kind, &other.inner.canonical))
     }
 }
 
 impl fmt::Display for SourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
+        match &self.inner.kind {
             SourceKind::Git(r) => {
-                write!(f, "{}", self.url)?;
+                write!(f, "{}", self.inner.url)?;
                 if let Some(pretty) = r.pretty_ref(true) {
                     write!(f, "?{pretty}")?;
                 }
-                if let Some(p) = &self.precise {
+                if let Some(p) = &self.inner.precise {
                     write!(f, "#{}", p.get(..8).unwrap_or(p))?;
                 }
                 Ok(())
             }
-            SourceKind::Path => match self.url.to_file_path() {
+            SourceKind::Path => match self.inner.url.to_file_path() {
                 Ok(p) => write!(f, "{}", p.display()),
-                Err(()) => write!(f, "{}", self.url),
+                Err(()) => write!(f, "{}", self.inner.url),
             },
             SourceKind::Registry | SourceKind::SparseRegistry => {
                 write!(f, "registry `{}`", self.display_registry_name())
@@ -418,9 +454,9 @@ impl fmt::Display for SourceId {
 
 impl SourceId {
     fn url_display(&self) -> String {
-        match self.url.to_file_path() {
+        match self.inner.url.to_file_path() {
             Ok(p) => p.display().to_string(),
-            Err(()) => self.url.to_string(),
+            Err(()) => self.inner.url.to_string(),
         }
     }
 }
@@ -437,7 +473,7 @@ mod tests {
             id.as_url(),
             "registry+https://github.com/rust-lang/crates.io-index"
         );
-        assert_eq!(id.to_string(), "crates-io");
+        assert_eq!(id.to_string(), "registry `crates-io`");
         assert_eq!(SourceId::from_url(&id.as_url()).unwrap(), id);
     }
 

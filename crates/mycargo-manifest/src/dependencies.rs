@@ -339,7 +339,15 @@ fn source_for(
         (None, None, None, Some(index)) => {
             let url =
                 mycargo_core::source_id::parse_url(index).map_err(|e| Chain::new(e.to_string()))?;
-            Ok((SourceId::for_registry(&url), None))
+            let id = SourceId::for_registry(&url);
+            // An index `[registries]` names goes by that name in messages
+            // (as in cargo, whose packaged manifests say `registry-index`).
+            let named = cx
+                .registries
+                .iter()
+                .find(|(_, u)| SourceId::for_registry(u) == id)
+                .map(|(n, u)| SourceId::for_alt_registry(u, n));
+            Ok((named.unwrap_or(id), None))
         }
         (None, None, None, None) => Ok((SourceId::crates_io(), None)),
     }

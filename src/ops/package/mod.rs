@@ -1,21 +1,23 @@
 //! `mycargo package`: make the `.crate` of each selected package as cargo
 //! 1.95 makes it, byte for byte — the file list ([`files`]), the git
 //! checks and `.cargo_vcs_info.json` ([`vcs`]), the normalized manifest
-//! ([`normalize`]), a lock file for the package alone, and the archive
+//! ([`normalize`]), the package's own lock file resolved against the
+//! registries ([`lock`]), and the archive
 //! (`mycargo_registry_api::crate_file`) — then, unless `--no-verify`,
-//! unpack it under `target/package/` and build it.
+//! unpack it under `target/package/` and build it. Packages depending on
+//! others packaged in the same run are packaged after them, and locked and
+//! verified against a local registry of the `.crate`s made ([`lock`]).
 
 pub mod files;
+pub mod lock;
 pub mod normalize;
 pub mod vcs;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use mycargo_compiler::CompileMode;
-use mycargo_core::{DepKind, PackageId, SourceId};
-use mycargo_lockfile::{LockVersion, LockedPackage, Lockfile};
 use mycargo_manifest::{Manifest, Workspace};
 use mycargo_registry_api::crate_file::{self, Contents, Entry};
 use mycargo_util::CliResult;
@@ -27,22 +29,37 @@ use crate::cli::package::Args;
 use crate::context::GlobalContext;
 use files::SourceFile;
 
-/// What packaging one package left for the packages after it.
-struct Packaged {
-    checksum: String,
-    /// Its normal and build dependencies in the lock (package indices).
-    lock_deps: Vec<usize>,
-    /// Whether its lock names registry packages (it cannot be verified
-    /// without a registry).
-    has_registry_deps: bool,
-    crate_path: PathBuf,
+/// A `.crate` made.
+pub struct Packaged {
+    pub name: String,
+    pub version: String,
+    pub crate_path: PathBuf,
 }
 
 pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
-    Ok(package(gctx, args)?)
+    package(gctx, args, true)?;
+    Ok(())
 }
 
-fn package(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
+/// Package (and, unless `--no-verify`, verify) the selected packages;
+/// returns the `.crate`s made, dependencies first. `uplift`: copy them to
+/// `target/package/` (what `package` does, not `publish`).
+pub fn package(
+    gctx: &mut GlobalContext,
+    args: &Args,
+    uplift: bool,
+) -> anyhow::Result<Vec<Packaged>> {
+    let overlays = gctx.local_overlays.len();
+    let result = package_inner(gctx, args, uplift);
+    gctx.local_overlays.truncate(overlays);
+    result
+}
+
+fn package_inner(
+    gctx: &mut GlobalContext,
+    args: &Args,
+    uplift: bool,
+) -> anyhow::Result<Vec<Packaged>> {
     if args.message_format.is_some() {
         bail!(
             "the `--message-format` flag is unstable, pass `-Z unstable-options` to enable it\n\
@@ -52,11 +69,19 @@ fn package(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     let opts = super::workspace::read_options(gctx);
-    let pkgs = super::compile::packages::load(&ws, &opts)?;
-    let ws_lock_version = workspace_lock_version(&ws, &pkgs)?;
+    let (pkgs, _) = super::compile::packages::load_with(&ws, &opts, true)?;
     let selection: PackageSelection = args.packages.clone().into();
     let selected = super::compile::select_packages(&ws, &pkgs, &selection)?;
     let order = dependency_order(&pkgs, &selected);
+    // cargo first brings an existing `Cargo.lock` up to date.
+    if !args.exclude_lockfile && ws.root().join(mycargo_lockfile::LOCKFILE_NAME).exists() {
+        let how = super::resolve::How {
+            mode: super::lockfile::Mode::Sync,
+            ignore_rust_version: false,
+            download: false,
+        };
+        super::resolve::resolve_workspace(gctx, &ws, &opts, &how, None)?;
+    }
     let target_dir =
         settings::target_dir(gctx, args.target_dir.as_deref(), ws.default_target_dir())?;
     let ws_root: Option<toml::Table> = if ws.root_config().is_some() {
@@ -69,27 +94,74 @@ fn package(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         None
     };
 
-    let mut done: BTreeMap<usize, Packaged> = BTreeMap::new();
+    // Packages depending on others packaged in this run are locked and
+    // verified against a local registry of those (cargo's overlay).
+    let selected_set: BTreeSet<usize> = order.iter().copied().collect();
+    let has_local_deps = order
+        .iter()
+        .any(|&i| local_deps(&pkgs, i, &selected_set).next().is_some());
+    let tmp_registry = if (has_local_deps && (!args.exclude_lockfile || !args.no_verify))
+        || args.registry.is_some()
+        || args.index.is_some()
+    {
+        let just: Vec<&Manifest> = order.iter().map(|&i| &pkgs.manifests[i]).collect();
+        let target =
+            lock::packaging_registry(gctx, &just, args.registry.as_deref(), args.index.as_deref())?;
+        let reg = lock::TmpRegistry::new(&target_dir, target)?;
+        gctx.local_overlays
+            .push((reg.upstream.source_id.clone(), reg.root.clone()));
+        Some(reg)
+    } else {
+        None
+    };
+
+    let mut done: Vec<(usize, Packaged)> = Vec::new();
     for &i in &order {
         let cx = Cx {
+            ws: &ws,
             pkgs: &pkgs,
             ws_root: ws_root.as_ref(),
-            ws_lock_version,
             target_dir: &target_dir,
-            done: &done,
+            uplift,
         };
-        if let Some(p) = package_one(gctx, args, &cx, i)? {
-            done.insert(i, p);
+        if let Some((p, krate)) = package_one(gctx, args, &cx, i)? {
+            let m = &pkgs.manifests[i];
+            if let Some(reg) = &tmp_registry
+                && m.publish.as_ref().is_none_or(|l| !l.is_empty())
+            {
+                reg.add(m, &krate.bytes, &krate.checksum())?;
+            }
+            done.push((i, p));
         }
     }
-    if args.list || args.no_verify {
-        return Ok(());
+    if !args.list && !args.no_verify {
+        for (i, p) in &done {
+            verify(gctx, args, &pkgs.manifests[*i], p, &target_dir)
+                .context("failed to verify package tarball")?;
+        }
     }
-    for &i in &order {
-        let Some(p) = done.get(&i) else { continue };
-        verify(gctx, args, &pkgs.manifests[i], p, &target_dir, &ws)?;
-    }
-    Ok(())
+    Ok(done.into_iter().map(|(_, p)| p).collect())
+}
+
+/// The packages of `set` that package `i` depends on by path (cargo's
+/// `local_deps`): not itself, and not through a dev-dependency without a
+/// version (the package drops those).
+pub fn local_deps<'a>(
+    pkgs: &'a Packages,
+    i: usize,
+    set: &'a BTreeSet<usize>,
+) -> impl Iterator<Item = usize> + 'a {
+    let m = &pkgs.manifests[i];
+    pkgs.edges[i]
+        .iter()
+        .filter(move |&&(di, to)| {
+            let d = &m.dependencies[di];
+            to != i
+                && set.contains(&to)
+                && !(d.kind() == mycargo_core::DepKind::Development
+                    && d.version_req().to_string() == "*")
+        })
+        .map(|&(_, to)| to)
 }
 
 /// The selected packages, each after the selected packages it depends
@@ -111,11 +183,7 @@ fn dependency_order(pkgs: &Packages, selected: &[usize]) -> Vec<usize> {
         if !seen.insert(i) {
             return;
         }
-        let mut deps: Vec<usize> = pkgs.edges[i]
-            .iter()
-            .map(|&(_, to)| to)
-            .filter(|to| set.contains(to))
-            .collect();
+        let mut deps: Vec<usize> = local_deps(pkgs, i, set).collect();
         deps.sort_by(|&a, &b| pkgs.manifests[a].name().cmp(pkgs.manifests[b].name()));
         for d in deps {
             visit(d, pkgs, set, seen, out);
@@ -179,27 +247,11 @@ fn source_files(m: &Manifest, git: Option<&vcs::GitRepo>) -> anyhow::Result<Vec<
 
 /// What every package of one run shares.
 struct Cx<'a> {
+    ws: &'a Workspace,
     pkgs: &'a Packages,
     ws_root: Option<&'a toml::Table>,
-    /// The version of the workspace's `Cargo.lock`, which the package's
-    /// lock file keeps (as cargo resolves with the workspace's as previous).
-    ws_lock_version: Option<LockVersion>,
     target_dir: &'a Path,
-    done: &'a BTreeMap<usize, Packaged>,
-}
-
-/// The version of the workspace's existing `Cargo.lock`, if any. Packaging
-/// reads it but, as cargo, never writes it.
-fn workspace_lock_version(ws: &Workspace, pkgs: &Packages) -> anyhow::Result<Option<LockVersion>> {
-    let path = ws.root().join(mycargo_lockfile::LOCKFILE_NAME);
-    let Some(text) = mycargo_lockfile::read(&path)? else {
-        return Ok(None);
-    };
-    let paths: mycargo_lockfile::PathSources =
-        pkgs.manifests.iter().map(|m| &m.package_id).collect();
-    let lock = Lockfile::parse(&text, &paths)
-        .with_context(|| format!("failed to parse lock file at: {}", path.display()))?;
-    Ok(Some(lock.version))
+    uplift: bool,
 }
 
 fn package_one(
@@ -207,7 +259,7 @@ fn package_one(
     args: &Args,
     cx: &Cx<'_>,
     idx: usize,
-) -> anyhow::Result<Option<Packaged>> {
+) -> anyhow::Result<Option<(Packaged, crate_file::CrateFile)>> {
     let (pkgs, ws_root, target_dir) = (cx.pkgs, cx.ws_root, cx.target_dir);
     let m = &pkgs.manifests[idx];
     let root = m.root();
@@ -264,6 +316,7 @@ fn package_one(
         original: &original,
         ws_root,
         included: &included,
+        registries: &super::workspace::read_options(gctx).registries,
     })?;
     gctx.shell.status(
         "Packaging",
@@ -273,22 +326,11 @@ fn package_one(
         gctx.shell.warn(w)?;
     }
 
-    // The package's path dependencies are registry dependencies now:
-    // cargo updates the index to lock them, unless offline.
-    let registry_deps = pkgs.edges[idx].iter().any(|&(di, _)| {
-        let dep = &m.dependencies[di];
-        !(dep.kind() == DepKind::Development && normalized.dropped_dev.contains(dep.name_in_toml()))
-    });
-    if registry_deps && !args.exclude_lockfile && !offline(gctx)? {
-        gctx.shell.status("Updating", "crates.io index")?;
-    }
-    let (lock, lock_deps, has_registry_deps) = lock_for(
-        pkgs,
-        idx,
-        &normalized.dropped_dev,
-        cx,
-        !args.exclude_lockfile,
-    )?;
+    let lock = if args.exclude_lockfile {
+        String::new()
+    } else {
+        lock::build_lock(gctx, cx.ws, target_dir, m, &normalized.text)?
+    };
     let mut entries: Vec<Entry> = sources
         .iter()
         .map(|f| Entry {
@@ -319,11 +361,20 @@ fn package_one(
     crate_file::sort_entries(&mut entries);
     let version = m.version().to_string();
     let krate = crate_file::write(m.name(), &version, &entries)?;
+    // As cargo: made in `target/package/tmp-crate/`, and copied to
+    // `target/package/` by `package` (not by `publish`).
+    let file = format!("{}-{version}.crate", m.name());
     let dir = target_dir.join("package");
-    mycargo_util::fs::create_dir_all(&dir)?;
-    let crate_path = dir.join(format!("{}-{version}.crate", m.name()));
+    let tmp = dir.join("tmp-crate");
+    mycargo_util::fs::create_dir_all(&tmp)?;
+    let crate_path = tmp.join(&file);
     mycargo_util::fs::write_atomic(&crate_path, &krate.bytes)
         .with_context(|| format!("failed to write `{}`", crate_path.display()))?;
+    if cx.uplift {
+        let dst = dir.join(&file);
+        mycargo_util::fs::write_atomic(&dst, &krate.bytes)
+            .with_context(|| format!("failed to write `{}`", dst.display()))?;
+    }
     gctx.shell.status(
         "Packaged",
         format!(
@@ -333,115 +384,14 @@ fn package_one(
             human_bytes(krate.bytes.len() as u64)
         ),
     )?;
-    Ok(Some(Packaged {
-        checksum: krate.checksum(),
-        lock_deps,
-        has_registry_deps,
-        crate_path,
-    }))
-}
-
-/// The `Cargo.lock` of the package alone. Its path dependencies become
-/// registry dependencies; mycargo can only lock those when they were
-/// packaged in this same run (cargo's local overlay of the packages being
-/// published), with the checksum of the `.crate` just made.
-fn lock_for(
-    pkgs: &Packages,
-    idx: usize,
-    dropped_dev: &BTreeSet<String>,
-    cx: &Cx<'_>,
-    needed: bool,
-) -> anyhow::Result<(String, Vec<usize>, bool)> {
-    let done = cx.done;
-    let m = &pkgs.manifests[idx];
-    let rust_version = m.rust_version.as_ref().map(|r| &r.0);
-    let version = cx
-        .ws_lock_version
-        .unwrap_or_else(|| LockVersion::with_rust_version(rust_version));
-    let mut lock = Lockfile::new(version);
-    let registry = SourceId::crates_io();
-    let reg_id = |i: usize| {
-        let d = &pkgs.manifests[i];
-        PackageId::new(d.name(), d.version().clone(), registry.clone())
-    };
-    let mut root = LockedPackage::new(m.package_id.clone());
-    let mut lock_deps = Vec::new();
-    let mut queue = Vec::new();
-    for &(di, to) in &pkgs.edges[idx] {
-        let dep = &m.dependencies[di];
-        if dep.kind() == DepKind::Development && dropped_dev.contains(dep.name_in_toml()) {
-            continue;
-        }
-        let target = &pkgs.manifests[to];
-        if !needed {
-            lock_deps.push(to);
-            queue.push(to);
-            continue;
-        }
-        if !done.contains_key(&to) {
-            bail!(
-                "`{}` depends on `{}` {}, which becomes a registry dependency in the package; \
-                 mycargo cannot resolve registry dependencies yet\n\
-                 help: package `{}` in the same run (`-p {} -p {}` or `--workspace`), or pass `--exclude-lockfile`",
-                m.name(),
-                target.name(),
-                dep.version_req(),
-                target.name(),
-                target.name(),
-                m.name()
-            );
-        }
-        if !dep.version_req().matches(target.version()) {
-            bail!(
-                "failed to select a version for the requirement `{} = \"{}\"`\n\
-                 candidate versions found which didn't match: {}",
-                target.name(),
-                dep.version_req(),
-                target.version()
-            );
-        }
-        if dep.kind() != DepKind::Development {
-            lock_deps.push(to);
-        }
-        root.dependencies.insert(reg_id(to));
-        queue.push(to);
-    }
-    lock.insert(root);
-    let has_registry_deps = !queue.is_empty();
-    if !needed {
-        lock_deps.retain(|&d| {
-            pkgs.edges[idx]
-                .iter()
-                .any(|&(di, to)| to == d && m.dependencies[di].kind() != DepKind::Development)
-        });
-        return Ok((String::new(), lock_deps, has_registry_deps));
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(i) = queue.pop() {
-        if !seen.insert(i) {
-            continue;
-        }
-        let Some(p) = done.get(&i) else {
-            bail!(
-                "`{}` needs a registry to be locked, and mycargo cannot resolve registry dependencies yet",
-                pkgs.manifests[i].name()
-            );
-        };
-        let mut locked = LockedPackage::new(reg_id(i));
-        locked.checksum = Some(p.checksum.clone());
-        for &d in &p.lock_deps {
-            locked.dependencies.insert(reg_id(d));
-            queue.push(d);
-        }
-        lock.insert(locked);
-    }
-    Ok((lock.to_toml_string(None), lock_deps, has_registry_deps))
-}
-
-fn offline(gctx: &GlobalContext) -> anyhow::Result<bool> {
-    Ok(gctx.args.offline
-        || gctx.args.frozen
-        || gctx.config.get_bool("net.offline")?.is_some_and(|v| v.val))
+    Ok(Some((
+        Packaged {
+            name: m.name().to_string(),
+            version,
+            crate_path,
+        },
+        krate,
+    )))
 }
 
 /// cargo's sizes: whole bytes, else one decimal in KiB, MiB, ...
@@ -466,20 +416,12 @@ fn verify(
     m: &Manifest,
     p: &Packaged,
     target_dir: &Path,
-    _ws: &Workspace,
 ) -> anyhow::Result<()> {
     let version = m.version().to_string();
     gctx.shell.status(
         "Verifying",
         format!("{} v{version} ({})", m.name(), m.root().display()),
     )?;
-    if p.has_registry_deps {
-        bail!(
-            "cannot verify `{}`: its dependencies come from a registry in the package, and mycargo cannot fetch registry dependencies yet\n\
-             help: pass `--no-verify` to skip the verification build",
-            m.name()
-        );
-    }
     let parent = target_dir.join("package");
     let dst = parent.join(format!("{}-{version}", m.name()));
     if dst.exists() {

@@ -32,8 +32,6 @@ pub struct Normalized {
     pub text: String,
     /// Warnings (targets or a build script left out of the package).
     pub warnings: Vec<String>,
-    /// Dev-dependencies dropped because they had no version.
-    pub dropped_dev: BTreeSet<String>,
 }
 
 /// What normalization needs besides the manifest.
@@ -45,6 +43,9 @@ pub struct Inputs<'a> {
     pub ws_root: Option<&'a Table>,
     /// Archive paths of the packaged source files.
     pub included: &'a BTreeSet<String>,
+    /// `[registries]` of the configuration: `registry = "<name>"` becomes
+    /// `registry-index = "<its index URL>"`.
+    pub registries: &'a std::collections::BTreeMap<String, url::Url>,
 }
 
 /// The path a file gets in the package: relative to the root, or just its
@@ -114,7 +115,15 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
         ),
     ];
     for (name, keys, dev) in tables {
-        if let Some(t) = dep_table(&raw, keys, ws_deps, dev, &mut dropped_dev, path)? {
+        if let Some(t) = dep_table(
+            &raw,
+            keys,
+            ws_deps,
+            dev,
+            &mut dropped_dev,
+            path,
+            inp.registries,
+        )? {
             out.insert(name.into(), Value::Table(t));
         }
     }
@@ -141,7 +150,15 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
                 ),
             ];
             for (tname, keys, dev) in tables {
-                if let Some(t) = dep_table(p, keys, ws_deps, dev, &mut dropped_dev, path)? {
+                if let Some(t) = dep_table(
+                    p,
+                    keys,
+                    ws_deps,
+                    dev,
+                    &mut dropped_dev,
+                    path,
+                    inp.registries,
+                )? {
                     pt.insert(tname.into(), Value::Table(t));
                 }
             }
@@ -171,7 +188,6 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
     Ok(Normalized {
         text: format!("{MANIFEST_PREAMBLE}\n{body}"),
         warnings,
-        dropped_dev,
     })
 }
 
@@ -387,6 +403,7 @@ fn dep_table(
     dev: bool,
     dropped_dev: &mut BTreeSet<String>,
     manifest_path: &Path,
+    registries: &std::collections::BTreeMap<String, url::Url>,
 ) -> anyhow::Result<Option<Table>> {
     let mut found = false;
     let mut all: Vec<(String, Value)> = Vec::new();
@@ -422,6 +439,16 @@ fn dep_table(
                 "failed to verify manifest at `{}`",
                 manifest_path.display()
             ));
+        }
+        let mut spec = spec;
+        // A registry's name becomes its index URL.
+        if let Some(Value::String(reg)) = spec.remove("registry")
+            && reg != mycargo_core::source_id::CRATES_IO_REGISTRY
+        {
+            let Some(url) = registries.get(&reg) else {
+                bail!("registry index was not found in any configuration: `{reg}`");
+            };
+            spec.insert("registry-index".into(), Value::String(url.to_string()));
         }
         let mut dep = Table::new();
         for key in DEP_KEYS.iter().filter(|k| !k.is_empty()) {
@@ -577,6 +604,7 @@ mod tests {
             false,
             &mut dropped,
             Path::new("/p/Cargo.toml"),
+            &Default::default(),
         )
         .unwrap_err();
         assert!(format!("{e:#}").contains("dependency `d` does not specify a version"));
@@ -588,6 +616,7 @@ mod tests {
             true,
             &mut dropped,
             Path::new("/p/Cargo.toml"),
+            &Default::default(),
         )
         .unwrap()
         .unwrap();

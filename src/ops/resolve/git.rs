@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
-use mycargo_core::{Dependency, SourceId};
+use mycargo_core::{Dependency, PackageId, SourceId};
 use mycargo_lockfile::Lockfile;
 use mycargo_manifest::Manifest;
 use mycargo_sources::git::{GitMessage, GitOptions, GitSource};
@@ -50,17 +50,19 @@ pub struct Refresh {
 }
 
 /// Fetch and read every git repository reachable from `deps` (and from the
-/// git packages' own dependencies). Status lines go to the shell.
+/// git packages' own dependencies), each with the package that declares it
+/// (none for a patch), which errors name as cargo's do. Status lines go to
+/// the shell.
 pub fn load(
     gctx: &mut GlobalContext,
-    deps: Vec<Dependency>,
+    deps: Vec<(Option<PackageId>, Dependency)>,
     previous: Option<&Lockfile>,
     refresh: &Refresh,
 ) -> anyhow::Result<GitPackages> {
     let mut out = GitPackages::default();
-    let mut queue: VecDeque<Dependency> = deps
+    let mut queue: VecDeque<(Option<PackageId>, Dependency)> = deps
         .into_iter()
-        .filter(|d| d.source_id().is_git())
+        .filter(|(_, d)| d.source_id().is_git())
         .collect();
     if queue.is_empty() {
         return Ok(out);
@@ -80,7 +82,7 @@ pub fn load(
             .unwrap_or(3),
     };
     let messages: Arc<Mutex<Vec<(String, String, bool)>>> = Arc::default();
-    while let Some(dep) = queue.pop_front() {
+    while let Some((parent, dep)) = queue.pop_front() {
         let source = dep.source_id().clone();
         if out.sources.contains_key(&source) {
             continue;
@@ -138,11 +140,12 @@ pub fn load(
             for p in scan.packages {
                 let mut m: Manifest = *p.manifest;
                 m.package_id = m.package_id.with_source_id(precise.clone());
-                // Path dependencies inside the repository are this source.
+                // Path dependencies inside the repository are this source,
+                // at this commit (as cargo reads them).
                 for d in &mut m.dependencies {
                     if d.source_id().is_path() && d.path().is_some_and(|p| p.starts_with(&checkout))
                     {
-                        d.set_source_id(source.clone());
+                        d.set_source_id(precise.clone());
                     }
                 }
                 manifests.push(m);
@@ -169,17 +172,27 @@ pub fn load(
                     source.with_precise(Some(rev.clone()))
                 )));
             }
+            // cargo's frame around the cause.
             (Err(e), None) => {
-                return Err(e.context(format!(
-                    "failed to load source for dependency `{}`",
-                    dep.name_in_toml()
-                )));
+                let e = e
+                    .context(format!("unable to update {source}"))
+                    .context(format!(
+                        "failed to load source for dependency `{}`",
+                        dep.name_in_toml()
+                    ));
+                return Err(match parent {
+                    Some(p) => e.context(format!(
+                        "failed to get `{}` as a dependency of package `{p}`",
+                        dep.name_in_toml()
+                    )),
+                    None => e,
+                });
             }
         };
         for m in &manifests {
             for d in &m.dependencies {
                 if d.source_id().is_git() && !out.sources.contains_key(d.source_id()) {
-                    queue.push_back(d.clone());
+                    queue.push_back((Some(m.package_id.clone()), d.clone()));
                 }
             }
         }

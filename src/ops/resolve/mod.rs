@@ -144,7 +144,7 @@ fn resolve_inner(
         _ => None,
     };
     let mut git_deps = path_dependencies(&path_pkgs);
-    git_deps.extend(git_patch_dependencies(ws));
+    git_deps.extend(git_patch_dependencies(ws).into_iter().map(|d| (None, d)));
 
     let target = LockVersion::with_rust_version(lockfile::lowest_rust_version(&path_pkgs).as_ref());
 
@@ -290,6 +290,9 @@ fn resolve_inner(
         ));
     }
     let mut dirs: BTreeMap<PackageId, std::path::PathBuf> = BTreeMap::new();
+    remotes.unpack_overlays_first(&by_source, &mut |verb, what| {
+        Ok(gctx.shell.status(verb, what)?)
+    })?;
     let mut announced = false;
     for (source, reqs) in &by_source {
         let crates: Vec<CrateRequest> = reqs.iter().map(|(_, r)| r.clone()).collect();
@@ -392,7 +395,7 @@ fn report_downloads(
 
 /// The dependencies of the path packages the resolve follows: every kind
 /// for members, all but dev-dependencies for the others.
-fn path_dependencies(path_pkgs: &Packages) -> Vec<Dependency> {
+fn path_dependencies(path_pkgs: &Packages) -> Vec<(Option<PackageId>, Dependency)> {
     path_pkgs
         .manifests
         .iter()
@@ -401,7 +404,7 @@ fn path_dependencies(path_pkgs: &Packages) -> Vec<Dependency> {
             m.dependencies
                 .iter()
                 .filter(move |d| *member || d.kind() != DepKind::Development)
-                .cloned()
+                .map(|d| (Some(m.package_id.clone()), d.clone()))
         })
         .collect()
 }

@@ -368,7 +368,22 @@ impl Registry for WsRegistry<'_> {
         }
     }
 
+    fn packages_in_source(&mut self, dep: &Dependency) -> Option<Vec<String>> {
+        let source = dep.source_id();
+        source.is_git().then(|| {
+            self.git
+                .sources
+                .get(source)
+                .map(|ms| ms.iter().map(|m| m.name().to_string()).collect())
+                .unwrap_or_default()
+        })
+    }
+
     fn describe_source(&self, source: &SourceId) -> String {
+        if source.is_git() {
+            // cargo's `GitSource::describe`.
+            return format!("Git repository {source}");
+        }
         match self.map.replacement(source) {
             Ok(real) if &real != source => format!(
                 "{} (which is replacing {})",

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use anyhow::bail;
-use mycargo_core::SourceId;
 use mycargo_core::source_id::SourceKind;
 use mycargo_core::source_id::{CRATES_IO_HTTP_INDEX, parse_url};
+use mycargo_core::{PackageId, SourceId};
 use mycargo_sources::directory::DirectorySource;
 use mycargo_sources::index::summary::IndexSummary;
 use mycargo_sources::local::LocalRegistry;
@@ -227,7 +227,10 @@ impl Remotes {
                 .iter()
                 .map(|(upstream, dir)| {
                     let id = SourceId::for_local_registry(dir)?;
-                    Ok((upstream.clone(), LocalRegistry::new(&id, gctx.config.cargo_home())?))
+                    Ok((
+                        upstream.clone(),
+                        LocalRegistry::new(&id, gctx.config.cargo_home())?,
+                    ))
                 })
                 .collect::<anyhow::Result<_>>()?,
         })
@@ -452,8 +455,11 @@ impl Remotes {
 
     /// Whether the overlay of `source` serves `c`.
     fn overlaid(&self, source: &SourceId, c: &CrateRequest) -> bool {
-        self.overlay_lines(source, &c.name)
-            .is_ok_and(|lines| lines.iter().any(|l| l.version == c.version && l.cksum == c.cksum))
+        self.overlay_lines(source, &c.name).is_ok_and(|lines| {
+            lines
+                .iter()
+                .any(|l| l.version == c.version && l.cksum == c.cksum)
+        })
     }
 
     /// [`RemoteIndex::load`] (or `load_cached`) of a source with an
@@ -505,6 +511,32 @@ impl Remotes {
         Ok(())
     }
 
+    /// Unpack, in package order, the overlay's packages that come before
+    /// the first package to download (cargo goes through the packages in
+    /// order: those are `Unpacking` before its `Downloading crates ...`).
+    pub fn unpack_overlays_first(
+        &mut self,
+        by_source: &BTreeMap<SourceId, Vec<(PackageId, CrateRequest)>>,
+        status: &mut dyn FnMut(&str, String) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        if self.overlays.is_empty() {
+            return Ok(());
+        }
+        let mut all: Vec<(&PackageId, &SourceId, &CrateRequest)> = by_source
+            .iter()
+            .flat_map(|(s, reqs)| reqs.iter().map(move |(id, r)| (id, s, r)))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        for (_, source, req) in all {
+            if self.overlaid(source, req) {
+                self.download_overlaid(source, std::slice::from_ref(req), status)?;
+            } else if self.any_missing(source, std::slice::from_ref(req))? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// [`Remotes::download`] when some of `crates` come from the overlay:
     /// those are unpacked from it (cargo's `Unpacking` lines), the others
     /// fetched from the registry.
@@ -514,7 +546,8 @@ impl Remotes {
         crates: &[CrateRequest],
         status: &mut dyn FnMut(&str, String) -> anyhow::Result<()>,
     ) -> anyhow::Result<Vec<CrateOnDisk>> {
-        let (mine, theirs): (Vec<(usize, &CrateRequest)>, Vec<(usize, &CrateRequest)>) = crates
+        type Numbered<'c> = Vec<(usize, &'c CrateRequest)>;
+        let (mine, theirs): (Numbered<'_>, Numbered<'_>) = crates
             .iter()
             .enumerate()
             .partition(|(_, c)| self.overlaid(source, c));

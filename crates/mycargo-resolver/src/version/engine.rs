@@ -295,6 +295,11 @@ impl Queryer<'_> {
         self.registry.describe_source(source)
     }
 
+    /// [`Registry::packages_in_source`].
+    pub fn packages_in_source(&mut self, dep: &Dependency) -> Option<Vec<String>> {
+        self.registry.packages_in_source(dep)
+    }
+
     /// Names close to `dep`'s (within three edits), closest first, from
     /// [`Registry::alternative_names`].
     pub fn similar_names(&mut self, dep: &Dependency) -> Vec<String> {

@@ -301,10 +301,36 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
                     shown.join(" or ")
                 ));
             }
-            hint = Some(format!(
-                "check the spelling of `{name}` in `{parent_name}`, and that it is published in {}",
-                q.describe_source(dep.source_id())
-            ));
+            hint = Some(match q.packages_in_source(dep) {
+                // A git repository: what it has instead.
+                Some(mut names) => {
+                    names.sort();
+                    names.dedup();
+                    const MAX: usize = 10;
+                    let mut list = names
+                        .iter()
+                        .take(MAX)
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    if names.len() > MAX {
+                        list.push_str(&format!(" and {} more", names.len() - MAX));
+                    }
+                    let has = match names.len() {
+                        0 => "no packages".to_string(),
+                        1 => format!("one package: {list}"),
+                        n => format!("{n} packages: {list}"),
+                    };
+                    format!(
+                        "check the spelling of `{name}` in `{parent_name}`; {} has {has}",
+                        q.describe_source(dep.source_id())
+                    )
+                }
+                None => format!(
+                    "check the spelling of `{name}` in `{parent_name}`, and that it is published in {}",
+                    q.describe_source(dep.source_id())
+                ),
+            });
         }
         msg.push_str(&format!(
             "location searched: {}\nrequired by {required_by}",

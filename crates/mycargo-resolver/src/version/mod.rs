@@ -64,6 +64,12 @@ pub trait Registry {
         Vec::new()
     }
 
+    /// Every package name `dep`'s source holds, when it can list them
+    /// (a git repository): the hint for a missing package names them.
+    fn packages_in_source(&mut self, _dep: &Dependency) -> Option<Vec<String>> {
+        None
+    }
+
     /// How errors name a source after `location searched: `
     /// (`crates.io index`, `` `/path` index (which is replacing registry `crates-io`) ``).
     fn describe_source(&self, source: &SourceId) -> String {

@@ -2,16 +2,17 @@
 //! cloned from the local database, with submodules updated recursively and
 //! a `.cargo-ok` file written last: a directory without it (an interrupted
 //! checkout) is never trusted, but removed and made again.
+//!
+//! As in cargo 1.95, each submodule has a database of its own
+//! (`git/db/<ident of its URL>`, fetched only when it lacks the recorded
+//! commit) and its work tree is a clone of that database, with its own
+//! `.cargo-ok`; so a checkout can be made again offline.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use git2::{Oid, Repository};
-use mycargo_core::GitReference;
 use url::Url;
-
-use super::GitError;
-use super::fetch::{FetchConfig, fetch};
 
 /// Cargo's marker that a checkout is complete.
 pub const CHECKOUT_READY: &str = ".cargo-ok";
@@ -29,20 +30,22 @@ pub(crate) fn is_fresh(dir: &Path, oid: Oid) -> bool {
 
 /// Everything a checkout needs besides the paths.
 pub(crate) struct CheckoutContext<'a> {
-    /// The remote URL of the top repository, for relative submodule URLs.
-    pub remote_url: &'a Url,
-    pub fetch: FetchConfig<'a>,
-    pub offline: bool,
-    /// Receives `Updating git submodule` status lines.
+    /// Puts the commit of a submodule (absolute URL, commit) in the
+    /// submodule's own database, fetching it if needed, and returns the
+    /// database's path.
+    pub submodule_db: &'a dyn Fn(&Url, Oid) -> anyhow::Result<PathBuf>,
+    /// Receives `Skipping git submodule` status lines.
     pub status: &'a dyn Fn(&str, &str),
 }
 
 /// Make the checkout of `oid` from the database at `db_path` in `dir`,
-/// replacing whatever is there.
+/// replacing whatever is there. `remote_url` is where the database was
+/// fetched from (relative submodule URLs are resolved against it).
 pub(crate) fn make_checkout(
     db_path: &Path,
     dir: &Path,
     oid: Oid,
+    remote_url: &Url,
     cx: &CheckoutContext<'_>,
 ) -> anyhow::Result<()> {
     if dir.exists() {
@@ -64,8 +67,15 @@ pub(crate) fn make_checkout(
         .with_checkout(dry)
         .clone(db_url.as_str(), dir)
         .with_context(|| format!("failed to clone into `{}`", dir.display()))?;
+    // As cargo: line endings stay as committed, whatever the user's
+    // `core.autocrlf` says (vendored sources keep their checksums).
+    if let Ok(mut config) = repo.config() {
+        config
+            .set_bool("core.autocrlf", false)
+            .context("failed to set `core.autocrlf` in the checkout")?;
+    }
     reset_hard(&repo, oid)?;
-    update_submodules(&repo, cx.remote_url, cx)
+    update_submodules(&repo, remote_url, cx)
         .with_context(|| format!("failed to update submodules of `{}`", dir.display()))?;
     std::fs::OpenOptions::new()
         .write(true)
@@ -104,6 +114,31 @@ pub(crate) fn absolute_submodule_url(parent: &Url, child: &str) -> anyhow::Resul
     Ok(joined.to_string())
 }
 
+/// An absolute submodule URL as a [`Url`]: besides URLs, git accepts a
+/// local path (`/srv/repo`) and the scp-like `user@host:path`, which are
+/// turned into `file://` and `ssh://` URLs.
+pub(crate) fn parse_submodule_url(url: &str) -> anyhow::Result<Url> {
+    if let Ok(u) = Url::parse(url) {
+        return Ok(u);
+    }
+    let path = Path::new(url);
+    if path.is_absolute()
+        && let Ok(u) = Url::from_file_path(path)
+    {
+        return Ok(u);
+    }
+    if !url.contains("://")
+        && let Some((host, path)) = url.split_once(':')
+        && !host.is_empty()
+        && !host.contains('/')
+        && !path.is_empty()
+        && let Ok(u) = Url::parse(&format!("ssh://{host}/{}", path.trim_start_matches('/')))
+    {
+        return Ok(u);
+    }
+    anyhow::bail!("invalid submodule URL `{url}`")
+}
+
 fn update_submodules(
     repo: &Repository,
     parent_url: &Url,
@@ -130,6 +165,14 @@ fn update_submodule(
     let raw_url = child
         .url()?
         .ok_or_else(|| anyhow::anyhow!("the submodule has no URL"))?;
+    // `submodule.<name>.update = none` in `.gitmodules`: left alone.
+    if child.update_strategy() == git2::SubmoduleUpdate::None {
+        (cx.status)(
+            "Skipping",
+            &format!("git submodule `{raw_url}` due to update strategy in .gitmodules"),
+        );
+        return Ok(());
+    }
     let url = absolute_submodule_url(parent_url, raw_url)?;
     // A submodule with no commit recorded has nothing to check out.
     let Some(head) = child.head_id() else {
@@ -139,40 +182,19 @@ fn update_submodule(
         .workdir()
         .ok_or_else(|| anyhow::anyhow!("the checkout has no work tree"))?;
     let path = workdir.join(child.path());
-    let mut repo = match child.open() {
-        Ok(r) if r.head().ok().and_then(|h| h.target()) == Some(head) => {
-            let parsed = Url::parse(&url).unwrap_or_else(|_| parent_url.clone());
-            return update_submodules(&r, &parsed, cx);
-        }
-        Ok(r) => r,
-        Err(_) => {
-            let _ = std::fs::remove_dir_all(&path);
-            std::fs::create_dir_all(&path)
-                .with_context(|| format!("failed to create directory `{}`", path.display()))?;
-            Repository::init(&path)?
-        }
-    };
-    if !super::reference::has_commit(&repo, head) {
-        if cx.offline {
-            return Err(GitError::Offline { url }.into());
-        }
-        (cx.status)("Updating", &format!("git submodule `{url}`"));
-        fetch(
-            &mut repo,
-            &url,
-            &GitReference::Rev(head.to_string()),
-            &cx.fetch,
-        )
-        .with_context(|| {
-            format!(
-                "failed to fetch submodule `{}` from {url}",
-                child.name().unwrap_or_default()
-            )
-        })?;
+    let url = parse_submodule_url(&url)?;
+    if let Ok(r) = child.open()
+        && r.head().ok().and_then(|h| h.target()) == Some(head)
+    {
+        return update_submodules(&r, &url, cx);
     }
-    reset_hard(&repo, head)?;
-    let parsed = Url::parse(&url).unwrap_or_else(|_| parent_url.clone());
-    update_submodules(&repo, &parsed, cx)
+    let db = (cx.submodule_db)(&url, head).with_context(|| {
+        format!(
+            "failed to fetch submodule `{}` from {url}",
+            child.name().unwrap_or_default()
+        )
+    })?;
+    make_checkout(&db, &path, head, &url, cx)
 }
 
 /// `git/checkouts/<ident>/<short-id>` for `oid`, with the short id git
@@ -194,6 +216,27 @@ pub(crate) fn checkout_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn submodule_url_forms() {
+        assert_eq!(
+            parse_submodule_url("https://example.com/a/b.git")
+                .unwrap()
+                .as_str(),
+            "https://example.com/a/b.git"
+        );
+        assert_eq!(
+            parse_submodule_url("/srv/git/sub").unwrap().as_str(),
+            "file:///srv/git/sub"
+        );
+        assert_eq!(
+            parse_submodule_url("git@github.com:org/sub.git")
+                .unwrap()
+                .as_str(),
+            "ssh://git@github.com/org/sub.git"
+        );
+        assert!(parse_submodule_url("not a url").is_err());
+    }
 
     #[test]
     fn submodule_urls() {

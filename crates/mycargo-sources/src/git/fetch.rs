@@ -285,12 +285,13 @@ fn fetch_with_cli(
         .arg(url)
         .args(specs)
         .current_dir(repo.path())
+        // When run from git (a rebase's `exec`, a hook), `GIT_DIR` points
+        // elsewhere: name the repository explicitly, as cargo does.
+        .env("GIT_DIR", repo.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // When run from git (a rebase's `exec`, a hook), these point elsewhere.
     for var in [
-        "GIT_DIR",
         "GIT_WORK_TREE",
         "GIT_INDEX_FILE",
         "GIT_OBJECT_DIRECTORY",

@@ -1,9 +1,11 @@
 //! Git sources: a repository fetched into `$CARGO_HOME/git/db/<ident>`
 //! (bare), one commit checked out into
 //! `$CARGO_HOME/git/checkouts/<ident>/<short-id>/`, and the packages found
-//! in that checkout. Directory names, database refs, the `.cargo-ok`
-//! marker and the package-cache lock ([`crate::lock`]) are cargo 1.95's, so mycargo and
-//! cargo share one cache.
+//! in that checkout. Submodules have databases of their own (by their URL)
+//! and are cloned from them into the checkout. Directory names, database
+//! refs, the `.cargo-ok` marker and the package-cache lock
+//! ([`crate::lock`]) are cargo 1.95's, so mycargo and cargo share one
+//! cache.
 //!
 //! ```no_run
 //! # fn main() -> anyhow::Result<()> {
@@ -29,6 +31,7 @@ mod ident;
 mod reference;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use git2::{Oid, Repository};
@@ -73,7 +76,7 @@ pub enum GitMessage<'a> {
     Warning(&'a str),
 }
 
-type Reporter = Box<dyn Fn(GitMessage<'_>) + Send + Sync>;
+type Reporter = Arc<dyn Fn(GitMessage<'_>) + Send + Sync>;
 
 /// Errors a caller may want to tell apart (find them with
 /// `anyhow::Error::downcast_ref::<GitError>()`).
@@ -234,6 +237,9 @@ pub struct GitSource {
     options: GitOptions,
     ident: String,
     reporter: Reporter,
+    /// A submodule's database, fetched for a checkout of its parent
+    /// (`Updating git submodule ...`).
+    submodule: bool,
 }
 
 impl std::fmt::Debug for GitSource {
@@ -262,7 +268,8 @@ impl GitSource {
             reference,
             cargo_home: cargo_home.to_path_buf(),
             options,
-            reporter: Box::new(|_| {}),
+            reporter: Arc::new(|_| {}),
+            submodule: false,
         }
     }
 
@@ -278,7 +285,7 @@ impl GitSource {
 
     /// Send status lines and warnings to `f`.
     pub fn with_reporter(mut self, f: impl Fn(GitMessage<'_>) + Send + Sync + 'static) -> Self {
-        self.reporter = Box::new(f);
+        self.reporter = Arc::new(f);
         self
     }
 
@@ -376,7 +383,7 @@ impl GitSource {
         match (locked, db) {
             (Some(oid), Some(db)) if reference::has_commit(&db, oid) => Ok(oid),
             // No database, but a complete checkout of the locked commit.
-            (Some(oid), None) if self.fresh_checkout(oid).is_some() => Ok(oid),
+            (Some(oid), None) if !self.submodule && self.fresh_checkout(oid).is_some() => Ok(oid),
             (None, Some(db)) if self.options.offline => reference::resolve(&db, &self.reference)
                 .map_err(|_| self.not_found(&db, true, None).into()),
             _ if self.options.offline => Err(GitError::Offline {
@@ -384,24 +391,52 @@ impl GitSource {
             }
             .into()),
             (locked, db) => {
-                self.status("Updating", &format!("git repository `{url}`"));
+                let scope = if self.submodule {
+                    "submodule"
+                } else {
+                    "repository"
+                };
+                self.status("Updating", &format!("git {scope} `{url}`"));
                 let fetch_ref = match locked {
                     Some(oid) => GitReference::Rev(oid.to_string()),
                     None => self.reference.clone(),
                 };
-                let mut db = match db {
-                    Some(db) => db,
-                    None => self.init_db(&db_path)?,
+                let fetch_into = |db: &mut Repository| {
+                    fetch::fetch(db, url, &fetch_ref, &self.fetch_config(&|w| self.warn(w)))
+                        .with_context(|| format!("failed to fetch into `{}`", db_path.display()))
                 };
-                fetch::fetch(
-                    &mut db,
-                    url,
-                    &fetch_ref,
-                    &self.fetch_config(&|w| self.warn(w)),
-                )
-                .with_context(|| format!("failed to fetch into `{}`", db_path.display()))?;
+                let found = |db: &Repository| match locked {
+                    Some(oid) => reference::has_commit(db, oid),
+                    None => reference::resolve(db, &self.reference).is_ok(),
+                };
+                let db = match db {
+                    Some(mut db) => {
+                        fetch_into(&mut db)?;
+                        if found(&db) {
+                            db
+                        } else {
+                            // As cargo: start over from an empty database, in
+                            // case this one is damaged (an interrupted fetch
+                            // left refs to objects it never wrote, say).
+                            let mut fresh = self.init_db(&db_path)?;
+                            fetch_into(&mut fresh)?;
+                            fresh
+                        }
+                    }
+                    None => {
+                        let mut db = self.init_db(&db_path)?;
+                        fetch_into(&mut db)?;
+                        db
+                    }
+                };
                 match locked {
                     Some(oid) if reference::has_commit(&db, oid) => Ok(oid),
+                    // `cargo update` cannot help: the parent repository
+                    // names the commit.
+                    Some(oid) if self.submodule => Err(anyhow::anyhow!(
+                        "revision {oid} not found in git repository `{url}`, which the \
+                         parent repository records as a submodule at that commit"
+                    )),
                     Some(oid) => Err(GitError::LockedCommitNotFound {
                         commit: oid.to_string(),
                         url: url.to_string(),
@@ -498,20 +533,39 @@ impl GitSource {
             return Ok(dir);
         }
         let status = |s: &str, m: &str| self.status(s, m);
-        let warn = |w: &str| self.warn(w);
+        let submodule_db = |url: &Url, head: Oid| -> anyhow::Result<PathBuf> {
+            let sub = self.submodule_source(url, head);
+            sub.resolve_commit(Some(&head.to_string()))?;
+            Ok(sub.db_path())
+        };
         let cx = checkout::CheckoutContext {
-            remote_url: &self.url,
-            fetch: self.fetch_config(&warn),
-            offline: self.options.offline,
+            submodule_db: &submodule_db,
             status: &status,
         };
-        checkout::make_checkout(&self.db_path(), &dir, commit, &cx).with_context(|| {
-            format!(
-                "failed to check out revision {commit} of git repository `{}`",
-                self.url
-            )
-        })?;
+        checkout::make_checkout(&self.db_path(), &dir, commit, &self.url, &cx).with_context(
+            || {
+                format!(
+                    "failed to check out revision {commit} of git repository `{}`",
+                    self.url
+                )
+            },
+        )?;
         Ok(dir)
+    }
+
+    /// The source of a submodule's own database, as cargo keeps one for
+    /// each submodule URL: the submodule's commit, with this source's
+    /// home, options and reporter.
+    fn submodule_source(&self, url: &Url, head: Oid) -> GitSource {
+        GitSource {
+            ident: ident(url),
+            url: url.clone(),
+            reference: GitReference::Rev(head.to_string()),
+            cargo_home: self.cargo_home.clone(),
+            options: self.options.clone(),
+            reporter: Arc::clone(&self.reporter),
+            submodule: true,
+        }
     }
 
     /// A complete checkout of `commit` found without the database: a

@@ -3,7 +3,10 @@
 //! updated, so a following build can use it), yank and unyank (the index
 //! entry flips), owners per crate, search. Every endpoint but search and
 //! downloads wants `Authorization: <token>`: 401 without it, 403 with
-//! another one, both with a `{"errors":[{"detail":..}]}` body.
+//! another one, both with a `{"errors":[{"detail":..}]}` body. More
+//! tokens can belong to other users ([`WebApi::add_token`]); a crate
+//! someone else owns ([`WebApi::set_owners`]) and a `.crate` over
+//! [`WebApi::set_max_upload_size`] are refused as crates.io refuses them.
 //!
 //! ```no_run
 //! use mycargo_test_support::registry::Registry;
@@ -41,9 +44,12 @@ pub struct Published {
 
 #[derive(Default)]
 struct ApiState {
-    token: String,
+    /// Valid tokens and the login of each one's owner.
+    tokens: BTreeMap<String, String>,
     owners: BTreeMap<String, Vec<String>>,
     publishes: Vec<Published>,
+    /// The largest `.crate` a publish may send (none: any size).
+    max_upload: Option<usize>,
 }
 
 /// A handle on the web API of a [`Registry`].
@@ -66,6 +72,29 @@ impl WebApi {
     pub fn publishes(&self) -> Vec<Published> {
         self.state().publishes.clone()
     }
+
+    /// Accept `token` too, as the token of `login` (one of
+    /// [`KNOWN_USERS`]).
+    pub fn add_token(&self, token: &str, login: &str) {
+        self.state()
+            .tokens
+            .insert(token.to_string(), login.to_string());
+    }
+
+    /// Make `logins` the owners of `name` (only they may publish new
+    /// versions of it).
+    pub fn set_owners(&self, name: &str, logins: &[&str]) {
+        self.state().owners.insert(
+            name.to_string(),
+            logins.iter().map(|l| l.to_string()).collect(),
+        );
+    }
+
+    /// Refuse `.crate` files larger than `bytes` (crates.io's 413 and
+    /// message).
+    pub fn set_max_upload_size(&self, bytes: usize) {
+        self.state().max_upload = Some(bytes);
+    }
 }
 
 impl Registry {
@@ -74,7 +103,7 @@ impl Registry {
     pub fn serve_api(&self, token: &str) -> WebApi {
         let api = WebApi {
             state: Arc::new(Mutex::new(ApiState {
-                token: token.to_string(),
+                tokens: BTreeMap::from([(token.to_string(), API_USER.to_string())]),
                 ..ApiState::default()
             })),
         };
@@ -113,18 +142,18 @@ fn handle_request(api: &WebApi, shared: &Shared, req: &Request) -> Response {
     if req.method == "GET" && rest.is_empty() {
         return search(shared, req);
     }
-    {
+    let login = {
         let st = api.state();
         match req.header("authorization") {
             None => return errors(401, "this action requires authentication"),
-            Some(t) if t != st.token => {
-                return errors(403, "authentication failed: the token is not valid");
-            }
-            Some(_) => {}
+            Some(t) => match st.tokens.get(t) {
+                Some(login) => login.clone(),
+                None => return errors(403, "authentication failed: the token is not valid"),
+            },
         }
-    }
+    };
     match (req.method.as_str(), &parts[..]) {
-        ("PUT", ["new"]) => publish(api, shared, &req.body),
+        ("PUT", ["new"]) => publish(api, shared, &req.body, &login),
         ("DELETE", [name, vers, "yank"]) => set_yanked(shared, name, vers, true),
         ("PUT", [name, vers, "unyank"]) => set_yanked(shared, name, vers, false),
         ("GET", [name, "owners"]) => {
@@ -251,10 +280,15 @@ fn index_entry(meta: &Value, cksum: &str, now: u64) -> Option<IndexEntry> {
     })
 }
 
-fn publish(api: &WebApi, shared: &Shared, body: &[u8]) -> Response {
+fn publish(api: &WebApi, shared: &Shared, body: &[u8], login: &str) -> Response {
     let Some((json_bytes, krate)) = split_body(body) else {
         return errors(400, "invalid upload request: malformed body");
     };
+    if let Some(max) = api.state().max_upload
+        && krate.len() > max
+    {
+        return errors(413, &format!("max upload size is: {max}"));
+    }
     let Ok(meta) = serde_json::from_slice::<Value>(json_bytes) else {
         return errors(400, "invalid upload request: metadata is not JSON");
     };
@@ -265,6 +299,13 @@ fn publish(api: &WebApi, shared: &Shared, body: &[u8]) -> Response {
         return errors(400, "invalid upload request: missing fields");
     };
     let path = index_path(&entry.name);
+    let owners = api.owners(&entry.name);
+    if st.files.contains_key(&path) && !owners.is_empty() && !owners.iter().any(|o| o == login) {
+        return errors(
+            403,
+            "this crate exists but you don't seem to be an owner. If you believe this is a mistake, perhaps you need to accept an invitation to be an owner before publishing.",
+        );
+    }
     if let Some(file) = st.files.get(&path)
         && file.entries.iter().any(|e| e.vers == entry.vers)
     {
@@ -289,7 +330,7 @@ fn publish(api: &WebApi, shared: &Shared, body: &[u8]) -> Response {
     let mut a = api.state();
     a.owners
         .entry(name)
-        .or_insert_with(|| vec![API_USER.to_string()]);
+        .or_insert_with(|| vec![login.to_string()]);
     a.publishes.push(Published {
         json: String::from_utf8_lossy(json_bytes).into_owned(),
         crate_bytes: krate.to_vec(),
