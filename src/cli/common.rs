@@ -226,6 +226,18 @@ pub struct TargetSelection {
 }
 
 impl TargetSelection {
+    /// Whether a selected target may use dev-dependencies (tests,
+    /// benches, examples).
+    pub fn uses_dev_dependencies(&self) -> bool {
+        self.examples
+            || self.example.is_some()
+            || self.tests
+            || self.test.is_some()
+            || self.benches
+            || self.bench.is_some()
+            || self.all_targets
+    }
+
     /// Whether any target was selected explicitly (otherwise the command's
     /// default targets apply).
     pub fn is_specific(&self) -> bool {

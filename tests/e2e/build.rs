@@ -811,3 +811,29 @@ fn a_member_directory_of_a_virtual_workspace_builds_that_member_like_cargo() {
         mo.stderr
     );
 }
+
+/// `check --tests` checks integration tests as their harness builds them
+/// (`--test`, no `main` needed), as cargo does.
+#[test]
+fn check_tests_checks_test_targets_with_the_harness() {
+    let (m, c) = mycargo_test_support::project()
+        .file("src/lib.rs", "pub fn f() -> u32 { 1 }\n")
+        .file(
+            "tests/t.rs",
+            "#[test]\nfn t() { assert_eq!(foo::f(), 1); }\n",
+        )
+        .build_twins();
+    for args in ["check --tests", "check --all-targets"] {
+        m.mycargo("clean").run();
+        let mo = m.mycargo(&format!("{args} -v")).run();
+        c.cargo(args).run();
+        let line = mo
+            .stderr
+            .lines()
+            .find(|l| l.contains("--crate-name t "))
+            .unwrap_or_default()
+            .to_string();
+        assert!(line.contains(" --test "), "{args}: {line}");
+        assert!(!line.contains("--crate-type bin"), "{args}: {line}");
+    }
+}

@@ -1077,3 +1077,50 @@ fn path_patch_of_a_registry_package_like_cargo() {
     assert_eq!(lock(&m), lock(&c));
     assert!(lock(&m).contains("[[patch.unused]]"), "{}", lock(&m));
 }
+
+/// `build` downloads what the build uses: a registry dev-dependency waits
+/// for `test` (or a target that uses it), as with cargo.
+#[test]
+fn dev_dependencies_are_downloaded_only_for_targets_that_use_them() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    Package::new("devonly", "0.1.0")
+        .file("src/lib.rs", "pub fn d() -> u32 { 1 }\n")
+        .publish(&reg);
+    let manifest = format!(
+        "{}\n[dev-dependencies]\ndevonly = \"0.1\"\n",
+        foo_manifest("bar = \"1\"\n")
+    );
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &manifest),
+            ("src/lib.rs", "pub fn f() -> String { bar::bar() }\n"),
+            (
+                "tests/t.rs",
+                "#[test]\nfn t() { assert_eq!(devonly::d(), 1); }\n",
+            ),
+        ],
+    );
+    for (args, devonly) in [("build", false), ("check --tests", true), ("test", true)] {
+        let mo = m.mycargo(args).run();
+        let co = c.cargo(args).run();
+        let want = if devonly {
+            vec!["Downloaded devonly v0.1.0 (registry `local`)".to_string()]
+        } else {
+            Vec::new()
+        };
+        let got = |o: &Output| -> Vec<String> {
+            lines_with(&norm(o), "Downloaded")
+                .into_iter()
+                .filter(|l| l.contains("devonly"))
+                .collect()
+        };
+        assert_eq!(got(&co), want, "cargo `{args}`");
+        assert_eq!(got(&mo), want, "mycargo `{args}`");
+        // Later commands find it downloaded already.
+        if devonly {
+            break;
+        }
+    }
+}

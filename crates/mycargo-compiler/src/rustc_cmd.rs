@@ -67,7 +67,10 @@ pub fn rustc_command(
     };
     cmd.arg(json);
 
-    let test = unit.mode.is_any_test();
+    // `check` of a test or bench target checks it as its harness builds
+    // it (cargo's `Check { test: true }`).
+    let test = unit.mode.is_any_test()
+        || (unit.mode == CompileMode::Check && (target.is_test() || target.is_bench()));
     if !test {
         for ct in target.kind.crate_types() {
             cmd.arg("--crate-type").arg(ct);

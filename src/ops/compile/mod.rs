@@ -176,13 +176,19 @@ pub fn compile_with(
     };
     let _ = rustc.save_cache();
 
-    // The packages: path ones, and registry ones the build's platforms use.
+    // The packages: path ones, and registry ones the build's platforms use
+    // (dev-dependencies only for targets that use them, as cargo
+    // downloads them; resolver 1 unifies their features, so it needs them).
+    let dev_deps = matches!(req.mode, CompileMode::Test | CompileMode::Bench)
+        || req.targets.uses_dev_dependencies()
+        || ws.resolver_version() == "1";
     let applies = |d: &mycargo_core::Dependency| {
-        d.applies_to(&target_data.host, &target_data.host_info.cfgs)
-            || target_data
-                .target
-                .as_ref()
-                .is_some_and(|(t, info)| d.applies_to(t, &info.cfgs))
+        (dev_deps || d.kind() != mycargo_core::DepKind::Development)
+            && (d.applies_to(&target_data.host, &target_data.host_info.cfgs)
+                || target_data
+                    .target
+                    .as_ref()
+                    .is_some_and(|(t, info)| d.applies_to(t, &info.cfgs)))
     };
     let pkgs = super::resolve::load_packages(
         gctx,
