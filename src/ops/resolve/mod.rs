@@ -784,11 +784,11 @@ fn available(
             Some(p) => vec![(p.to.clone(), None)],
             None => remotes
                 .versions(&map.replacement(id.source_id())?, id.name())
-                .into_iter()
+                .iter()
                 .filter(|l| l.is_available() && !l.yanked)
                 .map(|l| {
                     let rv = l.rust_version.as_deref().and_then(|r| r.parse().ok());
-                    (l.version, rv)
+                    (l.version.clone(), rv)
                 })
                 .collect(),
         };

@@ -3,6 +3,7 @@
 //! replacement.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use mycargo_core::{DepKind, Dependency, SourceId};
 use mycargo_resolver::version::{Registry, RegistryError, Summary};
@@ -20,7 +21,7 @@ pub trait RemoteIndex {
     /// as no versions.
     fn load(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()>;
     /// The loaded lines of `name` (empty when not loaded or unknown).
-    fn versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary>;
+    fn versions(&self, source: &SourceId, name: &str) -> Arc<Vec<IndexSummary>>;
     /// Read `names` from the on-disk index cache only (no network).
     fn load_cached(&mut self, _source: &SourceId, _names: &BTreeSet<String>) -> anyhow::Result<()> {
         Ok(())
@@ -31,8 +32,8 @@ pub trait RemoteIndex {
         Vec::new()
     }
     /// What [`RemoteIndex::load_cached`] found for `name`.
-    fn cached_versions(&self, _source: &SourceId, _name: &str) -> Vec<IndexSummary> {
-        Vec::new()
+    fn cached_versions(&self, _source: &SourceId, _name: &str) -> Arc<Vec<IndexSummary>> {
+        Arc::default()
     }
 }
 
@@ -151,6 +152,9 @@ impl<'a> WsRegistry<'a> {
     ) -> anyhow::Result<BTreeMap<SourceId, BTreeSet<String>>> {
         let mut reqs: BTreeMap<(SourceId, String), Vec<Dependency>> = BTreeMap::new();
         let mut loaded: BTreeSet<(SourceId, String)> = BTreeSet::new();
+        // (registry URL as the line names it, package, requirement)
+        // already followed.
+        let mut wanted_names: BTreeSet<(Option<String>, String, String)> = BTreeSet::new();
         while !wanted.is_empty() {
             let mut batch: BTreeMap<SourceId, BTreeSet<String>> = BTreeMap::new();
             for d in wanted.drain(..) {
@@ -181,21 +185,31 @@ impl<'a> WsRegistry<'a> {
                         Reach::Cache => self.index.cached_versions(&source, &name),
                         Reach::Network => self.index.versions(&source, &name),
                     };
-                    for line in lines {
-                        if !asks.iter().any(|d| d.version_req().matches(&line.version)) {
+                    // The dependencies of the matching versions, read from
+                    // the index lines as they are (a walk, not a resolve:
+                    // dev-dependencies of registry packages are never used).
+                    let this = asks[0].source_id().clone();
+                    for line in lines.iter() {
+                        if !line.is_available()
+                            || !asks.iter().any(|d| d.version_req().matches(&line.version))
+                        {
                             continue;
                         }
-                        let Ok(s) = summaries::from_index(asks[0].source_id(), &line) else {
-                            continue;
-                        };
-                        for d in s
-                            .dependencies()
-                            .iter()
-                            .filter(|d| d.source_id().is_registry())
-                        {
-                            let real = self.map.replacement(d.source_id())?;
-                            if !loaded.contains(&(real, d.package_name().to_string())) {
-                                wanted.push(d.clone());
+                        for d in line.deps.iter().filter(|d| d.kind != DepKind::Development) {
+                            let seen = (
+                                d.registry.clone(),
+                                d.package_name().to_string(),
+                                d.req.clone(),
+                            );
+                            if !wanted_names.insert(seen) {
+                                continue;
+                            }
+                            let Ok(dep) = d.to_dependency(&this) else {
+                                continue;
+                            };
+                            let real = self.map.replacement(dep.source_id())?;
+                            if !loaded.contains(&(real, dep.package_name().to_string())) {
+                                wanted.push(dep);
                             }
                         }
                     }
@@ -291,7 +305,7 @@ impl WsRegistry<'_> {
     }
 
     /// The index lines of `dep`'s name in its (replaced) source.
-    fn lines(&mut self, dep: &Dependency) -> Result<Vec<IndexSummary>, RegistryError> {
+    fn lines(&mut self, dep: &Dependency) -> Result<Arc<Vec<IndexSummary>>, RegistryError> {
         let real = self.map.replacement(dep.source_id())?;
         let mut lines = self.index.versions(&real, dep.package_name());
         if lines.is_empty() {
@@ -327,7 +341,7 @@ impl Registry for WsRegistry<'_> {
         }) {
             let p = p.clone();
             let mut out = Vec::new();
-            for line in self.lines(dep)? {
+            for line in self.lines(dep)?.iter() {
                 if !line.is_available() || !p.offers(&line.version) {
                     continue;
                 }
@@ -335,7 +349,7 @@ impl Registry for WsRegistry<'_> {
                     self.precise_yanked
                         .insert((line.name.clone(), line.version.clone()));
                 }
-                out.push(summaries::from_index(source, &line)?.with_yanked(false));
+                out.push(summaries::from_index(source, line)?.with_yanked(false));
             }
             return Ok(out);
         }

@@ -637,17 +637,17 @@ impl RemoteIndex for Remotes {
         }
     }
 
-    fn cached_versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary> {
+    fn cached_versions(&self, source: &SourceId, name: &str) -> Arc<Vec<IndexSummary>> {
         self.cached
             .get(&(source.clone(), name.to_string()))
-            .map(|l| l.as_ref().clone())
+            .cloned()
             .unwrap_or_default()
     }
 
-    fn versions(&self, source: &SourceId, name: &str) -> Vec<IndexSummary> {
+    fn versions(&self, source: &SourceId, name: &str) -> Arc<Vec<IndexSummary>> {
         self.lines
             .get(&(source.clone(), name.to_string()))
-            .map(|l| l.as_ref().clone())
+            .cloned()
             .unwrap_or_default()
     }
 }

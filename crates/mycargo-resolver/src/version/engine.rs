@@ -411,13 +411,100 @@ struct State {
     seq: u64,
     /// (parent, dependency index) → (package, level that chose it).
     edges: BTreeMap<(Slot, usize), (Slot, Level)>,
+    /// How to take back each change, newest last: going back to a level
+    /// undoes the changes made since (instead of keeping a copy of the
+    /// whole state per level, which made resolving quadratic).
+    journal: Vec<Undo>,
+}
+
+/// One change to [`State`], as what restores the value before it.
+#[derive(Debug, Clone)]
+enum Undo {
+    Active(Slot, Option<Rc<Active>>),
+    Link(String, Option<Slot>),
+    PendingAdded((usize, u64)),
+    PendingTaken((usize, u64), Rc<Item>),
+    Edge((Slot, usize)),
+    Seq(u64),
 }
 
 impl State {
     fn push(&mut self, item: Item, root: bool) {
         let n = if root { 0 } else { item.candidates.len() };
-        self.pending.insert((n, self.seq), Rc::new(item));
+        let key = (n, self.seq);
+        self.pending.insert(key, Rc::new(item));
+        self.journal.push(Undo::PendingAdded(key));
+        self.journal.push(Undo::Seq(self.seq));
         self.seq += 1;
+    }
+
+    /// The next pending item (fewest candidates first).
+    fn pop_pending(&mut self) -> Option<Rc<Item>> {
+        let (key, item) = self.pending.pop_first()?;
+        self.journal.push(Undo::PendingTaken(key, item.clone()));
+        Some(item)
+    }
+
+    fn set_active(&mut self, slot: Slot, a: Active) {
+        let old = self.active.insert(slot, Rc::new(a));
+        self.journal.push(Undo::Active(slot, old));
+    }
+
+    /// The active package of `slot`, to change (the old value journaled).
+    fn active_mut(&mut self, slot: Slot) -> Option<&mut Active> {
+        let old = self.active.get(&slot)?.clone();
+        self.journal.push(Undo::Active(slot, Some(old)));
+        self.active.get_mut(&slot).map(Rc::make_mut)
+    }
+
+    fn set_link(&mut self, links: &str, slot: Slot) {
+        let old = self.links.insert(links.to_string(), slot);
+        self.journal.push(Undo::Link(links.to_string(), old));
+    }
+
+    fn add_edge(&mut self, key: (Slot, usize), to: (Slot, Level)) {
+        if let std::collections::btree_map::Entry::Vacant(e) = self.edges.entry(key) {
+            e.insert(to);
+            self.journal.push(Undo::Edge(key));
+        }
+    }
+
+    /// Where the journal stands (to come back to with [`State::undo_to`]).
+    fn mark(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// Take back every change made since `mark`.
+    fn undo_to(&mut self, mark: usize) {
+        while self.journal.len() > mark {
+            let Some(undo) = self.journal.pop() else {
+                break;
+            };
+            match undo {
+                Undo::Active(slot, Some(old)) => {
+                    self.active.insert(slot, old);
+                }
+                Undo::Active(slot, None) => {
+                    self.active.remove(&slot);
+                }
+                Undo::Link(l, Some(old)) => {
+                    self.links.insert(l, old);
+                }
+                Undo::Link(l, None) => {
+                    self.links.remove(&l);
+                }
+                Undo::PendingAdded(key) => {
+                    self.pending.remove(&key);
+                }
+                Undo::PendingTaken(key, item) => {
+                    self.pending.insert(key, item);
+                }
+                Undo::Edge(key) => {
+                    self.edges.remove(&key);
+                }
+                Undo::Seq(seq) => self.seq = seq,
+            }
+        }
     }
 
     /// cargo's `describe_path`: the package, then who required it, up to a
@@ -443,8 +530,9 @@ struct Frame {
     item: Rc<Item>,
     candidates: Candidates,
     cause: BTreeSet<Level>,
-    /// The state before this level's choice, kept while candidates remain.
-    before: Option<State>,
+    /// The journal mark before this level's choice (to go back to while
+    /// candidates remain).
+    before: Option<usize>,
     next: usize,
     chosen: Option<PackageId>,
     conflict: BTreeSet<Level>,
@@ -527,7 +615,7 @@ impl Engine<'_, '_> {
             };
             state.push(item, true);
         }
-        while let Some((_, item)) = state.pending.pop_first() {
+        while let Some(item) = state.pop_pending() {
             let mut cause = item.cause.clone();
             let mut candidates = item.candidates.clone();
             // A dependency already resolved (asked again with more
@@ -542,7 +630,7 @@ impl Engine<'_, '_> {
                 };
                 candidates = Rc::new(same);
             }
-            let before = (candidates.len() > 1).then(|| state.clone());
+            let before = (candidates.len() > 1).then(|| state.mark());
             self.frames.push(Frame {
                 item,
                 candidates,
@@ -638,9 +726,9 @@ impl Engine<'_, '_> {
             top.rejects.push((id, Reason::Deeper(Box::new(failure))));
         }
         if top.next < top.candidates.len()
-            && let Some(before) = &top.before
+            && let Some(before) = top.before
         {
-            *state = before.clone();
+            state.undo_to(before);
         }
         Ok(())
     }
@@ -655,22 +743,18 @@ impl Engine<'_, '_> {
         plan: Plan,
     ) -> Result<(), ResolveError> {
         if let Some(ps) = item.parent_slot {
-            state
-                .edges
-                .entry((ps, item.dep_index))
-                .or_insert((slot, level));
+            state.add_edge((ps, item.dep_index), (slot, level));
         }
         let act = match plan {
             Plan::Nothing => return Ok(()),
             Plan::More(more) => {
                 let (request, act) = *more;
-                let Some(a) = state.active.get_mut(&slot) else {
+                let Some(a) = state.active_mut(slot) else {
                     return Err(ResolveError::Internal(format!(
                         "{} is not active",
                         c.package_id()
                     )));
                 };
-                let a = Rc::make_mut(a);
                 a.request = request;
                 a.features = act.features.clone();
                 a.feature_levels.insert(level);
@@ -679,15 +763,15 @@ impl Engine<'_, '_> {
             Plan::New(new) => {
                 let (request, act) = *new;
                 if let Some(l) = c.links() {
-                    state.links.insert(l.to_string(), slot);
+                    state.set_link(l, slot);
                 }
                 let by = match (item.parent_slot, &item.dep) {
                     (Some(p), Some(d)) => Some((p, d.clone())),
                     _ => None,
                 };
-                state.active.insert(
+                state.set_active(
                     slot,
-                    Rc::new(Active {
+                    Active {
                         summary: c.clone(),
                         slot,
                         level,
@@ -697,7 +781,7 @@ impl Engine<'_, '_> {
                         root: item.parent.is_none(),
                         by,
                         issued: BTreeMap::new(),
-                    }),
+                    },
                 );
                 act
             }
@@ -752,8 +836,8 @@ impl Engine<'_, '_> {
                 candidates,
             });
         }
-        if let Some(a) = state.active.get_mut(&slot) {
-            Rc::make_mut(a).issued = issued;
+        if let Some(a) = state.active_mut(slot) {
+            a.issued = issued;
         }
         for item in new_items {
             state.push(item, false);
