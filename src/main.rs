@@ -7,6 +7,9 @@ mod context;
 mod dispatch;
 mod ops;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     std::process::exit(dispatch::main(argv));
