@@ -1124,3 +1124,37 @@ fn dev_dependencies_are_downloaded_only_for_targets_that_use_them() {
         }
     }
 }
+
+/// A registry package whose first optional dependency stays off while a
+/// later one is turned on through a feature of another name: the build
+/// links the later one (edges of registry packages skip what the resolve
+/// left out, so their positions are not the manifest's).
+#[test]
+fn later_optional_dependency_of_a_registry_package_is_linked() {
+    let reg = Registry::new();
+    Package::new("offdep", "1.0.0").publish(&reg);
+    Package::new("ondep", "1.0.0")
+        .file("src/lib.rs", "pub fn on() -> u32 { 7 }\n")
+        .publish(&reg);
+    Package::new("mid", "0.1.0")
+        .add_dep(Dep::new("offdep", "1").optional())
+        .add_dep(Dep::new("ondep", "1").optional())
+        .feature("use-on", &["dep:ondep"])
+        .file(
+            "src/lib.rs",
+            "#[cfg(feature = \"use-on\")]\npub fn f() -> u32 { ondep::on() }\n",
+        )
+        .publish(&reg);
+    let manifest = foo_manifest("mid = { version = \"0.1\", features = [\"use-on\"] }\n");
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &manifest),
+            ("src/main.rs", "fn main() { println!(\"{}\", mid::f()); }\n"),
+        ],
+    );
+    let mo = m.mycargo("run").run();
+    let co = c.cargo("run").run();
+    assert_eq!(mo.stdout, co.stdout);
+    assert_eq!(mo.stdout, "7\n");
+}

@@ -1,7 +1,7 @@
 //! Feature resolution for a build: the resolver crate's answer, adapted to
 //! the compiler's [`mycargo_compiler::Features`] question.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use mycargo_compiler::{CompileMode, TargetData};
 use mycargo_resolver::{FeatureOpts, HasDevUnits, ResolvedFeatures, TargetInfo};
@@ -9,21 +9,28 @@ use mycargo_resolver::{FeatureOpts, HasDevUnits, ResolvedFeatures, TargetInfo};
 use super::CompileRequest;
 use super::packages::Packages;
 
-pub struct Resolved(ResolvedFeatures);
+pub struct Resolved {
+    features: ResolvedFeatures,
+    /// Per package: manifest dependency index → position of its edge (the
+    /// feature resolver numbers a package's edges; a registry package has
+    /// none for declarations the resolve left out).
+    edge_of: Vec<HashMap<usize, usize>>,
+}
 
 impl mycargo_compiler::Features for Resolved {
     fn features(&self, pkg: usize, for_host: bool) -> BTreeSet<String> {
-        self.0.features(pkg, for_host).clone()
+        self.features.features(pkg, for_host).clone()
     }
 
-    /// Edges are in the order of the manifest's dependencies (the package
-    /// loader keeps every declaration), so the indices agree.
     fn dep_active(&self, pkg: usize, for_host: bool, dep: usize) -> bool {
-        self.0.is_dep_active(pkg, for_host, dep)
+        self.edge_of
+            .get(pkg)
+            .and_then(|m| m.get(&dep))
+            .is_some_and(|&k| self.features.is_dep_active(pkg, for_host, k))
     }
 
     fn active(&self, pkg: usize, for_host: bool) -> bool {
-        self.0.is_active(pkg, for_host)
+        self.features.is_active(pkg, for_host)
     }
 }
 
@@ -65,7 +72,19 @@ pub fn resolve(
         host,
         dev_units,
     };
-    Ok(Resolved(mycargo_resolver::resolve_features(
-        &graph, &selection, &cli, &opts,
-    )?))
+    let edge_of = pkgs
+        .edges
+        .iter()
+        .map(|edges| {
+            edges
+                .iter()
+                .enumerate()
+                .map(|(k, &(di, _))| (di, k))
+                .collect()
+        })
+        .collect();
+    Ok(Resolved {
+        features: mycargo_resolver::resolve_features(&graph, &selection, &cli, &opts)?,
+        edge_of,
+    })
 }
