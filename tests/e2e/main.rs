@@ -25,5 +25,6 @@ mod publish;
 mod registry;
 mod replace;
 mod test_cmd;
+mod twin;
 mod update;
 mod vendor;

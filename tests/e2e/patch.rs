@@ -3,46 +3,10 @@
 //! the same messages, and the patched code in the program.
 
 use mycargo_test_support::project::Project;
+
+use super::twin::{lock, same};
 use mycargo_test_support::registry::{Package, Registry};
 use mycargo_test_support::{git, project};
-
-/// Run `args` with both tools: same exit code, stderr and lock file.
-fn same(m: &Project, c: &Project, args: &str) -> String {
-    let mo = m.mycargo(args).with_any_status().run();
-    let co = c.cargo(args).with_any_status().run();
-    assert_eq!(
-        downloads_sorted(&mo.stderr_redacted()),
-        downloads_sorted(&co.stderr_as_mycargo()),
-        "stderr of `{args}`\n{}",
-        mo.describe()
-    );
-    assert_eq!(mo.code(), co.code(), "exit code of `{args}`");
-    assert_eq!(lock(m), lock(c), "Cargo.lock after `{args}`");
-    mo.stderr_redacted()
-}
-
-/// Stderr with each run of `Downloaded` lines sorted (downloads finish in
-/// any order).
-fn downloads_sorted(s: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let mut run: Vec<&str> = Vec::new();
-    for line in s.lines() {
-        if line.trim_start().starts_with("Downloaded ") && line.contains(" v") {
-            run.push(line);
-            continue;
-        }
-        run.sort_unstable();
-        out.append(&mut run);
-        out.push(line);
-    }
-    run.sort_unstable();
-    out.append(&mut run);
-    out.join("\n")
-}
-
-fn lock(p: &Project) -> Option<String> {
-    std::fs::read_to_string(p.root().join("Cargo.lock")).ok()
-}
 
 /// `app` depends on `bar = "1"` (and `baz`, which depends on `bar` too),
 /// from the registry; `patch` is the `[patch.crates-io]` body.

@@ -3,51 +3,10 @@
 //! (`replace = ...` entries), the same tree, the replacement's code built.
 
 use mycargo_test_support::project::Project;
+
+use super::twin::{lock, same};
 use mycargo_test_support::registry::{Package, Registry};
 use mycargo_test_support::{git, project};
-
-fn same(m: &Project, c: &Project, args: &str) -> String {
-    let mo = m.mycargo(args).with_any_status().run();
-    let co = c.cargo(args).with_any_status().run();
-    assert_eq!(
-        sorted_downloads(&mo.stderr_redacted()),
-        sorted_downloads(&co.stderr_as_mycargo()),
-        "stderr of `{args}`\n{}",
-        mo.describe()
-    );
-    assert_eq!(mo.code(), co.code(), "exit code of `{args}`");
-    assert_eq!(lock(m), lock(c), "Cargo.lock after `{args}`");
-    assert_eq!(
-        mo.stdout_redacted(),
-        co.stdout_as_mycargo(),
-        "stdout of `{args}`"
-    );
-    mo.stderr_redacted()
-}
-
-/// Runs of `Downloaded` lines sorted (downloads finish in any order).
-fn sorted_downloads(s: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let mut run: Vec<&str> = Vec::new();
-    for line in s.lines() {
-        // Downloads finish, and sources load, in any order.
-        let t = line.trim_start();
-        if (t.starts_with("Downloaded ") && line.contains(" v")) || t.starts_with("Updating ") {
-            run.push(line);
-            continue;
-        }
-        run.sort_unstable();
-        out.append(&mut run);
-        out.push(line);
-    }
-    run.sort_unstable();
-    out.append(&mut run);
-    out.join("\n")
-}
-
-fn lock(p: &Project) -> Option<String> {
-    std::fs::read_to_string(p.root().join("Cargo.lock")).ok()
-}
 
 /// `app` depends on `baz`, which depends on `bar 1.0.0` from the registry;
 /// `replace` is the `[replace]` body; `bar_dir` holds a path copy of `bar`.

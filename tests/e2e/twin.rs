@@ -1,0 +1,51 @@
+//! Comparing a command run by both tools on twin projects (one for
+//! mycargo, one for cargo, each with its own CARGO_HOME).
+
+use mycargo_test_support::project::Project;
+
+/// Run `args` with both tools: the same exit code, stderr (redacted, with
+/// lines that come in any order sorted), stdout and `Cargo.lock`.
+/// mycargo's stderr is returned.
+pub fn same(m: &Project, c: &Project, args: &str) -> String {
+    let mo = m.mycargo(args).with_any_status().run();
+    let co = c.cargo(args).with_any_status().run();
+    assert_eq!(
+        order_free(&mo.stderr_redacted()),
+        order_free(&co.stderr_as_mycargo()),
+        "stderr of `{args}`\n{}",
+        mo.describe()
+    );
+    assert_eq!(mo.code(), co.code(), "exit code of `{args}`");
+    assert_eq!(lock(m), lock(c), "Cargo.lock after `{args}`");
+    assert_eq!(
+        mo.stdout_redacted(),
+        co.stdout_as_mycargo(),
+        "stdout of `{args}`"
+    );
+    mo.stderr_redacted()
+}
+
+/// Stderr with each run of `Downloaded` and `Updating` lines sorted:
+/// downloads finish, and sources load, in any order.
+pub fn order_free(s: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for line in s.lines() {
+        let t = line.trim_start();
+        if (t.starts_with("Downloaded ") && line.contains(" v")) || t.starts_with("Updating ") {
+            run.push(line);
+            continue;
+        }
+        run.sort_unstable();
+        out.append(&mut run);
+        out.push(line);
+    }
+    run.sort_unstable();
+    out.append(&mut run);
+    out.join("\n")
+}
+
+/// The project's `Cargo.lock`, if there is one.
+pub fn lock(p: &Project) -> Option<String> {
+    std::fs::read_to_string(p.root().join("Cargo.lock")).ok()
+}
