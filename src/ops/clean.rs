@@ -176,7 +176,7 @@ impl Cleaner {
         let bytes = if self.bytes == 0 {
             String::new()
         } else {
-            format!(", {} total", human_bytes(self.bytes))
+            format!(", {} total", mycargo_util::bytes::human_bytes(self.bytes))
         };
         gctx.shell.status(status, format!("{count}{bytes}"))?;
         if self.dry_run {
@@ -200,19 +200,6 @@ fn walk_contents_first(dir: &Path, out: &mut Vec<(PathBuf, bool, u64)>) {
         }
     }
     out.push((dir.to_path_buf(), true, 0));
-}
-
-/// Bytes as cargo prints them: `512B`, `1.2KiB`, `33.5MiB` (one decimal).
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    let b = bytes as f32;
-    let i = ((b.log2() / 10.0) as usize).min(UNITS.len() - 1);
-    let size = b / 1024_f32.powi(i as i32);
-    if i == 0 {
-        format!("{size}{}", UNITS[i])
-    } else {
-        format!("{size:.1}{}", UNITS[i])
-    }
 }
 
 /// One kind of file rustc writes for a target: `{prefix}{crate}{-hash}{suffix}`.
@@ -530,18 +517,4 @@ fn lock_dir(
         .with_context(|| format!("failed to create directory `{}`", root.display()))?;
     mycargo_compiler::layout::tag_cache_dirs(target_dir, root)?;
     mycargo_compiler::layout::lock_artifact_dir(root, &mut gctx.shell)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_bytes;
-
-    #[test]
-    fn bytes_as_cargo_prints_them() {
-        assert_eq!(human_bytes(610), "610B");
-        assert_eq!(human_bytes(1023), "1023B");
-        assert_eq!(human_bytes(1024), "1.0KiB");
-        assert_eq!(human_bytes(44_749), "43.7KiB");
-        assert_eq!(human_bytes(35_127_296), "33.5MiB");
-    }
 }

@@ -3,6 +3,7 @@
 //! way cargo renders them, atomic file writes, process helpers and the one
 //! snapshot of the environment ([`Env`]) that the rest of the program reads.
 
+pub mod bytes;
 pub mod diagnostic;
 pub mod edit_distance;
 pub mod env;

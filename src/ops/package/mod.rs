@@ -380,8 +380,8 @@ fn package_one(
         format!(
             "{} files, {} ({} compressed)",
             krate.files,
-            human_bytes(krate.uncompressed_size),
-            human_bytes(krate.bytes.len() as u64)
+            mycargo_util::bytes::human_bytes(krate.uncompressed_size),
+            mycargo_util::bytes::human_bytes(krate.bytes.len() as u64)
         ),
     )?;
     Ok(Some((
@@ -392,21 +392,6 @@ fn package_one(
         },
         krate,
     )))
-}
-
-/// cargo's sizes: whole bytes, else one decimal in KiB, MiB, ...
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if bytes < 1024 {
-        return format!("{bytes}B");
-    }
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1}{}", UNITS[unit])
 }
 
 /// Unpack the `.crate` under `target/package/` and build it there.
@@ -450,17 +435,4 @@ fn verify(
     };
     super::compile::compile(gctx, &req)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_as_cargo_prints_them() {
-        assert_eq!(human_bytes(792), "792B");
-        assert_eq!(human_bytes(1141), "1.1KiB");
-        assert_eq!(human_bytes(1024), "1.0KiB");
-        assert_eq!(human_bytes(3 * 1024 * 1024 + 1), "3.0MiB");
-    }
 }

@@ -154,12 +154,14 @@ fn resolve_inner(
     if let Some(up) = update {
         if previous.is_none() {
             let git_pkgs = git::load(gctx, git_deps.clone(), None, &git::Refresh::default())?;
+            let replace = replacements(ws, &path_pkgs, &git_pkgs)?;
             let mut online = Remotes::new(gctx, false)?;
             let r = resolve_with(
                 gctx,
                 ws,
                 &path_pkgs,
                 &git_pkgs,
+                &replace,
                 &map,
                 &mut online,
                 None,
@@ -170,7 +172,7 @@ fn resolve_inner(
             for source in online.take_status() {
                 gctx.shell.status("Updating", source)?;
             }
-            let replaced = replaced_ids(&r, &replacements(ws, &path_pkgs, &git_pkgs)?);
+            let replaced = replaced_ids(&r, &replace);
             previous = Some(lock_of(&r, target, &replaced));
         }
         if let Some(prev) = &previous {
@@ -202,6 +204,7 @@ fn resolve_inner(
             ws,
             &path_pkgs,
             &git_pkgs,
+            &replace,
             &map,
             remotes,
             previous.as_ref(),
@@ -352,8 +355,7 @@ fn resolve_inner(
     }
     report_downloads(gctx, &mut remotes, &from, true)?;
 
-    let mut vendored = remotes.directory_checksums();
-    vendored.retain(|dir, _| dirs.values().any(|d| d == dir));
+    let vendored = remotes.directory_checksums(&dirs.values().collect());
     assemble(
         path_pkgs, &git_pkgs, &resolve, &replaced, dirs, vendored, opts,
     )
@@ -385,7 +387,7 @@ fn report_downloads(
             "Downloaded",
             format!(
                 "{count} crate{s} ({}) in {:.2}s",
-                remote::human_bytes(bytes),
+                mycargo_util::bytes::human_bytes_fixed(bytes),
                 elapsed.as_secs_f64()
             ),
         )?;
@@ -815,6 +817,7 @@ fn resolve_with(
     ws: &Workspace,
     path_pkgs: &Packages,
     git_pkgs: &git::GitPackages,
+    replace: &[(mycargo_core::PackageIdSpec, Summary)],
     map: &SourceMap,
     remotes: &mut Remotes,
     previous: Option<&Lockfile>,
@@ -828,7 +831,7 @@ fn resolve_with(
     reg.precise = sel.precise.clone();
     // Patches first (as cargo: a bad one fails before the index is read).
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
-    reg.replace = replacements(ws, path_pkgs, git_pkgs)?;
+    reg.replace = replace.to_vec();
     reg.prefetch()?;
     let input = ResolveInput {
         roots: path_pkgs

@@ -70,7 +70,10 @@ impl Bar {
         let pending = count.saturating_sub(done);
         let mut msg = format!("{pending} crate{}", if pending == 1 { "" } else { "s" });
         if remaining > 0 {
-            msg.push_str(&format!(", remaining bytes: {}", human_bytes(remaining)));
+            msg.push_str(&format!(
+                ", remaining bytes: {}",
+                mycargo_util::bytes::human_bytes_fixed(remaining)
+            ));
         }
         let line =
             mycargo_util::shell::render_progress(&self.status, done, count, &msg, self.width);
@@ -90,18 +93,6 @@ impl Bar {
         }
         st.began = None;
     }
-}
-
-/// cargo's `HumanBytes` with one decimal: `512.0B`, `1.2MiB`.
-pub(super) fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < UNITS.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    format!("{size:.1}{}", UNITS[unit])
 }
 
 impl Reporter for Events {
@@ -411,15 +402,16 @@ impl Remotes {
         }
     }
 
-    /// The `.cargo-checksum.json` of each crate a directory source served
-    /// (checked before the crate is compiled), by its directory.
+    /// The `.cargo-checksum.json` of the crates in `used` a directory
+    /// source served (checked before the crate is compiled), by directory.
     pub fn directory_checksums(
         &self,
+        used: &BTreeSet<&std::path::PathBuf>,
     ) -> BTreeMap<std::path::PathBuf, mycargo_sources::directory::ChecksumFile> {
         let mut out = BTreeMap::new();
         for client in self.clients.values() {
             if let Client::Directory(dir) = client {
-                for p in dir.packages() {
+                for p in dir.packages().iter().filter(|p| used.contains(&p.dir)) {
                     out.insert(p.dir.clone(), p.checksums.clone());
                 }
             }
