@@ -825,15 +825,28 @@ fn check_tests_checks_test_targets_with_the_harness() {
         .build_twins();
     for args in ["check --tests", "check --all-targets"] {
         m.mycargo("clean").run();
+        c.cargo("clean").run();
         let mo = m.mycargo(&format!("{args} -v")).run();
-        c.cargo(args).run();
-        let line = mo
-            .stderr
-            .lines()
-            .find(|l| l.contains("--crate-name t "))
-            .unwrap_or_default()
-            .to_string();
-        assert!(line.contains(" --test "), "{args}: {line}");
-        assert!(!line.contains("--crate-type bin"), "{args}: {line}");
+        let co = c.cargo(&format!("{args} -v")).run();
+        // The test target's mode flags, as each tool passed them.
+        let flags = |stderr: &str| -> (bool, bool) {
+            let line = stderr
+                .lines()
+                .find(|l| l.contains("--crate-name t "))
+                .unwrap_or_default();
+            (line.contains(" --test "), line.contains("--crate-type bin"))
+        };
+        assert_eq!(
+            flags(&co.stderr),
+            (true, false),
+            "cargo {args}: {}",
+            co.stderr
+        );
+        assert_eq!(
+            flags(&mo.stderr),
+            flags(&co.stderr),
+            "{args}: {}",
+            mo.stderr
+        );
     }
 }

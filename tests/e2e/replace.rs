@@ -9,7 +9,7 @@ use mycargo_test_support::registry::{Package, Registry};
 use mycargo_test_support::{git, project};
 
 /// `app` depends on `baz`, which depends on `bar 1.0.0` from the registry;
-/// `replace` is the `[replace]` body; `bar_dir` holds a path copy of `bar`.
+/// `replace` is the `[replace]` body; `bar/` holds a path copy of `bar`.
 fn twins(reg: &Registry, replace: &str) -> (Project, Project) {
     let (m, c) = project()
         .file(

@@ -789,8 +789,8 @@ impl Inner {
             };
             if unpack::is_unpacked(&on_disk.src_dir) {
                 results[i] = Some(on_disk);
-            } else if std::fs::read(&on_disk.crate_file)
-                .is_ok_and(|d| sha256_hex(&d).eq_ignore_ascii_case(&c.cksum))
+            } else if crate::checksum::sha256_file(&on_disk.crate_file)
+                .is_ok_and(|sum| sum.eq_ignore_ascii_case(&c.cksum))
             {
                 to_unpack.push((i, on_disk));
             } else {

@@ -61,17 +61,7 @@ impl<R: Read> Read for LimitReader<R> {
     }
 }
 
-/// The process umask (from `/proc/self/status`; 022 when unknown).
-pub fn current_umask() -> u32 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Umask:"))
-                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
-        })
-        .unwrap_or(0o022)
-}
+pub use mycargo_util::fs::current_umask;
 
 /// Extract `crate_file` for `name` `version` under `src_parent` (the
 /// registry's `registry/src/<dir>/`); returns `<src_parent>/<name>-<version>`.

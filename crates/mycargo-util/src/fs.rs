@@ -68,8 +68,26 @@ fn write_atomic_with(
     Ok(())
 }
 
+/// The process umask, read once: new files get `0o666 & !umask`, new
+/// directories `0o777 & !umask`. From `/proc/self/status` where there is
+/// one (reading it through `umask(2)` means setting it, which races with
+/// other threads creating files), else through `umask(2)` on first use.
+pub fn current_umask() -> u32 {
+    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *UMASK.get_or_init(|| {
+        let from_proc = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Umask:"))
+                    .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+            });
+        from_proc.unwrap_or_else(umask_by_setting)
+    })
+}
+
 #[cfg(unix)]
-fn current_umask() -> u32 {
+fn umask_by_setting() -> u32 {
     // The umask can only be read by setting it; set it straight back.
     // SAFETY-free: libc::umask has no memory effects.
     #[allow(unsafe_code)]
@@ -79,6 +97,11 @@ fn current_umask() -> u32 {
         m
     };
     mask as u32
+}
+
+#[cfg(not(unix))]
+fn umask_by_setting() -> u32 {
+    0o022
 }
 
 /// Read a file to a string, naming it in the error.
