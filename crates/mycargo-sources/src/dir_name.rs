@@ -43,36 +43,10 @@ fn hash_str(s: &str, h: &mut impl Hasher) {
     h.write_u8(0xff);
 }
 
-/// The URL as cargo canonicalizes it for hashing (and comparing):
-/// one trailing slash dropped (never the root `/`), GitHub URLs made
-/// `https` with a lowercased path, a `.git` suffix dropped.
+/// The URL as cargo canonicalizes it for hashing (and comparing): the
+/// same form as git sources use ([`crate::git::canonical_git_url`]).
 pub fn cargo_canonical_url(url: &Url) -> String {
-    let mut url = url.clone();
-    if url.path().ends_with('/')
-        && let Ok(mut segments) = url.path_segments_mut()
-    {
-        segments.pop_if_empty();
-    }
-    if url.host_str() == Some("github.com") {
-        let rest = &url[url::Position::AfterScheme..];
-        if let Ok(mut https) = Url::parse(&format!("https{rest}")) {
-            let lower = https.path().to_lowercase();
-            https.set_path(&lower);
-            url = https;
-        }
-    }
-    if url.path().ends_with(".git") {
-        let last = url
-            .path_segments()
-            .and_then(|mut s| s.next_back())
-            .map(|l| l[..l.len().saturating_sub(4)].to_string());
-        if let Some(last) = last
-            && let Ok(mut segments) = url.path_segments_mut()
-        {
-            segments.pop().push(&last);
-        }
-    }
-    url.as_str().to_string()
+    crate::git::canonical_git_url(url).as_str().to_string()
 }
 
 /// Cargo's `hash_u64(&source_id)` with its stable hasher: the kind, then

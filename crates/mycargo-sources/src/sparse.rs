@@ -250,28 +250,11 @@ fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
     )
 }
 
-/// Write `data` to `path` via a temporary file in the same directory
-/// (no fsync: a cache that can be rebuilt).
+/// Write `data` to `path` (its directory made first) through a temporary
+/// file, without fsync: a cache that can be rebuilt.
 fn write_replace(path: &Path, data: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    mycargo_util::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".mycargo-tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(data)
-        .with_context(|| format!("failed to write `{}`", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = 0o666 & !unpack::current_umask();
-        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
-    }
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("failed to write `{}`", path.display()))?;
-    Ok(())
+    mycargo_util::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    mycargo_util::fs::write_atomic_nosync(path, data)
 }
 
 impl SparseRegistry {

@@ -78,7 +78,6 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
         .and_then(|w| w.get("dependencies"))
         .and_then(Value::as_table);
     let mut warnings = Vec::new();
-    let mut dropped_dev = BTreeSet::new();
     let mut out = Table::new();
 
     if let Some(v) = raw.get("cargo-features") {
@@ -115,15 +114,7 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
         ),
     ];
     for (name, keys, dev) in tables {
-        if let Some(t) = dep_table(
-            &raw,
-            keys,
-            ws_deps,
-            dev,
-            &mut dropped_dev,
-            path,
-            inp.registries,
-        )? {
+        if let Some(t) = dep_table(&raw, keys, ws_deps, dev, path, inp.registries)? {
             out.insert(name.into(), Value::Table(t));
         }
     }
@@ -150,15 +141,7 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
                 ),
             ];
             for (tname, keys, dev) in tables {
-                if let Some(t) = dep_table(
-                    p,
-                    keys,
-                    ws_deps,
-                    dev,
-                    &mut dropped_dev,
-                    path,
-                    inp.registries,
-                )? {
+                if let Some(t) = dep_table(p, keys, ws_deps, dev, path, inp.registries)? {
                     pt.insert(tname.into(), Value::Table(t));
                 }
             }
@@ -379,7 +362,7 @@ fn targets(inp: &Inputs<'_>, raw: &Table, out: &mut Table, warnings: &mut Vec<St
     }
 }
 
-const DEP_KEYS: [&str; 13] = [
+const DEP_KEYS: [&str; 12] = [
     "version",
     "registry",
     "registry-index",
@@ -392,7 +375,6 @@ const DEP_KEYS: [&str; 13] = [
     "artifact",
     "lib",
     "target",
-    "",
 ];
 
 /// One dependency table, normalized; `None` when the manifest has none.
@@ -401,7 +383,6 @@ fn dep_table(
     keys: &[&str],
     ws_deps: Option<&Table>,
     dev: bool,
-    dropped_dev: &mut BTreeSet<String>,
     manifest_path: &Path,
     registries: &std::collections::BTreeMap<String, url::Url>,
 ) -> anyhow::Result<Option<Table>> {
@@ -424,8 +405,8 @@ fn dep_table(
         if let Some(source) = source
             && !spec.contains_key("version")
         {
+            // A path or git dev-dependency without a version is left out.
             if dev {
-                dropped_dev.insert(name);
                 continue;
             }
             let dot = if source == "git" { "." } else { "" };
@@ -451,9 +432,9 @@ fn dep_table(
             spec.insert("registry-index".into(), Value::String(url.to_string()));
         }
         let mut dep = Table::new();
-        for key in DEP_KEYS.iter().filter(|k| !k.is_empty()) {
-            if let Some(v) = spec.get(*key) {
-                dep.insert((*key).into(), v.clone());
+        for key in DEP_KEYS {
+            if let Some(v) = spec.get(key) {
+                dep.insert(key.into(), v.clone());
             }
         }
         out.insert(name, Value::Table(dep));
@@ -596,13 +577,11 @@ mod tests {
     #[test]
     fn path_dependency_without_version_is_an_error_unless_dev() {
         let raw: Table = toml::from_str("[dependencies]\nd = { path = \"d\" }\n").unwrap();
-        let mut dropped = BTreeSet::new();
         let e = dep_table(
             &raw,
             &["dependencies"],
             None,
             false,
-            &mut dropped,
             Path::new("/p/Cargo.toml"),
             &Default::default(),
         )
@@ -614,14 +593,12 @@ mod tests {
             &["dev-dependencies"],
             None,
             true,
-            &mut dropped,
             Path::new("/p/Cargo.toml"),
             &Default::default(),
         )
         .unwrap()
         .unwrap();
-        assert!(t.is_empty());
-        assert!(dropped.contains("d"));
+        assert!(t.is_empty(), "the version-less dev-dependency is left out");
     }
 
     #[test]

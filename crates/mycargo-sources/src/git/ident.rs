@@ -58,12 +58,7 @@ pub fn canonical_git_url(url: &Url) -> Url {
 pub fn short_hash<H: Hash + ?Sized>(value: &H) -> String {
     let mut hasher = rustc_stable_hash::StableSipHasher128::new();
     value.hash(&mut hasher);
-    let n = Hasher::finish(&hasher);
-    let mut out = String::with_capacity(16);
-    for b in n.to_le_bytes() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    crate::dir_name::to_hex(Hasher::finish(&hasher))
 }
 
 /// `<name>-<hash>`, the directory name of a repository under `git/db` and
