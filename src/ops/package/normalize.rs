@@ -98,7 +98,7 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
     if let Some(Value::Table(f)) = raw.get("features") {
         out.insert("features".into(), Value::Table(sorted_deep(f, 1)));
     }
-    targets(inp, &raw, &mut out, &mut warnings);
+    targets(inp.manifest, inp.included, &raw, &mut out, &mut warnings);
     let path = &m.manifest_path;
     let tables: [(&str, &[&str], bool); 3] = [
         ("dependencies", &["dependencies"], false),
@@ -176,7 +176,11 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
 
 /// The value of `key` in `[package]`, taking `{ workspace = true }` from
 /// `[workspace.package]`.
-fn field(raw: &Table, key: &str, ws_pkg: Option<&Table>) -> anyhow::Result<Option<Value>> {
+pub(crate) fn field(
+    raw: &Table,
+    key: &str,
+    ws_pkg: Option<&Table>,
+) -> anyhow::Result<Option<Value>> {
     let Some(v) = raw.get(key) else {
         return Ok(None);
     };
@@ -273,7 +277,7 @@ fn normalize_package(
     Ok(pkg)
 }
 
-const TARGET_KEYS: [&str; 15] = [
+pub(crate) const TARGET_KEYS: [&str; 15] = [
     "name",
     "crate-type",
     "crate_type",
@@ -293,8 +297,13 @@ const TARGET_KEYS: [&str; 15] = [
 
 /// `[lib]`, `[[bin]]`, ...: every target of the package whose file is
 /// packaged, with its path written out.
-fn targets(inp: &Inputs<'_>, raw: &Table, out: &mut Table, warnings: &mut Vec<String>) {
-    let m = inp.manifest;
+pub(crate) fn targets(
+    m: &Manifest,
+    included: &BTreeSet<String>,
+    raw: &Table,
+    out: &mut Table,
+    warnings: &mut Vec<String>,
+) {
     let root = m.root();
     let sections: [(&str, &str); 5] = [
         ("lib", "library"),
@@ -321,7 +330,7 @@ fn targets(inp: &Inputs<'_>, raw: &Table, out: &mut Table, warnings: &mut Vec<St
         let mut tables = Vec::new();
         for t in ts {
             let path = archive_path(root, &t.src_path.to_string_lossy());
-            if !inp.included.contains(&path) {
+            if !included.contains(&path) {
                 warnings.push(format!(
                     "ignoring {what} `{}` as `{path}` is not included in the published package",
                     t.name
@@ -492,7 +501,7 @@ fn resolve_dep(name: &str, value: &Value, ws_deps: Option<&Table>) -> anyhow::Re
 
 /// `[lints]`: tools and lints sorted; a lint's table has `level`, then
 /// `priority`, then any other keys sorted.
-fn normalize_lints(lints: &Table) -> Table {
+pub(crate) fn normalize_lints(lints: &Table) -> Table {
     let mut tools: Vec<(&String, &Value)> = lints.iter().collect();
     tools.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = Table::new();
@@ -530,7 +539,7 @@ fn normalize_lints(lints: &Table) -> Table {
 }
 
 /// A table with its keys sorted to `depth` levels (cargo's maps).
-fn sorted_deep(t: &Table, depth: usize) -> Table {
+pub(crate) fn sorted_deep(t: &Table, depth: usize) -> Table {
     let mut keys: Vec<(&String, &Value)> = t.iter().collect();
     keys.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = Table::new();

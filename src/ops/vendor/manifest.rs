@@ -12,10 +12,12 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use mycargo_manifest::{Manifest, TargetKind};
+use mycargo_manifest::Manifest;
 use toml::{Table, Value};
 
-use crate::ops::package::normalize::{MANIFEST_PREAMBLE, archive_path};
+use crate::ops::package::normalize::{
+    MANIFEST_PREAMBLE, archive_path, field, normalize_lints, sorted_deep, targets,
+};
 
 /// What normalization needs besides the manifest.
 pub struct Inputs<'a> {
@@ -80,7 +82,7 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
     if let Some(Value::Table(f)) = raw.get("features") {
         out.insert("features".into(), Value::Table(sorted_deep(f, 1)));
     }
-    targets(inp, &raw, &mut out, &mut warnings);
+    targets(inp.manifest, inp.included, &raw, &mut out, &mut warnings);
     let root = m.root();
     let tables: [(&str, [&str; 2]); 3] = [
         ("dependencies", ["dependencies", "dependencies"]),
@@ -172,23 +174,6 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
     })
 }
 
-/// The value of `key` in `[package]`, taking `{ workspace = true }` from
-/// `[workspace.package]`.
-fn field(raw: &Table, key: &str, inherit: &Inherit<'_>) -> anyhow::Result<Option<Value>> {
-    let Some(v) = raw.get(key) else {
-        return Ok(None);
-    };
-    if let Some(t) = v.as_table()
-        && t.get("workspace").and_then(Value::as_bool) == Some(true)
-    {
-        return match inherit.package.and_then(|w| w.get(key)) {
-            Some(v) => Ok(Some(v.clone())),
-            None => bail!("`workspace.package.{key}` was not defined"),
-        };
-    }
-    Ok(Some(v.clone()))
-}
-
 fn package(
     inp: &Inputs<'_>,
     raw: &Table,
@@ -199,7 +184,7 @@ fn package(
     let root = m.root();
     let mut pkg = Table::new();
     let put = |pkg: &mut Table, key: &str| -> anyhow::Result<()> {
-        if let Some(v) = field(raw, key, inherit)? {
+        if let Some(v) = field(raw, key, inherit.package)? {
             pkg.insert(key.into(), v);
         }
         Ok(())
@@ -258,7 +243,7 @@ fn package(
     if raw.contains_key("license-file") {
         let v = match &m.metadata.license_file {
             Some(f) => Some(Value::String(f.clone())),
-            None => field(raw, "license-file", inherit)?,
+            None => field(raw, "license-file", inherit.package)?,
         };
         if let Some(v) = v {
             pkg.insert("license-file".into(), v);
@@ -268,95 +253,6 @@ fn package(
         put(&mut pkg, key)?;
     }
     Ok(pkg)
-}
-
-const TARGET_KEYS: [&str; 15] = [
-    "name",
-    "crate-type",
-    "crate_type",
-    "path",
-    "filename",
-    "test",
-    "doctest",
-    "bench",
-    "doc",
-    "doc-scrape-examples",
-    "proc-macro",
-    "proc_macro",
-    "harness",
-    "required-features",
-    "edition",
-];
-
-/// `[lib]`, `[[bin]]`, ...: every target whose file is vendored, with its
-/// path written out.
-fn targets(inp: &Inputs<'_>, raw: &Table, out: &mut Table, warnings: &mut Vec<String>) {
-    let m = inp.manifest;
-    let root = m.root();
-    let sections: [(&str, &str); 5] = [
-        ("lib", "library"),
-        ("bin", "binary"),
-        ("example", "example"),
-        ("test", "test"),
-        ("bench", "benchmark"),
-    ];
-    for (section, what) in sections {
-        let mut ts: Vec<_> = m
-            .targets
-            .iter()
-            .filter(|t| match section {
-                "lib" => matches!(t.kind, TargetKind::Lib(_)),
-                "bin" => t.kind == TargetKind::Bin,
-                "example" => {
-                    matches!(t.kind, TargetKind::ExampleBin | TargetKind::ExampleLib(_))
-                }
-                "test" => t.kind == TargetKind::Test,
-                _ => t.kind == TargetKind::Bench,
-            })
-            .collect();
-        ts.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut tables = Vec::new();
-        for t in ts {
-            let path = archive_path(root, &t.src_path.to_string_lossy());
-            if !inp.included.contains(&path) {
-                warnings.push(format!(
-                    "ignoring {what} `{}` as `{path}` is not included in the published package",
-                    t.name
-                ));
-                continue;
-            }
-            let written: Option<&Table> = match raw.get(section) {
-                Some(Value::Table(lib)) if section == "lib" => Some(lib),
-                Some(Value::Array(list)) => list
-                    .iter()
-                    .filter_map(Value::as_table)
-                    .find(|e| e.get("name").and_then(Value::as_str) == Some(t.name.as_str())),
-                _ => None,
-            };
-            let mut table = Table::new();
-            for key in TARGET_KEYS {
-                let v = match key {
-                    "name" => Some(Value::String(t.name.clone())),
-                    "path" => Some(Value::String(path.clone())),
-                    _ => written.and_then(|w| w.get(key)).cloned(),
-                };
-                if let Some(v) = v {
-                    table.insert(key.into(), v);
-                }
-            }
-            tables.push(table);
-        }
-        if section == "lib" {
-            if let Some(t) = tables.into_iter().next() {
-                out.insert("lib".into(), Value::Table(t));
-            }
-        } else if !tables.is_empty() {
-            out.insert(
-                section.into(),
-                Value::Array(tables.into_iter().map(Value::Table).collect()),
-            );
-        }
-    }
 }
 
 /// The keys of a detailed dependency, in cargo's schema order.
@@ -638,60 +534,6 @@ fn normalize_profile(p: &Table) -> Table {
         if let Some(v) = p.get(key) {
             out.insert(key.into(), v.clone());
         }
-    }
-    out
-}
-
-/// `[lints]`: tools and lints sorted; a lint's table has `level`, then
-/// `priority`, then any other keys sorted.
-fn normalize_lints(lints: &Table) -> Table {
-    let mut tools: Vec<(&String, &Value)> = lints.iter().collect();
-    tools.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = Table::new();
-    for (tool, v) in tools {
-        let Some(t) = v.as_table() else { continue };
-        let mut names: Vec<(&String, &Value)> = t.iter().collect();
-        names.sort_by(|a, b| a.0.cmp(b.0));
-        let mut tt = Table::new();
-        for (name, lint) in names {
-            let lint = match lint {
-                Value::Table(cfg) => {
-                    let mut c = Table::new();
-                    for key in ["level", "priority"] {
-                        if let Some(v) = cfg.get(key) {
-                            c.insert(key.into(), v.clone());
-                        }
-                    }
-                    let mut rest: Vec<(&String, &Value)> = cfg
-                        .iter()
-                        .filter(|(k, _)| *k != "level" && *k != "priority")
-                        .collect();
-                    rest.sort_by(|a, b| a.0.cmp(b.0));
-                    for (k, v) in rest {
-                        c.insert(k.clone(), v.clone());
-                    }
-                    Value::Table(c)
-                }
-                other => other.clone(),
-            };
-            tt.insert(name.clone(), lint);
-        }
-        out.insert(tool.clone(), Value::Table(tt));
-    }
-    out
-}
-
-/// A table with its keys sorted to `depth` levels (cargo's maps).
-fn sorted_deep(t: &Table, depth: usize) -> Table {
-    let mut keys: Vec<(&String, &Value)> = t.iter().collect();
-    keys.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = Table::new();
-    for (k, v) in keys {
-        let v = match v {
-            Value::Table(inner) if depth > 1 => Value::Table(sorted_deep(inner, depth - 1)),
-            other => other.clone(),
-        };
-        out.insert(k.clone(), v);
     }
     out
 }
