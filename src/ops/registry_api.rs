@@ -126,12 +126,13 @@ pub fn token_env_var(name: &str) -> String {
     }
 }
 
-/// The config key of a registry's token.
-fn token_key(name: &str) -> String {
+/// The config key of a registry's `field`: `registry.<field>` for
+/// crates.io, `registries.<name>.<field>` for the others.
+fn registry_key(name: &str, field: &str) -> String {
     if name == CRATES_IO_REGISTRY {
-        "registry.token".to_string()
+        format!("registry.{field}")
     } else {
-        format!("registries.{name}.token")
+        format!("registries.{name}.{field}")
     }
 }
 
@@ -175,7 +176,7 @@ fn configured_token(gctx: &GlobalContext, name: &str) -> anyhow::Result<Option<C
     }
     Ok(gctx
         .config
-        .get_string(&token_key(name))?
+        .get_string(&registry_key(name, "token"))?
         .map(|v| ConfiguredToken {
             token: v.val,
             definition: v.definition.to_string(),
@@ -200,11 +201,10 @@ fn credential_providers(gctx: &GlobalContext, target: &Target) -> anyhow::Result
         }
         Ok(p)
     };
-    let specific_key = match target.name.as_deref() {
-        Some(CRATES_IO_REGISTRY) => Some("registry.credential-provider".to_string()),
-        Some(n) => Some(format!("registries.{n}.credential-provider")),
-        None => None,
-    };
+    let specific_key = target
+        .name
+        .as_deref()
+        .map(|n| registry_key(n, "credential-provider"));
     if let Some(key) = specific_key
         && let Some(v) = gctx.config.get_string_list(&key)?
         && !v.val.is_empty()
@@ -347,10 +347,12 @@ pub fn require_token(
 
 /// Whether `target` names a credential provider of its own.
 fn has_specific_provider(gctx: &GlobalContext, target: &Target) -> anyhow::Result<bool> {
-    let key = match target.name.as_deref() {
-        Some(CRATES_IO_REGISTRY) => "registry.credential-provider".to_string(),
-        Some(n) => format!("registries.{n}.credential-provider"),
-        None => return Ok(false),
+    let Some(key) = target
+        .name
+        .as_deref()
+        .map(|n| registry_key(n, "credential-provider"))
+    else {
+        return Ok(false);
     };
     Ok(gctx
         .config
