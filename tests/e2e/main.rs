@@ -25,6 +25,7 @@ mod publish;
 mod registry;
 mod replace;
 mod test_cmd;
+mod tls;
 mod twin;
 mod update;
 mod vendor;

@@ -61,6 +61,7 @@ pub mod faults;
 pub mod index;
 pub mod package;
 pub mod server;
+pub mod tls;
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
@@ -88,9 +89,17 @@ pub struct RegistryBuilder {
     etag: bool,
     last_modified: bool,
     api: bool,
+    tls: Option<Arc<tls::TestCa>>,
 }
 
 impl RegistryBuilder {
+    /// Serve HTTPS with a certificate signed by `ca`, a private authority
+    /// no trust store knows until the test puts it there.
+    pub fn https(mut self, ca: &Arc<tls::TestCa>) -> Self {
+        self.tls = Some(ca.clone());
+        self
+    }
+
     /// Require `Authorization: <token>` on every request (401 without it,
     /// 403 with another token) and say `"auth-required": true` in
     /// `config.json`. The config helpers then write the token too.
@@ -124,6 +133,7 @@ impl RegistryBuilder {
             etag: self.etag,
             last_modified: self.last_modified,
             api: self.api,
+            tls: self.tls.as_ref().map(|ca| ca.server.clone()),
         });
         Registry {
             server: Arc::new(server),
@@ -166,6 +176,7 @@ impl Registry {
             etag: true,
             last_modified: true,
             api: true,
+            tls: None,
         }
     }
 
@@ -173,14 +184,18 @@ impl Registry {
         self.server.shared.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr())
+        format!("{}://{}", self.scheme(), self.addr())
     }
 
     /// `sparse+http://127.0.0.1:PORT/index/`: what configs name.
     pub fn index_url(&self) -> String {
-        format!("sparse+http://{}/index/", self.addr())
+        format!("sparse+{}://{}/index/", self.scheme(), self.addr())
+    }
+
+    fn scheme(&self) -> &'static str {
+        self.server.shared.state().opts.scheme()
     }
 
     /// The token required when built with [`RegistryBuilder::auth_required`].

@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::faults::Fault;
 use super::index::{IndexEntry, http_date, index_path, parse_http_date};
 use super::package::sha256_hex;
+use super::tls::Conn;
 
 /// An HTTP request as the server read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +91,14 @@ pub(crate) struct Options {
     pub etag: bool,
     pub last_modified: bool,
     pub api: bool,
+    /// Serve HTTPS with this configuration.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+impl Options {
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
+    }
 }
 
 pub(crate) struct IndexFile {
@@ -188,10 +197,11 @@ impl Server {
                         break;
                     }
                     let Ok(conn) = conn else { continue };
+                    let tls = s.state().opts.tls.clone();
                     let s = s.clone();
                     let _ = std::thread::Builder::new()
                         .name("registry-conn".into())
-                        .spawn(move || serve_connection(conn, &s));
+                        .spawn(move || serve_connection(conn, tls.as_ref(), &s));
                 }
             })
             .expect("spawn the registry thread");
@@ -220,9 +230,12 @@ struct Outcome {
     truncate: Option<usize>,
 }
 
-fn serve_connection(mut conn: TcpStream, shared: &Shared) {
-    let _ = conn.set_nodelay(true);
-    let _ = conn.set_read_timeout(Some(Duration::from_millis(50)));
+fn serve_connection(sock: TcpStream, tls: Option<&Arc<rustls::ServerConfig>>, shared: &Shared) {
+    let _ = sock.set_nodelay(true);
+    let _ = sock.set_read_timeout(Some(Duration::from_millis(50)));
+    let Ok(mut conn) = Conn::new(sock, tls) else {
+        return;
+    };
     let mut buf: Vec<u8> = Vec::new();
     loop {
         let req = match read_request(&mut conn, &mut buf, shared) {
@@ -249,7 +262,7 @@ fn serve_connection(mut conn: TcpStream, shared: &Shared) {
             || close
             || truncated
         {
-            let _ = conn.shutdown(std::net::Shutdown::Both);
+            conn.shutdown();
             return;
         }
     }
@@ -257,7 +270,7 @@ fn serve_connection(mut conn: TcpStream, shared: &Shared) {
 
 /// Read one request; `None` when the peer closed or the server stops.
 fn read_request(
-    conn: &mut TcpStream,
+    conn: &mut Conn,
     buf: &mut Vec<u8>,
     shared: &Shared,
 ) -> Option<Result<Request, String>> {
@@ -307,7 +320,7 @@ fn read_request(
     Some(Ok(req))
 }
 
-fn fill(conn: &mut TcpStream, buf: &mut Vec<u8>, shared: &Shared) -> Option<()> {
+fn fill(conn: &mut Conn, buf: &mut Vec<u8>, shared: &Shared) -> Option<()> {
     let mut chunk = [0u8; 8192];
     loop {
         if shared.stop.load(Ordering::SeqCst) {
@@ -353,7 +366,7 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn write_response(
-    conn: &mut TcpStream,
+    conn: &mut Conn,
     resp: &Response,
     close: bool,
     truncate: Option<usize>,
@@ -465,11 +478,12 @@ fn not_found() -> Response {
 }
 
 pub(crate) fn config_json(state: &State, addr: SocketAddr) -> String {
+    let scheme = state.opts.scheme();
     let mut v = serde_json::json!({
-        "dl": format!("http://{addr}/api/v1/crates"),
+        "dl": format!("{scheme}://{addr}/api/v1/crates"),
     });
     if state.opts.api {
-        v["api"] = format!("http://{addr}").into();
+        v["api"] = format!("{scheme}://{addr}").into();
     }
     if state.opts.auth_token.is_some() {
         v["auth-required"] = true.into();
