@@ -17,7 +17,6 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use mycargo_compiler::ProfileMaker;
 use mycargo_compiler::layout::{Layout, profile_dir};
 use mycargo_compiler::rustc_info::{Rustc, RustcOptions, TargetInfoRequest};
 use mycargo_core::PackageIdSpec;
@@ -69,7 +68,7 @@ pub fn clean(gctx: &mut GlobalContext, args: &Args) -> CliResult {
             (None, false) => "dev".to_string(),
         };
         // An unknown profile is an error, as in cargo.
-        ProfileMaker::new(&profile, ws.profiles())?;
+        super::compile::profiles::maker(gctx, ws.profiles(), &profile, None)?;
         if specs.is_empty() {
             let dir = if args.profile.is_some() || args.release {
                 target_dir.join(profile_dir(&profile))

@@ -21,6 +21,7 @@ mod package;
 mod patch;
 mod pkgid_tree;
 mod plugins;
+mod profile_config;
 mod publish;
 mod registry;
 mod replace;

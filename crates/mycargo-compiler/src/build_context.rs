@@ -133,6 +133,8 @@ pub struct BuildContext<'a> {
     hashes: HashMap<Unit, (String, String)>,
     /// Packages selected on the command line.
     pub primary: Vec<usize>,
+    /// Per unit: what it produces for link-time optimisation.
+    lto: HashMap<Unit, crate::lto::Lto>,
 }
 
 impl<'a> BuildContext<'a> {
@@ -157,12 +159,18 @@ impl<'a> BuildContext<'a> {
             target_layout,
             hashes: HashMap::new(),
             primary,
+            lto: crate::lto::generate(graph, units),
         };
         for unit in units.topo_order() {
             let h = bcx.compute_hashes(&unit);
             bcx.hashes.insert(unit, h);
         }
         bcx
+    }
+
+    /// The unit's link-time optimisation arguments for rustc.
+    pub fn lto_args(&self, unit: &Unit) -> Vec<String> {
+        self.lto.get(unit).map(|l| l.args()).unwrap_or_default()
     }
 
     pub fn layout(&self, kind: &CompileKind) -> &Layout {
@@ -183,6 +191,7 @@ impl<'a> BuildContext<'a> {
         h.str(&format!("{:?}", unit.mode))
             .str(&format!("{:?}", unit.kind));
         h.str(&format!("{:?}", unit.profile));
+        h.str(&format!("{:?}", self.lto.get(unit)));
         for f in &unit.features {
             h.str(f);
         }

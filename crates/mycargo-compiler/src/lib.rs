@@ -13,6 +13,7 @@ pub mod graph;
 pub mod hash;
 pub mod job_queue;
 pub mod layout;
+pub mod lto;
 pub mod messages;
 pub mod output_depinfo;
 pub mod profile;

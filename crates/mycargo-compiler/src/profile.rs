@@ -156,7 +156,13 @@ impl ProfileMaker {
     /// `requested` is the profile the user asked for (`dev`, `release`,
     /// `test`, `bench`, or a custom name); `profiles` are the workspace
     /// root's `[profile.*]` tables.
-    pub fn new(requested: &str, profiles: Option<&Profiles>) -> anyhow::Result<ProfileMaker> {
+    /// `incremental` overrides every profile's setting
+    /// (`CARGO_INCREMENTAL`, `build.incremental`).
+    pub fn new(
+        requested: &str,
+        profiles: Option<&Profiles>,
+        incremental: Option<bool>,
+    ) -> anyhow::Result<ProfileMaker> {
         let empty = Profiles::default();
         let profiles = profiles.unwrap_or(&empty);
         let chain = profiles
@@ -179,6 +185,9 @@ impl ProfileMaker {
             }
         }
         base.name = requested.to_string();
+        if let Some(inc) = incremental {
+            base.incremental = inc;
+        }
         Ok(ProfileMaker {
             requested: requested.to_string(),
             base,
@@ -290,7 +299,7 @@ mod tests {
 
     #[test]
     fn defaults() {
-        let dev = ProfileMaker::new("dev", None).unwrap();
+        let dev = ProfileMaker::new("dev", None, None).unwrap();
         let p = dev.unit_profile(&pkg(), true, true, false);
         assert_eq!(
             (p.opt_level.as_str(), p.debuginfo.as_deref()),
@@ -302,7 +311,7 @@ mod tests {
         assert_eq!(host.debuginfo, None);
         assert_eq!(host.strip, None, "dev keeps symbols even for host units");
 
-        let rel = ProfileMaker::new("release", None).unwrap();
+        let rel = ProfileMaker::new("release", None, None).unwrap();
         let p = rel.unit_profile(&pkg(), true, true, false);
         assert_eq!(p.opt_level, "3");
         assert_eq!(p.strip.as_deref(), Some("debuginfo"));
@@ -312,16 +321,16 @@ mod tests {
         assert_eq!(host.opt_level, "0");
         assert!(!host.debug_assertions);
 
-        let test = ProfileMaker::new("test", None).unwrap();
+        let test = ProfileMaker::new("test", None, None).unwrap();
         assert_eq!(test.base().opt_level, "0");
-        let bench = ProfileMaker::new("bench", None).unwrap();
+        let bench = ProfileMaker::new("bench", None, None).unwrap();
         assert_eq!(bench.base().opt_level, "3");
-        assert!(ProfileMaker::new("custom", None).is_err());
+        assert!(ProfileMaker::new("custom", None, None).is_err());
     }
 
     #[test]
     fn non_path_packages_are_not_incremental() {
-        let dev = ProfileMaker::new("dev", None).unwrap();
+        let dev = ProfileMaker::new("dev", None, None).unwrap();
         assert!(!dev.unit_profile(&pkg(), false, false, false).incremental);
     }
 }

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::build_context::{BuildContext, MessageFormat};
-use crate::profile::LtoSetting;
 use crate::unit::{CompileKind, CompileMode, Unit};
 
 /// What a package's build script told cargo, as it applies to rustc.
@@ -94,29 +93,7 @@ pub fn rustc_command(
     if p.panic != "unwind" && !test && !unit.for_host {
         cmd.arg("-C").arg(format!("panic={}", p.panic));
     }
-    match &p.lto {
-        LtoSetting::Default => {
-            cmd.arg("-C").arg("embed-bitcode=no");
-        }
-        LtoSetting::Off => {
-            cmd.arg("-C")
-                .arg("lto=off")
-                .arg("-C")
-                .arg("embed-bitcode=no");
-        }
-        LtoSetting::Fat | LtoSetting::Thin | LtoSetting::Named(_) if target.is_bin() || test => {
-            let v = match &p.lto {
-                LtoSetting::Fat => "fat".to_string(),
-                LtoSetting::Thin => "thin".to_string(),
-                LtoSetting::Named(n) => n.clone(),
-                _ => String::new(),
-            };
-            cmd.arg("-C").arg(format!("lto={v}"));
-        }
-        // Libraries feeding an LTO'd binary keep rustc's default: object
-        // code and bitcode both.
-        _ => {}
-    }
+    cmd.args(bcx.lto_args(unit));
     if let Some(cu) = p.codegen_units {
         cmd.arg("-C").arg(format!("codegen-units={cu}"));
     }

@@ -21,10 +21,12 @@ mod get;
 mod key;
 mod load;
 mod merge;
+mod table;
 mod tree;
 mod value;
 
 pub use error::ConfigError;
+pub use table::TomlEntry;
 pub use value::{Definition, Value};
 
 use std::path::{Path, PathBuf};

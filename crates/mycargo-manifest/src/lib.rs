@@ -27,7 +27,9 @@ pub use manifest::{
     Manifest, ManifestKind, PackageMetadata, ParsedManifest, VirtualManifest, WorkspaceConfig,
     WorkspaceRootConfig,
 };
-pub use profiles::{Lto, OptLevel, PanicStrategy, Profile, ProfilePackageSpec, Profiles, Strip};
+pub use profiles::{
+    Lto, OptLevel, PanicStrategy, Profile, ProfilePackageSpec, Profiles, Strip, profile_from_config,
+};
 pub use read::{
     ReadOptions, find_manifest_for_dir, find_workspace_root, read_manifest, read_manifest_file,
     read_manifest_with,

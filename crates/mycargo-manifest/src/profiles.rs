@@ -24,7 +24,7 @@ pub enum OptLevel {
 pub enum Lto {
     /// `false`: thin-local LTO (rustc's default).
     False,
-    /// `true` or `"fat"`.
+    /// `true` (`-C lto`; the string `"fat"` is passed on as named).
     Fat,
     Thin,
     /// `"off"`.
@@ -205,7 +205,6 @@ fn convert_layer(p: &TomlProfile) -> Result<Profile, Chain> {
             StringOrBool::Bool(true) => Lto::Fat,
             StringOrBool::Bool(false) => Lto::False,
             StringOrBool::String(s) => match s.as_str() {
-                "fat" => Lto::Fat,
                 "thin" => Lto::Thin,
                 "off" => Lto::Off,
                 other => Lto::Named(other.to_string()),
@@ -311,6 +310,61 @@ impl Profiles {
             }
             chain.push(parent.clone());
             current = parent;
+        }
+    }
+}
+
+/// A `[profile.<name>]` table read from configuration: cargo's checks of a
+/// manifest profile, then converted.
+pub fn profile_from_config(
+    name: &str,
+    toml: &TomlProfile,
+    warnings: &mut Vec<String>,
+) -> Result<Profile, Chain> {
+    validate_profile(name, toml, warnings)?;
+    convert_layer(toml)
+}
+
+impl Profile {
+    /// Lay `over` (configuration) on this layer (the manifest's), key by
+    /// key, as cargo merges config profiles: `package` overrides merge by
+    /// spec, `build-override` merges too.
+    pub fn merge(&mut self, over: &Profile) {
+        macro_rules! take {
+            ($($f:ident),*) => {$(
+                if over.$f.is_some() {
+                    self.$f = over.$f.clone();
+                }
+            )*};
+        }
+        take!(
+            opt_level,
+            lto,
+            codegen_backend,
+            codegen_units,
+            debug,
+            split_debuginfo,
+            debug_assertions,
+            rpath,
+            panic,
+            overflow_checks,
+            incremental,
+            inherits,
+            strip,
+            rustflags,
+            trim_paths
+        );
+        for (spec, p) in &over.package {
+            match self.package.iter_mut().find(|(s, _)| s == spec) {
+                Some((_, mine)) => mine.merge(p),
+                None => self.package.push((spec.clone(), p.clone())),
+            }
+        }
+        if let Some(bo) = &over.build_override {
+            match &mut self.build_override {
+                Some(mine) => mine.merge(bo),
+                None => self.build_override = Some(bo.clone()),
+            }
         }
     }
 }

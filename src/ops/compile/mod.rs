@@ -5,6 +5,7 @@
 
 mod features;
 pub(crate) mod packages;
+pub mod profiles;
 pub mod settings;
 
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use anyhow::bail;
 use mycargo_compiler::rustc_info::{Rustc, RustcOptions, TargetInfoRequest};
 use mycargo_compiler::{
     BuildConfig, BuildContext, CompileMode, FilterRule, GraphPackage, MessageFormat, PackageGraph,
-    PlatformInfo, ProfileMaker, Selection, TargetData, TargetFilter, UnitGraph,
+    PlatformInfo, Selection, TargetData, TargetFilter, UnitGraph,
 };
 use mycargo_core::PackageIdSpec;
 use mycargo_util::Verbosity;
@@ -91,12 +92,12 @@ pub fn compile_with(
             _ => "dev".to_string(),
         },
     };
-    let profiles = ProfileMaker::new(&profile_name, ws.profiles())?;
 
     // Settings.
     let default_target = ws.default_target_dir();
     let target_dir = settings::target_dir(gctx, req.compile.target_dir.as_deref(), default_target)?;
     let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
+    let incremental = profiles::incremental_override(gctx)?;
     let rustc_given = settings::program(gctx, "RUSTC", "build.rustc")?;
     let rustdoc_given = settings::program(gctx, "RUSTDOC", "build.rustdoc")?;
     let rustc_path = rustc_given.clone().unwrap_or_else(|| "rustc".into());
@@ -198,6 +199,8 @@ pub fn compile_with(
         Some(&applies),
     )?;
     let roots = select_packages(&ws, &pkgs, &req.packages)?;
+    // After the resolve, as cargo: a bad profile shows after `Locking`.
+    let profiles = profiles::maker(gctx, ws.profiles(), &profile_name, incremental)?;
 
     // Features.
     let feats = features::resolve(&pkgs, &roots, req, &ws, &target_data)?;

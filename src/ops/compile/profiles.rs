@@ -1,0 +1,200 @@
+//! The profiles a build uses: the workspace manifest's `[profile.*]` with
+//! configuration laid over them (`[profile]` in `.cargo/config.toml`,
+//! `--config profile.*`, `CARGO_PROFILE_<NAME>_<KEY>`), as cargo merges
+//! them; and the global incremental switch (`CARGO_INCREMENTAL`,
+//! `build.incremental`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::anyhow;
+use mycargo_compiler::ProfileMaker;
+use mycargo_config::TomlEntry;
+use mycargo_manifest::schema::TomlProfile;
+use mycargo_manifest::{Profile, Profiles, profile_from_config};
+
+use crate::context::GlobalContext;
+
+/// The scalar keys of a profile table: the variables read for each.
+const KEYS: &[&str] = &[
+    "opt-level",
+    "lto",
+    "codegen-backend",
+    "codegen-units",
+    "debug",
+    "split-debuginfo",
+    "debug-assertions",
+    "rpath",
+    "panic",
+    "overflow-checks",
+    "incremental",
+    "dir-name",
+    "inherits",
+    "strip",
+    "rustflags",
+    "trim-paths",
+    "hint-mostly-unused",
+];
+
+/// The [`ProfileMaker`] for `requested`, with configuration merged in;
+/// `incremental` from [`incremental_override`] (read earlier, as cargo
+/// reads it with the other build settings).
+pub fn maker(
+    gctx: &mut GlobalContext,
+    manifest: Option<&Profiles>,
+    requested: &str,
+    incremental: Option<bool>,
+) -> anyhow::Result<ProfileMaker> {
+    let profiles = effective(gctx, manifest, requested)?;
+    ProfileMaker::new(requested, Some(&profiles), incremental)
+}
+
+/// cargo's `merge_config_profiles`: config over each manifest profile,
+/// then config-only profiles reachable from the requested one, its
+/// `inherits` chain and the built-ins.
+pub fn effective(
+    gctx: &mut GlobalContext,
+    manifest: Option<&Profiles>,
+    requested: &str,
+) -> anyhow::Result<Profiles> {
+    let mut profiles = manifest.cloned().unwrap_or_default().profiles;
+    let mut warnings = Vec::new();
+    let mut to_check: BTreeSet<String> = BTreeSet::new();
+    to_check.insert(requested.to_string());
+    for (name, profile) in profiles.iter_mut() {
+        if let Some(c) = config_profile(gctx, name, &mut warnings)? {
+            profile.merge(&c);
+        }
+        if let Some(parent) = &profile.inherits {
+            to_check.insert(parent.clone());
+        }
+    }
+    for name in ["dev", "release", "test", "bench"] {
+        to_check.insert(name.to_string());
+    }
+    // Config-only profiles, following their `inherits` (bounded: each name
+    // is looked at once).
+    let mut seen = BTreeSet::new();
+    while let Some(name) = to_check.pop_first() {
+        if !seen.insert(name.clone()) || profiles.contains_key(&name) {
+            continue;
+        }
+        if let Some(c) = config_profile(gctx, &name, &mut warnings)? {
+            if let Some(parent) = &c.inherits {
+                to_check.insert(parent.clone());
+            }
+            profiles.insert(name, c);
+        }
+    }
+    for w in warnings {
+        gctx.shell.warn(w)?;
+    }
+    Ok(Profiles { profiles })
+}
+
+/// `CARGO_INCREMENTAL` (`1` on, anything else off), else
+/// `build.incremental`: overrides every profile's `incremental`.
+pub fn incremental_override(gctx: &GlobalContext) -> anyhow::Result<Option<bool>> {
+    if let Some(v) = gctx.env.get_os("CARGO_INCREMENTAL") {
+        return Ok(Some(v == "1"));
+    }
+    Ok(gctx.config.get_bool("build.incremental")?.map(|v| v.val))
+}
+
+/// `[profile.<name>]` from configuration, checked and converted; `None`
+/// when configuration does not define it.
+fn config_profile(
+    gctx: &GlobalContext,
+    name: &str,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<Option<Profile>> {
+    let key = format!("profile.{name}");
+    let fields: Vec<String> = KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .chain(KEYS.iter().map(|k| format!("build-override.{k}")))
+        .collect();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let table = gctx.config.get_toml_table(&key, &fields)?;
+    if table.is_empty() {
+        return Ok(None);
+    }
+    let toml = deserialize(&key, &table, warnings)?;
+    let profile = profile_from_config(name, &toml, warnings).map_err(|e| {
+        let mut err = anyhow!("{}", e.messages().last().copied().unwrap_or_default());
+        for m in e.messages().iter().rev().skip(1) {
+            err = err.context(m.to_string());
+        }
+        match table.values().next() {
+            Some(entry) => err.context(format!(
+                "config profile `{name}` is not valid (defined in `{}`)",
+                entry.definition
+            )),
+            None => err,
+        }
+    })?;
+    Ok(Some(profile))
+}
+
+/// The table as a [`TomlProfile`]: unknown keys warned about as cargo does,
+/// a bad value named by its key and where it was defined.
+fn deserialize(
+    key: &str,
+    table: &BTreeMap<String, TomlEntry>,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<TomlProfile> {
+    let whole: toml::Table = table
+        .iter()
+        .map(|(k, e)| (k.clone(), e.value.clone()))
+        .collect();
+    let mut unused = Vec::new();
+    let parsed = serde_ignored::deserialize(toml::Value::Table(whole), |path| {
+        unused.push(path.to_string());
+    });
+    match parsed {
+        Ok(p) => {
+            for path in unused {
+                let top = path.split('.').next().unwrap_or(&path);
+                if let Some(e) = table.get(top) {
+                    warnings.push(format!(
+                        "unused config key `{key}.{path}` in `{}`",
+                        e.definition
+                    ));
+                }
+            }
+            Ok(p)
+        }
+        Err(whole_err) => {
+            // Find the entry at fault, for cargo's two-level message.
+            for (k, e) in table {
+                let one: toml::Table = [(k.clone(), e.value.clone())].into_iter().collect();
+                if let Err(err) = toml::Value::Table(one).try_into::<TomlProfile>() {
+                    let outer = match &e.definition {
+                        mycargo_config::Definition::Environment(_) => {
+                            format!("environment variable `{}`", env_key(key))
+                        }
+                        d => d.to_string(),
+                    };
+                    return Err(anyhow!("{}", strip_key(&err))
+                        .context(format!(
+                            "error in {}: could not load config key `{key}.{k}`",
+                            e.definition
+                        ))
+                        .context(format!(
+                            "error in {outer}: could not load config key `{key}`"
+                        )));
+                }
+            }
+            Err(anyhow!("{whole_err}").context(format!("could not load config key `{key}`")))
+        }
+    }
+}
+
+/// `profile.dev` → `CARGO_PROFILE_DEV`.
+fn env_key(key: &str) -> String {
+    format!("CARGO_{}", key.replace(['.', '-'], "_").to_uppercase())
+}
+
+/// serde's message without toml's "for key `x`" suffix and location.
+fn strip_key(err: &toml::de::Error) -> String {
+    err.message().trim().to_string()
+}

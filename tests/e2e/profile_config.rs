@@ -1,0 +1,217 @@
+//! Profile settings from every source cargo reads, with cargo's
+//! precedence: the manifest, `[profile]` in `.cargo/config.toml`,
+//! `CARGO_PROFILE_<NAME>_<KEY>`, `--config`; `CARGO_INCREMENTAL` and
+//! `build.incremental`. Compared with the installed cargo through the
+//! codegen flags each `rustc` gets (`-v`).
+
+use std::collections::BTreeMap;
+
+use mycargo_test_support::{Execs, Output, Project, ProjectBuilder, project};
+
+/// `foo` (a bin with a build script) depending on the path package `dep`.
+fn fixture(profile_toml: &str) -> ProjectBuilder {
+    project()
+        .file(
+            "Cargo.toml",
+            &format!(
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\ndep = {{ path = \"dep\" }}\n\n{profile_toml}"
+            ),
+        )
+        .file("src/main.rs", "fn main() { dep::f(); }\n")
+        .file("build.rs", "fn main() {}\n")
+        .file(
+            "dep/Cargo.toml",
+            "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("dep/src/lib.rs", "pub fn f() {}\n")
+}
+
+/// Each rustc run's codegen settings, by crate name (and `build_script`
+/// for the build script): `-C` options other than paths and hashes, with
+/// `incremental` reduced to on/off.
+fn codegen(out: &Output) -> BTreeMap<String, Vec<String>> {
+    let mut map = BTreeMap::new();
+    for line in out.stderr.lines().filter(|l| l.contains("Running `")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(i) = words.iter().position(|w| *w == "--crate-name") else {
+            continue;
+        };
+        let name = words.get(i + 1).copied().unwrap_or("").to_string();
+        let mut flags = Vec::new();
+        for pair in words.windows(2).filter(|w| w[0] == "-C") {
+            let opt = pair[1].trim_end_matches('`');
+            let key = opt.split('=').next().unwrap_or(opt);
+            match key {
+                "metadata" | "extra-filename" => {}
+                "incremental" => flags.push("incremental".to_string()),
+                _ => flags.push(opt.to_string()),
+            }
+        }
+        flags.sort();
+        map.insert(name, flags);
+    }
+    map
+}
+
+fn with_env(mut e: Execs, env: &[(&str, &str)]) -> Execs {
+    for (k, v) in env {
+        e = e.env(k, v);
+    }
+    e
+}
+
+/// `args` with `env` on twin projects made by `make`: the same codegen
+/// flags for every unit, and both succeed.
+fn same_flags(p: ProjectBuilder, config: Option<&str>, args: &str, env: &[(&str, &str)]) {
+    let mut p = p;
+    if let Some(c) = config {
+        p = p.file(".cargo/config.toml", c);
+    }
+    let (m, c): (Project, Project) = p.build_twins();
+    let mo = with_env(m.mycargo(args), env).run();
+    let co = with_env(c.cargo(args), env).run();
+    let (mf, cf) = (codegen(&mo), codegen(&co));
+    assert!(mf.contains_key("build_script_build"), "{}", mo.stderr);
+    assert_eq!(
+        mf, cf,
+        "`{args}` {env:?}\n--- mycargo:\n{}\n--- cargo:\n{}",
+        mo.stderr, co.stderr
+    );
+}
+
+#[test]
+fn incremental_from_the_environment_and_config() {
+    same_flags(fixture(""), None, "build -v", &[("CARGO_INCREMENTAL", "0")]);
+    same_flags(
+        fixture("[profile.release]\nincremental = true\n"),
+        None,
+        "build -v --release",
+        &[("CARGO_INCREMENTAL", "1")],
+    );
+    same_flags(
+        fixture(""),
+        Some("[build]\nincremental = false\n"),
+        "build -v",
+        &[],
+    );
+}
+
+#[test]
+fn profile_keys_from_environment_variables() {
+    same_flags(
+        fixture(""),
+        None,
+        "build -v",
+        &[
+            ("CARGO_PROFILE_DEV_OPT_LEVEL", "2"),
+            ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only"),
+            ("CARGO_PROFILE_DEV_BUILD_OVERRIDE_OPT_LEVEL", "1"),
+            ("CARGO_PROFILE_DEV_OVERFLOW_CHECKS", "false"),
+        ],
+    );
+    same_flags(
+        fixture(""),
+        None,
+        "build -v --release",
+        &[
+            ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "3"),
+            ("CARGO_PROFILE_RELEASE_LTO", "thin"),
+        ],
+    );
+}
+
+#[test]
+fn profile_tables_in_config_files_and_cli() {
+    same_flags(
+        fixture(""),
+        Some(
+            "[profile.dev]\ncodegen-units = 4\n\n[profile.dev.build-override]\nopt-level = 1\n\n\
+             [profile.dev.package.dep]\nopt-level = 3\n",
+        ),
+        "build -v",
+        &[],
+    );
+    same_flags(
+        fixture(""),
+        None,
+        "build -v --config profile.dev.opt-level=1",
+        &[],
+    );
+    // A profile defined only in configuration.
+    same_flags(
+        fixture(""),
+        Some("[profile.fast]\ninherits = \"release\"\ncodegen-units = 2\n"),
+        "build -v --profile fast",
+        &[],
+    );
+}
+
+#[test]
+fn manifest_then_files_then_environment_then_cli() {
+    same_flags(
+        fixture("[profile.dev]\nopt-level = 1\ndebug = 1\ncodegen-units = 7\nrpath = true\n"),
+        Some("[profile.dev]\nopt-level = 2\ndebug = 2\ncodegen-units = 5\n"),
+        "build -v --config profile.dev.opt-level=3",
+        &[
+            ("CARGO_PROFILE_DEV_DEBUG", "0"),
+            ("CARGO_PROFILE_DEV_OPT_LEVEL", "s"),
+        ],
+    );
+}
+
+/// Bad values: the same error (where the value was defined, the key, the
+/// reason) and exit code as cargo; unknown keys warned about.
+#[test]
+fn bad_profile_config_is_reported_like_cargo() {
+    let cases: &[(Option<&str>, &[(&str, &str)], &str)] = &[
+        (None, &[("CARGO_PROFILE_DEV_OPT_LEVEL", "foo")], "build"),
+        (Some("[profile.dev]\nopt-level = true\n"), &[], "build"),
+        (Some("[profile.dev]\npanic = \"crash\"\n"), &[], "build"),
+        (Some("[profile.dev]\nopt-levl = 1\n"), &[], "build"),
+        (None, &[("CARGO_BUILD_INCREMENTAL", "maybe")], "build"),
+        (Some("[build]\nincremental = 1\n"), &[], "build"),
+        (None, &[], "build --config profile.dev.debug=\"sometimes\""),
+    ];
+    for (config, env, args) in cases {
+        let mut p = fixture("");
+        if let Some(c) = config {
+            p = p.file(".cargo/config.toml", c);
+        }
+        let (m, c) = p.build_twins();
+        let mo = with_env(m.mycargo(args), env).with_any_status().run();
+        let co = with_env(c.cargo(args), env).with_any_status().run();
+        assert_eq!(
+            mo.code(),
+            co.code(),
+            "{config:?} {env:?}\n{}",
+            mo.describe()
+        );
+        let first = |o: &Output| -> Vec<String> {
+            o.stderr_as_mycargo()
+                .lines()
+                .filter(|l| {
+                    !l.trim_start().starts_with("Compiling")
+                        && !l.trim_start().starts_with("Finished")
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(first(&mo), first(&co), "{config:?} {env:?}");
+    }
+}
+
+/// Link-time optimisation is decided over the whole graph: rlibs feeding
+/// an LTO'd binary give bitcode only, host code opts out, `true` and
+/// `"fat"` are spelled as cargo spells them.
+#[test]
+fn lto_settings_over_the_unit_graph() {
+    for lto in ["true", "\"fat\"", "\"thin\"", "\"off\"", "false"] {
+        same_flags(
+            fixture(&format!("[profile.release]\nlto = {lto}\n")),
+            None,
+            "build -v --release",
+            &[],
+        );
+    }
+}
