@@ -13,7 +13,7 @@ fn fixture(profile_toml: &str) -> ProjectBuilder {
     project()
         .file(
             "Cargo.toml",
-            &format!(
+            format!(
                 "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
                  [dependencies]\ndep = {{ path = \"dep\" }}\n\n{profile_toml}"
             ),
@@ -164,7 +164,8 @@ fn manifest_then_files_then_environment_then_cli() {
 /// reason) and exit code as cargo; unknown keys warned about.
 #[test]
 fn bad_profile_config_is_reported_like_cargo() {
-    let cases: &[(Option<&str>, &[(&str, &str)], &str)] = &[
+    type Case<'a> = (Option<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case<'_>] = &[
         (None, &[("CARGO_PROFILE_DEV_OPT_LEVEL", "foo")], "build"),
         (Some("[profile.dev]\nopt-level = true\n"), &[], "build"),
         (Some("[profile.dev]\npanic = \"crash\"\n"), &[], "build"),
