@@ -195,7 +195,7 @@ fn user_alias_shadowing_builtin_command_is_ignored_with_warning() {
     let m = p.mycargo("version").run();
     let c = p.cargo("version").run();
     assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
-    assert!(m.stdout.starts_with("mycargo "));
+    assert!(m.stdout.starts_with("cargo 1.95.0 (mycargo "), "{}", m.stdout);
 }
 
 #[test]
