@@ -21,6 +21,8 @@ pub struct GlobalContext {
     /// the same run): each registry, and a local registry directory whose
     /// packages are served as if that registry had them.
     pub local_overlays: Vec<(mycargo_core::SourceId, PathBuf)>,
+    /// The `-Z` flags, parsed (empty unless nightly).
+    pub unstable: crate::unstable::UnstableFlags,
 }
 
 impl GlobalContext {
@@ -72,6 +74,7 @@ impl GlobalContext {
             args,
             exe,
             local_overlays: Vec::new(),
+            unstable: Default::default(),
         })
     }
 

@@ -80,13 +80,7 @@ fn run_with_context(
     env: Env,
     exe: PathBuf,
 ) -> CliResult {
-    if !gctx.args.unstable_flags.is_empty() {
-        return Err(anyhow::anyhow!(
-            "the `-Z` flag is only accepted on the nightly channel of Cargo, but this is the `stable` channel\n\
-             See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels."
-        )
-        .into());
-    }
+    gctx.unstable = crate::unstable::parse(&gctx.args.unstable_flags, &gctx.env)?;
     if cli.version {
         return ops::version::print(gctx);
     }

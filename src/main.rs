@@ -6,6 +6,7 @@ mod cli;
 mod context;
 mod dispatch;
 mod ops;
+mod unstable;
 
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -3,7 +3,7 @@
 use mycargo_compiler::CompileMode;
 use mycargo_util::CliResult;
 
-use super::compile::{CompileRequest, compile};
+use super::compile::{CompileExtras, CompileRequest, compile_with};
 use crate::context::GlobalContext;
 
 /// A request from any command's `Args` with the usual compile flags (the
@@ -24,11 +24,46 @@ macro_rules! request {
 }
 
 pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliResult {
-    compile(gctx, &request!(CompileMode::Build, args))?;
+    if let Some(dir) = &args.artifact_dir {
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--artifact-dir", 6790)?;
+        return Err(anyhow::anyhow!(
+            "`--artifact-dir {}` is not supported by mycargo yet",
+            dir.display()
+        )
+        .into());
+    }
+    let extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
+    compile_with(gctx, &request!(CompileMode::Build, args), &extras)?;
     Ok(())
 }
 
 pub fn check(gctx: &mut GlobalContext, args: &crate::cli::check::Args) -> CliResult {
-    compile(gctx, &request!(CompileMode::Check, args))?;
+    let extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
+    compile_with(gctx, &request!(CompileMode::Check, args), &extras)?;
     Ok(())
+}
+
+/// The nightly-only flags of `build` and `check`: refused on stable with
+/// cargo's error; `--unit-graph` refused on nightly too until it is built.
+fn build_extras(
+    gctx: &GlobalContext,
+    unit_graph: bool,
+    compile_time_deps: bool,
+) -> anyhow::Result<CompileExtras> {
+    if unit_graph {
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--unit-graph", 8002)?;
+        anyhow::bail!("`--unit-graph` is not supported by mycargo yet");
+    }
+    if compile_time_deps {
+        crate::unstable::fail_if_stable_opt(
+            &gctx.unstable,
+            &gctx.env,
+            "--compile-time-deps",
+            14434,
+        )?;
+    }
+    Ok(CompileExtras {
+        compile_time_deps,
+        ..CompileExtras::default()
+    })
 }

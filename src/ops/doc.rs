@@ -14,7 +14,7 @@ use crate::context::GlobalContext;
 
 pub fn doc(gctx: &mut GlobalContext, args: &crate::cli::doc::Args) -> CliResult {
     if args.unit_graph {
-        return Err(super::rustc::unstable_flag("--unit-graph", 8002).into());
+        return Err(super::rustc::unstable_flag(gctx, "--unit-graph", 8002).into());
     }
     if args.packages.wants_package_list() {
         let manifest =

@@ -18,8 +18,7 @@ use anyhow::{Context as _, bail};
 use mycargo_compiler::rustc_info::{Rustc, RustcOptions};
 use mycargo_core::{DepKind, FeatureValue, PackageId, PartialVersion, SourceId};
 use mycargo_lockfile::{
-    LOCKFILE_NAME, LockVersion, LockedPackage, Lockfile, PathSources, Plan, cmp_package_id,
-    cmp_source_id,
+    LockVersion, LockedPackage, Lockfile, PathSources, Plan, cmp_package_id, cmp_source_id,
 };
 use mycargo_manifest::{Manifest, Workspace};
 use mycargo_util::shell::Verbosity;
@@ -66,7 +65,7 @@ pub fn update(
     ignore_rust_version: bool,
     mode: Mode,
 ) -> anyhow::Result<()> {
-    let path = ws.root().join(LOCKFILE_NAME);
+    let path = ws.lock_path();
     let paths: PathSources = pkgs.manifests.iter().map(|m| &m.package_id).collect();
     let orig = mycargo_lockfile::read(&path)?;
     let previous = match (&orig, mode) {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context as _, anyhow, bail};
 use mycargo_core::{PackageId, PackageIdSpec};
-use mycargo_lockfile::{LOCKFILE_NAME, Lockfile, PathSources, cmp_package_id};
+use mycargo_lockfile::{Lockfile, PathSources, cmp_package_id};
 use mycargo_util::CliResult;
 
 use super::compile::packages;
@@ -30,7 +30,7 @@ fn pkgid(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<String> {
         .as_deref()
         .or(args.package.as_ref().and_then(|p| p.as_deref()));
 
-    let lock_path = ws.root().join(LOCKFILE_NAME);
+    let lock_path = ws.lock_path();
     let Some(text) = mycargo_lockfile::read(&lock_path)? else {
         bail!("a Cargo.lock must exist for this command");
     };

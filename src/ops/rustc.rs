@@ -9,11 +9,12 @@ use crate::cli::common::PackageSelection;
 use crate::context::GlobalContext;
 
 pub fn rustc(gctx: &mut GlobalContext, args: &crate::cli::rustc::Args) -> CliResult {
-    if args.print.is_some() {
-        return Err(unstable_flag("print", 9357).into());
+    if let Some(what) = &args.print {
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "print", 9357)?;
+        return super::compile::print::print(gctx, &args.compile, what);
     }
     if args.unit_graph {
-        return Err(unstable_flag("--unit-graph", 8002).into());
+        return Err(unstable_flag(gctx, "--unit-graph", 8002).into());
     }
     let packages = single_package(gctx, &args.package, args.manifest.manifest_path.as_deref())?;
     // `--profile check` (and `test`, `bench`) pick the mode, as in cargo.
@@ -91,11 +92,11 @@ pub fn package_list_error(ws: &mycargo_manifest::Workspace) -> anyhow::Error {
     anyhow::anyhow!(msg)
 }
 
-/// A flag stable cargo refuses (`--print`, `--unit-graph`, ...).
-pub fn unstable_flag(flag: &str, issue: u32) -> anyhow::Error {
-    anyhow::anyhow!(
-        "the `{flag}` flag is unstable, and only available on the nightly channel of Cargo, but this is the `stable` channel\n\
-         See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels.\n\
-         See https://github.com/rust-lang/cargo/issues/{issue} for more information about the `{flag}` flag."
-    )
+/// A nightly-only flag mycargo does not implement yet (`--unit-graph`,
+/// ...): cargo's error without `-Z unstable-options`, a clear refusal with it.
+pub fn unstable_flag(gctx: &GlobalContext, flag: &str, issue: u32) -> anyhow::Error {
+    match crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, flag, issue) {
+        Err(e) => e,
+        Ok(()) => anyhow::anyhow!("`{flag}` is not supported by mycargo yet"),
+    }
 }

@@ -10,10 +10,10 @@ use crate::context::GlobalContext;
 
 pub fn rustdoc(gctx: &mut GlobalContext, args: &crate::cli::rustdoc::Args) -> CliResult {
     if args.output_format.is_some() {
-        return Err(unstable_flag("--output-format", 12103).into());
+        return Err(unstable_flag(gctx, "--output-format", 12103).into());
     }
     if args.unit_graph {
-        return Err(unstable_flag("--unit-graph", 8002).into());
+        return Err(unstable_flag(gctx, "--unit-graph", 8002).into());
     }
     let packages = single_package(gctx, &args.package, args.manifest.manifest_path.as_deref())?;
     let req = CompileRequest {

@@ -286,7 +286,7 @@ pub fn load_workspace(
     packages: &crate::cli::common::PackageSelection,
 ) -> anyhow::Result<mycargo_manifest::Workspace> {
     if unit_graph {
-        return Err(super::rustc::unstable_flag("--unit-graph", 8002));
+        return Err(super::rustc::unstable_flag(gctx, "--unit-graph", 8002));
     }
     let manifest = super::workspace::root_manifest(gctx, manifest_path)?;
     let ws = super::workspace::load(gctx, &manifest)?;

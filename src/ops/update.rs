@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use anyhow::anyhow;
 use mycargo_core::{PackageId, SourceId};
-use mycargo_lockfile::{LOCKFILE_NAME, Lockfile, cmp_package_id};
+use mycargo_lockfile::{Lockfile, cmp_package_id};
 use mycargo_util::CliResult;
 
 use super::compile::packages::Packages;
@@ -35,7 +35,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     let opts = super::workspace::read_options(gctx);
     let precise = args.precise.as_deref();
 
-    if precise.is_none() && !ws.root().join(LOCKFILE_NAME).exists() {
+    if precise.is_none() && !ws.lock_path().exists() {
         // Nothing to update from: cargo generates the file (dry run or not).
         let how = How {
             mode: Mode::Generate,

@@ -45,6 +45,7 @@ pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
         cwd: Some(gctx.cwd().to_path_buf()),
         cargo_home: Some(gctx.config.cargo_home().to_path_buf()),
         registries: configured_registries(gctx),
+        nightly: crate::unstable::nightly_gate(&gctx.env),
         ..ReadOptions::default()
     }
 }
@@ -66,7 +67,23 @@ fn configured_registries(gctx: &GlobalContext) -> std::collections::BTreeMap<Str
 
 /// Load the workspace of `manifest_path`, printing nothing.
 pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Workspace> {
-    Ok(Workspace::load_with(manifest_path, &read_options(gctx))?)
+    let mut ws = Workspace::load_with(manifest_path, &read_options(gctx))?;
+    if gctx.unstable.lockfile_path
+        && let Some(path) = gctx.config.get_path("resolver.lockfile-path")?
+    {
+        let path = path.val;
+        if path.file_name() != Some(std::ffi::OsStr::new("Cargo.lock")) {
+            anyhow::bail!("the `resolver.lockfile-path` must be a path to a Cargo.lock file");
+        }
+        if path.is_dir() {
+            anyhow::bail!(
+                "`resolver.lockfile-path` `{}` is a directory but expected a file",
+                path.display()
+            );
+        }
+        ws.set_lock_path(path);
+    }
+    Ok(ws)
 }
 
 /// Load the workspace and print the warnings about the workspace itself
@@ -76,6 +93,10 @@ pub fn load_reporting(gctx: &mut GlobalContext, manifest_path: &Path) -> anyhow:
     let ws = load(gctx, manifest_path)?;
     for report in ws.load_warnings() {
         gctx.shell.warn(report)?;
+    }
+    if !gctx.unstable.lockfile_path && gctx.config.get_string("resolver.lockfile-path")?.is_some() {
+        gctx.shell
+            .warn("ignoring `resolver.lockfile-path`, pass `-Zlockfile-path` to enable it")?;
     }
     Ok(ws)
 }

@@ -28,5 +28,6 @@ mod replace;
 mod test_cmd;
 mod tls;
 mod twin;
+mod unstable;
 mod update;
 mod vendor;

@@ -216,28 +216,83 @@ impl UnitGraph {
         Ok(b.out)
     }
 
-    /// Every unit, dependencies before dependents.
+    /// Every unit, dependencies before dependents (iterative: graphs come
+    /// from users' manifests).
     pub fn topo_order(&self) -> Vec<Unit> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
-        fn visit(g: &UnitGraph, u: &Unit, seen: &mut BTreeSet<Unit>, out: &mut Vec<Unit>) {
-            if !seen.insert(u.clone()) {
-                return;
+        let starts = self.roots.iter().chain(
+            self.doctests
+                .iter()
+                .flat_map(|d| d.deps.iter().map(|d| &d.unit)),
+        );
+        for start in starts {
+            if seen.contains(start) {
+                continue;
             }
-            if let Some(deps) = g.deps.get(u) {
-                for d in deps {
-                    visit(g, &d.unit, seen, out);
+            seen.insert(start.clone());
+            // (unit, index of the next dependency to visit)
+            let mut stack: Vec<(Unit, usize)> = vec![(start.clone(), 0)];
+            while let Some((unit, i)) = stack.last_mut() {
+                let next = self
+                    .deps
+                    .get(unit)
+                    .and_then(|d| d.get(*i))
+                    .map(|d| d.unit.clone());
+                *i += 1;
+                match next {
+                    Some(dep) => {
+                        if seen.insert(dep.clone()) {
+                            stack.push((dep, 0));
+                        }
+                    }
+                    None => {
+                        let (done, _) = stack.pop().expect("stack is not empty");
+                        out.push(done);
+                    }
                 }
             }
-            out.push(u.clone());
-        }
-        for r in &self.roots {
-            visit(self, r, &mut seen, &mut out);
-        }
-        for d in self.doctests.iter().flat_map(|d| &d.deps) {
-            visit(self, &d.unit, &mut seen, &mut out);
         }
         out
+    }
+
+    /// `--compile-time-deps`: only build scripts and proc macros the
+    /// selected packages need, with everything they need; the selected
+    /// targets themselves are not built (as cargo).
+    pub fn compile_time_only(&self, graph: &PackageGraph<'_>) -> UnitGraph {
+        let is_compile_time = |u: &Unit| {
+            let t = &graph.packages[u.pkg].manifest.targets[u.target];
+            t.is_custom_build() || t.proc_macro
+        };
+        let mut keep: BTreeSet<Unit> = BTreeSet::new();
+        let mut roots = Vec::new();
+        for unit in self.topo_order() {
+            if self.roots.contains(&unit) || !is_compile_time(&unit) || keep.contains(&unit) {
+                continue;
+            }
+            roots.push(unit.clone());
+            let mut stack = vec![unit];
+            while let Some(u) = stack.pop() {
+                if !keep.insert(u.clone()) {
+                    continue;
+                }
+                for d in self.deps.get(&u).into_iter().flatten() {
+                    stack.push(d.unit.clone());
+                }
+            }
+        }
+        UnitGraph {
+            roots,
+            deps: self
+                .deps
+                .iter()
+                .filter(|(u, _)| keep.contains(*u))
+                .map(|(u, d)| (u.clone(), d.clone()))
+                .collect(),
+            warnings: self.warnings.clone(),
+            doctests: Vec::new(),
+            error: None,
+        }
     }
 }
 

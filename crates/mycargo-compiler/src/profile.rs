@@ -27,6 +27,8 @@ pub struct ResolvedProfile {
     /// `-C strip=` value; `None` for no stripping.
     pub strip: Option<String>,
     pub split_debuginfo: Option<String>,
+    /// `rustflags` (nightly `profile-rustflags`).
+    pub rustflags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,6 +56,7 @@ impl ResolvedProfile {
             panic: "unwind",
             strip: None,
             split_debuginfo: None,
+            rustflags: Vec::new(),
         }
     }
 
@@ -138,6 +141,9 @@ impl ResolvedProfile {
         }
         if let Some(s) = &layer.split_debuginfo {
             self.split_debuginfo = Some(s.clone());
+        }
+        if let Some(f) = &layer.rustflags {
+            self.rustflags = f.clone();
         }
     }
 }

@@ -100,6 +100,7 @@ pub fn rustc_command(
     if let Some(d) = &p.debuginfo {
         cmd.arg("-C").arg(format!("debuginfo={d}"));
     }
+    cmd.args(&p.rustflags);
     let default_assertions = p.opt_level == "0";
     if p.debug_assertions != default_assertions {
         cmd.arg("-C")

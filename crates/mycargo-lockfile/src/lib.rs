@@ -92,6 +92,12 @@ pub fn read(path: &Path) -> anyhow::Result<Option<String>> {
 
 /// Write `contents` to `path` atomically (a temporary file renamed over it).
 pub fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
+    // A lock file moved by `resolver.lockfile-path` may name a new folder.
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
     mycargo_util::fs::write_atomic(path, contents)
 }
 

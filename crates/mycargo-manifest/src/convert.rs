@@ -31,57 +31,240 @@ pub(crate) struct ConvertContext<'a> {
     pub registries: &'a BTreeMap<String, url::Url>,
     /// Finds the workspace's inheritable fields (called at most when needed).
     pub inherit: &'a mut dyn FnMut() -> Result<InheritableFields, Chain>,
+    pub nightly: &'a crate::read::NightlyGate,
 }
 
-/// Stable `cargo-features` that only warn, with the release they landed in.
-const STABLE_FEATURES: &[(&str, &str)] = &[
-    ("test-dummy-stable", "1.0"),
-    ("alternative-registries", "1.34"),
-    ("edition", "1.31"),
-    ("rename-dependency", "1.31"),
-    ("publish-lockfile", "1.37"),
-    ("profile-overrides", "1.41"),
-    ("default-run", "1.37"),
-    ("metabuild", ""),
-    ("strip", "1.58"),
-    ("rust-version", "1.56"),
-    ("named-profiles", "1.57"),
-    ("resolver", "1.51"),
-    ("edition2021", "1.56"),
-    ("workspace-inheritance", "1.64"),
-    ("edition2024", "1.85"),
-    ("different-binary-name", ""),
-    ("trim-paths", ""),
-    ("codegen-backend", ""),
-    ("profile-rustflags", ""),
-    ("per-package-target", ""),
-    ("public-dependency", ""),
-    ("build-dir", ""),
-    ("path-bases", ""),
-    ("unstable-editions", ""),
-    ("multiple-build-scripts", ""),
-    ("open-namespaces", ""),
-    ("test-dummy-unstable", ""),
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stability {
+    Stable,
+    Unstable,
+    Removed,
+}
+
+/// cargo 1.95's `cargo-features`: name, status, release, documentation page.
+const CARGO_FEATURES: &[(Stability, &str, &str, &str)] = &[
+    (Stability::Stable, "test-dummy-stable", "1.0", ""),
+    (
+        Stability::Unstable,
+        "test-dummy-unstable",
+        "",
+        "reference/unstable.html",
+    ),
+    (
+        Stability::Stable,
+        "alternative-registries",
+        "1.34",
+        "reference/registries.html",
+    ),
+    (
+        Stability::Stable,
+        "edition",
+        "1.31",
+        "reference/manifest.html#the-edition-field",
+    ),
+    (
+        Stability::Stable,
+        "rename-dependency",
+        "1.31",
+        "reference/specifying-dependencies.html#renaming-dependencies-in-cargotoml",
+    ),
+    (
+        Stability::Removed,
+        "publish-lockfile",
+        "1.37",
+        "reference/unstable.html#publish-lockfile",
+    ),
+    (
+        Stability::Stable,
+        "profile-overrides",
+        "1.41",
+        "reference/profiles.html#overrides",
+    ),
+    (
+        Stability::Stable,
+        "default-run",
+        "1.37",
+        "reference/manifest.html#the-default-run-field",
+    ),
+    (
+        Stability::Unstable,
+        "metabuild",
+        "",
+        "reference/unstable.html#metabuild",
+    ),
+    (
+        Stability::Unstable,
+        "public-dependency",
+        "",
+        "reference/unstable.html#public-dependency",
+    ),
+    (
+        Stability::Stable,
+        "named-profiles",
+        "1.57",
+        "reference/profiles.html#custom-profiles",
+    ),
+    (
+        Stability::Stable,
+        "resolver",
+        "1.51",
+        "reference/resolver.html#resolver-versions",
+    ),
+    (
+        Stability::Stable,
+        "strip",
+        "1.58",
+        "reference/profiles.html#strip-option",
+    ),
+    (
+        Stability::Stable,
+        "rust-version",
+        "1.56",
+        "reference/manifest.html#the-rust-version-field",
+    ),
+    (
+        Stability::Stable,
+        "edition2021",
+        "1.56",
+        "reference/manifest.html#the-edition-field",
+    ),
+    (
+        Stability::Unstable,
+        "per-package-target",
+        "",
+        "reference/unstable.html#per-package-target",
+    ),
+    (
+        Stability::Unstable,
+        "codegen-backend",
+        "",
+        "reference/unstable.html#codegen-backend",
+    ),
+    (
+        Stability::Unstable,
+        "different-binary-name",
+        "",
+        "reference/unstable.html#different-binary-name",
+    ),
+    (
+        Stability::Unstable,
+        "profile-rustflags",
+        "",
+        "reference/unstable.html#profile-rustflags-option",
+    ),
+    (
+        Stability::Stable,
+        "workspace-inheritance",
+        "1.64",
+        "reference/unstable.html#workspace-inheritance",
+    ),
+    (
+        Stability::Stable,
+        "edition2024",
+        "1.85",
+        "reference/manifest.html#the-edition-field",
+    ),
+    (
+        Stability::Unstable,
+        "trim-paths",
+        "",
+        "reference/unstable.html#profile-trim-paths-option",
+    ),
+    (
+        Stability::Unstable,
+        "open-namespaces",
+        "",
+        "reference/unstable.html#open-namespaces",
+    ),
+    (
+        Stability::Unstable,
+        "path-bases",
+        "",
+        "reference/unstable.html#path-bases",
+    ),
+    (
+        Stability::Unstable,
+        "unstable-editions",
+        "",
+        "reference/unstable.html#unstable-editions",
+    ),
+    (
+        Stability::Unstable,
+        "multiple-build-scripts",
+        "",
+        "reference/unstable.html#multiple-build-scripts",
+    ),
+    (
+        Stability::Unstable,
+        "panic-immediate-abort",
+        "",
+        "reference/unstable.html#panic-immediate-abort",
+    ),
 ];
 
-fn check_cargo_features(features: &[String], warnings: &mut Vec<String>) -> Result<(), Chain> {
-    for f in features {
-        match STABLE_FEATURES.iter().find(|(n, _)| n == f) {
-            Some((_, version)) if !version.is_empty() => warnings.push(format!(
+/// Nightly-only features mycargo implements; the others are refused even
+/// on nightly, clearly, rather than accepted and ignored.
+const NIGHTLY_SUPPORTED: &[&str] = &[
+    "profile-rustflags",
+    "public-dependency",
+    "test-dummy-unstable",
+];
+
+/// cargo's link to its documentation for the channel in use.
+fn docs_link(path: &str, nightly: bool) -> String {
+    let channel = if nightly { "nightly/" } else { "" };
+    format!("https://doc.rust-lang.org/{channel}cargo/{path}")
+}
+
+fn check_cargo_features(
+    features: &[String],
+    nightly: &crate::read::NightlyGate,
+    warnings: &mut Vec<String>,
+) -> Result<(), Chain> {
+    for (i, f) in features.iter().enumerate() {
+        let Some(&(status, _, version, docs)) = CARGO_FEATURES.iter().find(|e| e.1 == f) else {
+            let mut msg = format!("unknown Cargo.toml feature `{f}`\n\n");
+            if f.contains('_') {
+                msg.push_str("Feature names must use '-' instead of '_'.\n");
+            } else {
+                msg.push_str("See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html for more information.\n");
+            }
+            return Err(Chain::new(msg.trim_end().to_string()));
+        };
+        if features[..i].contains(f) {
+            return Err(Chain::new(format!(
+                "the cargo feature `{f}` has already been activated"
+            )));
+        }
+        match status {
+            Stability::Stable => warnings.push(format!(
                 "the cargo feature `{f}` has been stabilized in the {version} release and is no longer necessary to be listed in the manifest\n  \
-                 See https://doc.rust-lang.org/cargo/reference/manifest.html for more information about using this feature."
+                 See {} for more information about using this feature.",
+                docs_link(docs, false)
             )),
-            Some(_) => {
+            Stability::Removed => {
+                return Err(Chain::new(format!(
+                    "the cargo feature `{f}` has been removed in the {version} release\n\n\
+                     Remove the feature from Cargo.toml to remove this error.\n\
+                     See {} for more information about using this feature.",
+                    docs_link(docs, false)
+                )));
+            }
+            Stability::Unstable if nightly.allowed() => {
+                if !NIGHTLY_SUPPORTED.contains(&f.as_str()) {
+                    return Err(Chain::new(format!(
+                        "the cargo feature `{f}` is not supported by mycargo yet\n\
+                         mycargo supports these nightly cargo features: {}",
+                        NIGHTLY_SUPPORTED.join(", ")
+                    )));
+                }
+            }
+            Stability::Unstable => {
                 return Err(Chain::new(format!(
                     "the cargo feature `{f}` requires a nightly version of Cargo, but this is the `stable` channel\n\
                      See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels.\n\
-                     See https://doc.rust-lang.org/cargo/reference/unstable.html for more information about using this feature."
-                )));
-            }
-            None => {
-                return Err(Chain::new(format!(
-                    "unknown Cargo.toml feature `{f}`\n\n\
-                     See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html for more information."
+                     See {} for more information about using this feature.",
+                    docs_link(docs, false)
                 )));
             }
         }
@@ -166,6 +349,7 @@ fn convert_patch(
                 registries,
                 warnings,
                 inherit: &mut *inherit,
+                public_dependency: false,
             };
             list.push(to_dependency(spec, name, &mut dcx)?);
         }
@@ -220,6 +404,7 @@ fn convert_replace(
             registries,
             warnings,
             inherit: &mut *inherit,
+            public_dependency: false,
         };
         let dep = to_dependency(spec, full.name(), &mut dcx)?;
         out.push((full, dep));
@@ -365,13 +550,13 @@ fn convert_virtual(
         ));
     };
     let cargo_features = toml.cargo_features.clone().unwrap_or_default();
-    check_cargo_features(&cargo_features, &mut warnings)?;
+    check_cargo_features(&cargo_features, cx.nightly, &mut warnings)?;
     let ws_config = workspace_root_config(ws, root)?;
     if let Some(l) = &ws.lints {
         check_lint_tools(l, &mut warnings);
     }
     let profiles = match &toml.profile {
-        Some(p) => Some(Profiles::from_toml(p, &mut warnings)?),
+        Some(p) => Some(Profiles::from_toml(p, &cargo_features, &mut warnings)?),
         None => None,
     };
     let edition = Edition::Edition2015;
@@ -459,7 +644,7 @@ fn convert_package(
         };
 
     let cargo_features = toml.cargo_features.clone().unwrap_or_default();
-    check_cargo_features(&cargo_features, warnings)?;
+    check_cargo_features(&cargo_features, cx.nightly, warnings)?;
 
     let Some(name) = pkg.name.as_ref().map(|n| n.0.clone()) else {
         return Err(Chain::new("missing field `package.name`").into());
@@ -569,6 +754,7 @@ fn convert_package(
             registries: cx.registries,
             warnings: &mut *warnings,
             inherit: &mut *inherit,
+            public_dependency: cargo_features.iter().any(|f| f == "public-dependency"),
         };
         let tables = |normal: &Option<DepTable>,
                       dev: &Option<DepTable>,
@@ -726,7 +912,7 @@ fn convert_package(
     let feature_map = build_feature_map(&features, &dependencies)?;
 
     let profiles = match &toml.profile {
-        Some(p) => Some(Profiles::from_toml(p, warnings)?),
+        Some(p) => Some(Profiles::from_toml(p, &cargo_features, warnings)?),
         None => None,
     };
     let workspace = match &toml.workspace {

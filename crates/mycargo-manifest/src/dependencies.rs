@@ -25,6 +25,8 @@ pub(crate) struct DepContext<'a> {
     pub warnings: &'a mut Vec<String>,
     /// Lazily found workspace fields for `workspace = true`.
     pub inherit: &'a mut dyn FnMut() -> Result<InheritableFields, Chain>,
+    /// `cargo-features = ["public-dependency"]` (nightly): `public` counts.
+    pub public_dependency: bool,
 }
 
 /// `default_features` and the like: warn (or, from 2024, refuse) the
@@ -259,7 +261,9 @@ pub(crate) fn to_dependency(
         )
         .set_optional(orig.optional.unwrap_or(false))
         .set_registry(orig.registry.clone());
-    if orig.public.is_some() {
+    if cx.public_dependency {
+        dep.set_public(orig.public);
+    } else if orig.public.is_some() {
         cx.warnings.push(format!(
             "ignoring `public` on dependency {name}, pass `-Zpublic-dependency` to enable support for it"
         ));

@@ -31,8 +31,8 @@ pub use profiles::{
     Lto, OptLevel, PanicStrategy, Profile, ProfilePackageSpec, Profiles, Strip, profile_from_config,
 };
 pub use read::{
-    ReadOptions, find_manifest_for_dir, find_workspace_root, read_manifest, read_manifest_file,
-    read_manifest_with,
+    NightlyGate, ReadOptions, find_manifest_for_dir, find_workspace_root, read_manifest,
+    read_manifest_file, read_manifest_with,
 };
 pub use target::{Target, TargetKind};
 pub use workspace::Workspace;

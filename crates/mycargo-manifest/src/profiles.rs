@@ -95,11 +95,11 @@ fn feature_required(feature: &str, anchor: &str) -> Chain {
     ))
 }
 
-fn validate_layer(p: &TomlProfile) -> Result<(), Chain> {
+fn validate_layer(p: &TomlProfile, features: &[String]) -> Result<(), Chain> {
     if p.codegen_backend.is_some() {
         return Err(feature_required("codegen-backend", "codegen-backend"));
     }
-    if p.rustflags.is_some() {
+    if p.rustflags.is_some() && !features.iter().any(|f| f == "profile-rustflags") {
         return Err(feature_required(
             "profile-rustflags",
             "profile-rustflags-option",
@@ -139,15 +139,20 @@ fn validate_override(p: &TomlProfile, which: &str) -> Result<(), Chain> {
 }
 
 /// cargo's checks of one `[profile.<name>]`.
-fn validate_profile(name: &str, p: &TomlProfile, warnings: &mut Vec<String>) -> Result<(), Chain> {
-    validate_layer(p)?;
+fn validate_profile(
+    name: &str,
+    p: &TomlProfile,
+    features: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<(), Chain> {
+    validate_layer(p, features)?;
     if let Some(b) = &p.build_override {
         validate_override(b, "build-override")?;
-        validate_layer(b)?;
+        validate_layer(b, features)?;
     }
     for pkg in p.package.iter().flat_map(|m| m.values()) {
         validate_override(pkg, "package")?;
-        validate_layer(pkg)?;
+        validate_layer(pkg, features)?;
     }
     if let Some(dir) = &p.dir_name {
         return Err(Chain::new(format!(
@@ -248,11 +253,12 @@ impl Profiles {
     /// Validate and convert `[profile]`.
     pub(crate) fn from_toml(
         toml: &TomlProfiles,
+        cargo_features: &[String],
         warnings: &mut Vec<String>,
     ) -> Result<Profiles, Chain> {
         let mut profiles = BTreeMap::new();
         for (name, p) in &toml.0 {
-            validate_profile(name, p, warnings)?;
+            validate_profile(name, p, cargo_features, warnings)?;
             profiles.insert(name.0.clone(), convert_layer(p)?);
         }
         Ok(Profiles { profiles })
@@ -321,7 +327,7 @@ pub fn profile_from_config(
     toml: &TomlProfile,
     warnings: &mut Vec<String>,
 ) -> Result<Profile, Chain> {
-    validate_profile(name, toml, warnings)?;
+    validate_profile(name, toml, &[], warnings)?;
     convert_layer(toml)
 }
 

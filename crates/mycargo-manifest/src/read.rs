@@ -27,6 +27,30 @@ pub struct ReadOptions {
     /// The workspace fields to inherit from, when the caller already knows
     /// them; otherwise they are looked up on demand.
     pub inheritable: Option<InheritableFields>,
+    /// Whether nightly-only `cargo-features` are allowed (asked only when
+    /// a manifest lists one).
+    pub nightly: NightlyGate,
+}
+
+/// Asks, at most when needed, whether this is a nightly channel.
+#[derive(Clone, Default)]
+pub struct NightlyGate(Option<std::sync::Arc<dyn Fn() -> bool + Send + Sync>>);
+
+impl NightlyGate {
+    pub fn new(f: impl Fn() -> bool + Send + Sync + 'static) -> NightlyGate {
+        NightlyGate(Some(std::sync::Arc::new(f)))
+    }
+
+    /// Stable unless the caller said how to find out.
+    pub fn allowed(&self) -> bool {
+        self.0.as_ref().is_some_and(|f| f())
+    }
+}
+
+impl std::fmt::Debug for NightlyGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NightlyGate")
+    }
 }
 
 /// Read and convert the manifest at `path` whose text is `source`, with
@@ -58,6 +82,7 @@ pub fn read_manifest_with(
         display_path: &shown,
         registries: &opts.registries,
         inherit: &mut inherit,
+        nightly: &opts.nightly,
     };
     convert(parsed, &mut cx)
 }

@@ -32,6 +32,8 @@ pub struct Workspace {
     root_config: Option<WorkspaceRootConfig>,
     /// Warnings about the workspace as a whole, found while loading it.
     load_warnings: Vec<Report>,
+    /// `resolver.lockfile-path` (nightly): the lock file lives there.
+    lock_path: Option<PathBuf>,
 }
 
 impl Workspace {
@@ -59,6 +61,7 @@ impl Workspace {
             default_members: Vec::new(),
             root_config: None,
             load_warnings: Vec::new(),
+            lock_path: None,
         };
         let Some(root) = ws.find_root(&current, &plain)? else {
             ws.members = vec![current.clone()];
@@ -406,6 +409,19 @@ impl Workspace {
     }
 
     /// The directory of the root manifest.
+    /// Where `Cargo.lock` is read and written: the root's, unless
+    /// configuration moved it ([`Workspace::set_lock_path`]).
+    pub fn lock_path(&self) -> PathBuf {
+        match &self.lock_path {
+            Some(p) => p.clone(),
+            None => self.root().join("Cargo.lock"),
+        }
+    }
+
+    pub fn set_lock_path(&mut self, path: PathBuf) {
+        self.lock_path = Some(path);
+    }
+
     pub fn root(&self) -> PathBuf {
         self.root_manifest
             .parent()

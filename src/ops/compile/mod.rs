@@ -5,6 +5,7 @@
 
 mod features;
 pub(crate) mod packages;
+pub mod print;
 pub mod profiles;
 pub mod settings;
 
@@ -65,6 +66,8 @@ pub struct CompileExtras {
     pub doctests: mycargo_compiler::DocTests,
     /// `test`/`bench`: the arguments every test program gets.
     pub test_args: Vec<String>,
+    /// `--compile-time-deps` (nightly): only build scripts and proc macros.
+    pub compile_time_deps: bool,
 }
 
 pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
@@ -77,6 +80,10 @@ pub fn compile_with(
     extras: &CompileExtras,
 ) -> anyhow::Result<Built> {
     let start = Instant::now();
+    if req.compile.timings {
+        // Refused until it is built, rather than accepted and ignored.
+        anyhow::bail!("`--timings` is not supported by mycargo yet");
+    }
     let manifest = super::workspace::root_manifest(gctx, req.manifest_path)?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     // Checked with the other options, before anything is built (as cargo).
@@ -214,6 +221,16 @@ pub fn compile_with(
         },
         None => Ok(()),
     };
+    if let Some(m) = pkgs
+        .manifests
+        .iter()
+        .find(|m| m.cargo_features.iter().any(|f| f == "public-dependency"))
+    {
+        bail!(
+            "package `{}` uses `cargo-features = [\"public-dependency\"]`: building it is not supported by mycargo yet (metadata, tree and resolution are)",
+            m.package_id
+        );
+    }
     let graph = package_graph(&pkgs.manifests, &pkgs, &verify);
     let selection = Selection {
         roots: roots.clone(),
@@ -243,6 +260,13 @@ pub fn compile_with(
             (&graph2, &units2)
         }
         None => (&graph, &units),
+    };
+    let units3;
+    let units = if extras.compile_time_deps {
+        units3 = units.compile_time_only(graph);
+        &units3
+    } else {
+        units
     };
     if req.mode == CompileMode::Doc {
         let mut doc_dirs = vec![target_dir.join("doc")];

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context as _, anyhow};
 use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
-use mycargo_lockfile::{LOCKFILE_NAME, LockVersion, LockedPackage, Lockfile, PathSources};
+use mycargo_lockfile::{LockVersion, LockedPackage, Lockfile, PathSources};
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
 use mycargo_resolver::version::{
     Patch, Previous, Resolve, ResolveInput, ResolveOptions, Summary, VersionResolver,
@@ -118,7 +118,7 @@ fn resolve_inner(
     if remote {
         add_path_patches(ws, opts, &mut path_pkgs)?;
     }
-    let lock_path = ws.root().join(LOCKFILE_NAME);
+    let lock_path = ws.lock_path();
     let paths: PathSources = path_pkgs.manifests.iter().map(|m| &m.package_id).collect();
     if !remote {
         // `update` still checks its package specs against the lock file.

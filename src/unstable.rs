@@ -1,0 +1,237 @@
+//! Nightly-only behaviour: which release channel this is, by cargo's rules,
+//! and the `-Z` flags.
+//!
+//! cargo asks its own release channel; mycargo follows the toolchain it
+//! drives instead (a nightly `rustc` makes a nightly mycargo), after
+//! cargo's two overrides: `__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS`
+//! (test harnesses only) and `RUSTC_BOOTSTRAP=1`. The compiler is asked at
+//! most once, and only when something nightly-only is used.
+
+use std::sync::{Arc, OnceLock};
+
+use anyhow::bail;
+use mycargo_util::Env;
+
+/// `-Z` flags mycargo implements.
+#[derive(Debug, Clone, Default)]
+pub struct UnstableFlags {
+    /// `-Z unstable-options`: unstable command-line options.
+    pub unstable_options: bool,
+    /// `-Z lockfile-path`: `resolver.lockfile-path` is read.
+    pub lockfile_path: bool,
+}
+
+/// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
+const NOT_YET: &[&str] = &[
+    "allow-features",
+    "advanced-env",
+    "any-build-script-metadata",
+    "asymmetric-token",
+    "avoid-dev-deps",
+    "binary-dep-depinfo",
+    "bindeps",
+    "build-analysis",
+    "build-dir-new-layout",
+    "build-std",
+    "build-std-features",
+    "cargo-lints",
+    "checksum-freshness",
+    "codegen-backend",
+    "config-include",
+    "direct-minimal-versions",
+    "dual-proc-macros",
+    "feature-unification",
+    "fine-grain-locking",
+    "fix-edition",
+    "gc",
+    "git",
+    "gitoxide",
+    "host-config",
+    "json-target-spec",
+    "minimal-versions",
+    "msrv-policy",
+    "mtime-on-use",
+    "next-lockfile-bump",
+    "no-embed-metadata",
+    "no-index-update",
+    "panic-abort-tests",
+    "panic-immediate-abort",
+    "print-im-a-teapot",
+    "profile-hint-mostly-unused",
+    "profile-rustflags",
+    "public-dependency",
+    "publish-timeout",
+    "root-dir",
+    "rustc-unicode",
+    "rustdoc-depinfo",
+    "rustdoc-map",
+    "rustdoc-mergeable-info",
+    "rustdoc-scrape-examples",
+    "sbom",
+    "script",
+    "section-timings",
+    "separate-nightlies",
+    "skip-rustdoc-fingerprint",
+    "target-applies-to-host",
+    "trim-paths",
+    "warnings",
+];
+
+/// cargo's channel name: `stable`, `beta`, `nightly` or `dev`.
+pub fn channel(env: &Env) -> String {
+    if let Some(c) = env.get("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS") {
+        return c.to_string();
+    }
+    if env.get("RUSTC_BOOTSTRAP") == Some("1") {
+        return "dev".to_string();
+    }
+    rustc_channel(env)
+}
+
+/// Whether nightly features are allowed (the `nightly` and `dev` channels).
+pub fn nightly_allowed(env: &Env) -> bool {
+    matches!(channel(env).as_str(), "nightly" | "dev")
+}
+
+/// The same question, asked lazily and once, for manifest reading.
+pub fn nightly_gate(env: &Env) -> mycargo_manifest::NightlyGate {
+    let env = env.clone();
+    let cell: Arc<OnceLock<bool>> = Arc::new(OnceLock::new());
+    mycargo_manifest::NightlyGate::new(move || *cell.get_or_init(|| nightly_allowed(&env)))
+}
+
+/// The channel of `$RUSTC` (or `rustc`), from its `-vV` release line.
+fn rustc_channel(env: &Env) -> String {
+    let rustc = env
+        .get_os("RUSTC")
+        .filter(|v| !v.is_empty())
+        .map(|v| v.to_os_string())
+        .unwrap_or_else(|| "rustc".into());
+    let out = std::process::Command::new(rustc)
+        .arg("-vV")
+        .current_dir(env.cwd())
+        .output();
+    let text = match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        _ => return "stable".to_string(),
+    };
+    let release = text
+        .lines()
+        .find_map(|l| l.strip_prefix("release: "))
+        .unwrap_or("");
+    release_channel(release).to_string()
+}
+
+fn release_channel(release: &str) -> &'static str {
+    if release.contains("-nightly") {
+        "nightly"
+    } else if release.contains("-beta") {
+        "beta"
+    } else if release.contains("-dev") {
+        "dev"
+    } else {
+        "stable"
+    }
+}
+
+/// Parse the `-Z` flags with cargo's errors: refused on stable, unknown
+/// ones named, and the ones mycargo lacks refused clearly.
+pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
+    let mut out = UnstableFlags::default();
+    if flags.is_empty() {
+        return Ok(out);
+    }
+    let ch = channel(env);
+    if !matches!(ch.as_str(), "nightly" | "dev") {
+        bail!(
+            "the `-Z` flag is only accepted on the nightly channel of Cargo, but this is the `{ch}` channel\n\
+             See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels."
+        );
+    }
+    for flag in flags {
+        let (k, v) = match flag.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (flag.as_str(), None),
+        };
+        let slot = match k {
+            "unstable-options" => &mut out.unstable_options,
+            "lockfile-path" => &mut out.lockfile_path,
+            k if NOT_YET.contains(&k) => bail!(
+                "`-Z {k}` is not supported by mycargo yet\n\
+                 mycargo supports `-Z unstable-options` and `-Z lockfile-path`"
+            ),
+            k => bail!(
+                "unknown `-Z` flag specified: {k}\n\n\
+                 For available unstable features, see https://doc.rust-lang.org/nightly/cargo/reference/unstable.html\n\
+                 If you intended to use an unstable rustc feature, try setting `RUSTFLAGS=\"-Z{k}\"`"
+            ),
+        };
+        if let Some(v) = v {
+            bail!("flag -Z{k} does not take a value, found: `{v}`");
+        }
+        *slot = true;
+    }
+    Ok(out)
+}
+
+/// cargo's error for an unstable option used without `-Z unstable-options`.
+pub fn fail_if_stable_opt(
+    unstable: &UnstableFlags,
+    env: &Env,
+    flag: &str,
+    issue: u32,
+) -> anyhow::Result<()> {
+    if unstable.unstable_options {
+        return Ok(());
+    }
+    let see = format!(
+        "See https://github.com/rust-lang/cargo/issues/{issue} for more information about the `{flag}` flag."
+    );
+    let ch = channel(env);
+    if matches!(ch.as_str(), "nightly" | "dev") {
+        bail!("the `{flag}` flag is unstable, pass `-Z unstable-options` to enable it\n{see}");
+    }
+    bail!(
+        "the `{flag}` flag is unstable, and only available on the nightly channel of Cargo, but this is the `{ch}` channel\n\
+         See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels.\n\
+         {see}"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::new(
+            std::env::temp_dir(),
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+    }
+
+    #[test]
+    fn channel_follows_cargos_overrides() {
+        let e = env(&[("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly")]);
+        assert_eq!(channel(&e), "nightly");
+        assert_eq!(channel(&env(&[("RUSTC_BOOTSTRAP", "1")])), "dev");
+        assert_eq!(release_channel("1.97.0-nightly"), "nightly");
+        assert_eq!(release_channel("1.96.0-beta.3"), "beta");
+        assert_eq!(release_channel("1.95.0"), "stable");
+    }
+
+    #[test]
+    fn flags_on_nightly() {
+        let e = env(&[("RUSTC_BOOTSTRAP", "1")]);
+        let f = parse(&["unstable-options".into()], &e).expect("parse");
+        assert!(f.unstable_options && !f.lockfile_path);
+        let err = parse(&["no-such".into()], &e).expect_err("unknown");
+        assert!(
+            err.to_string()
+                .starts_with("unknown `-Z` flag specified: no-such")
+        );
+        let err = parse(&["build-std".into()], &e).expect_err("not yet");
+        assert!(err.to_string().contains("not supported by mycargo yet"));
+        let err = parse(&["unstable-options=yes".into()], &e).expect_err("value");
+        assert!(err.to_string().contains("does not take a value"));
+    }
+}

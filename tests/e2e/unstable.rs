@@ -1,0 +1,215 @@
+//! Nightly-only behaviour, against the installed cargo: the channel
+//! (cargo's test override and `RUSTC_BOOTSTRAP=1`), `-Z` flags, nightly
+//! `cargo-features`, `rustc --print`, `-Zlockfile-path` and
+//! `--compile-time-deps` (rust-analyzer's uses), and unfinished flags
+//! refused rather than ignored.
+
+use mycargo_test_support::{Execs, Output, Project, ProjectBuilder, project};
+
+const NIGHTLY: (&str, &str) = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
+
+fn lib_fixture() -> ProjectBuilder {
+    project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/lib.rs", "pub fn f() {}\n")
+}
+
+fn env(mut e: Execs, vars: &[(&str, &str)]) -> Execs {
+    for (k, v) in vars {
+        e = e.env(k, v);
+    }
+    e.with_any_status()
+}
+
+/// Both tools: the same exit code and stderr (and stdout); mycargo's output.
+fn same(m: &Project, c: &Project, args: &str, vars: &[(&str, &str)]) -> Output {
+    let mo = env(m.mycargo(args), vars).run();
+    let co = env(c.cargo(args), vars).run();
+    assert_eq!(
+        mo.stderr_as_mycargo(),
+        co.stderr_as_mycargo(),
+        "`{args}` {vars:?}\n{}",
+        mo.describe()
+    );
+    assert_eq!(mo.code(), co.code(), "`{args}` {vars:?}");
+    assert_eq!(mo.stdout, co.stdout, "`{args}` {vars:?}");
+    mo
+}
+
+#[test]
+fn z_flags_follow_the_channel() {
+    let (m, c) = lib_fixture().build_twins();
+    // Stable refuses any -Z; nightly and RUSTC_BOOTSTRAP=1 take known ones.
+    same(&m, &c, "-Zunstable-options check", &[]);
+    let out = same(&m, &c, "-Zunstable-options check", &[NIGHTLY]);
+    assert_eq!(out.code(), Some(0));
+    let out = same(
+        &m,
+        &c,
+        "-Zunstable-options check",
+        &[("RUSTC_BOOTSTRAP", "1")],
+    );
+    assert_eq!(out.code(), Some(0));
+    same(&m, &c, "-Zno-such-flag check", &[NIGHTLY]);
+    same(&m, &c, "-Zunstable-options=yes check", &[NIGHTLY]);
+    // Known to cargo, not built in mycargo: refused clearly, never ignored.
+    let mo = env(m.mycargo("-Zbuild-std check"), &[NIGHTLY]).run();
+    assert_eq!(mo.code(), Some(101));
+    assert!(
+        mo.stderr
+            .contains("`-Z build-std` is not supported by mycargo yet"),
+        "{}",
+        mo.stderr
+    );
+}
+
+#[test]
+fn rustc_print_cfg_as_cargo() {
+    let (m, c) = lib_fixture().build_twins();
+    same(&m, &c, "rustc --print cfg", &[]);
+    same(&m, &c, "rustc --print cfg", &[NIGHTLY]);
+    let out = same(
+        &m,
+        &c,
+        "-Zunstable-options rustc --print cfg",
+        &[NIGHTLY, ("RUSTFLAGS", "--cfg my_cfg")],
+    );
+    assert!(out.stdout.contains("my_cfg\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("target_os="), "{}", out.stdout);
+}
+
+#[test]
+fn nightly_profile_rustflags() {
+    let manifest = "cargo-features = [\"profile-rustflags\"]\n\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[profile.dev]\nrustflags = [\"--cfg\", \"from_profile\"]\n";
+    let p = project().file("Cargo.toml", manifest).file(
+        "src/main.rs",
+        "fn main() { println!(\"{}\", cfg!(from_profile)); }\n",
+    );
+    let (m, c) = p.build_twins();
+    same(&m, &c, "build", &[]);
+    let mo = env(m.mycargo("build -v"), &[NIGHTLY]).run();
+    let co = env(c.cargo("build -v"), &[NIGHTLY]).run();
+    assert_eq!(
+        (mo.code(), co.code()),
+        (Some(0), Some(0)),
+        "{}",
+        mo.describe()
+    );
+    let line = |o: &Output| {
+        o.stderr
+            .lines()
+            .find(|l| l.contains("--crate-name foo"))
+            .map(|l| l.contains("--cfg from_profile"))
+    };
+    assert_eq!(line(&mo), Some(true), "{}", mo.stderr);
+    assert_eq!(line(&co), Some(true), "{}", co.stderr);
+    assert_eq!(m.process(m.bin("foo")).run().stdout, "true\n");
+}
+
+#[test]
+fn lockfile_path_needs_its_z_flag() {
+    let (m, c) = lib_fixture().build_twins();
+    let args = "generate-lockfile --config resolver.lockfile-path=\"lock/Cargo.lock\"";
+    // Without -Zlockfile-path: cargo's warning, the usual place.
+    same(&m, &c, args, &[NIGHTLY]);
+    assert!(m.root().join("Cargo.lock").exists());
+    std::fs::remove_file(m.root().join("Cargo.lock")).unwrap();
+    std::fs::remove_file(c.root().join("Cargo.lock")).unwrap();
+    same(&m, &c, &format!("-Zlockfile-path {args}"), &[NIGHTLY]);
+    assert!(!m.root().join("Cargo.lock").exists());
+    assert_eq!(
+        std::fs::read_to_string(m.root().join("lock/Cargo.lock")).unwrap(),
+        std::fs::read_to_string(c.root().join("lock/Cargo.lock")).unwrap()
+    );
+    same(
+        &m,
+        &c,
+        "-Zlockfile-path generate-lockfile --config resolver.lockfile-path=\"lock/other.lock\"",
+        &[NIGHTLY],
+    );
+}
+
+#[test]
+fn compile_time_deps_builds_scripts_and_proc_macros_only() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\npm = { path = \"pm\" }\nplain = { path = \"plain\" }\n\n\
+             [build-dependencies]\nbdep = { path = \"bdep\" }\n",
+        )
+        .file("src/lib.rs", "pub fn f() { plain::g(); }\n")
+        .file("build.rs", "fn main() { bdep::h(); }\n")
+        .file(
+            "pm/Cargo.toml",
+            "[package]\nname = \"pm\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nproc-macro = true\n\n[dependencies]\npmdep = { path = \"../pmdep\" }\n",
+        )
+        .file("pm/src/lib.rs", "#[allow(dead_code)]\nfn nothing() { pmdep::k(); }\n")
+        .file(
+            "pmdep/Cargo.toml",
+            "[package]\nname = \"pmdep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("pmdep/src/lib.rs", "pub fn k() {}\n")
+        .file(
+            "plain/Cargo.toml",
+            "[package]\nname = \"plain\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("plain/src/lib.rs", "pub fn g() {}\n")
+        .file(
+            "bdep/Cargo.toml",
+            "[package]\nname = \"bdep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("bdep/src/lib.rs", "pub fn h() {}\n");
+    let (m, c) = p.build_twins();
+    same(&m, &c, "check --compile-time-deps", &[NIGHTLY]);
+    let mo = env(
+        m.mycargo("-Zunstable-options check --compile-time-deps"),
+        &[NIGHTLY],
+    )
+    .run();
+    let co = env(
+        c.cargo("-Zunstable-options check --compile-time-deps"),
+        &[NIGHTLY],
+    )
+    .run();
+    let compiled = |o: &Output| -> Vec<String> {
+        let mut v: Vec<String> = o
+            .stderr_as_mycargo()
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("Compiling") || l.starts_with("Checking"))
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(compiled(&mo), compiled(&co), "{}\n{}", mo.stderr, co.stderr);
+    let names = compiled(&mo).join("\n");
+    for built in ["pm v", "pmdep v", "bdep v", "foo v"] {
+        assert!(names.contains(built), "{names}");
+    }
+    assert!(!names.contains("plain v"), "{names}");
+    assert_eq!(mo.code(), Some(0), "{}", mo.stderr);
+    assert_eq!(co.code(), Some(0), "{}", co.stderr);
+}
+
+#[test]
+fn unfinished_flags_are_refused_not_ignored() {
+    let (m, c) = lib_fixture().build_twins();
+    // Stable: cargo's own errors.
+    same(&m, &c, "build --unit-graph", &[]);
+    same(&m, &c, "build --artifact-dir out", &[]);
+    // Accepted by cargo, not built in mycargo: a clear error.
+    for args in ["build --timings", "-Zunstable-options build --unit-graph"] {
+        let mo = env(m.mycargo(args), &[NIGHTLY]).run();
+        assert_eq!(mo.code(), Some(101), "{args}");
+        assert!(
+            mo.stderr.contains("is not supported by mycargo yet"),
+            "{args}: {}",
+            mo.stderr
+        );
+    }
+}
