@@ -25,6 +25,7 @@ mod profile_config;
 mod publish;
 mod registry;
 mod replace;
+mod rust_version;
 mod test_cmd;
 mod tls;
 mod twin;

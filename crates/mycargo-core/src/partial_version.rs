@@ -38,6 +38,15 @@ impl PartialVersion {
             && self.build.as_ref().is_none_or(|b| *b == version.build)
     }
 
+    /// Whether a compiler of version `rustc` satisfies this `rust-version`
+    /// (cargo's rule: a caret requirement, the compiler's pre-release
+    /// ignored).
+    pub fn is_compatible_with(&self, rustc: &Version) -> bool {
+        let rustc = Version::new(rustc.major, rustc.minor, rustc.patch);
+        let min = Version::new(self.major, self.minor.unwrap_or(0), self.patch.unwrap_or(0));
+        rustc >= min && rustc.major == self.major
+    }
+
     /// The full version, when all three numbers are given.
     pub fn to_version(&self) -> Option<Version> {
         Some(Version {
@@ -141,5 +150,21 @@ mod tests {
         ] {
             assert_eq!(s.parse::<PartialVersion>(), Err(e), "{s}");
         }
+    }
+}
+
+#[cfg(test)]
+mod rust_version_tests {
+    use super::*;
+
+    #[test]
+    fn compatible_with_rustc() {
+        let v = |s: &str| Version::parse(s).expect("version");
+        let pv = |s: &str| s.parse::<PartialVersion>().expect("partial");
+        assert!(pv("1.90").is_compatible_with(&v("1.95.0")));
+        assert!(pv("1.95").is_compatible_with(&v("1.95.0-nightly")));
+        assert!(!pv("1.96").is_compatible_with(&v("1.95.0")));
+        assert!(!pv("1.95.1").is_compatible_with(&v("1.95.0")));
+        assert!(pv("1").is_compatible_with(&v("1.0.0")));
     }
 }

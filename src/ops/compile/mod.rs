@@ -7,6 +7,7 @@ mod features;
 pub(crate) mod packages;
 pub mod print;
 pub mod profiles;
+mod rust_version;
 pub mod settings;
 
 use std::path::PathBuf;
@@ -268,6 +269,9 @@ pub fn compile_with(
     } else {
         units
     };
+    if !req.compile.ignore_rust_version {
+        rust_version::check(graph, units, &rustc.info.version)?;
+    }
     if req.mode == CompileMode::Doc {
         let mut doc_dirs = vec![target_dir.join("doc")];
         if let Some(t) = &target_triple {
