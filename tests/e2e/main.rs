@@ -17,6 +17,7 @@ mod manifest;
 mod message_format;
 mod metadata;
 mod new_init;
+mod offline;
 mod package;
 mod patch;
 mod pkgid_tree;

@@ -35,6 +35,16 @@ pub trait RemoteIndex {
     fn cached_versions(&self, _source: &SourceId, _name: &str) -> Arc<Vec<IndexSummary>> {
         Arc::default()
     }
+    /// Offline only: whether `name`-`version` of `source` is in the
+    /// download cache (`None` online, and for sources kept on disk).
+    fn offline_downloaded(
+        &mut self,
+        _source: &SourceId,
+        _name: &str,
+        _version: &Version,
+    ) -> Option<bool> {
+        None
+    }
 }
 
 /// Where [`WsRegistry::walk`] reads index files from.
@@ -304,6 +314,36 @@ impl WsRegistry<'_> {
         )
     }
 
+    /// Offline, cargo answers a query with the matching versions whose
+    /// `.crate` is downloaded, and with all of them only when none is: a
+    /// lock made offline then builds offline.
+    fn prefer_downloaded(
+        &mut self,
+        dep: &Dependency,
+        all: Vec<Summary>,
+    ) -> Result<Vec<Summary>, RegistryError> {
+        let real = self.map.replacement(dep.source_id())?;
+        let mut downloaded = Vec::new();
+        for s in &all {
+            if !dep.version_req().matches(s.version()) {
+                continue;
+            }
+            match self
+                .index
+                .offline_downloaded(&real, dep.package_name(), s.version())
+            {
+                None => return Ok(all),
+                Some(true) => downloaded.push(s.clone()),
+                Some(false) => {}
+            }
+        }
+        Ok(if downloaded.is_empty() {
+            all
+        } else {
+            downloaded
+        })
+    }
+
     /// The index lines of `dep`'s name in its (replaced) source.
     fn lines(&mut self, dep: &Dependency) -> Result<Arc<Vec<IndexSummary>>, RegistryError> {
         let real = self.map.replacement(dep.source_id())?;
@@ -372,7 +412,7 @@ impl Registry for WsRegistry<'_> {
             out.push(self.with_replacement(s)?);
         }
         self.cache.insert(key, out.clone());
-        Ok(out)
+        Ok(self.prefer_downloaded(dep, out)?)
     }
 
     fn alternative_names(&mut self, dep: &Dependency) -> Vec<String> {

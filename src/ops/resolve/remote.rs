@@ -629,6 +629,24 @@ impl RemoteIndex for Remotes {
         }
     }
 
+    fn offline_downloaded(
+        &mut self,
+        source: &SourceId,
+        name: &str,
+        version: &semver::Version,
+    ) -> Option<bool> {
+        if !self.offline {
+            return None;
+        }
+        match self.client(source).ok()? {
+            Client::Sparse(c) => {
+                let file = c.crate_cache_dir().join(format!("{name}-{version}.crate"));
+                Some(std::fs::metadata(file).is_ok_and(|m| m.len() > 0))
+            }
+            Client::Local(_) | Client::Directory(_) => None,
+        }
+    }
+
     fn cached_versions(&self, source: &SourceId, name: &str) -> Arc<Vec<IndexSummary>> {
         self.cached
             .get(&(source.clone(), name.to_string()))
