@@ -29,6 +29,11 @@ pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliRes
 }
 
 pub fn check(gctx: &mut GlobalContext, args: &crate::cli::check::Args) -> CliResult {
-    compile(gctx, &request!(CompileMode::Check, args))?;
+    // `--profile test` checks the targets as tests, as cargo does.
+    let mode = match args.compile.profile.as_deref() {
+        Some("test") => CompileMode::CheckTest,
+        _ => CompileMode::Check,
+    };
+    compile(gctx, &request!(mode, args))?;
     Ok(())
 }

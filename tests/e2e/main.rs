@@ -24,6 +24,7 @@ mod plugins;
 mod publish;
 mod registry;
 mod replace;
+mod target_selection;
 mod test_cmd;
 mod twin;
 mod update;

@@ -67,16 +67,13 @@ pub fn rustc_command(
     };
     cmd.arg(json);
 
-    // `check` of a test or bench target checks it as its harness builds
-    // it (cargo's `Check { test: true }`).
-    let test = unit.mode.is_any_test()
-        || (unit.mode == CompileMode::Check && (target.is_test() || target.is_bench()));
+    let test = unit.mode.is_rustc_test();
     if !test {
         for ct in target.kind.crate_types() {
             cmd.arg("--crate-type").arg(ct);
         }
     }
-    let emit = if unit.mode == CompileMode::Check {
+    let emit = if unit.mode.is_check() {
         "--emit=dep-info,metadata"
     } else if !test && target.is_lib() && only_rlib_types(&target.kind.crate_types()) {
         "--emit=dep-info,metadata,link"
