@@ -190,3 +190,75 @@ fn check_all_targets_warns_about_test_only_code_like_cargo() {
         }
     }
 }
+
+/// A workspace whose dev profile aborts on panic: an app (lib, bin,
+/// integration test) using a proc macro `mac` (with a dependency of its
+/// own and a dev-dependency) and `sys`, whose build script links a native
+/// library.
+fn abort_workspace() -> ProjectBuilder {
+    let manifest = |name: &str, extra: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{extra}")
+    };
+    project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\", \"mac\", \"mdep\", \"helper\", \"sys\"]\nresolver = \"2\"\n\n[profile.dev]\npanic = \"abort\"\n",
+        )
+        .file(
+            "app/Cargo.toml",
+            manifest(
+                "app",
+                "\n[dependencies]\nmac = { path = \"../mac\" }\nsys = { path = \"../sys\" }\n\n[dev-dependencies]\nhelper = { path = \"../helper\" }\n",
+            ),
+        )
+        .file(
+            "app/src/lib.rs",
+            "pub fn v() -> u32 { mac::answer!() + sys::s() }\n#[cfg(test)]\nmod t {\n    #[test]\n    fn x() { assert_eq!(helper::two(), 2); }\n}\n",
+        )
+        .file("app/src/main.rs", "fn main() { println!(\"{}\", app::v()); }\n")
+        .file("app/tests/it.rs", "#[test]\nfn it() { assert_eq!(app::v(), 43); }\n")
+        .file(
+            "mac/Cargo.toml",
+            manifest(
+                "mac",
+                "\n[lib]\nproc-macro = true\n\n[dependencies]\nmdep = { path = \"../mdep\" }\n\n[dev-dependencies]\nhelper = { path = \"../helper\" }\n",
+            ),
+        )
+        .file(
+            "mac/src/lib.rs",
+            "use proc_macro::TokenStream;\n#[proc_macro]\npub fn answer(_: TokenStream) -> TokenStream { mdep::text().parse().unwrap() }\n",
+        )
+        .file("mdep/Cargo.toml", manifest("mdep", ""))
+        .file("mdep/src/lib.rs", "pub fn text() -> &'static str { \"42\" }\n")
+        .file("helper/Cargo.toml", manifest("helper", ""))
+        .file("helper/src/lib.rs", "pub fn two() -> u32 { 2 }\n")
+        .file("sys/Cargo.toml", manifest("sys", "links = \"m\"\n"))
+        .file(
+            "sys/build.rs",
+            "fn main() { println!(\"cargo::rustc-link-lib=m\"); }\n",
+        )
+        .file("sys/src/lib.rs", "pub fn s() -> u32 { 1 }\n")
+}
+
+/// Tests and what they link unwind whatever the profile says, proc macros
+/// too; a build script's `-l` goes to the lib; a proc macro's
+/// dependencies are checked when it is.
+#[test]
+fn test_units_unwind_and_link_flags_like_cargo() {
+    let (m, c) = abort_workspace().build_twins();
+    for args in [
+        "build --workspace",
+        "build --tests --workspace",
+        "build --all-targets --workspace",
+        "check --all-targets --workspace",
+        "check --workspace",
+        "check -p mac",
+        "doc --workspace",
+        "test --workspace --no-run",
+    ] {
+        let (_, co) = same_units(&m, &c, args);
+        assert_eq!(co.code(), Some(0), "cargo {args}\n{}", co.describe());
+    }
+    let (mo, _) = crate::test_cmd::same(&m, &c, "test --workspace", &[]);
+    assert_eq!(mo.code(), Some(0), "{}", mo.describe());
+}

@@ -159,7 +159,7 @@ fn without_thread_id(line: &str) -> String {
 /// Run `cmd` with both tools (with `env`) and check they agree on the
 /// exit code, the status lines and the test output.
 #[track_caller]
-fn same(m: &Project, c: &Project, cmd: &str, env: &[(&str, &str)]) -> (Output, Output) {
+pub(crate) fn same(m: &Project, c: &Project, cmd: &str, env: &[(&str, &str)]) -> (Output, Output) {
     let with_env = |mut e: Execs| {
         for (k, v) in env {
             e = e.env(k, v);

@@ -178,6 +178,15 @@ impl UnitGraph {
                 // A proc macro asked for by name is built for the host but with
                 // the normal profile; its dependencies are host units.
                 let unit = b.intern(pkg, target, mode, kind, false);
+                // Tests (all roots of `test`/`bench`) and proc macros unwind,
+                // and so does everything they link (cargo's `UnitFor`).
+                let t = &graph.packages[pkg].manifest.targets[target];
+                let unit = if mode.is_rustc_test() || selection.mode.is_rustc_test() || t.proc_macro
+                {
+                    b.unwound(unit)
+                } else {
+                    unit
+                };
                 if !roots.contains(&unit) {
                     roots.push(unit);
                 }
@@ -328,6 +337,41 @@ impl Builder<'_, '_> {
         self.intern_with_features(pkg, target, mode, kind, for_host, features)
     }
 
+    /// [`Self::intern`] for a dependency of `parent`: the dependencies of a
+    /// unit that must unwind unwind too.
+    fn intern_dep(
+        &mut self,
+        parent: &Unit,
+        pkg: usize,
+        target: usize,
+        mode: CompileMode,
+        kind: CompileKind,
+        for_host: bool,
+    ) -> Unit {
+        let unit = self.intern(pkg, target, mode, kind, for_host);
+        if parent.profile.panic == "unwind" {
+            self.unwound(unit)
+        } else {
+            unit
+        }
+    }
+
+    /// `unit` with the `unwind` panic strategy whatever the profile says
+    /// (cargo's `PanicSetting::AlwaysUnwind`): the test harness needs it.
+    /// rustdoc has no panic strategy: doc units keep the profile's, so
+    /// that host and target ones stay one unit.
+    fn unwound(&mut self, unit: Unit) -> Unit {
+        if unit.profile.panic == "unwind" || unit.mode == CompileMode::Doc {
+            return unit;
+        }
+        let mut inner = (*unit).clone();
+        inner.profile.panic = "unwind";
+        self.interned
+            .entry(inner.clone())
+            .or_insert_with(|| Arc::new(inner))
+            .clone()
+    }
+
     /// [`Self::intern`] with the features given (a build script is compiled
     /// with the features of the package it builds, not the host's).
     fn intern_with_features(
@@ -355,10 +399,13 @@ impl Builder<'_, '_> {
             features,
             for_host,
         };
-        self.interned
+        let unit = self
+            .interned
             .entry(inner.clone())
             .or_insert_with(|| Arc::new(inner))
-            .clone()
+            .clone();
+        // What runs in the compiler (build scripts, proc macros) unwinds.
+        if for_host { self.unwound(unit) } else { unit }
     }
 
     /// Targets and modes of a selected package, as cargo's
@@ -423,8 +470,10 @@ impl Builder<'_, '_> {
         // The lib's test unit has the same dependencies; it is only asked,
         // never added to the graph.
         let probe = self.intern(pkg, li, CompileMode::Test, kind.clone(), false);
+        let probe = self.unwound(probe);
         let mut deps = self.compute_deps(&probe)?;
         let unit = self.intern(pkg, li, CompileMode::Build, kind, proc_macro);
+        let unit = self.unwound(unit);
         deps.insert(
             0,
             UnitDep {
@@ -538,7 +587,8 @@ impl Builder<'_, '_> {
                 CompileMode::Build
             };
             let kind = self.kind_for(lib, unit.for_host);
-            let u = self.intern(unit.pkg, li, mode, kind, unit.for_host || lib.proc_macro);
+            let for_host = unit.for_host || lib.proc_macro;
+            let u = self.intern_dep(unit, unit.pkg, li, mode, kind, for_host);
             out.push(UnitDep {
                 unit: u,
                 extern_name: lib.crate_name(),
@@ -597,15 +647,18 @@ impl Builder<'_, '_> {
         // `State::deps`; benches are not among them).
         let with_dev = target.is_example() || target.is_test();
         let mut out = Vec::new();
+        // A proc macro's dependencies are host units.
+        let deps_for_host = unit.for_host || target.proc_macro;
         for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| {
             k == DepKind::Normal || (with_dev && k == DepKind::Development)
         }) {
-            let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, unit.for_host) else {
+            let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, deps_for_host) else {
                 continue;
             };
             let lib = &self.graph.packages[dep_pkg].manifest.targets[d.unit.target];
             if self.doc_deps && lib.doc {
-                let doc = self.intern(
+                let doc = self.intern_dep(
+                    unit,
                     dep_pkg,
                     d.unit.target,
                     CompileMode::Doc,
@@ -634,8 +687,8 @@ impl Builder<'_, '_> {
             } else {
                 CompileMode::Check
             };
-            let checked = self.intern(unit.pkg, li, mode, kind.clone(), for_host);
-            let documented = self.intern(unit.pkg, li, CompileMode::Doc, kind, for_host);
+            let checked = self.intern_dep(unit, unit.pkg, li, mode, kind.clone(), for_host);
+            let documented = self.intern_dep(unit, unit.pkg, li, CompileMode::Doc, kind, for_host);
             out.push(UnitDep {
                 unit: checked,
                 extern_name: lib.crate_name(),
@@ -679,12 +732,16 @@ impl Builder<'_, '_> {
         let lib = &dm.targets[li];
         let for_host = parent_for_host || lib.proc_macro;
         let kind = self.kind_for(lib, parent_for_host);
-        let mode = if (parent.mode.is_check() || parent.mode == CompileMode::Doc) && !for_host {
+        // Checked for a check or doc, unless it is a proc macro (cargo's
+        // `check_or_build_mode`: the dependencies of a proc macro being
+        // checked are checked too).
+        let mode = if (parent.mode.is_check() || parent.mode == CompileMode::Doc) && !lib.proc_macro
+        {
             CompileMode::Check
         } else {
             CompileMode::Build
         };
-        let unit = self.intern(dep_pkg, li, mode, kind, for_host);
+        let unit = self.intern_dep(parent, dep_pkg, li, mode, kind, for_host);
         let dep = &self.graph.packages[parent.pkg].manifest.dependencies[dep_idx];
         let extern_name = dep
             .rename()

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use crate::build_context::{BuildContext, MessageFormat};
 use crate::profile::LtoSetting;
-use crate::unit::{CompileKind, CompileMode, Unit};
+use crate::unit::{CompileKind, Unit};
 
 /// What a package's build script told cargo, as it applies to rustc.
 #[derive(Debug, Clone, Default)]
@@ -197,7 +197,9 @@ pub fn rustc_command(
                     cmd.arg("-L").arg(path);
                 }
             }
-            if !(target.is_lib() && unit.mode == CompileMode::Check) {
+            // `-l` goes to the lib, or to every target of a package
+            // without one (cargo's `pass_l_flag`).
+            if target.is_lib() || !m.targets.iter().any(|t| t.is_lib()) {
                 for lib in &fx.link_libs {
                     cmd.arg("-l").arg(lib);
                 }
