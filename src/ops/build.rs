@@ -38,8 +38,13 @@ pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliRes
 }
 
 pub fn check(gctx: &mut GlobalContext, args: &crate::cli::check::Args) -> CliResult {
+    // `--profile test` checks the targets as tests, as cargo does.
+    let mode = match args.compile.profile.as_deref() {
+        Some("test") => CompileMode::CheckTest,
+        _ => CompileMode::Check,
+    };
     let extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
-    compile_with(gctx, &request!(CompileMode::Check, args), &extras)?;
+    compile_with(gctx, &request!(mode, args), &extras)?;
     Ok(())
 }
 

@@ -27,6 +27,7 @@ mod publish;
 mod registry;
 mod replace;
 mod rust_version;
+mod target_selection;
 mod test_cmd;
 mod tls;
 mod twin;

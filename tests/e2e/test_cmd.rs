@@ -159,7 +159,7 @@ fn without_thread_id(line: &str) -> String {
 /// Run `cmd` with both tools (with `env`) and check they agree on the
 /// exit code, the status lines and the test output.
 #[track_caller]
-fn same(m: &Project, c: &Project, cmd: &str, env: &[(&str, &str)]) -> (Output, Output) {
+pub(crate) fn same(m: &Project, c: &Project, cmd: &str, env: &[(&str, &str)]) -> (Output, Output) {
     let with_env = |mut e: Execs| {
         for (k, v) in env {
             e = e.env(k, v);
@@ -364,4 +364,102 @@ fn nextest_finds_and_runs_the_tests() {
     assert!(all.contains("nx::it it_one"), "{all}");
     assert!(all.contains("nx unit_one"), "{all}");
     assert!(all.contains("2 tests run: 2 passed"), "{all}");
+}
+
+/// A workspace with a proc-macro crate whose doc examples use the
+/// compiler's `proc_macro` crate and the macro itself, and a lib using it.
+fn proc_macro_workspace() -> ProjectBuilder {
+    project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"mac\", \"user\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "mac/Cargo.toml",
+            "[package]\nname = \"mac\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nproc-macro = true\n",
+        )
+        .file(
+            "mac/src/lib.rs",
+            r#"//! Macros.
+//!
+//! ```
+//! use proc_macro::TokenStream;
+//! fn takes(_t: TokenStream) {}
+//! ```
+
+use proc_macro::TokenStream;
+
+/// Expands to `42`.
+///
+/// ```
+/// assert_eq!(mac::answer!(), 42);
+/// ```
+#[proc_macro]
+pub fn answer(_: TokenStream) -> TokenStream {
+    "42".parse().unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unit() {}
+}
+"#,
+        )
+        .file(
+            "user/Cargo.toml",
+            "[package]\nname = \"user\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nmac = { path = \"../mac\" }\n",
+        )
+        .file(
+            "user/src/lib.rs",
+            "/// ```\n/// assert_eq!(user::value(), 42);\n/// ```\npub fn value() -> u32 { mac::answer!() }\n",
+        )
+}
+
+/// The `rustdoc --test` line of package `name` in verbose stderr.
+fn doctest_line<'a>(stderr: &'a str, name: &str) -> &'a str {
+    stderr
+        .lines()
+        .find(|l| l.contains("rustdoc") && l.contains(&format!("--crate-name {name} --test ")))
+        .unwrap_or_default()
+}
+
+#[test]
+fn proc_macro_doc_tests_run_like_cargo() {
+    let (m, c) = proc_macro_workspace().build_twins();
+    let (mo, _) = same(&m, &c, "test --workspace", &[]);
+    assert_eq!(mo.code(), Some(0), "{}", mo.describe());
+    assert!(
+        mo.stdout
+            .contains("test mac/src/lib.rs - answer (line 12) ... ok")
+    );
+    assert!(mo.stdout.contains("test mac/src/lib.rs - (line 3) ... ok"));
+    same(&m, &c, "test --doc -p mac", &[]);
+    // The doc-test command line: the proc macro's crate type and the
+    // compiler's `proc_macro` crate, where cargo puts them.
+    let mo = m.mycargo("test --doc -p mac -v").run();
+    let co = c.cargo("test --doc -p mac -v").run();
+    let flags = |stderr: &str| -> Vec<String> {
+        doctest_line(stderr, "mac")
+            .split(' ')
+            .filter(|w| {
+                matches!(
+                    *w,
+                    "--crate-type" | "proc-macro" | "--extern" | "proc_macro"
+                )
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        flags(&co.stderr),
+        [
+            "--crate-type",
+            "proc-macro",
+            "--extern",
+            "--extern",
+            "proc_macro"
+        ]
+    );
+    assert_eq!(flags(&mo.stderr), flags(&co.stderr), "{}", mo.stderr);
 }

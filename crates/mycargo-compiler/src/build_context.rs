@@ -276,7 +276,7 @@ impl<'a> BuildContext<'a> {
     /// cdylib type: rustc applies the suffix to every output of the unit.
     pub fn use_extra_filename(&self, unit: &Unit) -> bool {
         // A test of a cdylib is an executable like any other test.
-        if unit.mode == CompileMode::Check || unit.mode.is_any_test() {
+        if unit.mode.is_check() || unit.mode.is_any_test() {
             return true;
         }
         let gp = &self.graph.packages[unit.pkg];
@@ -343,7 +343,7 @@ impl<'a> BuildContext<'a> {
                 flavor: FileFlavor::Normal,
             }];
         }
-        if unit.mode == CompileMode::Check {
+        if unit.mode.is_check() {
             let extra = if self.use_extra_filename(unit) {
                 format!("-{id}")
             } else {

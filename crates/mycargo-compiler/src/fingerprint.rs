@@ -36,6 +36,7 @@ fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
         _ if t.is_custom_build() => "build-script",
         CompileMode::Test | CompileMode::Bench => "test",
         CompileMode::Check => "check",
+        CompileMode::CheckTest => "check-test",
         CompileMode::Doc if t.is_lib() => "doc-lib",
         CompileMode::Doc if t.is_example() => "doc-example",
         CompileMode::Doc => "doc-bin",

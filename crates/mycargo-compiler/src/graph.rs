@@ -86,7 +86,8 @@ pub struct Selection {
     /// Packages selected on the command line.
     pub roots: Vec<usize>,
     pub filter: TargetFilter,
-    /// The command's mode: Build, Check, Test, Bench or Doc.
+    /// The command's mode: Build, Check, CheckTest (`check --profile test`),
+    /// Test, Bench or Doc.
     pub mode: CompileMode,
     /// `--target`; `None` builds for the host.
     pub target: Option<String>,
@@ -146,7 +147,6 @@ struct Builder<'a, 'g> {
     target_kind: CompileKind,
     interned: HashMap<UnitInner, Unit>,
     out: UnitGraph,
-    check: bool,
     doc_deps: bool,
 }
 
@@ -167,7 +167,6 @@ impl UnitGraph {
             },
             interned: HashMap::new(),
             out: UnitGraph::default(),
-            check: selection.mode == CompileMode::Check,
             doc_deps: selection.doc_deps,
         };
         let mut roots = Vec::new();
@@ -179,6 +178,15 @@ impl UnitGraph {
                 // A proc macro asked for by name is built for the host but with
                 // the normal profile; its dependencies are host units.
                 let unit = b.intern(pkg, target, mode, kind, false);
+                // Tests (all roots of `test`/`bench`) and proc macros unwind,
+                // and so does everything they link (cargo's `UnitFor`).
+                let t = &graph.packages[pkg].manifest.targets[target];
+                let unit = if mode.is_rustc_test() || selection.mode.is_rustc_test() || t.proc_macro
+                {
+                    b.unwound(unit)
+                } else {
+                    unit
+                };
                 if !roots.contains(&unit) {
                     roots.push(unit);
                 }
@@ -384,6 +392,41 @@ impl Builder<'_, '_> {
         self.intern_with_features(pkg, target, mode, kind, for_host, features)
     }
 
+    /// [`Self::intern`] for a dependency of `parent`: the dependencies of a
+    /// unit that must unwind unwind too.
+    fn intern_dep(
+        &mut self,
+        parent: &Unit,
+        pkg: usize,
+        target: usize,
+        mode: CompileMode,
+        kind: CompileKind,
+        for_host: bool,
+    ) -> Unit {
+        let unit = self.intern(pkg, target, mode, kind, for_host);
+        if parent.profile.panic == "unwind" {
+            self.unwound(unit)
+        } else {
+            unit
+        }
+    }
+
+    /// `unit` with the `unwind` panic strategy whatever the profile says
+    /// (cargo's `PanicSetting::AlwaysUnwind`): the test harness needs it.
+    /// rustdoc has no panic strategy: doc units keep the profile's, so
+    /// that host and target ones stay one unit.
+    fn unwound(&mut self, unit: Unit) -> Unit {
+        if unit.profile.panic == "unwind" || unit.mode == CompileMode::Doc {
+            return unit;
+        }
+        let mut inner = (*unit).clone();
+        inner.profile.panic = "unwind";
+        self.interned
+            .entry(inner.clone())
+            .or_insert_with(|| Arc::new(inner))
+            .clone()
+    }
+
     /// [`Self::intern`] with the features given (a build script is compiled
     /// with the features of the package it builds, not the host's).
     fn intern_with_features(
@@ -411,10 +454,13 @@ impl Builder<'_, '_> {
             features,
             for_host,
         };
-        self.interned
+        let unit = self
+            .interned
             .entry(inner.clone())
             .or_insert_with(|| Arc::new(inner))
-            .clone()
+            .clone();
+        // What runs in the compiler (build scripts, proc macros) unwinds.
+        if for_host { self.unwound(unit) } else { unit }
     }
 
     /// Targets and modes of a selected package, as cargo's
@@ -426,119 +472,24 @@ impl Builder<'_, '_> {
     ) -> anyhow::Result<Vec<(usize, CompileMode)>> {
         let m = self.graph.packages[pkg].manifest;
         let enabled = self.features.features(pkg, false);
-        let mut out = Vec::new();
-        let test_intent = sel.mode.is_any_test();
-        let specific = sel.filter != TargetFilter::Default;
-        // `test` and `bench` build their targets with `--test` (a bench is
-        // a test run with `--bench`), except the examples `test` only
-        // checks that they build.
-        let mode_for = |t: &Target| -> CompileMode {
-            match sel.mode {
-                CompileMode::Test | CompileMode::Bench => {
-                    if t.is_example() && !specific && !t.tested {
-                        CompileMode::Build
-                    } else {
-                        CompileMode::Test
-                    }
-                }
-                m => m,
-            }
+        let proposed = match Rules::of(&sel.filter) {
+            None => m
+                .targets
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| default_target(m, t, sel.mode))
+                .filter(|(_, t)| has_required_features(t, &enabled))
+                .map(|(i, _)| (i, sel.mode))
+                .collect(),
+            Some(rules) => explicit_targets(m, &rules, sel.mode, &enabled)?,
         };
-        match &sel.filter {
-            TargetFilter::Default => {
-                for (i, t) in m.targets.iter().enumerate() {
-                    let wanted = match sel.mode {
-                        CompileMode::Test => !t.is_custom_build() && (t.tested || t.is_example()),
-                        CompileMode::Bench => !t.is_custom_build() && t.benched,
-                        // A bin named like the lib would overwrite its docs.
-                        CompileMode::Doc => {
-                            t.doc
-                                && (t.is_lib()
-                                    || t.is_bin()
-                                        && !m
-                                            .targets
-                                            .iter()
-                                            .any(|l| l.is_lib() && l.name == t.name))
-                        }
-                        _ => t.is_lib() || t.is_bin(),
-                    };
-                    if wanted && has_required_features(t, &enabled) {
-                        out.push((i, mode_for(t)));
-                    }
-                }
-            }
-            TargetFilter::All => {
-                for (i, t) in m.targets.iter().enumerate() {
-                    // Under `test`/`bench`, `--tests` and `--benches` take
-                    // the targets with `test`/`bench` set.
-                    let wanted = !t.is_custom_build()
-                        && (!test_intent
-                            || t.is_lib()
-                            || t.is_bin()
-                            || t.is_example()
-                            || t.tested
-                            || t.benched);
-                    if wanted && has_required_features(t, &enabled) {
-                        out.push((i, mode_for(t)));
-                    }
-                }
-            }
-            TargetFilter::Only {
-                lib,
-                bins,
-                examples,
-                tests,
-                benches,
-            } => {
-                if *lib {
-                    match m.targets.iter().position(|t| t.is_lib()) {
-                        Some(i) => out.push((i, mode_for(&m.targets[i]))),
-                        None => bail!("no library targets found in package `{}`", m.name()),
-                    }
-                }
-                for (rule, what, is) in [
-                    (bins, "bin", Target::is_bin as fn(&Target) -> bool),
-                    (examples, "example", Target::is_example),
-                    (tests, "test", Target::is_test),
-                    (benches, "bench", Target::is_bench),
-                ] {
-                    // `test --tests` / `--benches`: every target with
-                    // `test` (`bench`) set, the lib and bins included.
-                    let all: fn(&Target) -> bool = match what {
-                        "test" if test_intent => |t| t.tested,
-                        "bench" if test_intent => |t| t.benched,
-                        _ => is,
-                    };
-                    match rule {
-                        FilterRule::None => {}
-                        FilterRule::All => {
-                            for (i, t) in m.targets.iter().enumerate() {
-                                if all(t) && has_required_features(t, &enabled) {
-                                    out.push((i, mode_for(t)));
-                                }
-                            }
-                        }
-                        FilterRule::Just(names) => {
-                            for name in names {
-                                let Some(i) =
-                                    m.targets.iter().position(|t| is(t) && &t.name == name)
-                                else {
-                                    bail!("{}", no_target_named(m, what, name));
-                                };
-                                let t = &m.targets[i];
-                                if !has_required_features(t, &enabled) {
-                                    bail!("{}", missing_features(m, t, &enabled));
-                                }
-                                out.push((i, mode_for(t)));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let specific = sel.filter != TargetFilter::Default;
         let mut seen = BTreeSet::new();
-        out.retain(|x| seen.insert(*x));
-        Ok(out)
+        Ok(proposed
+            .into_iter()
+            .map(|(i, mode)| (i, unit_mode(mode, &m.targets[i], specific)))
+            .filter(|x| seen.insert(*x))
+            .collect())
     }
 
     /// The lib of a selected package whose doc tests `test` runs. `found`
@@ -574,8 +525,10 @@ impl Builder<'_, '_> {
         // The lib's test unit has the same dependencies; it is only asked,
         // never added to the graph.
         let probe = self.intern(pkg, li, CompileMode::Test, kind.clone(), false);
+        let probe = self.unwound(probe);
         let mut deps = self.compute_deps(&probe)?;
         let unit = self.intern(pkg, li, CompileMode::Build, kind, proc_macro);
+        let unit = self.unwound(unit);
         deps.insert(
             0,
             UnitDep {
@@ -664,8 +617,10 @@ impl Builder<'_, '_> {
             return Ok(out);
         }
 
-        let with_dev =
-            target.is_test() || target.is_bench() || target.is_example() || unit.mode.is_any_test();
+        let with_dev = target.is_test()
+            || target.is_bench()
+            || target.is_example()
+            || unit.mode.is_rustc_test();
         // A proc macro's dependencies run inside the compiler: host units.
         let deps_for_host = unit.for_host || target.proc_macro;
         for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| {
@@ -681,18 +636,14 @@ impl Builder<'_, '_> {
             && links_as_dependency(&m.targets[li])
         {
             let lib = &m.targets[li];
-            let mode = if self.check && !lib.proc_macro {
+            let mode = if unit.mode.is_check() && !lib.proc_macro {
                 CompileMode::Check
             } else {
                 CompileMode::Build
             };
-            let mode = if unit.mode == CompileMode::Check {
-                mode
-            } else {
-                CompileMode::Build
-            };
             let kind = self.kind_for(lib, unit.for_host);
-            let u = self.intern(unit.pkg, li, mode, kind, unit.for_host || lib.proc_macro);
+            let for_host = unit.for_host || lib.proc_macro;
+            let u = self.intern_dep(unit, unit.pkg, li, mode, kind, for_host);
             out.push(UnitDep {
                 unit: u,
                 extern_name: lib.crate_name(),
@@ -747,17 +698,22 @@ impl Builder<'_, '_> {
     fn compute_doc_deps(&mut self, unit: &Unit) -> Vec<UnitDep> {
         let m = self.graph.packages[unit.pkg].manifest;
         let target = &m.targets[unit.target];
-        let with_dev = target.is_example();
+        // Dev-dependencies for examples and integration tests (cargo's
+        // `State::deps`; benches are not among them).
+        let with_dev = target.is_example() || target.is_test();
         let mut out = Vec::new();
+        // A proc macro's dependencies are host units.
+        let deps_for_host = unit.for_host || target.proc_macro;
         for (dep_idx, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| {
             k == DepKind::Normal || (with_dev && k == DepKind::Development)
         }) {
-            let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, unit.for_host) else {
+            let Some(d) = self.lib_dep(unit, dep_idx, dep_pkg, deps_for_host) else {
                 continue;
             };
             let lib = &self.graph.packages[dep_pkg].manifest.targets[d.unit.target];
             if self.doc_deps && lib.doc {
-                let doc = self.intern(
+                let doc = self.intern_dep(
+                    unit,
                     dep_pkg,
                     d.unit.target,
                     CompileMode::Doc,
@@ -786,8 +742,8 @@ impl Builder<'_, '_> {
             } else {
                 CompileMode::Check
             };
-            let checked = self.intern(unit.pkg, li, mode, kind.clone(), for_host);
-            let documented = self.intern(unit.pkg, li, CompileMode::Doc, kind, for_host);
+            let checked = self.intern_dep(unit, unit.pkg, li, mode, kind.clone(), for_host);
+            let documented = self.intern_dep(unit, unit.pkg, li, CompileMode::Doc, kind, for_host);
             out.push(UnitDep {
                 unit: checked,
                 extern_name: lib.crate_name(),
@@ -831,18 +787,181 @@ impl Builder<'_, '_> {
         let lib = &dm.targets[li];
         let for_host = parent_for_host || lib.proc_macro;
         let kind = self.kind_for(lib, parent_for_host);
-        let mode = if matches!(parent.mode, CompileMode::Check | CompileMode::Doc) && !for_host {
+        // Checked for a check or doc, unless it is a proc macro (cargo's
+        // `check_or_build_mode`: the dependencies of a proc macro being
+        // checked are checked too).
+        let mode = if (parent.mode.is_check() || parent.mode == CompileMode::Doc) && !lib.proc_macro
+        {
             CompileMode::Check
         } else {
             CompileMode::Build
         };
-        let unit = self.intern(dep_pkg, li, mode, kind, for_host);
+        let unit = self.intern_dep(parent, dep_pkg, li, mode, kind, for_host);
         let dep = &self.graph.packages[parent.pkg].manifest.dependencies[dep_idx];
         let extern_name = dep
             .rename()
             .map(|r| r.replace('-', "_"))
             .unwrap_or_else(|| lib.crate_name());
         Some(UnitDep { unit, extern_name })
+    }
+}
+
+/// An explicit target selection (cargo's `CompileFilter::Only`):
+/// `--all-targets` is `--lib --bins --examples --tests --benches`, except
+/// that a package without a lib is no error.
+struct Rules {
+    /// `Some(required)`: the lib is selected; without one, `required`
+    /// makes it an error.
+    lib: Option<bool>,
+    bins: FilterRule,
+    examples: FilterRule,
+    tests: FilterRule,
+    benches: FilterRule,
+}
+
+impl Rules {
+    /// `None` for the command's default targets.
+    fn of(filter: &TargetFilter) -> Option<Rules> {
+        match filter {
+            TargetFilter::Default => None,
+            TargetFilter::All => Some(Rules {
+                lib: Some(false),
+                bins: FilterRule::All,
+                examples: FilterRule::All,
+                tests: FilterRule::All,
+                benches: FilterRule::All,
+            }),
+            TargetFilter::Only {
+                lib,
+                bins,
+                examples,
+                tests,
+                benches,
+            } => Some(Rules {
+                lib: lib.then_some(true),
+                bins: bins.clone(),
+                examples: examples.clone(),
+                tests: tests.clone(),
+                benches: benches.clone(),
+            }),
+        }
+    }
+}
+
+/// Whether the command builds `t` without target flags.
+fn default_target(m: &Manifest, t: &Target, mode: CompileMode) -> bool {
+    match mode {
+        CompileMode::Test => !t.is_custom_build() && (t.tested || t.is_example()),
+        CompileMode::Bench => !t.is_custom_build() && t.benched,
+        // A bin named like the lib would overwrite its docs.
+        CompileMode::Doc => {
+            t.doc
+                && (t.is_lib()
+                    || t.is_bin() && !m.targets.iter().any(|l| l.is_lib() && l.name == t.name))
+        }
+        _ => t.is_lib() || t.is_bin(),
+    }
+}
+
+/// The mode `--tests` and `--benches` (and `--test NAME`, `--bench NAME`)
+/// give their targets: `build` builds them as tests, `check` checks them
+/// as tests, other commands keep their mode.
+fn test_rule_mode(mode: CompileMode) -> CompileMode {
+    match mode {
+        CompileMode::Build => CompileMode::Test,
+        CompileMode::Check => CompileMode::CheckTest,
+        m => m,
+    }
+}
+
+/// The targets an explicit selection proposes, with their modes (cargo's
+/// `create_proposals`): `--tests` (`--benches`) take every target with
+/// `test` (`bench`) set, the lib and bins included; named targets must
+/// exist and have their required features.
+fn explicit_targets(
+    m: &Manifest,
+    rules: &Rules,
+    mode: CompileMode,
+    enabled: &BTreeSet<String>,
+) -> anyhow::Result<Vec<(usize, CompileMode)>> {
+    let mut out = Vec::new();
+    if let Some(required) = rules.lib {
+        match m.targets.iter().position(|t| t.is_lib()) {
+            Some(i) => out.push((i, mode)),
+            None if required => bail!("no library targets found in package `{}`", m.name()),
+            None => {}
+        }
+    }
+    type Is = fn(&Target) -> bool;
+    let test_mode = test_rule_mode(mode);
+    for (rule, what, is, all, mode) in [
+        (
+            &rules.bins,
+            "bin",
+            Target::is_bin as Is,
+            Target::is_bin as Is,
+            mode,
+        ),
+        (
+            &rules.examples,
+            "example",
+            Target::is_example,
+            Target::is_example,
+            mode,
+        ),
+        (
+            &rules.tests,
+            "test",
+            Target::is_test,
+            |t| t.tested,
+            test_mode,
+        ),
+        (
+            &rules.benches,
+            "bench",
+            Target::is_bench,
+            |t| t.benched,
+            test_mode,
+        ),
+    ] {
+        match rule {
+            FilterRule::None => {}
+            FilterRule::All => out.extend(
+                m.targets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| all(t) && has_required_features(t, enabled))
+                    .map(|(i, _)| (i, mode)),
+            ),
+            FilterRule::Just(names) => {
+                for name in names {
+                    let Some(i) = m.targets.iter().position(|t| is(t) && &t.name == name) else {
+                        bail!("{}", no_target_named(m, what, name));
+                    };
+                    let t = &m.targets[i];
+                    if !has_required_features(t, enabled) {
+                        bail!("{}", missing_features(m, t, enabled));
+                    }
+                    out.push((i, mode));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A proposed target's final mode (cargo's `new_units`): `test` and
+/// `bench` build their targets with `--test` (a bench is a test run with
+/// `--bench`), except the examples `test` only checks that they build;
+/// `build` builds test and bench targets as tests.
+fn unit_mode(mode: CompileMode, t: &Target, specific: bool) -> CompileMode {
+    match mode {
+        CompileMode::Test | CompileMode::Bench if t.is_example() && !specific && !t.tested => {
+            CompileMode::Build
+        }
+        CompileMode::Test | CompileMode::Bench => CompileMode::Test,
+        CompileMode::Build if t.is_test() || t.is_bench() => CompileMode::Test,
+        m => m,
     }
 }
 

@@ -487,7 +487,7 @@ fn note_package(
     if shell.verbosity() >= min && announced.insert(unit.pkg * 2 + usize::from(doc)) {
         let id = &bcx.graph.packages[unit.pkg].manifest.package_id;
         let verb = match unit.mode {
-            CompileMode::Check if verb == "Compiling" => "Checking",
+            CompileMode::Check | CompileMode::CheckTest if verb == "Compiling" => "Checking",
             CompileMode::Doc if verb == "Compiling" => "Documenting",
             _ => verb,
         };
@@ -543,8 +543,8 @@ fn prepare(
             }
             continue;
         }
-        let only_rmeta = pipelines(bcx, unit, &d.unit)
-            || matches!(unit.mode, CompileMode::Check | CompileMode::Doc);
+        let only_rmeta =
+            pipelines(bcx, unit, &d.unit) || unit.mode.is_check() || unit.mode == CompileMode::Doc;
         if let Some(path) = bcx.extern_file(&d.unit, only_rmeta) {
             externs.push(Extern {
                 name: d.extern_name.clone(),
@@ -863,7 +863,7 @@ pub fn target_description(t: &mycargo_manifest::Target, mode: CompileMode) -> St
     };
     if mode == CompileMode::Doc {
         format!("{base} doc")
-    } else if mode.is_any_test() && (t.is_lib() || t.is_bin()) {
+    } else if mode.is_rustc_test() && (t.is_lib() || t.is_bin()) {
         format!("{base} test")
     } else {
         base

@@ -265,7 +265,7 @@ pub fn artifact(bcx: &BuildContext<'_>, unit: &Unit, fresh: bool) -> Option<Stri
             debuginfo: debuginfo(p.debuginfo.as_deref()),
             debug_assertions: p.debug_assertions,
             overflow_checks: p.overflow_checks,
-            test: unit.mode.is_any_test(),
+            test: unit.mode.is_rustc_test(),
         },
         features: unit.features.iter().map(String::as_str).collect(),
         filenames,

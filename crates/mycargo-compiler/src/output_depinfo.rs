@@ -12,10 +12,9 @@ use crate::unit::{CompileMode, Unit};
 /// Write the `.d` file of every unit with an uplifted artifact.
 pub fn write_all(bcx: &BuildContext<'_>, units: &[Unit]) -> anyhow::Result<()> {
     for unit in units {
-        if matches!(
-            unit.mode,
-            CompileMode::Doc | CompileMode::RunCustomBuild | CompileMode::Check
-        ) {
+        if unit.mode.is_check()
+            || matches!(unit.mode, CompileMode::Doc | CompileMode::RunCustomBuild)
+        {
             continue;
         }
         let outputs = bcx.outputs(unit);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::build_context::{BuildContext, MessageFormat};
-use crate::unit::{CompileKind, CompileMode, Unit};
+use crate::unit::{CompileKind, Unit};
 
 /// What a package's build script told cargo, as it applies to rustc.
 #[derive(Debug, Clone, Default)]
@@ -66,16 +66,13 @@ pub fn rustc_command(
     };
     cmd.arg(json);
 
-    // `check` of a test or bench target checks it as its harness builds
-    // it (cargo's `Check { test: true }`).
-    let test = unit.mode.is_any_test()
-        || (unit.mode == CompileMode::Check && (target.is_test() || target.is_bench()));
+    let test = unit.mode.is_rustc_test();
     if !test {
         for ct in target.kind.crate_types() {
             cmd.arg("--crate-type").arg(ct);
         }
     }
-    let emit = if unit.mode == CompileMode::Check {
+    let emit = if unit.mode.is_check() {
         "--emit=dep-info,metadata"
     } else if !test && target.is_lib() && only_rlib_types(&target.kind.crate_types()) {
         "--emit=dep-info,metadata,link"
@@ -178,7 +175,9 @@ pub fn rustc_command(
                     cmd.arg("-L").arg(path);
                 }
             }
-            if !(target.is_lib() && unit.mode == CompileMode::Check) {
+            // `-l` goes to the lib, or to every target of a package
+            // without one (cargo's `pass_l_flag`).
+            if target.is_lib() || !m.targets.iter().any(|t| t.is_lib()) {
                 for lib in &fx.link_libs {
                     cmd.arg("-l").arg(lib);
                 }

@@ -218,6 +218,11 @@ fn doc_test(
         cmd.arg("--extern")
             .arg(format!("{name}={}", path.display()));
     }
+    // A proc macro's doc tests see the compiler's `proc_macro` crate, as
+    // the proc macro itself does.
+    if t.proc_macro {
+        cmd.arg("--extern").arg("proc_macro");
+    }
     crate::rustc_cmd::dependency_search_args(bcx, unit, &mut cmd);
     match unit.profile.lto {
         LtoSetting::Default => {

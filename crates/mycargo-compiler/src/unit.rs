@@ -13,6 +13,9 @@ pub enum CompileMode {
     Build,
     /// Metadata only (`check`).
     Check,
+    /// Metadata only, checked as its test harness builds it (`--test`):
+    /// `check --tests`, cargo's `Check { test: true }`.
+    CheckTest,
     /// Compile with `--test`.
     Test,
     /// Compile with `--test` for benchmarking (`cargo bench`).
@@ -24,8 +27,19 @@ pub enum CompileMode {
 }
 
 impl CompileMode {
+    /// Compiled to a test executable (`--test`, linked).
     pub fn is_any_test(self) -> bool {
         matches!(self, CompileMode::Test | CompileMode::Bench)
+    }
+
+    /// Compiled by rustc with `--test`: a test executable or its check.
+    pub fn is_rustc_test(self) -> bool {
+        self.is_any_test() || self == CompileMode::CheckTest
+    }
+
+    /// Metadata only (`--emit=dep-info,metadata`).
+    pub fn is_check(self) -> bool {
+        matches!(self, CompileMode::Check | CompileMode::CheckTest)
     }
 
     pub fn is_run_custom_build(self) -> bool {

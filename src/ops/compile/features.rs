@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use mycargo_compiler::{CompileMode, TargetData};
+use mycargo_compiler::TargetData;
 use mycargo_resolver::{FeatureOpts, HasDevUnits, ResolvedFeatures, TargetInfo};
 
 use super::CompileRequest;
@@ -50,7 +50,7 @@ pub fn resolve(
         None => vec![host.clone()],
     };
     let dev_units = match req.mode {
-        CompileMode::Test | CompileMode::Bench => HasDevUnits::Yes,
+        m if m.is_rustc_test() => HasDevUnits::Yes,
         _ if req.targets.all_targets
             || req.targets.tests
             || req.targets.examples

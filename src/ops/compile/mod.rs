@@ -188,7 +188,7 @@ pub fn compile_with(
     // The packages: path ones, and registry ones the build's platforms use
     // (dev-dependencies only for targets that use them, as cargo
     // downloads them; resolver 1 unifies their features, so it needs them).
-    let dev_deps = matches!(req.mode, CompileMode::Test | CompileMode::Bench)
+    let dev_deps = req.mode.is_rustc_test()
         || req.targets.uses_dev_dependencies()
         || ws.resolver_version() == "1";
     let applies = |d: &mycargo_core::Dependency| {
@@ -244,7 +244,7 @@ pub fn compile_with(
                 benches: FilterRule::None,
             }
         } else {
-            target_filter(&req.targets, req.mode)
+            target_filter(&req.targets)
         },
         mode: req.mode,
         target: target_triple.clone(),
@@ -654,7 +654,7 @@ fn rule(all: bool, named: &Option<Vec<String>>) -> FilterRule {
     }
 }
 
-fn target_filter(t: &TargetSelection, _mode: CompileMode) -> TargetFilter {
+fn target_filter(t: &TargetSelection) -> TargetFilter {
     if !t.is_specific() {
         return TargetFilter::Default;
     }
