@@ -22,7 +22,7 @@ fn offline_prefers_downloaded_versions() {
         project()
             .in_root(&root)
             .at(dir)
-            .file("Cargo.toml", &manifest(name, req))
+            .file("Cargo.toml", manifest(name, req))
             .file("src/lib.rs", "")
             .build()
     };

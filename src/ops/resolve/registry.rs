@@ -412,7 +412,7 @@ impl Registry for WsRegistry<'_> {
             out.push(self.with_replacement(s)?);
         }
         self.cache.insert(key, out.clone());
-        Ok(self.prefer_downloaded(dep, out)?)
+        self.prefer_downloaded(dep, out)
     }
 
     fn alternative_names(&mut self, dep: &Dependency) -> Vec<String> {
