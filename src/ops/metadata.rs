@@ -85,7 +85,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         (ws.members().map(PackageJson::new).collect(), None)
     } else {
         let opts = super::workspace::read_options(gctx);
-        loaded = super::resolve::load_packages(gctx, &ws, &opts, false, None)?;
+        loaded = super::resolve::load_packages(gctx, &ws, &opts, false, None, None)?;
         let platforms = if args.filter_platform.is_empty() {
             None
         } else {

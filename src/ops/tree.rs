@@ -348,13 +348,6 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     }
     super::workspace::print_warnings(gctx, &ws)?;
     let opts = super::workspace::read_options(gctx);
-    let pkgs = super::resolve::load_packages(gctx, &ws, &opts, false, None)?;
-    if graph_features && args.duplicates {
-        return Err(anyhow!("the `-e features` flag does not support `--duplicates`").into());
-    }
-    let pattern = parse_pattern(&args.format)
-        .map_err(|e| e.context(format!("tree format `{}` not valid", args.format)))?;
-
     // Platforms.
     let target = match target {
         Target::Host => match gctx.config.get_string("build.target")? {
@@ -375,6 +368,24 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
             .collect(),
         _ => vec![(None, host.clone())],
     };
+
+    // Only what the platforms shown use is downloaded (the host's always,
+    // as cargo).
+    let applies = |d: &mycargo_core::Dependency| {
+        target == Target::All
+            || d.applies_to(&host.triple, &host.cfgs)
+            || infos.iter().any(|t| d.applies_to(&t.triple, &t.cfgs))
+    };
+    let roots = |path: &packages::Packages| {
+        super::compile::build_roots(&ws, path, &selection, &args.features)
+    };
+    let pkgs =
+        super::resolve::load_packages(gctx, &ws, &opts, false, Some(&applies), Some(&roots))?;
+    if graph_features && args.duplicates {
+        return Err(anyhow!("the `-e features` flag does not support `--duplicates`").into());
+    }
+    let pattern = parse_pattern(&args.format)
+        .map_err(|e| e.context(format!("tree format `{}` not valid", args.format)))?;
 
     // Features.
     let fgraph = packages::feature_graph(&pkgs);

@@ -10,6 +10,7 @@ mod build;
 mod clean_doc;
 mod cli;
 mod config;
+mod downloads;
 mod git_deps;
 mod local_sources;
 mod lockfile;

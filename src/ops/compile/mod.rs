@@ -199,12 +199,15 @@ pub fn compile_with(
                     .as_ref()
                     .is_some_and(|(t, info)| d.applies_to(t, &info.cfgs)))
     };
+    let build_roots =
+        |path: &packages::Packages| build_roots(&ws, path, &req.packages, req.features);
     let pkgs = super::resolve::load_packages(
         gctx,
         &ws,
         &opts,
         req.compile.ignore_rust_version,
         Some(&applies),
+        Some(&build_roots),
     )?;
     let roots = select_packages(&ws, &pkgs, &req.packages)?;
     // After the resolve, as cargo: a bad profile shows after `Locking`.
@@ -609,6 +612,46 @@ fn message_format(values: &[String]) -> anyhow::Result<MessageFormat> {
 
 /// `-p`, `--workspace`, `--exclude`, else the default members (or the
 /// current package).
+/// The selected packages and the features asked of them, among the path
+/// packages (what the download walk starts from).
+pub(crate) fn build_roots(
+    ws: &mycargo_manifest::Workspace,
+    path: &packages::Packages,
+    packages: &PackageSelection,
+    features: &Features,
+) -> anyhow::Result<
+    Vec<(
+        mycargo_core::PackageId,
+        mycargo_resolver::version::RootRequest,
+    )>,
+> {
+    let selected = select_packages(ws, path, packages)?;
+    let names: Vec<&str> = selected.iter().map(|&i| path.manifests[i].name()).collect();
+    let asked = features.feature_list();
+    Ok(selected
+        .iter()
+        .map(|&i| {
+            let m = &path.manifests[i];
+            let mut values: std::collections::BTreeSet<String> = asked.iter().cloned().collect();
+            // `member/feat` names a feature of that member.
+            for f in &asked {
+                if let Some((pkg, feat)) = f.split_once('/')
+                    && pkg == m.name()
+                    && names.contains(&pkg)
+                {
+                    values.insert(feat.to_string());
+                }
+            }
+            let request = mycargo_resolver::version::RootRequest {
+                all: features.all_features,
+                default: !features.no_default_features,
+                values,
+            };
+            (m.package_id.clone(), request)
+        })
+        .collect())
+}
+
 pub(crate) fn select_packages(
     ws: &mycargo_manifest::Workspace,
     pkgs: &packages::Packages,

@@ -35,6 +35,13 @@ use remote::Remotes;
 /// (the platform filter); `None`: every platform (`metadata`).
 pub type PlatformFilter<'a> = Option<&'a dyn Fn(&Dependency) -> bool>;
 
+/// A build's selected packages and the features asked of them, found
+/// among the path packages: only what they reach is downloaded.
+pub type BuildRoots<'a> =
+    &'a dyn Fn(
+        &Packages,
+    ) -> anyhow::Result<Vec<(PackageId, mycargo_resolver::version::RootRequest)>>;
+
 /// Every package the workspace's build can use, with the edges between
 /// them, and `Cargo.lock` up to date.
 pub fn load_packages(
@@ -43,13 +50,14 @@ pub fn load_packages(
     opts: &ReadOptions,
     ignore_rust_version: bool,
     platforms: PlatformFilter<'_>,
+    roots: Option<BuildRoots<'_>>,
 ) -> anyhow::Result<Packages> {
     let how = How {
         mode: Mode::Sync,
         ignore_rust_version,
         download: true,
     };
-    resolve_workspace(gctx, ws, opts, &how, platforms)
+    resolve_inner(gctx, ws, opts, &how, platforms, None, roots)
 }
 
 /// What a command wants of the resolve.
@@ -90,7 +98,7 @@ pub fn resolve_workspace(
     how: &How,
     platforms: PlatformFilter<'_>,
 ) -> anyhow::Result<Packages> {
-    resolve_inner(gctx, ws, opts, how, platforms, None)
+    resolve_inner(gctx, ws, opts, how, platforms, None, None)
 }
 
 /// `update`: resolve with the packages `update` selects let go, report,
@@ -102,7 +110,7 @@ pub fn update_workspace(
     how: &How,
     update: &Update<'_>,
 ) -> anyhow::Result<Packages> {
-    resolve_inner(gctx, ws, opts, how, None, Some(update))
+    resolve_inner(gctx, ws, opts, how, None, Some(update), None)
 }
 
 fn resolve_inner(
@@ -112,6 +120,7 @@ fn resolve_inner(
     how: &How,
     platforms: PlatformFilter<'_>,
     update: Option<&Update<'_>>,
+    roots: Option<BuildRoots<'_>>,
 ) -> anyhow::Result<Packages> {
     let ignore_rust_version = how.ignore_rust_version;
     let (mut path_pkgs, remote) = packages::load_with(ws, opts, true)?;
@@ -276,7 +285,19 @@ fn resolve_inner(
     }
 
     // What the build needs, downloaded.
-    let mut needed = needed_packages(&resolve, &path_pkgs, platforms);
+    // A selection the path packages cannot answer (`-p` naming a registry
+    // package) downloads everything reachable, as before.
+    let mut needed = match roots.map(|r| r(&path_pkgs)) {
+        Some(Ok(roots)) => {
+            let all = |_: &Dependency| true;
+            let applies = platforms.unwrap_or(&all);
+            mycargo_resolver::version::reachable_with_features(&resolve, &roots, applies)
+                .into_iter()
+                .filter(|id| !id.source_id().is_path())
+                .collect()
+        }
+        _ => needed_packages(&resolve, &path_pkgs, platforms),
+    };
     // A replaced package is never downloaded: its replacement is built.
     needed.retain(|id| !replaced.contains_key(id));
     let mut by_source: BTreeMap<SourceId, Vec<(PackageId, CrateRequest)>> = BTreeMap::new();

@@ -35,6 +35,7 @@
 
 mod engine;
 mod error;
+mod reach;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -44,6 +45,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use mycargo_core::{Dependency, PackageId, PartialVersion, SourceId};
 
 pub use error::{NoSolution, ResolveError};
+pub use reach::{RootRequest, reachable_with_features};
 pub use summary::Summary;
 
 /// An error from the caller's registry.

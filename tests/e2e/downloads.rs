@@ -1,0 +1,79 @@
+//! What a command downloads, against cargo: `build` only what the features
+//! asked for turn on (the lock file holds what every feature needs), `tree`
+//! only what the platforms it shows use.
+
+use mycargo_test_support::registry::{Dep, Package, Registry};
+use mycargo_test_support::{Output, Project, TestRoot, project};
+
+/// `lib` with an optional `extra` (feature `ser`) and a Windows-only `winonly`;
+/// the root has a feature `more = ["lib/ser"]`, so the lock has all three.
+fn setup() -> (Registry, Project, Project) {
+    let reg = Registry::new();
+    Package::new("extra", "1.0.0").publish(&reg);
+    Package::new("winonly", "1.0.0").publish(&reg);
+    Package::new("lib", "1.0.0")
+        .add_dep(Dep::new("extra", "1").optional())
+        .target_dep("winonly", "1", "cfg(windows)")
+        .feature("ser", &["dep:extra"])
+        .publish(&reg);
+    let root = TestRoot::new_separate_homes();
+    reg.configure_home(&root);
+    let make = |dir: &str| {
+        project()
+            .in_root(&root)
+            .at(dir)
+            .file(
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\nlib = \"1\"\n\n[features]\nmore = [\"lib/ser\"]\n",
+            )
+            .file("src/lib.rs", "")
+            .build()
+    };
+    let (m, c) = (make("m"), make("c"));
+    (reg, m, c)
+}
+
+fn downloaded(o: &Output) -> Vec<String> {
+    let mut v: Vec<String> = o
+        .stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("Downloaded ") && l.contains(" v"))
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+fn compare(m: &Project, c: &Project, args: &str) -> Vec<String> {
+    let mo = m.mycargo(args).run();
+    let co = c.cargo(args).run();
+    assert_eq!(
+        downloaded(&mo),
+        downloaded(&co),
+        "`{args}`\n{}\n{}",
+        mo.stderr,
+        co.stderr
+    );
+    downloaded(&mo)
+}
+
+#[test]
+fn build_downloads_only_enabled_optional_dependencies() {
+    let (_reg, m, c) = setup();
+    let got = compare(&m, &c, "build");
+    assert_eq!(got, ["Downloaded lib v1.0.0 (registry `local`)"]);
+    assert!(m.read_file("Cargo.lock").contains("name = \"extra\""));
+    // Asking for the feature fetches the rest.
+    let got = compare(&m, &c, "build --features more");
+    assert_eq!(got, ["Downloaded extra v1.0.0 (registry `local`)"]);
+}
+
+#[test]
+fn tree_downloads_only_the_platforms_it_shows() {
+    let (_reg, m, c) = setup();
+    compare(&m, &c, "tree");
+    let got = compare(&m, &c, "tree --target all");
+    assert!(got.iter().any(|l| l.contains("winonly")), "{got:?}");
+}
