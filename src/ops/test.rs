@@ -9,6 +9,7 @@ use super::test_runner::{self, RunOptions, Which};
 use crate::context::GlobalContext;
 
 pub fn test(gctx: &mut GlobalContext, args: &crate::cli::test::Args) -> CliResult {
+    super::build::refuse_future_incompat_report(args.future_incompat_report)?;
     let ws = test_runner::load_workspace(
         gctx,
         args.unit_graph,
