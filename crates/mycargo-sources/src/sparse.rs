@@ -217,7 +217,9 @@ struct Inner {
     cargo_home: PathBuf,
     dir_name: String,
     net: NetConfig,
-    client: reqwest::Client,
+    /// Made at the first request: loading the platform's trust store reads
+    /// hundreds of files, which a command served by caches never needs.
+    client: std::sync::OnceLock<reqwest::Client>,
     token: Option<String>,
     permits: Semaphore,
     reporter: Arc<dyn Reporter>,
@@ -291,7 +293,6 @@ impl SparseRegistry {
             .enable_all()
             .build()
             .context("failed to start the network runtime")?;
-        let client = net.build_client()?;
         let permits = Semaphore::new(net.max_concurrency.max(1));
         Ok(SparseRegistry {
             inner: Arc::new(Inner {
@@ -300,7 +301,7 @@ impl SparseRegistry {
                 cargo_home: cargo_home.to_path_buf(),
                 dir_name: registry_dir_name(source_id),
                 net,
-                client,
+                client: std::sync::OnceLock::new(),
                 token,
                 permits,
                 reporter,
@@ -505,7 +506,17 @@ impl Inner {
             spurious: false,
         })?;
         self.requests.fetch_add(1, Ordering::SeqCst);
-        let mut req = self.client.get(url);
+        let client = match self.client.get() {
+            Some(c) => c,
+            None => {
+                let c = self.net.build_client().map_err(|error| AttemptError {
+                    error,
+                    spurious: false,
+                })?;
+                self.client.get_or_init(|| c)
+            }
+        };
+        let mut req = client.get(url);
         for (k, v) in headers {
             req = req.header(*k, v.as_str());
         }
