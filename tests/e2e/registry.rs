@@ -1155,3 +1155,41 @@ fn later_optional_dependency_of_a_registry_package_is_linked() {
     assert_eq!(mo.stdout, co.stdout);
     assert_eq!(mo.stdout, "7\n");
 }
+
+/// `registry/src/<dir>/` of mycargo's home (the only registry used).
+fn src_dir(p: &Project) -> std::path::PathBuf {
+    let base = p.test_root().cargo_home(Tool::Mycargo).join("registry/src");
+    let dirs: Vec<_> = std::fs::read_dir(&base)
+        .expect("registry/src")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    dirs[0].clone()
+}
+
+#[test]
+fn leftovers_of_a_killed_unpack_are_removed_by_the_next_unpack() {
+    let reg = Registry::new();
+    Package::new("bar", "1.0.0").publish(&reg);
+    let root = TestRoot::new();
+    reg.configure_home(&root);
+    let p = project()
+        .in_root(&root)
+        .file("Cargo.toml", foo_manifest("bar = \"1\"\n"))
+        .file("src/lib.rs", "")
+        .build();
+    p.mycargo("fetch").run();
+    let src = src_dir(&p);
+    // What a SIGKILL in the middle of unpacking leaves behind.
+    let left = src.join(".tmp-baz-0.3.0-Xy12Ab/baz-0.3.0/src");
+    std::fs::create_dir_all(&left).unwrap();
+    std::fs::write(left.join("lib.rs"), "pub fn half").unwrap();
+    // Nothing to unpack: the leftover is not looked at.
+    p.mycargo("fetch").run();
+    assert!(left.exists());
+    // The next unpack into that directory sweeps it.
+    std::fs::remove_dir_all(src.join("bar-1.0.0")).unwrap();
+    p.mycargo("fetch").run();
+    assert_eq!(cache_entries(&p, "src"), vec!["bar-1.0.0"]);
+}

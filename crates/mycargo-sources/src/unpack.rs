@@ -10,11 +10,16 @@
 //!   `.cargo-ok` (`{"v":1}`) is written last. A directory without it (or
 //!   with another content) is removed and extracted again.
 //! - Extraction happens in a temporary directory beside the destination,
-//!   renamed into place when complete.
+//!   renamed into place when complete. Temporary directories left by a
+//!   killed run (`.tmp-*`) are removed by the first unpack of a process
+//!   into that directory (the caller holds the package-cache lock, so no
+//!   other process is unpacking there).
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
 
 use anyhow::{Context as _, bail};
 use flate2::read::GzDecoder;
@@ -25,6 +30,12 @@ pub const CARGO_OK_CONTENTS: &[u8] = br#"{"v":1}"#;
 
 /// The smallest decompression cap.
 pub const MIN_UNPACK_LIMIT: u64 = 512 * 1024 * 1024;
+
+/// The prefix of the temporary directories extraction happens in.
+const TMP_PREFIX: &str = ".tmp-";
+
+/// The `registry/src/<dir>/` directories this process has swept.
+static SWEPT: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
 /// Files whose mtime cargo resets after unpacking (cargo #16237).
 const RESET_MTIME: [&str; 3] = ["Cargo.lock", "Cargo.toml", ".cargo_vcs_info.json"];
@@ -92,8 +103,9 @@ pub(crate) fn unpack_with_limit(
         return Ok(dst);
     }
     mycargo_util::fs::create_dir_all(src_parent)?;
+    sweep_once(src_parent);
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".tmp-{prefix}-"))
+        .prefix(&format!("{TMP_PREFIX}{prefix}-"))
         .tempdir_in(src_parent)
         .with_context(|| {
             format!(
@@ -143,6 +155,35 @@ pub(crate) fn unpack_with_limit(
         return Err(e);
     }
     Ok(dst)
+}
+
+/// Remove the `.tmp-*` directories of interrupted unpacks in
+/// `src_parent`, once per process: later unpacks of this process run
+/// beside their own temporary directories, which must stay. The caller
+/// holds the package-cache lock, so no other process unpacks there.
+fn sweep_once(src_parent: &Path) {
+    let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if swept.insert(src_parent.to_path_buf()) {
+        remove_leftovers(src_parent);
+    }
+}
+
+/// Remove every `.tmp-*` entry of `dir` (best effort: a leftover that
+/// cannot be removed does no harm beyond its size).
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        let _ = match entry.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+    }
 }
 
 fn write_marker(dst: &Path) -> anyhow::Result<()> {
@@ -467,6 +508,17 @@ mod tests {
         std::fs::remove_file(dst.join(CARGO_OK)).unwrap();
         unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
         assert!(!dst.join("mine.rs").exists());
+        assert_eq!(listing(&s.src), vec!["foo-1.0.0"]);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_unpack_are_removed() {
+        let s = setup(good_tar());
+        let left = s.src.join(".tmp-bar-2.0.0-AbC123/bar-2.0.0/src");
+        std::fs::create_dir_all(&left).unwrap();
+        std::fs::write(left.join("lib.rs"), "half").unwrap();
+        std::fs::write(s.src.join(".tmp-stray"), "x").unwrap();
+        unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
         assert_eq!(listing(&s.src), vec!["foo-1.0.0"]);
     }
 
