@@ -1193,3 +1193,59 @@ fn leftovers_of_a_killed_unpack_are_removed_by_the_next_unpack() {
     p.mycargo("fetch").run();
     assert_eq!(cache_entries(&p, "src"), vec!["bar-1.0.0"]);
 }
+
+/// Each entry under `dir` (relative, sorted), with its link target when it
+/// is a symbolic link.
+fn tree_with_links(dir: &std::path::Path) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            let rel = path.strip_prefix(dir).unwrap().display().to_string();
+            let link = std::fs::read_link(&path).ok();
+            if link.is_none() && path.is_dir() {
+                todo.push(path.clone());
+            }
+            out.push((rel, link.map(|l| l.display().to_string())));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_a_crate_are_unpacked_like_cargo() {
+    let reg = Registry::new();
+    Package::new("lnk", "1.0.0")
+        .file("src/lib.rs", "include!(\"../gen/code.rs\");\n")
+        .file("real/code.rs", "pub fn linked() -> u32 { 7 }\n")
+        .file("docs/guide.md", "# guide\n")
+        .symlink("gen", "real")
+        .symlink("README.md", "docs/guide.md")
+        .symlink("docs/again.md", "../README.md")
+        .publish(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("lnk = \"1\"\n")),
+            ("src/lib.rs", "pub fn f() -> u32 { lnk::linked() }\n"),
+        ],
+    );
+    let mo = m.mycargo("build").output();
+    let co = c.cargo("build").output();
+    assert_eq!(mo.code(), Some(0), "{}", mo.describe());
+    assert_eq!(co.code(), Some(0), "{}", co.describe());
+    let unpacked = |p: &Project, tool: Tool| {
+        let base = p.test_root().cargo_home(tool).join("registry/src");
+        let dir = std::fs::read_dir(&base).unwrap().flatten().next().unwrap();
+        tree_with_links(&dir.path().join("lnk-1.0.0"))
+    };
+    let mine = unpacked(&m, Tool::Mycargo);
+    assert!(
+        mine.contains(&("gen".to_string(), Some("real".to_string()))),
+        "{mine:?}"
+    );
+    assert_eq!(mine, unpacked(&c, Tool::Cargo));
+}
