@@ -151,8 +151,24 @@ impl NetConfig {
         Ok(net)
     }
 
-    /// The HTTP client for these settings.
+    /// The HTTP client for these settings (following redirects, as
+    /// cargo's index and download transfers do).
     pub fn build_client(&self) -> anyhow::Result<reqwest::Client> {
+        self.client_builder()?
+            .build()
+            .context("failed to create the HTTP client")
+    }
+
+    /// The HTTP client of a registry's web API: cargo's API calls do not
+    /// follow redirects, a 3xx answer is an error.
+    pub fn build_api_client(&self) -> anyhow::Result<reqwest::Client> {
+        self.client_builder()?
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .context("failed to create the HTTP client")
+    }
+
+    fn client_builder(&self) -> anyhow::Result<reqwest::ClientBuilder> {
         let mut b = reqwest::Client::builder()
             .user_agent(self.user_agent.clone())
             .pool_max_idle_per_host(self.max_concurrency.max(1));
@@ -185,7 +201,7 @@ impl NetConfig {
                 .with_context(|| format!("invalid `http.proxy` value `{p}`"))?;
             b = b.proxy(proxy);
         }
-        b.build().context("failed to create the HTTP client")
+        Ok(b)
     }
 }
 
