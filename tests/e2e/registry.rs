@@ -1249,3 +1249,156 @@ fn symlinks_inside_a_crate_are_unpacked_like_cargo() {
     );
     assert_eq!(mine, unpacked(&c, Tool::Cargo));
 }
+
+/// How many requests `reg` got for `path`.
+fn hits(reg: &Registry, path: &str) -> usize {
+    reg.requests().iter().filter(|r| r.path == path).count()
+}
+
+#[test]
+fn too_many_requests_waits_what_retry_after_says_like_cargo() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let path = reg.index_path("bar");
+    let arm = || {
+        reg.clear_faults();
+        reg.clear_requests();
+        let fault = Fault::TooManyRequests {
+            retry_after: Some(0),
+        };
+        reg.fault_n(&path, fault, 2);
+    };
+    arm();
+    let started = std::time::Instant::now();
+    let mo = m.mycargo("fetch").run();
+    let took = started.elapsed();
+    let mine = hits(&reg, &path);
+    arm();
+    let co = c.cargo("fetch").run();
+    assert_eq!((mine, hits(&reg, &path)), (3, 3));
+    assert_eq!(spurious(&mo).len(), 2, "{}", mo.stderr);
+    assert_eq!(spurious(&mo), spurious(&co));
+    // `Retry-After: 0` twice: no waiting of mycargo's own on top (the
+    // schedule alone would wait 0.5 s then 3.5 s).
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+}
+
+#[test]
+fn index_fetch_failing_every_try_reports_like_cargo() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let path = reg.index_path("bar");
+    let config = "[net]\nretry = 2\n";
+    for p in [&m, &c] {
+        p.change_file(".cargo/config.toml", config);
+    }
+    reg.fault_always(&path, Fault::Status(503));
+    let run = |p: &Project, tool: Tool| {
+        reg.clear_requests();
+        let out = p
+            .tool(tool, "fetch")
+            .env("__CARGO_TEST_FIXED_RETRY_SLEEP_MS", "1")
+            .with_status(101)
+            .run();
+        (norm(&out), hits(&reg, &path))
+    };
+    let (mine, mine_hits) = run(&m, Tool::Mycargo);
+    let (theirs, their_hits) = run(&c, Tool::Cargo);
+    assert_eq!((mine_hits, their_hits), (3, 3));
+    assert!(
+        mine.contains("failed to get `bar` as a dependency of package `foo v0.1.0"),
+        "--- mycargo:\n{mine}\n--- cargo:\n{theirs}"
+    );
+    let port = reg.addr().port().to_string();
+    assert_eq!(
+        mine.replace(&port, "[PORT]"),
+        theirs.replace(&port, "[PORT]")
+    );
+    // A dependency of a registry package: cargo's path to it.
+    reg.clear_faults();
+    let path = reg.index_path("baz");
+    reg.fault_always(&path, Fault::Status(500));
+    let run = |p: &Project, tool: Tool| {
+        let out = p
+            .tool(tool, "fetch")
+            .env("__CARGO_TEST_FIXED_RETRY_SLEEP_MS", "1")
+            .with_status(101)
+            .run();
+        norm(&out).replace(&port, "[PORT]")
+    };
+    let mine = run(&m, Tool::Mycargo);
+    assert!(mine.contains("which satisfies dependency"), "{mine}");
+    assert_eq!(mine, run(&c, Tool::Cargo));
+}
+
+#[test]
+fn auth_required_registry_with_only_an_environment_token_like_cargo() {
+    let token = "tok-env-only-5150";
+    let reg = Registry::builder().auth_required(token).start();
+    Package::new("altdep", "1.4.0")
+        .file("src/lib.rs", "pub fn v() -> u32 { 14 }\n")
+        .publish(&reg);
+    let manifest = "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naltdep = { version = \"1\", registry = \"alt\" }\n";
+    let (m, c) = project()
+        .file("Cargo.toml", manifest)
+        .file("src/lib.rs", "pub fn f() -> u32 { altdep::v() }\n")
+        // The registry is named; no token, no credential provider.
+        .file(
+            ".cargo/config.toml",
+            format!("[registries.alt]\nindex = \"{}\"\n", reg.index_url()),
+        )
+        .build_twins();
+    let run = |p: &Project, tool: Tool, token: Option<&str>| {
+        let mut e = p.tool(tool, "fetch").with_any_status();
+        if let Some(t) = token {
+            e = e.env("CARGO_REGISTRIES_ALT_TOKEN", t);
+        }
+        let out = e.run();
+        if let Some(t) = token {
+            assert!(!out.stderr.contains(t), "{}", out.stderr);
+        }
+        let port = reg.addr().port().to_string();
+        (out.code(), out.stderr_as_mycargo().replace(&port, "[PORT]"))
+    };
+    // cargo wants a credential provider chosen, the token is not enough.
+    for t in [None, Some("tok-wrong-1"), Some(token)] {
+        let mine = run(&m, Tool::Mycargo, t);
+        assert!(
+            mine.1
+                .contains("require a credential-provider to be configured"),
+            "{}",
+            mine.1
+        );
+        assert_eq!(mine, run(&c, Tool::Cargo, t), "token {t:?}");
+    }
+    assert!(
+        !reg.requests()
+            .iter()
+            .any(|r| r.header("authorization").is_some())
+    );
+    // With `cargo:token` chosen, the environment's token is used.
+    for p in [&m, &c] {
+        let config = p.read_file(".cargo/config.toml");
+        let providers = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+        p.change_file(".cargo/config.toml", format!("{config}{providers}"));
+    }
+    for t in [Some("tok-wrong-1"), Some(token)] {
+        let mine = run(&m, Tool::Mycargo, t);
+        assert_eq!(mine, run(&c, Tool::Cargo, t), "token {t:?}");
+    }
+    assert_eq!(m.read_file("Cargo.lock"), c.read_file("Cargo.lock"));
+}

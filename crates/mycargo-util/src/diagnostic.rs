@@ -103,6 +103,18 @@ impl TomlDiagnostic {
     }
 }
 
+/// At most `max` characters of `s`: when longer, the first `max - 1` and
+/// `…` (cargo's `truncate_with_ellipsis`, which cuts a string of exactly
+/// `max` characters too).
+pub fn truncate_with_ellipsis(s: &str, max: usize) -> String {
+    let mut chars = s.chars();
+    let mut out: String = (&mut chars).take(max.saturating_sub(1)).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;

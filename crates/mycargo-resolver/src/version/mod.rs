@@ -43,7 +43,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mycargo_core::{Dependency, PackageId, PartialVersion, SourceId};
 
-pub use error::{NoSolution, ResolveError};
+pub use error::{NoSolution, ResolveError, describe_path};
 pub use summary::Summary;
 
 /// An error from the caller's registry.
