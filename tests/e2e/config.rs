@@ -266,3 +266,32 @@ fn bad_cli_config_argument() {
         );
     }
 }
+
+#[test]
+fn a_very_long_line_in_a_config_file_is_quoted_in_part() {
+    let p = mycargo_test_support::project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n",
+        )
+        .file("src/lib.rs", "")
+        .file(
+            ".cargo/config.toml",
+            format!("[build]\nx = \"{}\" x\n", "a".repeat(100_000)),
+        )
+        .build();
+    let out = p.mycargo("build").with_status(101).run();
+    // cargo's own wording and location; only the snippet is cut.
+    let head = &out.stderr[..out.stderr.len().min(2000)];
+    assert!(
+        out.stderr.contains("could not parse TOML configuration in"),
+        "{head}"
+    );
+    assert!(
+        out.stderr
+            .contains("TOML parse error at line 2, column 100008"),
+        "{head}"
+    );
+    assert!(out.stderr.contains("2 | ...aaa"), "{head}");
+    assert!(out.stderr.len() < 1000, "{}", out.stderr.len());
+}
