@@ -135,24 +135,12 @@ impl NetConfig {
                 .context("`__CARGO_TEST_FIXED_RETRY_SLEEP_MS` is not a number of milliseconds")?;
             net.retry_delay = RetryDelay::fixed(Duration::from_millis(ms));
         }
-        if let Some(v) = config.get_i64("net.retry")? {
-            net.retry = u32::try_from(v.val).map_err(|_| {
-                anyhow::anyhow!(
-                    "invalid configuration for key `net.retry`\nexpected a non-negative integer, but found {} (in {})",
-                    v.val,
-                    v.definition
-                )
-            })?;
+        if let Some(v) = config.get_unsigned("net.retry", "u32", u32::MAX.into())? {
+            net.retry = v.val as u32;
         }
-        if let Some(v) = config.get_i64("http.timeout")? {
-            let secs = u64::try_from(v.val).map_err(|_| {
-                anyhow::anyhow!(
-                    "invalid configuration for key `http.timeout`\nexpected a non-negative integer, but found {} (in {})",
-                    v.val,
-                    v.definition
-                )
-            })?;
-            net.timeout = Duration::from_secs(secs);
+        check_http_config(config)?;
+        if let Some(v) = config.get_unsigned("http.timeout", "u64", u64::MAX)? {
+            net.timeout = Duration::from_secs(v.val);
         }
         if let Some(v) = config.get_string("http.user-agent")? {
             net.user_agent = v.val;
@@ -223,6 +211,21 @@ impl NetConfig {
         }
         Ok(b)
     }
+}
+
+/// Check the `[http]` table as cargo reads it (its `CargoHttpConfig`),
+/// whatever of it mycargo uses: each key of its type, integers in range.
+pub fn check_http_config(config: &Config) -> anyhow::Result<()> {
+    config.table_keys("http")?;
+    for key in ["proxy", "cainfo", "proxy-cainfo", "user-agent"] {
+        config.get_string(&format!("http.{key}"))?;
+    }
+    for key in ["check-revoke", "debug", "multiplexing"] {
+        config.get_bool(&format!("http.{key}"))?;
+    }
+    config.get_unsigned("http.low-speed-limit", "u32", u32::MAX.into())?;
+    config.get_unsigned("http.timeout", "u64", u64::MAX)?;
+    Ok(())
 }
 
 /// Whether a failed attempt is worth retrying.

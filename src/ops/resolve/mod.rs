@@ -115,6 +115,7 @@ fn resolve_inner(
 ) -> anyhow::Result<Packages> {
     let ignore_rust_version = how.ignore_rust_version;
     let (mut path_pkgs, remote) = packages::load_with(ws, opts, true)?;
+    check_config(gctx, how)?;
     if remote {
         add_path_patches(ws, opts, &mut path_pkgs)?;
     }
@@ -919,6 +920,21 @@ fn registry_sources(path_pkgs: &Packages, map: &SourceMap) -> anyhow::Result<BTr
         }
     }
     Ok(out)
+}
+
+/// What cargo reads of the configuration for every resolve, fetching or
+/// not: the sources, the resolver's settings, and (when packages are to
+/// be downloaded) the `[http]` table; a value of the wrong type stops it.
+fn check_config(gctx: &GlobalContext, how: &How) -> anyhow::Result<()> {
+    SourceMap::load(&gctx.config)?;
+    gctx.config.get_enum(
+        "resolver.incompatible-rust-versions",
+        &["allow", "fallback"],
+    )?;
+    if how.download {
+        mycargo_sources::net::check_http_config(&gctx.config)?;
+    }
+    Ok(())
 }
 
 /// What `source` is read with when it requires authentication:
