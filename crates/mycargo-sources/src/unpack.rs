@@ -329,6 +329,15 @@ fn check_link(root: &Path, prefix: &str, path: &Path, target: &Path) -> anyhow::
     Ok(())
 }
 
+/// Whether the link `rel` (relative to `root`, a package's directory)
+/// with target `target` resolves inside `root`, following the links it
+/// meets there.
+pub fn link_stays_inside(root: &Path, rel: &Path, target: &Path) -> bool {
+    let parent = rel.parent().unwrap_or(Path::new(""));
+    let mut hops = 0;
+    !target.has_root() && resolve_inside(root, root, &parent.join(target), &mut hops).is_some()
+}
+
 /// The most links followed while resolving one path (as the kernel's
 /// `ELOOP` limit).
 const MAX_LINK_HOPS: u32 = 40;
