@@ -1402,3 +1402,35 @@ fn auth_required_registry_with_only_an_environment_token_like_cargo() {
     }
     assert_eq!(m.read_file("Cargo.lock"), c.read_file("Cargo.lock"));
 }
+
+#[test]
+fn download_failing_every_try_reports_like_cargo() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    for p in [&m, &c] {
+        p.change_file(".cargo/config.toml", "[net]\nretry = 1\n");
+    }
+    reg.fault_always(&reg.download_path("baz", "0.3.0"), Fault::Status(502));
+    let port = reg.addr().port().to_string();
+    let run = |p: &Project, tool: Tool| {
+        let out = p
+            .tool(tool, "fetch")
+            .env("__CARGO_TEST_FIXED_RETRY_SLEEP_MS", "1")
+            .with_status(101)
+            .run();
+        let text = norm(&out).replace(&port, "[PORT]");
+        // Which download finishes first varies.
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.retain(|l| !l.contains("Downloaded bar"));
+        lines.join("\n")
+    };
+    let mine = run(&m, Tool::Mycargo);
+    assert_eq!(mine, run(&c, Tool::Cargo));
+}

@@ -280,6 +280,26 @@ impl std::error::Error for IndexQueryFailed {
     }
 }
 
+/// A `.crate` download that failed in transit (not in the checks after
+/// it): cargo reports it without naming the source it stands in for.
+/// Shown as the error inside.
+#[derive(Debug)]
+pub struct TransferFailed {
+    error: anyhow::Error,
+}
+
+impl fmt::Display for TransferFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for TransferFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
 /// Write `data` to `path` (its directory made first) through a temporary
 /// file, without fsync: a cache that can be rebuilt.
 fn write_replace(path: &Path, data: &[u8]) -> anyhow::Result<()> {
@@ -926,13 +946,15 @@ impl Inner {
                 expected: exp,
             });
         };
+        let in_transit = |e: anyhow::Error| TransferFailed {
+            error: e.context(format!("failed to download from `{url}`")),
+        };
         let f = self
             .get(url, &headers, Some(&on_bytes))
             .await
-            .with_context(|| format!("failed to download from `{url}`"))?;
+            .map_err(in_transit)?;
         if f.status != 200 {
-            return Err(http_error(url, &f))
-                .with_context(|| format!("failed to download from `{url}`"));
+            return Err(in_transit(http_error(url, &f)).into());
         }
         let bytes = f.body.len() as u64;
         // Downloaded is said once the transfer is complete, before the

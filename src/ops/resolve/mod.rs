@@ -333,7 +333,10 @@ fn resolve_inner(
                         return Err(e);
                     };
                     let orig = id.source_id();
-                    let e = if orig != source {
+                    let in_transit = e
+                        .downcast_ref::<mycargo_sources::sparse::TransferFailed>()
+                        .is_some();
+                    let e = if orig != source && !in_transit {
                         e.context(format!(
                             "failed to download replaced source registry `{}`",
                             orig.display_registry_name()
