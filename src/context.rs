@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use mycargo_config::Config;
+use mycargo_util::shell::ProgressWhen;
 use mycargo_util::{ColorChoice, Env, Shell, Verbosity};
 
 use crate::cli::GlobalArgs;
@@ -49,19 +50,19 @@ impl GlobalContext {
         // config are already shown the way the user asked.
         apply_term(&mut shell, &env, &args, None, None, None)?;
         let config = Config::load(&env, &args.config)?;
-        let verbose = config.get_bool("term.verbose")?.map(|v| v.val);
-        let quiet = config.get_bool("term.quiet")?.map(|v| v.val);
-        let color = config.get_string("term.color")?.map(|v| v.val);
-        apply_term(&mut shell, &env, &args, verbose, quiet, color)?;
-        let when = match config.get_string("term.progress.when")? {
-            Some(v) => mycargo_util::shell::ProgressWhen::parse(&v.val)
-                .map_err(|e| e.context(format!("invalid configuration in {}", v.definition)))?,
-            None => mycargo_util::shell::ProgressWhen::Auto,
-        };
-        let width = config
-            .get_i64("term.progress.width")?
-            .and_then(|v| usize::try_from(v.val).ok());
-        shell.set_progress(when, width);
+        // As cargo: a `[term]` table with anything wrong in it is ignored
+        // here (so `version` and the like still run); builds refuse it
+        // (see [`validate_term`]).
+        let term = TermConfig::load(&config).unwrap_or_default();
+        apply_term(
+            &mut shell,
+            &env,
+            &args,
+            term.verbose,
+            term.quiet,
+            term.color,
+        )?;
+        shell.set_progress(term.progress_when, term.progress_width);
         if warn {
             for w in config.warnings() {
                 shell.warn(w)?;
@@ -81,6 +82,55 @@ impl GlobalContext {
     pub fn cwd(&self) -> &Path {
         self.env.cwd()
     }
+}
+
+/// cargo's `[term]` table, read whole.
+#[derive(Debug, Default)]
+struct TermConfig {
+    verbose: Option<bool>,
+    quiet: Option<bool>,
+    color: Option<String>,
+    progress_when: ProgressWhen,
+    progress_width: Option<usize>,
+}
+
+impl TermConfig {
+    /// Every `term.*` value with its type checked, as cargo deserializes
+    /// the table (`hyperlinks`, `unicode` and `progress.term-integration`
+    /// are checked though unused).
+    fn load(config: &Config) -> anyhow::Result<TermConfig> {
+        config.table_keys("term")?;
+        let flag = |key: &str| config.get_bool(key).map(|v| v.map(|v| v.val));
+        let verbose = flag("term.verbose")?;
+        let quiet = flag("term.quiet")?;
+        let color = config.get_string("term.color")?.map(|v| v.val);
+        flag("term.hyperlinks")?;
+        flag("term.unicode")?;
+        config.table_keys("term.progress")?;
+        let when = config.get_enum("term.progress.when", &["auto", "never", "always"])?;
+        let width = config.get_unsigned("term.progress.width", "usize", usize::MAX as u64)?;
+        flag("term.progress.term-integration")?;
+        let progress_when = match when {
+            Some(v) => ProgressWhen::parse(&v.val)?,
+            None => ProgressWhen::Auto,
+        };
+        if progress_when == ProgressWhen::Always && width.is_none() {
+            anyhow::bail!("\"always\" progress requires a `width` key");
+        }
+        Ok(TermConfig {
+            verbose,
+            quiet,
+            color,
+            progress_when,
+            progress_width: width.map(|w| w.val as usize),
+        })
+    }
+}
+
+/// Refuse a `[term]` table cargo would not read (what cargo checks
+/// before a build).
+pub fn validate_term(gctx: &GlobalContext) -> anyhow::Result<()> {
+    TermConfig::load(&gctx.config).map(drop)
 }
 
 /// Settle verbosity and colour: flags beat `term.*` config; `-v` with `-q`

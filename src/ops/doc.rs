@@ -82,7 +82,7 @@ pub fn finish(gctx: &mut GlobalContext, docs: &[PathBuf], open: bool) -> anyhow:
 fn open_docs(gctx: &mut GlobalContext, path: &Path) -> anyhow::Result<()> {
     let configured = gctx
         .config
-        .get_string_list("doc.browser")?
+        .get_path_and_args("doc.browser", false)?
         .map(|v| v.val)
         .filter(|v| !v.is_empty());
     let browser = match configured {

@@ -450,6 +450,7 @@ fn extract_crate(
     let mut tar = tar::Archive::new(GzDecoder::new(BufReader::new(file)));
     let umask = mycargo_sources::unpack::current_umask();
     let mut out = BTreeMap::new();
+    let mut links = Vec::new();
     let entries = tar
         .entries()
         .with_context(|| format!("failed to read `{}`", archive.display()))?;
@@ -463,6 +464,12 @@ fn extract_crate(
         match entry.header().entry_type() {
             T::Regular | T::Continuous => {}
             T::Directory | T::XGlobalHeader | T::XHeader | T::GNULongName | T::GNULongLink => {
+                continue;
+            }
+            // Made once the files they point at are there.
+            T::Symlink => {
+                let target = entry.link_name().ok().flatten().map(|t| t.into_owned());
+                links.push((path, target.unwrap_or_default()));
                 continue;
             }
             other => bail!(
@@ -494,7 +501,55 @@ fn extract_crate(
         let sum = write_file(&mut entry, &dst, mode, mtime)?;
         out.insert(rel, sum);
     }
+    for (path, target) in links {
+        let Some(rel) = relative_entry(&path, &prefix).filter(|r| !r.is_empty() && !left_out(r))
+        else {
+            continue;
+        };
+        let sum = vendor_link(archive, into, &rel, &target)?;
+        out.insert(rel, sum);
+    }
     Ok(out)
+}
+
+/// A symlink of a `.crate`, kept a symlink (as cargo's vendor unpacks
+/// it), with the checksum of the file it points at. It must point inside
+/// the package.
+fn vendor_link(archive: &Path, into: &Path, rel: &str, target: &Path) -> anyhow::Result<String> {
+    if !mycargo_sources::unpack::link_stays_inside(into, Path::new(rel), target) {
+        bail!(
+            "invalid tarball `{}`: symbolic link `{rel}` points outside the package (`{}`)",
+            archive.display(),
+            target.display()
+        );
+    }
+    let dst = rel.split('/').fold(into.to_path_buf(), |p, c| p.join(c));
+    if let Some(parent) = dst.parent() {
+        mycargo_util::fs::create_dir_all(parent)?;
+    }
+    make_symlink(target, &dst)?;
+    let bytes = std::fs::read(&dst)
+        .with_context(|| format!("failed to read `{}`", dst.display()))
+        .with_context(|| format!("failed to checksum `{rel}`"))?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+#[cfg(unix)]
+fn make_symlink(target: &Path, dst: &Path) -> anyhow::Result<()> {
+    std::os::unix::fs::symlink(target, dst)
+        .with_context(|| format!("failed to create the symbolic link `{}`", dst.display()))
+}
+
+#[cfg(not(unix))]
+fn make_symlink(target: &Path, dst: &Path) -> anyhow::Result<()> {
+    bail!(
+        "cannot create the symbolic link `{}` to `{}` here",
+        dst.display(),
+        target.display()
+    )
 }
 
 /// The `/`-separated path of an archive entry below `prefix/`, or `None`

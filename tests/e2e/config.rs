@@ -266,3 +266,128 @@ fn bad_cli_config_argument() {
         );
     }
 }
+
+#[test]
+fn a_very_long_line_in_a_config_file_is_quoted_in_part() {
+    let p = mycargo_test_support::project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\n",
+        )
+        .file("src/lib.rs", "")
+        .file(
+            ".cargo/config.toml",
+            format!("[build]\nx = \"{}\" x\n", "a".repeat(100_000)),
+        )
+        .build();
+    let out = p.mycargo("build").with_status(101).run();
+    // cargo's own wording and location; only the snippet is cut.
+    let head = &out.stderr[..out.stderr.len().min(2000)];
+    assert!(
+        out.stderr.contains("could not parse TOML configuration in"),
+        "{head}"
+    );
+    assert!(
+        out.stderr
+            .contains("TOML parse error at line 2, column 100008"),
+        "{head}"
+    );
+    assert!(out.stderr.contains("2 | ...aaa"), "{head}");
+    assert!(out.stderr.len() < 1000, "{}", out.stderr.len());
+}
+
+/// `args` run by both tools in a fresh one-crate project with `config` as
+/// its `.cargo/config.toml` and `env` set: exit code and stderr (without
+/// the lines that name build steps) must be cargo's.
+fn same_as_cargo(config: &str, env: &[(&str, &str)], args: &str) {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file(".cargo/config.toml", config)
+        .build();
+    let run = |tool| {
+        let mut e = p.tool(tool, args).with_any_status();
+        for (k, v) in env {
+            e = e.env(k, v);
+        }
+        let out = e.run();
+        let kept: Vec<String> = out
+            .stderr_as_mycargo()
+            .lines()
+            .filter(|l| !l.contains("Compiling") && !l.contains("Finished"))
+            .map(str::to_string)
+            .collect();
+        (out.code(), kept)
+    };
+    assert_eq!(
+        run(Tool::Mycargo),
+        run(Tool::Cargo),
+        "`{args}` with {config:?} {env:?}"
+    );
+}
+
+#[test]
+fn wrongly_typed_config_values_are_refused_as_cargo_refuses_them() {
+    let target = "[target.x86_64-unknown-linux-gnu]";
+    let cases = [
+        "[build]\nincremental = \"yes\"\n".to_string(),
+        "[http]\ntimeout = \"30\"\n".to_string(),
+        "[http]\ntimeout = -1\n".to_string(),
+        "[http]\ncheck-revoke = \"yes\"\n".to_string(),
+        "[http]\ncheck-revoke = 1\n".to_string(),
+        "[http]\nlow-speed-limit = -1\n".to_string(),
+        "[http]\nproxy = 1\n".to_string(),
+        "http = 1\n".to_string(),
+        "[build]\nrustflags = [1]\n".to_string(),
+        "[build]\nrustflags = true\n".to_string(),
+        "[resolver]\nincompatible-rust-versions = \"bogus\"\n".to_string(),
+        "[resolver]\nincompatible-rust-versions = 1\n".to_string(),
+        "[source.foo]\n".to_string(),
+        "[source.foo]\nreplace-with = \"crates-io\"\n".to_string(),
+        format!("{target}\nrunner = []\n"),
+        format!("{target}\nrunner = \"\"\n"),
+        format!("{target}\nrunner = [1]\n"),
+        format!("{target}\nrustflags = [1]\n"),
+        "[target.'cfg(windows)']\nrunner = []\n".to_string(),
+        "[term]\nverbose = \"yes\"\n".to_string(),
+        "[term]\nunicode = \"x\"\n".to_string(),
+        "[term]\nhyperlinks = \"x\"\n".to_string(),
+        "[term]\nprogress.when = \"always\"\n".to_string(),
+        "[term]\nprogress.when = \"bogus\"\n".to_string(),
+        "[term]\nprogress.width = -1\n".to_string(),
+        "[term]\nprogress.term-integration = 1\n".to_string(),
+        "[term]\nprogress = \"x\"\n".to_string(),
+        "term = 1\n".to_string(),
+    ];
+    for config in &cases {
+        same_as_cargo(config, &[], "build");
+    }
+    for (var, value) in [
+        ("CARGO_HTTP_TIMEOUT", "x"),
+        ("CARGO_HTTP_CHECK_REVOKE", "x"),
+        ("CARGO_TERM_UNICODE", "x"),
+        ("CARGO_TERM_PROGRESS_WHEN", "always"),
+        ("CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS", "x"),
+    ] {
+        same_as_cargo("", &[(var, value)], "build");
+    }
+}
+
+#[test]
+fn term_values_are_accepted_where_cargo_accepts_them() {
+    let good = "[term]\nverbose = false\nquiet = false\ncolor = \"never\"\nunicode = true\nhyperlinks = false\nprogress.when = \"always\"\nprogress.width = 80\nprogress.term-integration = false\n";
+    same_as_cargo(good, &[], "build");
+    // A `[term]` table cargo cannot read is ignored outside builds.
+    for bad in [
+        "[term]\nverbose = \"x\"\n",
+        "[term]\nprogress.when = \"always\"\n",
+        "[term]\nunicode = 1\n",
+    ] {
+        for args in ["locate-project", "generate-lockfile", "pkgid foo"] {
+            same_as_cargo(bad, &[], args);
+        }
+    }
+}

@@ -332,3 +332,28 @@ fn manifest_errors_and_warnings_match_cargo() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn a_very_long_line_is_quoted_in_part_as_cargo_quotes_it() {
+    let long = "a".repeat(100_000);
+    let half = "b".repeat(50_000);
+    let lines = [
+        // The error at the end, in the middle, at the start of the line.
+        format!("description = \"{long}\" x"),
+        format!("description = \"{half}\\q{half}\""),
+        format!("description = ?\"{long}\""),
+        format!("{}description = \"{long}\" x", " ".repeat(40)),
+        format!("description = \"{}\" x", "c".repeat(130)),
+    ];
+    for line in lines {
+        let p = project()
+            .file(
+                "Cargo.toml",
+                format!("[package]\nname = \"foo\"\nversion = \"0.1.0\"\n{line}\n"),
+            )
+            .file("src/lib.rs", "")
+            .build();
+        let m = same(&p, "build");
+        assert!(m.stderr.len() < 1000, "{}", m.stderr.len());
+    }
+}

@@ -874,3 +874,63 @@ fn credential_providers_as_cargo() {
         );
     }
 }
+
+#[test]
+fn api_redirects_are_refused_as_cargo_refuses_them() {
+    let (reg, api) = registry();
+    let p = foo_project();
+    reg.configure_home_alt(p.test_root(), "alt");
+    p.mycargo("publish --registry alt --no-verify")
+        .env("CARGO_REGISTRIES_ALT_TOKEN", TOKEN)
+        .run();
+    let moved = |to: &str| Fault::Custom {
+        status: 302,
+        headers: vec![("Location".to_string(), format!("{}{to}", reg.base_url()))],
+        body: Vec::new(),
+    };
+    // Each call is sent elsewhere, to an answer that would do.
+    let routes = [
+        ("/api/v1/crates/new", "/api/v1/crates/foo/owners"),
+        ("/api/v1/crates/foo/0.1.0/yank", "/api/v1/crates/foo/owners"),
+        (
+            "/api/v1/crates/foo/0.1.0/unyank",
+            "/api/v1/crates/foo/owners",
+        ),
+        ("/api/v1/crates/foo/owners", "/api/v1/crates?q=foo"),
+        ("/api/v1/crates", "/api/v1/crates/foo/owners"),
+    ];
+    for (from, to) in routes {
+        reg.fault_always(from, moved(to));
+    }
+    p.change_file(
+        "Cargo.toml",
+        p.read_file("Cargo.toml").replace("0.1.0", "0.2.0"),
+    );
+    for cmd in [
+        "publish --registry alt --no-verify",
+        "yank foo@0.1.0 --registry alt",
+        "yank foo@0.1.0 --undo --registry alt",
+        "owner --list --registry alt",
+        "owner --add bob --registry alt",
+        "search foo --registry alt",
+    ] {
+        let run = |tool| {
+            let out = p
+                .tool(tool, cmd)
+                .env("CARGO_REGISTRIES_ALT_TOKEN", TOKEN)
+                .with_any_status()
+                .run();
+            no_token_in(&out);
+            let stderr = out.stderr_as_mycargo();
+            assert!(
+                stderr.contains("failed to get a 200 OK response, got 302"),
+                "`{cmd}`: {stderr}"
+            );
+            (out.code(), out.stdout_as_mycargo(), stderr)
+        };
+        let mine = run(Tool::Mycargo);
+        assert_eq!(mine, run(Tool::Cargo), "`{cmd}`");
+    }
+    assert_eq!(api.publishes().len(), 1);
+    assert!(!reg.index_file("foo").unwrap().contains("0.2.0"));
+}

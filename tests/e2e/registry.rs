@@ -1155,3 +1155,282 @@ fn later_optional_dependency_of_a_registry_package_is_linked() {
     assert_eq!(mo.stdout, co.stdout);
     assert_eq!(mo.stdout, "7\n");
 }
+
+/// `registry/src/<dir>/` of mycargo's home (the only registry used).
+fn src_dir(p: &Project) -> std::path::PathBuf {
+    let base = p.test_root().cargo_home(Tool::Mycargo).join("registry/src");
+    let dirs: Vec<_> = std::fs::read_dir(&base)
+        .expect("registry/src")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    dirs[0].clone()
+}
+
+#[test]
+fn leftovers_of_a_killed_unpack_are_removed_by_the_next_unpack() {
+    let reg = Registry::new();
+    Package::new("bar", "1.0.0").publish(&reg);
+    let root = TestRoot::new();
+    reg.configure_home(&root);
+    let p = project()
+        .in_root(&root)
+        .file("Cargo.toml", foo_manifest("bar = \"1\"\n"))
+        .file("src/lib.rs", "")
+        .build();
+    p.mycargo("fetch").run();
+    let src = src_dir(&p);
+    // What a SIGKILL in the middle of unpacking leaves behind.
+    let left = src.join(".tmp-baz-0.3.0-Xy12Ab/baz-0.3.0/src");
+    std::fs::create_dir_all(&left).unwrap();
+    std::fs::write(left.join("lib.rs"), "pub fn half").unwrap();
+    // Nothing to unpack: the leftover is not looked at.
+    p.mycargo("fetch").run();
+    assert!(left.exists());
+    // The next unpack into that directory sweeps it.
+    std::fs::remove_dir_all(src.join("bar-1.0.0")).unwrap();
+    p.mycargo("fetch").run();
+    assert_eq!(cache_entries(&p, "src"), vec!["bar-1.0.0"]);
+}
+
+/// Each entry under `dir` (relative, sorted), with its link target when it
+/// is a symbolic link.
+fn tree_with_links(dir: &std::path::Path) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            let rel = path.strip_prefix(dir).unwrap().display().to_string();
+            let link = std::fs::read_link(&path).ok();
+            if link.is_none() && path.is_dir() {
+                todo.push(path.clone());
+            }
+            out.push((rel, link.map(|l| l.display().to_string())));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_a_crate_are_unpacked_like_cargo() {
+    let reg = Registry::new();
+    Package::new("lnk", "1.0.0")
+        .file("src/lib.rs", "include!(\"../gen/code.rs\");\n")
+        .file("real/code.rs", "pub fn linked() -> u32 { 7 }\n")
+        .file("docs/guide.md", "# guide\n")
+        .symlink("gen", "real")
+        .symlink("README.md", "docs/guide.md")
+        .symlink("docs/again.md", "../README.md")
+        .publish(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("lnk = \"1\"\n")),
+            ("src/lib.rs", "pub fn f() -> u32 { lnk::linked() }\n"),
+        ],
+    );
+    let mo = m.mycargo("build").output();
+    let co = c.cargo("build").output();
+    assert_eq!(mo.code(), Some(0), "{}", mo.describe());
+    assert_eq!(co.code(), Some(0), "{}", co.describe());
+    let unpacked = |p: &Project, tool: Tool| {
+        let base = p.test_root().cargo_home(tool).join("registry/src");
+        let dir = std::fs::read_dir(&base).unwrap().flatten().next().unwrap();
+        tree_with_links(&dir.path().join("lnk-1.0.0"))
+    };
+    let mine = unpacked(&m, Tool::Mycargo);
+    assert!(
+        mine.contains(&("gen".to_string(), Some("real".to_string()))),
+        "{mine:?}"
+    );
+    assert_eq!(mine, unpacked(&c, Tool::Cargo));
+}
+
+/// How many requests `reg` got for `path`.
+fn hits(reg: &Registry, path: &str) -> usize {
+    reg.requests().iter().filter(|r| r.path == path).count()
+}
+
+#[test]
+fn too_many_requests_waits_what_retry_after_says_like_cargo() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let path = reg.index_path("bar");
+    let arm = || {
+        reg.clear_faults();
+        reg.clear_requests();
+        let fault = Fault::TooManyRequests {
+            retry_after: Some(0),
+        };
+        reg.fault_n(&path, fault, 2);
+    };
+    arm();
+    let started = std::time::Instant::now();
+    let mo = m.mycargo("fetch").run();
+    let took = started.elapsed();
+    let mine = hits(&reg, &path);
+    arm();
+    let co = c.cargo("fetch").run();
+    assert_eq!((mine, hits(&reg, &path)), (3, 3));
+    assert_eq!(spurious(&mo).len(), 2, "{}", mo.stderr);
+    assert_eq!(spurious(&mo), spurious(&co));
+    // `Retry-After: 0` twice: no waiting of mycargo's own on top (the
+    // schedule alone would wait 0.5 s then 3.5 s).
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+}
+
+#[test]
+fn index_fetch_failing_every_try_reports_like_cargo() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let path = reg.index_path("bar");
+    let config = "[net]\nretry = 2\n";
+    for p in [&m, &c] {
+        p.change_file(".cargo/config.toml", config);
+    }
+    reg.fault_always(&path, Fault::Status(503));
+    let run = |p: &Project, tool: Tool| {
+        reg.clear_requests();
+        let out = p
+            .tool(tool, "fetch")
+            .env("__CARGO_TEST_FIXED_RETRY_SLEEP_MS", "1")
+            .with_status(101)
+            .run();
+        (norm(&out), hits(&reg, &path))
+    };
+    let (mine, mine_hits) = run(&m, Tool::Mycargo);
+    let (theirs, their_hits) = run(&c, Tool::Cargo);
+    assert_eq!((mine_hits, their_hits), (3, 3));
+    assert!(
+        mine.contains("failed to get `bar` as a dependency of package `foo v0.1.0"),
+        "--- mycargo:\n{mine}\n--- cargo:\n{theirs}"
+    );
+    let port = reg.addr().port().to_string();
+    assert_eq!(
+        mine.replace(&port, "[PORT]"),
+        theirs.replace(&port, "[PORT]")
+    );
+    // A dependency of a registry package: cargo's path to it.
+    reg.clear_faults();
+    let path = reg.index_path("baz");
+    reg.fault_always(&path, Fault::Status(500));
+    let run = |p: &Project, tool: Tool| {
+        let out = p
+            .tool(tool, "fetch")
+            .env("__CARGO_TEST_FIXED_RETRY_SLEEP_MS", "1")
+            .with_status(101)
+            .run();
+        norm(&out).replace(&port, "[PORT]")
+    };
+    let mine = run(&m, Tool::Mycargo);
+    assert!(mine.contains("which satisfies dependency"), "{mine}");
+    assert_eq!(mine, run(&c, Tool::Cargo));
+}
+
+#[test]
+fn auth_required_registry_with_only_an_environment_token_like_cargo() {
+    let token = "tok-env-only-5150";
+    let reg = Registry::builder().auth_required(token).start();
+    Package::new("altdep", "1.4.0")
+        .file("src/lib.rs", "pub fn v() -> u32 { 14 }\n")
+        .publish(&reg);
+    let manifest = "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naltdep = { version = \"1\", registry = \"alt\" }\n";
+    let (m, c) = project()
+        .file("Cargo.toml", manifest)
+        .file("src/lib.rs", "pub fn f() -> u32 { altdep::v() }\n")
+        // The registry is named; no token, no credential provider.
+        .file(
+            ".cargo/config.toml",
+            format!("[registries.alt]\nindex = \"{}\"\n", reg.index_url()),
+        )
+        .build_twins();
+    let run = |p: &Project, tool: Tool, token: Option<&str>| {
+        let mut e = p.tool(tool, "fetch").with_any_status();
+        if let Some(t) = token {
+            e = e.env("CARGO_REGISTRIES_ALT_TOKEN", t);
+        }
+        let out = e.run();
+        if let Some(t) = token {
+            assert!(!out.stderr.contains(t), "{}", out.stderr);
+        }
+        let port = reg.addr().port().to_string();
+        (out.code(), out.stderr_as_mycargo().replace(&port, "[PORT]"))
+    };
+    // cargo wants a credential provider chosen, the token is not enough.
+    for t in [None, Some("tok-wrong-1"), Some(token)] {
+        let mine = run(&m, Tool::Mycargo, t);
+        assert!(
+            mine.1
+                .contains("require a credential-provider to be configured"),
+            "{}",
+            mine.1
+        );
+        assert_eq!(mine, run(&c, Tool::Cargo, t), "token {t:?}");
+    }
+    assert!(
+        !reg.requests()
+            .iter()
+            .any(|r| r.header("authorization").is_some())
+    );
+    // With `cargo:token` chosen, the environment's token is used.
+    for p in [&m, &c] {
+        let config = p.read_file(".cargo/config.toml");
+        let providers = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+        p.change_file(".cargo/config.toml", format!("{config}{providers}"));
+    }
+    for t in [Some("tok-wrong-1"), Some(token)] {
+        let mine = run(&m, Tool::Mycargo, t);
+        assert_eq!(mine, run(&c, Tool::Cargo, t), "token {t:?}");
+    }
+    assert_eq!(m.read_file("Cargo.lock"), c.read_file("Cargo.lock"));
+}
+
+#[test]
+fn download_failing_every_try_reports_like_cargo() {
+    let reg = Registry::new();
+    publish_bar_baz(&reg);
+    let (m, c) = twins(
+        &reg,
+        &[
+            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    for p in [&m, &c] {
+        p.change_file(".cargo/config.toml", "[net]\nretry = 1\n");
+    }
+    reg.fault_always(&reg.download_path("baz", "0.3.0"), Fault::Status(502));
+    let port = reg.addr().port().to_string();
+    let run = |p: &Project, tool: Tool| {
+        let out = p
+            .tool(tool, "fetch")
+            .env("__CARGO_TEST_FIXED_RETRY_SLEEP_MS", "1")
+            .with_status(101)
+            .run();
+        let text = norm(&out).replace(&port, "[PORT]");
+        // Which download finishes first varies.
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.retain(|l| !l.contains("Downloaded bar"));
+        lines.join("\n")
+    };
+    let mine = run(&m, Tool::Mycargo);
+    assert_eq!(mine, run(&c, Tool::Cargo));
+}

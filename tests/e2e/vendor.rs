@@ -506,3 +506,21 @@ fn vendor_source_replacement_only_with_respect_source_config() {
         out.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn vendor_a_crate_with_symlinks_like_cargo() {
+    let reg = Registry::new();
+    Package::new("lnk", "1.0.0")
+        .file("src/lib.rs", "include!(\"../gen.rs\");\n")
+        .file("real/code.rs", "pub fn linked() -> u32 { 7 }\n")
+        .symlink("gen.rs", "real/code.rs")
+        .symlink("README.md", "real/../real/code.rs")
+        .publish(&reg);
+    let (m, c) = twins(
+        &reg,
+        &manifest("lnk = { version = \"1\", registry = \"alt\" }\n", ""),
+        &[],
+    );
+    vendor_both(&m, &c, &[]);
+}

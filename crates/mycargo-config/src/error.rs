@@ -38,3 +38,15 @@ pub enum ConfigError {
         definition: Definition,
     },
 }
+
+impl ConfigError {
+    /// Where the offending value was defined.
+    pub fn definition(&self) -> &Definition {
+        match self {
+            ConfigError::Expected { definition, .. }
+            | ConfigError::Invalid { definition, .. }
+            | ConfigError::InvalidKey { definition, .. }
+            | ConfigError::NotATable { definition, .. } => definition,
+        }
+    }
+}

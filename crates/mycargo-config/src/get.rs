@@ -162,8 +162,87 @@ impl Config {
             (None, None, Some(env)) => env.definition,
             (None, None, None) => return Ok(None),
         };
-        let val = strings(&key, items)?;
+        let val = items
+            .into_iter()
+            .map(|item| match item {
+                CV::String(s, _) => Ok(s),
+                other => Err(expected_error(&key, "string", &other)),
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Some(Value { val, definition }))
+    }
+
+    /// Cargo's `PathAndArgs` (a runner, `doc.browser`): a
+    /// [`Config::get_string_list`] that may not be empty. `nested`: the
+    /// key is read as part of its table (`target.<triple>`), which adds a
+    /// level to cargo's error about a bad item.
+    pub fn get_path_and_args(
+        &self,
+        key: &str,
+        nested: bool,
+    ) -> anyhow::Result<Option<Value<Vec<String>>>> {
+        let list = self.get_string_list(key).map_err(|e| {
+            let Some(definition) = e
+                .downcast_ref::<ConfigError>()
+                .map(|c| c.definition().clone())
+            else {
+                return e;
+            };
+            let e = e.context(load_context(key, &definition));
+            if nested {
+                e.context(load_context(key, &definition))
+            } else {
+                e
+            }
+        })?;
+        match list {
+            Some(v) if v.val.is_empty() => Err(anyhow::anyhow!(
+                "invalid length 0, expected at least one element"
+            )
+            .context(load_context(key, &v.definition))),
+            other => Ok(other),
+        }
+    }
+
+    /// An integer that must fit `ty` (`u32`, `u64`, `usize`: at most
+    /// `max`), with cargo's error for one that does not.
+    pub fn get_unsigned(
+        &self,
+        key: &str,
+        ty: &'static str,
+        max: u64,
+    ) -> anyhow::Result<Option<Value<u64>>> {
+        let Some(Value { val, definition }) = self.get_i64(key)? else {
+            return Ok(None);
+        };
+        match u64::try_from(val).ok().filter(|n| *n <= max) {
+            Some(val) => Ok(Some(Value { val, definition })),
+            None => Err(
+                anyhow::anyhow!("invalid value: integer `{val}`, expected {ty}")
+                    .context(load_context(key, &definition)),
+            ),
+        }
+    }
+
+    /// A string that must be one of `variants` (a kebab-case enum in
+    /// cargo), with serde's error for another.
+    pub fn get_enum(&self, key: &str, variants: &[&str]) -> anyhow::Result<Option<Value<String>>> {
+        let Some(v) = self.get_string(key)? else {
+            return Ok(None);
+        };
+        if variants.contains(&v.val.as_str()) {
+            return Ok(Some(v));
+        }
+        let quoted: Vec<String> = variants.iter().map(|v| format!("`{v}`")).collect();
+        let expected = match &quoted[..] {
+            [one] => one.clone(),
+            [a, b] => format!("{a} or {b}"),
+            _ => format!("one of {}", quoted.join(", ")),
+        };
+        Err(
+            anyhow::anyhow!("unknown variant `{}`, expected {expected}", v.val)
+                .context(load_context(key, &v.definition)),
+        )
     }
 
     /// The keys of a table, sorted; empty when the table is not defined.
@@ -203,6 +282,12 @@ pub(crate) fn strings(key: &ConfigKey, items: Vec<CV>) -> anyhow::Result<Vec<Str
             }
         })
         .collect()
+}
+
+/// cargo's frame around a value of the right type that cannot be used.
+fn load_context(key: &str, definition: &Definition) -> String {
+    let key = ConfigKey::parse(key);
+    format!("error in {definition}: could not load config key `{key}`")
 }
 
 pub(crate) fn expected_error(key: &ConfigKey, expected: &'static str, found: &CV) -> ConfigError {

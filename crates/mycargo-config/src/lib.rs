@@ -100,6 +100,11 @@ impl Config {
     }
 
     /// The working directory the config was loaded from.
+    /// The environment the configuration was read with.
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
     pub fn cwd(&self) -> &Path {
         self.env.cwd()
     }

@@ -181,7 +181,15 @@ fn parse_document(contents: &str) -> anyhow::Result<toml_edit::DocumentMut> {
         // cargo shows config parse errors in the TOML parser's own layout
         // (`TOML parse error at line L, column C` and a snippet), unlike
         // manifest errors; keep that, it is what users and scripts see.
-        .map_err(|e| anyhow::Error::msg(e.to_string().trim_end().to_string()))
+        // The snippet of a very long line is cut around the error.
+        .map_err(|e| {
+            let text = match e.span() {
+                Some(span) => mycargo_util::TomlDiagnostic::new(e.message(), "", contents, span)
+                    .parser_style(),
+                None => e.to_string(),
+            };
+            anyhow::Error::msg(text.trim_end().to_string())
+        })
 }
 
 struct ConfigInclude {

@@ -226,7 +226,7 @@ impl Registry {
             host: host.trim_end_matches('/').to_string(),
             token,
             auth_required,
-            client: net.build_client()?,
+            client: net.build_api_client()?,
             runtime,
         })
     }
@@ -375,11 +375,7 @@ impl Registry {
             .block_on(async move {
                 let resp = req.send().await?;
                 let status = resp.status();
-                let headers: Vec<String> = resp
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}", String::from_utf8_lossy(v.as_bytes())))
-                    .collect();
+                let headers = header_lines(&resp);
                 let bytes = resp.bytes().await?;
                 Ok::<_, reqwest::Error>((status, headers, bytes.to_vec()))
             })
@@ -397,6 +393,54 @@ impl Registry {
         }
         Ok(bytes)
     }
+}
+
+/// The answer's head as cargo (curl) shows it in errors: the status line,
+/// each header, and the empty line that ends them. Names are shown in the
+/// usual capitalisation over HTTP/1 (the client lowercases them), in lower
+/// case over HTTP/2, where they travel so.
+fn header_lines(resp: &reqwest::Response) -> Vec<String> {
+    let status = resp.status();
+    let version = resp.version();
+    let http2 = version >= reqwest::Version::HTTP_2;
+    let mut lines = vec![if http2 {
+        format!("HTTP/2 {}", status.as_u16())
+    } else {
+        let reason = resp
+            .extensions()
+            .get::<hyper::ext::ReasonPhrase>()
+            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
+            .or_else(|| status.canonical_reason().map(str::to_string))
+            .unwrap_or_default();
+        format!("{version:?} {} {reason}", status.as_u16())
+    }];
+    for (name, value) in resp.headers() {
+        let name = if http2 {
+            name.to_string()
+        } else {
+            title_case(name.as_str())
+        };
+        lines.push(format!(
+            "{name}: {}",
+            String::from_utf8_lossy(value.as_bytes())
+        ));
+    }
+    lines.push(String::new());
+    lines
+}
+
+/// `content-length` → `Content-Length`.
+fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The `detail`s of `{"errors":[{"detail":..}]}`, if the body is that.

@@ -2,7 +2,7 @@
 //! and the retry policy for spurious failures.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context as _;
 use mycargo_config::Config;
@@ -14,8 +14,10 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// How many requests run at once by default.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 64;
 
-/// The wait before each retry: the first waits `initial` plus up to
-/// `jitter`; each later one `step` more, never over `max`.
+/// The wait before each retry, as cargo's: the first waits `initial` plus
+/// up to `jitter`; each later one `step` more (no jitter), never over
+/// `max`. A server's `Retry-After` replaces the schedule: exactly what it
+/// says, never over `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryDelay {
     pub initial: Duration,
@@ -38,33 +40,45 @@ impl Default for RetryDelay {
 impl RetryDelay {
     /// No waiting (tests).
     pub fn none() -> Self {
+        RetryDelay::fixed(Duration::ZERO)
+    }
+
+    /// The same wait before every retry (cargo's
+    /// `__CARGO_TEST_FIXED_RETRY_SLEEP_MS`); `Retry-After` still wins.
+    pub fn fixed(wait: Duration) -> Self {
         RetryDelay {
-            initial: Duration::ZERO,
+            initial: wait,
             jitter: Duration::ZERO,
             step: Duration::ZERO,
-            max: Duration::ZERO,
+            max: RetryDelay::default().max.max(wait),
         }
     }
 
     /// The wait before retry number `attempt` (1-based). `retry_after` is
-    /// a server's `Retry-After`, honoured up to `max`.
+    /// a server's `Retry-After` (see [`retry_after`]).
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(ra) = retry_after {
+            return ra.min(self.max);
+        }
         let base = self.initial + self.step * attempt.saturating_sub(1);
-        let jitter = if self.jitter.is_zero() {
-            Duration::ZERO
+        let jitter = if attempt <= 1 {
+            self.jitter_now()
         } else {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0);
-            let j = self.jitter.as_millis() as u64;
-            Duration::from_millis(u64::from(nanos) % (j + 1))
+            Duration::ZERO
         };
-        let wanted = match retry_after {
-            Some(ra) => ra.max(base),
-            None => base + jitter,
-        };
-        wanted.min(self.max)
+        (base + jitter).min(self.max)
+    }
+
+    fn jitter_now(&self) -> Duration {
+        if self.jitter.is_zero() {
+            return Duration::ZERO;
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let j = self.jitter.as_millis() as u64;
+        Duration::from_millis(u64::from(nanos) % j)
     }
 }
 
@@ -115,24 +129,18 @@ impl NetConfig {
             offline: offline_flag || config.get_bool("net.offline")?.is_some_and(|v| v.val),
             ..NetConfig::default()
         };
-        if let Some(v) = config.get_i64("net.retry")? {
-            net.retry = u32::try_from(v.val).map_err(|_| {
-                anyhow::anyhow!(
-                    "invalid configuration for key `net.retry`\nexpected a non-negative integer, but found {} (in {})",
-                    v.val,
-                    v.definition
-                )
-            })?;
+        if let Some(ms) = config.env().get("__CARGO_TEST_FIXED_RETRY_SLEEP_MS") {
+            let ms: u64 = ms
+                .parse()
+                .context("`__CARGO_TEST_FIXED_RETRY_SLEEP_MS` is not a number of milliseconds")?;
+            net.retry_delay = RetryDelay::fixed(Duration::from_millis(ms));
         }
-        if let Some(v) = config.get_i64("http.timeout")? {
-            let secs = u64::try_from(v.val).map_err(|_| {
-                anyhow::anyhow!(
-                    "invalid configuration for key `http.timeout`\nexpected a non-negative integer, but found {} (in {})",
-                    v.val,
-                    v.definition
-                )
-            })?;
-            net.timeout = Duration::from_secs(secs);
+        if let Some(v) = config.get_unsigned("net.retry", "u32", u32::MAX.into())? {
+            net.retry = v.val as u32;
+        }
+        check_http_config(config)?;
+        if let Some(v) = config.get_unsigned("http.timeout", "u64", u64::MAX)? {
+            net.timeout = Duration::from_secs(v.val);
         }
         if let Some(v) = config.get_string("http.user-agent")? {
             net.user_agent = v.val;
@@ -151,8 +159,24 @@ impl NetConfig {
         Ok(net)
     }
 
-    /// The HTTP client for these settings.
+    /// The HTTP client for these settings (following redirects, as
+    /// cargo's index and download transfers do).
     pub fn build_client(&self) -> anyhow::Result<reqwest::Client> {
+        self.client_builder()?
+            .build()
+            .context("failed to create the HTTP client")
+    }
+
+    /// The HTTP client of a registry's web API: cargo's API calls do not
+    /// follow redirects, a 3xx answer is an error.
+    pub fn build_api_client(&self) -> anyhow::Result<reqwest::Client> {
+        self.client_builder()?
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .context("failed to create the HTTP client")
+    }
+
+    fn client_builder(&self) -> anyhow::Result<reqwest::ClientBuilder> {
         let mut b = reqwest::Client::builder()
             .user_agent(self.user_agent.clone())
             .pool_max_idle_per_host(self.max_concurrency.max(1));
@@ -185,8 +209,23 @@ impl NetConfig {
                 .with_context(|| format!("invalid `http.proxy` value `{p}`"))?;
             b = b.proxy(proxy);
         }
-        b.build().context("failed to create the HTTP client")
+        Ok(b)
     }
+}
+
+/// Check the `[http]` table as cargo reads it (its `CargoHttpConfig`),
+/// whatever of it mycargo uses: each key of its type, integers in range.
+pub fn check_http_config(config: &Config) -> anyhow::Result<()> {
+    config.table_keys("http")?;
+    for key in ["proxy", "cainfo", "proxy-cainfo", "user-agent"] {
+        config.get_string(&format!("http.{key}"))?;
+    }
+    for key in ["check-revoke", "debug", "multiplexing"] {
+        config.get_bool(&format!("http.{key}"))?;
+    }
+    config.get_unsigned("http.low-speed-limit", "u32", u32::MAX.into())?;
+    config.get_unsigned("http.timeout", "u64", u64::MAX)?;
+    Ok(())
 }
 
 /// Whether a failed attempt is worth retrying.
@@ -225,10 +264,55 @@ pub fn error_is_spurious(e: &reqwest::Error) -> bool {
     }
 }
 
-/// Parse `Retry-After` as seconds (the HTTP-date form is not honoured).
-pub fn parse_retry_after(v: Option<&str>) -> Option<Duration> {
-    v.and_then(|s| s.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+/// The wait a `Retry-After` header asks for, honoured (as by cargo) on
+/// `429 Too Many Requests` and `503 Service Unavailable` only: seconds, or
+/// an HTTP date (a date in the past asks for nothing).
+pub fn retry_after(status: u16, header: Option<&str>, now: SystemTime) -> Option<Duration> {
+    if !matches!(status, 429 | 503) {
+        return None;
+    }
+    let v = header?.trim();
+    if let Ok(secs) = v.parse::<u32>() {
+        return Some(Duration::from_secs(u64::from(secs)));
+    }
+    let at = UNIX_EPOCH + Duration::from_secs(parse_http_date(v)?);
+    at.duration_since(now).ok().filter(|d| !d.is_zero())
+}
+
+/// Seconds since the epoch of an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00
+/// GMT`), the form `Retry-After` dates take.
+pub fn parse_http_date(s: &str) -> Option<u64> {
+    let (_, rest) = s.split_once(", ")?;
+    let mut parts = rest.split(' ');
+    let day: u64 = parts.next()?.parse().ok()?;
+    let mon = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == mon)? as u64 + 1;
+    let year: u64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next()? != "GMT" || parts.next().is_some() || !(1..=31).contains(&day) {
+        return None;
+    }
+    if year < 1970 || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + sec)
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Days from 1970-01-01 to `y-m-d` (Howard Hinnant's algorithm), for
+/// years from 1970.
+fn days_from_civil(y: u64, m: u64, d: u64) -> u64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -248,40 +332,68 @@ mod tests {
     #[test]
     fn backoff_grows_and_is_capped() {
         let d = RetryDelay {
-            initial: Duration::from_millis(500),
             jitter: Duration::ZERO,
-            step: Duration::from_millis(3000),
-            max: Duration::from_secs(10),
+            ..RetryDelay::default()
         };
         assert_eq!(d.delay(1, None), Duration::from_millis(500));
         assert_eq!(d.delay(2, None), Duration::from_millis(3500));
         assert_eq!(d.delay(3, None), Duration::from_millis(6500));
         assert_eq!(d.delay(5, None), Duration::from_secs(10));
-        // Retry-After is honoured, up to the cap.
-        assert_eq!(
-            d.delay(1, Some(Duration::from_secs(2))),
-            Duration::from_secs(2)
-        );
-        assert_eq!(
-            d.delay(1, Some(Duration::from_secs(60))),
-            Duration::from_secs(10)
-        );
         let j = RetryDelay::default();
         for _ in 0..20 {
             let x = j.delay(1, None);
-            assert!(x >= Duration::from_millis(500) && x <= Duration::from_millis(1500));
+            assert!(x >= Duration::from_millis(500) && x < Duration::from_millis(1500));
+            // Only the first retry is jittered, as in cargo.
+            assert_eq!(j.delay(2, None), Duration::from_millis(3500));
+            assert_eq!(j.delay(3, None), Duration::from_millis(6500));
         }
         assert_eq!(RetryDelay::none().delay(3, None), Duration::ZERO);
+        let f = RetryDelay::fixed(Duration::from_millis(5));
+        assert_eq!(f.delay(1, None), Duration::from_millis(5));
+        assert_eq!(f.delay(4, None), Duration::from_millis(5));
+    }
+
+    #[test]
+    fn retry_after_is_waited_exactly_and_no_more() {
+        let d = RetryDelay::default();
+        for attempt in 1..=5 {
+            for secs in [0, 1, 2, 7] {
+                let ra = Some(Duration::from_secs(secs));
+                assert_eq!(d.delay(attempt, ra), Duration::from_secs(secs), "{attempt}");
+            }
+            // Up to the cap.
+            let long = Some(Duration::from_secs(60));
+            assert_eq!(d.delay(attempt, long), Duration::from_secs(10));
+        }
+        let f = RetryDelay::fixed(Duration::from_millis(3));
+        assert_eq!(
+            f.delay(2, Some(Duration::from_secs(1))),
+            Duration::from_secs(1)
+        );
     }
 
     #[test]
     fn retry_after_parsing() {
-        assert_eq!(parse_retry_after(Some(" 3 ")), Some(Duration::from_secs(3)));
+        let now = UNIX_EPOCH + Duration::from_secs(1_445_412_470); // 07:27:50
+        let secs = |status, v| retry_after(status, Some(v), now);
+        assert_eq!(secs(429, " 3 "), Some(Duration::from_secs(3)));
+        assert_eq!(secs(503, "0"), Some(Duration::ZERO));
+        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+        assert_eq!(parse_http_date(date), Some(1_445_412_480));
+        assert_eq!(secs(429, date), Some(Duration::from_secs(10)));
+        assert_eq!(secs(429, "Wed, 21 Oct 2015 07:27:00 GMT"), None);
+        assert_eq!(secs(429, "soon"), None);
+        assert_eq!(secs(429, "-1"), None);
+        // Other statuses' Retry-After is not honoured (cargo's rule).
+        assert_eq!(secs(500, "3"), None);
+        assert_eq!(secs(502, date), None);
+        assert_eq!(retry_after(429, None, now), None);
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
         assert_eq!(
-            parse_retry_after(Some("Wed, 21 Oct 2015 07:28:00 GMT")),
-            None
+            parse_http_date("Tue, 29 Feb 2028 12:00:00 GMT"),
+            Some(1_835_438_400)
         );
-        assert_eq!(parse_retry_after(None), None);
+        assert_eq!(parse_http_date("Tue, 29 Feb 2028 12:00:00 UTC"), None);
     }
 
     #[test]

@@ -110,13 +110,15 @@ impl SourceMap {
                 }
                 continue;
             }
-            if def.is_none() && replace_with.is_none() {
+            // Every source but crates.io names its location, even one that
+            // is only replaced (a `[registries]` entry of the same name
+            // does not count), as in cargo.
+            if def.is_none() {
                 bail!(
                     "no source location specified for `source.{name}`, need `registry`, \
                      `local-registry`, `directory`, or `git` defined"
                 );
             }
-            let def = def.or_else(|| entries.get(&name).and_then(|e| e.def.clone()));
             entries.insert(name, Entry { def, replace_with });
         }
         Ok(SourceMap { entries })
@@ -260,6 +262,7 @@ mod tests {
     fn registries_can_be_replaced_and_named() {
         let m = map(&[
             "registries.alt.index='sparse+http://alt/'",
+            "source.alt.registry='sparse+http://alt/'",
             "source.alt.replace-with='vendored'",
             "source.vendored.directory='/v'",
         ])
@@ -289,6 +292,7 @@ mod tests {
         );
         let err = map(&[
             "source.crates-io.replace-with='a'",
+            "source.a.directory='/a'",
             "source.a.replace-with='crates-io'",
         ])
         .unwrap()
@@ -309,10 +313,20 @@ mod tests {
             err,
             "more than one source location specified for `source.x`"
         );
-        let err = map(&["source.y.branch='main'"]).unwrap_err().to_string();
-        assert!(
-            err.starts_with("no source location specified for `source.y`"),
-            "{err}"
-        );
+        for only in ["source.y.branch='main'", "source.y.replace-with='x'"] {
+            let err = map(&[only]).unwrap_err().to_string();
+            assert!(
+                err.starts_with("no source location specified for `source.y`"),
+                "{err}"
+            );
+        }
+        // A registry of that name is no location.
+        let err = map(&[
+            "registries.y.index='sparse+http://y/'",
+            "source.y.replace-with='crates-io'",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("no source location specified for `source.y`"));
     }
 }

@@ -32,7 +32,7 @@ use crate::index::cache::{CacheFile, IndexVersion};
 use crate::index::path::{expand_dl, index_path};
 use crate::index::summary::{IndexSummary, parse_file, parse_line};
 use crate::lock::{self, CacheLock, CacheLockMode};
-use crate::net::{NetConfig, error_is_spurious, parse_retry_after, status_is_spurious};
+use crate::net::{NetConfig, error_is_spurious, retry_after, status_is_spurious};
 use crate::unpack;
 
 /// What cargo says when the network is needed in offline mode.
@@ -226,6 +226,8 @@ struct Inner {
     config: OnceCell<Shared<RegistryConfig>>,
     /// Set when the server answered 401 to an anonymous `config.json`.
     auth_seen: AtomicBool,
+    /// Why no token can be sent (see [`SparseRegistry::refuse_auth`]).
+    auth_refused: std::sync::OnceLock<String>,
     queries: Mutex<QueryCells>,
     requests: AtomicUsize,
 }
@@ -241,15 +243,63 @@ struct Fetched {
 }
 
 fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
-    const MAX_BODY: usize = 4096;
+    anyhow!("{}", http_error_text(url, f))
+}
+
+/// cargo's words for an unsuccessful answer, in the retry warnings and the
+/// final error alike: the URL, the peer's address, the status, and the
+/// body cut to 512 characters.
+fn http_error_text(url: &str, f: &Fetched) -> String {
+    const MAX_BODY_CHARS: usize = 512;
     let ip = f.addr.map(|a| format!(" ({})", a.ip())).unwrap_or_default();
-    let shown = &f.body[..f.body.len().min(MAX_BODY)];
-    let more = if f.body.len() > MAX_BODY { "\n..." } else { "" };
-    anyhow!(
-        "failed to get successful HTTP response from `{url}`{ip}, got {}\nbody:\n{}{more}",
-        f.status,
-        String::from_utf8_lossy(shown)
+    let body = match std::str::from_utf8(&f.body) {
+        Ok(s) => mycargo_util::diagnostic::truncate_with_ellipsis(s, MAX_BODY_CHARS),
+        Err(_) => format!("[{} non-utf8 bytes]", f.body.len()),
+    };
+    format!(
+        "failed to get successful HTTP response from `{url}`{ip}, got {}\nbody:\n{body}",
+        f.status
     )
+}
+
+/// An index file that could not be fetched, naming the package, so that
+/// the resolve can say whose dependency it was. Shown as the error inside.
+#[derive(Debug)]
+pub struct IndexQueryFailed {
+    pub name: String,
+    error: anyhow::Error,
+}
+
+impl fmt::Display for IndexQueryFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for IndexQueryFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+/// A `.crate` download that failed in transit (not in the checks after
+/// it): cargo reports it without naming the source it stands in for.
+/// Shown as the error inside.
+#[derive(Debug)]
+pub struct TransferFailed {
+    error: anyhow::Error,
+}
+
+impl fmt::Display for TransferFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for TransferFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
 }
 
 /// Write `data` to `path` (its directory made first) through a temporary
@@ -307,11 +357,19 @@ impl SparseRegistry {
                 reporter,
                 config: OnceCell::new(),
                 auth_seen: AtomicBool::new(false),
+                auth_refused: std::sync::OnceLock::new(),
                 queries: Mutex::new(HashMap::new()),
                 requests: AtomicUsize::new(0),
             }),
             runtime: Arc::new(runtime),
         })
+    }
+
+    /// When the registry requires authentication, fail with `why` instead
+    /// of sending a token (cargo's rule: reading an authenticated registry
+    /// needs a credential provider configured).
+    pub fn refuse_auth(&self, why: String) {
+        let _ = self.inner.auth_refused.set(why);
     }
 
     pub fn source_id(&self) -> &SourceId {
@@ -440,6 +498,9 @@ impl Inner {
     }
 
     fn auth_header(&self) -> anyhow::Result<String> {
+        if let Some(why) = self.auth_refused.get() {
+            bail!("{why}");
+        }
         match &self.token {
             Some(t) => Ok(t.clone()),
             None => {
@@ -473,14 +534,12 @@ impl Inner {
             let remaining = self.net.retry.saturating_sub(attempt);
             let (err, retry_after) = match result {
                 Ok(f) if status_is_spurious(f.status) && remaining > 0 => {
-                    let ra = parse_retry_after(f.retry_after.as_deref());
-                    // The short form (no body), as cargo words retries.
-                    let ip = f.addr.map(|a| format!(" ({})", a.ip())).unwrap_or_default();
-                    let short = anyhow!(
-                        "failed to get successful HTTP response from `{url}`{ip}, got {}",
-                        f.status
+                    let ra = retry_after(
+                        f.status,
+                        f.retry_after.as_deref(),
+                        std::time::SystemTime::now(),
                     );
-                    (short, ra)
+                    (http_error(url, &f), ra)
                 }
                 Ok(f) => return Ok(f),
                 Err(e) if remaining > 0 && e.spurious => (e.error, None),
@@ -613,6 +672,7 @@ impl Inner {
         names: Vec<String>,
     ) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
         let mut set = tokio::task::JoinSet::new();
+        let names_by_slot = names.clone();
         for (i, name) in names.into_iter().enumerate() {
             let this = self.clone();
             set.spawn(async move { (i, this.query(&name).await) });
@@ -626,13 +686,14 @@ impl Inner {
             }
             match r {
                 Ok(v) => out[i] = Some(v),
-                Err(e) => {
-                    first_err.get_or_insert(e);
+                Err(error) => {
+                    let name = names_by_slot.get(i).cloned().unwrap_or_default();
+                    first_err.get_or_insert(IndexQueryFailed { name, error });
                 }
             }
         }
         if let Some(e) = first_err {
-            return Err(e);
+            return Err(e.into());
         }
         Ok(out.into_iter().map(Option::unwrap_or_default).collect())
     }
@@ -896,13 +957,15 @@ impl Inner {
                 expected: exp,
             });
         };
+        let in_transit = |e: anyhow::Error| TransferFailed {
+            error: e.context(format!("failed to download from `{url}`")),
+        };
         let f = self
             .get(url, &headers, Some(&on_bytes))
             .await
-            .with_context(|| format!("failed to download from `{url}`"))?;
+            .map_err(in_transit)?;
         if f.status != 200 {
-            return Err(http_error(url, &f))
-                .with_context(|| format!("failed to download from `{url}`"));
+            return Err(in_transit(http_error(url, &f)).into());
         }
         let bytes = f.body.len() as u64;
         // Downloaded is said once the transfer is complete, before the

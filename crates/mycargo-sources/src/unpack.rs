@@ -2,19 +2,27 @@
 //! `$CARGO_HOME/registry/src/<dir>/<name>-<version>/`.
 //!
 //! - Every entry must lie under `<name>-<version>/`; `..` components,
-//!   absolute paths, symlinks, hard links and device/fifo entries are
-//!   refused (the whole crate is refused, nothing is left behind).
+//!   absolute paths, hard links and device/fifo entries are refused (the
+//!   whole crate is refused, nothing is left behind).
+//! - Symbolic links are kept when they stay inside the package, as cargo
+//!   keeps them: the target must be relative, and resolving it (following
+//!   the package's other links) must not leave `<name>-<version>/`.
 //! - The decompressed stream is capped at max(512 MiB, 20 × the `.crate`).
 //! - Modes are masked by the process umask.
 //! - An entry named `<name>-<version>/.cargo-ok` is skipped; our own
 //!   `.cargo-ok` (`{"v":1}`) is written last. A directory without it (or
 //!   with another content) is removed and extracted again.
 //! - Extraction happens in a temporary directory beside the destination,
-//!   renamed into place when complete.
+//!   renamed into place when complete. Temporary directories left by a
+//!   killed run (`.tmp-*`) are removed by the first unpack of a process
+//!   into that directory (the caller holds the package-cache lock, so no
+//!   other process is unpacking there).
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
 
 use anyhow::{Context as _, bail};
 use flate2::read::GzDecoder;
@@ -25,6 +33,12 @@ pub const CARGO_OK_CONTENTS: &[u8] = br#"{"v":1}"#;
 
 /// The smallest decompression cap.
 pub const MIN_UNPACK_LIMIT: u64 = 512 * 1024 * 1024;
+
+/// The prefix of the temporary directories extraction happens in.
+const TMP_PREFIX: &str = ".tmp-";
+
+/// The `registry/src/<dir>/` directories this process has swept.
+static SWEPT: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
 /// Files whose mtime cargo resets after unpacking (cargo #16237).
 const RESET_MTIME: [&str; 3] = ["Cargo.lock", "Cargo.toml", ".cargo_vcs_info.json"];
@@ -92,8 +106,9 @@ pub(crate) fn unpack_with_limit(
         return Ok(dst);
     }
     mycargo_util::fs::create_dir_all(src_parent)?;
+    sweep_once(src_parent);
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".tmp-{prefix}-"))
+        .prefix(&format!("{TMP_PREFIX}{prefix}-"))
         .tempdir_in(src_parent)
         .with_context(|| {
             format!(
@@ -145,6 +160,35 @@ pub(crate) fn unpack_with_limit(
     Ok(dst)
 }
 
+/// Remove the `.tmp-*` directories of interrupted unpacks in
+/// `src_parent`, once per process: later unpacks of this process run
+/// beside their own temporary directories, which must stay. The caller
+/// holds the package-cache lock, so no other process unpacks there.
+fn sweep_once(src_parent: &Path) {
+    let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if swept.insert(src_parent.to_path_buf()) {
+        remove_leftovers(src_parent);
+    }
+}
+
+/// Remove every `.tmp-*` entry of `dir` (best effort: a leftover that
+/// cannot be removed does no harm beyond its size).
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        let _ = match entry.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+    }
+}
+
 fn write_marker(dst: &Path) -> anyhow::Result<()> {
     let path = dst.join(CARGO_OK);
     let mut ok = OpenOptions::new()
@@ -193,6 +237,7 @@ fn extract<R: Read>(reader: R, into: &Path, prefix: &str) -> anyhow::Result<()> 
     let entries = archive
         .entries()
         .context("failed to read the package archive")?;
+    let mut links = Vec::new();
     for entry in entries {
         let mut entry = entry.context("failed to iterate over archive")?;
         let path = entry
@@ -203,10 +248,7 @@ fn extract<R: Read>(reader: R, into: &Path, prefix: &str) -> anyhow::Result<()> 
         use tar::EntryType as T;
         match kind {
             T::Regular | T::Continuous | T::Directory | T::GNUSparse => {}
-            T::Symlink => bail!(
-                "invalid tarball downloaded, entry `{}` is a symbolic link",
-                path.display()
-            ),
+            T::Symlink => {}
             T::Link => bail!(
                 "invalid tarball downloaded, entry `{}` is a hard link",
                 path.display()
@@ -218,7 +260,14 @@ fn extract<R: Read>(reader: R, into: &Path, prefix: &str) -> anyhow::Result<()> 
                 other
             ),
         }
-        if check_path(&path, prefix)? {
+        let is_marker = check_path(&path, prefix)?;
+        if kind == T::Symlink {
+            // Checked now against the links so far, and again at the end.
+            let target = link_target(&entry, &path)?;
+            check_link(&into.join(prefix), prefix, &path, &target)?;
+            links.push((path.clone(), target));
+        }
+        if is_marker {
             // CVE-2022-36113: the marker is ours alone.
             continue;
         }
@@ -232,7 +281,96 @@ fn extract<R: Read>(reader: R, into: &Path, prefix: &str) -> anyhow::Result<()> 
             );
         }
     }
+    check_links(&into.join(prefix), prefix, &links)
+}
+
+/// The target of a symlink entry: it must be a relative path.
+fn link_target<R: Read>(entry: &tar::Entry<'_, R>, path: &Path) -> anyhow::Result<PathBuf> {
+    let target = entry
+        .link_name()
+        .with_context(|| format!("failed to read the link target of `{}`", path.display()))?
+        .map(|t| t.into_owned())
+        .unwrap_or_default();
+    if target.as_os_str().is_empty() || target.has_root() {
+        bail!(
+            "invalid tarball downloaded, symbolic link `{}` points outside the package (`{}`)",
+            path.display(),
+            target.display()
+        );
+    }
+    Ok(target)
+}
+
+/// Once every entry is written: each symlink must still resolve inside
+/// `root` (the staged `<prefix>/`).
+fn check_links(root: &Path, prefix: &str, links: &[(PathBuf, PathBuf)]) -> anyhow::Result<()> {
+    links
+        .iter()
+        .try_for_each(|(path, target)| check_link(root, prefix, path, target))
+}
+
+/// The symlink entry `path` (`<prefix>/...`) to `target` must resolve
+/// inside `root`, following the links it meets on the way.
+fn check_link(root: &Path, prefix: &str, path: &Path, target: &Path) -> anyhow::Result<()> {
+    let rel: PathBuf = path
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .skip(1)
+        .collect();
+    let parent = rel.parent().unwrap_or(Path::new(""));
+    let mut hops = 0;
+    if resolve_inside(root, root, &parent.join(target), &mut hops).is_none() {
+        bail!(
+            "invalid tarball downloaded, symbolic link `{}` points outside the package \"{prefix}\" (`{}`)",
+            path.display(),
+            target.display()
+        );
+    }
     Ok(())
+}
+
+/// Whether the link `rel` (relative to `root`, a package's directory)
+/// with target `target` resolves inside `root`, following the links it
+/// meets there.
+pub fn link_stays_inside(root: &Path, rel: &Path, target: &Path) -> bool {
+    let parent = rel.parent().unwrap_or(Path::new(""));
+    let mut hops = 0;
+    !target.has_root() && resolve_inside(root, root, &parent.join(target), &mut hops).is_some()
+}
+
+/// The most links followed while resolving one path (as the kernel's
+/// `ELOOP` limit).
+const MAX_LINK_HOPS: u32 = 40;
+
+/// Resolve `rel` from `from` (a directory inside `root`, free of links)
+/// component by component, following symlinks; `None` when the path
+/// climbs out of `root`, is absolute, or loops.
+fn resolve_inside(root: &Path, from: &Path, rel: &Path, hops: &mut u32) -> Option<PathBuf> {
+    let mut cur = from.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if cur == root => return None,
+            Component::ParentDir => {
+                cur.pop();
+            }
+            Component::Normal(name) => {
+                let next = cur.join(name);
+                match std::fs::read_link(&next) {
+                    Ok(target) => {
+                        *hops += 1;
+                        if *hops > MAX_LINK_HOPS {
+                            return None;
+                        }
+                        cur = resolve_inside(root, &cur, &target, hops)?;
+                    }
+                    Err(_) => cur = next,
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(cur)
 }
 
 #[cfg(test)]
@@ -401,12 +539,62 @@ mod tests {
     }
 
     #[test]
-    fn symlink_refused() {
+    fn escaping_symlink_refused() {
         let mut t = good_tar();
         raw_entry(&mut t, "foo-1.0.0/escape", b'2', "../../../..", b"");
         raw_entry(&mut t, "foo-1.0.0/escape/escaped.txt", b'0', "", b"x");
-        let s = refused(t, "is a symbolic link");
+        let s = refused(t, "symbolic link `foo-1.0.0/escape` points outside");
         assert!(!s.root.join("home/escaped.txt").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_inside_the_package_are_kept() {
+        let mut t = good_tar();
+        raw_entry(&mut t, "foo-1.0.0/README.md", b'2', "src/lib.rs", b"");
+        raw_entry(
+            &mut t,
+            "foo-1.0.0/src/again.rs",
+            b'2',
+            "../src/./lib.rs",
+            b"",
+        );
+        raw_entry(&mut t, "foo-1.0.0/code", b'2', "src", b"");
+        raw_entry(&mut t, "foo-1.0.0/code/via.rs", b'0', "", b"// via\n");
+        raw_entry(&mut t, "foo-1.0.0/dangling", b'2', "not/yet", b"");
+        let s = setup(t);
+        let dst = unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
+        assert_eq!(
+            std::fs::read_link(dst.join("README.md")).unwrap(),
+            Path::new("src/lib.rs")
+        );
+        assert_eq!(
+            std::fs::read_to_string(dst.join("src/again.rs")).unwrap(),
+            "pub fn f() {}\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dst.join("src/via.rs")).unwrap(),
+            "// via\n"
+        );
+        assert!(is_unpacked(&dst));
+    }
+
+    #[test]
+    fn symlinks_escaping_through_other_links_refused() {
+        let cases: [&[(&str, &str)]; 5] = [
+            &[("abs", "/etc/passwd")],
+            &[("up", "..")],
+            &[("here", "."), ("src/out", "../here/..")],
+            &[("deep", "src"), ("x", "deep/../../foo-1.0.0/src")],
+            &[("a", "b"), ("b", "a")],
+        ];
+        for links in cases {
+            let mut t = good_tar();
+            for (path, target) in links {
+                raw_entry(&mut t, &format!("foo-1.0.0/{path}"), b'2', target, b"");
+            }
+            refused(t, "points outside the package");
+        }
     }
 
     #[test]
@@ -446,7 +634,7 @@ mod tests {
     fn cargo_ok_symlink_refused() {
         let mut t = good_tar();
         raw_entry(&mut t, "foo-1.0.0/.cargo-ok", b'2', "/tmp/victim", b"");
-        refused(t, "is a symbolic link");
+        refused(t, "points outside the package");
     }
 
     #[test]
@@ -467,6 +655,17 @@ mod tests {
         std::fs::remove_file(dst.join(CARGO_OK)).unwrap();
         unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
         assert!(!dst.join("mine.rs").exists());
+        assert_eq!(listing(&s.src), vec!["foo-1.0.0"]);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_unpack_are_removed() {
+        let s = setup(good_tar());
+        let left = s.src.join(".tmp-bar-2.0.0-AbC123/bar-2.0.0/src");
+        std::fs::create_dir_all(&left).unwrap();
+        std::fs::write(left.join("lib.rs"), "half").unwrap();
+        std::fs::write(s.src.join(".tmp-stray"), "x").unwrap();
+        unpack_crate(&s.krate, &s.src, "foo", "1.0.0").unwrap();
         assert_eq!(listing(&s.src), vec!["foo-1.0.0"]);
     }
 

@@ -494,7 +494,10 @@ fn bad_tarball_absolute_path() {
 
 #[test]
 fn bad_tarball_symlink() {
-    let env = bad_entry_refused(BadEntry::symlink_escape(), "is a symbolic link");
+    let env = bad_entry_refused(
+        BadEntry::symlink_escape(),
+        "symbolic link `evil-1.0.0/escape` points outside the package",
+    );
     assert!(!env.home.join("escaped-by-symlink.txt").exists());
 }
 
@@ -512,7 +515,7 @@ fn bad_tarball_cargo_ok_symlink() {
         BadEntry::CargoOkSymlink {
             target: victim.display().to_string(),
         },
-        "is a symbolic link",
+        "symbolic link `evil-1.0.0/.cargo-ok` points outside the package",
     );
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }

@@ -89,18 +89,130 @@ impl TomlDiagnostic {
             None => {}
         }
         let pad = " ".repeat(self.line.to_string().len());
-        let prefix: String = self.line_text.chars().take(self.column - 1).collect();
+        // The parser shows tabs as they are.
+        let (code, caret_at) = self.shown_line(1);
         format!(
-            "TOML parse error at line {}, column {}\n{pad} |\n{} | {}\n{pad} | {}{}\n{}\n",
+            "TOML parse error at line {}, column {}\n{pad} |\n{} | {code}\n{pad} | {}{}\n{}\n",
             self.line,
             self.column,
             self.line,
-            self.line_text,
-            " ".repeat(prefix.chars().count()),
+            " ".repeat(caret_at),
             "^".repeat(self.width),
             message
         )
     }
+
+    /// The line as shown (a tab as `tab` spaces), cut around the span when
+    /// it is too long for the terminal as cargo's renderer cuts it, and
+    /// where the caret goes in it.
+    fn shown_line(&self, tab: usize) -> (String, usize) {
+        let prefix: String = self.line_text.chars().take(self.column - 1).collect();
+        let start = prefix.chars().count() + (tab - 1) * prefix.matches('\t').count();
+        let shown: Vec<char> = if tab == 1 {
+            self.line_text.chars().collect()
+        } else {
+            self.line_text
+                .replace('\t', &" ".repeat(tab))
+                .chars()
+                .collect()
+        };
+        let gutter = 3 + self.line.to_string().len();
+        let w = Window::new(&shown, start, start + self.width, TERM_WIDTH - gutter);
+        let mut code: Vec<char> = shown[w.left..w.right].to_vec();
+        if w.cut_left {
+            overwrite(&mut code, 0);
+        }
+        if w.cut_right {
+            let at = code.len().saturating_sub(ELLIPSIS.len());
+            overwrite(&mut code, at);
+        }
+        (code.into_iter().collect(), start - w.left)
+    }
+}
+
+/// The terminal width cargo lays diagnostics out for when it cannot ask
+/// (annotate-snippets' default).
+const TERM_WIDTH: usize = 140;
+const ELLIPSIS: &str = "...";
+/// Room kept around a span for the ellipsis.
+const ELLIPSIS_PADDING: usize = 6;
+/// Leading whitespace longer than this is cut (keeping some).
+const LONG_WHITESPACE: usize = 20;
+const LONG_WHITESPACE_KEPT: usize = 4;
+
+/// Write `...` into `code` at `at`, past its end if need be.
+fn overwrite(code: &mut Vec<char>, at: usize) {
+    for (i, c) in ELLIPSIS.chars().enumerate() {
+        match code.get_mut(at + i) {
+            Some(slot) => *slot = c,
+            None => code.push(c),
+        }
+    }
+}
+
+/// The columns of a line shown around the span `start..end`: the whole
+/// line when it fits in `width` columns, else a slice centred on the span
+/// (the rules of annotate-snippets' margin, cargo's renderer).
+#[derive(Debug, PartialEq, Eq)]
+struct Window {
+    left: usize,
+    right: usize,
+    cut_left: bool,
+    cut_right: bool,
+}
+
+impl Window {
+    fn new(line: &[char], start: usize, end: usize, width: usize) -> Window {
+        let len = line.len();
+        let ws = line.iter().take_while(|c| c.is_whitespace()).count();
+        let ws_left = if ws == len { 0 } else { ws }.saturating_sub(ELLIPSIS_PADDING);
+        let span_left = start.saturating_sub(ELLIPSIS_PADDING);
+        let span_right = end + ELLIPSIS_PADDING;
+        let mut left = if ws_left > LONG_WHITESPACE {
+            ws_left - (LONG_WHITESPACE - LONG_WHITESPACE_KEPT)
+        } else {
+            0
+        };
+        let mut right = len.max(left);
+        if right - left > width {
+            (left, right) = if span_right.saturating_sub(ws_left) <= width {
+                (ws_left, ws_left + width)
+            } else if span_right - span_left <= width {
+                let centred = span_left.saturating_sub((width - (span_right - span_left)) / 2);
+                (centred, centred + width)
+            } else {
+                (span_left, span_right)
+            };
+        }
+        let shown_right = if len.saturating_sub(left) <= width {
+            len
+        } else {
+            len.min(right)
+        };
+        let kept_right = if right == span_right {
+            right - ELLIPSIS_PADDING
+        } else {
+            right
+        };
+        Window {
+            left: left.min(len),
+            right: shown_right.max(left.min(len)),
+            cut_left: left > 0,
+            cut_right: kept_right < len && left + width < len,
+        }
+    }
+}
+
+/// At most `max` characters of `s`: when longer, the first `max - 1` and
+/// `…` (cargo's `truncate_with_ellipsis`, which cuts a string of exactly
+/// `max` characters too).
+pub fn truncate_with_ellipsis(s: &str, max: usize) -> String {
+    let mut chars = s.chars();
+    let mut out: String = (&mut chars).take(max.saturating_sub(1)).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -114,18 +226,16 @@ impl fmt::Display for TomlDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let digits = self.line.to_string().len();
         let pad = " ".repeat(digits);
-        // Tabs are shown as four spaces, so the caret must move with them.
-        let prefix: String = self.line_text.chars().take(self.column - 1).collect();
-        let caret_offset = prefix.chars().count() + 3 * prefix.matches('\t').count();
-        let shown = self.line_text.replace('\t', "    ");
+        // Tabs are shown as four spaces, so the caret moves with them.
+        let (code, caret_at) = self.shown_line(4);
         writeln!(f, "{}", self.message)?;
         writeln!(f, "{pad}--> {}:{}:{}", self.path, self.line, self.column)?;
         writeln!(f, "{pad} |")?;
-        writeln!(f, "{} | {}", self.line, shown)?;
+        writeln!(f, "{} | {code}", self.line)?;
         write!(
             f,
             "{pad} | {}{}",
-            " ".repeat(caret_offset),
+            " ".repeat(caret_at),
             "^".repeat(self.width)
         )
     }
@@ -261,5 +371,42 @@ mod tests {
         let at = src.find('x').unwrap();
         let d = TomlDiagnostic::new("m", "f", src, at..at + 1);
         assert_eq!(d.column, 9);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_span_as_cargo_cuts_it() {
+        let long = "a".repeat(100_000);
+        let src = format!("[package]\ndescription = \"{long}\" x\n");
+        let at = src.find(" x").unwrap() + 1;
+        let d = TomlDiagnostic::new("m", "Cargo.toml", &src, at..at + 1);
+        let shown = format!("...{}\" x", "a".repeat(62));
+        assert_eq!(
+            d.to_string(),
+            format!(
+                "m\n --> Cargo.toml:2:100018\n  |\n2 | {shown}\n  | {}^",
+                " ".repeat(67)
+            )
+        );
+        assert!(d.parser_style().len() < 400, "{}", d.parser_style());
+        // A span in the middle: cut on both sides.
+        let src = format!("x = \"{long}\\q{long}\"\n");
+        let at = src.find("\\q").unwrap();
+        let d = TomlDiagnostic::new("m", "C.toml", &src, at..at + 2);
+        let text = d.to_string();
+        let line = text.lines().nth(3).unwrap();
+        assert!(
+            line.starts_with("1 | ...") && line.ends_with("..."),
+            "{line}"
+        );
+        assert!(line.len() <= TERM_WIDTH, "{}", line.len());
+        let caret = text.lines().nth(4).unwrap();
+        assert_eq!(caret.find('^'), line.find("\\q"));
+    }
+
+    #[test]
+    fn short_lines_are_shown_whole() {
+        let src = format!("x = {}\n", "1".repeat(120));
+        let d = TomlDiagnostic::new("m", "C.toml", &src, 0..1);
+        assert!(d.to_string().contains(&src[..src.len() - 1]));
     }
 }

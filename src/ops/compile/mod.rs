@@ -184,6 +184,14 @@ pub fn compile_with(
         target,
     };
     let _ = rustc.save_cache();
+    // cargo reads the `[term]` table and the target's tables before it
+    // resolves: errors there stop the build before anything is fetched.
+    crate::context::validate_term(gctx)?;
+    let (triple, cfgs) = match &target_data.target {
+        Some((t, info)) => (t.clone(), info.cfgs.clone()),
+        None => (target_data.host.clone(), target_data.host_info.cfgs.clone()),
+    };
+    let runner = settings::runner(gctx, &triple, &cfgs)?;
 
     // The packages: path ones, and registry ones the build's platforms use
     // (dev-dependencies only for targets that use them, as cargo
@@ -392,11 +400,6 @@ pub fn compile_with(
             )
         })
         .collect();
-    let (triple, cfgs) = match &target_data.target {
-        Some((t, info)) => (t.clone(), info.cfgs.clone()),
-        None => (target_data.host.clone(), target_data.host_info.cfgs.clone()),
-    };
-    let runner = settings::runner(gctx, &triple, &cfgs)?;
     let (tests, doctests) = if req.mode.is_any_test() {
         let opts = mycargo_compiler::testing::TestOptions {
             test_args: extras.test_args.clone(),

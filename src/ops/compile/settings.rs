@@ -138,23 +138,26 @@ pub fn runner(
     triple: &str,
     cfgs: &[Cfg],
 ) -> anyhow::Result<Option<Vec<String>>> {
-    if let Some(v) = gctx
+    let own = gctx
         .config
-        .get_string_list(&format!("target.{triple}.runner"))?
-    {
-        return Ok(Some(v.val));
-    }
+        .get_path_and_args(&format!("target.{triple}.runner"), true)?;
+    // cargo reads every `target.'cfg(..)'` table, matching or not.
     let mut found: Vec<(String, Vec<String>)> = Vec::new();
     for key in gctx.config.table_keys("target")? {
-        if let Some(expr) = key.strip_prefix("cfg(").and_then(|k| k.strip_suffix(')'))
-            && let Ok(e) = expr.parse::<CfgExpr>()
-            && e.matches(cfgs)
-            && let Some(v) = gctx
-                .config
-                .get_string_list(&format!("target.{key}.runner"))?
+        let Some(expr) = key.strip_prefix("cfg(").and_then(|k| k.strip_suffix(')')) else {
+            continue;
+        };
+        let runner = gctx
+            .config
+            .get_path_and_args(&format!("target.{key}.runner"), true)?;
+        if let Some(v) = runner
+            && expr.parse::<CfgExpr>().is_ok_and(|e| e.matches(cfgs))
         {
             found.push((key, v.val));
         }
+    }
+    if let Some(v) = own {
+        return Ok(Some(v.val));
     }
     match found.len() {
         0 => Ok(None),

@@ -124,6 +124,7 @@ fn resolve_inner(
 ) -> anyhow::Result<Packages> {
     let ignore_rust_version = how.ignore_rust_version;
     let (mut path_pkgs, remote) = packages::load_with(ws, opts, true)?;
+    check_config(gctx, how)?;
     if remote {
         add_path_patches(ws, opts, &mut path_pkgs)?;
     }
@@ -353,7 +354,10 @@ fn resolve_inner(
                         return Err(e);
                     };
                     let orig = id.source_id();
-                    let e = if orig != source {
+                    let in_transit = e
+                        .downcast_ref::<mycargo_sources::sparse::TransferFailed>()
+                        .is_some();
+                    let e = if orig != source && !in_transit {
                         e.context(format!(
                             "failed to download replaced source registry `{}`",
                             orig.display_registry_name()
@@ -442,6 +446,10 @@ fn announced(
     if r.is_err() {
         for source in remotes.take_status() {
             gctx.shell.status("Updating", source)?;
+        }
+        // The retries that came before the failure, as cargo shows them.
+        for w in remotes.take_warnings() {
+            gctx.shell.warn(w)?;
         }
     }
     r
@@ -845,7 +853,7 @@ fn resolve_with(
     sel: &Selection,
 ) -> anyhow::Result<Resolve> {
     for source in registry_sources(path_pkgs, map)? {
-        remotes.set_token(&source, token_for(gctx, &source));
+        remotes.set_token(&source, token_for(gctx, &source)?);
     }
     let offline = remotes.is_offline();
     let mut reg = WsRegistry::new(path_pkgs, git_pkgs, map, remotes);
@@ -938,14 +946,51 @@ fn registry_sources(path_pkgs: &Packages, map: &SourceMap) -> anyhow::Result<BTr
     Ok(out)
 }
 
-/// `registries.<name>.token`, or `registry.token` for crates.io.
-fn token_for(gctx: &GlobalContext, source: &SourceId) -> Option<String> {
-    let key = match source.registry_name() {
-        Some(name) if !source.is_crates_io() => format!("registries.{name}.token"),
-        _ => "registry.token".to_string(),
-    };
-    gctx.config.get_string(&key).ok().flatten().map(|v| v.val)
+/// What cargo reads of the configuration for every resolve, fetching or
+/// not: the sources, the resolver's settings, and (when packages are to
+/// be downloaded) the `[http]` table; a value of the wrong type stops it.
+fn check_config(gctx: &GlobalContext, how: &How) -> anyhow::Result<()> {
+    SourceMap::load(&gctx.config)?;
+    gctx.config.get_enum(
+        "resolver.incompatible-rust-versions",
+        &["allow", "fallback"],
+    )?;
+    if how.download {
+        mycargo_sources::net::check_http_config(&gctx.config)?;
+    }
+    Ok(())
 }
+
+/// What `source` is read with when it requires authentication:
+/// `registries.<name>.token` (`registry.token` for crates.io), or cargo's
+/// error when neither the registry's `credential-provider` nor
+/// `registry.global-credential-providers` is configured.
+fn token_for(
+    gctx: &GlobalContext,
+    source: &SourceId,
+) -> anyhow::Result<Result<Option<String>, String>> {
+    let table = match source.registry_name() {
+        Some(name) if !source.is_crates_io() => format!("registries.{name}"),
+        _ => "registry".to_string(),
+    };
+    let listed = |key: &str| -> anyhow::Result<bool> {
+        Ok(gctx
+            .config
+            .get_string_list(key)?
+            .is_some_and(|v| !v.val.is_empty()))
+    };
+    let specific = listed(&format!("{table}.credential-provider"))?;
+    if !specific && !listed("registry.global-credential-providers")? {
+        return Ok(Err(NO_CREDENTIAL_PROVIDER.to_string()));
+    }
+    let token = gctx.config.get_string(&format!("{table}.token"))?;
+    Ok(Ok(token.map(|v| v.val)))
+}
+
+/// cargo's refusal to read an authenticated registry with the default
+/// providers (a token alone is not enough: a provider must be chosen).
+const NO_CREDENTIAL_PROVIDER: &str = "authenticated registries require a credential-provider to be configured\n\
+     see https://doc.rust-lang.org/cargo/reference/registry-authentication.html for details";
 
 /// The registry packages a build reaches: from the members through the
 /// resolved edges (members' dev-dependencies included), following only

@@ -5,10 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use mycargo_core::{DepKind, Dependency, SourceId};
-use mycargo_resolver::version::{Registry, RegistryError, Summary};
+use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
+use mycargo_resolver::version::{Registry, RegistryError, Summary, describe_path};
 use mycargo_sources::index::summary::IndexSummary;
 use mycargo_sources::source_map::SourceMap;
+use mycargo_sources::sparse::IndexQueryFailed;
 use semver::Version;
 
 use super::summaries;
@@ -141,10 +142,10 @@ impl<'a> WsRegistry<'a> {
             roots: &roots,
             parents: &parents,
         };
-        let guessed = self.walk(roots.clone(), Reach::Cache, &firsts)?;
+        let (guessed, askers) = self.walk(roots.clone(), Reach::Cache, &firsts)?;
         for (source, names) in &guessed {
             if let Err(e) = self.index.load(source, names) {
-                return Err(firsts.explain(e, source));
+                return Err(askers.explain(firsts.explain(e, source), source));
             }
         }
         self.walk(roots.clone(), Reach::Network, &firsts)?;
@@ -159,8 +160,13 @@ impl<'a> WsRegistry<'a> {
         mut wanted: Vec<Dependency>,
         reach: Reach,
         firsts: &FirstUse<'_>,
-    ) -> anyhow::Result<BTreeMap<SourceId, BTreeSet<String>>> {
+    ) -> anyhow::Result<(BTreeMap<SourceId, BTreeSet<String>>, Askers)> {
         let mut reqs: BTreeMap<(SourceId, String), Vec<Dependency>> = BTreeMap::new();
+        let mut askers = Askers::default();
+        for (d, parent) in firsts.roots.iter().zip(firsts.parents) {
+            let real = self.map.replacement(d.source_id())?;
+            askers.root((real, d.package_name().to_string()), d, parent);
+        }
         let mut loaded: BTreeSet<(SourceId, String)> = BTreeSet::new();
         // (registry URL as the line names it, package, requirement)
         // already followed.
@@ -181,7 +187,8 @@ impl<'a> WsRegistry<'a> {
                     Reach::Network => self
                         .index
                         .load(source, names)
-                        .map_err(|e| firsts.explain(e, source))?,
+                        .map_err(|e| firsts.explain(e, source))
+                        .map_err(|e| askers.explain(e, source))?,
                 }
                 for name in names {
                     loaded.insert((source.clone(), name.clone()));
@@ -199,12 +206,19 @@ impl<'a> WsRegistry<'a> {
                     // the index lines as they are (a walk, not a resolve:
                     // dev-dependencies of registry packages are never used).
                     let this = asks[0].source_id().clone();
-                    for line in lines.iter() {
-                        if !line.is_available()
-                            || !asks.iter().any(|d| d.version_req().matches(&line.version))
-                        {
-                            continue;
-                        }
+                    // Newest first, as the resolver tries them.
+                    let mut matching: Vec<(&IndexSummary, &Dependency)> = lines
+                        .iter()
+                        .filter(|l| l.is_available())
+                        .filter_map(|l| {
+                            let ask = asks.iter().find(|d| d.version_req().matches(&l.version))?;
+                            Some((l, ask))
+                        })
+                        .collect();
+                    matching.sort_by(|a, b| b.0.version.cmp(&a.0.version));
+                    for (line, ask) in matching {
+                        let line_id =
+                            PackageId::new(&line.name, line.version.clone(), this.clone());
                         for d in line.deps.iter().filter(|d| d.kind != DepKind::Development) {
                             let seen = (
                                 d.registry.clone(),
@@ -218,7 +232,9 @@ impl<'a> WsRegistry<'a> {
                                 continue;
                             };
                             let real = self.map.replacement(dep.source_id())?;
-                            if !loaded.contains(&(real, dep.package_name().to_string())) {
+                            let dep_key = (real, dep.package_name().to_string());
+                            askers.through(dep_key.clone(), &dep, &line_id, &key, ask);
+                            if !loaded.contains(&dep_key) {
                                 wanted.push(dep);
                             }
                         }
@@ -230,7 +246,81 @@ impl<'a> WsRegistry<'a> {
         for (source, name) in loaded {
             out.entry(source).or_default().insert(name);
         }
-        Ok(out)
+        Ok((out, askers))
+    }
+}
+
+/// Who first asked for each index file of a walk, as cargo's resolver
+/// names them when a query fails: the package whose dependency it is and
+/// the chain of dependencies that brought that package in (see
+/// [`describe_path`]).
+#[derive(Default)]
+struct Askers {
+    paths: HashMap<(SourceId, String), Asker>,
+}
+
+/// The first dependency on an index file, and how its package came in.
+struct Asker {
+    dep: Dependency,
+    path: Vec<(PackageId, Option<Dependency>)>,
+}
+
+impl Askers {
+    /// `key` is `dep` of the workspace package `parent`.
+    fn root(&mut self, key: (SourceId, String), dep: &Dependency, parent: &PackageId) {
+        self.paths.entry(key).or_insert_with(|| Asker {
+            dep: dep.clone(),
+            path: vec![(parent.clone(), None)],
+        });
+    }
+
+    /// `key` is `dep` of `line`, a version of `via` that satisfies `ask`.
+    /// The first asker is kept.
+    fn through(
+        &mut self,
+        key: (SourceId, String),
+        dep: &Dependency,
+        line: &PackageId,
+        via: &(SourceId, String),
+        ask: &Dependency,
+    ) {
+        if self.paths.contains_key(&key) {
+            return;
+        }
+        let Some(up) = self.paths.get(via) else {
+            return;
+        };
+        let mut path = vec![(line.clone(), None)];
+        path.extend(up.path.iter().cloned());
+        path[1].1 = Some(ask.clone());
+        let dep = dep.clone();
+        self.paths.insert(key, Asker { dep, path });
+    }
+
+    /// cargo's frame around a failed index query of `source`: whose
+    /// dependency it was, and (for a replaced source) which source it
+    /// stands for.
+    fn explain(&self, e: anyhow::Error, source: &SourceId) -> anyhow::Error {
+        let Some(failed) = e.downcast_ref::<IndexQueryFailed>() else {
+            return e;
+        };
+        let Some(Asker { dep, path }) = self.paths.get(&(source.clone(), failed.name.clone()))
+        else {
+            return e;
+        };
+        let e = if dep.source_id() == source {
+            e
+        } else {
+            e.context(format!(
+                "failed to query replaced source registry `{}`",
+                dep.source_id().display_registry_name()
+            ))
+        };
+        e.context(format!(
+            "failed to get `{}` as a dependency of {}",
+            dep.package_name(),
+            describe_path(path)
+        ))
     }
 }
 

@@ -172,7 +172,7 @@ pub struct Remotes {
     /// Cache-only clients and what they read (the warm-start guess).
     cache_clients: HashMap<SourceId, Client>,
     cached: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
-    tokens: HashMap<SourceId, Option<String>>,
+    tokens: HashMap<SourceId, Result<Option<String>, String>>,
     events: Arc<Events>,
     /// Sources announced with `Updating ... index`.
     announced: BTreeSet<SourceId>,
@@ -242,8 +242,9 @@ impl Remotes {
     }
 
     /// Tokens for registries that need one: `registries.<name>.token` or
-    /// `registry.token` for crates.io (and their environment forms).
-    pub fn set_token(&mut self, source: &SourceId, token: Option<String>) {
+    /// `registry.token` for crates.io (and their environment forms), or
+    /// why none may be sent.
+    pub fn set_token(&mut self, source: &SourceId, token: Result<Option<String>, String>) {
         self.tokens.insert(source.clone(), token);
     }
 
@@ -275,9 +276,17 @@ impl Remotes {
                 source.url()
             );
         };
-        let token = self.tokens.get(source).cloned().flatten();
-        let client =
-            SparseRegistry::new(&fetch_id, &self.cargo_home, net, token, self.events.clone())?;
+        let token = self.tokens.get(source).cloned().unwrap_or(Ok(None));
+        let client = SparseRegistry::new(
+            &fetch_id,
+            &self.cargo_home,
+            net,
+            token.clone().unwrap_or_default(),
+            self.events.clone(),
+        )?;
+        if let Err(why) = token {
+            client.refuse_auth(why);
+        }
         Ok(Client::Sparse(client))
     }
 

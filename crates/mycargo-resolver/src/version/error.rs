@@ -96,7 +96,12 @@ pub(crate) struct Failure {
     pub together: Vec<PackageId>,
 }
 
-fn describe_path(path: &[(PackageId, Option<Dependency>)]) -> String {
+/// cargo's description of how a package came into the graph: `package
+/// `bar v1.0.0`` then, per step up, `... which satisfies dependency `bar =
+/// "^1"` of package `foo v0.1.0 (..)``. `path[0]` is the package itself;
+/// each later entry has the dependency through which it pulled in the one
+/// before.
+pub fn describe_path(path: &[(PackageId, Option<Dependency>)]) -> String {
     let mut out = String::new();
     let Some((first, _)) = path.first() else {
         return out;

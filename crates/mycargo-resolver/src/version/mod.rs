@@ -44,7 +44,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mycargo_core::{Dependency, PackageId, PartialVersion, SourceId};
 
-pub use error::{NoSolution, ResolveError};
+pub use error::{NoSolution, ResolveError, describe_path};
 pub use reach::{RootRequest, reachable_with_features};
 pub use summary::Summary;
 

@@ -176,6 +176,7 @@ pub struct Package {
     schema_version: Option<u32>,
     pubtime: Option<String>,
     files: Vec<(String, Vec<u8>, u32)>,
+    symlinks: Vec<(String, String)>,
     bad_entries: Vec<BadEntry>,
     cksum_override: Option<String>,
     extra_manifest: String,
@@ -195,6 +196,7 @@ impl Package {
             schema_version: None,
             pubtime: None,
             files: Vec::new(),
+            symlinks: Vec::new(),
             bad_entries: Vec::new(),
             cksum_override: None,
             extra_manifest: String::new(),
@@ -290,6 +292,14 @@ impl Package {
     pub fn file_with_mode(mut self, path: &str, contents: impl AsRef<[u8]>, mode: u32) -> Self {
         self.files
             .push((path.to_string(), contents.as_ref().to_vec(), mode));
+        self
+    }
+
+    /// A symbolic link `path` (relative to the package root) pointing at
+    /// `target`, written as is (a `.crate` made by other tools may have
+    /// them). Links come after the files, in the order given.
+    pub fn symlink(mut self, path: &str, target: &str) -> Self {
+        self.symlinks.push((path.to_string(), target.to_string()));
         self
     }
 
@@ -418,6 +428,14 @@ impl Package {
             h.set_gid(0);
             ar.append_data(&mut h, format!("{prefix}/{path}"), contents.as_slice())
                 .expect("tar entry");
+        }
+        for (path, target) in &self.symlinks {
+            let link = BadEntry::Symlink {
+                path: path.clone(),
+                target: target.clone(),
+                through: None,
+            };
+            link.append(&mut ar, &prefix).expect("tar entry");
         }
         for bad in &self.bad_entries {
             bad.append(&mut ar, &prefix).expect("tar entry");
