@@ -56,14 +56,19 @@ fn version_short_and_verbose() {
     let short = p.mycargo("--version").run();
     let cargo_short = p.cargo("--version").run().stdout;
     let line = short.stdout.clone();
-    let words = |s: &str| -> Vec<String> { s.split_whitespace().take(2).map(str::to_string).collect() };
+    let words =
+        |s: &str| -> Vec<String> { s.split_whitespace().take(2).map(str::to_string).collect() };
     assert_eq!(words(&line), words(&cargo_short), "{line} vs {cargo_short}");
     assert!(line.starts_with("cargo 1.95.0 (mycargo 0.1.0"), "{line}");
     assert!(line.trim_end().ends_with(')'), "{line}");
     assert_eq!(p.mycargo("-V").run().stdout, short.stdout);
     assert_eq!(p.mycargo("version").run().stdout, short.stdout);
     let cargo_v = p.cargo("-vV").run().stdout;
-    let release = |s: &str| s.lines().find(|l| l.starts_with("release: ")).map(str::to_string);
+    let release = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("release: "))
+            .map(str::to_string)
+    };
     for cmd in ["-vV", "version -v"] {
         let v = p.mycargo(cmd).run();
         let text = v.stdout.clone();
@@ -72,7 +77,10 @@ fn version_short_and_verbose() {
         assert!(text.contains("\nmycargo: 0.1.0\n"), "{cmd}: {text}");
         assert!(text.contains("\nhost: "), "{cmd}: {text}");
         // Every line is `key: value`, as tools split them.
-        assert!(text.lines().skip(1).all(|l| l.contains(": ")), "{cmd}: {text}");
+        assert!(
+            text.lines().skip(1).all(|l| l.contains(": ")),
+            "{cmd}: {text}"
+        );
     }
 }
 
@@ -195,7 +203,11 @@ fn user_alias_shadowing_builtin_command_is_ignored_with_warning() {
     let m = p.mycargo("version").run();
     let c = p.cargo("version").run();
     assert_eq!(m.stderr_as_mycargo(), c.stderr_as_mycargo());
-    assert!(m.stdout.starts_with("cargo 1.95.0 (mycargo "), "{}", m.stdout);
+    assert!(
+        m.stdout.starts_with("cargo 1.95.0 (mycargo "),
+        "{}",
+        m.stdout
+    );
 }
 
 #[test]

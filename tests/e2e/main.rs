@@ -25,6 +25,7 @@ mod profile_config;
 mod publish;
 mod registry;
 mod replace;
+mod resolver_diff;
 mod test_cmd;
 mod tls;
 mod twin;

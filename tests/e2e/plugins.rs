@@ -155,7 +155,11 @@ fn user_alias_shadowing_plugin_warns_like_cargo() {
             .starts_with("warning: user-defined alias `hello` is shadowing")
     );
     // The alias won: `version` ran, not the plugin.
-    assert!(m.stdout.starts_with("cargo 1.95.0 (mycargo "), "{}", m.stdout);
+    assert!(
+        m.stdout.starts_with("cargo 1.95.0 (mycargo "),
+        "{}",
+        m.stdout
+    );
 }
 
 #[test]
