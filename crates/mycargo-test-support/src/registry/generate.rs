@@ -190,8 +190,8 @@ fn req_for(rng: &mut Rng, v: &str) -> String {
         14 => format!("^{maj}"),
         15 => format!("{maj}.{min}.*"),
         16 => format!(">= {maj}.{min}.{pat}, <= {}.0.0", maj + 1),
-        // Sometimes matches nothing.
-        17 if rng.chance(5) => format!("={}.9.9", maj + 5),
+        // Rarely matches nothing.
+        17 if rng.chance(2) => format!("={}.9.9", maj + 5),
         _ => format!("{maj}.{min}.{pat}"),
     }
 }
