@@ -27,6 +27,9 @@
 //! - `MYCARGO_DIFF_OUT`: a file to write every difference to in full (the
 //!   failure message shows the first three).
 
+// Progress and summaries go to stderr for the runs by hand (`--nocapture`).
+#![allow(clippy::print_stderr)]
+
 use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -170,7 +173,7 @@ fn run_seeds(seeds: &[u64], opts: &GenOptions, jobs: usize) -> Vec<(u64, String)
                         found.lock().unwrap().push((seed, msg));
                     }
                     let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    if n % 100 == 0 {
+                    if n.is_multiple_of(100) {
                         eprintln!("{n} graphs run");
                     }
                 }

@@ -103,14 +103,10 @@ fn find<'a>(
     };
     // What the last finished step found, for its parent.
     loop {
-        let Some(top) = stack.last_mut() else {
-            return None;
-        };
+        let top = stack.last_mut()?;
         let Some(&(id, child)) = top.children.get(top.next) else {
             // This step is done: hand its best to the parent.
-            let Some(done) = stack.pop() else {
-                return None;
-            };
+            let done = stack.pop()?;
             let Some(parent) = stack.last_mut() else {
                 return done.best.map(|(c, _)| c);
             };
@@ -198,5 +194,53 @@ impl<K: std::hash::Hash + Eq + Clone> ConflictCache<K> {
     /// The dependencies some known conflict of which has `id`.
     pub fn deps_conflicting_with(&self, id: &PackageId) -> Option<&HashSet<K>> {
         self.deps_of.get(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mycargo_core::SourceId;
+
+    fn id(name: &str) -> PackageId {
+        PackageId::new(name, semver::Version::new(1, 0, 0), SourceId::crates_io())
+    }
+
+    fn set(names: &[&str]) -> ConflictMap {
+        names.iter().map(|n| (id(n), Conflict::Semver)).collect()
+    }
+
+    #[test]
+    fn finds_the_set_that_goes_back_furthest() {
+        let mut cache: ConflictCache<&str> = ConflictCache::new();
+        cache.insert(&"dep", &set(&["a", "c"]));
+        cache.insert(&"dep", &set(&["b"]));
+        let ages = |a: usize, b: Option<usize>, c: usize| {
+            move |p: &PackageId| match p.name() {
+                "a" => Some(a),
+                "b" => b,
+                "c" => Some(c),
+                _ => None,
+            }
+        };
+        // {b} needs b active; {a, c} is newer than b alone.
+        let found = cache.find(&"dep", &ages(1, Some(2), 5), None, usize::MAX);
+        assert_eq!(found, Some(&set(&["b"])));
+        let found = cache.find(&"dep", &ages(1, None, 5), None, usize::MAX);
+        assert_eq!(found, Some(&set(&["a", "c"])));
+        // Only sets younger than the bound.
+        assert_eq!(cache.find(&"dep", &ages(1, None, 5), None, 5), None);
+        // Sets with `must_contain`, whose own age does not count.
+        let found = cache.find(&"dep", &ages(1, Some(2), 9), Some(&id("c")), 3);
+        assert_eq!(found, Some(&set(&["a", "c"])));
+        assert_eq!(cache.find(&"other", &ages(1, Some(2), 5), None, 9), None);
+        assert_eq!(
+            cache.deps_conflicting_with(&id("b")).map(|s| s.len()),
+            Some(1)
+        );
+        // A shorter set replaces what it covers.
+        cache.insert(&"dep", &set(&["a"]));
+        let found = cache.find(&"dep", &ages(1, None, 5), None, usize::MAX);
+        assert_eq!(found, Some(&set(&["a"])));
     }
 }

@@ -245,6 +245,9 @@ impl Locks {
 /// Candidates, best first, with their slots.
 type Candidates = Rc<Vec<(Rc<Summary>, Slot)>>;
 
+/// A dependency's candidates, its lock, and its conflict-cache key.
+type DepCandidates = (Candidates, Option<Lock>, Rc<DepKey>);
+
 /// Registry answers, cached, with patches and locks applied.
 pub(crate) struct Queryer<'a> {
     registry: &'a mut dyn Registry,
@@ -255,19 +258,30 @@ pub(crate) struct Queryer<'a> {
     rust_versions: Vec<PartialVersion>,
     slot_ids: HashMap<(String, SourceId), u32>,
     /// Candidates by (parent, dependency index), as they never change.
-    by_parent: HashMap<(PackageId, usize), (Candidates, Option<Lock>, Rc<DepKey>)>,
+    by_parent: HashMap<(PackageId, usize), DepCandidates>,
 }
 
 /// cargo's `msrv_compat_count`: how many of the Rust versions `summary`
-/// fits (all of them when it states none).
+/// fits (all of them when it states none). A `rust-version` fits a Rust
+/// version its caret requirement matches (`1.70` fits 1.70.0 to 1.x).
 fn rust_fit_count(summary: &Summary, rust_versions: &[PartialVersion]) -> usize {
     let key = |p: &PartialVersion| (p.major, p.minor.unwrap_or(0), p.patch.unwrap_or(0));
+    let fits = |rv: &PartialVersion, rustc: &PartialVersion| {
+        let (need, have) = (key(rv), key(rustc));
+        // The versions `^rv` allows: same major, or for `0.y` the same
+        // minor, or for `0.0.z` that patch.
+        let same_range = if need.0 > 0 || rv.minor.is_none() {
+            have.0 == need.0
+        } else if need.1 > 0 || rv.patch.is_none() {
+            have.0 == 0 && have.1 == need.1
+        } else {
+            have == need
+        };
+        same_range && need <= have
+    };
     match summary.rust_version() {
         None => rust_versions.len(),
-        Some(rv) => rust_versions
-            .iter()
-            .filter(|msrv| key(rv) <= key(msrv))
-            .count(),
+        Some(rv) => rust_versions.iter().filter(|msrv| fits(rv, msrv)).count(),
     }
 }
 
@@ -361,7 +375,7 @@ impl Queryer<'_> {
         parent: &PackageId,
         index: usize,
         dep: &Dependency,
-    ) -> Result<(Candidates, Option<Lock>, Rc<DepKey>), ResolveError> {
+    ) -> Result<DepCandidates, ResolveError> {
         let cache_key = (parent.clone(), index);
         if let Some(hit) = self.by_parent.get(&cache_key) {
             return Ok(hit.clone());

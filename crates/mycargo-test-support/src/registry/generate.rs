@@ -140,7 +140,7 @@ fn asked_feature(rng: &mut Rng) -> &'static str {
     if rng.chance(70) {
         "std"
     } else {
-        *rng.pick(FEATURES)
+        FEATURES[rng.below(FEATURES.len())]
     }
 }
 
