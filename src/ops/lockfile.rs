@@ -891,7 +891,11 @@ fn required_rust_version(
 /// Whether the resolve prefers versions that fit the workspace's
 /// `rust-version` (resolver 3, or `resolver.incompatible-rust-versions =
 /// "fallback"`, and no `--ignore-rust-version`).
-fn honors_rust_version(gctx: &GlobalContext, ws: &Workspace, ignore_rust_version: bool) -> bool {
+pub(crate) fn honors_rust_version(
+    gctx: &GlobalContext,
+    ws: &Workspace,
+    ignore_rust_version: bool,
+) -> bool {
     let mut honors = ws.resolver_version() == "3";
     if let Ok(Some(v)) = gctx
         .config
@@ -904,7 +908,7 @@ fn honors_rust_version(gctx: &GlobalContext, ws: &Workspace, ignore_rust_version
 
 /// rustc as a build would run it (its `-vV` answer cached in the target
 /// directory).
-fn load_rustc(gctx: &GlobalContext, default_target: &Path) -> anyhow::Result<Rustc> {
+pub(crate) fn load_rustc(gctx: &GlobalContext, default_target: &Path) -> anyhow::Result<Rustc> {
     let path = settings::program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into());
     let wrapper = settings::program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?;
     let workspace_wrapper = settings::program(

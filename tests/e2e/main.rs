@@ -27,6 +27,7 @@ mod profile_config;
 mod publish;
 mod registry;
 mod replace;
+mod resolver_diff;
 mod rust_version;
 mod target_selection;
 mod test_cmd;

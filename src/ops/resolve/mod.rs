@@ -88,6 +88,8 @@ pub struct Selection {
     pub git_precise: BTreeMap<SourceId, String>,
     /// Filled by the resolve: yanked versions `precise` chose.
     pub yanked: std::cell::RefCell<BTreeSet<(String, semver::Version)>>,
+    /// `--ignore-rust-version`: no preference for versions that fit.
+    pub ignore_rust_version: bool,
 }
 
 /// Resolve the workspace (see the module docs) as `how` says.
@@ -189,6 +191,7 @@ fn resolve_inner(
             sel = (up.select)(prev, &path_pkgs)?;
         }
     }
+    sel.ignore_rust_version = ignore_rust_version;
     let must_fetch = !sel.unlock.is_empty() || !sel.precise.is_empty();
     // Git sources `update` lets go are fetched anew (or moved to the
     // revision `--precise` names); the others stay at their locked commit.
@@ -862,6 +865,25 @@ fn resolve_with(
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
     reg.replace = replace.to_vec();
     reg.prefetch()?;
+    // cargo prefers versions whose `rust-version` fits the members' (the
+    // toolchain's when no member states one) when the workspace honours
+    // `rust-version` (resolver 3, or `incompatible-rust-versions =
+    // "fallback"`), unless `--ignore-rust-version`.
+    let honors = lockfile::honors_rust_version(gctx, ws, sel.ignore_rust_version);
+    let mut rust_versions: Vec<mycargo_core::PartialVersion> = path_pkgs
+        .manifests
+        .iter()
+        .zip(&path_pkgs.members)
+        .filter(|(_, m)| **m)
+        .filter_map(|(m, _)| m.rust_version.as_ref().map(|r| r.0.clone()))
+        .collect();
+    if !honors {
+        rust_versions.clear();
+    } else if rust_versions.is_empty()
+        && let Ok(rustc) = lockfile::load_rustc(gctx, &ws.default_target_dir())
+    {
+        rust_versions.push(mycargo_core::PartialVersion::from(rustc.info.version));
+    }
     let input = ResolveInput {
         roots: path_pkgs
             .manifests
@@ -880,18 +902,14 @@ fn resolve_with(
         unlock: sel.unlock.clone(),
         patches,
         options: ResolveOptions {
+            // The rust-version preference is the resolver 3 behaviour.
             resolver: match ws.resolver_version().as_str() {
+                _ if honors => VersionResolver::V3,
                 "1" => VersionResolver::V1,
                 "3" => VersionResolver::V3,
                 _ => VersionResolver::V2,
             },
-            rust_versions: path_pkgs
-                .manifests
-                .iter()
-                .zip(&path_pkgs.members)
-                .filter(|(_, m)| **m)
-                .filter_map(|(m, _)| m.rust_version.as_ref().map(|r| r.0.clone()))
-                .collect(),
+            rust_versions,
             dev_deps: true,
         },
     };

@@ -1,16 +1,30 @@
-//! The search: a depth-first walk over pending dependencies with
-//! conflict-directed backjumping.
+//! The search, as cargo's resolver makes it, so that it ends with the
+//! same choices: cargo's answer is the first solution its walk finds, and
+//! the walk's order and its shortcuts decide which one that is.
 //!
-//! Every dependency processed is a *level*; the first levels are the roots
-//! (one candidate each, nothing to go back to). A pending dependency knows
-//! the levels that made it pending (its parent's activation and every level
-//! that added features to the parent). When a dependency has no candidate
-//! left, the levels behind its rejections (the activation holding the
-//! semver-compatible slot, the `links` holder, the levels behind the
-//! requested features, and whatever failures deeper levels sent back) form
-//! its conflict set; the search goes back to the latest of them, which
-//! tries its next candidate, and hands the rest of the set to it. A
-//! conflict set made of roots only means there is no solution.
+//! - Each activated package brings a frame of its dependencies (those its
+//!   features turn on), sorted by how many candidates they have. The next
+//!   dependency comes from the frame whose next dependency has the fewest
+//!   candidates (the oldest frame on ties).
+//! - A package asked again with features it does not have yet is walked
+//!   again, and the dependencies that request turns on are resolved again
+//!   (each may land in another semver range than the first time).
+//! - Candidates are tried best first; one whose semver-compatible range or
+//!   `links` is held by another package is skipped, and that package goes
+//!   into the dependency's conflict set; a parent asking for a missing
+//!   feature goes there too.
+//! - Every choice with candidates left is a point to come back to. When a
+//!   dependency runs out of candidates, the search goes back to the latest
+//!   choice made before every package of the conflict set (and the parent)
+//!   was active, skipping the choices that cannot change it.
+//! - What failed is remembered per dependency (the conflict cache): a
+//!   candidate one of whose new dependencies is known to fail with what is
+//!   active is passed over at once, and conflicts are generalized to the
+//!   parent of the package that caused them when every candidate of that
+//!   parent's dependency is known to fail.
+//!
+//! The context changes are journaled: going back undoes the changes made
+//! since the choice instead of keeping a copy of the context per choice.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -19,13 +33,12 @@ use std::rc::Rc;
 use mycargo_core::{DepKind, Dependency, PackageId, PartialVersion, SourceId};
 use semver::Version;
 
+use super::conflicts::{Conflict, ConflictCache, ConflictMap};
 use super::error::{self, Failure, Path, Reason};
-use super::summary::{Activation, FeatureRequest, Summary, activate};
+use super::summary::{FeatureRequest, Summary, activate};
 use super::{
     Registry, Resolve, ResolveError, ResolveInput, ResolvedDep, ResolvedPackage, VersionResolver,
 };
-
-type Level = usize;
 
 /// cargo's `SemverCompatibility`: `1.x`, `0.2.x`, `0.0.3`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,7 +70,7 @@ type Slot = (u32, Compat);
 /// cargo pins to the first locked package that matches; when the parent
 /// has several that match (two declarations of one name), the others are
 /// kept as fallbacks, tried after it, where cargo would fail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Lock {
     pins: Vec<(Version, Option<SourceId>)>,
 }
@@ -232,6 +245,9 @@ impl Locks {
 /// Candidates, best first, with their slots.
 type Candidates = Rc<Vec<(Rc<Summary>, Slot)>>;
 
+/// A dependency's candidates, its lock, and its conflict-cache key.
+type DepCandidates = (Candidates, Option<Lock>, Rc<DepKey>);
+
 /// Registry answers, cached, with patches and locks applied.
 pub(crate) struct Queryer<'a> {
     registry: &'a mut dyn Registry,
@@ -241,13 +257,32 @@ pub(crate) struct Queryer<'a> {
     /// Rust versions to prefer candidates for (resolver 3).
     rust_versions: Vec<PartialVersion>,
     slot_ids: HashMap<(String, SourceId), u32>,
+    /// Candidates by (parent, dependency index), as they never change.
+    by_parent: HashMap<(PackageId, usize), DepCandidates>,
 }
 
-fn fits_rust(summary: &Summary, rust_versions: &[PartialVersion]) -> bool {
+/// cargo's `msrv_compat_count`: how many of the Rust versions `summary`
+/// fits (all of them when it states none). A `rust-version` fits a Rust
+/// version its caret requirement matches (`1.70` fits 1.70.0 to 1.x).
+fn rust_fit_count(summary: &Summary, rust_versions: &[PartialVersion]) -> usize {
     let key = |p: &PartialVersion| (p.major, p.minor.unwrap_or(0), p.patch.unwrap_or(0));
-    summary
-        .rust_version()
-        .is_none_or(|rv| rust_versions.iter().all(|msrv| key(rv) <= key(msrv)))
+    let fits = |rv: &PartialVersion, rustc: &PartialVersion| {
+        let (need, have) = (key(rv), key(rustc));
+        // The versions `^rv` allows: same major, or for `0.y` the same
+        // minor, or for `0.0.z` that patch.
+        let same_range = if need.0 > 0 || rv.minor.is_none() {
+            have.0 == need.0
+        } else if need.1 > 0 || rv.patch.is_none() {
+            have.0 == 0 && have.1 == need.1
+        } else {
+            have == need
+        };
+        same_range && need <= have
+    };
+    match summary.rust_version() {
+        None => rust_versions.len(),
+        Some(rv) => rust_versions.iter().filter(|msrv| fits(rv, msrv)).count(),
+    }
 }
 
 impl Queryer<'_> {
@@ -283,12 +318,24 @@ impl Queryer<'_> {
     }
 
     fn slot(&mut self, id: &PackageId) -> Slot {
+        self.slot_in(id, id.source_id())
+    }
+
+    /// The slot of `id`'s range among `source`'s packages of its name.
+    fn slot_in(&mut self, id: &PackageId, source: &SourceId) -> Slot {
         let next = u32::try_from(self.slot_ids.len()).unwrap_or(u32::MAX);
         let n = *self
             .slot_ids
-            .entry((id.name().to_string(), id.source_id().clone()))
+            .entry((id.name().to_string(), source.clone()))
             .or_insert(next);
         (n, compat(id.version()))
+    }
+
+    /// The slot of `id`, when its name and source have one.
+    fn slot_of(&self, id: &PackageId) -> Option<Slot> {
+        self.slot_ids
+            .get(&(id.name().to_string(), id.source_id().clone()))
+            .map(|n| (*n, compat(id.version())))
     }
 
     pub fn describe_source(&self, source: &SourceId) -> String {
@@ -321,8 +368,26 @@ impl Queryer<'_> {
         self.locks.kept.contains(id)
     }
 
-    /// The candidates for `parent`'s `dep`, best first, and its lock.
+    /// The candidates for `parent`'s dependency number `index`, `dep`,
+    /// best first, its lock, and its key in the conflict cache.
     fn candidates(
+        &mut self,
+        parent: &PackageId,
+        index: usize,
+        dep: &Dependency,
+    ) -> Result<DepCandidates, ResolveError> {
+        let cache_key = (parent.clone(), index);
+        if let Some(hit) = self.by_parent.get(&cache_key) {
+            return Ok(hit.clone());
+        }
+        let (list, lock) = self.candidates_uncached(parent, dep)?;
+        let key = Rc::new((dep.clone(), lock.clone()));
+        let out = (list, lock, key);
+        self.by_parent.insert(cache_key, out.clone());
+        Ok(out)
+    }
+
+    fn candidates_uncached(
         &mut self,
         parent: &PackageId,
         dep: &Dependency,
@@ -358,7 +423,7 @@ impl Queryer<'_> {
             (
                 lock.as_ref().and_then(|l| l.rank(s.package_id())),
                 !kept.contains(s.package_id()),
-                !rust.is_empty() && !fits_rust(s, rust),
+                Reverse(rust_fit_count(s, rust)),
                 Reverse(s.version().clone()),
                 s.package_id().clone(),
             )
@@ -374,118 +439,161 @@ impl Queryer<'_> {
     }
 }
 
-/// A dependency waiting to be resolved.
-#[derive(Debug)]
-struct Item {
-    /// `None` for a root.
-    parent: Option<PackageId>,
-    parent_slot: Option<Slot>,
-    dep_index: usize,
-    dep: Option<Dependency>,
+/// A dependency of an activated package, with what the search needs of
+/// it (cargo's `DepInfo`).
+#[derive(Debug, Clone)]
+struct DepInfo {
+    /// Its position among the parent's declared dependencies.
+    index: usize,
+    dep: Dependency,
     lock: Option<Lock>,
-    request: FeatureRequest,
-    cause: BTreeSet<Level>,
     candidates: Candidates,
+    /// The features asked of it (its own and the parent's `dep/feat`).
+    features: Rc<BTreeSet<String>>,
+    /// What the conflict cache knows it by.
+    key: Rc<DepKey>,
 }
 
+/// A dependency as the conflict cache tells dependencies apart: as
+/// declared, with the lock that narrows it (cargo locks the declaration
+/// itself).
+type DepKey = (Dependency, Option<Lock>);
+
+/// An activated package and its dependencies still to resolve (cargo's
+/// `DepsFrame`), fewest candidates first.
 #[derive(Debug, Clone)]
-struct Active {
-    summary: Rc<Summary>,
-    slot: Slot,
-    level: Level,
-    request: FeatureRequest,
-    features: BTreeSet<String>,
-    feature_levels: BTreeSet<Level>,
-    root: bool,
-    /// The parent (by slot) and dependency that brought it in.
-    by: Option<(Slot, Dependency)>,
-    /// What each dependency (by index) was last asked with.
-    issued: BTreeMap<usize, FeatureRequest>,
+struct DepsFrame {
+    parent: Rc<Summary>,
+    deps: Rc<Vec<DepInfo>>,
+    next: usize,
 }
 
-#[derive(Debug, Clone, Default)]
-struct State {
-    active: HashMap<Slot, Rc<Active>>,
-    links: HashMap<String, Slot>,
-    pending: BTreeMap<(usize, u64), Rc<Item>>,
-    seq: u64,
-    /// (parent, dependency index) → (package, level that chose it).
-    edges: BTreeMap<(Slot, usize), (Slot, Level)>,
-    /// How to take back each change, newest last: going back to a level
-    /// undoes the changes made since (instead of keeping a copy of the
-    /// whole state per level, which made resolving quadratic).
-    journal: Vec<Undo>,
+impl DepsFrame {
+    fn min_candidates(&self) -> usize {
+        self.deps.get(self.next).map_or(0, |d| d.candidates.len())
+    }
 }
 
-/// One change to [`State`], as what restores the value before it.
+/// The order of pending frames: ones only kept for an error message
+/// first, then the fewest candidates for the next dependency, then the
+/// oldest.
+type FrameKey = (bool, usize, u64);
+
+/// The candidates of a dependency not tried yet, skipping those that
+/// cannot sit next to what is active (cargo's `RemainingCandidates`).
 #[derive(Debug, Clone)]
-enum Undo {
-    Active(Slot, Option<Rc<Active>>),
-    Link(String, Option<Slot>),
-    PendingAdded((usize, u64)),
-    PendingTaken((usize, u64), Rc<Item>),
-    Edge((Slot, usize)),
-    Seq(u64),
+struct Remaining {
+    list: Candidates,
+    next: usize,
+    /// The valid candidate found ahead, to tell whether another follows.
+    ahead: Option<(Rc<Summary>, Slot)>,
 }
 
-impl State {
-    fn push(&mut self, item: Item, root: bool) {
-        let n = if root { 0 } else { item.candidates.len() };
-        let key = (n, self.seq);
-        self.pending.insert(key, Rc::new(item));
-        self.journal.push(Undo::PendingAdded(key));
-        self.journal.push(Undo::Seq(self.seq));
-        self.seq += 1;
-    }
-
-    /// The next pending item (fewest candidates first).
-    fn pop_pending(&mut self) -> Option<Rc<Item>> {
-        let (key, item) = self.pending.pop_first()?;
-        self.journal.push(Undo::PendingTaken(key, item.clone()));
-        Some(item)
-    }
-
-    fn set_active(&mut self, slot: Slot, a: Active) {
-        let old = self.active.insert(slot, Rc::new(a));
-        self.journal.push(Undo::Active(slot, old));
-    }
-
-    /// The active package of `slot`, to change (the old value journaled).
-    fn active_mut(&mut self, slot: Slot) -> Option<&mut Active> {
-        let old = self.active.get(&slot)?.clone();
-        self.journal.push(Undo::Active(slot, Some(old)));
-        self.active.get_mut(&slot).map(Rc::make_mut)
-    }
-
-    fn set_link(&mut self, links: &str, slot: Slot) {
-        let old = self.links.insert(links.to_string(), slot);
-        self.journal.push(Undo::Link(links.to_string(), old));
-    }
-
-    fn add_edge(&mut self, key: (Slot, usize), to: (Slot, Level)) {
-        if let std::collections::btree_map::Entry::Vacant(e) = self.edges.entry(key) {
-            e.insert(to);
-            self.journal.push(Undo::Edge(key));
+impl Remaining {
+    fn new(list: &Candidates) -> Remaining {
+        Remaining {
+            list: list.clone(),
+            next: 0,
+            ahead: None,
         }
     }
 
-    /// Where the journal stands (to come back to with [`State::undo_to`]).
+    /// The next candidate that fits, and whether another one follows;
+    /// the packages in the way of those skipped go to `conflicts`.
+    fn next(
+        &mut self,
+        conflicts: &mut ConflictMap,
+        cx: &Cx,
+    ) -> Option<((Rc<Summary>, Slot), bool)> {
+        while let Some((c, slot)) = self.list.get(self.next).cloned() {
+            self.next += 1;
+            if let Some((a, _)) = cx.activations.get(&slot)
+                && a.package_id() != c.package_id()
+            {
+                conflicts
+                    .entry(a.package_id().clone())
+                    .or_insert(Conflict::Semver);
+                continue;
+            }
+            if let Some(l) = c.links()
+                && let Some(holder) = cx.links.get(l)
+                && holder != c.package_id()
+            {
+                conflicts
+                    .entry(holder.clone())
+                    .or_insert_with(|| Conflict::Links(l.to_string()));
+                continue;
+            }
+            if let Some(prev) = self.ahead.replace((c, slot)) {
+                return Some((prev, true));
+            }
+        }
+        self.ahead.take().map(|c| (c, false))
+    }
+}
+
+/// A choice to come back to (cargo's `BacktrackFrame`).
+struct Backtrack {
+    /// The journal mark of the context before the choice.
+    mark: usize,
+    age: usize,
+    remaining: Remaining,
+    parent: Rc<Summary>,
+    info: DepInfo,
+    conflicts: ConflictMap,
+}
+
+/// The search context (cargo's `ResolverContext` with the pending
+/// frames). Changes are journaled; going back to a choice undoes the
+/// changes made since, instead of keeping copies of the context.
+#[derive(Default)]
+struct Cx {
+    /// Counts activations; a package's age is the count when it came in.
+    age: usize,
+    activations: HashMap<Slot, (Rc<Summary>, usize)>,
+    /// Features each package was activated with.
+    features: HashMap<PackageId, Rc<BTreeSet<String>>>,
+    links: HashMap<String, PackageId>,
+    /// child → parent → indices of the parent's dependencies it answers.
+    parents: HashMap<PackageId, BTreeMap<PackageId, BTreeSet<usize>>>,
+    pending: BTreeMap<FrameKey, DepsFrame>,
+    time: u64,
+    journal: Vec<Undo>,
+}
+
+/// One change to [`Cx`], as what restores the value before it.
+enum Undo {
+    Age(usize),
+    Activation(Slot, Option<(Rc<Summary>, usize)>),
+    Features(PackageId, Option<Rc<BTreeSet<String>>>),
+    Link(String, Option<PackageId>),
+    Parent(PackageId, PackageId, usize),
+    PendingAdded(FrameKey),
+    PendingTaken(FrameKey, DepsFrame),
+    Time(u64),
+}
+
+impl Cx {
     fn mark(&self) -> usize {
         self.journal.len()
     }
 
-    /// Take back every change made since `mark`.
     fn undo_to(&mut self, mark: usize) {
         while self.journal.len() > mark {
-            let Some(undo) = self.journal.pop() else {
-                break;
-            };
-            match undo {
-                Undo::Active(slot, Some(old)) => {
-                    self.active.insert(slot, old);
+            let Some(u) = self.journal.pop() else { break };
+            match u {
+                Undo::Age(a) => self.age = a,
+                Undo::Activation(slot, Some(old)) => {
+                    self.activations.insert(slot, old);
                 }
-                Undo::Active(slot, None) => {
-                    self.active.remove(&slot);
+                Undo::Activation(slot, None) => {
+                    self.activations.remove(&slot);
+                }
+                Undo::Features(id, Some(old)) => {
+                    self.features.insert(id, old);
+                }
+                Undo::Features(id, None) => {
+                    self.features.remove(&id);
                 }
                 Undo::Link(l, Some(old)) => {
                     self.links.insert(l, old);
@@ -493,70 +601,224 @@ impl State {
                 Undo::Link(l, None) => {
                     self.links.remove(&l);
                 }
+                Undo::Parent(child, parent, index) => {
+                    if let Some(ps) = self.parents.get_mut(&child) {
+                        if let Some(set) = ps.get_mut(&parent) {
+                            set.remove(&index);
+                            if set.is_empty() {
+                                ps.remove(&parent);
+                            }
+                        }
+                        if ps.is_empty() {
+                            self.parents.remove(&child);
+                        }
+                    }
+                }
                 Undo::PendingAdded(key) => {
                     self.pending.remove(&key);
                 }
-                Undo::PendingTaken(key, item) => {
-                    self.pending.insert(key, item);
+                Undo::PendingTaken(key, frame) => {
+                    self.pending.insert(key, frame);
                 }
-                Undo::Edge(key) => {
-                    self.edges.remove(&key);
-                }
-                Undo::Seq(seq) => self.seq = seq,
+                Undo::Time(t) => self.time = t,
             }
         }
     }
 
-    /// cargo's `describe_path`: the package, then who required it, up to a
-    /// root.
-    fn path(&self, slot: Slot) -> Path {
-        let Some(mut cur) = self.active.get(&slot) else {
-            return Vec::new();
-        };
-        let mut out = vec![(cur.summary.package_id().clone(), None)];
-        while let Some((ps, d)) = &cur.by {
-            let Some(p) = self.active.get(ps) else { break };
-            if out.len() > self.active.len() {
+    fn bump_age(&mut self) {
+        self.journal.push(Undo::Age(self.age));
+        self.age += 1;
+    }
+
+    fn set_activation(
+        &mut self,
+        slot: Slot,
+        v: (Rc<Summary>, usize),
+    ) -> Option<(Rc<Summary>, usize)> {
+        let old = self.activations.insert(slot, v);
+        self.journal.push(Undo::Activation(slot, old.clone()));
+        old
+    }
+
+    fn add_features(&mut self, id: &PackageId, more: &BTreeSet<String>) {
+        let old = self.features.get(id).cloned();
+        let mut set = old.as_deref().cloned().unwrap_or_default();
+        set.extend(more.iter().cloned());
+        self.features.insert(id.clone(), Rc::new(set));
+        self.journal.push(Undo::Features(id.clone(), old));
+    }
+
+    fn set_link(&mut self, l: &str, id: &PackageId) {
+        let old = self.links.insert(l.to_string(), id.clone());
+        self.journal.push(Undo::Link(l.to_string(), old));
+    }
+
+    fn link_parent(&mut self, child: &PackageId, parent: &PackageId, index: usize) {
+        let new = self
+            .parents
+            .entry(child.clone())
+            .or_default()
+            .entry(parent.clone())
+            .or_default()
+            .insert(index);
+        if new {
+            self.journal
+                .push(Undo::Parent(child.clone(), parent.clone(), index));
+        }
+    }
+
+    fn push_frame(&mut self, frame: DepsFrame, for_errors: bool) {
+        let key = (!for_errors, frame.min_candidates(), self.time);
+        self.journal.push(Undo::Time(self.time));
+        self.time += 1;
+        self.pending.insert(key, frame);
+        self.journal.push(Undo::PendingAdded(key));
+    }
+
+    /// The next dependency to resolve: from the most constrained frame.
+    fn pop_most_constrained(&mut self) -> Option<(bool, Rc<Summary>, DepInfo)> {
+        loop {
+            let (key, mut frame) = self.pending.pop_first()?;
+            self.journal.push(Undo::PendingTaken(key, frame.clone()));
+            let Some(info) = frame.deps.get(frame.next).cloned() else {
+                continue;
+            };
+            frame.next += 1;
+            let parent = frame.parent.clone();
+            let new_key = (key.0, frame.min_candidates(), key.2);
+            self.pending.insert(new_key, frame);
+            self.journal.push(Undo::PendingAdded(new_key));
+            return Some((!key.0, parent, info));
+        }
+    }
+
+    /// Every dependency still pending, with its parent.
+    fn pending_deps(&self) -> impl Iterator<Item = (&PackageId, &DepInfo)> {
+        self.pending.values().flat_map(|f| {
+            f.deps
+                .get(f.next..)
+                .unwrap_or_default()
+                .iter()
+                .map(move |d| (f.parent.package_id(), d))
+        })
+    }
+
+    /// The age of `id` when it is the active package of its range.
+    fn is_active(&self, q: &Queryer<'_>, id: &PackageId) -> Option<usize> {
+        let slot = q.slot_of(id)?;
+        self.activations
+            .get(&slot)
+            .and_then(|(s, age)| (s.package_id() == id).then_some(*age))
+    }
+
+    /// The age to go back before for `conflicts` (and `parent`), when all
+    /// of them are active.
+    fn is_conflicting(
+        &self,
+        q: &Queryer<'_>,
+        parent: Option<&PackageId>,
+        conflicts: &ConflictMap,
+    ) -> Option<usize> {
+        let mut max = 0;
+        if let Some(p) = parent {
+            max = max.max(self.is_active(q, p)?);
+        }
+        for id in conflicts.keys() {
+            max = max.max(self.is_active(q, id)?);
+        }
+        Some(max)
+    }
+
+    /// Whether `to` is an ancestor of `from` (through the packages that
+    /// depend on it).
+    fn is_path_from_to(&self, from: &PackageId, to: &PackageId) -> bool {
+        let mut stack = vec![from];
+        let mut seen = BTreeSet::from([from]);
+        while let Some(p) = stack.pop() {
+            let Some(ps) = self.parents.get(p) else {
+                continue;
+            };
+            for parent in ps.keys() {
+                if parent == to {
+                    return true;
+                }
+                if seen.insert(parent) {
+                    stack.push(parent);
+                }
+            }
+        }
+        false
+    }
+
+    fn summary_of(&self, q: &Queryer<'_>, id: &PackageId) -> Option<Rc<Summary>> {
+        let slot = q.slot_of(id)?;
+        self.activations
+            .get(&slot)
+            .filter(|(s, _)| s.package_id() == id)
+            .map(|(s, _)| s.clone())
+    }
+
+    /// cargo's `describe_path`: a shortest way from `id` up to a root.
+    fn path(&self, q: &Queryer<'_>, id: &PackageId) -> Path {
+        let mut back: BTreeMap<&PackageId, (&PackageId, usize)> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([id]);
+        let mut last = id;
+        while let Some(p) = queue.pop_front() {
+            last = p;
+            let Some(ps) = self.parents.get(p).filter(|ps| !ps.is_empty()) else {
+                break;
+            };
+            for (parent, idx) in ps {
+                if parent == id || back.contains_key(parent) {
+                    continue;
+                }
+                back.insert(parent, (p, idx.first().copied().unwrap_or(0)));
+                queue.push_back(parent);
+            }
+        }
+        let mut chain = vec![last];
+        let mut cur = last;
+        while let Some((child, _)) = back.get(cur) {
+            if chain.len() > back.len() + 1 {
                 break;
             }
-            out.push((p.summary.package_id().clone(), Some(d.clone())));
-            cur = p;
+            chain.push(child);
+            cur = child;
+        }
+        chain.reverse();
+        let mut out: Path = Vec::new();
+        for (i, p) in chain.iter().enumerate() {
+            if i == 0 {
+                out.push(((*p).clone(), None));
+                continue;
+            }
+            let dep = back
+                .get(p)
+                .and_then(|(_, idx)| self.summary_of(q, p)?.dependencies().get(*idx).cloned());
+            out.push(((*p).clone(), dep));
         }
         out
     }
 }
 
-struct Frame {
-    item: Rc<Item>,
-    candidates: Candidates,
-    cause: BTreeSet<Level>,
-    /// The journal mark before this level's choice (to go back to while
-    /// candidates remain).
-    before: Option<usize>,
-    next: usize,
-    chosen: Option<PackageId>,
-    conflict: BTreeSet<Level>,
-    rejects: Vec<(PackageId, Reason)>,
-}
-
-enum Plan {
-    /// Already active with these features.
-    Nothing,
-    More(Box<(FeatureRequest, Activation)>),
-    New(Box<(FeatureRequest, Activation)>),
-}
-
-enum Check {
-    Ok(Plan),
-    Reject(Box<Reason>, Option<Level>),
+/// Why an activation failed.
+enum ActivateError {
     Fatal(Box<ResolveError>),
+    Conflict(PackageId, Conflict),
+}
+
+/// What a package is activated for: a root, or a parent's dependency.
+struct For<'a> {
+    parent: Option<(&'a Rc<Summary>, &'a DepInfo)>,
+    request: FeatureRequest,
+    dev_deps: bool,
 }
 
 struct Engine<'a, 'r> {
     input: &'a ResolveInput,
     q: Queryer<'r>,
-    frames: Vec<Frame>,
-    roots: usize,
+    cx: Cx,
+    cache: ConflictCache<Rc<DepKey>>,
 }
 
 pub(crate) fn run(
@@ -584,288 +846,521 @@ pub(crate) fn run(
             locks: Locks::new(input),
             rust_versions,
             slot_ids: HashMap::new(),
+            by_parent: HashMap::new(),
         },
-        frames: Vec::new(),
-        roots: input.roots.len(),
+        cx: Cx::default(),
+        cache: ConflictCache::new(),
     };
-    let state = engine.search()?;
-    let resolve = engine.finish(&state);
+    engine.search()?;
+    let resolve = engine.finish();
     check_cycles(&resolve)?;
     Ok(resolve)
 }
 
 impl Engine<'_, '_> {
-    fn search(&mut self) -> Result<State, ResolveError> {
-        let mut state = State::default();
-        for (i, root) in self.input.roots.iter().enumerate() {
-            let slot = self.q.slot(root.package_id());
-            let item = Item {
-                parent: None,
-                parent_slot: None,
-                dep_index: i,
-                dep: None,
-                lock: None,
-                request: FeatureRequest {
-                    all: true,
-                    default: true,
-                    values: BTreeSet::new(),
-                },
-                cause: BTreeSet::new(),
-                candidates: Rc::new(vec![(Rc::new(root.clone()), slot)]),
-            };
-            state.push(item, true);
-        }
-        while let Some(item) = state.pop_pending() {
-            let mut cause = item.cause.clone();
-            let mut candidates = item.candidates.clone();
-            // A dependency already resolved (asked again with more
-            // features) keeps its package.
-            if let Some(ps) = item.parent_slot
-                && let Some((child, level)) = state.edges.get(&(ps, item.dep_index))
-            {
-                cause.insert(*level);
-                let same = match state.active.get(child) {
-                    Some(a) => vec![(a.summary.clone(), *child)],
-                    None => Vec::new(),
-                };
-                candidates = Rc::new(same);
-            }
-            let before = (candidates.len() > 1).then(|| state.mark());
-            self.frames.push(Frame {
-                item,
-                candidates,
-                cause,
-                before,
-                next: 0,
-                chosen: None,
-                conflict: BTreeSet::new(),
-                rejects: Vec::new(),
-            });
-            while !self.try_top(&mut state)? {
-                self.backjump(&mut state)?;
-            }
-        }
-        Ok(state)
-    }
-
-    /// Try the remaining candidates of the top frame; true when one is in.
-    fn try_top(&mut self, state: &mut State) -> Result<bool, ResolveError> {
-        let level = self.frames.len() - 1;
-        loop {
-            let frame = &mut self.frames[level];
-            let Some((c, slot)) = frame.candidates.get(frame.next).cloned() else {
-                return Ok(false);
-            };
-            frame.next += 1;
-            let item = frame.item.clone();
-            match check(state, &item, &c, slot) {
-                Check::Fatal(e) => return Err(*e),
-                Check::Reject(reason, lvl) => {
-                    let frame = &mut self.frames[level];
-                    frame.conflict.extend(lvl);
-                    frame.rejects.push((c.package_id().clone(), *reason));
-                }
-                Check::Ok(plan) => {
-                    self.frames[level].chosen = Some(c.package_id().clone());
-                    self.apply(state, level, &item, c, slot, plan)?;
-                    return Ok(true);
-                }
-            }
-        }
-    }
-
-    /// The top frame has nothing left: go back to the latest level its
-    /// conflict depends on, or give up.
-    fn backjump(&mut self, state: &mut State) -> Result<(), ResolveError> {
-        let Some(frame) = self.frames.pop() else {
-            return Err(ResolveError::Internal("backtracked past the roots".into()));
-        };
-        let level = self.frames.len();
-        let mut conflict: BTreeSet<Level> = frame.conflict.union(&frame.cause).copied().collect();
-        conflict.remove(&level);
-        let together = conflict
-            .iter()
-            .filter_map(|l| self.frames.get(*l).and_then(|f| f.chosen.clone()))
-            .fold(Vec::new(), |mut v, id| {
-                if !v.contains(&id) {
-                    v.push(id);
-                }
-                v
-            });
-        let failure = Failure {
-            parent_path: frame
-                .item
-                .parent_slot
-                .map(|s| state.path(s))
-                .unwrap_or_default(),
-            parent: frame.item.parent.clone(),
-            dep: frame.item.dep.clone(),
-            lock: frame.item.lock.clone(),
-            candidates: frame
-                .candidates
-                .iter()
-                .map(|(s, _)| s.package_id().clone())
-                .collect(),
-            rejects: frame.rejects,
-            together,
-        };
-        let target = conflict.iter().next_back().copied();
-        let Some(target) = target.filter(|t| *t >= self.roots) else {
-            return Err(error::no_solution(failure, &mut self.q));
-        };
-        self.frames.truncate(target + 1);
-        let Some(top) = self.frames.last_mut() else {
-            return Err(ResolveError::Internal(
-                "lost the frame to go back to".into(),
-            ));
-        };
-        conflict.remove(&target);
-        top.conflict.extend(conflict);
-        let chosen = top.chosen.take();
-        if let Some(id) = chosen {
-            top.rejects.push((id, Reason::Deeper(Box::new(failure))));
-        }
-        if top.next < top.candidates.len()
-            && let Some(before) = top.before
-        {
-            state.undo_to(before);
-        }
-        Ok(())
-    }
-
-    fn apply(
+    /// Activate `c`: mark it active (or see that it already is with these
+    /// features) and make the frame of the dependencies it turns on.
+    fn activate(
         &mut self,
-        state: &mut State,
-        level: Level,
-        item: &Item,
-        c: Rc<Summary>,
+        c: &Rc<Summary>,
         slot: Slot,
-        plan: Plan,
-    ) -> Result<(), ResolveError> {
-        if let Some(ps) = item.parent_slot {
-            state.add_edge((ps, item.dep_index), (slot, level));
+        how: &For<'_>,
+    ) -> Result<Option<DepsFrame>, ActivateError> {
+        let id = c.package_id().clone();
+        self.cx.bump_age();
+        if let Some((p, info)) = how.parent {
+            self.cx.link_parent(&id, p.package_id(), info.index);
         }
-        let act = match plan {
-            Plan::Nothing => return Ok(()),
-            Plan::More(more) => {
-                let (request, act) = *more;
-                let Some(a) = state.active_mut(slot) else {
-                    return Err(ResolveError::Internal(format!(
-                        "{} is not active",
-                        c.package_id()
-                    )));
-                };
-                a.request = request;
-                a.features = act.features.clone();
-                a.feature_levels.insert(level);
-                act
-            }
-            Plan::New(new) => {
-                let (request, act) = *new;
+        let already = match self.cx.activations.get(&slot) {
+            Some(_) => match how.parent {
+                // A root asks for every feature: always walked again.
+                None => false,
+                Some((_, info)) => {
+                    let prev = self.cx.features.get(&id).cloned().unwrap_or_default();
+                    info.features.is_subset(&prev)
+                        && (!info.dep.uses_default_features()
+                            || prev.contains("default")
+                            || !c.features().contains_key("default"))
+                }
+            },
+            None => {
                 if let Some(l) = c.links() {
-                    state.set_link(l, slot);
+                    self.cx.set_link(l, &id);
                 }
-                let by = match (item.parent_slot, &item.dep) {
-                    (Some(p), Some(d)) => Some((p, d.clone())),
-                    _ => None,
-                };
-                state.set_active(
-                    slot,
-                    Active {
-                        summary: c.clone(),
-                        slot,
-                        level,
-                        request,
-                        features: act.features.clone(),
-                        feature_levels: BTreeSet::from([level]),
-                        root: item.parent.is_none(),
-                        by,
-                        issued: BTreeMap::new(),
-                    },
-                );
-                act
+                let age = self.cx.age;
+                self.cx.set_activation(slot, (c.clone(), age));
+                if let Some((_, info)) = how.parent
+                    && info.dep.source_id() != id.source_id()
+                {
+                    // A patch answering another source holds that
+                    // source's range too.
+                    let other = self.q.slot_in(&id, info.dep.source_id());
+                    if let Some((prev, _)) = self.cx.set_activation(other, (c.clone(), age))
+                        && prev.package_id() != &id
+                    {
+                        return Err(ActivateError::Conflict(
+                            prev.package_id().clone(),
+                            Conflict::Semver,
+                        ));
+                    }
+                }
+                false
             }
         };
-        self.issue(state, slot, &act)
-    }
-
-    /// Make the dependencies `act` turns on pending.
-    fn issue(
-        &mut self,
-        state: &mut State,
-        slot: Slot,
-        act: &Activation,
-    ) -> Result<(), ResolveError> {
-        let Some(a) = state.active.get(&slot) else {
-            return Ok(());
+        if already {
+            return Ok(None);
+        }
+        let act = match activate(c, &how.request) {
+            Ok(act) => act,
+            Err(p) => {
+                return Err(match how.parent {
+                    None => ActivateError::Fatal(Box::new(ResolveError::Features(
+                        error::root_feature_message(c, &p),
+                    ))),
+                    Some((parent, _)) => {
+                        ActivateError::Conflict(parent.package_id().clone(), Conflict::Feature(p))
+                    }
+                });
+            }
         };
-        let summary = a.summary.clone();
-        let id = summary.package_id().clone();
-        let dev = a.root && self.input.options.dev_deps;
-        let cause = a.feature_levels.clone();
-        let mut new_items = Vec::new();
-        let mut issued = a.issued.clone();
-        for (i, dep) in summary.dependencies().iter().enumerate() {
-            if dep.kind() == DepKind::Development && !dev {
+        let mut deps = Vec::new();
+        for (i, dep) in c.dependencies().iter().enumerate() {
+            if dep.kind() == DepKind::Development && !how.dev_deps {
                 continue;
             }
             let asked = act.deps.get(dep.name_in_toml());
             if dep.is_optional() && asked.is_none() {
                 continue;
             }
-            let mut values: BTreeSet<String> = dep.features().iter().cloned().collect();
-            values.extend(asked.into_iter().flatten().cloned());
-            let request = FeatureRequest {
-                all: false,
-                default: dep.uses_default_features(),
-                values,
-            };
-            if issued.get(&i) == Some(&request) {
-                continue;
-            }
-            issued.insert(i, request.clone());
-            let (candidates, lock) = self.q.candidates(&id, dep)?;
-            new_items.push(Item {
-                parent: Some(id.clone()),
-                parent_slot: Some(slot),
-                dep_index: i,
-                dep: Some(dep.clone()),
+            let mut features: BTreeSet<String> = asked.cloned().unwrap_or_default();
+            features.extend(dep.features().iter().cloned());
+            let (candidates, lock, key) = self
+                .q
+                .candidates(&id, i, dep)
+                .map_err(|e| ActivateError::Fatal(Box::new(e)))?;
+            deps.push(DepInfo {
+                index: i,
+                dep: dep.clone(),
                 lock,
-                request,
-                cause: cause.clone(),
                 candidates,
+                features: Rc::new(features),
+                key,
             });
         }
-        if let Some(a) = state.active_mut(slot) {
-            a.issued = issued;
+        deps.sort_by_key(|d| d.candidates.len());
+        if !act.features.is_empty() {
+            self.cx.add_features(&id, &act.features);
         }
-        for item in new_items {
-            state.push(item, false);
+        Ok(Some(DepsFrame {
+            parent: c.clone(),
+            deps: Rc::new(deps),
+            next: 0,
+        }))
+    }
+
+    fn search(&mut self) -> Result<(), ResolveError> {
+        let dev_deps = self.input.options.dev_deps;
+        for root in &self.input.roots {
+            let slot = self.q.slot(root.package_id());
+            let how = For {
+                parent: None,
+                request: FeatureRequest {
+                    all: true,
+                    default: true,
+                    values: BTreeSet::new(),
+                },
+                dev_deps,
+            };
+            match self.activate(&Rc::new(root.clone()), slot, &how) {
+                Ok(Some(frame)) => self.cx.push_frame(frame, false),
+                Ok(None) => {}
+                Err(ActivateError::Fatal(e)) => return Err(*e),
+                Err(ActivateError::Conflict(..)) => {
+                    return Err(ResolveError::Internal(
+                        "a root conflicted with another root".into(),
+                    ));
+                }
+            }
+        }
+        let mut stack: Vec<Backtrack> = Vec::new();
+        while let Some((for_errors, parent, info)) = self.cx.pop_most_constrained() {
+            let (mut parent, mut info) = (parent, info);
+            let for_errors = for_errors && self.known_conflict(&info.key).is_some();
+            let mut remaining = Remaining::new(&info.candidates);
+            let mut conflicts = ConflictMap::new();
+            let mut backtracked = false;
+            loop {
+                let next = remaining.next(&mut conflicts, &self.cx);
+                let ((c, slot), has_another) = match next {
+                    Some(n) => n,
+                    None => {
+                        let mut general = None;
+                        if !for_errors && !backtracked {
+                            self.cache.insert(&info.key, &conflicts);
+                            general = self.generalize(&parent, &info, &conflicts);
+                        }
+                        let con = general.as_ref().unwrap_or(&conflicts);
+                        match self.find_candidate(&mut stack, parent.package_id(), backtracked, con)
+                        {
+                            Some((cand, more, frame)) => {
+                                parent = frame.parent;
+                                info = frame.info;
+                                remaining = frame.remaining;
+                                conflicts = frame.conflicts;
+                                backtracked = true;
+                                (cand, more)
+                            }
+                            None => return Err(self.no_solution(&parent, &info, &conflicts)),
+                        }
+                    }
+                };
+                if for_errors && !backtracked && has_another {
+                    continue;
+                }
+                let backtrack = has_another.then(|| Backtrack {
+                    mark: self.cx.mark(),
+                    age: self.cx.age,
+                    remaining: remaining.clone(),
+                    parent: parent.clone(),
+                    info: info.clone(),
+                    conflicts: conflicts.clone(),
+                });
+                let how = For {
+                    parent: Some((&parent, &info)),
+                    request: FeatureRequest {
+                        all: false,
+                        default: info.dep.uses_default_features(),
+                        values: (*info.features).clone(),
+                    },
+                    dev_deps: false,
+                };
+                let pid = c.package_id().clone();
+                let ok = match self.activate(&c, slot, &how) {
+                    Ok(Some(frame)) => {
+                        let mut known_bad = for_errors;
+                        if !known_bad
+                            && let Some(con) =
+                                frame.deps.iter().find_map(|d| self.known_conflict(&d.key))
+                        {
+                            for (p, r) in con {
+                                if p != pid {
+                                    conflicts.insert(p.clone(), r.clone());
+                                }
+                            }
+                            known_bad = true;
+                        }
+                        if !known_bad && let Some(found) = self.conflict_with_pending(&pid) {
+                            let (other_parent, con) = found;
+                            let rel = con.get(&pid).cloned();
+                            for (p, r) in &con {
+                                if *p != pid {
+                                    conflicts.insert(p.clone(), r.clone());
+                                }
+                            }
+                            if let Some(rel) = rel {
+                                conflicts.insert(other_parent, rel);
+                            }
+                            known_bad = true;
+                        }
+                        let for_message = known_bad
+                            && !has_another
+                            && (for_errors
+                                || !self.can_backtrack(
+                                    &stack,
+                                    parent.package_id(),
+                                    backtracked,
+                                    &conflicts,
+                                ));
+                        if for_message {
+                            stack.clear();
+                        }
+                        if !known_bad || for_message {
+                            self.cx.push_frame(frame, known_bad);
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    Ok(None) => true,
+                    Err(ActivateError::Fatal(e)) => return Err(*e),
+                    Err(ActivateError::Conflict(id, reason)) => {
+                        conflicts.insert(id, reason);
+                        false
+                    }
+                };
+                if ok {
+                    stack.extend(backtrack);
+                    break;
+                }
+                if let Some(b) = &backtrack {
+                    self.cx.undo_to(b.mark);
+                }
+            }
         }
         Ok(())
     }
 
-    fn finish(&self, state: &State) -> Resolve {
+    /// A known conflict of `key` among the active packages.
+    fn known_conflict(&self, key: &Rc<DepKey>) -> Option<ConflictMap> {
+        let (cx, q) = (&self.cx, &self.q);
+        self.cache
+            .find(key, &|id| cx.is_active(q, id), None, usize::MAX)
+            .cloned()
+    }
+
+    /// A pending dependency that a known conflict with `pid` rules out:
+    /// its parent and that conflict.
+    fn conflict_with_pending(&self, pid: &PackageId) -> Option<(PackageId, ConflictMap)> {
+        let bad = self.cache.deps_conflicting_with(pid)?;
+        let (cx, q) = (&self.cx, &self.q);
+        cx.pending_deps()
+            .filter(|(_, d)| bad.contains(&d.key))
+            .find_map(|(p, d)| {
+                self.cache
+                    .find(&d.key, &|id| cx.is_active(q, id), Some(pid), usize::MAX)
+                    .map(|c| (p.clone(), c.clone()))
+            })
+    }
+
+    /// The age going back must reach for `conflicts`, or `None` when it
+    /// is not known (then every choice is tried in turn).
+    fn jump_age(
+        &self,
+        parent: &PackageId,
+        backtracked: bool,
+        conflicts: &ConflictMap,
+    ) -> Option<usize> {
+        if backtracked {
+            return None;
+        }
+        self.cx.is_conflicting(&self.q, Some(parent), conflicts)
+    }
+
+    /// Whether [`Engine::find_candidate`] would find a choice to go back to.
+    fn can_backtrack(
+        &self,
+        stack: &[Backtrack],
+        parent: &PackageId,
+        backtracked: bool,
+        conflicts: &ConflictMap,
+    ) -> bool {
+        match self.jump_age(parent, backtracked, conflicts) {
+            Some(age) => stack.iter().any(|f| f.age < age),
+            None => !stack.is_empty(),
+        }
+    }
+
+    /// Go back to the latest choice that can make a difference to
+    /// `conflicts`, and take its next candidate.
+    #[allow(clippy::type_complexity)]
+    fn find_candidate(
+        &mut self,
+        stack: &mut Vec<Backtrack>,
+        parent: &PackageId,
+        backtracked: bool,
+        conflicts: &ConflictMap,
+    ) -> Option<((Rc<Summary>, Slot), bool, Backtrack)> {
+        let age = self.jump_age(parent, backtracked, conflicts);
+        let mut frame = loop {
+            let f = stack.pop()?;
+            match age {
+                Some(age) if f.age >= age => continue,
+                _ => break f,
+            }
+        };
+        self.cx.undo_to(frame.mark);
+        let (c, more) = frame.remaining.next(&mut frame.conflicts, &self.cx)?;
+        Some((c, more, frame))
+    }
+
+    /// cargo's `generalize_conflicting`: when every candidate of a parent's
+    /// dependency on the newest conflicting package is known to fail with
+    /// `info`, the conflict can name that parent instead, which goes back
+    /// further.
+    fn generalize(
+        &mut self,
+        parent: &Summary,
+        info: &DepInfo,
+        conflicts: &ConflictMap,
+    ) -> Option<ConflictMap> {
+        let mut critical: Option<(usize, PackageId)> = None;
+        for id in conflicts.keys() {
+            let age = self.cx.is_active(&self.q, id)?;
+            if critical.as_ref().is_none_or(|(a, c)| (age, id) > (*a, c)) {
+                critical = Some((age, id.clone()));
+            }
+        }
+        let (critical_age, critical_id) = critical?;
+        let reason = conflicts.get(&critical_id)?.clone();
+        if self.cx.is_path_from_to(parent.package_id(), &critical_id) {
+            return None;
+        }
+        let parents: Vec<(PackageId, Vec<usize>)> = self
+            .cx
+            .parents
+            .get(&critical_id)?
+            .iter()
+            .filter(|(p, _)| {
+                self.cx
+                    .is_active(&self.q, p)
+                    .is_some_and(|a| a < critical_age)
+            })
+            .map(|(p, idx)| (p.clone(), idx.iter().copied().collect()))
+            .collect();
+        for (cp, indices) in parents {
+            let Some(summary) = self.cx.summary_of(&self.q, &cp) else {
+                continue;
+            };
+            for i in indices {
+                let Some(dep) = summary.dependencies().get(i) else {
+                    continue;
+                };
+                let Ok((cands, _, _)) = self.q.candidates(&cp, i, dep) else {
+                    continue;
+                };
+                let mut others: Vec<(PackageId, ConflictMap)> = Vec::new();
+                let mut all = true;
+                for (other, _) in cands.iter().rev() {
+                    let oid = other.package_id();
+                    let (cx, q) = (&self.cx, &self.q);
+                    let is_active = |id: &PackageId| {
+                        if id == oid {
+                            Some(critical_age)
+                        } else {
+                            cx.is_active(q, id)
+                        }
+                    };
+                    match self
+                        .cache
+                        .find(&info.key, &is_active, Some(oid), critical_age)
+                    {
+                        Some(con) => others.push((oid.clone(), con.clone())),
+                        None => {
+                            all = false;
+                            break;
+                        }
+                    }
+                }
+                if !all {
+                    continue;
+                }
+                let mut con = conflicts.clone();
+                for (_, o) in &others {
+                    for (k, v) in o {
+                        con.insert(k.clone(), v.clone());
+                    }
+                }
+                for (oid, _) in &others {
+                    con.remove(oid);
+                }
+                con.insert(cp.clone(), reason.clone());
+                self.cache.insert(&info.key, &con);
+                return Some(con);
+            }
+        }
+        None
+    }
+
+    /// The error for `info` of `parent` having no candidate left.
+    fn no_solution(
+        &mut self,
+        parent: &Summary,
+        info: &DepInfo,
+        conflicts: &ConflictMap,
+    ) -> ResolveError {
+        let pid = parent.package_id();
+        let first = info.candidates.first().map(|(s, _)| s.package_id().clone());
+        let mut rejects = Vec::new();
+        for (id, reason) in conflicts {
+            let cand = |pred: &dyn Fn(&Summary) -> bool| {
+                info.candidates
+                    .iter()
+                    .find(|(s, _)| pred(s))
+                    .map(|(s, _)| s.package_id().clone())
+                    .or_else(|| first.clone())
+                    .unwrap_or_else(|| id.clone())
+            };
+            let r = match reason {
+                Conflict::Semver => Reason::Semver {
+                    other: id.clone(),
+                    other_path: self.cx.path(&self.q, id),
+                },
+                Conflict::Links(l) => Reason::Links {
+                    links: l.clone(),
+                    other: id.clone(),
+                    other_path: self.cx.path(&self.q, id),
+                },
+                Conflict::Feature(p) => Reason::Feature(p.clone()),
+            };
+            let c = match reason {
+                Conflict::Semver => {
+                    cand(&|s| s.name() == id.name() && compat(s.version()) == compat(id.version()))
+                }
+                Conflict::Links(l) => cand(&|s| s.links() == Some(l.as_str())),
+                Conflict::Feature(_) => cand(&|_| true),
+            };
+            rejects.push((c, r));
+        }
+        let mut together = vec![pid.clone()];
+        together.extend(conflicts.keys().filter(|k| *k != pid).cloned());
+        let failure = Failure {
+            parent_path: self.cx.path(&self.q, pid),
+            parent: Some(pid.clone()),
+            dep: Some(info.dep.clone()),
+            lock: info.lock.clone(),
+            candidates: info
+                .candidates
+                .iter()
+                .map(|(s, _)| s.package_id().clone())
+                .collect(),
+            rejects,
+            together,
+        };
+        error::no_solution(failure, &mut self.q)
+    }
+
+    fn finish(&self) -> Resolve {
+        let mut summaries: BTreeMap<PackageId, Rc<Summary>> = BTreeMap::new();
+        for (s, _) in self.cx.activations.values() {
+            summaries.insert(s.package_id().clone(), s.clone());
+        }
+        // parent → (dependency index, child)
+        let mut edges: BTreeMap<&PackageId, BTreeSet<(usize, &PackageId)>> = BTreeMap::new();
+        for (child, ps) in &self.cx.parents {
+            if !summaries.contains_key(child) {
+                continue;
+            }
+            for (parent, idx) in ps {
+                let e = edges.entry(parent).or_default();
+                for i in idx {
+                    e.insert((*i, child));
+                }
+            }
+        }
         let mut packages = BTreeMap::new();
-        for a in state.active.values() {
-            let id = a.summary.package_id().clone();
-            let deps = state
-                .edges
-                .range((a.slot, 0)..=(a.slot, usize::MAX))
-                .filter_map(|((_, i), (child, _))| {
-                    let child = state.active.get(child)?;
-                    a.summary.dependencies().get(*i).map(|d| ResolvedDep {
+        for (id, s) in &summaries {
+            let deps = edges
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter_map(|(i, child)| {
+                    s.dependencies().get(*i).map(|d| ResolvedDep {
                         dep: d.clone(),
-                        package: child.summary.package_id().clone(),
+                        package: (*child).clone(),
                     })
                 })
                 .collect();
             packages.insert(
-                id,
+                id.clone(),
                 ResolvedPackage {
-                    summary: (*a.summary).clone(),
+                    summary: (**s).clone(),
                     deps,
-                    features: a.features.clone(),
+                    features: self
+                        .cx
+                        .features
+                        .get(id)
+                        .map(|f| (**f).clone())
+                        .unwrap_or_default(),
                 },
             );
         }
@@ -884,61 +1379,6 @@ impl Engine<'_, '_> {
             patches: self.input.patches.clone(),
         }
     }
-}
-
-/// Can `c` answer `item` in `state`?
-fn check(state: &State, item: &Item, c: &Rc<Summary>, slot: Slot) -> Check {
-    let id = c.package_id();
-    let request = &item.request;
-    if let Some(a) = state.active.get(&slot) {
-        if a.summary.package_id() != id {
-            return Check::Reject(
-                Box::new(Reason::Semver {
-                    other: a.summary.package_id().clone(),
-                    other_path: state.path(slot),
-                }),
-                Some(a.level),
-            );
-        }
-        let mut merged = a.request.clone();
-        merged.all |= request.all;
-        merged.default |= request.default;
-        merged.values.extend(request.values.iter().cloned());
-        if merged == a.request {
-            return Check::Ok(Plan::Nothing);
-        }
-        return match activate(&a.summary, &merged) {
-            Ok(act) => Check::Ok(Plan::More(Box::new((merged, act)))),
-            Err(p) => feature_reject(item, c, p),
-        };
-    }
-    if let Some(l) = c.links()
-        && let Some(other_slot) = state.links.get(l)
-        && let Some(other) = state.active.get(other_slot)
-        && other.summary.package_id() != id
-    {
-        return Check::Reject(
-            Box::new(Reason::Links {
-                links: l.to_string(),
-                other: other.summary.package_id().clone(),
-                other_path: state.path(*other_slot),
-            }),
-            Some(other.level),
-        );
-    }
-    match activate(c, request) {
-        Ok(act) => Check::Ok(Plan::New(Box::new((request.clone(), act)))),
-        Err(p) => feature_reject(item, c, p),
-    }
-}
-
-fn feature_reject(item: &Item, c: &Summary, p: super::summary::FeatureProblem) -> Check {
-    if item.parent.is_none() {
-        return Check::Fatal(Box::new(ResolveError::Features(
-            error::root_feature_message(c, &p),
-        )));
-    }
-    Check::Reject(Box::new(Reason::Feature(p)), None)
 }
 
 /// cargo's `check_cycles`: no package may depend on itself through

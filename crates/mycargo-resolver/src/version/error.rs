@@ -79,8 +79,6 @@ pub(crate) enum Reason {
         other_path: Path,
     },
     Feature(FeatureProblem),
-    /// It was chosen, and something it led to failed.
-    Deeper(Box<Failure>),
 }
 
 /// A dependency none of whose candidates worked.
@@ -166,22 +164,9 @@ fn closest<'a>(word: &str, choices: impl Iterator<Item = &'a String>) -> Option<
         .map(|(_, c)| c)
 }
 
-/// The failure cargo would report: follow the last deeper failure down.
-fn leaf(failure: &Failure) -> &Failure {
-    let mut cur = failure;
-    while let Some(next) = cur.rejects.iter().rev().find_map(|(_, r)| match r {
-        Reason::Deeper(f) => Some(f.as_ref()),
-        _ => None,
-    }) {
-        cur = next;
-    }
-    cur
-}
-
 pub(crate) fn no_solution(failure: Failure, q: &mut Queryer<'_>) -> ResolveError {
-    let leaf = leaf(&failure);
-    let (cargo_message, hint) = match &leaf.dep {
-        Some(dep) => cargo_lines(leaf, dep, q),
+    let (cargo_message, hint) = match &failure.dep {
+        Some(dep) => cargo_lines(&failure, dep, q),
         None => ("failed to resolve the workspace".to_string(), None),
     };
     let mut derivation = Vec::new();
@@ -432,7 +417,6 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
                     )
                 });
             }
-            Reason::Deeper(_) => {}
         }
     }
     if !semver.is_empty() {
@@ -483,11 +467,6 @@ fn explain(f: &Failure, top: bool, out: &mut Vec<String>) -> usize {
     let mut all_same_semver = !f.rejects.is_empty();
     for (cand, reason) in &f.rejects {
         match reason {
-            Reason::Deeper(child) => {
-                let n = explain(child, false, out);
-                parts.push(format!("`{cand}` is ruled out by ({n})"));
-                all_same_semver = false;
-            }
             Reason::Semver { other, other_path } => {
                 let by = match other_path.get(1) {
                     Some((p, Some(d))) => {
@@ -573,8 +552,18 @@ fn explain(f: &Failure, top: bool, out: &mut Vec<String>) -> usize {
             ));
         }
     }
-    if top {
+    if top && others.is_empty() {
         sentence.push_str(", the requirements of the workspace cannot all be met.");
+    } else if top {
+        let mut all = Vec::new();
+        if let Some(p) = &f.parent {
+            all.push(p);
+        }
+        all.extend(others.iter().copied());
+        sentence.push_str(&format!(
+            ", {} cannot be used together, and the requirements of the workspace cannot all be met.",
+            list(&all)
+        ));
     } else if others.is_empty() {
         sentence.push_str(&format!(", {parent} cannot be used."));
     } else {

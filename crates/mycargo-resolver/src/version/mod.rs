@@ -25,14 +25,15 @@
 //! - `[patch]`: a patch for a name in a source answers every requirement it
 //!   matches instead of the source; patches left unused are reported.
 //!
-//! The search is a depth-first walk over pending dependencies (the one with
-//! the fewest candidates first, like cargo), trying candidates in preference
-//! order, with conflict-directed backjumping: every failure records which
-//! earlier decisions caused it, and the search goes straight back to the
-//! latest of them. When nothing works, [`NoSolution`] carries cargo's own
-//! message for the conflict found last plus a step-by-step derivation and a
-//! hint.
+//! The search is cargo's: a depth-first walk over the dependencies of
+//! activated packages (the most constrained frame first), trying candidates
+//! best first, going back to the latest choice that can make a difference
+//! when a dependency runs out of candidates, and remembering what failed
+//! (see `engine`). Its answer is the first solution found, so the walk's
+//! order is part of the rules. When nothing works, [`NoSolution`] carries
+//! cargo's own message for the last conflict plus a derivation and a hint.
 
+mod conflicts;
 mod engine;
 mod error;
 mod reach;

@@ -553,7 +553,7 @@ fn semver_conflict_message_matches_cargo() {
     let text = e.derivation.join("\n");
     assert!(
         text.contains(
-            "because `c v1.0.0` depends on `b = \"^1.5\"` and `a v1.0.0` depends on `b = \"=1.2.0\"` (`b v1.2.0` chosen), while one version of `b` 1.x must serve both, `c v1.0.0` and `b v1.2.0` cannot be used together."
+            "because `c v1.0.0` depends on `b = \"^1.5\"` and `a v1.0.0` depends on `b = \"=1.2.0\"` (`b v1.2.0` chosen), while one version of `b` 1.x must serve both, `c v1.0.0` and `b v1.2.0` cannot be used together"
         ),
         "{text}"
     );

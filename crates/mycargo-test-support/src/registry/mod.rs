@@ -17,6 +17,8 @@
 //!   truncated, closed); [`BadEntry`] puts a malicious entry in a `.crate`
 //!   (`..`, absolute path, symlink, hard link, `.cargo-ok`, a gzip bomb);
 //!   [`Package::wrong_cksum`] breaks the index checksum.
+//! - [`generate`] makes random registries and projects from a seed, for
+//!   differential tests of the resolver against cargo.
 //! - [`Registry::configure_home`] (and friends) write the config that
 //!   points both the installed cargo and mycargo at the registry, either as
 //!   a replacement of crates.io or as an alternate registry. Every
@@ -58,6 +60,7 @@
 
 pub mod api;
 pub mod faults;
+pub mod generate;
 pub mod index;
 pub mod package;
 pub mod server;
