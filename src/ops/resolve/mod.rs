@@ -864,6 +864,22 @@ fn resolve_with(
     // Patches first (as cargo: a bad one fails before the index is read).
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
     reg.replace = replace.to_vec();
+    if let Some(prev) = previous
+        && sel.unlock.is_empty()
+        && sel.precise.is_empty()
+    {
+        for id in prev
+            .packages
+            .keys()
+            .filter(|id| id.source_id().is_registry())
+        {
+            let real = map.replacement(id.source_id())?;
+            reg.locked
+                .entry((real, id.name().to_string()))
+                .or_default()
+                .push(id.version().clone());
+        }
+    }
     reg.prefetch()?;
     // cargo prefers versions whose `rust-version` fits the members' (the
     // toolchain's when no member states one) when the workspace honours

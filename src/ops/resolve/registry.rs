@@ -71,6 +71,11 @@ pub struct WsRegistry<'a> {
     /// replacement's dependencies and features (keeping their own id and
     /// checksum, as cargo's lock file does).
     pub replace: Vec<(mycargo_core::PackageIdSpec, Summary)>,
+    /// The lock file's versions, by (source contacted, name): the prefetch
+    /// follows only these where they answer the requirement, so a lock that
+    /// pins everything reads the index files of its own packages and no
+    /// others (as cargo's resolver queries only what it tries).
+    pub locked: HashMap<(SourceId, String), Vec<Version>>,
 }
 
 /// `update -p NAME --precise TO`: the dependencies on `name` in `source`
@@ -110,6 +115,7 @@ impl<'a> WsRegistry<'a> {
             precise: Vec::new(),
             precise_yanked: BTreeSet::new(),
             replace: Vec::new(),
+            locked: HashMap::new(),
         }
     }
 
@@ -216,6 +222,11 @@ impl<'a> WsRegistry<'a> {
                         })
                         .collect();
                     matching.sort_by(|a, b| b.0.version.cmp(&a.0.version));
+                    if let Some(locked) = self.locked.get(&key)
+                        && matching.iter().any(|(l, _)| locked.contains(&l.version))
+                    {
+                        matching.retain(|(l, _)| locked.contains(&l.version));
+                    }
                     for (line, ask) in matching {
                         let line_id =
                             PackageId::new(&line.name, line.version.clone(), this.clone());
