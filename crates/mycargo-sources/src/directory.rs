@@ -182,7 +182,7 @@ fn summary_of(m: &Manifest, cksum: Option<String>) -> IndexSummary {
         name: m.name().to_string(),
         version: m.version().clone(),
         deps,
-        features: m.features.clone(),
+        features: crate::index::summary::LazyFeatures::from_map(m.features.clone()),
         cksum: cksum.unwrap_or_default(),
         yanked: false,
         links: m.metadata.links.clone(),
@@ -246,7 +246,7 @@ mod tests {
         assert!(q.optional);
         let dep = q.to_dependency(&SourceId::crates_io()).unwrap();
         assert_eq!(dep.source_id(), &SourceId::crates_io());
-        assert_eq!(new.summary.features["x"], ["q"]);
+        assert_eq!(new.summary.features.get()["x"], ["q"]);
         assert_eq!(new.summary.links.as_deref(), Some("z"));
         let old = src.package("bar", &"1.0.0".parse().unwrap()).unwrap();
         assert_eq!(old.summary.cksum, "");

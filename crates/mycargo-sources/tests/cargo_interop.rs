@@ -66,7 +66,7 @@ fn mycargo_reads_what_cargo_fetched() {
     let bar = c.query("bar").unwrap();
     assert_eq!(bar.len(), 1);
     assert_eq!(bar[0].version.to_string(), "1.0.0");
-    assert_eq!(bar[0].features["extra"], vec!["dep:qux".to_string()]);
+    assert_eq!(bar[0].features.get()["extra"], vec!["dep:qux".to_string()]);
     let reqs: Vec<CrateRequest> = ["bar", "baz"]
         .iter()
         .map(|n| CrateRequest::from_summary(&c.query(n).unwrap()[0]))

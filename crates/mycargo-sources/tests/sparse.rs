@@ -141,7 +141,7 @@ fn fetch_parse_cache_and_revalidate_with_304() {
     let v11 = &all[1];
     assert_eq!(v11.v, 2);
     assert_eq!(
-        v11.features["serde"],
+        v11.features.get()["serde"],
         vec!["dep:bar".to_string(), "bar?/std".to_string()]
     );
     assert_eq!(v11.links.as_deref(), Some("z"));

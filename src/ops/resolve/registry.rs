@@ -62,7 +62,8 @@ pub struct WsRegistry<'a> {
     pub git: &'a super::git::GitPackages,
     pub map: &'a SourceMap,
     pub index: &'a mut dyn RemoteIndex,
-    cache: HashMap<(SourceId, String), Vec<Summary>>,
+    /// Answers by (source, name, requirement).
+    cache: HashMap<(SourceId, String, String), Vec<Summary>>,
     /// `update --precise` requests.
     pub precise: Vec<Precise>,
     /// Yanked versions chosen through `precise` (for cargo's warning).
@@ -502,14 +503,35 @@ impl Registry for WsRegistry<'_> {
                 .map(summaries::from_manifest)
                 .collect());
         }
-        let key = (source.clone(), dep.package_name().to_string());
+        let key = (
+            source.clone(),
+            dep.package_name().to_string(),
+            dep.version_req().to_string(),
+        );
         if let Some(found) = self.cache.get(&key) {
             return Ok(found.clone());
         }
         let lines = self.lines(dep)?;
         let mut out = Vec::with_capacity(lines.len());
+        // With the lock pinning a matching version, the resolver takes only
+        // pinned versions for this requirement (cargo's `lock`).
+        let real = self.map.replacement(source)?;
+        let pinned = self
+            .locked
+            .get(&(real, dep.package_name().to_string()))
+            .filter(|vs| vs.iter().any(|v| dep.version_req().matches(v)))
+            .cloned();
         for line in lines.iter().filter(|l| l.is_available()) {
-            let s = summaries::from_index(source, line)?;
+            // Only versions that can be chosen come whole; the others are
+            // named in errors, so they come without their dependencies and
+            // features (never parsed).
+            let choosable = dep.version_req().matches(&line.version)
+                && pinned.as_ref().is_none_or(|p| p.contains(&line.version));
+            let s = if choosable {
+                summaries::from_index(source, line)?
+            } else {
+                summaries::from_index_named_only(source, line)
+            };
             out.push(self.with_replacement(s)?);
         }
         self.cache.insert(key, out.clone());

@@ -181,6 +181,8 @@ pub struct Remotes {
     /// registry they add to, a local registry of packages not published
     /// yet, answered with that registry's own packages.
     overlays: HashMap<SourceId, LocalRegistry>,
+    /// Whether any source has an overlay.
+    with_overlays: bool,
 }
 
 impl Remotes {
@@ -213,6 +215,7 @@ impl Remotes {
             }),
             announced: BTreeSet::new(),
             pending_status: Vec::new(),
+            with_overlays: !gctx.local_overlays.is_empty(),
             overlays: gctx
                 .local_overlays
                 .iter()
@@ -593,6 +596,28 @@ impl RemoteIndex for Remotes {
             return Ok(());
         }
         let offline = self.net.offline;
+        // Offline, the answer is the on-disk cache the walk already read:
+        // reuse it rather than reading and holding every file twice (not
+        // with overlays, whose merged answers are not the cache's).
+        let todo: Vec<&str> = if offline && !self.with_overlays {
+            let mut rest = Vec::new();
+            for name in todo {
+                let key = (source.clone(), name.to_string());
+                match self.cached.get(&key) {
+                    Some(lines) if !lines.is_empty() => {
+                        let lines = lines.clone();
+                        self.lines.insert(key, lines);
+                    }
+                    _ => rest.push(name),
+                }
+            }
+            rest
+        } else {
+            todo
+        };
+        if todo.is_empty() {
+            return Ok(());
+        }
         let remote = self.client(source)?.is_remote();
         if remote && !offline && self.announced.insert(source.clone()) {
             self.pending_status.push(SourceMap::describe(source));

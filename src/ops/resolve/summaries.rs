@@ -63,6 +63,7 @@ pub fn from_index(source: &SourceId, line: &IndexSummary) -> anyhow::Result<Summ
     }
     let features: BTreeMap<String, Vec<FeatureValue>> = line
         .features
+        .get()
         .iter()
         .map(|(k, v)| (k.clone(), v.iter().map(|f| FeatureValue::new(f)).collect()))
         .collect();
@@ -76,4 +77,19 @@ pub fn from_index(source: &SourceId, line: &IndexSummary) -> anyhow::Result<Summ
         .with_yanked(line.yanked)
         // A vendored git package has no checksum (`"package": null`).
         .with_checksum((!line.cksum.is_empty()).then(|| line.cksum.clone())))
+}
+
+/// A version as errors name it: its id, yanked state, `rust-version` and
+/// checksum, without dependencies or features.
+pub fn from_index_named_only(source: &SourceId, line: &IndexSummary) -> Summary {
+    let id = PackageId::new(line.name.clone(), line.version.clone(), source.clone());
+    let rust_version = line
+        .rust_version
+        .as_deref()
+        .and_then(|r| r.parse::<PartialVersion>().ok());
+    Summary::new(id, Vec::new(), BTreeMap::new())
+        .with_links(line.links.clone())
+        .with_rust_version(rust_version)
+        .with_yanked(line.yanked)
+        .with_checksum((!line.cksum.is_empty()).then(|| line.cksum.clone()))
 }

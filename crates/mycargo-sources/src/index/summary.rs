@@ -100,8 +100,10 @@ pub struct IndexSummary {
     pub name: String,
     pub version: Version,
     pub deps: Vec<IndexDep>,
-    /// `features` with `features2` merged in.
-    pub features: BTreeMap<String, Vec<String>>,
+    /// `features` and `features2`, kept as written until asked for: some
+    /// packages list thousands per version (web-sys), and a resolve looks
+    /// at the features of a few versions only.
+    pub features: LazyFeatures,
     /// sha256 hex of the `.crate`.
     pub cksum: String,
     pub yanked: bool,
@@ -123,18 +125,128 @@ impl IndexSummary {
     }
 }
 
+/// Checks that a feature table is an object of string lists, without
+/// building it (what the eager parse used to refuse, still refused).
+struct FeatureTableShape;
+
+impl<'de> Deserialize<'de> for FeatureTableShape {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Str;
+        impl<'de> Deserialize<'de> for Str {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = Str;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Str, E> {
+                        Ok(Str)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+        struct Table;
+        impl<'de> serde::de::Visitor<'de> for Table {
+            type Value = FeatureTableShape;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of feature lists")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<FeatureTableShape, E> {
+                Ok(FeatureTableShape)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FeatureTableShape, A::Error> {
+                while map.next_key::<Str>()?.is_some() {
+                    map.next_value::<SeqOfStr>()?;
+                }
+                Ok(FeatureTableShape)
+            }
+        }
+        struct SeqOfStr;
+        impl<'de> Deserialize<'de> for SeqOfStr {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = SeqOfStr;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a list of strings")
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                        self,
+                        mut seq: A,
+                    ) -> Result<SeqOfStr, A::Error> {
+                        while seq.next_element::<Str>()?.is_some() {}
+                        Ok(SeqOfStr)
+                    }
+                }
+                d.deserialize_seq(V)
+            }
+        }
+        d.deserialize_any(Table)
+    }
+}
+
+/// An index line's feature tables, parsed at the first look.
+#[derive(Debug, Clone, Default)]
+pub struct LazyFeatures {
+    /// The `features` and `features2` JSON objects as written.
+    raw: Option<(Box<str>, Option<Box<str>>)>,
+    parsed: std::sync::OnceLock<BTreeMap<String, Vec<String>>>,
+}
+
+impl LazyFeatures {
+    /// Features already parsed (test fixtures, other sources).
+    pub fn from_map(map: BTreeMap<String, Vec<String>>) -> LazyFeatures {
+        let parsed = std::sync::OnceLock::new();
+        let _ = parsed.set(map);
+        LazyFeatures { raw: None, parsed }
+    }
+
+    /// `features` with `features2` merged in. A table that does not parse
+    /// reads as empty (the line's other fields did parse).
+    pub fn get(&self) -> &BTreeMap<String, Vec<String>> {
+        self.parsed.get_or_init(|| {
+            let Some((f1, f2)) = &self.raw else {
+                return BTreeMap::new();
+            };
+            let mut map: BTreeMap<String, Vec<String>> =
+                serde_json::from_str(f1).unwrap_or_default();
+            if let Some(f2) = f2 {
+                let extra: BTreeMap<String, Vec<String>> =
+                    serde_json::from_str(f2).unwrap_or_default();
+                for (k, vals) in extra {
+                    map.entry(k).or_default().extend(vals);
+                }
+            }
+            map
+        })
+    }
+}
+
+impl PartialEq for LazyFeatures {
+    fn eq(&self, other: &LazyFeatures) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for LazyFeatures {}
+
 #[derive(Deserialize)]
-struct RawLine {
+struct RawLine<'a> {
     name: String,
     vers: String,
     #[serde(default)]
     deps: Vec<RawDep>,
     #[serde(default)]
     cksum: Option<String>,
-    #[serde(default)]
-    features: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
-    features2: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(default, borrow)]
+    features: Option<&'a serde_json::value::RawValue>,
+    #[serde(default, borrow)]
+    features2: Option<&'a serde_json::value::RawValue>,
     #[serde(default)]
     yanked: Option<bool>,
     #[serde(default)]
@@ -195,19 +307,31 @@ pub enum LineError {
 /// gives a summary (maybe `Unsupported` or `Invalid`, as cargo keeps them);
 /// anything less is an error (cargo skips such lines).
 pub fn parse_line(line: &[u8]) -> Result<IndexSummary, LineError> {
-    match serde_json::from_slice::<RawLine>(line) {
+    match serde_json::from_slice::<RawLine<'_>>(line) {
         Ok(raw) => {
             let version = Version::parse(&raw.vers).map_err(|error| LineError::Version {
                 vers: raw.vers.clone(),
                 error,
             })?;
             let v = raw.v.unwrap_or(1);
-            let mut features = raw.features;
-            if let Some(f2) = raw.features2 {
-                for (k, vals) in f2 {
-                    features.entry(k).or_default().extend(vals);
-                }
+            // The tables must be objects of string lists, as before; only
+            // building the map waits.
+            let checked: Result<(), serde_json::Error> = [raw.features, raw.features2]
+                .into_iter()
+                .flatten()
+                .try_for_each(|t| serde_json::from_str::<FeatureTableShape>(t.get()).map(|_| ()));
+            if let Err(e) = checked {
+                return invalid_line(line, e);
             }
+            let features = LazyFeatures {
+                raw: raw.features.map(|f1| {
+                    (
+                        Box::from(f1.get()),
+                        raw.features2.map(|f2| Box::from(f2.get())),
+                    )
+                }),
+                parsed: std::sync::OnceLock::new(),
+            };
             let deps = raw
                 .deps
                 .into_iter()
@@ -247,34 +371,37 @@ pub fn parse_line(line: &[u8]) -> Result<IndexSummary, LineError> {
                 status,
             })
         }
-        Err(full_error) => {
-            let min: MinimalLine = serde_json::from_slice(line)?;
-            let version = Version::parse(&min.vers).map_err(|error| LineError::Version {
-                vers: min.vers.clone(),
-                error,
-            })?;
-            let v = min.v.unwrap_or(1);
-            Ok(IndexSummary {
-                name: min.name,
-                version,
-                deps: Vec::new(),
-                features: BTreeMap::new(),
-                cksum: String::new(),
-                yanked: false,
-                links: None,
-                rust_version: None,
-                pubtime: None,
-                v,
-                status: if v > INDEX_V_MAX {
-                    SummaryStatus::Unsupported { v }
-                } else {
-                    SummaryStatus::Invalid {
-                        error: full_error.to_string(),
-                    }
-                },
-            })
-        }
+        Err(full_error) => invalid_line(line, full_error),
     }
+}
+
+/// A line whose fields do not all parse: named, kept as cargo keeps it.
+fn invalid_line(line: &[u8], full_error: serde_json::Error) -> Result<IndexSummary, LineError> {
+    let min: MinimalLine = serde_json::from_slice(line)?;
+    let version = Version::parse(&min.vers).map_err(|error| LineError::Version {
+        vers: min.vers.clone(),
+        error,
+    })?;
+    let v = min.v.unwrap_or(1);
+    Ok(IndexSummary {
+        name: min.name,
+        version,
+        deps: Vec::new(),
+        features: LazyFeatures::default(),
+        cksum: String::new(),
+        yanked: false,
+        links: None,
+        rust_version: None,
+        pubtime: None,
+        v,
+        status: if v > INDEX_V_MAX {
+            SummaryStatus::Unsupported { v }
+        } else {
+            SummaryStatus::Invalid {
+                error: full_error.to_string(),
+            }
+        },
+    })
 }
 
 /// Parse a whole index file: one summary per usable line, in file order,
@@ -309,7 +436,7 @@ mod tests {
         assert_eq!(s.rust_version.as_deref(), Some("1.68"));
         assert_eq!(s.pubtime.as_deref(), Some("2026-03-20T00:12:37Z"));
         assert_eq!(s.cksum, "8f42");
-        assert_eq!(s.features["std"], vec!["b".to_string()]);
+        assert_eq!(s.features.get()["std"], vec!["b".to_string()]);
         assert_eq!(s.deps.len(), 4);
         let d0 = &s.deps[0];
         assert_eq!(d0.kind, DepKind::Development);
@@ -361,11 +488,11 @@ mod tests {
         assert!(s.is_available());
         assert!(!s.yanked);
         assert_eq!(
-            s.features["x"],
+            s.features.get()["x"],
             vec!["std".to_string(), "dep:serde".to_string()]
         );
-        assert_eq!(s.features["serde"].len(), 2);
-        assert!(s.features["std"].is_empty());
+        assert_eq!(s.features.get()["serde"].len(), 2);
+        assert!(s.features.get()["std"].is_empty());
     }
 
     #[test]
@@ -387,5 +514,30 @@ mod tests {
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].0.version, Version::new(1, 1, 0));
         assert!(all[1].1.starts_with(b"{\"name\":\"a\",\"vers\":\"1.1.0\""));
+    }
+}
+
+#[cfg(test)]
+mod lazy_feature_tests {
+    use super::*;
+
+    #[test]
+    fn features_are_read_when_asked_and_bad_tables_still_refused() {
+        let line = br#"{"name":"a","vers":"1.0.0","deps":[],"cksum":"00","features":{"x":["y"]},"features2":{"x":["dep:z"],"w":[]},"v":2}"#;
+        let s = parse_line(line).expect("line");
+        assert!(s.is_available());
+        assert_eq!(s.features.get()["x"], ["y", "dep:z"]);
+        assert!(s.features.get()["w"].is_empty());
+        // A table of the wrong shape makes the line invalid, as before.
+        for bad in [
+            &br#"{"name":"a","vers":"1.0.0","features":{"x":[1]}}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","features":["x"]}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","features":{"x":"y"}}"#[..],
+        ] {
+            let s = parse_line(bad).expect("named");
+            assert!(matches!(s.status, SummaryStatus::Invalid { .. }), "{s:?}");
+        }
+        let s = parse_line(br#"{"name":"a","vers":"1.0.0"}"#).expect("no features");
+        assert!(s.features.get().is_empty());
     }
 }
