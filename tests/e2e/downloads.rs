@@ -77,3 +77,31 @@ fn tree_downloads_only_the_platforms_it_shows() {
     let got = compare(&m, &c, "tree --target all");
     assert!(got.iter().any(|l| l.contains("winonly")), "{got:?}");
 }
+
+/// `build` then `test --no-run`: the dependencies built for `build` serve
+/// the tests too (the same units, as cargo hashes them), so only the
+/// package's own test targets compile.
+#[test]
+fn test_after_build_reuses_the_dependencies_like_cargo() {
+    let (_reg, m, c) = setup();
+    let compiled = |o: &Output| -> Vec<String> {
+        let mut v: Vec<String> = o
+            .stderr_as_mycargo()
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("Compiling"))
+            .map(|l| {
+                l.replace("[ROOT]/m", "[ROOT]/p")
+                    .replace("[ROOT]/c", "[ROOT]/p")
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    m.mycargo("build").run();
+    c.cargo("build").run();
+    let mo = m.mycargo("test --no-run").run();
+    let co = c.cargo("test --no-run").run();
+    assert_eq!(compiled(&mo), compiled(&co), "{}\n{}", mo.stderr, co.stderr);
+    assert_eq!(compiled(&mo).len(), 1, "{}", mo.stderr);
+}

@@ -190,7 +190,7 @@ impl<'a> BuildContext<'a> {
         h.str(&format!("{:?}", target.kind)).str(&target.name);
         h.str(&format!("{:?}", unit.mode))
             .str(&format!("{:?}", unit.kind));
-        h.str(&format!("{:?}", unit.profile));
+        h.str(&unit.profile.comparable());
         h.str(&format!("{:?}", self.lto.get(unit)));
         for f in &unit.features {
             h.str(f);

@@ -90,7 +90,7 @@ fn components(
         h.str(&format!("{target:?}"));
     });
     part("the profile configuration changed", &|h| {
-        h.str(&format!("{:?}", unit.profile))
+        h.str(&unit.profile.comparable())
             .str(&format!("{:?}", m.lints));
     });
     part("the list of declared features changed", &|h| {
@@ -186,11 +186,18 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
             return Freshness::Dirty(Some(format!("the file `{}` is missing", o.path.display())));
         }
     }
-    // Dependencies' outputs must be older than our build.
+    // What we read of each dependency must be older than our build: its
+    // `.rmeta` when that is all we used (a pipelined lib finishes its
+    // rlib after its dependents started), else every output.
     if let Some(deps) = bcx.units.deps.get(unit) {
         for d in deps {
-            for o in bcx.outputs(&d.unit) {
-                if let Ok(t) = dep_info::mtime(&o.path)
+            let read: Vec<std::path::PathBuf> =
+                match crate::job_queue::uses_only_metadata(bcx, unit, &d.unit) {
+                    true => bcx.extern_file(&d.unit, true).into_iter().collect(),
+                    false => bcx.outputs(&d.unit).into_iter().map(|o| o.path).collect(),
+                };
+            for path in read {
+                if let Ok(t) = dep_info::mtime(&path)
                     && t > reference
                 {
                     return Freshness::Dirty(Some(format!(

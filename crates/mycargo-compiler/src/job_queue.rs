@@ -395,6 +395,11 @@ fn finish(state: &mut [UnitState], dependents: &[Vec<(usize, bool)>], i: usize, 
 
 /// A dependent lib can start on its dependency's `.rmeta` when both are
 /// plain libs built in Build mode (cargo's `only_requires_rmeta`).
+/// Whether `parent` reads only `dep`'s metadata (`.rmeta`), not its lib.
+pub(crate) fn uses_only_metadata(bcx: &BuildContext<'_>, parent: &Unit, dep: &Unit) -> bool {
+    pipelines(bcx, parent, dep) || parent.mode.is_check() || parent.mode == CompileMode::Doc
+}
+
 fn pipelines(bcx: &BuildContext<'_>, parent: &Unit, dep: &Unit) -> bool {
     let rlib_only = |u: &Unit| {
         let t = &bcx.graph.packages[u.pkg].manifest.targets[u.target];
@@ -543,9 +548,7 @@ fn prepare(
             }
             continue;
         }
-        let only_rmeta =
-            pipelines(bcx, unit, &d.unit) || unit.mode.is_check() || unit.mode == CompileMode::Doc;
-        if let Some(path) = bcx.extern_file(&d.unit, only_rmeta) {
+        if let Some(path) = bcx.extern_file(&d.unit, uses_only_metadata(bcx, unit, &d.unit)) {
             externs.push(Extern {
                 name: d.extern_name.clone(),
                 path,

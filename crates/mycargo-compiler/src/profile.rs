@@ -72,6 +72,17 @@ impl ResolvedProfile {
         }
     }
 
+    /// Everything that changes the output, without the profile's name: a
+    /// dependency built by `build` and by `test` (profile `test`, the same
+    /// settings) is one compilation, as cargo hashes it.
+    pub fn comparable(&self) -> String {
+        let named = ResolvedProfile {
+            name: String::new(),
+            ..self.clone()
+        };
+        format!("{named:?}")
+    }
+
     /// The words of the `Finished` line: `optimized` or `unoptimized`,
     /// `+ debuginfo` when on.
     pub fn describe(&self) -> String {
