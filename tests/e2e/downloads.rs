@@ -3,7 +3,7 @@
 //! only what the platforms it shows use.
 
 use mycargo_test_support::registry::{Dep, Package, Registry};
-use mycargo_test_support::{Output, Project, TestRoot, project};
+use mycargo_test_support::{Output, Project};
 
 /// `lib` with an optional `extra` (feature `ser`) and a Windows-only `winonly`;
 /// the root has a feature `more = ["lib/ser"]`, so the lock has all three.
@@ -16,21 +16,17 @@ fn setup() -> (Registry, Project, Project) {
         .target_dep("winonly", "1", "cfg(windows)")
         .feature("ser", &["dep:extra"])
         .publish(&reg);
-    let root = TestRoot::new_separate_homes();
-    reg.configure_home(&root);
-    let make = |dir: &str| {
-        project()
-            .in_root(&root)
-            .at(dir)
-            .file(
+    let (m, c) = super::twin::registry_twins(
+        &reg,
+        &[
+            (
                 "Cargo.toml",
                 "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
                  [dependencies]\nlib = \"1\"\n\n[features]\nmore = [\"lib/ser\"]\n",
-            )
-            .file("src/lib.rs", "")
-            .build()
-    };
-    let (m, c) = (make("m"), make("c"));
+            ),
+            ("src/lib.rs", ""),
+        ],
+    );
     (reg, m, c)
 }
 

@@ -156,20 +156,7 @@ fn generated_graphs_c() {
     graphs(42..54);
 }
 
-/// Twin projects `m` (for mycargo) and `c` (for cargo) in one root where
-/// each tool has its own home, both configured for `reg`.
-fn twins(reg: &Registry, files: &[(&str, &str)]) -> (Project, Project) {
-    let root = TestRoot::new_separate_homes();
-    reg.configure_home(&root);
-    let make = |dir: &str| {
-        let mut b = project().in_root(&root).at(dir);
-        for (path, text) in files {
-            b = b.file(path, text);
-        }
-        b.build()
-    };
-    (make("m"), make("c"))
-}
+use super::twin::registry_twins as twins;
 
 /// Redacted stderr with both homes and project directories named alike.
 fn norm(out: &Output) -> String {

@@ -4,7 +4,7 @@
 //! builds anyway.
 
 use mycargo_test_support::registry::{Package, Registry};
-use mycargo_test_support::{Output, Project, TestRoot, project};
+use mycargo_test_support::{Output, Project, project};
 
 fn same(m: &Project, c: &Project, args: &str) -> Output {
     let mo = m.mycargo(args).with_any_status().run();
@@ -80,20 +80,16 @@ fn registry_dependency_needing_a_newer_rustc() {
     Package::new("newer", "1.0.0")
         .rust_version("1.99")
         .publish(&reg);
-    let root = TestRoot::new_separate_homes();
-    reg.configure_home(&root);
-    let make = |dir: &str| {
-        project()
-            .in_root(&root)
-            .at(dir)
-            .file(
+    let (m, c) = super::twin::registry_twins(
+        &reg,
+        &[
+            (
                 "Cargo.toml",
                 "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nnewer = \"1\"\n",
-            )
-            .file("src/lib.rs", "")
-            .build()
-    };
-    let (m, c) = (make("m"), make("c"));
+            ),
+            ("src/lib.rs", ""),
+        ],
+    );
     let out = same(&m, &c, "build");
     assert_eq!(out.code(), Some(101));
     assert!(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use mycargo_test_support::registry::tls::TestCa;
 use mycargo_test_support::registry::{Package, Registry};
-use mycargo_test_support::{Execs, Output, Project, TestRoot, project};
+use mycargo_test_support::{Execs, Output, Project};
 
 /// A registry on `https://127.0.0.1:PORT` with `bar` 1.0.0 in it.
 fn https_registry(ca: &Arc<TestCa>) -> Registry {
@@ -20,20 +20,16 @@ fn https_registry(ca: &Arc<TestCa>) -> Registry {
 }
 
 fn twins(reg: &Registry) -> (Project, Project) {
-    let root = TestRoot::new_separate_homes();
-    reg.configure_home(&root);
-    let make = |dir: &str| {
-        project()
-            .in_root(&root)
-            .at(dir)
-            .file(
+    super::twin::registry_twins(
+        reg,
+        &[
+            (
                 "Cargo.toml",
                 "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbar = \"1\"\n",
-            )
-            .file("src/lib.rs", "pub fn foo() -> u32 { bar::bar() }\n")
-            .build()
-    };
-    (make("m"), make("c"))
+            ),
+            ("src/lib.rs", "pub fn foo() -> u32 { bar::bar() }\n"),
+        ],
+    )
 }
 
 /// A "system" trust store: a bundle file with the given PEM blocks (after

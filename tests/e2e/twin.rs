@@ -2,6 +2,8 @@
 //! mycargo, one for cargo, each with its own CARGO_HOME).
 
 use mycargo_test_support::project::Project;
+use mycargo_test_support::registry::Registry;
+use mycargo_test_support::{TestRoot, project};
 
 /// Run `args` with both tools: the same exit code, stderr (redacted, with
 /// lines that come in any order sorted), stdout and `Cargo.lock`.
@@ -48,4 +50,19 @@ pub fn order_free(s: &str) -> String {
 /// The project's `Cargo.lock`, if there is one.
 pub fn lock(p: &Project) -> Option<String> {
     std::fs::read_to_string(p.root().join("Cargo.lock")).ok()
+}
+
+/// Twin projects `m` (for mycargo) and `c` (for cargo) with `files`, in one
+/// root where each tool has its own home, both configured for `reg`.
+pub fn registry_twins(reg: &Registry, files: &[(&str, &str)]) -> (Project, Project) {
+    let root = TestRoot::new_separate_homes();
+    reg.configure_home(&root);
+    let make = |dir: &str| {
+        let mut b = project().in_root(&root).at(dir);
+        for (path, text) in files {
+            b = b.file(path, text);
+        }
+        b.build()
+    };
+    (make("m"), make("c"))
 }
