@@ -953,18 +953,16 @@ fn too_many_requests_waits_what_retry_after_says_like_cargo() {
         reg.fault_n(&path, fault, 2);
     };
     arm();
-    let started = std::time::Instant::now();
     let mo = m.mycargo("fetch").run();
-    let took = started.elapsed();
     let mine = hits(&reg, &path);
     arm();
     let co = c.cargo("fetch").run();
     assert_eq!((mine, hits(&reg, &path)), (3, 3));
     assert_eq!(spurious(&mo).len(), 2, "{}", mo.stderr);
     assert_eq!(spurious(&mo), spurious(&co));
-    // `Retry-After: 0` twice: no waiting of mycargo's own on top (the
-    // schedule alone would wait 0.5 s then 3.5 s).
-    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    // How long each retry waits is the retry schedule's unit tests' job
+    // (`net::tests::retry_after_is_waited_exactly_and_no_more`): timing
+    // is not asserted here.
 }
 
 #[test]
