@@ -68,7 +68,7 @@ def make_project(work, name):
     if name in MANIFESTS:
         os.makedirs(os.path.join(d, "src"), exist_ok=True)
         with open(os.path.join(d, "Cargo.toml"), "w") as f:
-            f.write(f'[package]\nname = "bench-{name}"\nversion = "0.1.0"\nedition = "2021"\n\n')
+            f.write(f'[package]\nname = "bench-{name}"\nversion = "0.1.0"\nedition = "2024"\nrust-version = "1.95"\n\n')
             f.write(MANIFESTS[name])
         with open(os.path.join(d, "src", "lib.rs"), "w") as f:
             f.write("")
