@@ -134,6 +134,10 @@ def main():
     base_env.pop("CARGO_HTTP_CAINFO", None)
     base_env["CARGO_HOME"] = home
     base_env["RUSTUP_HOME"] = os.environ.get("RUSTUP_HOME", os.path.expanduser("~/.rustup"))
+    # What the rustup proxy would set: a crate's own `rust-toolchain.toml`
+    # must not switch the compiler under the tools.
+    active = subprocess.run(["rustup", "show", "active-toolchain"], capture_output=True, text=True)
+    base_env["RUSTUP_TOOLCHAIN"] = active.stdout.split()[0] if active.stdout.split() else "stable"
 
     projects = {}
     for p in a.projects.split(","):
