@@ -11,8 +11,8 @@ ratios mycargo/cargo. The projects:
   cargo-lib    a package depending on `cargo = "=0.96.0"` (~250 packages)
   rg-crates    a package depending on ripgrep's crates (grep, ignore, globset)
   web          tokio + reqwest + serde + clap
-  ripgrep      the ripgrep workspace  (RIPGREP_GIT: a git dir; optional)
-  serde        the serde workspace    (SERDE_GIT: a git dir; optional)
+  ripgrep      the ripgrep workspace  (RIPGREP_GIT: a git dir, RIPGREP_REV; optional)
+  serde        the serde workspace    (SERDE_GIT: a git dir, SERDE_REV; optional)
 
 Usage: benches/real_world.py [--rounds N] [--only ROW,...] [--projects P,...]
 """
@@ -77,11 +77,16 @@ def make_project(work, name):
         if os.path.exists(lock):
             os.remove(lock)
         return d
-    git = os.environ.get({"ripgrep": "RIPGREP_GIT", "serde": "SERDE_GIT"}[name])
+    var = {"ripgrep": "RIPGREP", "serde": "SERDE"}[name]
+    git = os.environ.get(f"{var}_GIT")
     if not git:
         return None
+    # `RIPGREP_REV`/`SERDE_REV`: a tag the toolchain can build (default HEAD).
+    rev = os.environ.get(f"{var}_REV", "HEAD")
+    if os.path.exists(d):
+        shutil.rmtree(d)
     os.makedirs(d, exist_ok=True)
-    archive = subprocess.run(["git", "--git-dir", git, "archive", "HEAD"], capture_output=True, check=True)
+    archive = subprocess.run(["git", "--git-dir", git, "archive", rev], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", d], input=archive.stdout, check=True)
     return d
 
