@@ -718,17 +718,21 @@ impl Inner {
 
     async fn load_index_file(self: &Arc<Self>, rel: &str) -> anyhow::Result<Vec<IndexSummary>> {
         let cache_path = self.index_dir().join(".cache").join(rel);
-        let cached = std::fs::read(&cache_path)
-            .ok()
-            .and_then(|d| CacheFile::decode(&d));
-        if self.net.offline {
-            return Ok(cached.map(|c| from_cache(&c)).unwrap_or_default());
+        let bytes = std::fs::read(&cache_path).ok();
+        // Served by the cache: parse the lines where they lie.
+        if self.net.offline || is_fresh(&cache_path) {
+            let lines = bytes.as_deref().and_then(CacheFile::decode_lines);
+            if let Some((_, lines)) = lines {
+                return Ok(lines
+                    .into_iter()
+                    .filter_map(|(_, line)| parse_line(line).ok())
+                    .collect());
+            }
+            if self.net.offline {
+                return Ok(Vec::new());
+            }
         }
-        if let Some(c) = &cached
-            && is_fresh(&cache_path)
-        {
-            return Ok(from_cache(c));
-        }
+        let cached = bytes.as_deref().and_then(CacheFile::decode);
         let cfg = self.config().await?;
         let url = format!("{}{rel}", self.base);
         let mut headers = vec![

@@ -64,6 +64,9 @@ pub struct CacheFile {
     pub entries: Vec<(String, Vec<u8>)>,
 }
 
+/// One entry of a cache file, borrowed: the version and the index line.
+pub type CacheLine<'a> = (&'a str, &'a [u8]);
+
 impl CacheFile {
     /// Encode in cargo's layout.
     pub fn encode(&self) -> Vec<u8> {
@@ -84,6 +87,20 @@ impl CacheFile {
     /// Decode; `None` for another format version, schema version, or a
     /// damaged file.
     pub fn decode(data: &[u8]) -> Option<CacheFile> {
+        let (index_version, lines) = CacheFile::decode_lines(data)?;
+        Some(CacheFile {
+            index_version,
+            entries: lines
+                .into_iter()
+                .map(|(v, line)| (v.to_string(), line.to_vec()))
+                .collect(),
+        })
+    }
+
+    /// [`CacheFile::decode`] without copying: the version and the line of
+    /// each entry, borrowed from `data` (what a command served by the cache
+    /// reads, once per index file).
+    pub fn decode_lines(data: &[u8]) -> Option<(IndexVersion, Vec<CacheLine<'_>>)> {
         let (&format, rest) = data.split_first()?;
         // Every record, the index version included, ends with a NUL.
         if format != CACHE_VERSION || rest.len() < 5 || data.last() != Some(&0) {
@@ -105,13 +122,10 @@ impl CacheFile {
                 }
                 return None;
             };
-            let version = std::str::from_utf8(version).ok()?.to_string();
-            entries.push((version, line.to_vec()));
+            let version = std::str::from_utf8(version).ok()?;
+            entries.push((version, line));
         }
-        Some(CacheFile {
-            index_version,
-            entries,
-        })
+        Some((index_version, entries))
     }
 
     /// The raw index file these entries came from (lines joined by `\n`).

@@ -99,7 +99,8 @@ pub struct IndexSummary {
     /// As published (original case).
     pub name: String,
     pub version: Version,
-    pub deps: Vec<IndexDep>,
+    /// The dependencies, parsed at the first look (as the features).
+    pub deps: LazyDeps,
     /// `features` and `features2`, kept as written until asked for: some
     /// packages list thousands per version (web-sys), and a resolve looks
     /// at the features of a few versions only.
@@ -123,6 +124,28 @@ impl IndexSummary {
     pub fn is_available(&self) -> bool {
         self.status == SummaryStatus::Available
     }
+}
+
+/// Index dependencies as the model has them.
+fn convert_deps(raw: Vec<RawDep>) -> Vec<IndexDep> {
+    raw.into_iter()
+        .map(|d| IndexDep {
+            name: d.name,
+            req: d.req,
+            features: d.features,
+            optional: d.optional,
+            default_features: d.default_features,
+            target: d.target,
+            kind: match d.kind.as_deref() {
+                Some("dev") => DepKind::Development,
+                Some("build") => DepKind::Build,
+                _ => DepKind::Normal,
+            },
+            registry: d.registry,
+            package: d.package,
+            public: d.public,
+        })
+        .collect()
 }
 
 /// Checks that a feature table is an object of string lists, without
@@ -190,6 +213,113 @@ impl<'de> Deserialize<'de> for FeatureTableShape {
     }
 }
 
+/// An index line's dependency list, parsed at the first look.
+#[derive(Debug, Clone, Default)]
+pub struct LazyDeps {
+    raw: Option<Box<str>>,
+    parsed: std::sync::OnceLock<Vec<IndexDep>>,
+}
+
+impl LazyDeps {
+    /// Dependencies already parsed (other sources, fixtures).
+    pub fn from_vec(deps: Vec<IndexDep>) -> LazyDeps {
+        let parsed = std::sync::OnceLock::new();
+        let _ = parsed.set(deps);
+        LazyDeps { raw: None, parsed }
+    }
+
+    pub fn get(&self) -> &Vec<IndexDep> {
+        self.parsed.get_or_init(|| match &self.raw {
+            // The shape was checked when the line was read.
+            Some(raw) => convert_deps(serde_json::from_str(raw).unwrap_or_default()),
+            None => Vec::new(),
+        })
+    }
+}
+
+impl std::ops::Deref for LazyDeps {
+    type Target = Vec<IndexDep>;
+    fn deref(&self) -> &Vec<IndexDep> {
+        self.get()
+    }
+}
+
+impl PartialEq for LazyDeps {
+    fn eq(&self, other: &LazyDeps) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for LazyDeps {}
+
+/// A dependency's fields checked for type as [`RawDep`] reads them,
+/// without building strings.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawDepShape {
+    name: ShapeStr,
+    req: ShapeStr,
+    #[serde(default)]
+    features: ShapeSeq,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    default_features: bool,
+    #[serde(default)]
+    target: Option<ShapeStr>,
+    #[serde(default)]
+    kind: Option<ShapeStr>,
+    #[serde(default)]
+    registry: Option<ShapeStr>,
+    #[serde(default)]
+    package: Option<ShapeStr>,
+    #[serde(default)]
+    public: Option<bool>,
+}
+
+/// Any string, not kept.
+struct ShapeStr;
+
+impl<'de> Deserialize<'de> for ShapeStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ShapeStr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<ShapeStr, E> {
+                Ok(ShapeStr)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A list of strings, not kept.
+#[derive(Default)]
+struct ShapeSeq;
+
+impl<'de> Deserialize<'de> for ShapeSeq {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ShapeSeq;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of strings")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ShapeSeq, A::Error> {
+                while seq.next_element::<ShapeStr>()?.is_some() {}
+                Ok(ShapeSeq)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
 /// An index line's feature tables, parsed at the first look.
 #[derive(Debug, Clone, Default)]
 pub struct LazyFeatures {
@@ -239,8 +369,8 @@ impl Eq for LazyFeatures {}
 struct RawLine<'a> {
     name: String,
     vers: String,
-    #[serde(default)]
-    deps: Vec<RawDep>,
+    #[serde(default, borrow)]
+    deps: Option<&'a serde_json::value::RawValue>,
     #[serde(default)]
     cksum: Option<String>,
     #[serde(default, borrow)]
@@ -332,26 +462,15 @@ pub fn parse_line(line: &[u8]) -> Result<IndexSummary, LineError> {
                 }),
                 parsed: std::sync::OnceLock::new(),
             };
-            let deps = raw
-                .deps
-                .into_iter()
-                .map(|d| IndexDep {
-                    name: d.name,
-                    req: d.req,
-                    features: d.features,
-                    optional: d.optional,
-                    default_features: d.default_features,
-                    target: d.target,
-                    kind: match d.kind.as_deref() {
-                        Some("dev") => DepKind::Development,
-                        Some("build") => DepKind::Build,
-                        _ => DepKind::Normal,
-                    },
-                    registry: d.registry,
-                    package: d.package,
-                    public: d.public,
-                })
-                .collect();
+            if let Some(d) = raw.deps
+                && let Err(e) = serde_json::from_str::<Vec<RawDepShape>>(d.get())
+            {
+                return invalid_line(line, e);
+            }
+            let deps = LazyDeps {
+                raw: raw.deps.map(|d| Box::from(d.get())),
+                parsed: std::sync::OnceLock::new(),
+            };
             let status = if v > INDEX_V_MAX {
                 SummaryStatus::Unsupported { v }
             } else {
@@ -386,7 +505,7 @@ fn invalid_line(line: &[u8], full_error: serde_json::Error) -> Result<IndexSumma
     Ok(IndexSummary {
         name: min.name,
         version,
-        deps: Vec::new(),
+        deps: LazyDeps::default(),
         features: LazyFeatures::default(),
         cksum: String::new(),
         yanked: false,
@@ -522,7 +641,7 @@ mod lazy_feature_tests {
     use super::*;
 
     #[test]
-    fn features_are_read_when_asked_and_bad_tables_still_refused() {
+    fn features_and_deps_are_read_when_asked_and_bad_shapes_still_refused() {
         let line = br#"{"name":"a","vers":"1.0.0","deps":[],"cksum":"00","features":{"x":["y"]},"features2":{"x":["dep:z"],"w":[]},"v":2}"#;
         let s = parse_line(line).expect("line");
         assert!(s.is_available());
@@ -533,11 +652,20 @@ mod lazy_feature_tests {
             &br#"{"name":"a","vers":"1.0.0","features":{"x":[1]}}"#[..],
             &br#"{"name":"a","vers":"1.0.0","features":["x"]}"#[..],
             &br#"{"name":"a","vers":"1.0.0","features":{"x":"y"}}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b"}]}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b","req":"1","optional":"no"}]}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b","req":"1","features":null}]}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","deps":{"b":"1"}}"#[..],
         ] {
             let s = parse_line(bad).expect("named");
             assert!(matches!(s.status, SummaryStatus::Invalid { .. }), "{s:?}");
         }
         let s = parse_line(br#"{"name":"a","vers":"1.0.0"}"#).expect("no features");
-        assert!(s.features.get().is_empty());
+        assert!(s.features.get().is_empty() && s.deps.is_empty());
+        let s = parse_line(br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b","req":"^1","kind":null,"target":null}]}"#)
+            .expect("deps");
+        assert!(s.is_available());
+        assert_eq!(s.deps.get()[0].name, "b");
+        assert!(s.deps.get()[0].default_features);
     }
 }
