@@ -390,15 +390,7 @@ fn spurious(out: &Output) -> Vec<String> {
 
 #[test]
 fn spurious_errors_are_retried_with_cargos_warning() {
-    let reg = Registry::new();
-    publish_bar_baz(&reg);
-    let (m, c) = twins(
-        &reg,
-        &[
-            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
-            ("src/lib.rs", ""),
-        ],
-    );
+    let (reg, m, c) = bar_twins();
     let arm = || {
         reg.fault(&reg.index_path("bar"), Fault::Status(500));
         reg.fault(&reg.download_path("baz", "0.3.0"), Fault::Status(500));
@@ -927,13 +919,9 @@ fn symlinks_inside_a_crate_are_unpacked_like_cargo() {
     assert_eq!(mine, unpacked(&c, Tool::Cargo));
 }
 
-/// How many requests `reg` got for `path`.
-fn hits(reg: &Registry, path: &str) -> usize {
-    reg.requests().iter().filter(|r| r.path == path).count()
-}
-
-#[test]
-fn too_many_requests_waits_what_retry_after_says_like_cargo() {
+/// A registry with `bar` → `baz`, and twin projects `foo` depending on
+/// `bar = "1"`.
+fn bar_twins() -> (Registry, Project, Project) {
     let reg = Registry::new();
     publish_bar_baz(&reg);
     let (m, c) = twins(
@@ -943,6 +931,17 @@ fn too_many_requests_waits_what_retry_after_says_like_cargo() {
             ("src/lib.rs", ""),
         ],
     );
+    (reg, m, c)
+}
+
+/// How many requests `reg` got for `path`.
+fn hits(reg: &Registry, path: &str) -> usize {
+    reg.requests().iter().filter(|r| r.path == path).count()
+}
+
+#[test]
+fn too_many_requests_waits_what_retry_after_says_like_cargo() {
+    let (reg, m, c) = bar_twins();
     let path = reg.index_path("bar");
     let arm = || {
         reg.clear_faults();
@@ -967,15 +966,7 @@ fn too_many_requests_waits_what_retry_after_says_like_cargo() {
 
 #[test]
 fn index_fetch_failing_every_try_reports_like_cargo() {
-    let reg = Registry::new();
-    publish_bar_baz(&reg);
-    let (m, c) = twins(
-        &reg,
-        &[
-            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
-            ("src/lib.rs", ""),
-        ],
-    );
+    let (reg, m, c) = bar_twins();
     let path = reg.index_path("bar");
     let config = "[net]\nretry = 2\n";
     for p in [&m, &c] {
@@ -1080,15 +1071,7 @@ fn auth_required_registry_with_only_an_environment_token_like_cargo() {
 
 #[test]
 fn download_failing_every_try_reports_like_cargo() {
-    let reg = Registry::new();
-    publish_bar_baz(&reg);
-    let (m, c) = twins(
-        &reg,
-        &[
-            ("Cargo.toml", &foo_manifest("bar = \"1\"\n")),
-            ("src/lib.rs", ""),
-        ],
-    );
+    let (reg, m, c) = bar_twins();
     for p in [&m, &c] {
         p.change_file(".cargo/config.toml", "[net]\nretry = 1\n");
     }
