@@ -154,62 +154,23 @@ struct FeatureTableShape;
 
 impl<'de> Deserialize<'de> for FeatureTableShape {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Str;
-        impl<'de> Deserialize<'de> for Str {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl serde::de::Visitor<'_> for V {
-                    type Value = Str;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Str, E> {
-                        Ok(Str)
-                    }
-                }
-                d.deserialize_str(V)
-            }
-        }
         struct Table;
         impl<'de> serde::de::Visitor<'de> for Table {
             type Value = FeatureTableShape;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a map of feature lists")
             }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<FeatureTableShape, E> {
-                Ok(FeatureTableShape)
-            }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<FeatureTableShape, A::Error> {
-                while map.next_key::<Str>()?.is_some() {
-                    map.next_value::<SeqOfStr>()?;
+                while map.next_key::<ShapeStr>()?.is_some() {
+                    map.next_value::<ShapeSeq>()?;
                 }
                 Ok(FeatureTableShape)
             }
         }
-        struct SeqOfStr;
-        impl<'de> Deserialize<'de> for SeqOfStr {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> serde::de::Visitor<'de> for V {
-                    type Value = SeqOfStr;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("a list of strings")
-                    }
-                    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                        self,
-                        mut seq: A,
-                    ) -> Result<SeqOfStr, A::Error> {
-                        while seq.next_element::<Str>()?.is_some() {}
-                        Ok(SeqOfStr)
-                    }
-                }
-                d.deserialize_seq(V)
-            }
-        }
-        d.deserialize_any(Table)
+        d.deserialize_map(Table)
     }
 }
 
@@ -324,7 +285,7 @@ impl<'de> Deserialize<'de> for ShapeSeq {
 #[derive(Debug, Clone, Default)]
 pub struct LazyFeatures {
     /// The `features` and `features2` JSON objects as written.
-    raw: Option<(Box<str>, Option<Box<str>>)>,
+    raw: [Option<Box<str>>; 2],
     parsed: std::sync::OnceLock<BTreeMap<String, Vec<String>>>,
 }
 
@@ -333,22 +294,21 @@ impl LazyFeatures {
     pub fn from_map(map: BTreeMap<String, Vec<String>>) -> LazyFeatures {
         let parsed = std::sync::OnceLock::new();
         let _ = parsed.set(map);
-        LazyFeatures { raw: None, parsed }
+        LazyFeatures {
+            raw: [None, None],
+            parsed,
+        }
     }
 
     /// `features` with `features2` merged in. A table that does not parse
     /// reads as empty (the line's other fields did parse).
     pub fn get(&self) -> &BTreeMap<String, Vec<String>> {
         self.parsed.get_or_init(|| {
-            let Some((f1, f2)) = &self.raw else {
-                return BTreeMap::new();
-            };
-            let mut map: BTreeMap<String, Vec<String>> =
-                serde_json::from_str(f1).unwrap_or_default();
-            if let Some(f2) = f2 {
-                let extra: BTreeMap<String, Vec<String>> =
-                    serde_json::from_str(f2).unwrap_or_default();
-                for (k, vals) in extra {
+            let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for table in self.raw.iter().flatten() {
+                let parsed: BTreeMap<String, Vec<String>> =
+                    serde_json::from_str(table).unwrap_or_default();
+                for (k, vals) in parsed {
                     map.entry(k).or_default().extend(vals);
                 }
             }
@@ -369,11 +329,11 @@ impl Eq for LazyFeatures {}
 struct RawLine<'a> {
     name: String,
     vers: String,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "present")]
     deps: Option<&'a serde_json::value::RawValue>,
     #[serde(default)]
     cksum: Option<String>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "present")]
     features: Option<&'a serde_json::value::RawValue>,
     #[serde(default, borrow)]
     features2: Option<&'a serde_json::value::RawValue>,
@@ -387,6 +347,14 @@ struct RawLine<'a> {
     pubtime: Option<String>,
     #[serde(default)]
     v: Option<u32>,
+}
+
+/// A field that is there, as written (`null` included, for the shape
+/// checks to refuse as the typed fields did); absent is `None`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<&'de serde_json::value::RawValue>, D::Error> {
+    <&serde_json::value::RawValue>::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -454,12 +422,7 @@ pub fn parse_line(line: &[u8]) -> Result<IndexSummary, LineError> {
                 return invalid_line(line, e);
             }
             let features = LazyFeatures {
-                raw: raw.features.map(|f1| {
-                    (
-                        Box::from(f1.get()),
-                        raw.features2.map(|f2| Box::from(f2.get())),
-                    )
-                }),
+                raw: [raw.features, raw.features2].map(|t| t.map(|t| Box::from(t.get()))),
                 parsed: std::sync::OnceLock::new(),
             };
             if let Some(d) = raw.deps
@@ -656,12 +619,20 @@ mod lazy_feature_tests {
             &br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b","req":"1","optional":"no"}]}"#[..],
             &br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b","req":"1","features":null}]}"#[..],
             &br#"{"name":"a","vers":"1.0.0","deps":{"b":"1"}}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","deps":null}"#[..],
+            &br#"{"name":"a","vers":"1.0.0","features":null}"#[..],
         ] {
             let s = parse_line(bad).expect("named");
             assert!(matches!(s.status, SummaryStatus::Invalid { .. }), "{s:?}");
         }
         let s = parse_line(br#"{"name":"a","vers":"1.0.0"}"#).expect("no features");
         assert!(s.features.get().is_empty() && s.deps.is_empty());
+        // `features2` alone, or null, as the typed parse took them.
+        let s = parse_line(br#"{"name":"a","vers":"1.0.0","features2":{"x":["dep:y"]}}"#)
+            .expect("features2 alone");
+        assert_eq!(s.features.get()["x"], ["dep:y"]);
+        let s = parse_line(br#"{"name":"a","vers":"1.0.0","features2":null}"#).expect("null");
+        assert!(s.is_available() && s.features.get().is_empty());
         let s = parse_line(br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b","req":"^1","kind":null,"target":null}]}"#)
             .expect("deps");
         assert!(s.is_available());
