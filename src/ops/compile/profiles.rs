@@ -58,10 +58,12 @@ pub fn effective(
 ) -> anyhow::Result<Profiles> {
     let mut profiles = manifest.cloned().unwrap_or_default().profiles;
     let mut warnings = Vec::new();
+    let fields = env_fields();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
     let mut to_check: BTreeSet<String> = BTreeSet::new();
     to_check.insert(requested.to_string());
     for (name, profile) in profiles.iter_mut() {
-        if let Some(c) = config_profile(gctx, name, &mut warnings)? {
+        if let Some(c) = config_profile(gctx, name, &fields, &mut warnings)? {
             profile.merge(&c);
         }
         if let Some(parent) = &profile.inherits {
@@ -78,7 +80,7 @@ pub fn effective(
         if !seen.insert(name.clone()) || profiles.contains_key(&name) {
             continue;
         }
-        if let Some(c) = config_profile(gctx, &name, &mut warnings)? {
+        if let Some(c) = config_profile(gctx, &name, &fields, &mut warnings)? {
             if let Some(parent) = &c.inherits {
                 to_check.insert(parent.clone());
             }
@@ -89,6 +91,14 @@ pub fn effective(
         gctx.shell.warn(w)?;
     }
     Ok(Profiles { profiles })
+}
+
+/// The keys whose variables a profile table reads, `build-override` too.
+fn env_fields() -> Vec<String> {
+    KEYS.iter()
+        .map(|k| k.to_string())
+        .chain(KEYS.iter().map(|k| format!("build-override.{k}")))
+        .collect()
 }
 
 /// `CARGO_INCREMENTAL` (`1` on, anything else off), else
@@ -105,16 +115,11 @@ pub fn incremental_override(gctx: &GlobalContext) -> anyhow::Result<Option<bool>
 fn config_profile(
     gctx: &GlobalContext,
     name: &str,
+    fields: &[&str],
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<Option<Profile>> {
     let key = format!("profile.{name}");
-    let fields: Vec<String> = KEYS
-        .iter()
-        .map(|k| k.to_string())
-        .chain(KEYS.iter().map(|k| format!("build-override.{k}")))
-        .collect();
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let table = gctx.config.get_toml_table(&key, &fields)?;
+    let table = gctx.config.get_toml_table(&key, fields)?;
     if table.is_empty() {
         return Ok(None);
     }
