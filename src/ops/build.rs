@@ -71,6 +71,7 @@ fn build_extras(
     }
     Ok(CompileExtras {
         compile_time_deps,
+        fast_noop: !compile_time_deps,
         ..CompileExtras::default()
     })
 }

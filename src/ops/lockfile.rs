@@ -188,6 +188,7 @@ impl LockWrite<'_> {
                 }
                 mycargo_lockfile::write(path, &text)
                     .with_context(|| format!("failed to write {}", path.display()))?;
+                remember_written(path);
                 true
             }
         };
@@ -926,4 +927,27 @@ pub(crate) fn load_rustc(gctx: &GlobalContext, default_target: &Path) -> anyhow:
         },
         &gctx.env,
     )?)
+}
+
+/// Lock files this process wrote, each with its metadata right after the
+/// write: the no-op record of a build that wrote its lock takes these
+/// (an edit after our write still shows as a change).
+static WRITTEN: std::sync::Mutex<Vec<(std::path::PathBuf, std::fs::Metadata)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn remember_written(path: &std::path::Path) {
+    if let Ok(meta) = std::fs::metadata(path)
+        && let Ok(mut w) = WRITTEN.lock()
+    {
+        w.push((path.to_path_buf(), meta));
+    }
+}
+
+/// The metadata of `path` right after this process last wrote it.
+pub fn written_by_us(path: &std::path::Path) -> Option<std::fs::Metadata> {
+    let w = WRITTEN.lock().ok()?;
+    w.iter()
+        .rev()
+        .find(|(p, _)| p == path)
+        .map(|(_, m)| m.clone())
 }

@@ -18,6 +18,7 @@ mod manifest;
 mod message_format;
 mod metadata;
 mod new_init;
+mod noop;
 mod offline;
 mod package;
 mod patch;

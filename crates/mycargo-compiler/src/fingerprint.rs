@@ -408,3 +408,81 @@ pub fn recorded_inputs(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<PathBuf> {
         },
     }
 }
+
+/// What a unit's freshness rests on, for a cache that answers "nothing
+/// changed" without the unit graph: the unit's own files (fingerprint,
+/// dep-info, kept diagnostics, outputs), and its inputs, which must not be
+/// newer than `reference` (the file [`check`] compares them with).
+#[derive(Debug, Default)]
+pub struct Watched {
+    pub files: Vec<PathBuf>,
+    pub reference: Option<PathBuf>,
+    pub inputs: Vec<PathBuf>,
+}
+
+/// The files [`check`] looks at for `unit` (directories among the inputs
+/// are listed as they are; the caller walks them).
+pub fn watched(bcx: &BuildContext<'_>, unit: &Unit) -> Watched {
+    let hash_path = hash_file(bcx, unit);
+    let mut files = vec![hash_path.clone(), output_file(bcx, unit)];
+    // Uplifted copies (and their `.d` files) are made again when missing,
+    // even for a fresh unit.
+    let uplifts_d = !unit.mode.is_check()
+        && !matches!(unit.mode, CompileMode::Doc | CompileMode::RunCustomBuild);
+    for o in bcx.outputs(unit) {
+        if let Some(up) = o.uplift {
+            if uplifts_d {
+                files.push(up.with_extension("d"));
+            }
+            files.push(up);
+        }
+        files.push(o.path);
+    }
+    let pkg_root = bcx.package_root(unit.pkg).to_path_buf();
+    let (reference, inputs) = match unit.mode {
+        CompileMode::RunCustomBuild => {
+            let output = bcx
+                .build_script_run_dir(unit)
+                .join(crate::build_output::OUTPUT_FILE);
+            files.push(output.clone());
+            let inputs = match stored_output(bcx, unit) {
+                Some(o) if o.rerun_if_changed.is_empty() && o.rerun_if_env_changed.is_empty() => {
+                    let target_dir = &bcx.config.target_dir;
+                    std::fs::read_dir(&pkg_root)
+                        .map(|rd| {
+                            rd.flatten()
+                                .map(|e| e.path())
+                                .filter(|p| {
+                                    p != target_dir
+                                        && !p.ends_with("target")
+                                        && !p.ends_with(".git")
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                }
+                Some(o) => o.rerun_if_changed_paths(&pkg_root),
+                None => Vec::new(),
+            };
+            (Some(output), inputs)
+        }
+        CompileMode::Doc => {
+            files.push(crate::rustdoc_cmd::doc_index(bcx, unit));
+            let inputs = match bcx.graph.packages[unit.pkg].is_local {
+                true => package_files(&pkg_root, &bcx.config.target_dir),
+                false => Vec::new(),
+            };
+            (Some(hash_path), inputs)
+        }
+        _ => {
+            let dep_info = dep_info_file(bcx, unit);
+            files.push(dep_info.clone());
+            (Some(dep_info), recorded_inputs(bcx, unit))
+        }
+    };
+    Watched {
+        files,
+        reference,
+        inputs,
+    }
+}

@@ -181,6 +181,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                     Verbosity::Verbose,
                 )?;
                 replay_diagnostics(bcx, shell, unit, i, &mut state)?;
+                // As cargo: a fresh unit's uplifted copy is linked again
+                // when it is missing or is another build's (RUSTFLAGS
+                // switched back to an earlier build's).
+                uplift_if_other(bcx, unit)?;
                 finish(&mut state, &dependents, i, false);
                 record_executable(bcx, unit, &mut compilation);
                 crate::messages::emit_fresh(bcx, shell, unit, state[i].script.as_ref())?;
@@ -901,6 +905,24 @@ fn reload_script(bcx: &BuildContext<'_>, unit: &Unit, st: &mut UnitState) -> any
     }
     st.script = Some(custom_build::effects(&out, out_dir));
     Ok(())
+}
+
+/// [`uplift`], when an uplifted copy is missing or not the unit's output.
+fn uplift_if_other(bcx: &BuildContext<'_>, unit: &Unit) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.metadata(), b.metadata()) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    };
+    let stale = bcx.outputs(unit).into_iter().any(|o| {
+        o.uplift
+            .as_ref()
+            .is_some_and(|dst| o.path.exists() && !same(&o.path, dst))
+    });
+    match stale {
+        true => uplift(bcx, unit),
+        false => Ok(()),
+    }
 }
 
 /// Hard-link outputs to where users find them (`target/debug/foo`).

@@ -700,6 +700,17 @@ fn hash_mtime(h: &mut StableHasher, path: &Path) -> Option<()> {
     Some(())
 }
 
+/// [`rustc_fingerprint`] of the compiler `opts` names: what a cache of
+/// anything the compiler decides (probes, a no-op build) is keyed by.
+pub fn compiler_fingerprint(opts: &RustcOptions, env: &Env) -> Result<u64, String> {
+    rustc_fingerprint(
+        &opts.path,
+        opts.wrapper.as_deref(),
+        opts.workspace_wrapper.as_deref(),
+        env,
+    )
+}
+
 /// Identifies the compiler without running it: the resolved paths and
 /// mtimes of rustc and the wrappers, plus what rustup would pick. `Err`
 /// (no caching) when that cannot be known.

@@ -128,6 +128,7 @@ mod tests {
         let mut loader = Loader {
             cwd: &cwd,
             warnings: Vec::new(),
+            files: Vec::new(),
         };
         let e = cli_args_as_table(&mut loader, &[arg.to_string()]).unwrap_err();
         format!("{e:#}")
@@ -139,6 +140,7 @@ mod tests {
         let mut loader = Loader {
             cwd: &cwd,
             warnings: Vec::new(),
+            files: Vec::new(),
         };
         let args = [
             "build.jobs = 2".to_string(),

@@ -54,6 +54,8 @@ pub struct Config {
     /// The root table: files merged, then `--config` merged over them.
     values: ConfigValue,
     warnings: Vec<String>,
+    /// The files read (see [`Config::files_read`]).
+    files: Vec<PathBuf>,
 }
 
 impl Config {
@@ -69,6 +71,7 @@ impl Config {
         let mut loader = Loader {
             cwd: env.cwd(),
             warnings: Vec::new(),
+            files: Vec::new(),
         };
         let mut values = loader.load_discovered(&cargo_home)?;
         if !cli_config.is_empty() {
@@ -80,6 +83,7 @@ impl Config {
             cargo_home,
             values,
             warnings: loader.warnings,
+            files: loader.files,
         })
     }
 
@@ -91,6 +95,7 @@ impl Config {
             cargo_home: env.cargo_home().unwrap_or_else(|| env.cwd().join(".cargo")),
             values: ConfigValue::empty_table(Definition::Path(PathBuf::new())),
             warnings: Vec::new(),
+            files: Vec::new(),
         }
     }
 
@@ -113,6 +118,24 @@ impl Config {
     /// both `config` and `config.toml` present.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// The configuration files read (discovered, included, `--config`
+    /// files), and optional includes that were absent, in reading order.
+    /// Which files discovery may find is [`Config::discovery_dirs`].
+    pub fn files_read(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// The `.cargo` directories discovery looks in (from the working
+    /// directory up, then `$CARGO_HOME`): a config file created in one of
+    /// them changes the configuration.
+    pub fn discovery_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = self.cwd().ancestors().map(|d| d.join(".cargo")).collect();
+        if !dirs.contains(&self.cargo_home) {
+            dirs.push(self.cargo_home.clone());
+        }
+        dirs
     }
 
     /// Forget the top-level table `key` of the files and `--config`

@@ -27,6 +27,9 @@ pub(crate) enum WhyLoad {
 pub(crate) struct Loader<'a> {
     pub(crate) cwd: &'a Path,
     pub(crate) warnings: Vec<String>,
+    /// Every file read, and every optional include that was absent: what
+    /// the configuration depends on besides the discovery directories.
+    pub(crate) files: Vec<PathBuf>,
 }
 
 impl Loader<'_> {
@@ -110,6 +113,7 @@ impl Loader<'_> {
                 path.display()
             );
         }
+        self.files.push(path.to_path_buf());
         let contents = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read configuration file `{}`", path.display()))?;
         let doc = parse_document(&contents).with_context(|| {
@@ -150,6 +154,7 @@ impl Loader<'_> {
             };
             let abs = base.join(&include.path);
             if include.optional && !abs.exists() {
+                self.files.push(abs);
                 continue;
             }
             self.load_file(&abs, why, stack)
@@ -286,6 +291,7 @@ mod tests {
         let mut loader = Loader {
             cwd: &cwd,
             warnings: Vec::new(),
+            files: Vec::new(),
         };
         let found = loader.discover(&root.join("home"));
         assert_eq!(
@@ -311,6 +317,7 @@ mod tests {
         let mut loader = Loader {
             cwd: &cwd,
             warnings: Vec::new(),
+            files: Vec::new(),
         };
         assert_eq!(loader.config_file_in(&dir), Some(dir.join("config")));
         assert_eq!(loader.warnings.len(), 1);
@@ -331,6 +338,7 @@ mod tests {
         let mut loader = Loader {
             cwd: &cwd,
             warnings: Vec::new(),
+            files: Vec::new(),
         };
         assert_eq!(loader.config_file_in(&dir), Some(dir.join("config")));
         assert!(loader.warnings.is_empty());
@@ -345,6 +353,7 @@ mod tests {
         let mut loader = Loader {
             cwd: &cwd,
             warnings: Vec::new(),
+            files: Vec::new(),
         };
         let err = loader
             .load_file(&file, WhyLoad::Discovery, &mut Vec::new())

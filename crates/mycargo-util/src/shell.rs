@@ -75,6 +75,9 @@ pub struct Shell {
     progress_when: ProgressWhen,
     /// `term.progress.width`.
     progress_width: Option<usize>,
+    /// Messages written to stderr so far: warnings, errors, notes and raw
+    /// text (diagnostics); status lines and progress bars aside.
+    messages: u64,
 }
 
 /// `term.progress.when`: whether progress bars are drawn.
@@ -138,6 +141,7 @@ impl Shell {
             progress_shown: false,
             progress_when: ProgressWhen::Auto,
             progress_width: None,
+            messages: 0,
         };
         shell.set_color_choice(ColorChoice::Auto, None);
         shell
@@ -155,7 +159,14 @@ impl Shell {
             progress_shown: false,
             progress_when: ProgressWhen::Auto,
             progress_width: None,
+            messages: 0,
         }
+    }
+
+    /// How many messages (not status lines) went to stderr so far: a
+    /// command can tell whether anything was said between two points.
+    pub fn messages_written(&self) -> u64 {
+        self.messages
     }
 
     pub fn verbosity(&self) -> Verbosity {
@@ -193,6 +204,7 @@ impl Shell {
 
     pub fn err(&mut self) -> &mut dyn Write {
         self.clear_progress();
+        self.messages += 1;
         &mut self.err
     }
 
@@ -313,6 +325,7 @@ impl Shell {
         message: impl Display,
     ) -> std::io::Result<()> {
         self.clear_progress();
+        self.messages += 1;
         let label = self.paint(&format!("{label}:"), style);
         writeln!(self.err, "{label} {message}")
     }
