@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use anyhow::bail;
-use mycargo_compiler::rustc_info::{Rustc, RustcOptions, TargetInfoRequest};
+use mycargo_compiler::rustc_info::{Rustc, TargetInfoRequest};
 use mycargo_core::{Cfg, DepKind, Dependency, Platform};
 use mycargo_lockfile::cmp_package_id;
 use mycargo_manifest::{Manifest, Workspace};
@@ -79,13 +79,27 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     let target_dir = settings::target_dir(gctx, None, ws.default_target_dir())?;
     let build_dir = build_dir(gctx, &ws)?.unwrap_or_else(|| target_dir.clone());
     let cli = args.features.to_cli_features();
+    // Nothing changed since the last run with this command line: its
+    // answer stands.
+    let probe = crate::ops::noop::Probe::new(
+        gctx,
+        &ws,
+        &target_dir,
+        &settings::rustc_options(gctx, &target_dir)?,
+    );
+    if let Some(kept) = probe.as_ref().and_then(|p| p.kept_output(gctx)) {
+        gctx.shell.out().write_all(&kept)?;
+        return Ok(());
+    }
 
+    let mut watched = (ws.member_paths().to_vec(), Vec::new());
     let loaded;
     let (packages, resolve) = if args.no_deps {
         (ws.members().map(PackageJson::new).collect(), None)
     } else {
         let opts = super::workspace::read_options(gctx);
         loaded = super::resolve::load_packages(gctx, &ws, &opts, false, None, None)?;
+        watched = crate::ops::noop::manifest_paths(&loaded.manifests);
         let platforms = if args.filter_platform.is_empty() {
             None
         } else {
@@ -115,8 +129,12 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         workspace_root: ws.root().display().to_string(),
         metadata: ws.custom_metadata(),
     };
-    let json = serde_json::to_string(&out).map_err(anyhow::Error::from)?;
-    writeln!(gctx.shell.out(), "{json}")?;
+    let mut json = serde_json::to_string(&out).map_err(anyhow::Error::from)?;
+    json.push('\n');
+    if let Some(probe) = probe {
+        probe.record_output(gctx, &watched.0, &watched.1, json.as_bytes());
+    }
+    gctx.shell.out().write_all(json.as_bytes())?;
     Ok(())
 }
 
@@ -175,20 +193,7 @@ pub(crate) fn platforms(
     triples: &[String],
 ) -> anyhow::Result<(TargetInfo, Vec<TargetInfo>)> {
     let target_dir = settings::target_dir(gctx, None, ws.default_target_dir())?;
-    let path = settings::program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into());
-    let rustc = Rustc::new(
-        RustcOptions {
-            path,
-            wrapper: settings::program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?,
-            workspace_wrapper: settings::program(
-                gctx,
-                "RUSTC_WORKSPACE_WRAPPER",
-                "build.rustc-workspace-wrapper",
-            )?,
-            cache_location: Some(target_dir.join(".rustc_info.json")),
-        },
-        &gctx.env,
-    )?;
+    let rustc = Rustc::new(settings::rustc_options(gctx, &target_dir)?, &gctx.env)?;
     let host = rustc.info.host.clone();
     let probe = rustc.target_info(&TargetInfoRequest::default())?;
     let info = |triple: Option<&str>| -> anyhow::Result<Vec<Cfg>> {

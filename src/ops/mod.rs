@@ -17,6 +17,7 @@ pub mod locate_project;
 pub mod lockfile;
 pub mod login;
 pub mod metadata;
+pub mod noop;
 pub mod owner;
 pub mod package;
 pub mod package_json;

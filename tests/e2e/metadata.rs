@@ -389,3 +389,31 @@ fn metadata_with_registry_dependencies_matches_cargo() {
         std::fs::read_to_string(c.root().join("Cargo.lock")).unwrap()
     );
 }
+
+#[test]
+fn target_order_and_paths_match_cargo() {
+    // Declared examples without discovery stay as declared; discovered
+    // tests are by name; `./` in a target path is dropped.
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            &pkg(
+                "order",
+                "0.1.0",
+                "autoexamples = false\n\n[lib]\npath = \"./src/lib.rs\"\n\n\
+                 [[example]]\nname = \"zulu\"\npath = \"examples/zulu.rs\"\n\n\
+                 [[example]]\nname = \"alpha\"\npath = \"examples/alpha.rs\"\n\n\
+                 [[test]]\nname = \"yankee\"\n\n[[test]]\nname = \"bravo\"\n",
+            ),
+        )
+        .file("src/lib.rs", "")
+        .file("examples/zulu.rs", "fn main() {}")
+        .file("examples/alpha.rs", "fn main() {}")
+        .file("tests/yankee.rs", "")
+        .file("tests/bravo.rs", "")
+        .build_twins();
+    let out = meta(&m, &c, ".", &["--no-deps"]);
+    let zulu = out.stdout.find("\"zulu\"").unwrap();
+    assert!(zulu < out.stdout.find("\"alpha\"").unwrap());
+    assert!(!out.stdout.contains("/./"));
+}

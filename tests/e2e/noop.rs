@@ -246,3 +246,38 @@ fn lock_file_change_is_noticed() {
     assert!(!step(&m, &c, "build", &[]));
     assert!(m.root().join("Cargo.lock").exists());
 }
+
+#[test]
+fn metadata_and_tree_answers_follow_the_workspace() {
+    let (m, c) = twins(&[
+        (
+            "Cargo.toml",
+            &manifest("foo", "\n[dependencies]\ndep = { path = \"dep\" }\n"),
+        ),
+        ("src/lib.rs", ""),
+        ("dep/Cargo.toml", &manifest("dep", "")),
+        ("dep/src/lib.rs", ""),
+        ("other/Cargo.toml", &manifest("other", "")),
+        ("other/src/lib.rs", ""),
+    ]);
+    for args in ["metadata --format-version 1", "tree"] {
+        assert!(!step(&m, &c, args, &[]), "{args}: no record yet");
+        assert!(step(&m, &c, args, &[]), "{args}: nothing changed");
+        assert!(!step(&m, &c, &format!("{args} --offline"), &[]));
+    }
+    // A new target in a path dependency: metadata lists it.
+    change_both(&m, &c, "dep/src/bin/tool.rs", "fn main() {}\n");
+    assert!(!step(&m, &c, "metadata --format-version 1", &[]));
+    assert!(step(&m, &c, "metadata --format-version 1", &[]));
+    // A new dependency in the path dependency's manifest: both change.
+    change_both(
+        &m,
+        &c,
+        "dep/Cargo.toml",
+        &manifest("dep", "\n[dependencies]\nother = { path = \"../other\" }\n"),
+    );
+    for args in ["metadata --format-version 1", "tree"] {
+        assert!(!step(&m, &c, args, &[]), "{args}: the manifest changed");
+        assert!(step(&m, &c, args, &[]), "{args}: nothing changed");
+    }
+}

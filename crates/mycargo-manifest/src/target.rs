@@ -205,12 +205,12 @@ pub(crate) fn discover_targets(input: &TargetInput<'_>) -> Result<Discovered, Ch
         out.targets.push(Target::new(
             TargetKind::CustomBuild,
             &format!("build-script-{stem}"),
-            input.package_root.join(script),
+            without_cur_dirs(&input.package_root.join(script)),
             input.edition,
         ));
     }
-    out.targets
-        .sort_by(|a, b| (a.kind.order(), &a.name).cmp(&(b.kind.order(), &b.name)));
+    // By kind; within a kind, see `by_name_when_discovered`.
+    out.targets.sort_by_key(|t| t.kind.order());
     warn_shared_paths(&out.targets, &mut out.warnings);
     Ok(out)
 }
@@ -294,7 +294,7 @@ fn lib_target(
     }
     legacy_key_warnings(&lib, &name, "library", input.edition, warnings)?;
     let path = match (&lib.path, &inferred) {
-        (Some(p), _) => root.join(p),
+        (Some(p), _) => without_cur_dirs(&root.join(p)),
         (None, Some(p)) => p.clone(),
         (None, None) => {
             let legacy = Path::new("src").join(format!("{name}.rs"));
@@ -647,6 +647,11 @@ fn validate_unique_names(targets: &[TomlTarget], kind: Kind) -> Result<(), Chain
 
 /// Where a target's source is: its `path`, the one inferred file of its
 /// name, or an error naming the places looked at.
+/// A target path as cargo shows it: `./` parts dropped, `..` kept.
+fn without_cur_dirs(p: &Path) -> PathBuf {
+    p.components().collect()
+}
+
 fn target_path(
     t: &TomlTarget,
     inferred: &[(String, PathBuf)],
@@ -656,7 +661,7 @@ fn target_path(
     legacy: &mut dyn FnMut(&str) -> Option<PathBuf>,
 ) -> Result<PathBuf, String> {
     if let Some(p) = &t.path {
-        return Ok(root.join(p));
+        return Ok(without_cur_dirs(&root.join(p)));
     }
     let name = t.name.clone().unwrap_or_default();
     let matching: Vec<&PathBuf> = inferred
@@ -762,7 +767,16 @@ fn bin_targets(
         configure(bin, &mut t)?;
         result.push(t);
     }
+    by_name_when_discovered(&mut result, input.autobins != Some(false));
     Ok(result)
+}
+
+/// cargo lists a kind's targets by name when it discovers them, and as
+/// declared when discovery is off (`autoexamples = false` and the like).
+fn by_name_when_discovered(targets: &mut [Target], auto: bool) {
+    if auto {
+        targets.sort_by(|a, b| a.name.cmp(&b.name));
+    }
 }
 
 fn legacy_bin_path(root: &Path, name: &str, has_lib: bool) -> Option<PathBuf> {
@@ -829,5 +843,6 @@ fn other_targets(
         configure(t, &mut target)?;
         result.push(target);
     }
+    by_name_when_discovered(&mut result, auto != Some(false));
     Ok(result)
 }

@@ -4,7 +4,6 @@
 //! then hands the unit graph to the compiler's job queue.
 
 mod features;
-mod noop;
 pub(crate) mod packages;
 pub mod print;
 pub mod profiles;
@@ -133,14 +132,18 @@ pub fn compile_with(
         workspace_wrapper: ws_wrapper.clone(),
         cache_location: Some(target_dir.join(".rustc_info.json")),
     };
-    let noop = match extras.fast_noop && req.compile.message_formats().is_empty() {
-        true => noop::Probe::new(gctx, &ws, &target_dir, &rustc_opts),
+    // `-v` shows every unit `Fresh`: only the full path knows them.
+    let fast = extras.fast_noop
+        && req.compile.message_formats().is_empty()
+        && gctx.shell.verbosity() < Verbosity::Verbose;
+    let noop = match fast {
+        true => crate::ops::noop::Probe::new(gctx, &ws, &target_dir, &rustc_opts),
         false => None,
     };
-    if let Some(finished) = noop.as_ref().and_then(|p| p.unchanged(gctx)) {
+    if let Some(hit) = noop.as_ref().and_then(|p| p.unchanged(gctx)) {
         let elapsed = elapsed_text(start.elapsed().as_secs_f64());
         gctx.shell
-            .status("Finished", format!("{finished} in {elapsed}"))?;
+            .status("Finished", format!("{} in {elapsed}", hit.header))?;
         return Ok(Built::default());
     }
     let rustc = Rustc::new(rustc_opts, &gctx.env)?;

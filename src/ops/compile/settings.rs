@@ -54,6 +54,24 @@ pub fn target_dir(
         .unwrap_or(default))
 }
 
+/// The compiler as configuration names it (`RUSTC`, the wrappers), with
+/// its probe cache in `target_dir`.
+pub fn rustc_options(
+    gctx: &GlobalContext,
+    target_dir: &std::path::Path,
+) -> anyhow::Result<mycargo_compiler::rustc_info::RustcOptions> {
+    Ok(mycargo_compiler::rustc_info::RustcOptions {
+        path: program(gctx, "RUSTC", "build.rustc")?.unwrap_or_else(|| "rustc".into()),
+        wrapper: program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?,
+        workspace_wrapper: program(
+            gctx,
+            "RUSTC_WORKSPACE_WRAPPER",
+            "build.rustc-workspace-wrapper",
+        )?,
+        cache_location: Some(target_dir.join(".rustc_info.json")),
+    })
+}
+
 /// A program from config or the environment (`RUSTC`, `build.rustc`, …).
 pub fn program(gctx: &GlobalContext, env: &str, key: &str) -> anyhow::Result<Option<PathBuf>> {
     if let Some(v) = gctx.env.get_os(env).filter(|v| !v.is_empty()) {

@@ -110,6 +110,12 @@ fn trace(gctx: &GlobalContext, message: &str) {
     }
 }
 
+/// A record that still holds: its header, and the lock held meanwhile.
+pub struct Hit {
+    pub header: String,
+    _lock: Option<std::fs::File>,
+}
+
 /// One command's record: where it lives, its key, and the files stat'ed
 /// before the resolve (so an edit during the build is not taken as seen).
 pub struct Probe {
@@ -128,6 +134,8 @@ impl Probe {
         target_dir: &Path,
         rustc: &RustcOptions,
     ) -> Option<Probe> {
+        // The command line names the command: `build` and `metadata` (or
+        // `build` and `check`) keep records of their own.
         let compiler = match mycargo_compiler::rustc_info::compiler_fingerprint(rustc, &gctx.env) {
             Ok(c) => c,
             Err(e) => {
@@ -188,9 +196,11 @@ impl Probe {
         })
     }
 
-    /// Whether the last build with this key left everything as it is now:
-    /// then the build has nothing to do. Returns the `Finished` text.
-    pub fn unchanged(&self, gctx: &GlobalContext) -> Option<String> {
+    /// Whether the last run with this key left everything as it is now:
+    /// then it has nothing to do. The answer holds the record's header
+    /// (the `Finished` text) and, for a build, the build directory's lock,
+    /// taken (waiting as cargo does) before the files are looked at.
+    pub fn unchanged(&self, gctx: &mut GlobalContext) -> Option<Hit> {
         let Ok(text) = std::fs::read_to_string(&self.file) else {
             trace(gctx, "miss: no record");
             return None;
@@ -204,7 +214,19 @@ impl Probe {
             trace(gctx, "miss: command, environment or compiler changed");
             return None;
         }
-        let finished = lines.next()?.to_string();
+        let header = lines.next()?.to_string();
+        let lock = match lines.next()? {
+            "" => None,
+            dir => {
+                match mycargo_compiler::layout::lock_artifact_dir(Path::new(dir), &mut gctx.shell) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        trace(gctx, &format!("miss: {e:#}"));
+                        return None;
+                    }
+                }
+            }
+        };
         for line in lines {
             let mut parts = line.splitn(5, ' ');
             let stat: Vec<&str> = parts.by_ref().take(4).collect();
@@ -218,7 +240,10 @@ impl Probe {
             }
         }
         trace(gctx, "hit");
-        Some(finished)
+        Some(Hit {
+            header,
+            _lock: lock,
+        })
     }
 
     /// After a build that printed only status lines (`Compiling`,
@@ -234,48 +259,90 @@ impl Probe {
         finished: &str,
     ) {
         let _ = std::fs::remove_file(&self.file);
-        if gctx.shell.messages_written() != self.messages_at_start {
-            trace(
-                gctx,
-                "no record: the build had warnings or notes to show again",
-            );
+        if !self.quiet_since_start(gctx) {
             return;
         }
-        match self.collect(bcx, local_manifests) {
-            Ok(stats) => {
-                let mut text = format!("{MAGIC}\n{}\n{finished}\n", self.key);
-                for (path, stat) in stats {
-                    let Some(p) = path.to_str().filter(|p| !p.contains('\n')) else {
-                        trace(gctx, "no record: a path is not UTF-8");
-                        return;
-                    };
-                    text.push_str(&stat.encode());
-                    text.push(' ');
-                    text.push_str(p);
-                    text.push('\n');
-                }
-                let written = self
-                    .file
-                    .parent()
-                    .map(std::fs::create_dir_all)
-                    .unwrap_or(Ok(()))
-                    .map_err(anyhow::Error::from)
-                    .and_then(|_| mycargo_util::fs::write_atomic_nosync(&self.file, text));
-                match written {
-                    Ok(()) => trace(gctx, "recorded"),
-                    Err(e) => trace(gctx, &format!("no record: {e:#}")),
-                }
-            }
+        let mut stats = self.stats_of_packages(local_manifests, &[]);
+        let lock_dir = bcx.host_layout.root.to_string_lossy();
+        match units_stats(bcx, &mut stats) {
+            Ok(()) => self.write(gctx, &format!("{finished}\n{lock_dir}"), stats),
             Err(why) => trace(gctx, &format!("no record: {why}")),
         }
     }
 
-    fn collect(
-        &self,
-        bcx: &BuildContext<'_>,
+    /// For a command whose whole answer is its stdout (`metadata`,
+    /// `tree`): the answer kept last time, when nothing changed.
+    pub fn kept_output(&self, gctx: &mut GlobalContext) -> Option<Vec<u8>> {
+        self.unchanged(gctx)?;
+        std::fs::read(self.output_file()).ok()
+    }
+
+    /// Keep `output` with what it rested on: the manifests of every
+    /// package (`manifests`; the path ones with their target directories).
+    pub fn record_output(
+        self,
+        gctx: &GlobalContext,
         local_manifests: &[PathBuf],
-    ) -> Result<Vec<(PathBuf, Stat)>, String> {
-        // A lock file this build wrote is as the write left it.
+        manifests: &[PathBuf],
+        output: &[u8],
+    ) {
+        let _ = std::fs::remove_file(&self.file);
+        if !self.quiet_since_start(gctx) {
+            return;
+        }
+        let out = self.output_file();
+        if let Err(e) = write_file(&out, output) {
+            trace(gctx, &format!("no record: {e:#}"));
+            return;
+        }
+        let mut stats = self.stats_of_packages(local_manifests, manifests);
+        stats.push((out.clone(), Stat::of(&out)));
+        self.write(gctx, "\n", stats);
+    }
+
+    fn output_file(&self) -> PathBuf {
+        self.file.with_extension("out")
+    }
+
+    /// Whether nothing but status lines was printed since the probe: what
+    /// else was shown (warnings) the next run must show again.
+    fn quiet_since_start(&self, gctx: &GlobalContext) -> bool {
+        let quiet = gctx.shell.messages_written() == self.messages_at_start;
+        if !quiet {
+            trace(gctx, "no record: warnings or notes to show again");
+        }
+        quiet
+    }
+
+    fn write(&self, gctx: &GlobalContext, header: &str, stats: Vec<(PathBuf, Stat)>) {
+        let mut text = format!("{MAGIC}\n{}\n{header}\n", self.key);
+        let mut seen = std::collections::HashSet::new();
+        for (path, stat) in stats {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let Some(p) = path.to_str().filter(|p| !p.contains('\n')) else {
+                trace(gctx, "no record: a path is not UTF-8");
+                return;
+            };
+            text.push_str(&stat.encode());
+            text.push(' ');
+            text.push_str(p);
+            text.push('\n');
+        }
+        match write_file(&self.file, text.as_bytes()) {
+            Ok(()) => trace(gctx, "recorded"),
+            Err(e) => trace(gctx, &format!("no record: {e:#}")),
+        }
+    }
+
+    /// The early stats (a lock file this run wrote as the write left it),
+    /// then the packages' manifests and target directories.
+    fn stats_of_packages(
+        &self,
+        local_manifests: &[PathBuf],
+        manifests: &[PathBuf],
+    ) -> Vec<(PathBuf, Stat)> {
         let mut out: Vec<(PathBuf, Stat)> = self
             .early
             .iter()
@@ -284,46 +351,62 @@ impl Probe {
                 None => (p.clone(), *s),
             })
             .collect();
-        let mut seen: std::collections::HashSet<PathBuf> =
-            out.iter().map(|(p, _)| p.clone()).collect();
-        let mut add = |out: &mut Vec<(PathBuf, Stat)>, p: PathBuf, s: Stat| {
-            if seen.insert(p.clone()) {
+        for m in local_manifests {
+            out.push((m.clone(), Stat::of(m)));
+            if let Some(root) = m.parent() {
+                out.extend(discovery_dirs(root).into_iter().map(|d| {
+                    let s = Stat::of(&d);
+                    (d, s)
+                }));
+            }
+        }
+        out.extend(manifests.iter().map(|m| (m.clone(), Stat::of(m))));
+        out
+    }
+}
+
+/// The manifest paths of `manifests`: the path packages', then all.
+pub fn manifest_paths(manifests: &[mycargo_manifest::Manifest]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let local = manifests
+        .iter()
+        .filter(|m| m.package_id.source_id().is_path())
+        .map(|m| m.manifest_path.clone())
+        .collect();
+    let all = manifests.iter().map(|m| m.manifest_path.clone()).collect();
+    (local, all)
+}
+
+/// Every unit's files, and its inputs (which must not be newer than it).
+fn units_stats(bcx: &BuildContext<'_>, out: &mut Vec<(PathBuf, Stat)>) -> Result<(), String> {
+    for unit in bcx.units.topo_order() {
+        let w = mycargo_compiler::fingerprint::watched(bcx, &unit);
+        out.extend(w.files.into_iter().map(|f| {
+            let s = Stat::of(&f);
+            (f, s)
+        }));
+        let limit = w.reference.as_deref().map(Stat::of).and_then(|r| r.mtime());
+        for input in w.inputs {
+            for (p, s) in walk(&input)? {
+                if let (Some(t), Some(limit)) = (s.mtime(), limit)
+                    && t > limit
+                {
+                    return Err(format!("`{}` is newer than its unit", p.display()));
+                }
                 out.push((p, s));
             }
-        };
-        for m in local_manifests {
-            add(&mut out, m.clone(), Stat::of(m));
-            if let Some(root) = m.parent() {
-                for d in discovery_dirs(root) {
-                    let s = Stat::of(&d);
-                    add(&mut out, d, s);
-                }
+            if out.len() > MAX_ENTRIES {
+                return Err("too many files".to_string());
             }
         }
-        for unit in bcx.units.topo_order() {
-            let w = mycargo_compiler::fingerprint::watched(bcx, &unit);
-            for f in w.files {
-                let s = Stat::of(&f);
-                add(&mut out, f, s);
-            }
-            let reference = w.reference.as_deref().map(Stat::of);
-            let limit = reference.and_then(|r| r.mtime());
-            for input in w.inputs {
-                for (p, s) in walk(&input)? {
-                    if let (Some(t), Some(limit)) = (s.mtime(), limit)
-                        && t > limit
-                    {
-                        return Err(format!("`{}` is newer than its unit", p.display()));
-                    }
-                    add(&mut out, p, s);
-                }
-                if out.len() > MAX_ENTRIES {
-                    return Err("too many files".to_string());
-                }
-            }
-        }
-        Ok(out)
     }
+    Ok(())
+}
+
+fn write_file(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    mycargo_util::fs::write_atomic_nosync(path, data)
 }
 
 /// What decides a package's targets (cargo's target discovery): whether
