@@ -397,7 +397,7 @@ fn target_order_and_paths_match_cargo() {
     let (m, c) = project()
         .file(
             "Cargo.toml",
-            &pkg(
+            pkg(
                 "order",
                 "0.1.0",
                 "autoexamples = false\n\n[lib]\npath = \"./src/lib.rs\"\n\n\
