@@ -159,9 +159,17 @@ def main():
         twins = {}
         for name, exe in tools:
             t = d + f"-{name}"
+            # A fresh copy of the project, keeping the tool's target dir
+            # of an earlier run (a clean build of cargo-lib takes minutes).
+            kept = t + ".target-kept"
+            if os.path.exists(os.path.join(t, "target")):
+                shutil.rmtree(kept, ignore_errors=True)
+                os.rename(os.path.join(t, "target"), kept)
             if os.path.exists(t):
                 shutil.rmtree(t)
             shutil.copytree(d, t)
+            if os.path.exists(kept):
+                os.rename(kept, os.path.join(t, "target"))
             twins[name] = t
         cwd = lambda n: twins[n]
         env = lambda n: base_env
