@@ -167,7 +167,7 @@ def main():
                 os.rename(os.path.join(t, "target"), kept)
             if os.path.exists(t):
                 shutil.rmtree(t)
-            shutil.copytree(d, t)
+            shutil.copytree(d, t, ignore=shutil.ignore_patterns("target"))
             if os.path.exists(kept):
                 os.rename(kept, os.path.join(t, "target"))
             twins[name] = t

@@ -3,7 +3,7 @@
 //! only what the platforms it shows use.
 
 use mycargo_test_support::registry::{Dep, Package, Registry};
-use mycargo_test_support::{Output, Project};
+use mycargo_test_support::{Output, Project, Tool};
 
 /// `lib` with an optional `extra` (feature `ser`) and a Windows-only `winonly`;
 /// the root has a feature `more = ["lib/ser"]`, so the lock has all three.
@@ -100,4 +100,57 @@ fn test_after_build_reuses_the_dependencies_like_cargo() {
     let co = c.cargo("test --no-run").run();
     assert_eq!(compiled(&mo), compiled(&co), "{}\n{}", mo.stderr, co.stderr);
     assert_eq!(compiled(&mo).len(), 1, "{}", mo.stderr);
+}
+
+/// The index files a fetch of a locked project asks for in an empty
+/// cache: those of the packages in the lock, as cargo (not the optional
+/// dependency no feature turns on, nor what that one depends on).
+#[test]
+fn locked_fetch_reads_only_the_locked_index_files() {
+    let reg = Registry::new();
+    Package::new("deep", "1.0.0").publish(&reg);
+    Package::new("unused", "1.0.0")
+        .dep("deep", "1")
+        .publish(&reg);
+    Package::new("lib", "1.0.0")
+        .add_dep(Dep::new("unused", "1").optional())
+        .publish(&reg);
+    let (m, c) = super::twin::registry_twins(
+        &reg,
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\nlib = \"1\"\n",
+            ),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let index_files = |reg: &Registry| -> Vec<String> {
+        let mut v: Vec<String> = reg
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| p.contains("/index/") && !p.ends_with("config.json"))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    for (p, tool) in [(&m, Tool::Mycargo), (&c, Tool::Cargo)] {
+        p.tool(tool, "generate-lockfile").run();
+        std::fs::remove_dir_all(p.test_root().cargo_home(tool).join("registry")).unwrap();
+    }
+    reg.clear_requests();
+    m.mycargo("fetch").run();
+    let ours = index_files(&reg);
+    reg.clear_requests();
+    c.cargo("fetch").run();
+    assert_eq!(ours, index_files(&reg));
+    assert!(
+        !ours
+            .iter()
+            .any(|p| p.ends_with("/unused") || p.ends_with("/deep")),
+        "{ours:?}"
+    );
 }

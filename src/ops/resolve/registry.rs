@@ -231,7 +231,23 @@ impl<'a> WsRegistry<'a> {
                     for (line, ask) in matching {
                         let line_id =
                             PackageId::new(&line.name, line.version.clone(), this.clone());
+                        // A locked version's dependencies that the lock
+                        // does not list are optional ones left off: cargo
+                        // never asks for them (the resolve loads one on
+                        // demand should a feature now want it).
+                        let pinned = self
+                            .locked
+                            .get(&key)
+                            .is_some_and(|l| l.contains(&line.version));
                         for d in line.deps.iter().filter(|d| d.kind != DepKind::Development) {
+                            let Ok(dep) = d.to_dependency(&this) else {
+                                continue;
+                            };
+                            let real = self.map.replacement(dep.source_id())?;
+                            let dep_key = (real, dep.package_name().to_string());
+                            if pinned && !self.locked.contains_key(&dep_key) {
+                                continue;
+                            }
                             let seen = (
                                 d.registry.clone(),
                                 d.package_name().to_string(),
@@ -240,11 +256,6 @@ impl<'a> WsRegistry<'a> {
                             if !wanted_names.insert(seen) {
                                 continue;
                             }
-                            let Ok(dep) = d.to_dependency(&this) else {
-                                continue;
-                            };
-                            let real = self.map.replacement(dep.source_id())?;
-                            let dep_key = (real, dep.package_name().to_string());
                             askers.through(dep_key.clone(), &dep, &line_id, &key, ask);
                             if !loaded.contains(&dep_key) {
                                 wanted.push(dep);
