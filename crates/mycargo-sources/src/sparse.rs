@@ -222,6 +222,8 @@ struct Inner {
     client: std::sync::OnceLock<reqwest::Client>,
     token: Option<String>,
     permits: Semaphore,
+    /// Unpacks running at once (one a core).
+    unpacks: Semaphore,
     reporter: Arc<dyn Reporter>,
     config: OnceCell<Shared<RegistryConfig>>,
     /// Set when the server answered 401 to an anonymous `config.json`.
@@ -354,6 +356,9 @@ impl SparseRegistry {
                 client: std::sync::OnceLock::new(),
                 token,
                 permits,
+                unpacks: Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
                 reporter,
                 config: OnceCell::new(),
                 auth_seen: AtomicBool::new(false),
@@ -993,15 +998,21 @@ impl Inner {
                 c.name
             );
         }
+        // The body goes to the cache at once (memory holds only what is in
+        // transit); unpacking, which takes a thread and its buffers each,
+        // runs a few at a time.
         let path = on_disk.crate_file.clone();
+        let body = f.body;
+        let target = path.clone();
+        tokio::task::spawn_blocking(move || write_replace(&target, &body))
+            .await
+            .map_err(|e| anyhow!(e))??;
+        let _unpacking = self.unpacks.acquire().await.map_err(|e| anyhow!(e))?;
         let root = src_root.to_path_buf();
         let (name, v2) = (c.name.clone(), version);
-        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            write_replace(&path, &f.body)?;
-            unpack_or_forget(&path, &root, &name, &v2)
-        })
-        .await
-        .map_err(|e| anyhow!(e))??;
+        tokio::task::spawn_blocking(move || unpack_or_forget(&path, &root, &name, &v2))
+            .await
+            .map_err(|e| anyhow!(e))??;
         Ok(())
     }
 }
