@@ -62,8 +62,6 @@ pub struct WsRegistry<'a> {
     pub git: &'a super::git::GitPackages,
     pub map: &'a SourceMap,
     pub index: &'a mut dyn RemoteIndex,
-    /// Answers by (source, name, requirement).
-    cache: HashMap<(SourceId, String, String), Vec<Summary>>,
     /// `update --precise` requests.
     pub precise: Vec<Precise>,
     /// Yanked versions chosen through `precise` (for cargo's warning).
@@ -112,7 +110,6 @@ impl<'a> WsRegistry<'a> {
             git,
             map,
             index,
-            cache: HashMap::new(),
             precise: Vec::new(),
             precise_yanked: BTreeSet::new(),
             replace: Vec::new(),
@@ -514,14 +511,7 @@ impl Registry for WsRegistry<'_> {
                 .map(summaries::from_manifest)
                 .collect());
         }
-        let key = (
-            source.clone(),
-            dep.package_name().to_string(),
-            dep.version_req().to_string(),
-        );
-        if let Some(found) = self.cache.get(&key) {
-            return Ok(found.clone());
-        }
+        // No cache here: the resolver keeps each answer by requirement.
         let lines = self.lines(dep)?;
         let mut out = Vec::with_capacity(lines.len());
         // With the lock pinning a matching version, the resolver takes only
@@ -545,7 +535,6 @@ impl Registry for WsRegistry<'_> {
             };
             out.push(self.with_replacement(s)?);
         }
-        self.cache.insert(key, out.clone());
         self.prefer_downloaded(dep, out)
     }
 

@@ -251,7 +251,7 @@ type DepCandidates = (Candidates, Option<Lock>, Rc<DepKey>);
 /// Registry answers, cached, with patches and locks applied.
 pub(crate) struct Queryer<'a> {
     registry: &'a mut dyn Registry,
-    cache: HashMap<(String, SourceId, String), Rc<Vec<Summary>>>,
+    cache: HashMap<(String, SourceId, String), Rc<Vec<Rc<Summary>>>>,
     patches: BTreeMap<(SourceId, String), Vec<Rc<Summary>>>,
     locks: Locks,
     /// Rust versions to prefer candidates for (resolver 3).
@@ -287,7 +287,7 @@ fn rust_fit_count(summary: &Summary, rust_versions: &[PartialVersion]) -> usize 
 
 impl Queryer<'_> {
     /// Everything the registry has for `dep` (no filtering).
-    pub fn query(&mut self, dep: &Dependency) -> Result<Rc<Vec<Summary>>, ResolveError> {
+    pub fn query(&mut self, dep: &Dependency) -> Result<Rc<Vec<Rc<Summary>>>, ResolveError> {
         let key = (
             dep.package_name().to_string(),
             dep.source_id().clone(),
@@ -307,10 +307,11 @@ impl Queryer<'_> {
                 ),
                 source,
             })?;
-        let found: Rc<Vec<Summary>> = Rc::new(
+        let found: Rc<Vec<Rc<Summary>>> = Rc::new(
             found
                 .into_iter()
                 .filter(|s| s.name() == dep.package_name())
+                .map(Rc::new)
                 .collect(),
         );
         self.cache.insert(key, found.clone());
@@ -412,7 +413,7 @@ impl Queryer<'_> {
                 .iter()
                 .filter(|s| accepts(s.package_id()))
                 .filter(|s| !s.is_yanked() || self.locks.kept.contains(s.package_id()))
-                .map(|s| Rc::new(s.clone()))
+                .cloned()
                 .collect()
         } else {
             patched

@@ -191,12 +191,13 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
             .unwrap_or_default();
         let mut any = dep.clone();
         any.set_version_req(VersionRequirement::any());
-        let all: Vec<Summary> = q
+        let all: Vec<std::rc::Rc<Summary>> = q
             .query(&any)
             .map(|v| v.as_ref().clone())
             .unwrap_or_default();
         let mut yanked: Vec<&Summary> = all
             .iter()
+            .map(|s| s.as_ref())
             .filter(|s| {
                 s.is_yanked()
                     && !q.is_whitelisted(s.package_id())
@@ -206,6 +207,7 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
         yanked.sort_by(|a, b| a.version().cmp(b.version()));
         let mut others: Vec<&Summary> = all
             .iter()
+            .map(|s| s.as_ref())
             .filter(|s| !s.is_yanked() || q.is_whitelisted(s.package_id()))
             .collect();
         others.sort_by(|a, b| b.version().cmp(a.version()));
