@@ -248,10 +248,13 @@ type Candidates = Rc<Vec<(Rc<Summary>, Slot)>>;
 /// A dependency's candidates, its lock, and its conflict-cache key.
 type DepCandidates = (Candidates, Option<Lock>, Rc<DepKey>);
 
+/// The summaries a registry gave for one requirement, shared.
+pub type Answer = Rc<Vec<Rc<Summary>>>;
+
 /// Registry answers, cached, with patches and locks applied.
 pub(crate) struct Queryer<'a> {
     registry: &'a mut dyn Registry,
-    cache: HashMap<(String, SourceId, String), Rc<Vec<Rc<Summary>>>>,
+    cache: HashMap<(String, SourceId, String), Answer>,
     patches: BTreeMap<(SourceId, String), Vec<Rc<Summary>>>,
     locks: Locks,
     /// Rust versions to prefer candidates for (resolver 3).
@@ -287,7 +290,7 @@ fn rust_fit_count(summary: &Summary, rust_versions: &[PartialVersion]) -> usize 
 
 impl Queryer<'_> {
     /// Everything the registry has for `dep` (no filtering).
-    pub fn query(&mut self, dep: &Dependency) -> Result<Rc<Vec<Rc<Summary>>>, ResolveError> {
+    pub fn query(&mut self, dep: &Dependency) -> Result<Answer, ResolveError> {
         let key = (
             dep.package_name().to_string(),
             dep.source_id().clone(),
@@ -307,7 +310,7 @@ impl Queryer<'_> {
                 ),
                 source,
             })?;
-        let found: Rc<Vec<Rc<Summary>>> = Rc::new(
+        let found: Answer = Rc::new(
             found
                 .into_iter()
                 .filter(|s| s.name() == dep.package_name())
