@@ -56,6 +56,27 @@ pub struct Available {
     pub rust_versions: BTreeMap<PackageId, PartialVersion>,
 }
 
+/// [`Available`], worked out the first time a report needs it: it reads
+/// every version of every registry package (their whole index files),
+/// which a resolve that changes nothing never shows.
+pub struct LazyAvailable<'a> {
+    cell: std::cell::OnceCell<Available>,
+    make: Box<dyn Fn() -> Available + 'a>,
+}
+
+impl<'a> LazyAvailable<'a> {
+    pub fn new(make: impl Fn() -> Available + 'a) -> LazyAvailable<'a> {
+        LazyAvailable {
+            cell: std::cell::OnceCell::new(),
+            make: Box::new(make),
+        }
+    }
+
+    pub fn get(&self) -> &Available {
+        self.cell.get_or_init(|| (self.make)())
+    }
+}
+
 /// Resolve the path workspace and write `Cargo.lock` if it says something
 /// else (see [`Mode`]).
 pub fn update(
@@ -126,7 +147,7 @@ pub struct LockWrite<'a> {
     pub target: LockVersion,
     /// The index's versions, for the report's notes (none for path-only
     /// workspaces).
-    pub available: Option<&'a Available>,
+    pub available: Option<&'a LazyAvailable<'a>>,
 }
 
 impl LockWrite<'_> {
@@ -516,7 +537,7 @@ struct Report<'a> {
     resolve: &'a Lockfile,
     ignore_rust_version: bool,
     mode: Mode,
-    available: Option<&'a Available>,
+    available: Option<&'a LazyAvailable<'a>>,
 }
 
 impl Report<'_> {
@@ -647,6 +668,7 @@ impl Report<'_> {
         }
         let versions = self
             .available?
+            .get()
             .versions
             .get(&(id.name().to_string(), id.source_id().clone()))?;
         let current = id.version();
@@ -700,7 +722,7 @@ impl Report<'_> {
         if id.source_id().is_path() {
             return None;
         }
-        let needs = self.available?.rust_versions.get(id)?;
+        let needs = self.available?.get().rust_versions.get(id)?;
         let have = required.get(id)?;
         if rust_key(needs) <= rust_key(have) {
             return None;
@@ -723,7 +745,7 @@ impl Report<'_> {
         changes: &[Change<'_>],
     ) -> BTreeMap<PackageId, PartialVersion> {
         let mut out = BTreeMap::new();
-        let Some(available) = self.available else {
+        let Some(available) = self.available.map(LazyAvailable::get) else {
             return out;
         };
         let states_one = |id: &PackageId| {

@@ -112,8 +112,19 @@ fn locked_fetch_reads_only_the_locked_index_files() {
     Package::new("unused", "1.0.0")
         .dep("deep", "1")
         .publish(&reg);
+    // `shared` is in the lock at 2.0.0 only; lib's optional `shared ^1`
+    // (which would bring `deeper`) is off, and asked for first.
+    Package::new("deeper", "1.0.0").publish(&reg);
+    Package::new("shared", "1.0.0")
+        .dep("deeper", "1")
+        .publish(&reg);
+    Package::new("shared", "2.0.0").publish(&reg);
+    // The lock's `shared` comes in two levels down.
+    Package::new("b", "1.0.0").dep("shared", "2").publish(&reg);
+    Package::new("a", "1.0.0").dep("b", "1").publish(&reg);
     Package::new("lib", "1.0.0")
         .add_dep(Dep::new("unused", "1").optional())
+        .add_dep(Dep::new("shared", "1").optional())
         .publish(&reg);
     let (m, c) = super::twin::registry_twins(
         &reg,
@@ -121,7 +132,7 @@ fn locked_fetch_reads_only_the_locked_index_files() {
             (
                 "Cargo.toml",
                 "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [dependencies]\nlib = \"1\"\n",
+                 [dependencies]\nlib = \"1\"\na = \"1\"\n",
             ),
             ("src/lib.rs", ""),
         ],
@@ -147,10 +158,9 @@ fn locked_fetch_reads_only_the_locked_index_files() {
     reg.clear_requests();
     c.cargo("fetch").run();
     assert_eq!(ours, index_files(&reg));
+    let unwanted = ["/unused", "/deep", "/deeper"];
     assert!(
-        !ours
-            .iter()
-            .any(|p| p.ends_with("/unused") || p.ends_with("/deep")),
+        !ours.iter().any(|p| unwanted.iter().any(|u| p.ends_with(u))),
         "{ours:?}"
     );
 }

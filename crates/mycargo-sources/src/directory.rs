@@ -16,6 +16,7 @@ use mycargo_manifest::{Manifest, ReadOptions, read_manifest_file};
 use serde::Deserialize;
 
 use crate::checksum::sha256_file;
+use crate::index::lines::IndexLines;
 use crate::index::summary::{IndexDep, IndexSummary, SummaryStatus};
 
 /// `.cargo-checksum.json`.
@@ -109,14 +110,14 @@ impl DirectorySource {
     }
 
     /// Every version of `name` the directory holds.
-    pub fn query(&self, name: &str) -> Arc<Vec<IndexSummary>> {
-        Arc::new(
+    pub fn query(&self, name: &str) -> Arc<IndexLines> {
+        Arc::new(IndexLines::from_parsed(
             self.packages
                 .iter()
                 .filter(|p| p.summary.name == name)
                 .map(|p| p.summary.clone())
                 .collect(),
-        )
+        ))
     }
 
     /// Every crate of the directory.

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use mycargo_core::SourceId;
 
+use crate::index::lines::IndexLines;
 use crate::index::path::index_path;
-use crate::index::summary::{IndexSummary, parse_file};
+use crate::index::summary::parse_file;
 use crate::lock::{self, CacheLock, CacheLockMode};
 use crate::sparse::{CrateOnDisk, CrateRequest};
 use crate::{registry_dir_name, unpack};
@@ -83,7 +84,7 @@ impl LocalRegistry {
 
     /// Every version of each of `names` (empty for a name the index does
     /// not have), in the order of `names`.
-    pub fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
+    pub fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<IndexLines>>> {
         let index = self.check_layout()?;
         let mut out = Vec::with_capacity(names.len());
         for name in names {
@@ -91,7 +92,7 @@ impl LocalRegistry {
             let data = match std::fs::read(&path) {
                 Ok(d) => d,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    out.push(Arc::new(Vec::new()));
+                    out.push(Arc::new(IndexLines::default()));
                     continue;
                 }
                 Err(e) => {
@@ -103,7 +104,7 @@ impl LocalRegistry {
                 .map(|(s, _)| s)
                 .filter(|s| s.name.eq_ignore_ascii_case(name))
                 .collect();
-            out.push(Arc::new(lines));
+            out.push(Arc::new(IndexLines::from_parsed(lines)));
         }
         Ok(out)
     }
@@ -197,7 +198,7 @@ mod tests {
         let (_tmp, local, cksum) = setup();
         let found = local.query_many(&["bar", "Bar", "nope"]).unwrap();
         assert_eq!(found[0].len(), 1);
-        assert_eq!(found[0][0].cksum, cksum);
+        assert_eq!(found[0].iter().next().unwrap().cksum, cksum);
         assert_eq!(found[1].len(), 1, "names are case-insensitive");
         assert!(found[2].is_empty());
         let req = CrateRequest::new("bar", "1.0.0".parse().unwrap(), cksum.clone());

@@ -29,8 +29,9 @@ use tokio::sync::{OnceCell, Semaphore};
 use crate::checksum::sha256_hex;
 use crate::dir_name::registry_dir_name;
 use crate::index::cache::{CacheFile, IndexVersion};
+use crate::index::lines::IndexLines;
 use crate::index::path::{expand_dl, index_path};
-use crate::index::summary::{IndexSummary, parse_file, parse_line};
+use crate::index::summary::IndexSummary;
 use crate::lock::{self, CacheLock, CacheLockMode};
 use crate::net::{NetConfig, error_is_spurious, retry_after, status_is_spurious};
 use crate::unpack;
@@ -171,7 +172,7 @@ impl std::error::Error for SharedError {
 type Shared<T> = Result<Arc<T>, SharedError>;
 
 /// One in-flight-or-done index query per index path.
-type QueryCells = HashMap<String, Arc<OnceCell<Shared<Vec<IndexSummary>>>>>;
+type QueryCells = HashMap<String, Arc<OnceCell<Shared<IndexLines>>>>;
 
 /// Index files already revalidated in this process.
 static FRESH: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
@@ -431,7 +432,7 @@ impl SparseRegistry {
 
     /// Every version of `name` in the index, in file order; empty when the
     /// registry has no such crate (or, offline, nothing is cached for it).
-    pub fn query(&self, name: &str) -> anyhow::Result<Arc<Vec<IndexSummary>>> {
+    pub fn query(&self, name: &str) -> anyhow::Result<Arc<IndexLines>> {
         let _lock = self.lock_package_cache()?;
         let inner = self.inner.clone();
         let name = name.to_string();
@@ -441,7 +442,7 @@ impl SparseRegistry {
 
     /// [`SparseRegistry::query`] for many names at once, in parallel
     /// (bounded by `max_concurrency`); results in the order of `names`.
-    pub fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
+    pub fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<IndexLines>>> {
         let _lock = self.lock_package_cache()?;
         let inner = self.inner.clone();
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
@@ -450,7 +451,7 @@ impl SparseRegistry {
     }
 
     /// Async [`SparseRegistry::query`]; the caller holds the lock.
-    pub async fn query_async(&self, name: &str) -> anyhow::Result<Arc<Vec<IndexSummary>>> {
+    pub async fn query_async(&self, name: &str) -> anyhow::Result<Arc<IndexLines>> {
         self.inner.query(name).await
     }
 
@@ -675,14 +676,14 @@ impl Inner {
     async fn query_many(
         self: &Arc<Self>,
         names: Vec<String>,
-    ) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
+    ) -> anyhow::Result<Vec<Arc<IndexLines>>> {
         let mut set = tokio::task::JoinSet::new();
         let names_by_slot = names.clone();
         for (i, name) in names.into_iter().enumerate() {
             let this = self.clone();
             set.spawn(async move { (i, this.query(&name).await) });
         }
-        let mut out: Vec<Option<Arc<Vec<IndexSummary>>>> = Vec::new();
+        let mut out: Vec<Option<Arc<IndexLines>>> = Vec::new();
         let mut first_err = None;
         while let Some(joined) = set.join_next().await {
             let (i, r) = joined.context("an index request panicked")?;
@@ -703,7 +704,7 @@ impl Inner {
         Ok(out.into_iter().map(Option::unwrap_or_default).collect())
     }
 
-    async fn query(self: &Arc<Self>, name: &str) -> anyhow::Result<Arc<Vec<IndexSummary>>> {
+    async fn query(self: &Arc<Self>, name: &str) -> anyhow::Result<Arc<IndexLines>> {
         let rel = index_path(name);
         let cell = {
             let mut q = self.queries.lock().unwrap_or_else(|e| e.into_inner());
@@ -721,31 +722,32 @@ impl Inner {
         .map_err(anyhow::Error::new)
     }
 
-    async fn load_index_file(self: &Arc<Self>, rel: &str) -> anyhow::Result<Vec<IndexSummary>> {
+    async fn load_index_file(self: &Arc<Self>, rel: &str) -> anyhow::Result<IndexLines> {
         let cache_path = self.index_dir().join(".cache").join(rel);
-        let bytes = std::fs::read(&cache_path).ok();
-        // Served by the cache: parse the lines where they lie.
+        let mut bytes = std::fs::read(&cache_path).ok();
+        // Served by the cache: the lines stay where they lie, parsed when
+        // a version of theirs is wanted. (A cache file that does not
+        // decode is not sent as a validator either.)
         if self.net.offline || is_fresh(&cache_path) {
-            let lines = bytes.as_deref().and_then(CacheFile::decode_lines);
-            if let Some((_, lines)) = lines {
-                return Ok(lines
-                    .into_iter()
-                    .filter_map(|(_, line)| parse_line(line).ok())
-                    .collect());
+            if let Some(lines) = bytes.take().and_then(IndexLines::from_cache) {
+                return Ok(lines);
             }
             if self.net.offline {
-                return Ok(Vec::new());
+                return Ok(IndexLines::default());
             }
         }
-        let cached = bytes.as_deref().and_then(CacheFile::decode);
+        let cached_version = bytes
+            .as_deref()
+            .and_then(CacheFile::decode_lines)
+            .map(|(v, _)| v);
         let cfg = self.config().await?;
         let url = format!("{}{rel}", self.base);
         let mut headers = vec![
             ("cargo-protocol", "version=1".to_string()),
             ("accept", "text/plain".to_string()),
         ];
-        if let Some(c) = &cached {
-            match &c.index_version {
+        if let Some(v) = &cached_version {
+            match v {
                 IndexVersion::ETag(e) => headers.push(("if-none-match", e.clone())),
                 IndexVersion::LastModified(l) => headers.push(("if-modified-since", l.clone())),
                 IndexVersion::Unknown => {}
@@ -760,19 +762,18 @@ impl Inner {
             .with_context(|| format!("download of {rel} failed"))?;
         match f.status {
             200 => {
-                let parsed = parse_file(&f.body);
+                let index_version =
+                    IndexVersion::from_headers(f.etag.as_deref(), f.last_modified.as_deref());
+                let lines = IndexLines::from_index_file(f.body);
                 let file = CacheFile {
-                    index_version: IndexVersion::from_headers(
-                        f.etag.as_deref(),
-                        f.last_modified.as_deref(),
-                    ),
-                    entries: parsed
-                        .iter()
-                        .map(|(s, line)| (s.version.to_string(), line.to_vec()))
+                    index_version,
+                    entries: lines
+                        .raw_lines()
+                        .map(|(v, line)| (v.to_string(), line.to_vec()))
                         .collect(),
                 };
-                let summaries: Vec<IndexSummary> = parsed.into_iter().map(|(s, _)| s).collect();
                 let data = file.encode();
+                drop(file);
                 let path = cache_path.clone();
                 let written = tokio::task::spawn_blocking(move || write_replace(&path, &data))
                     .await
@@ -783,12 +784,12 @@ impl Inner {
                         .warn(&format!("failed to write index cache: {e:#}"));
                 }
                 mark_fresh(&cache_path);
-                Ok(summaries)
+                Ok(lines)
             }
-            304 => match cached {
-                Some(c) => {
+            304 => match bytes.and_then(IndexLines::from_cache) {
+                Some(lines) => {
                     mark_fresh(&cache_path);
-                    Ok(from_cache(&c))
+                    Ok(lines)
                 }
                 None => Err(anyhow!(
                     "server said not modified (HTTP 304) for `{url}` but nothing is cached"
@@ -798,7 +799,7 @@ impl Inner {
             404 | 410 | 451 => {
                 let _ = std::fs::remove_file(&cache_path);
                 mark_fresh(&cache_path);
-                Ok(Vec::new())
+                Ok(IndexLines::default())
             }
             401 => Err(http_error(&url, &f))
                 .context(
@@ -1054,11 +1055,4 @@ fn unpack_or_forget(
             Err(e)
         }
     }
-}
-
-fn from_cache(c: &CacheFile) -> Vec<IndexSummary> {
-    c.entries
-        .iter()
-        .filter_map(|(_, line)| parse_line(line).ok())
-        .collect()
 }

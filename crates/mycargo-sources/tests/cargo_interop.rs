@@ -63,13 +63,13 @@ fn mycargo_reads_what_cargo_fetched() {
     let c = client(&reg, &home, true);
     // cargo made the directory we would have made.
     assert!(c.index_dir().join(".cache").is_dir(), "{}", c.dir_name());
-    let bar = c.query("bar").unwrap();
+    let bar = c.query("bar").unwrap().to_vec();
     assert_eq!(bar.len(), 1);
     assert_eq!(bar[0].version.to_string(), "1.0.0");
     assert_eq!(bar[0].features.get()["extra"], vec!["dep:qux".to_string()]);
     let reqs: Vec<CrateRequest> = ["bar", "baz"]
         .iter()
-        .map(|n| CrateRequest::from_summary(&c.query(n).unwrap()[0]))
+        .map(|n| CrateRequest::from_summary(&c.query(n).unwrap().to_vec()[0]))
         .collect();
     let got = c.download(&reqs).unwrap();
     for d in &got {
@@ -94,7 +94,7 @@ fn cargo_runs_offline_on_what_mycargo_fetched() {
     let c = client(&reg, &home, false);
     let reqs: Vec<CrateRequest> = ["bar", "baz"]
         .iter()
-        .map(|n| CrateRequest::from_summary(&c.query(n).unwrap()[0]))
+        .map(|n| CrateRequest::from_summary(&c.query(n).unwrap().to_vec()[0]))
         .collect();
     let got = c.download(&reqs).unwrap();
     assert!(got.iter().all(|d| d.downloaded));
@@ -132,7 +132,7 @@ fn mycargo_revalidates_cargos_cache() {
     let home = p.test_root().cargo_home(Tool::Cargo);
     reg.clear_requests();
     let c = client(&reg, &home, false);
-    assert_eq!(c.query("bar").unwrap().len(), 1);
+    assert_eq!(c.query("bar").unwrap().to_vec().len(), 1);
     let bar: Vec<_> = reg
         .requests()
         .into_iter()

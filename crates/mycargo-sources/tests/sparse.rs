@@ -136,7 +136,7 @@ fn fetch_parse_cache_and_revalidate_with_304() {
         .publish(&env.reg);
 
     let client = env.client();
-    let all = client.query("foo").unwrap();
+    let all = client.query("foo").unwrap().to_vec();
     assert_eq!(versions(&all), ["1.0.0", "1.1.0"]);
     let v11 = &all[1];
     assert_eq!(v11.v, 2);
@@ -180,9 +180,12 @@ fn fetch_parse_cache_and_revalidate_with_304() {
     );
 
     // Same command: no more requests, even from a new client.
-    assert_eq!(versions(&client.query("foo").unwrap()), ["1.0.0", "1.1.0"]);
     assert_eq!(
-        versions(&env.client().query("foo").unwrap()),
+        versions(&client.query("foo").unwrap().to_vec()),
+        ["1.0.0", "1.1.0"]
+    );
+    assert_eq!(
+        versions(&env.client().query("foo").unwrap().to_vec()),
         ["1.0.0", "1.1.0"]
     );
     assert_eq!(env.statuses("/index/3/f/foo"), [200]);
@@ -190,7 +193,7 @@ fn fetch_parse_cache_and_revalidate_with_304() {
     // Next command: revalidated, 304 keeps the cache.
     env.new_command();
     assert_eq!(
-        versions(&env.client().query("foo").unwrap()),
+        versions(&env.client().query("foo").unwrap().to_vec()),
         ["1.0.0", "1.1.0"]
     );
     assert_eq!(env.statuses("/index/3/f/foo"), [200, 304]);
@@ -205,7 +208,7 @@ fn fetch_parse_cache_and_revalidate_with_304() {
     // A new version shows up with the next revalidation.
     Package::new("foo", "1.2.0").publish(&env.reg);
     env.new_command();
-    let all = env.client().query("foo").unwrap();
+    let all = env.client().query("foo").unwrap().to_vec();
     assert_eq!(versions(&all), ["1.0.0", "1.1.0", "1.2.0"]);
     assert_eq!(env.statuses("/index/3/f/foo"), [200, 304, 200]);
 }
@@ -214,9 +217,9 @@ fn fetch_parse_cache_and_revalidate_with_304() {
 fn revalidates_with_last_modified_without_etag() {
     let env = Env::new(Registry::builder().no_etag().start());
     Package::new("abcd", "0.1.0").publish(&env.reg);
-    env.client().query("abcd").unwrap();
+    env.client().query("abcd").unwrap().to_vec();
     env.new_command();
-    let got = env.client().query("ABCD").unwrap();
+    let got = env.client().query("ABCD").unwrap().to_vec();
     assert_eq!(versions(&got), ["0.1.0"]);
     assert_eq!(env.statuses("/index/ab/cd/abcd"), [200, 304]);
     let last = env
@@ -232,7 +235,7 @@ fn revalidates_with_last_modified_without_etag() {
 #[test]
 fn missing_crate_is_empty_not_an_error() {
     let env = Env::new(Registry::new());
-    assert!(env.client().query("nope").unwrap().is_empty());
+    assert!(env.client().query("nope").unwrap().to_vec().is_empty());
     assert_eq!(env.statuses("/index/no/pe/nope"), [404]);
 }
 
@@ -260,7 +263,7 @@ fn many_names_in_parallel_each_fetched_once() {
     assert_eq!(got.len(), asked.len());
     for (name, s) in asked.iter().zip(&got) {
         assert_eq!(s.len(), 1, "{name}");
-        assert_eq!(s[0].name, *name);
+        assert_eq!(s.to_vec()[0].name, *name);
     }
     assert!(
         elapsed < Duration::from_millis(3000),
@@ -291,7 +294,11 @@ fn retries_spurious_failures_then_succeeds() {
         .fault(&env.reg.index_path("ddd"), Fault::Truncate(10));
     let client = env.client();
     for n in ["aaa", "bbb", "ccc", "ddd"] {
-        assert_eq!(versions(&client.query(n).unwrap()), ["1.0.0"], "{n}");
+        assert_eq!(
+            versions(&client.query(n).unwrap().to_vec()),
+            ["1.0.0"],
+            "{n}"
+        );
     }
     assert_eq!(env.statuses("/index/3/a/aaa"), [500, 200]);
     assert_eq!(env.statuses("/index/3/b/bbb"), [429, 200]);
@@ -353,7 +360,7 @@ fn download_unpack_and_reuse() {
     let client = env.client();
     let reqs: Vec<CrateRequest> = ["foo", "bar"]
         .iter()
-        .map(|n| request_for(&client.query(n).unwrap()[0]))
+        .map(|n| request_for(&client.query(n).unwrap().to_vec()[0]))
         .collect();
     // Asking twice for one crate downloads it once.
     let mut asked = reqs.clone();
@@ -421,7 +428,7 @@ fn download_retries_after_a_500() {
     let env = Env::new(Registry::new());
     Package::new("foo", "1.0.0").publish(&env.reg);
     let client = env.client();
-    let req = request_for(&client.query("foo").unwrap()[0]);
+    let req = request_for(&client.query("foo").unwrap().to_vec()[0]);
     env.reg
         .fault(&env.reg.download_path("foo", "1.0.0"), Fault::Status(500));
     client.download(&[req]).unwrap();
@@ -436,7 +443,7 @@ fn wrong_checksum_is_refused_and_nothing_cached() {
     let env = Env::new(Registry::new());
     Package::new("bad", "1.0.0").wrong_cksum().publish(&env.reg);
     let client = env.client();
-    let req = request_for(&client.query("bad").unwrap()[0]);
+    let req = request_for(&client.query("bad").unwrap().to_vec()[0]);
     let err = client.download(&[req]).unwrap_err();
     // Named with its source, as cargo names it.
     let msg = err.to_string();
@@ -455,7 +462,7 @@ fn bad_entry_refused(entry: BadEntry, expect: &str) -> Env {
         .bad_entry(entry)
         .publish(&env.reg);
     let client = env.client();
-    let req = request_for(&client.query("evil").unwrap()[0]);
+    let req = request_for(&client.query("evil").unwrap().to_vec()[0]);
     let err = client.download(&[req]).unwrap_err();
     let msg = format!("{err:#}");
     assert!(
@@ -543,7 +550,7 @@ fn cargo_ok_entry_in_tarball_is_skipped() {
         .bad_entry(BadEntry::cargo_ok())
         .publish(&env.reg);
     let client = env.client();
-    let req = request_for(&client.query("sneaky").unwrap()[0]);
+    let req = request_for(&client.query("sneaky").unwrap().to_vec()[0]);
     let got = client.download(&[req]).unwrap();
     assert_eq!(
         std::fs::read(got[0].src_dir.join(".cargo-ok")).unwrap(),
@@ -556,13 +563,13 @@ fn offline_with_warm_cache_works() {
     let env = Env::new(Registry::new());
     Package::new("foo", "1.0.0").publish(&env.reg);
     let client = env.client();
-    let req = request_for(&client.query("foo").unwrap()[0]);
+    let req = request_for(&client.query("foo").unwrap().to_vec()[0]);
     client.download(std::slice::from_ref(&req)).unwrap();
     env.reg.clear_requests();
     env.new_command();
     let offline = env.offline_client();
     assert!(offline.is_offline());
-    assert_eq!(versions(&offline.query("foo").unwrap()), ["1.0.0"]);
+    assert_eq!(versions(&offline.query("foo").unwrap().to_vec()), ["1.0.0"]);
     assert_eq!(
         offline.config().unwrap().dl,
         format!("{}/api/v1/crates", env.reg.base_url())
@@ -578,7 +585,7 @@ fn offline_with_cold_cache_gives_cargos_error() {
     Package::new("foo", "1.0.0").publish(&env.reg);
     let offline = env.offline_client();
     // Nothing cached: the crate is not found (the resolver adds the note).
-    assert!(offline.query("foo").unwrap().is_empty());
+    assert!(offline.query("foo").unwrap().to_vec().is_empty());
     let req = CrateRequest::new("foo", Version::new(1, 0, 0), "00");
     let err = offline.download(&[req]).unwrap_err();
     assert_eq!(err.to_string(), OFFLINE_ERROR);
@@ -594,7 +601,7 @@ fn auth_required_sends_the_token() {
     let env = Env::new(Registry::builder().auth_required("sekrit").start());
     Package::new("priv", "1.0.0").publish(&env.reg);
     let client = env.client_with(fast_net(), Some("sekrit"));
-    let s = client.query("priv").unwrap();
+    let s = client.query("priv").unwrap().to_vec();
     assert!(client.config().unwrap().auth_required);
     client.download(&[request_for(&s[0])]).unwrap();
     let reqs = env.reg.requests();
@@ -634,7 +641,7 @@ fn dl_template_markers() {
         }
     });
     let client = env.client();
-    let s = client.query("mycrate").unwrap();
+    let s = client.query("mycrate").unwrap().to_vec();
     assert_eq!(s[0].name, "MyCrate");
     client.download(&[request_for(&s[0])]).unwrap();
     let want = format!("/files/My/Cr/my/cr/MyCrate-1.0.0/{cksum}");
@@ -658,7 +665,7 @@ fn timeout_is_retried_and_user_agent_sent() {
         },
         None,
     );
-    assert_eq!(versions(&client.query("slow").unwrap()), ["1.0.0"]);
+    assert_eq!(versions(&client.query("slow").unwrap().to_vec()), ["1.0.0"]);
     let warnings = env.record.warnings.lock().unwrap().clone();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     let last = env
@@ -688,5 +695,5 @@ fn crates_io_goes_through_its_sparse_index() {
     assert_eq!(c.dir_name(), "index.crates.io-1949cf8c6b5b557f");
     assert!(c.source_id().is_sparse());
     // Offline and cold: nothing, and no network.
-    assert!(c.query("serde").unwrap().is_empty());
+    assert!(c.query("serde").unwrap().to_vec().is_empty());
 }

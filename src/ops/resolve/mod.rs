@@ -267,23 +267,28 @@ fn resolve_inner(
         previous.as_ref().map_or(target, |p| p.version),
         &replaced,
     );
-    let available = available(&resolve, &map, &remotes, &sel)?;
-    LockWrite {
-        path: &lock_path,
-        orig: orig.as_deref(),
-        paths: &paths,
-        target,
-        available: Some(&available),
+    {
+        let remotes = &remotes;
+        let available = lockfile::LazyAvailable::new(|| {
+            available(&resolve, &map, remotes, &sel).unwrap_or_default()
+        });
+        LockWrite {
+            path: &lock_path,
+            orig: orig.as_deref(),
+            paths: &paths,
+            target,
+            available: Some(&available),
+        }
+        .apply(
+            gctx,
+            ws,
+            &path_pkgs,
+            previous.as_ref(),
+            lock,
+            ignore_rust_version,
+            how.mode,
+        )?;
     }
-    .apply(
-        gctx,
-        ws,
-        &path_pkgs,
-        previous.as_ref(),
-        lock,
-        ignore_rust_version,
-        how.mode,
-    )?;
     if !how.download {
         return Ok(path_pkgs);
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
 use mycargo_resolver::version::{Registry, RegistryError, Summary, describe_path};
+use mycargo_sources::index::IndexLines;
 use mycargo_sources::index::summary::IndexSummary;
 use mycargo_sources::source_map::SourceMap;
 use mycargo_sources::sparse::IndexQueryFailed;
@@ -22,7 +23,7 @@ pub trait RemoteIndex {
     /// as no versions.
     fn load(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()>;
     /// The loaded lines of `name` (empty when not loaded or unknown).
-    fn versions(&self, source: &SourceId, name: &str) -> Arc<Vec<IndexSummary>>;
+    fn versions(&self, source: &SourceId, name: &str) -> Arc<IndexLines>;
     /// Read `names` from the on-disk index cache only (no network).
     fn load_cached(&mut self, _source: &SourceId, _names: &BTreeSet<String>) -> anyhow::Result<()> {
         Ok(())
@@ -33,7 +34,7 @@ pub trait RemoteIndex {
         Vec::new()
     }
     /// What [`RemoteIndex::load_cached`] found for `name`.
-    fn cached_versions(&self, _source: &SourceId, _name: &str) -> Arc<Vec<IndexSummary>> {
+    fn cached_versions(&self, _source: &SourceId, _name: &str) -> Arc<IndexLines> {
         Arc::default()
     }
     /// Offline only: whether `name`-`version` of `source` is in the
@@ -210,26 +211,33 @@ impl<'a> WsRegistry<'a> {
                     // the index lines as they are (a walk, not a resolve:
                     // dev-dependencies of registry packages are never used).
                     let this = asks[0].source_id().clone();
-                    // Newest first, as the resolver tries them.
-                    let mut matching: Vec<(&IndexSummary, &Dependency)> = lines
-                        .iter()
-                        .filter(|l| l.is_available())
-                        .filter_map(|l| {
-                            let ask = asks.iter().find(|d| d.version_req().matches(&l.version))?;
-                            Some((l, ask))
-                        })
-                        .collect();
-                    matching.sort_by(|a, b| b.0.version.cmp(&a.0.version));
-                    if let Some(locked) = self.locked.get(&key)
-                        && matching.iter().any(|(l, _)| locked.contains(&l.version))
-                    {
-                        matching.retain(|(l, _)| locked.contains(&l.version));
+                    // Newest first, as the resolver tries them; with the
+                    // lock pinning a matching version, that one only (the
+                    // other lines are not even parsed).
+                    let asked = |v: &Version| asks.iter().any(|d| d.version_req().matches(v));
+                    let pinned = |v: &Version| self.locked.get(&key).is_some_and(|l| l.contains(v));
+                    let pick = |only_pinned: bool| -> Vec<(&IndexSummary, &Dependency)> {
+                        let mut m: Vec<(&IndexSummary, &Dependency)> = lines
+                            .matching(move |v| asked(v) && (!only_pinned || pinned(v)))
+                            .filter(|l| l.is_available())
+                            .filter_map(|l| {
+                                let ask =
+                                    asks.iter().find(|d| d.version_req().matches(&l.version))?;
+                                Some((l, ask))
+                            })
+                            .collect();
+                        m.sort_by(|a, b| b.0.version.cmp(&a.0.version));
+                        m
+                    };
+                    let mut matching = pick(true);
+                    if matching.is_empty() {
+                        matching = pick(false);
                     }
                     for (line, ask) in matching {
                         let line_id =
                             PackageId::new(&line.name, line.version.clone(), this.clone());
-                        // A locked version's dependencies that the lock
-                        // does not list are optional ones left off: cargo
+                        // A locked version's dependencies that no locked
+                        // version meets are optional ones left off: cargo
                         // never asks for them (the resolve loads one on
                         // demand should a feature now want it).
                         let pinned = self
@@ -242,7 +250,11 @@ impl<'a> WsRegistry<'a> {
                             };
                             let real = self.map.replacement(dep.source_id())?;
                             let dep_key = (real, dep.package_name().to_string());
-                            if pinned && !self.locked.contains_key(&dep_key) {
+                            let in_lock = self
+                                .locked
+                                .get(&dep_key)
+                                .is_some_and(|vs| vs.iter().any(|v| dep.version_req().matches(v)));
+                            if pinned && !in_lock {
                                 continue;
                             }
                             let seen = (
@@ -455,7 +467,7 @@ impl WsRegistry<'_> {
     }
 
     /// The index lines of `dep`'s name in its (replaced) source.
-    fn lines(&mut self, dep: &Dependency) -> Result<Arc<Vec<IndexSummary>>, RegistryError> {
+    fn lines(&mut self, dep: &Dependency) -> Result<Arc<IndexLines>, RegistryError> {
         let real = self.map.replacement(dep.source_id())?;
         let mut lines = self.index.versions(&real, dep.package_name());
         if lines.is_empty() {
@@ -491,8 +503,8 @@ impl Registry for WsRegistry<'_> {
         }) {
             let p = p.clone();
             let mut out = Vec::new();
-            for line in self.lines(dep)?.iter() {
-                if !line.is_available() || !p.offers(&line.version) {
+            for line in self.lines(dep)?.matching(|v| p.offers(v)) {
+                if !line.is_available() {
                     continue;
                 }
                 if line.yanked {
@@ -522,12 +534,13 @@ impl Registry for WsRegistry<'_> {
             .get(&(real, dep.package_name().to_string()))
             .filter(|vs| vs.iter().any(|v| dep.version_req().matches(v)))
             .cloned();
-        for line in lines.iter().filter(|l| l.is_available()) {
-            // Only versions that can be chosen come whole; the others are
-            // named in errors, so they come without their dependencies and
-            // features (never parsed).
-            let choosable = dep.version_req().matches(&line.version)
-                && pinned.as_ref().is_none_or(|p| p.contains(&line.version));
+        // Only the versions the requirement matches are read (the lines of
+        // the others stay unparsed; errors ask again for any version).
+        // Those the lock rules out come without their dependencies and
+        // features.
+        let matching = lines.matching(|v| dep.version_req().matches(v));
+        for line in matching.filter(|l| l.is_available()) {
+            let choosable = pinned.as_ref().is_none_or(|p| p.contains(&line.version));
             let s = if choosable {
                 summaries::from_index(source, line)?
             } else {

@@ -14,6 +14,7 @@ use mycargo_core::source_id::SourceKind;
 use mycargo_core::source_id::{CRATES_IO_HTTP_INDEX, parse_url};
 use mycargo_core::{PackageId, SourceId};
 use mycargo_sources::directory::DirectorySource;
+use mycargo_sources::index::IndexLines;
 use mycargo_sources::index::summary::IndexSummary;
 use mycargo_sources::local::LocalRegistry;
 use mycargo_sources::net::NetConfig;
@@ -147,7 +148,7 @@ enum Client {
 }
 
 impl Client {
-    fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<Vec<IndexSummary>>>> {
+    fn query_many(&self, names: &[&str]) -> anyhow::Result<Vec<Arc<IndexLines>>> {
         match self {
             Client::Sparse(c) => c.query_many(names),
             Client::Local(c) => c.query_many(names),
@@ -168,10 +169,10 @@ pub struct Remotes {
     /// for a cache-only resolve).
     offline: bool,
     clients: HashMap<SourceId, Client>,
-    lines: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
+    lines: HashMap<(SourceId, String), Arc<IndexLines>>,
     /// Cache-only clients and what they read (the warm-start guess).
     cache_clients: HashMap<SourceId, Client>,
-    cached: HashMap<(SourceId, String), Arc<Vec<IndexSummary>>>,
+    cached: HashMap<(SourceId, String), Arc<IndexLines>>,
     tokens: HashMap<SourceId, Result<Option<String>, String>>,
     events: Arc<Events>,
     /// Sources announced with `Updating ... index`.
@@ -454,7 +455,10 @@ impl Remotes {
             return Ok(Vec::new());
         };
         let mut found = overlay.query_many(&[name])?;
-        Ok(found.pop().map(|l| l.as_ref().clone()).unwrap_or_default())
+        Ok(found
+            .pop()
+            .map(|l| l.iter().cloned().collect())
+            .unwrap_or_default())
     }
 
     /// Whether the overlay of `source` serves `c`.
@@ -503,11 +507,10 @@ impl Remotes {
             let mut merged = mine.clone();
             merged.extend(
                 theirs
-                    .iter()
-                    .filter(|l| !mine.iter().any(|m| m.version == l.version))
+                    .matching(|v| !mine.iter().any(|m| &m.version == v))
                     .cloned(),
             );
-            table.insert(key, Arc::new(merged));
+            table.insert(key, Arc::new(IndexLines::from_parsed(merged)));
         }
         if cache_only && !cached && unknown_upstream && source.is_remote() {
             bail!("the index cache does not know every package of the overlay");
@@ -681,14 +684,14 @@ impl RemoteIndex for Remotes {
         }
     }
 
-    fn cached_versions(&self, source: &SourceId, name: &str) -> Arc<Vec<IndexSummary>> {
+    fn cached_versions(&self, source: &SourceId, name: &str) -> Arc<IndexLines> {
         self.cached
             .get(&(source.clone(), name.to_string()))
             .cloned()
             .unwrap_or_default()
     }
 
-    fn versions(&self, source: &SourceId, name: &str) -> Arc<Vec<IndexSummary>> {
+    fn versions(&self, source: &SourceId, name: &str) -> Arc<IndexLines> {
         self.lines
             .get(&(source.clone(), name.to_string()))
             .cloned()
