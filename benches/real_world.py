@@ -38,7 +38,8 @@ MANIFESTS = {
     ),
 }
 
-ROWS = ["noop-build", "metadata", "tree", "lock-offline", "cold-fetch", "clean-build", "build-then-test"]
+ROWS = ["noop-build", "metadata", "tree", "metadata-unrecorded", "tree-unrecorded", "lock-offline",
+        "cold-fetch", "clean-build", "build-then-test"]
 
 
 def run(cmd, cwd, env, quiet=True):
@@ -181,6 +182,15 @@ def main():
             measure("metadata", tools, cwd, env, a.rounds, args=("metadata", "--format-version", "1"))
         if "tree" in rows:
             measure("tree", tools, cwd, env, a.rounds, args=("tree",))
+        # The same without mycargo's no-op record (its first run after a
+        # change): the resolve itself.
+        def rm_record(name):
+            shutil.rmtree(os.path.join(twins[name], "target", ".mycargo"), ignore_errors=True)
+        if "metadata-unrecorded" in rows:
+            measure("metadata, no record", tools, cwd, env, a.rounds, prepare=rm_record,
+                    args=("metadata", "--format-version", "1"))
+        if "tree-unrecorded" in rows:
+            measure("tree, no record", tools, cwd, env, a.rounds, prepare=rm_record, args=("tree",))
         if "lock-offline" in rows:
             def rm_lock(name):
                 lock = os.path.join(twins[name], "Cargo.lock")
