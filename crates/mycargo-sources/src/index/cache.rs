@@ -110,7 +110,14 @@ impl CacheFile {
         if u32::from_le_bytes([v[0], v[1], v[2], v[3]]) != INDEX_V_MAX {
             return None;
         }
-        let mut parts = rest.split(|&b| b == 0);
+        let mut start = 0;
+        let mut parts = memchr::memchr_iter(0, rest)
+            .map(|end| {
+                let part = &rest[start..end];
+                start = end + 1;
+                part
+            })
+            .chain(std::iter::once(&[][..]));
         let index_version = std::str::from_utf8(parts.next()?).ok()?;
         let index_version = IndexVersion::from_cache_string(index_version);
         let mut entries = Vec::new();
