@@ -821,15 +821,18 @@ fn available(
             .find(|p| p.name == key.0 && p.source == key.1);
         let mut versions: Vec<(semver::Version, Option<_>)> = match precise {
             Some(p) => vec![(p.to.clone(), None)],
-            None => remotes
-                .versions(&map.replacement(id.source_id())?, id.name())
-                .iter()
-                .filter(|l| l.is_available() && !l.yanked)
-                .map(|l| {
-                    let rv = l.rust_version.as_deref().and_then(|r| r.parse().ok());
-                    (l.version.clone(), rv)
-                })
-                .collect(),
+            None => {
+                let mut offered = Vec::new();
+                remotes
+                    .versions(&map.replacement(id.source_id())?, id.name())
+                    .for_each_unkept(|l| {
+                        if l.is_available() && !l.yanked {
+                            let rv = l.rust_version.as_deref().and_then(|r| r.parse().ok());
+                            offered.push((l.version.clone(), rv));
+                        }
+                    });
+                offered
+            }
         };
         // The source's answers include its patches (as cargo's do).
         for patch in &resolve.patches {

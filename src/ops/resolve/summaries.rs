@@ -63,7 +63,7 @@ pub fn from_index(source: &SourceId, line: &IndexSummary) -> anyhow::Result<Summ
     }
     let features: BTreeMap<String, Vec<FeatureValue>> = line
         .features
-        .get()
+        .get_unkept()
         .iter()
         .map(|(k, v)| (k.clone(), v.iter().map(|f| FeatureValue::new(f)).collect()))
         .collect();

@@ -138,6 +138,27 @@ impl IndexLines {
             .filter_map(|e| self.parse(e))
     }
 
+    /// Call `f` with every line, parsed; lines not parsed before are
+    /// parsed for the call only, not kept (a report that looks at every
+    /// version once).
+    pub fn for_each_unkept(&self, mut f: impl FnMut(&IndexSummary)) {
+        for e in &self.entries {
+            match e.parsed.get() {
+                Some(kept) => {
+                    if let Some(s) = kept.as_deref() {
+                        f(s);
+                    }
+                }
+                None => {
+                    let line = self.buf.get(e.start..e.end).unwrap_or_default();
+                    if let Ok(s) = parse_line(line) {
+                        f(&s);
+                    }
+                }
+            }
+        }
+    }
+
     /// The raw line of each entry (what a cache file holds), with its
     /// version as written there.
     pub fn raw_lines(&self) -> impl Iterator<Item = (&Version, &[u8])> {
@@ -174,6 +195,11 @@ mod tests {
         assert_eq!(wanted[0].cksum, "11");
         assert_eq!(wanted[0].deps.get().len(), 1);
         // The other line was never parsed.
+        assert!(lines.entries[0].parsed.get().is_none());
+        let mut seen = Vec::new();
+        lines.for_each_unkept(|s| seen.push(s.version.to_string()));
+        assert_eq!(seen, ["1.0.0", "1.1.0"]);
+        // Looked at, not kept.
         assert!(lines.entries[0].parsed.get().is_none());
         assert_eq!(lines.iter().count(), 2);
     }

@@ -303,17 +303,29 @@ impl LazyFeatures {
     /// `features` with `features2` merged in. A table that does not parse
     /// reads as empty (the line's other fields did parse).
     pub fn get(&self) -> &BTreeMap<String, Vec<String>> {
-        self.parsed.get_or_init(|| {
-            let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for table in self.raw.iter().flatten() {
-                let parsed: BTreeMap<String, Vec<String>> =
-                    serde_json::from_str(table).unwrap_or_default();
-                for (k, vals) in parsed {
-                    map.entry(k).or_default().extend(vals);
-                }
+        self.parsed.get_or_init(|| self.parse())
+    }
+
+    /// [`LazyFeatures::get`] without keeping the map: for a caller that
+    /// turns it into its own (some packages list thousands of features in
+    /// each of hundreds of versions).
+    pub fn get_unkept(&self) -> std::borrow::Cow<'_, BTreeMap<String, Vec<String>>> {
+        match self.parsed.get() {
+            Some(map) => std::borrow::Cow::Borrowed(map),
+            None => std::borrow::Cow::Owned(self.parse()),
+        }
+    }
+
+    fn parse(&self) -> BTreeMap<String, Vec<String>> {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for table in self.raw.iter().flatten() {
+            let parsed: BTreeMap<String, Vec<String>> =
+                serde_json::from_str(table).unwrap_or_default();
+            for (k, vals) in parsed {
+                map.entry(k).or_default().extend(vals);
             }
-            map
-        })
+        }
+        map
     }
 }
 
