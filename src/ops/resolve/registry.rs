@@ -536,9 +536,16 @@ impl Registry for WsRegistry<'_> {
             .cloned();
         // Only the versions the requirement matches are read (the lines of
         // the others stay unparsed; errors ask again for any version).
-        // Those the lock rules out come without their dependencies and
+        // With a pinned version in the index, that is the answer, as
+        // cargo's locked query is (`=` the locked version); otherwise the
+        // versions the lock rules out come without their dependencies and
         // features.
-        let matching = lines.matching(|v| dep.version_req().matches(v));
+        let is_pinned = |v: &Version| pinned.as_ref().is_some_and(|p| p.contains(v));
+        let any_pinned = lines
+            .matching(|v| dep.version_req().matches(v) && is_pinned(v))
+            .any(|l| l.is_available());
+        let matching =
+            lines.matching(|v| dep.version_req().matches(v) && (!any_pinned || is_pinned(v)));
         for line in matching.filter(|l| l.is_available()) {
             let choosable = pinned.as_ref().is_none_or(|p| p.contains(&line.version));
             let s = if choosable {
