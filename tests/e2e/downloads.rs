@@ -16,18 +16,16 @@ fn setup() -> (Registry, Project, Project) {
         .target_dep("winonly", "1", "cfg(windows)")
         .feature("ser", &["dep:extra"])
         .publish(&reg);
-    let (m, c) = super::twin::registry_twins(
-        &reg,
-        &[
-            (
-                "Cargo.toml",
-                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [dependencies]\nlib = \"1\"\n\n[features]\nmore = [\"lib/ser\"]\n",
-            ),
-            ("src/lib.rs", ""),
-        ],
-    );
+    let (m, c) = foo_twins(&reg, "lib = \"1\"\n\n[features]\nmore = [\"lib/ser\"]\n");
     (reg, m, c)
+}
+
+/// Twin `foo` packages whose manifest ends with `[dependencies]` + `deps`.
+fn foo_twins(reg: &Registry, deps: &str) -> (Project, Project) {
+    let manifest = format!(
+        "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+    );
+    super::twin::registry_twins(reg, &[("Cargo.toml", &manifest), ("src/lib.rs", "")])
 }
 
 fn downloaded(o: &Output) -> Vec<String> {
@@ -126,17 +124,7 @@ fn locked_fetch_reads_only_the_locked_index_files() {
         .add_dep(Dep::new("unused", "1").optional())
         .add_dep(Dep::new("shared", "1").optional())
         .publish(&reg);
-    let (m, c) = super::twin::registry_twins(
-        &reg,
-        &[
-            (
-                "Cargo.toml",
-                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [dependencies]\nlib = \"1\"\na = \"1\"\n",
-            ),
-            ("src/lib.rs", ""),
-        ],
-    );
+    let (m, c) = foo_twins(&reg, "lib = \"1\"\na = \"1\"\n");
     let index_files = |reg: &Registry| -> Vec<String> {
         let mut v: Vec<String> = reg
             .requests()

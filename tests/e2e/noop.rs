@@ -75,6 +75,15 @@ fn write_later(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Change `path` in both projects: the next build rebuilds, the program
+/// then prints `prints`, and the build after that is a hit again.
+fn rebuilds_after(m: &Project, c: &Project, path: &str, text: &str, prints: &str) {
+    change_both(m, c, path, text);
+    assert!(!step(m, c, "build", &[]), "a change to `{path}` is seen");
+    assert_eq!(run_bin(m, "foo"), prints);
+    assert!(step(m, c, "build", &[]));
+}
+
 /// Build, then build again: the second run is a hit with cargo's output.
 fn built_twice(m: &Project, c: &Project, args: &str) {
     assert!(!step(m, c, args, &[]), "the first build has no record");
@@ -91,10 +100,8 @@ fn run_bin(p: &Project, name: &str) -> String {
 fn source_edit_rebuilds() {
     let (m, c) = twins(&[("Cargo.toml", &manifest("foo", "")), ("src/main.rs", MAIN)]);
     built_twice(&m, &c, "build");
-    change_both(&m, &c, "src/main.rs", "fn main() { println!(\"two!\"); }\n");
-    assert!(!step(&m, &c, "build", &[]));
-    assert_eq!(run_bin(&m, "foo"), "two!\n");
-    assert!(step(&m, &c, "build", &[]));
+    let text = "fn main() { println!(\"two!\"); }\n";
+    rebuilds_after(&m, &c, "src/main.rs", text, "two!\n");
 }
 
 #[test]
@@ -141,15 +148,8 @@ fn environment_and_config_changes_rebuild() {
     assert!(!step(&m, &c, "build", &[]));
     assert_eq!(run_bin(&m, "foo"), "checked\n");
     // A config file appears in the project.
-    change_both(
-        &m,
-        &c,
-        ".cargo/config.toml",
-        "[build]\nrustflags = [\"-C\", \"debug-assertions=off\"]\n",
-    );
-    assert!(!step(&m, &c, "build", &[]));
-    assert_eq!(run_bin(&m, "foo"), "plain\n");
-    assert!(step(&m, &c, "build", &[]));
+    let config = "[build]\nrustflags = [\"-C\", \"debug-assertions=off\"]\n";
+    rebuilds_after(&m, &c, ".cargo/config.toml", config, "plain\n");
 }
 
 #[test]
@@ -230,10 +230,7 @@ fn build_script_inputs_rerun_it() {
         ),
     ]);
     built_twice(&m, &c, "build");
-    change_both(&m, &c, "data.txt", "second\n");
-    assert!(!step(&m, &c, "build", &[]));
-    assert_eq!(run_bin(&m, "foo"), "second\n");
-    assert!(step(&m, &c, "build", &[]));
+    rebuilds_after(&m, &c, "data.txt", "second\n", "second\n");
 }
 
 #[test]
