@@ -13,6 +13,8 @@ ratios mycargo/cargo. The projects:
   web          tokio + reqwest + serde + clap
   ripgrep      the ripgrep workspace  (RIPGREP_GIT: a git dir, RIPGREP_REV; optional)
   serde        the serde workspace    (SERDE_GIT: a git dir, SERDE_REV; optional)
+  cargo-ws     cargo's own workspace  (CARGO_GIT: a git dir, CARGO_REV; optional;
+               ~530 packages: metadata, tree and lock rows, not builds)
 
 Usage: benches/real_world.py [--rounds N] [--only ROW,...] [--projects P,...]
 """
@@ -78,7 +80,7 @@ def make_project(work, name):
         if os.path.exists(lock):
             os.remove(lock)
         return d
-    var = {"ripgrep": "RIPGREP", "serde": "SERDE"}[name]
+    var = {"ripgrep": "RIPGREP", "serde": "SERDE", "cargo-ws": "CARGO"}[name]
     git = os.environ.get(f"{var}_GIT")
     if not git:
         return None
