@@ -81,7 +81,12 @@ pub fn target(
     };
     if name == CRATES_IO_REGISTRY {
         let replaced = map.replacement(&SourceId::crates_io())?;
-        if replaced != SourceId::crates_io() && registry.is_none() {
+        let builtin = map.builtin_crates_io();
+        // Replaced by what serves crates.io anyway (same index URL): cargo
+        // goes on.
+        let same = replaced.kind() == builtin.kind()
+            && replaced.canonical_url() == builtin.canonical_url();
+        if !same && registry.is_none() {
             // A replacement `[registries]` defines is a remote registry; a
             // `[source]` entry is not (cargo's `alt_registry_key`).
             let alt = replaced.registry_name().filter(|n| {
@@ -104,7 +109,7 @@ pub fn target(
         }
         return Ok(Target {
             name: Some(name),
-            source_id: SourceId::crates_io(),
+            source_id: builtin,
         });
     }
     let id = map.registry(&name)?;

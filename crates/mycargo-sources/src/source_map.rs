@@ -32,16 +32,31 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     entries: BTreeMap<String, Entry>,
+    /// Where the testsuite moved crates.io (see [`SourceMap::load`]).
+    moved_crates_io: Option<SourceId>,
 }
 
 impl SourceMap {
     /// Read `[source]` and `[registries]` from the configuration.
     pub fn load(config: &Config) -> anyhow::Result<SourceMap> {
         let mut entries = BTreeMap::new();
+        // cargo's testsuite moves crates.io to its local registry with a
+        // hidden variable (test-only, see docs/testing.md): crates.io is
+        // then served from there, replaced or not.
+        let moved_crates_io = match config
+            .env()
+            .get("__CARGO_TEST_CRATES_IO_URL_DO_NOT_USE_THIS")
+        {
+            Some(url) => Some(SourceId::for_alt_registry(
+                &parse_url(url).context("invalid `__CARGO_TEST_CRATES_IO_URL_DO_NOT_USE_THIS`")?,
+                CRATES_IO_REGISTRY,
+            )),
+            None => None,
+        };
         entries.insert(
             CRATES_IO_REGISTRY.to_string(),
             Entry {
-                def: Some(SourceId::crates_io()),
+                def: Some(moved_crates_io.clone().unwrap_or_else(SourceId::crates_io)),
                 replace_with: None,
             },
         );
@@ -121,7 +136,10 @@ impl SourceMap {
             }
             entries.insert(name, Entry { def, replace_with });
         }
-        Ok(SourceMap { entries })
+        Ok(SourceMap {
+            entries,
+            moved_crates_io,
+        })
     }
 
     /// The name a source is configured under: `crates-io` for crates.io,
@@ -149,7 +167,12 @@ impl SourceMap {
         };
         let mut name = start.to_string();
         let mut seen = vec![name.clone()];
-        let mut current = id.clone();
+        // crates.io itself may be served from elsewhere (the testsuite's
+        // stand-in); every other source starts as itself.
+        let mut current = match (&self.moved_crates_io, name == CRATES_IO_REGISTRY) {
+            (Some(moved), true) => moved.clone(),
+            _ => id.clone(),
+        };
         while let Some(entry) = self.entries.get(&name) {
             let Some((next, definition)) = &entry.replace_with else {
                 break;
@@ -173,6 +196,15 @@ impl SourceMap {
             name = next.clone();
         }
         Ok(current)
+    }
+
+    /// What serves crates.io without any `replace-with`: crates.io itself
+    /// (or the test suite's stand-in, see [`SourceMap::load`]).
+    pub fn builtin_crates_io(&self) -> SourceId {
+        self.entries
+            .get(CRATES_IO_REGISTRY)
+            .and_then(|e| e.def.clone())
+            .unwrap_or_else(SourceId::crates_io)
     }
 
     /// The source of `registry = "<name>"` on a dependency.
@@ -211,19 +243,46 @@ mod tests {
 
     /// A configuration made of `--config` arguments only (HOME empty).
     fn map(args: &[&str]) -> anyhow::Result<SourceMap> {
+        map_with(args, &[])
+    }
+
+    fn map_with(args: &[&str], vars: &[(&str, &str)]) -> anyhow::Result<SourceMap> {
         let home = tempfile::tempdir()?;
-        let env = Env::new(
-            home.path(),
-            [
-                ("HOME", home.path().display().to_string()),
-                (
-                    "CARGO_HOME",
-                    home.path().join(".cargo").display().to_string(),
-                ),
-            ],
-        );
+        let mut all = vec![
+            ("HOME".to_string(), home.path().display().to_string()),
+            (
+                "CARGO_HOME".to_string(),
+                home.path().join(".cargo").display().to_string(),
+            ),
+        ];
+        all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let env = Env::new(home.path(), all);
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         SourceMap::load(&Config::load(&env, &args)?)
+    }
+
+    #[test]
+    fn the_testsuite_can_move_crates_io() {
+        let url = "sparse+http://127.0.0.1:1/index/";
+        let vars = [("__CARGO_TEST_CRATES_IO_URL_DO_NOT_USE_THIS", url)];
+        let m = map_with(&[], &vars).unwrap();
+        let builtin = m.builtin_crates_io();
+        assert!(builtin.is_sparse());
+        assert_eq!(builtin.url().as_str(), url);
+        assert_eq!(m.replacement(&SourceId::crates_io()).unwrap(), builtin);
+        // Replaced by a registry at the same place: the same index.
+        let m = map_with(
+            &[
+                "source.crates-io.replace-with='dummy'",
+                &format!("registries.dummy.index='{url}'"),
+            ],
+            &vars,
+        )
+        .unwrap();
+        let r = m.replacement(&SourceId::crates_io()).unwrap();
+        assert_eq!(r.canonical_url(), m.builtin_crates_io().canonical_url());
+        // Without the variable, crates.io is crates.io.
+        assert!(map(&[]).unwrap().builtin_crates_io().is_crates_io());
     }
 
     #[test]
