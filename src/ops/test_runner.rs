@@ -120,7 +120,7 @@ pub fn run(gctx: &mut GlobalContext, built: Built, opts: &RunOptions) -> CliResu
         for mut d in built.doctests {
             gctx.shell.status("Doc-tests", &d.target_name)?;
             if verbosity >= Verbosity::Verbose {
-                gctx.shell.status("Running", quoted(&d.command))?;
+                gctx.shell.status("Running", format!("`{}`", d.shown))?;
             }
             let failure = Failure {
                 pkg: d.pkg_name.clone(),

@@ -324,6 +324,48 @@ fn env_var_read_by_env_macro_and_features_rebuild_like_cargo() {
 }
 
 #[test]
+fn verbose_running_lines_name_rustc_as_cargo_does() {
+    // mycargo runs the toolchain's own rustc/rustdoc rather than rustup's
+    // proxy, but shows them as the bare names cargo shows when it runs the
+    // `rustc` on PATH (cargo's testsuite expects `[RUNNING] `rustc ...``).
+    // Not compared with cargo here: the hermetic environment gives cargo
+    // an explicit compiler path, which it then shows.
+    let p = project()
+        .file(
+            "src/lib.rs",
+            "/// ```\n/// assert!(true);\n/// ```\npub fn f() {}\n",
+        )
+        .build();
+    let out = p.mycargo("test -v").run();
+    for shown in [
+        "     Running `rustc --crate-name foo ",
+        "     Running `rustdoc --edition=2015 --crate-type lib ",
+    ] {
+        assert!(out.stderr.contains(shown), "{shown}\n{}", out.describe());
+    }
+    // A compiler the user names is shown as named.
+    let rustc = String::from_utf8(
+        std::process::Command::new("rustc")
+            .args(["--print", "sysroot"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let named = std::path::Path::new(rustc.trim()).join("bin/rustc");
+    p.change_file("src/lib.rs", "pub fn g() {}\n");
+    let out = p.mycargo("build -v").env("RUSTC", &named).run();
+    assert!(
+        out.stderr.contains(&format!(
+            "     Running `{} --crate-name foo ",
+            named.display()
+        )),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
 fn verbose_shows_fresh_and_dirty_reasons() {
     let p = project().file("src/lib.rs", "pub fn f() {}\n").build();
     p.mycargo("build").run();

@@ -39,6 +39,10 @@ pub struct BuildConfig {
     pub profile: String,
     pub rustc: PathBuf,
     pub rustdoc: PathBuf,
+    /// Programs run in place of the name the user's configuration gave
+    /// (the toolchain's own `rustc` for rustup's proxy), with that name:
+    /// `-v` shows the name, as cargo does.
+    pub shown_as: Vec<(PathBuf, String)>,
     pub rustc_wrapper: Option<PathBuf>,
     pub rustc_workspace_wrapper: Option<PathBuf>,
     /// Flags for units built for the target (or all units without `--target`).

@@ -234,7 +234,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                     continue;
                 }
             };
-            state[i].command_line = display_command(&cmd);
+            state[i].command_line = display_command_as(&cmd, &bcx.config.shown_as);
             if shell.verbosity() >= Verbosity::Verbose {
                 shell.status("Running", format!("`{}`", state[i].command_line))?;
             }
@@ -970,10 +970,24 @@ fn record_executable(bcx: &BuildContext<'_>, unit: &Unit, c: &mut Compilation) {
 
 /// A command as cargo shows it with `-v`: shell-quoted where needed.
 pub fn display_command(cmd: &Command) -> String {
-    let mut s = shell_quote(&cmd.get_program().to_string_lossy());
+    display_command_as(cmd, &[])
+}
+
+/// [`display_command`], with each program of `shown_as` (as the program
+/// or as an argument, behind a wrapper) shown under its name there: the
+/// toolchain's `rustc` mycargo runs in place of rustup's proxy is shown as
+/// the `rustc` the user would have run, as cargo shows it.
+pub fn display_command_as(cmd: &Command, shown_as: &[(std::path::PathBuf, String)]) -> String {
+    let show = |a: &std::ffi::OsStr| -> String {
+        match shown_as.iter().find(|(p, _)| p.as_os_str() == a) {
+            Some((_, name)) => name.clone(),
+            None => shell_quote(&a.to_string_lossy()),
+        }
+    };
+    let mut s = show(cmd.get_program());
     for a in cmd.get_args() {
         s.push(' ');
-        s.push_str(&shell_quote(&a.to_string_lossy()));
+        s.push_str(&show(a));
     }
     s
 }

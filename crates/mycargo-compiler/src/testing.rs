@@ -62,6 +62,8 @@ pub struct DocTest {
     /// The lib's target name (`Doc-tests <name>`).
     pub target_name: String,
     pub command: Command,
+    /// The command as `-v` shows it.
+    pub shown: String,
 }
 
 /// The test executables of the build's root units, in cargo's order:
@@ -259,6 +261,7 @@ fn doc_test(
     DocTest {
         pkg_name: m.name().to_string(),
         target_name: t.name.clone(),
+        shown: crate::job_queue::display_command_as(&cmd, &bcx.config.shown_as),
         command: cmd,
     }
 }

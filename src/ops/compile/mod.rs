@@ -186,6 +186,7 @@ pub fn compile_with(
         }
         _ => rustc.path.clone(),
     };
+    let rustdoc_named = rustdoc_given.is_some();
     let rustdoc = match rustdoc_given {
         Some(r) => r,
         None if toolchain_bin.join(format!("rustdoc{exe}")).is_file() => {
@@ -344,6 +345,16 @@ pub fn compile_with(
         keep_going: req.keep_going,
         target_dir: target_dir.clone(),
         profile: profile_name.clone(),
+        // The toolchain's binaries run in place of a bare `rustc` or
+        // `rustdoc` are shown under those names, as cargo shows them.
+        shown_as: [
+            (rustc_given.is_none(), &rustc_exe, "rustc"),
+            (!rustdoc_named, &rustdoc, "rustdoc"),
+        ]
+        .into_iter()
+        .filter(|(bare, _, _)| *bare)
+        .map(|(_, path, name)| (path.clone(), name.to_string()))
+        .collect(),
         rustc: rustc_exe,
         rustdoc,
         rustc_wrapper: wrapper,
