@@ -894,3 +894,55 @@ fn check_tests_checks_test_targets_with_the_harness() {
         );
     }
 }
+
+#[test]
+fn a_units_inputs_are_compared_with_when_its_compiler_started() {
+    // As cargo: the fingerprint's dep-info file takes the time rustc was
+    // started, so a source saved while rustc ran counts as newer.
+    let p = project().file("src/lib.rs", "pub fn f() {}\n").build();
+    p.mycargo("build").run();
+    let find = |dir: &str, prefix: &str| -> std::path::PathBuf {
+        walk_files(&p.root().join(dir))
+            .into_iter()
+            .find(|f| {
+                f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+            .unwrap_or_else(|| panic!("no {prefix}* under {dir}"))
+    };
+    let dep_info = find("target/debug/.fingerprint", "dep-lib-foo");
+    let rlib = find("target/debug/deps", "libfoo-");
+    let mtime = |f: &std::path::Path| std::fs::metadata(f).unwrap().modified().unwrap();
+    assert!(mtime(&dep_info) < mtime(&rlib), "{dep_info:?} {rlib:?}");
+    // A source saved just after rustc started (before the rlib was
+    // written) makes the next build compile again.
+    let during = mtime(&dep_info) + std::time::Duration::from_millis(1);
+    let src = p.root().join("src/lib.rs");
+    std::fs::File::options()
+        .write(true)
+        .open(&src)
+        .unwrap()
+        .set_modified(during)
+        .unwrap();
+    p.mycargo("build")
+        .with_stderr_contains("   Compiling foo v0.0.1 ([ROOT]/foo)")
+        .run();
+}
+
+/// Every file under `dir`.
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}

@@ -345,12 +345,16 @@ pub fn stored_diagnostics(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<String> {
 }
 
 /// Store a finished unit's fingerprint and dep-info. `script_env`: the
-/// variables the package's build script set for rustc.
+/// variables the package's build script set for rustc. `started`: when
+/// the compiler started; the dep-info file takes that time, as cargo's
+/// does, so a source saved while rustc ran (or in the same clock tick as
+/// the file was written) counts as newer next time.
 pub fn record(
     bcx: &BuildContext<'_>,
     unit: &Unit,
     script_effects: &[String],
     script_env: &[String],
+    started: Option<std::time::SystemTime>,
 ) -> anyhow::Result<()> {
     let d = dir(bcx, unit);
     std::fs::create_dir_all(&d)
@@ -381,7 +385,12 @@ pub fn record(
                 k.starts_with("CARGO_") || k == "OUT_DIR" || script_env.iter().any(|e| e == k);
             dep_info::keep_env_dep(k, set_by_us, config_env.contains(&k))
         });
-        encoded.write(&dep_info_file(bcx, unit))?;
+        let path = dep_info_file(bcx, unit);
+        encoded.write(&path)?;
+        if let Some(t) = started {
+            filetime::set_file_mtime(&path, FileTime::from_system_time(t))
+                .with_context(|| format!("failed to set the mtime of `{}`", path.display()))?;
+        }
     }
     mycargo_util::fs::write_atomic_nosync(
         &hash_file(bcx, unit),

@@ -67,6 +67,9 @@ struct UnitState {
     /// Rebuilt (not fresh) in this build.
     dirty: bool,
     command_line: String,
+    /// When its process was started: the reference its inputs are
+    /// compared with next time (an edit while it ran makes it stale).
+    spawned_at: Option<std::time::SystemTime>,
 }
 
 pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Compilation> {
@@ -107,6 +110,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             dep_env: Vec::new(),
             dirty: false,
             command_line: String::new(),
+            spawned_at: None,
         })
         .collect();
 
@@ -238,6 +242,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             if shell.verbosity() >= Verbosity::Verbose {
                 shell.status("Running", format!("`{}`", state[i].command_line))?;
             }
+            state[i].spawned_at = Some(std::time::SystemTime::now());
             spawn(cmd, i, unit.mode == CompileMode::RunCustomBuild, tx.clone());
             running += 1;
             progressed = true;
@@ -297,6 +302,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                             unit,
                             &state_script(&state, &deps[i], &order, bcx),
                             &script_env,
+                            state[i].spawned_at,
                         )?;
                         finish(&mut state, &dependents, i, true);
                         record_executable(bcx, unit, &mut compilation);
