@@ -182,7 +182,7 @@ fn summary_of(m: &Manifest, cksum: Option<String>) -> IndexSummary {
     IndexSummary {
         name: m.name().to_string(),
         version: m.version().clone(),
-        deps: crate::index::summary::LazyDeps::from_vec(deps),
+        deps,
         features: crate::index::summary::LazyFeatures::from_map(m.features.clone()),
         cksum: cksum.unwrap_or_default(),
         yanked: false,

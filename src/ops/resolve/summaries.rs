@@ -29,7 +29,7 @@ pub fn from_manifest(m: &Manifest) -> Summary {
 pub fn from_index(source: &SourceId, line: &IndexSummary) -> anyhow::Result<Summary> {
     let id = PackageId::new(line.name.clone(), line.version.clone(), source.clone());
     let mut deps = Vec::with_capacity(line.deps.len());
-    for d in line.deps.get() {
+    for d in &line.deps {
         let req = VersionRequirement::parse(&d.req).with_context(|| {
             format!(
                 "invalid requirement `{}` for `{}` in the index entry of `{id}`",

@@ -193,7 +193,7 @@ mod tests {
         let wanted: Vec<&IndexSummary> = lines.matching(|v| *v == Version::new(1, 1, 0)).collect();
         assert_eq!(wanted.len(), 1);
         assert_eq!(wanted[0].cksum, "11");
-        assert_eq!(wanted[0].deps.get().len(), 1);
+        assert_eq!(wanted[0].deps.len(), 1);
         // The other line was never parsed.
         assert!(lines.entries[0].parsed.get().is_none());
         let mut seen = Vec::new();

@@ -99,8 +99,9 @@ pub struct IndexSummary {
     /// As published (original case).
     pub name: String,
     pub version: Version,
-    /// The dependencies, parsed at the first look (as the features).
-    pub deps: LazyDeps,
+    /// The dependencies (read with the line; lines themselves are parsed
+    /// only when their version is wanted, see `IndexLines`).
+    pub deps: Vec<IndexDep>,
     /// `features` and `features2`, kept as written until asked for: some
     /// packages list thousands per version (web-sys), and a resolve looks
     /// at the features of a few versions only.
@@ -172,70 +173,6 @@ impl<'de> Deserialize<'de> for FeatureTableShape {
         }
         d.deserialize_map(Table)
     }
-}
-
-/// An index line's dependency list, parsed at the first look.
-#[derive(Debug, Clone, Default)]
-pub struct LazyDeps {
-    raw: Option<Box<str>>,
-    parsed: std::sync::OnceLock<Vec<IndexDep>>,
-}
-
-impl LazyDeps {
-    /// Dependencies already parsed (other sources, fixtures).
-    pub fn from_vec(deps: Vec<IndexDep>) -> LazyDeps {
-        let parsed = std::sync::OnceLock::new();
-        let _ = parsed.set(deps);
-        LazyDeps { raw: None, parsed }
-    }
-
-    pub fn get(&self) -> &Vec<IndexDep> {
-        self.parsed.get_or_init(|| match &self.raw {
-            // The shape was checked when the line was read.
-            Some(raw) => convert_deps(serde_json::from_str(raw).unwrap_or_default()),
-            None => Vec::new(),
-        })
-    }
-}
-
-impl std::ops::Deref for LazyDeps {
-    type Target = Vec<IndexDep>;
-    fn deref(&self) -> &Vec<IndexDep> {
-        self.get()
-    }
-}
-
-impl PartialEq for LazyDeps {
-    fn eq(&self, other: &LazyDeps) -> bool {
-        self.get() == other.get()
-    }
-}
-
-impl Eq for LazyDeps {}
-
-/// A dependency's fields checked for type as [`RawDep`] reads them,
-/// without building strings.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct RawDepShape {
-    name: ShapeStr,
-    req: ShapeStr,
-    #[serde(default)]
-    features: ShapeSeq,
-    #[serde(default)]
-    optional: bool,
-    #[serde(default)]
-    default_features: bool,
-    #[serde(default)]
-    target: Option<ShapeStr>,
-    #[serde(default)]
-    kind: Option<ShapeStr>,
-    #[serde(default)]
-    registry: Option<ShapeStr>,
-    #[serde(default)]
-    package: Option<ShapeStr>,
-    #[serde(default)]
-    public: Option<bool>,
 }
 
 /// Any string, not kept.
@@ -437,14 +374,13 @@ pub fn parse_line(line: &[u8]) -> Result<IndexSummary, LineError> {
                 raw: [raw.features, raw.features2].map(|t| t.map(|t| Box::from(t.get()))),
                 parsed: std::sync::OnceLock::new(),
             };
-            if let Some(d) = raw.deps
-                && let Err(e) = serde_json::from_str::<Vec<RawDepShape>>(d.get())
+            let deps = match raw
+                .deps
+                .map(|d| serde_json::from_str::<Vec<RawDep>>(d.get()))
             {
-                return invalid_line(line, e);
-            }
-            let deps = LazyDeps {
-                raw: raw.deps.map(|d| Box::from(d.get())),
-                parsed: std::sync::OnceLock::new(),
+                Some(Ok(d)) => convert_deps(d),
+                Some(Err(e)) => return invalid_line(line, e),
+                None => Vec::new(),
             };
             let status = if v > INDEX_V_MAX {
                 SummaryStatus::Unsupported { v }
@@ -480,7 +416,7 @@ fn invalid_line(line: &[u8], full_error: serde_json::Error) -> Result<IndexSumma
     Ok(IndexSummary {
         name: min.name,
         version,
-        deps: LazyDeps::default(),
+        deps: Vec::new(),
         features: LazyFeatures::default(),
         cksum: String::new(),
         yanked: false,
@@ -648,7 +584,7 @@ mod lazy_feature_tests {
         let s = parse_line(br#"{"name":"a","vers":"1.0.0","deps":[{"name":"b","req":"^1","kind":null,"target":null}]}"#)
             .expect("deps");
         assert!(s.is_available());
-        assert_eq!(s.deps.get()[0].name, "b");
-        assert!(s.deps.get()[0].default_features);
+        assert_eq!(s.deps[0].name, "b");
+        assert!(s.deps[0].default_features);
     }
 }
