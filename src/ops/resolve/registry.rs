@@ -211,28 +211,19 @@ impl<'a> WsRegistry<'a> {
                     // the index lines as they are (a walk, not a resolve:
                     // dev-dependencies of registry packages are never used).
                     let this = asks[0].source_id().clone();
-                    // Newest first, as the resolver tries them; with the
-                    // lock pinning a matching version, that one only (the
-                    // other lines are not even parsed).
+                    // Newest first, as the resolver tries them.
+                    let locked = self.locked.get(&key).map(Vec::as_slice);
                     let asked = |v: &Version| asks.iter().any(|d| d.version_req().matches(v));
-                    let pinned = |v: &Version| self.locked.get(&key).is_some_and(|l| l.contains(v));
-                    let pick = |only_pinned: bool| -> Vec<(&IndexSummary, &Dependency)> {
-                        let mut m: Vec<(&IndexSummary, &Dependency)> = lines
-                            .matching(move |v| asked(v) && (!only_pinned || pinned(v)))
-                            .filter(|l| l.is_available())
+                    let mut matching: Vec<(&IndexSummary, &Dependency)> =
+                        locked_or_matching(&lines, locked, asked)
+                            .into_iter()
                             .filter_map(|l| {
                                 let ask =
                                     asks.iter().find(|d| d.version_req().matches(&l.version))?;
                                 Some((l, ask))
                             })
                             .collect();
-                        m.sort_by(|a, b| b.0.version.cmp(&a.0.version));
-                        m
-                    };
-                    let mut matching = pick(true);
-                    if matching.is_empty() {
-                        matching = pick(false);
-                    }
+                    matching.sort_by(|a, b| b.0.version.cmp(&a.0.version));
                     for (line, ask) in matching {
                         let line_id =
                             PackageId::new(&line.name, line.version.clone(), this.clone());
@@ -240,10 +231,7 @@ impl<'a> WsRegistry<'a> {
                         // version meets are optional ones left off: cargo
                         // never asks for them (the resolve loads one on
                         // demand should a feature now want it).
-                        let pinned = self
-                            .locked
-                            .get(&key)
-                            .is_some_and(|l| l.contains(&line.version));
+                        let pinned = locked.is_some_and(|l| l.contains(&line.version));
                         for d in line.deps.iter().filter(|d| d.kind != DepKind::Development) {
                             let Ok(dep) = d.to_dependency(&this) else {
                                 continue;
@@ -280,6 +268,25 @@ impl<'a> WsRegistry<'a> {
         }
         Ok((out, askers))
     }
+}
+
+/// The available lines of the versions `asked` accepts; when some of those
+/// are `locked` versions, those alone, as cargo answers a locked
+/// requirement (`=` the locked version). Other lines stay unparsed.
+fn locked_or_matching<'l>(
+    lines: &'l IndexLines,
+    locked: Option<&'l [Version]>,
+    asked: impl Fn(&Version) -> bool + Copy + 'l,
+) -> Vec<&'l IndexSummary> {
+    let is_locked = move |v: &Version| locked.is_some_and(|l| l.contains(v));
+    let pinned: Vec<&IndexSummary> = lines
+        .matching(move |v| asked(v) && is_locked(v))
+        .filter(|l| l.is_available())
+        .collect();
+    if !pinned.is_empty() {
+        return pinned;
+    }
+    lines.matching(asked).filter(|l| l.is_available()).collect()
 }
 
 /// Who first asked for each index file of a walk, as cargo's resolver
@@ -525,7 +532,7 @@ impl Registry for WsRegistry<'_> {
         }
         // No cache here: the resolver keeps each answer by requirement.
         let lines = self.lines(dep)?;
-        let mut out = Vec::with_capacity(lines.len());
+        let mut out = Vec::new();
         // With the lock pinning a matching version, the resolver takes only
         // pinned versions for this requirement (cargo's `lock`).
         let real = self.map.replacement(source)?;
@@ -534,19 +541,12 @@ impl Registry for WsRegistry<'_> {
             .get(&(real, dep.package_name().to_string()))
             .filter(|vs| vs.iter().any(|v| dep.version_req().matches(v)))
             .cloned();
-        // Only the versions the requirement matches are read (the lines of
-        // the others stay unparsed; errors ask again for any version).
-        // With a pinned version in the index, that is the answer, as
-        // cargo's locked query is (`=` the locked version); otherwise the
-        // versions the lock rules out come without their dependencies and
-        // features.
-        let is_pinned = |v: &Version| pinned.as_ref().is_some_and(|p| p.contains(v));
-        let any_pinned = lines
-            .matching(|v| dep.version_req().matches(v) && is_pinned(v))
-            .any(|l| l.is_available());
-        let matching =
-            lines.matching(|v| dep.version_req().matches(v) && (!any_pinned || is_pinned(v)));
-        for line in matching.filter(|l| l.is_available()) {
+        // Only the versions the requirement matches are read (errors ask
+        // again for any version); when the lock rules some out but none of
+        // its own is in the index, those come without their dependencies
+        // and features.
+        let asked = |v: &Version| dep.version_req().matches(v);
+        for line in locked_or_matching(&lines, pinned.as_deref(), asked) {
             let choosable = pinned.as_ref().is_none_or(|p| p.contains(&line.version));
             let s = if choosable {
                 summaries::from_index(source, line)?
