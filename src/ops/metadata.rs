@@ -81,13 +81,13 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     let cli = args.features.to_cli_features();
     // Nothing changed since the last run with this command line: its
     // answer stands.
-    let probe = crate::ops::noop::Probe::new(
+    let mut probe = crate::ops::noop::Probe::new(
         gctx,
         &ws,
         &target_dir,
         &settings::rustc_options(gctx, &target_dir)?,
     );
-    if let Some(kept) = probe.as_ref().and_then(|p| p.kept_output(gctx)) {
+    if let Some(kept) = probe.as_mut().and_then(|p| p.kept_output(gctx)) {
         gctx.shell.out().write_all(&kept)?;
         return Ok(());
     }

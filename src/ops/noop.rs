@@ -116,11 +116,13 @@ pub struct Hit {
     _lock: Option<std::fs::File>,
 }
 
-/// One command's record: where it lives, its key, and the files stat'ed
-/// before the resolve (so an edit during the build is not taken as seen).
+/// One command's record: where it lives, its key, and the files to stat
+/// before the resolve (so an edit during the build is not taken as seen;
+/// stat'ed once the record is found not to hold, a hit reads them once).
 pub struct Probe {
     file: PathBuf,
     key: String,
+    early_paths: Vec<PathBuf>,
     early: Vec<(PathBuf, Stat)>,
     messages_at_start: u64,
 }
@@ -134,8 +136,6 @@ impl Probe {
         target_dir: &Path,
         rustc: &RustcOptions,
     ) -> Option<Probe> {
-        // The command line names the command: `build` and `metadata` (or
-        // `build` and `check`) keep records of their own.
         let compiler = match mycargo_compiler::rustc_info::compiler_fingerprint(rustc, &gctx.env) {
             Ok(c) => c,
             Err(e) => {
@@ -143,6 +143,8 @@ impl Probe {
                 return None;
             }
         };
+        // The command line names the record: `build` and `metadata` (or
+        // `build` and `check`) keep records of their own.
         let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
         let mut name = StableHasher::new();
         for a in &argv {
@@ -168,30 +170,20 @@ impl Probe {
             key.write(m.as_os_str().as_encoded_bytes());
             key.u64(3);
         }
-        let mut early = Vec::new();
-        let mut watch = |p: PathBuf| {
-            let s = Stat::of(&p);
-            early.push((p, s));
-        };
-        for p in gctx.config.files_read() {
-            watch(p.clone());
-        }
-        for d in gctx.config.discovery_dirs() {
-            watch(d);
-        }
-        watch(ws.lock_path());
+        let mut early_paths: Vec<PathBuf> = gctx.config.files_read().to_vec();
+        early_paths.extend(gctx.config.discovery_dirs());
+        early_paths.push(ws.lock_path());
         for path in ws.manifests().keys() {
-            watch(path.clone());
+            early_paths.push(path.clone());
             if let Some(root) = path.parent() {
-                for d in discovery_dirs(root) {
-                    watch(d);
-                }
+                early_paths.extend(discovery_dirs(root));
             }
         }
         Some(Probe {
             file: target_dir.join(".mycargo").join("noop").join(name.hex()),
             key: key.hex(),
-            early,
+            early_paths,
+            early: Vec::new(),
             messages_at_start: gctx.shell.messages_written(),
         })
     }
@@ -200,7 +192,24 @@ impl Probe {
     /// then it has nothing to do. The answer holds the record's header
     /// (the `Finished` text) and, for a build, the build directory's lock,
     /// taken (waiting as cargo does) before the files are looked at.
-    pub fn unchanged(&self, gctx: &mut GlobalContext) -> Option<Hit> {
+    pub fn unchanged(&mut self, gctx: &mut GlobalContext) -> Option<Hit> {
+        let hit = self.check(gctx);
+        if hit.is_none() {
+            self.stat_early();
+        }
+        hit
+    }
+
+    /// The full path follows a miss: what it rests on, as it starts.
+    fn stat_early(&mut self) {
+        self.early = self
+            .early_paths
+            .iter()
+            .map(|p| (p.clone(), Stat::of(p)))
+            .collect();
+    }
+
+    fn check(&self, gctx: &mut GlobalContext) -> Option<Hit> {
         let Ok(text) = std::fs::read_to_string(&self.file) else {
             trace(gctx, "miss: no record");
             return None;
@@ -272,9 +281,14 @@ impl Probe {
 
     /// For a command whose whole answer is its stdout (`metadata`,
     /// `tree`): the answer kept last time, when nothing changed.
-    pub fn kept_output(&self, gctx: &mut GlobalContext) -> Option<Vec<u8>> {
-        self.unchanged(gctx)?;
-        std::fs::read(self.output_file()).ok()
+    pub fn kept_output(&mut self, gctx: &mut GlobalContext) -> Option<Vec<u8>> {
+        let kept = self
+            .check(gctx)
+            .and_then(|_| std::fs::read(self.output_file()).ok());
+        if kept.is_none() {
+            self.stat_early();
+        }
+        kept
     }
 
     /// Keep `output` with what it rested on: the manifests of every

@@ -350,13 +350,13 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     // Nothing changed since the last run with this command line: its
     // answer stands.
     let target_dir = super::compile::settings::target_dir(gctx, None, ws.default_target_dir())?;
-    let probe = crate::ops::noop::Probe::new(
+    let mut probe = crate::ops::noop::Probe::new(
         gctx,
         &ws,
         &target_dir,
         &super::compile::settings::rustc_options(gctx, &target_dir)?,
     );
-    if let Some(kept) = probe.as_ref().and_then(|p| p.kept_output(gctx)) {
+    if let Some(kept) = probe.as_mut().and_then(|p| p.kept_output(gctx)) {
         gctx.shell.out().write_all(&kept)?;
         return Ok(());
     }

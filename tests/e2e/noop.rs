@@ -19,6 +19,11 @@ fn twins(files: &[(&str, &str)]) -> (Project, Project) {
     b.build_twins()
 }
 
+/// Twin `foo` binaries with `main` as `src/main.rs`.
+fn bin_twins(main: &str) -> (Project, Project) {
+    twins(&[("Cargo.toml", &manifest("foo", "")), ("src/main.rs", main)])
+}
+
 fn manifest(name: &str, extra: &str) -> String {
     format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{extra}")
 }
@@ -98,7 +103,7 @@ fn run_bin(p: &Project, name: &str) -> String {
 
 #[test]
 fn source_edit_rebuilds() {
-    let (m, c) = twins(&[("Cargo.toml", &manifest("foo", "")), ("src/main.rs", MAIN)]);
+    let (m, c) = bin_twins(MAIN);
     built_twice(&m, &c, "build");
     let text = "fn main() { println!(\"two!\"); }\n";
     rebuilds_after(&m, &c, "src/main.rs", text, "two!\n");
@@ -106,7 +111,7 @@ fn source_edit_rebuilds() {
 
 #[test]
 fn check_and_build_keep_their_own_records() {
-    let (m, c) = twins(&[("Cargo.toml", &manifest("foo", "")), ("src/main.rs", MAIN)]);
+    let (m, c) = bin_twins(MAIN);
     built_twice(&m, &c, "check");
     built_twice(&m, &c, "build");
     assert!(step(&m, &c, "check", &[]));
@@ -115,7 +120,7 @@ fn check_and_build_keep_their_own_records() {
 
 #[test]
 fn new_target_file_is_built() {
-    let (m, c) = twins(&[("Cargo.toml", &manifest("foo", "")), ("src/main.rs", MAIN)]);
+    let (m, c) = bin_twins(MAIN);
     built_twice(&m, &c, "build");
     change_both(&m, &c, "src/bin/extra.rs", "fn main() {}\n");
     assert!(!step(&m, &c, "build", &[]));
@@ -133,13 +138,9 @@ fn new_target_file_is_built() {
 
 #[test]
 fn environment_and_config_changes_rebuild() {
-    let (m, c) = twins(&[
-        ("Cargo.toml", &manifest("foo", "")),
-        (
-            "src/main.rs",
-            "fn main() { if cfg!(debug_assertions) { println!(\"checked\") } else { println!(\"plain\") } }\n",
-        ),
-    ]);
+    let (m, c) = bin_twins(
+        "fn main() { if cfg!(debug_assertions) { println!(\"checked\") } else { println!(\"plain\") } }\n",
+    );
     built_twice(&m, &c, "build");
     let off = [("RUSTFLAGS", "-C debug-assertions=off")];
     assert!(!step(&m, &c, "build", &off));
@@ -191,7 +192,7 @@ fn manifest_and_path_dependency_changes_rebuild() {
 
 #[test]
 fn removed_output_is_rebuilt() {
-    let (m, c) = twins(&[("Cargo.toml", &manifest("foo", "")), ("src/main.rs", MAIN)]);
+    let (m, c) = bin_twins(MAIN);
     built_twice(&m, &c, "build");
     for p in [&m, &c] {
         std::fs::remove_file(p.bin("foo")).unwrap();
@@ -202,13 +203,7 @@ fn removed_output_is_rebuilt() {
 
 #[test]
 fn warnings_are_shown_again_on_every_build() {
-    let (m, c) = twins(&[
-        ("Cargo.toml", &manifest("foo", "")),
-        (
-            "src/main.rs",
-            "#[deprecated]\nfn old() {}\nfn main() { old(); }\n",
-        ),
-    ]);
+    let (m, c) = bin_twins("#[deprecated]\nfn old() {}\nfn main() { old(); }\n");
     for _ in 0..3 {
         // A build with warnings to show again leaves no record.
         assert!(!step(&m, &c, "build", &[]));
@@ -235,7 +230,7 @@ fn build_script_inputs_rerun_it() {
 
 #[test]
 fn lock_file_change_is_noticed() {
-    let (m, c) = twins(&[("Cargo.toml", &manifest("foo", "")), ("src/main.rs", MAIN)]);
+    let (m, c) = bin_twins(MAIN);
     built_twice(&m, &c, "build");
     for p in [&m, &c] {
         std::fs::remove_file(p.root().join("Cargo.lock")).unwrap();

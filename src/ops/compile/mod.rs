@@ -136,11 +136,11 @@ pub fn compile_with(
     let fast = extras.fast_noop
         && req.compile.message_formats().is_empty()
         && gctx.shell.verbosity() < Verbosity::Verbose;
-    let noop = match fast {
+    let mut noop = match fast {
         true => crate::ops::noop::Probe::new(gctx, &ws, &target_dir, &rustc_opts),
         false => None,
     };
-    if let Some(hit) = noop.as_ref().and_then(|p| p.unchanged(gctx)) {
+    if let Some(hit) = noop.as_mut().and_then(|p| p.unchanged(gctx)) {
         let elapsed = elapsed_text(start.elapsed().as_secs_f64());
         gctx.shell
             .status("Finished", format!("{} in {elapsed}", hit.header))?;

@@ -221,11 +221,14 @@ mod tests {
     }
 
     #[test]
-    fn a_line_that_does_not_parse_is_skipped() {
+    fn a_line_that_does_not_parse_is_kept_unusable() {
         let data = br#"{"name":"a","vers":"1.0.0","deps":7}"#.to_vec();
         let lines = IndexLines::from_index_file(data);
         assert_eq!(lines.len(), 1);
-        // Kept as cargo keeps it (invalid, named) or skipped: never a panic.
-        assert!(lines.iter().all(|s| !s.is_available()));
+        // Kept as cargo keeps it: named, and not usable.
+        let parsed: Vec<&IndexSummary> = lines.iter().collect();
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].version, Version::new(1, 0, 0));
+        assert!(!parsed[0].is_available());
     }
 }
