@@ -724,22 +724,15 @@ impl Inner {
 
     async fn load_index_file(self: &Arc<Self>, rel: &str) -> anyhow::Result<IndexLines> {
         let cache_path = self.index_dir().join(".cache").join(rel);
-        let mut bytes = std::fs::read(&cache_path).ok();
-        // Served by the cache: the lines stay where they lie, parsed when
-        // a version of theirs is wanted. (A cache file that does not
-        // decode is not sent as a validator either.)
-        if self.net.offline || is_fresh(&cache_path) {
-            if let Some(lines) = bytes.take().and_then(IndexLines::from_cache) {
-                return Ok(lines);
-            }
-            if self.net.offline {
-                return Ok(IndexLines::default());
-            }
+        // The cache's lines stay where they lie, parsed when a version of
+        // theirs is wanted; its index version revalidates them.
+        let cached = std::fs::read(&cache_path)
+            .ok()
+            .and_then(IndexLines::from_cache);
+        if self.net.offline || (cached.is_some() && is_fresh(&cache_path)) {
+            return Ok(cached.unwrap_or_default());
         }
-        let cached_version = bytes
-            .as_deref()
-            .and_then(CacheFile::decode_lines)
-            .map(|(v, _)| v);
+        let cached_version = cached.as_ref().and_then(IndexLines::index_version);
         let cfg = self.config().await?;
         let url = format!("{}{rel}", self.base);
         let mut headers = vec![
@@ -786,7 +779,7 @@ impl Inner {
                 mark_fresh(&cache_path);
                 Ok(lines)
             }
-            304 => match bytes.and_then(IndexLines::from_cache) {
+            304 => match cached {
                 Some(lines) => {
                     mark_fresh(&cache_path);
                     Ok(lines)

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use semver::Version;
 use serde::Deserialize;
 
-use super::cache::CacheFile;
+use super::cache::{CacheFile, IndexVersion};
 use super::summary::{IndexSummary, parse_line};
 
 /// The lines of one index file (in file order).
@@ -23,6 +23,8 @@ pub struct IndexLines {
     /// file), or empty when every line came parsed.
     buf: Vec<u8>,
     entries: Vec<Entry>,
+    /// A cache file's index version (ETag or Last-Modified).
+    index_version: Option<IndexVersion>,
 }
 
 #[derive(Debug)]
@@ -56,13 +58,14 @@ impl IndexLines {
         IndexLines {
             buf: Vec::new(),
             entries,
+            index_version: None,
         }
     }
 
     /// The lines of a cache file (cargo's `.cache` layout), kept as read;
     /// `None` when it is not one.
     pub fn from_cache(data: Vec<u8>) -> Option<IndexLines> {
-        let (_, lines) = CacheFile::decode_lines(&data)?;
+        let (index_version, lines) = CacheFile::decode_lines(&data)?;
         let base = data.as_ptr() as usize;
         let entries = lines
             .into_iter()
@@ -78,7 +81,11 @@ impl IndexLines {
                 })
             })
             .collect();
-        Some(IndexLines { buf: data, entries })
+        Some(IndexLines {
+            buf: data,
+            entries,
+            index_version: Some(index_version),
+        })
     }
 
     /// The lines of an index file as the registry serves it (one JSON
@@ -101,7 +108,16 @@ impl IndexLines {
             }
             start = end + 1;
         }
-        IndexLines { buf: data, entries }
+        IndexLines {
+            buf: data,
+            entries,
+            index_version: None,
+        }
+    }
+
+    /// The index version of a cache file's lines.
+    pub fn index_version(&self) -> Option<&IndexVersion> {
+        self.index_version.as_ref()
     }
 
     pub fn len(&self) -> usize {
@@ -110,11 +126,6 @@ impl IndexLines {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-
-    /// Every version the file names (parsing nothing).
-    pub fn versions(&self) -> impl Iterator<Item = &Version> {
-        self.entries.iter().map(|e| &e.version)
     }
 
     /// Every line, parsed, as owned summaries.
@@ -214,6 +225,10 @@ mod tests {
             ],
         };
         let lines = IndexLines::from_cache(file.encode()).unwrap();
+        assert_eq!(
+            lines.index_version(),
+            Some(&IndexVersion::ETag("\"e\"".into()))
+        );
         let raw: Vec<&[u8]> = lines.raw_lines().map(|(_, l)| l).collect();
         assert_eq!(raw, vec![A.as_bytes(), B.as_bytes()]);
         let cks: Vec<&str> = lines.iter().map(|s| s.cksum.as_str()).collect();
