@@ -758,15 +758,10 @@ impl Inner {
                 let index_version =
                     IndexVersion::from_headers(f.etag.as_deref(), f.last_modified.as_deref());
                 let lines = IndexLines::from_index_file(f.body);
-                let file = CacheFile {
-                    index_version,
-                    entries: lines
-                        .raw_lines()
-                        .map(|(v, line)| (v.to_string(), line.to_vec()))
-                        .collect(),
-                };
-                let data = file.encode();
-                drop(file);
+                let data = CacheFile::encode_entries(
+                    &index_version,
+                    lines.raw_lines().map(|(v, line)| (v.to_string(), line)),
+                );
                 let path = cache_path.clone();
                 let written = tokio::task::spawn_blocking(move || write_replace(&path, &data))
                     .await

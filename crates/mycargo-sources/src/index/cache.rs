@@ -70,13 +70,24 @@ pub type CacheLine<'a> = (&'a str, &'a [u8]);
 impl CacheFile {
     /// Encode in cargo's layout.
     pub fn encode(&self) -> Vec<u8> {
+        CacheFile::encode_entries(
+            &self.index_version,
+            self.entries.iter().map(|(v, l)| (v.as_str(), l.as_slice())),
+        )
+    }
+
+    /// [`CacheFile::encode`] of borrowed entries `(version, line)`.
+    pub fn encode_entries<'a, V: AsRef<str>>(
+        index_version: &IndexVersion,
+        entries: impl Iterator<Item = (V, &'a [u8])>,
+    ) -> Vec<u8> {
         let mut out = Vec::new();
         out.push(CACHE_VERSION);
         out.extend_from_slice(&INDEX_V_MAX.to_le_bytes());
-        out.extend_from_slice(self.index_version.to_cache_string().as_bytes());
+        out.extend_from_slice(index_version.to_cache_string().as_bytes());
         out.push(0);
-        for (version, line) in &self.entries {
-            out.extend_from_slice(version.as_bytes());
+        for (version, line) in entries {
+            out.extend_from_slice(version.as_ref().as_bytes());
             out.push(0);
             out.extend_from_slice(line);
             out.push(0);
