@@ -4,6 +4,9 @@
 //!   `config.json`, index files ([`IndexSummary`] per line) with cargo's
 //!   on-disk cache and ETag/Last-Modified revalidation, parallel `.crate`
 //!   downloads checked against the index checksum, offline mode.
+//! - [`git_index`]: registry indexes kept in git (fetched with git2 or
+//!   `git`, files read from the fetched commit's tree); [`SparseRegistry`]
+//!   serves them too, downloads included.
 //! - [`index`]: index paths, `dl` templates, index lines, the cache format.
 //! - [`unpack`]: safe `.crate` extraction under `registry/src/`.
 //! - [`lock`]: cargo's package-cache locks under `CARGO_HOME`.
@@ -28,6 +31,7 @@ pub mod checksum;
 pub mod dir_name;
 pub mod directory;
 pub mod git;
+pub mod git_index;
 pub mod index;
 pub mod local;
 pub mod lock;

@@ -102,6 +102,8 @@ pub struct NetConfig {
     pub multiplexing: bool,
     /// Requests in flight at once.
     pub max_concurrency: usize,
+    /// `net.git-fetch-with-cli`: git indexes are fetched by `git`.
+    pub git_fetch_with_cli: bool,
 }
 
 impl Default for NetConfig {
@@ -116,13 +118,15 @@ impl Default for NetConfig {
             proxy: None,
             multiplexing: true,
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            git_fetch_with_cli: false,
         }
     }
 }
 
 impl NetConfig {
     /// Read `net.offline`, `net.retry`, `http.timeout`, `http.user-agent`,
-    /// `http.cainfo`, `http.proxy`, `http.multiplexing`. `offline_flag` is
+    /// `http.cainfo`, `http.proxy`, `http.multiplexing`,
+    /// `net.git-fetch-with-cli`. `offline_flag` is
     /// `--offline` (it wins over the config).
     pub fn from_config(config: &Config, offline_flag: bool) -> anyhow::Result<NetConfig> {
         let mut net = NetConfig {
@@ -155,6 +159,9 @@ impl NetConfig {
         }
         if let Some(v) = config.get_bool("http.multiplexing")? {
             net.multiplexing = v.val;
+        }
+        if let Some(v) = config.get_bool("net.git-fetch-with-cli")? {
+            net.git_fetch_with_cli = v.val;
         }
         Ok(net)
     }

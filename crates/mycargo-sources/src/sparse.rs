@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow, bail};
 use mycargo_core::SourceId;
+use mycargo_core::source_id::SourceKind;
 use mycargo_core::source_id::{CRATES_IO_HTTP_INDEX, CRATES_IO_REGISTRY};
 use semver::Version;
 use serde::Deserialize;
@@ -28,6 +29,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::checksum::sha256_hex;
 use crate::dir_name::registry_dir_name;
+use crate::git_index::GitIndex;
 use crate::index::cache::{CacheFile, IndexVersion};
 use crate::index::lines::IndexLines;
 use crate::index::path::{expand_dl, index_path};
@@ -215,6 +217,9 @@ struct Inner {
     source_id: SourceId,
     /// The index URL without `sparse+`, ending in `/`.
     base: String,
+    /// A registry whose index is a git repository: index files and
+    /// `config.json` come from it, downloads over HTTP as for sparse.
+    git: Option<GitIndex>,
     cargo_home: PathBuf,
     dir_name: String,
     net: NetConfig,
@@ -334,12 +339,19 @@ impl SparseRegistry {
             source_id
         };
         let url = source_id.url().as_str();
-        let Some(base) = url.strip_prefix("sparse+") else {
-            bail!("`{url}` is not a sparse registry URL (it must begin with `sparse+`)");
+        let dir_name = registry_dir_name(source_id);
+        let (base, git) = match url.strip_prefix("sparse+") {
+            Some(base) if !base.ends_with('/') => {
+                bail!("sparse registry url must end in a slash `/`: {url}")
+            }
+            Some(base) => (base, None),
+            None if source_id.kind() == &SourceKind::Registry => {
+                let dir = cargo_home.join("registry/index").join(&dir_name);
+                let index = GitIndex::new(dir, url, net.git_fetch_with_cli, net.retry);
+                (url, Some(index))
+            }
+            None => bail!("`{url}` is not a registry index URL"),
         };
-        if !base.ends_with('/') {
-            bail!("sparse registry url must end in a slash `/`: {url}");
-        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("mycargo-net")
@@ -351,8 +363,9 @@ impl SparseRegistry {
             inner: Arc::new(Inner {
                 source_id: source_id.clone(),
                 base: base.to_string(),
+                git,
                 cargo_home: cargo_home.to_path_buf(),
-                dir_name: registry_dir_name(source_id),
+                dir_name,
                 net,
                 client: std::sync::OnceLock::new(),
                 token,
@@ -404,6 +417,12 @@ impl SparseRegistry {
 
     pub fn is_offline(&self) -> bool {
         self.inner.net.offline
+    }
+
+    /// Whether a query now fetches from the network: always for a sparse
+    /// index (each file is revalidated), once a process for a git one.
+    pub fn will_fetch(&self) -> bool {
+        !self.inner.net.offline && self.inner.git.as_ref().is_none_or(|g| !g.is_updated())
     }
 
     /// HTTP requests sent so far (retries included).
@@ -571,6 +590,9 @@ impl Inner {
             spurious: false,
         })?;
         self.requests.fetch_add(1, Ordering::SeqCst);
+        if url.starts_with("file:") {
+            return Ok(read_file_url(url, on_bytes));
+        }
         let client = match self.client.get() {
             Some(c) => c,
             None => {
@@ -634,6 +656,9 @@ impl Inner {
     }
 
     async fn load_config(&self) -> anyhow::Result<RegistryConfig> {
+        if let Some(git) = &self.git {
+            return self.load_git_config(git);
+        }
         let path = self.index_dir().join("config.json");
         let parse = |data: &[u8], from: &str| -> anyhow::Result<RegistryConfig> {
             serde_json::from_slice(data)
@@ -723,6 +748,9 @@ impl Inner {
     }
 
     async fn load_index_file(self: &Arc<Self>, rel: &str) -> anyhow::Result<IndexLines> {
+        if let Some(git) = &self.git {
+            return self.load_git_file(git, rel);
+        }
         let cache_path = self.index_dir().join(".cache").join(rel);
         // The cache's lines stay where they lie, parsed when a version of
         // theirs is wanted; its index version revalidates them.
@@ -743,7 +771,7 @@ impl Inner {
             match v {
                 IndexVersion::ETag(e) => headers.push(("if-none-match", e.clone())),
                 IndexVersion::LastModified(l) => headers.push(("if-modified-since", l.clone())),
-                IndexVersion::Unknown => {}
+                IndexVersion::Git(_) | IndexVersion::Unknown => {}
             }
         }
         if self.auth_required(&cfg) {
@@ -797,6 +825,70 @@ impl Inner {
                 .with_context(|| format!("download of {rel} failed")),
             _ => Err(http_error(&url, &f)).with_context(|| format!("download of {rel} failed")),
         }
+    }
+
+    /// Fetch a git index, once a process, unless offline.
+    fn update_git(&self, git: &GitIndex) -> anyhow::Result<()> {
+        if self.net.offline {
+            return Ok(());
+        }
+        let reporter = self.reporter.clone();
+        git.update(&move |m| reporter.warn(m)).map(|_| ())
+    }
+
+    /// `config.json` of a git index: from the fetched tree (fetched first
+    /// when there is none yet and the network may be used).
+    fn load_git_config(&self, git: &GitIndex) -> anyhow::Result<RegistryConfig> {
+        let mut blob = git.read("config.json")?;
+        if blob.is_none() && !git.is_updated() && !self.net.offline {
+            self.update_git(git)?;
+            blob = git.read("config.json")?;
+        }
+        let Some(blob) = blob else {
+            if self.net.offline && git.commit_id().is_none() {
+                bail!(OFFLINE_ERROR);
+            }
+            bail!("the registry index `{}` has no `config.json`", self.base);
+        };
+        serde_json::from_slice(&blob.data).with_context(|| {
+            format!(
+                "failed to parse `config.json` of registry `{}`",
+                self.base
+            )
+        })
+    }
+
+    /// One index file of a git index: the `.cache` entry when it was made
+    /// from the same blob (or, as older cargo wrote it, the same commit),
+    /// else the blob, written to the cache for the next command.
+    fn load_git_file(&self, git: &GitIndex, rel: &str) -> anyhow::Result<IndexLines> {
+        self.update_git(git)?;
+        let cache_path = self.index_dir().join(".cache").join(rel);
+        let Some(blob_id) = git.file_id(rel)? else {
+            return Ok(IndexLines::default());
+        };
+        let cached = std::fs::read(&cache_path)
+            .ok()
+            .and_then(IndexLines::from_cache);
+        if let Some(lines) = cached
+            && let Some(IndexVersion::Git(v)) = lines.index_version()
+            && (*v == blob_id || Some(v) == git.commit_id().as_ref())
+        {
+            return Ok(lines);
+        }
+        let Some(blob) = git.read(rel)? else {
+            return Ok(IndexLines::default());
+        };
+        let lines = IndexLines::from_index_file(blob.data);
+        let data = CacheFile::encode_entries(
+            &IndexVersion::Git(blob.blob_id),
+            lines.raw_lines().map(|(v, line)| (v.to_string(), line)),
+        );
+        if let Err(e) = write_replace(&cache_path, &data) {
+            self.reporter
+                .warn(&format!("failed to write index cache: {e:#}"));
+        }
+        Ok(lines)
     }
 
     async fn download(
@@ -1003,6 +1095,31 @@ impl Inner {
             .await
             .map_err(|e| anyhow!(e))??;
         Ok(())
+    }
+}
+
+/// A `file://` URL answered as curl answers it for cargo: the file's bytes
+/// with 200, or 404 when it cannot be read (registries on disk, the
+/// `dl` of a `file://` index).
+fn read_file_url(url: &str, on_bytes: Option<&(dyn Fn(u64, u64) + Send + Sync)>) -> Fetched {
+    let read = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.to_file_path().ok())
+        .and_then(|p| std::fs::read(p).ok());
+    let (status, body) = match read {
+        Some(body) => (200, body),
+        None => (404, Vec::new()),
+    };
+    if let Some(f) = on_bytes {
+        f(body.len() as u64, body.len() as u64);
+    }
+    Fetched {
+        status,
+        etag: None,
+        last_modified: None,
+        retry_after: None,
+        body,
+        addr: None,
     }
 }
 

@@ -876,10 +876,11 @@ fn resolve_with(
         && sel.unlock.is_empty()
         && sel.precise.is_empty()
     {
+        let unlocked = poisoned(path_pkgs, prev, map)?;
         for id in prev
             .packages
             .keys()
-            .filter(|id| id.source_id().is_registry())
+            .filter(|id| id.source_id().is_registry() && !unlocked.contains(*id))
         {
             let real = map.replacement(id.source_id())?;
             reg.locked
@@ -958,6 +959,53 @@ fn resolve_with(
         .borrow_mut()
         .extend(std::mem::take(&mut reg.precise_yanked));
     Ok(resolve)
+}
+
+/// The locked packages a changed manifest sets free (cargo's
+/// "poisoning"): when a dependency of a path package is met by no package
+/// of the lock file (a requirement edited or added), every locked package
+/// of its source, and what those depend on, may move. Non-member path
+/// packages' optional and dev dependencies do not count.
+fn poisoned<'l>(
+    path_pkgs: &Packages,
+    prev: &'l Lockfile,
+    map: &SourceMap,
+) -> anyhow::Result<BTreeSet<&'l PackageId>> {
+    let mut sources = BTreeSet::new();
+    for (m, member) in path_pkgs.manifests.iter().zip(&path_pkgs.members) {
+        for dep in &m.dependencies {
+            if dep.source_id().is_path()
+                || (!member && (dep.is_optional() || dep.kind() == DepKind::Development))
+            {
+                continue;
+            }
+            let met = prev
+                .packages
+                .keys()
+                .any(|id| id.name() == dep.package_name() && dep.version_req().matches(id.version()));
+            if !met {
+                sources.insert(map.replacement(dep.source_id())?);
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    if sources.is_empty() {
+        return Ok(out);
+    }
+    let mut todo = Vec::new();
+    for id in prev.packages.keys() {
+        if sources.contains(&map.replacement(id.source_id())?) {
+            todo.push(id);
+        }
+    }
+    while let Some(id) = todo.pop() {
+        if out.insert(id)
+            && let Some(p) = prev.packages.get(id)
+        {
+            todo.extend(p.dependencies.iter());
+        }
+    }
+    Ok(out)
 }
 
 /// Whether a resolve made from the cache alone says what the lock file

@@ -156,9 +156,11 @@ impl Client {
         }
     }
 
-    /// Reached over the network (announced with `Updating ... index`).
-    fn is_remote(&self) -> bool {
-        matches!(self, Client::Sparse(_))
+    /// Reached over the network by the next query (announced with
+    /// `Updating ... index`): a git index only the first time a process
+    /// asks.
+    fn will_fetch(&self) -> bool {
+        matches!(self, Client::Sparse(c) if c.will_fetch())
     }
 }
 
@@ -271,14 +273,9 @@ impl Remotes {
         // crates.io is reached through its sparse index, as cargo does.
         let fetch_id = if source.is_crates_io() {
             SourceId::for_registry(&parse_url(CRATES_IO_HTTP_INDEX)?)
-        } else if source.is_sparse() {
-            source.clone()
         } else {
-            bail!(
-                "mycargo reads sparse registries only for now; `{}` is not one \
-                 (set `protocol = \"sparse\"` or use a `sparse+` index URL)",
-                source.url()
-            );
+            // A sparse index, or a git one (read from its fetched tree).
+            source.clone()
         };
         let token = self.tokens.get(source).cloned().unwrap_or(Ok(None));
         let client = SparseRegistry::new(
@@ -621,7 +618,7 @@ impl RemoteIndex for Remotes {
         if todo.is_empty() {
             return Ok(());
         }
-        let remote = self.client(source)?.is_remote();
+        let remote = self.client(source)?.will_fetch();
         if remote && !offline && self.announced.insert(source.clone()) {
             self.pending_status.push(SourceMap::describe(source));
         }

@@ -25,7 +25,7 @@
 //! `Blocking waiting for file lock ...`) and warnings go to the reporter.
 
 mod checkout;
-mod fetch;
+pub(crate) mod fetch;
 mod find;
 mod ident;
 mod reference;

@@ -4,7 +4,8 @@
 //! ```text
 //! u8      cache format version (3)
 //! u32 LE  index schema version (INDEX_V_MAX = 2)
-//! bytes   the index version: `etag: <v>`, `last-modified: <v>` or `Unknown`
+//! bytes   the index version: `etag: <v>`, `last-modified: <v>`, a git
+//!         blob or commit id, or `Unknown`
 //! 0
 //! then per index line:  <version> 0 <json line> 0
 //! ```
@@ -21,6 +22,9 @@ pub const CACHE_VERSION: u8 = 3;
 pub enum IndexVersion {
     ETag(String),
     LastModified(String),
+    /// A git index's version of the file: the id of its blob (cargo
+    /// before 1.70 wrote the id of the index's commit instead).
+    Git(String),
     Unknown,
 }
 
@@ -30,6 +34,7 @@ impl IndexVersion {
         match self {
             IndexVersion::ETag(v) => format!("etag: {v}"),
             IndexVersion::LastModified(v) => format!("last-modified: {v}"),
+            IndexVersion::Git(v) => v.clone(),
             IndexVersion::Unknown => "Unknown".to_string(),
         }
     }
@@ -41,6 +46,9 @@ impl IndexVersion {
             }
             Some((key, v)) if key.eq_ignore_ascii_case("last-modified") => {
                 IndexVersion::LastModified(v.trim().to_string())
+            }
+            _ if s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                IndexVersion::Git(s.to_string())
             }
             _ => IndexVersion::Unknown,
         }
