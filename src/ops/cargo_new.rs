@@ -46,7 +46,7 @@ pub fn new(gctx: &mut GlobalContext, args: &crate::cli::new::Args) -> anyhow::Re
     if path.exists() {
         anyhow::bail!(
             "destination `{}` already exists\n\n\
-             Use `mycargo init` to initialize the directory",
+             Use `cargo init` to initialize the directory",
             path.display()
         )
     }
@@ -81,7 +81,7 @@ pub fn init(gctx: &mut GlobalContext, args: &crate::cli::init::Args) -> anyhow::
     {
         anyhow::bail!(
             "cannot create package in the home directory\n\n\
-             help: use `mycargo init <path>` to create a package in a different directory"
+             help: use `cargo init <path>` to create a package in a different directory"
         )
     }
     let name = get_name(path, &opts)?;
@@ -93,8 +93,8 @@ pub fn init(gctx: &mut GlobalContext, args: &crate::cli::init::Args) -> anyhow::
 
     if path.join("Cargo.toml").exists() {
         anyhow::bail!(
-            "`mycargo init` cannot be run on existing Cargo packages\n\
-             help: use `mycargo new` to create a package in a new subdirectory"
+            "`cargo init` cannot be run on existing Cargo packages\n\
+             help: use `cargo new` to create a package in a new subdirectory"
         )
     }
     check_path(path, gctx)?;

@@ -30,9 +30,9 @@ use crate::context::GlobalContext;
 pub fn clean(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     if let Some(CleanCommand::Gc(_)) = &args.command {
         return Err(anyhow::anyhow!(
-            "the `mycargo clean gc` command is unstable, and only available on the nightly channel of Cargo, but this is the `stable` channel\n\
+            "the `cargo clean gc` command is unstable, and only available on the nightly channel of Cargo, but this is the `stable` channel\n\
              See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels.\n\
-             See https://github.com/rust-lang/cargo/issues/12633 for more information about the `mycargo clean gc` command."
+             See https://github.com/rust-lang/cargo/issues/12633 for more information about the `cargo clean gc` command."
         )
         .into());
     }

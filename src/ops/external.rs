@@ -48,9 +48,9 @@ pub fn no_such_command(gctx: &GlobalContext, name: &str) -> CliError {
             "\nhelp: a command with a similar name exists: `{best}`\n"
         ));
     }
-    msg.push_str("\nhelp: view all installed commands with `mycargo --list`");
+    msg.push_str("\nhelp: view all installed commands with `cargo --list`");
     msg.push_str(&format!(
-        "\nhelp: find a package to install `{name}` with `mycargo search cargo-{name}`"
+        "\nhelp: find a package to install `{name}` with `cargo search cargo-{name}`"
     ));
     CliError::new(anyhow::anyhow!(msg), 101)
 }

@@ -640,7 +640,7 @@ impl Report<'_> {
         if update {
             if verbose {
                 gctx.shell.note(
-                    "to see how you depend on a package, run `mycargo tree --invert <dep>@<ver>`",
+                    "to see how you depend on a package, run `cargo tree --invert <dep>@<ver>`",
                 )?;
             } else if behind > 0 {
                 gctx.shell.note(format!(

@@ -77,6 +77,11 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     }
     let just: Vec<&Manifest> = selected.iter().map(|&i| &pkgs.manifests[i]).collect();
 
+    if args.token.is_some() {
+        gctx.shell.warn(
+            "`cargo publish --token` is deprecated in favor of using `cargo login` and environment variables",
+        )?;
+    }
     // The registry: the flag, else the one every `package.publish` names,
     // else `registry.default`, else crates.io.
     let registry = match (&args.registry, &args.index) {
@@ -101,13 +106,16 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             Some(registry.as_deref().unwrap_or(CRATES_IO_REGISTRY)),
         )?;
     }
-    let target = registry_api::target(gctx, registry.as_deref(), args.index.as_deref())?;
-
-    if args.token.is_some() {
+    if args.index.is_some() && just.iter().any(|m| m.publish.as_ref().is_some_and(|p| !p.is_empty())) {
         gctx.shell.warn(
-            "`mycargo publish --token` is deprecated in favor of using `cargo login` and environment variables",
+            "`--index` will ignore registries set by `package.publish` in Cargo.toml, and may cause unexpected push to prohibited registry\nhelp: use `--registry` instead or set `publish = true` in Cargo.toml to suppress this warning",
         )?;
     }
+    let target = registry_api::target(gctx, registry.as_deref(), args.index.as_deref())?;
+    if args.index.is_some() && args.token.is_none() && !args.dry_run {
+        bail!("command-line argument --index requires --token to be specified");
+    }
+
     let (config, sparse) = registry_api::registry_config(gctx, &target)?;
     let token = if args.dry_run {
         registry_api::find_token(gctx, &target, args.token.as_deref())?

@@ -24,25 +24,21 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn is_crates_io(&self) -> bool {
-        self.name.as_deref() == Some(CRATES_IO_REGISTRY)
-    }
-
     /// How cargo names it in messages: `crates-io`, `alt`, or the URL.
     pub fn display_name(&self) -> String {
         match &self.name {
             Some(n) => n.clone(),
-            None => self.source_id.url().to_string(),
+            None => {
+                let url = self.source_id.url();
+                url.to_file_path()
+                    .map_or_else(|()| url.to_string(), |p| p.display().to_string())
+            }
         }
     }
 
-    /// `registry `alt`` / `crates.io`, as in cargo's status lines.
+    /// `registry `alt``, as in cargo's status lines.
     pub fn describe(&self) -> String {
-        if self.is_crates_io() {
-            "crates.io".to_string()
-        } else {
-            format!("registry `{}`", self.display_name())
-        }
+        format!("registry `{}`", self.display_name())
     }
 }
 
@@ -55,18 +51,10 @@ pub fn target(
     let map = SourceMap::load(&gctx.config)?;
     if let Some(index) = index {
         let url = parse_url(index).with_context(|| format!("invalid index URL `{index}`"))?;
-        let mut id = SourceId::for_registry(&url);
-        // A URL a `[registries]` entry names is that registry.
-        let mut name = None;
-        for n in gctx.config.table_keys("registries")? {
-            if let Ok(candidate) = map.registry(&n)
-                && candidate.url() == id.url()
-            {
-                id = candidate;
-                name = Some(n);
-                break;
-            }
-        }
+        // cargo names a bare `--index` by its URL, even one a
+        // `[registries]` entry also names (and sends only `--token` to it).
+        let id = SourceId::for_registry(&url);
+        let name = None;
         return Ok(Target {
             name,
             source_id: id,
@@ -330,23 +318,20 @@ pub fn require_token(
     let cargo_token = providers.iter().any(|p| p[0] == CARGO_TOKEN);
     match &target.name {
         Some(n) if n == CRATES_IO_REGISTRY => {
-            let mut msg = "no token found, please run `mycargo login`".to_string();
+            let mut msg = "no token found, please run `cargo login`".to_string();
             if cargo_token {
                 msg.push_str("\nor use environment variable CARGO_REGISTRY_TOKEN");
             }
             bail!(msg)
         }
         Some(n) if cargo_token => bail!(
-            "no token found for `{n}`, please run `mycargo login --registry {n}`\nor use environment variable {}",
+            "no token found for `{n}`, please run `cargo login --registry {n}`\nor use environment variable {}",
             token_env_var(n)
         ),
         Some(n) => bail!(
             "no token found for `{n}`\nYou may need to log in using this registry's credential provider"
         ),
-        None => bail!(
-            "no token found for `{}`, pass `--token` or configure the registry in `[registries]`",
-            target.source_id.url()
-        ),
+        None => bail!("command-line argument --index requires --token to be specified"),
     }
 }
 
@@ -454,19 +439,14 @@ pub fn net(gctx: &GlobalContext) -> anyhow::Result<NetConfig> {
     NetConfig::from_config(&gctx.config, gctx.args.offline || gctx.args.frozen)
 }
 
-/// A sparse client of the target's index (for `config.json` and polling).
+/// A client of the target's index, sparse or git (for `config.json` and
+/// polling).
 pub fn sparse(
     gctx: &GlobalContext,
     target: &Target,
     token: Option<&str>,
 ) -> anyhow::Result<SparseRegistry> {
     let id = &target.source_id;
-    if !id.url().as_str().starts_with("sparse+") && !id.is_crates_io() {
-        bail!(
-            "registry `{}` uses the git protocol, which mycargo does not support for API commands yet",
-            target.display_name()
-        );
-    }
     SparseRegistry::new(
         id,
         gctx.config.cargo_home(),
@@ -490,6 +470,7 @@ pub fn registry_config(
     // The index sees no token: only its API does (a registry that wants
     // auth on its index is configured with the token there).
     let sparse = sparse(gctx, target, None)?;
+    sparse.refresh()?;
     let config = sparse.config()?;
     Ok((config, sparse))
 }

@@ -83,7 +83,7 @@ pub fn single_package(
 pub fn package_list_error(ws: &mycargo_manifest::Workspace) -> anyhow::Error {
     let mut msg = String::from(
         "\"--package <SPEC>\" requires a SPEC format value, which can be any package ID specifier in the dependency graph.\n\
-         Run `mycargo help pkgid` for more information about SPEC format.\n\n\
+         Run `cargo help pkgid` for more information about SPEC format.\n\n\
          Possible packages/workspace members:",
     );
     for m in ws.members() {

@@ -65,7 +65,7 @@ fn search(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     }
     if !crates.is_empty() || total > 0 {
         gctx.shell
-            .note("to learn more about a package, run `mycargo info <name>`")?;
+            .note("to learn more about a package, run `cargo info <name>`")?;
     }
     Ok(())
 }

@@ -317,12 +317,34 @@ impl SourceId {
         self.inner.kind == SourceKind::SparseRegistry
     }
 
+    /// crates.io, or where cargo's testsuite moved it (see
+    /// [`SourceId::set_moved_crates_io`]).
     pub fn is_crates_io(&self) -> bool {
+        self.is_real_crates_io()
+            || (matches!(
+                self.inner.kind,
+                SourceKind::Registry | SourceKind::SparseRegistry
+            ) && MOVED_CRATES_IO
+                .read()
+                .is_ok_and(|m| m.as_deref() == Some(self.inner.canonical.as_str())))
+    }
+
+    /// The real crates.io index (git or sparse URL), never a stand-in.
+    pub fn is_real_crates_io(&self) -> bool {
         matches!(
             self.inner.kind,
             SourceKind::Registry | SourceKind::SparseRegistry
         ) && (self.inner.canonical == CRATES_IO_INDEX
             || self.inner.canonical == CRATES_IO_HTTP_INDEX.trim_end_matches('/'))
+    }
+
+    /// Test-only (cargo's `__CARGO_TEST_CRATES_IO_URL_DO_NOT_USE_THIS`):
+    /// the registry at `id` stands for crates.io in this process, in its
+    /// name and its messages, as cargo treats it.
+    pub fn set_moved_crates_io(id: Option<&SourceId>) {
+        if let Ok(mut m) = MOVED_CRATES_IO.write() {
+            *m = id.map(|i| i.inner.canonical.clone());
+        }
     }
 
     /// Whether this is a source whose packages cargo treats as local
@@ -393,6 +415,9 @@ impl SourceId {
         }
     }
 }
+
+/// The canonical URL of the registry standing for crates.io, if moved.
+static MOVED_CRATES_IO: std::sync::RwLock<Option<String>> = std::sync::RwLock::new(None);
 
 impl PartialEq for SourceId {
     fn eq(&self, other: &SourceId) -> bool {

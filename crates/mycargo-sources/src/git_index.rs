@@ -24,6 +24,15 @@ const INDEX_REF: &str = "refs/remotes/origin/HEAD";
 /// Index directories fetched by this process.
 static UPDATED: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(Mutex::default);
 
+/// Let the next [`GitIndex::update`] of the index in `dir` fetch again
+/// (a command that waits for a publication to appear).
+pub fn forget_updated(dir: &Path) {
+    UPDATED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|d| !d.starts_with(dir));
+}
+
 /// A file of the index as of its current commit.
 pub struct IndexBlob {
     pub data: Vec<u8>,

@@ -53,6 +53,7 @@ impl SourceMap {
             )),
             None => None,
         };
+        SourceId::set_moved_crates_io(moved_crates_io.as_ref());
         entries.insert(
             CRATES_IO_REGISTRY.to_string(),
             Entry {

@@ -195,6 +195,7 @@ fn mark_fresh(p: &Path) {
 /// so the next query revalidates them again (a new "command").
 pub fn forget_fresh_under(dir: &Path) {
     fresh_set().retain(|p| !p.starts_with(dir));
+    crate::git_index::forget_updated(dir);
 }
 
 /// A sparse registry and its caches under `CARGO_HOME`.
@@ -330,7 +331,7 @@ impl SparseRegistry {
     ) -> anyhow::Result<SparseRegistry> {
         // Cargo 1.95 reaches crates.io through its sparse index.
         let sparse_crates_io;
-        let source_id = if source_id.is_crates_io() && !source_id.is_sparse() {
+        let source_id = if source_id.is_real_crates_io() && !source_id.is_sparse() {
             let url = url::Url::parse(CRATES_IO_HTTP_INDEX)
                 .context("the crates.io sparse index URL is invalid")?;
             sparse_crates_io = SourceId::for_alt_registry(&url, CRATES_IO_REGISTRY);
@@ -417,6 +418,19 @@ impl SparseRegistry {
 
     pub fn is_offline(&self) -> bool {
         self.inner.net.offline
+    }
+
+    /// Bring the index up to date now: a git index is fetched (once a
+    /// process, as cargo's API commands do before reading `config.json`);
+    /// a sparse one revalidates file by file as it is read.
+    pub fn refresh(&self) -> anyhow::Result<()> {
+        match &self.inner.git {
+            Some(git) => {
+                let _lock = self.lock_package_cache()?;
+                self.inner.update_git(git)
+            }
+            None => Ok(()),
+        }
     }
 
     /// Whether a query now fetches from the network: always for a sparse

@@ -501,7 +501,7 @@ fn warn_unused_patches(gctx: &mut GlobalContext, resolve: &Resolve) -> anyhow::R
             "{}\n\
              help: Check that the patched package version and available features are compatible\n      \
              with the dependency requirements. If the patch has a different version from\n      \
-             what is locked in the Cargo.lock file, run `mycargo update` to use the new\n      \
+             what is locked in the Cargo.lock file, run `cargo update` to use the new\n      \
              version. This may also occur with an optional dependency that is not enabled.",
             general.join("\n")
         ))?;
@@ -938,8 +938,15 @@ fn resolve_with(
             dev_deps: true,
         },
     };
+    let verbose = gctx.shell.verbosity() == mycargo_util::Verbosity::Verbose;
     let resolve = mycargo_resolver::version::resolve(&input, &mut reg).map_err(|e| {
-        let mut msg = e.to_string();
+        // cargo's words; the derivation and the hint under `-v`.
+        let mut msg = match &e {
+            mycargo_resolver::version::ResolveError::NoSolution(ns) if !verbose => {
+                ns.cargo_message.clone()
+            }
+            _ => e.to_string(),
+        };
         // The registry's own reason, when it failed to answer.
         let mut cause = std::error::Error::source(&e);
         while let Some(c) = cause {

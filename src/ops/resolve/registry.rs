@@ -582,7 +582,9 @@ impl Registry for WsRegistry<'_> {
             return format!("Git repository {source}");
         }
         match self.map.replacement(source) {
-            Ok(real) if &real != source => format!(
+            // Where cargo's testsuite moved crates.io, that is crates.io
+            // itself, not a replacement.
+            Ok(real) if &real != source && !(real.is_crates_io() && source.is_crates_io()) => format!(
                 "{} (which is replacing {})",
                 SourceMap::describe(&real),
                 if source.is_crates_io() {

@@ -271,7 +271,7 @@ impl Remotes {
             _ => {}
         }
         // crates.io is reached through its sparse index, as cargo does.
-        let fetch_id = if source.is_crates_io() {
+        let fetch_id = if source.is_real_crates_io() {
             SourceId::for_registry(&parse_url(CRATES_IO_HTTP_INDEX)?)
         } else {
             // A sparse index, or a git one (read from its fetched tree).
