@@ -12,6 +12,7 @@ mod cli;
 mod config;
 mod downloads;
 mod git_deps;
+mod git_registry;
 mod local_sources;
 mod lockfile;
 mod manifest;

@@ -293,6 +293,47 @@ impl Registry {
         }
     }
 
+    /// Write everything published so far as a git-protocol index in `dir`
+    /// (made the first time, one more commit each call): the index files
+    /// at their paths and a `config.json` whose `dl` and `api` point at
+    /// this server. Returns the index's `file://` URL.
+    pub fn write_git_index(&self, dir: &Path) -> String {
+        let repo = git2::Repository::open(dir)
+            .or_else(|_| git2::Repository::init(dir))
+            .expect("init the git index");
+        let config = format!(
+            "{{\"dl\":\"{base}/api/v1/crates/{{crate}}/{{version}}/download\",\"api\":\"{base}\"}}",
+            base = self.base_url()
+        );
+        std::fs::write(dir.join("config.json"), config).expect("write config.json");
+        let mut index = repo.index().expect("the git index's index");
+        index
+            .add_path(Path::new("config.json"))
+            .expect("add config.json");
+        let st = self.server.shared.state();
+        for (path, file) in &st.files {
+            let dst = dir.join(path);
+            std::fs::create_dir_all(dst.parent().expect("an index path has a parent"))
+                .expect("create an index directory");
+            std::fs::write(&dst, format!("{}\n", file.body())).expect("write an index file");
+            index.add_path(Path::new(path)).expect("add an index file");
+        }
+        drop(st);
+        index.write().expect("write the git index's index");
+        let tree = repo
+            .find_tree(index.write_tree().expect("write the tree"))
+            .expect("find the tree");
+        let sig = git2::Signature::new("t", "t@example.com", &git2::Time::new(0, 0))
+            .expect("a signature");
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, "update the index", &tree, &parents)
+            .expect("commit the index");
+        url::Url::from_file_path(dir)
+            .expect("an absolute path")
+            .to_string()
+    }
+
     /// Inject `fault` on the next request of `path` (a server path such as
     /// [`Registry::index_path`] or [`Registry::download_path`] gives).
     pub fn fault(&self, path: &str, fault: Fault) {
