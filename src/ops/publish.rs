@@ -106,7 +106,11 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             Some(registry.as_deref().unwrap_or(CRATES_IO_REGISTRY)),
         )?;
     }
-    if args.index.is_some() && just.iter().any(|m| m.publish.as_ref().is_some_and(|p| !p.is_empty())) {
+    if args.index.is_some()
+        && just
+            .iter()
+            .any(|m| m.publish.as_ref().is_some_and(|p| !p.is_empty()))
+    {
         gctx.shell.warn(
             "`--index` will ignore registries set by `package.publish` in Cargo.toml, and may cause unexpected push to prohibited registry\nhelp: use `--registry` instead or set `publish = true` in Cargo.toml to suppress this warning",
         )?;

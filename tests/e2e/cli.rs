@@ -18,8 +18,8 @@ error: no such command: `buidl`
 
 help: a command with a similar name exists: `build`
 
-help: view all installed commands with `cargo --list`
-help: find a package to install `buidl` with `cargo search cargo-buidl`
+help: view all installed commands with `mycargo --list`
+help: find a package to install `buidl` with `mycargo search cargo-buidl`
 
 "#]])
         .run();

@@ -443,6 +443,17 @@ fn unreachable_repository_and_missing_package_errors() {
         )),
         "{err}"
     );
+    assert!(
+        !err.contains("has 2 packages"),
+        "the hint is for -vv: {err}"
+    );
+    // Under -vv, the explanation and the packages the repository has.
+    let err = m
+        .mycargo("build -vv")
+        .with_status(101)
+        .run()
+        .stderr_redacted();
+    assert!(err.contains("why no versions fit:"), "{err}");
     assert!(err.contains("has 2 packages: `alpha`, `beta`"), "{err}");
 }
 

@@ -141,7 +141,11 @@ fn a_missing_index_is_an_error_naming_it() {
     replace_with_git_index(&root, &url);
     let (m, c) = twins(&root, FOO);
     let out = m.mycargo("generate-lockfile").with_status(101).run();
-    assert!(out.stderr.contains("Updating `gitreg` index"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Updating `gitreg` index"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("no-such-index"), "{}", out.stderr);
     c.cargo("generate-lockfile").with_status(101).run();
     assert!(!m.root().join("Cargo.lock").exists());
@@ -199,8 +203,14 @@ fn publish_to_a_git_index_waits_for_it() {
     });
     let err = &out.stderr;
     assert_eq!(err.matches("Updating `gitreg` index").count(), 1, "{err}");
-    assert!(err.contains("Uploaded pubme v0.1.0 to registry `gitreg`"), "{err}");
-    assert!(err.contains("Published pubme v0.1.0 at registry `gitreg`"), "{err}");
+    assert!(
+        err.contains("Uploaded pubme v0.1.0 to registry `gitreg`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Published pubme v0.1.0 at registry `gitreg`"),
+        "{err}"
+    );
     assert_eq!(api.publishes().len(), 1);
     assert!(reg.index_file("pubme").is_some());
 }

@@ -127,7 +127,7 @@ fn new_errors() {
     Creating binary (application) `exists` package
 error: destination `[ROOT]/w/exists` already exists
 
-Use `cargo init` to initialize the directory
+Use `mycargo init` to initialize the directory
 
 "#]]
     );
@@ -314,8 +314,8 @@ fn init_errors() {
         out.stderr_redacted(),
         str![[r#"
     Creating binary (application) package
-error: `cargo init` cannot be run on existing Cargo packages
-help: use `cargo new` to create a package in a new subdirectory
+error: `mycargo init` cannot be run on existing Cargo packages
+help: use `mycargo new` to create a package in a new subdirectory
 
 "#]]
     );
@@ -337,7 +337,7 @@ help: use `cargo new` to create a package in a new subdirectory
         str![[r#"
 error: cannot create package in the home directory
 
-help: use `cargo init <path>` to create a package in a different directory
+help: use `mycargo init <path>` to create a package in a different directory
 
 "#]]
     );

@@ -211,7 +211,7 @@ foo = "0.1"
     );
     p.mycargo("yank foo@0.1.0 --registry alt")
         .with_status(101)
-        .with_stderr_contains("no token found for `alt`, please run `cargo login --registry alt`\nor use environment variable CARGO_REGISTRIES_ALT_TOKEN")
+        .with_stderr_contains("no token found for `alt`, please run `mycargo login --registry alt`\nor use environment variable CARGO_REGISTRIES_ALT_TOKEN")
         .run();
     // The environment variable works.
     p.mycargo("owner --list foo --registry alt")
@@ -288,7 +288,7 @@ fn bad_inputs_fail_clearly() {
     p.mycargo("publish --registry alt --no-verify")
         .with_status(101)
         .with_stderr_contains(
-            "error: no token found for `alt`, please run `cargo login --registry alt`",
+            "error: no token found for `alt`, please run `mycargo login --registry alt`",
         )
         .run();
     // A wrong token: the registry's 403, in cargo's words.

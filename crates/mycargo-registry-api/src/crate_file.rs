@@ -119,6 +119,9 @@ pub fn unpack(bytes: &[u8], parent: &Path, name: &str, version: &str) -> anyhow:
     let base = format!("{name}-{version}");
     let dst = parent.join(&base);
     let mut ar = Archive::new(GzDecoder::new(bytes));
+    // Files get the time of unpacking, as cargo's verify does: the build
+    // that checks the package is a fresh one.
+    ar.set_preserve_mtime(false);
     for entry in ar.entries().context("failed to read the package archive")? {
         let mut entry = entry.context("failed to read the package archive")?;
         let path = entry

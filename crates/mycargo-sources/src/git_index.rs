@@ -200,11 +200,7 @@ impl GitIndex {
 
 /// The commit the index's ref points at, and its tree.
 fn head_of(repo: &Repository) -> Option<(Oid, Oid)> {
-    let commit = repo
-        .find_reference(INDEX_REF)
-        .ok()?
-        .peel_to_commit()
-        .ok()?;
+    let commit = repo.find_reference(INDEX_REF).ok()?.peel_to_commit().ok()?;
     Some((commit.id(), commit.tree_id()))
 }
 
@@ -248,12 +244,18 @@ mod tests {
         assert_eq!(blob.data, b"{}\n");
         assert_eq!(Some(blob.blob_id), index.file_id("3/f/foo").unwrap());
         assert!(index.read("3/b/bar").unwrap().is_none());
-        assert!(index.dir().join(".git").is_dir(), "cargo's layout: not bare");
+        assert!(
+            index.dir().join(".git").is_dir(),
+            "cargo's layout: not bare"
+        );
         // Once per process.
         assert!(!index.update(&|_| {}).unwrap());
         // A new handle reads what the first fetched.
         let again = GitIndex::new(tmp.path().join("index"), &url, false, 0);
-        assert_eq!(again.read("config.json").unwrap().unwrap().data, b"{\"dl\":\"x\"}");
+        assert_eq!(
+            again.read("config.json").unwrap().unwrap().data,
+            b"{\"dl\":\"x\"}"
+        );
         assert!(again.commit_id().is_some());
     }
 

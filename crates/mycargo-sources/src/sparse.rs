@@ -841,6 +841,18 @@ impl Inner {
         }
     }
 
+    /// A package of this registry as cargo names it in errors.
+    fn shown(&self, name: &str, version: &str) -> String {
+        if self.source_id.is_crates_io() {
+            format!("{name} v{version}")
+        } else {
+            format!(
+                "{name} v{version} (registry `{}`)",
+                self.source_id.display_registry_name()
+            )
+        }
+    }
+
     /// Fetch a git index, once a process, unless offline.
     fn update_git(&self, git: &GitIndex) -> anyhow::Result<()> {
         if self.net.offline {
@@ -864,12 +876,8 @@ impl Inner {
             }
             bail!("the registry index `{}` has no `config.json`", self.base);
         };
-        serde_json::from_slice(&blob.data).with_context(|| {
-            format!(
-                "failed to parse `config.json` of registry `{}`",
-                self.base
-            )
-        })
+        serde_json::from_slice(&blob.data)
+            .with_context(|| format!("failed to parse `config.json` of registry `{}`", self.base))
     }
 
     /// One index file of a git index: the `.cache` entry when it was made
@@ -961,8 +969,15 @@ impl Inner {
         for (i, on_disk) in to_unpack {
             let d = on_disk.clone();
             let root = src_root.clone();
+            let shown = self.shown(&d.name, &d.version.to_string());
             tokio::task::spawn_blocking(move || {
-                unpack_or_forget(&d.crate_file, &root, &d.name, &d.version.to_string())
+                unpack_or_forget(
+                    &d.crate_file,
+                    &root,
+                    &d.name,
+                    &d.version.to_string(),
+                    &shown,
+                )
             })
             .await
             .map_err(|e| anyhow!(e))??;
@@ -1104,8 +1119,9 @@ impl Inner {
             .map_err(|e| anyhow!(e))??;
         let _unpacking = self.unpacks.acquire().await.map_err(|e| anyhow!(e))?;
         let root = src_root.to_path_buf();
+        let shown = self.shown(&c.name, &version);
         let (name, v2) = (c.name.clone(), version);
-        tokio::task::spawn_blocking(move || unpack_or_forget(&path, &root, &name, &v2))
+        tokio::task::spawn_blocking(move || unpack_or_forget(&path, &root, &name, &v2, &shown))
             .await
             .map_err(|e| anyhow!(e))??;
         Ok(())
@@ -1166,8 +1182,9 @@ fn unpack_or_forget(
     src_root: &Path,
     name: &str,
     version: &str,
+    shown: &str,
 ) -> anyhow::Result<()> {
-    match unpack::unpack_crate(crate_file, src_root, name, version) {
+    match unpack::unpack_shown_as(crate_file, src_root, name, version, shown) {
         Ok(_) => Ok(()),
         Err(e) => {
             let _ = std::fs::remove_file(crate_file);

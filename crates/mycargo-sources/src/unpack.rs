@@ -86,11 +86,29 @@ pub fn unpack_crate(
     name: &str,
     version: &str,
 ) -> anyhow::Result<PathBuf> {
+    unpack_shown_as(
+        crate_file,
+        src_parent,
+        name,
+        version,
+        &format!("{name} v{version}"),
+    )
+}
+
+/// [`unpack_crate`], the package named in errors as `shown` (cargo's
+/// package id: `foo v1.0.0 (registry `alt`)` outside crates.io).
+pub fn unpack_shown_as(
+    crate_file: &Path,
+    src_parent: &Path,
+    name: &str,
+    version: &str,
+    shown: &str,
+) -> anyhow::Result<PathBuf> {
     let len = std::fs::metadata(crate_file)
         .with_context(|| format!("failed to read `{}`", crate_file.display()))?
         .len();
     unpack_with_limit(crate_file, src_parent, name, version, max_unpack_size(len))
-        .with_context(|| format!("failed to unpack package `{name} v{version}`"))
+        .with_context(|| format!("failed to unpack package `{shown}`"))
 }
 
 pub(crate) fn unpack_with_limit(

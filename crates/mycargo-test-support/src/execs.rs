@@ -475,18 +475,17 @@ impl Output {
         self.redactor.redact(&self.stdout)
     }
 
+    /// Redacted stderr, commands named `` `mycargo ...` ``: mycargo says
+    /// `` `cargo ...` `` where cargo's words are the spec (hints to run a
+    /// command), and tests read one spelling for both tools.
     pub fn stderr_redacted(&self) -> String {
-        self.redactor.redact(&self.stderr)
+        cargo_to_mycargo(&self.redactor.redact(&self.stderr))
     }
 
     /// Redacted stderr in mycargo's words: for cargo's output, command
     /// names such as `` `cargo init` `` read `` `mycargo init` ``.
     pub fn stderr_as_mycargo(&self) -> String {
-        let s = self.stderr_redacted();
-        match self.tool {
-            Some(Tool::Cargo) => cargo_to_mycargo(&s),
-            _ => s,
-        }
+        self.stderr_redacted()
     }
 
     /// Redacted stdout in mycargo's words.

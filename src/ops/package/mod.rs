@@ -233,6 +233,26 @@ fn source_files(m: &Manifest, git: Option<&vcs::GitRepo>) -> anyhow::Result<Vec<
         }
     }
     list.retain(|f| f.rel != "Cargo.lock" && f.rel != "Cargo.toml");
+    // cargo's check: `license-file` and `readme` name files that exist.
+    let mut missing = Vec::new();
+    for (key, file) in [
+        ("license-file", &m.metadata.license_file),
+        ("readme", &m.metadata.readme),
+    ] {
+        if let Some(file) = file
+            && !root.join(file).is_file()
+        {
+            missing.push(format!(
+                "{key} `{file}` does not appear to exist (relative to `{}`).\n\
+                 Please update the {key} setting in the manifest at `{}`.",
+                root.display(),
+                m.manifest_path.display()
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        bail!("{}", missing.join("\n"));
+    }
     let extra = [&m.metadata.readme, &m.metadata.license_file];
     for file in extra.into_iter().flatten() {
         let rel = normalize::archive_path(root, file);
@@ -359,6 +379,13 @@ fn package_one(
         });
     }
     crate_file::sort_entries(&mut entries);
+    if gctx.shell.verbosity() != mycargo_util::Verbosity::Normal
+        && gctx.shell.verbosity() != mycargo_util::Verbosity::Quiet
+    {
+        for e in &entries {
+            gctx.shell.status("Archiving", &e.path)?;
+        }
+    }
     let version = m.version().to_string();
     let krate = crate_file::write(m.name(), &version, &entries)?;
     // As cargo: made in `target/package/tmp-crate/`, and copied to

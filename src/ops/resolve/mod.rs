@@ -365,7 +365,10 @@ fn resolve_inner(
                     let in_transit = e
                         .downcast_ref::<mycargo_sources::sparse::TransferFailed>()
                         .is_some();
-                    let e = if orig != source && !in_transit {
+                    // crates.io moved by cargo's testsuite is not replaced.
+                    let replaced =
+                        orig != source && !(orig.is_crates_io() && source.is_crates_io());
+                    let e = if replaced && !in_transit {
                         e.context(format!(
                             "failed to download replaced source registry `{}`",
                             orig.display_registry_name()
@@ -938,11 +941,12 @@ fn resolve_with(
             dev_deps: true,
         },
     };
-    let verbose = gctx.shell.verbosity() == mycargo_util::Verbosity::Verbose;
+    let explain = gctx.shell.verbosity() == mycargo_util::Verbosity::VeryVerbose;
     let resolve = mycargo_resolver::version::resolve(&input, &mut reg).map_err(|e| {
-        // cargo's words; the derivation and the hint under `-v`.
+        // cargo's words; the derivation and the hint under `-vv` (cargo's
+        // own tests pin the `-v` output).
         let mut msg = match &e {
-            mycargo_resolver::version::ResolveError::NoSolution(ns) if !verbose => {
+            mycargo_resolver::version::ResolveError::NoSolution(ns) if !explain => {
                 ns.cargo_message.clone()
             }
             _ => e.to_string(),
@@ -956,9 +960,25 @@ fn resolve_with(
             ));
             cause = c.source();
         }
-        if offline {
-            msg.push_str("\n\n");
-            msg.push_str(mycargo_sources::sparse::OFFLINE_NOTE);
+        // cargo reminds of offline mode where a dependency found nothing
+        // (not on conflicts), naming the flag that set it.
+        let not_found = match &e {
+            mycargo_resolver::version::ResolveError::NoSolution(ns) => {
+                ns.cargo_message.starts_with("no matching package")
+                    || ns
+                        .cargo_message
+                        .starts_with("failed to select a version for the requirement")
+            }
+            _ => false,
+        };
+        if offline && not_found {
+            let flag = if gctx.args.frozen {
+                "--frozen"
+            } else {
+                "--offline"
+            };
+            msg.push('\n');
+            msg.push_str(&mycargo_sources::sparse::OFFLINE_NOTE.replace("--offline", flag));
         }
         anyhow!(msg)
     })?;
@@ -986,10 +1006,9 @@ fn poisoned<'l>(
             {
                 continue;
             }
-            let met = prev
-                .packages
-                .keys()
-                .any(|id| id.name() == dep.package_name() && dep.version_req().matches(id.version()));
+            let met = prev.packages.keys().any(|id| {
+                id.name() == dep.package_name() && dep.version_req().matches(id.version())
+            });
             if !met {
                 sources.insert(map.replacement(dep.source_id())?);
             }
@@ -1015,8 +1034,10 @@ fn poisoned<'l>(
     Ok(out)
 }
 
-/// Whether a resolve made from the cache alone says what the lock file
-/// says (then nothing needs fetching).
+/// Whether a resolve made from the cache alone chose only packages the
+/// lock file has, path packages aside (then nothing needs fetching: cargo
+/// does not update an index whose every answer was locked, so a member's
+/// new version or a dependency dropped does not fetch).
 fn same_as_lock(
     resolve: &Resolve,
     previous: Option<&Lockfile>,
@@ -1024,9 +1045,11 @@ fn same_as_lock(
 ) -> bool {
     let Some(prev) = previous else { return false };
     let replaced = replaced_ids(resolve, replace);
-    let ids: BTreeSet<&PackageId> = resolve.ids().chain(replaced.values()).collect();
-    let locked: BTreeSet<&PackageId> = prev.packages.keys().collect();
-    ids == locked
+    resolve
+        .ids()
+        .chain(replaced.values())
+        .filter(|id| !id.source_id().is_path())
+        .all(|id| prev.packages.contains_key(id))
 }
 
 /// The registries the path packages name (after replacement).

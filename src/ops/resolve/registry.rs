@@ -584,15 +584,17 @@ impl Registry for WsRegistry<'_> {
         match self.map.replacement(source) {
             // Where cargo's testsuite moved crates.io, that is crates.io
             // itself, not a replacement.
-            Ok(real) if &real != source && !(real.is_crates_io() && source.is_crates_io()) => format!(
-                "{} (which is replacing {})",
-                SourceMap::describe(&real),
-                if source.is_crates_io() {
-                    "registry `crates-io`".to_string()
-                } else {
-                    format!("`{}`", source.url())
-                }
-            ),
+            Ok(real) if &real != source && !(real.is_crates_io() && source.is_crates_io()) => {
+                format!(
+                    "{} (which is replacing {})",
+                    SourceMap::describe(&real),
+                    if source.is_crates_io() {
+                        "registry `crates-io`".to_string()
+                    } else {
+                        format!("`{}`", source.url())
+                    }
+                )
+            }
             _ => SourceMap::describe(source),
         }
     }

@@ -327,8 +327,15 @@ impl Registry {
             .expect("a signature");
         let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        repo.commit(Some("HEAD"), &sig, &sig, "update the index", &tree, &parents)
-            .expect("commit the index");
+        repo.commit(
+            Some("HEAD"),
+            &sig,
+            &sig,
+            "update the index",
+            &tree,
+            &parents,
+        )
+        .expect("commit the index");
         url::Url::from_file_path(dir)
             .expect("an absolute path")
             .to_string()
