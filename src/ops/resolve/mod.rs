@@ -875,11 +875,14 @@ fn resolve_with(
     // Patches first (as cargo: a bad one fails before the index is read).
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
     reg.replace = replace.to_vec();
+    let unlocked: BTreeSet<PackageId> = match previous {
+        Some(prev) => poisoned(path_pkgs, prev, map)?.into_iter().cloned().collect(),
+        None => BTreeSet::new(),
+    };
     if let Some(prev) = previous
         && sel.unlock.is_empty()
         && sel.precise.is_empty()
     {
-        let unlocked = poisoned(path_pkgs, prev, map)?;
         for id in prev
             .packages
             .keys()
@@ -926,6 +929,7 @@ fn resolve_with(
                 .iter()
                 .map(|(id, p)| (id.clone(), p.dependencies.clone()))
                 .collect(),
+            unlocked: unlocked.clone(),
         }),
         unlock: sel.unlock.clone(),
         patches,
@@ -1015,9 +1019,6 @@ fn poisoned<'l>(
         }
     }
     let mut out = BTreeSet::new();
-    if sources.is_empty() {
-        return Ok(out);
-    }
     let mut todo = Vec::new();
     for id in prev.packages.keys() {
         if sources.contains(&map.replacement(id.source_id())?) {
@@ -1029,6 +1030,16 @@ fn poisoned<'l>(
             && let Some(p) = prev.packages.get(id)
         {
             todo.extend(p.dependencies.iter());
+        }
+    }
+    // A path package whose version changed: that node alone.
+    for id in prev.packages.keys().filter(|id| id.source_id().is_path()) {
+        let now = path_pkgs
+            .manifests
+            .iter()
+            .find(|m| m.package_id.source_id() == id.source_id());
+        if now.is_some_and(|m| &m.package_id != id) {
+            out.insert(id);
         }
     }
     Ok(out)

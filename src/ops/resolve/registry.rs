@@ -576,6 +576,12 @@ impl Registry for WsRegistry<'_> {
         })
     }
 
+    fn is_replaced(&self, source: &SourceId) -> bool {
+        self.map.replacement(source).is_ok_and(|real| {
+            &real != source && !(real.is_crates_io() && source.is_crates_io())
+        })
+    }
+
     fn describe_source(&self, source: &SourceId) -> String {
         if source.is_git() {
             // cargo's `GitSource::describe`.

@@ -162,6 +162,10 @@ impl Locks {
                 add_deps(&prev.packages, id, &mut avoid);
             }
         }
+        // The caller's closure already (cargo walks a poisoned package's
+        // dependencies, but not those of a path package whose version
+        // changed).
+        avoid.extend(prev.unlocked.iter().cloned());
         // A member's requirement nothing locked matches (an edited
         // manifest) lets go of its source.
         for root in &input.roots {
@@ -344,6 +348,11 @@ impl Queryer<'_> {
 
     pub fn describe_source(&self, source: &SourceId) -> String {
         self.registry.describe_source(source)
+    }
+
+    /// [`Registry::is_replaced`].
+    pub fn is_replaced(&self, source: &SourceId) -> bool {
+        self.registry.is_replaced(source)
     }
 
     /// [`Registry::packages_in_source`].

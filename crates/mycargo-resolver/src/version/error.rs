@@ -254,6 +254,9 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
             if dep.source_id().is_path() && leaf.lock.is_some() {
                 extra.push_str("\nconsider running `cargo update` to update a path dependency's locked version");
             }
+            if q.is_replaced(dep.source_id()) {
+                extra.push_str("\nperhaps a crate was updated and forgotten to be re-vendored?");
+            }
             hint = Some(match (&leaf.lock, pre) {
                 (Some(l), _) => format!(
                     "Cargo.lock pins `{name}` to {}, which is no longer available; run `cargo update -p {name}` to let it move",

@@ -73,6 +73,12 @@ pub trait Registry {
         None
     }
 
+    /// Whether `source` is replaced by another (`[source]` replacement):
+    /// cargo then suggests a crate may need re-vendoring.
+    fn is_replaced(&self, _source: &SourceId) -> bool {
+        false
+    }
+
     /// How errors name a source after `location searched: `
     /// (`crates.io index`, `` `/path` index (which is replacing registry `crates-io`) ``).
     fn describe_source(&self, source: &SourceId) -> String {
@@ -132,6 +138,10 @@ pub struct Patch {
 #[derive(Debug, Clone, Default)]
 pub struct Previous {
     pub packages: BTreeMap<PackageId, BTreeSet<PackageId>>,
+    /// Locked packages a changed manifest sets free (cargo's poisoning,
+    /// found by the caller, which sees every path package; each one
+    /// listed, the resolver adds nothing): not pinned, still preferred.
+    pub unlocked: BTreeSet<PackageId>,
 }
 
 /// Everything the resolver works from.

@@ -151,6 +151,7 @@ fn err(input: &ResolveInput, r: &mut Reg) -> NoSolution {
 fn previous(r: &Resolve) -> Previous {
     Previous {
         packages: r.lock_dependencies(),
+        unlocked: BTreeSet::new(),
     }
 }
 

@@ -271,6 +271,7 @@ fn relock(reg: &Reg, input: &ResolveInput, res: &Resolve, case: usize) {
     let mut again = input.clone();
     again.previous = Some(Previous {
         packages: res.lock_dependencies(),
+        unlocked: Default::default(),
     });
     let kept = resolve(&again, &mut newer).unwrap();
     // cargo pins a dependency to the first locked package it matches, so a
