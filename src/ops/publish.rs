@@ -152,8 +152,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         index: args.index.clone(),
         registry: registry.clone(),
         no_verify: args.no_verify,
-        // cargo's publish does not repeat the metadata warning.
-        no_metadata: true,
+        no_metadata: false,
         allow_dirty: args.allow_dirty,
         packages: crate::cli::common::PackageSelectionNoAll {
             package: Some(just.iter().map(|m| m.name().to_string()).collect()),

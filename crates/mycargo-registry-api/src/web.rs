@@ -106,8 +106,6 @@ pub enum ApiError {
         headers: Vec<String>,
         body: String,
     },
-    /// The body was not the JSON expected.
-    Json { body: String },
 }
 
 impl fmt::Display for ApiError {
@@ -133,9 +131,6 @@ impl fmt::Display for ApiError {
                 status.as_u16(),
                 headers.join("\n\t")
             ),
-            ApiError::Json { body } => {
-                write!(f, "invalid response body from server\nbody:\n{body}")
-            }
         }
     }
 }
@@ -223,7 +218,7 @@ impl Registry {
             .build()
             .context("failed to start the network runtime")?;
         Ok(Registry {
-            host: host.trim_end_matches('/').to_string(),
+            host: host.to_string(),
             token,
             auth_required,
             client: net.build_api_client()?,
@@ -355,7 +350,7 @@ impl Registry {
         authorized: bool,
         content_type: Option<&str>,
     ) -> anyhow::Result<Vec<u8>> {
-        let url = format!("{}/api/v1{path}", self.host);
+        let url = format!("{}/api/v1{path}", self.host.trim_end_matches('/'));
         if url.starts_with("file:") {
             return file_call(&url, body);
         }
@@ -437,6 +432,8 @@ fn header_lines(resp: &reqwest::Response) -> Vec<String> {
             .or_else(|| status.canonical_reason().map(str::to_string))
             .unwrap_or_default();
         format!("{version:?} {} {reason}", status.as_u16())
+            .trim_end()
+            .to_string()
     }];
     for (name, value) in resp.headers() {
         let name = if http2 {
@@ -482,12 +479,10 @@ fn api_errors(body: &[u8]) -> Option<Vec<String>> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> anyhow::Result<T> {
-    serde_json::from_slice(body).map_err(|_| {
-        ApiError::Json {
-            body: String::from_utf8_lossy(body).into_owned(),
-        }
-        .into()
-    })
+    // cargo's words: a body that is not UTF-8 is an invalid response, one
+    // that is not the JSON expected fails with the JSON error itself.
+    let text = std::str::from_utf8(body).context("invalid response body from server")?;
+    Ok(serde_json::from_str(text)?)
 }
 
 #[cfg(test)]

@@ -231,6 +231,8 @@ impl SourceMap {
             format!("`{}` index", path())
         } else if let Some(name) = id.registry_name() {
             format!("`{name}` index")
+        } else if id.url().scheme() == "file" {
+            format!("`{}` index", path())
         } else {
             format!("`{}` index", id.url())
         }

@@ -283,7 +283,14 @@ fn package_one(
     let (pkgs, ws_root, target_dir) = (cx.pkgs, cx.ws_root, cx.target_dir);
     let m = &pkgs.manifests[idx];
     let root = m.root();
+    // cargo warns only for crates.io: no registry named, or `crates-io`.
+    let for_crates_io = args.index.is_none()
+        && args
+            .registry
+            .as_deref()
+            .is_none_or(|r| r == mycargo_core::source_id::CRATES_IO_REGISTRY);
     if !args.no_metadata
+        && for_crates_io
         && let Some(w) = metadata_warning(m)
     {
         gctx.shell.warn(w)?;
