@@ -19,6 +19,11 @@ pub struct UnstableFlags {
     pub unstable_options: bool,
     /// `-Z lockfile-path`: `resolver.lockfile-path` is read.
     pub lockfile_path: bool,
+    /// `-Z publish-timeout`: `publish.timeout` is read.
+    pub publish_timeout: bool,
+    /// `-Z no-index-update`: registry indexes are read as cached, never
+    /// updated.
+    pub no_index_update: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -53,14 +58,12 @@ const NOT_YET: &[&str] = &[
     "mtime-on-use",
     "next-lockfile-bump",
     "no-embed-metadata",
-    "no-index-update",
     "panic-abort-tests",
     "panic-immediate-abort",
     "print-im-a-teapot",
     "profile-hint-mostly-unused",
     "profile-rustflags",
     "public-dependency",
-    "publish-timeout",
     "root-dir",
     "rustc-unicode",
     "rustdoc-depinfo",
@@ -156,9 +159,11 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
         let slot = match k {
             "unstable-options" => &mut out.unstable_options,
             "lockfile-path" => &mut out.lockfile_path,
+            "publish-timeout" => &mut out.publish_timeout,
+            "no-index-update" => &mut out.no_index_update,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options` and `-Z lockfile-path`"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout` and `-Z no-index-update`"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

@@ -132,6 +132,9 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     };
     let client = registry_api::client(gctx, &target, &config, token)?;
     for m in &just {
+        check_deps_have_versions(m)?;
+    }
+    for m in &just {
         let version = m.version().to_string();
         let published = sparse.query(m.name())?;
         if published.iter().any(|s| s.version.to_string() == version) {
@@ -289,6 +292,10 @@ fn print_warnings(gctx: &mut GlobalContext, warnings: &Warnings) -> anyhow::Resu
 
 /// `publish.timeout` (seconds), cargo's 60 by default.
 fn publish_timeout(gctx: &GlobalContext) -> anyhow::Result<u64> {
+    // cargo reads `publish.timeout` under `-Z publish-timeout` only.
+    if !gctx.unstable.publish_timeout {
+        return Ok(DEFAULT_TIMEOUT_SECS);
+    }
     Ok(match gctx.config.get_i64("publish.timeout")? {
         Some(v) => u64::try_from(v.val).map_err(|_| {
             anyhow::anyhow!(
@@ -331,6 +338,33 @@ fn wait_for_any(
         }
         std::thread::sleep(Duration::from_millis(500));
     }
+}
+
+/// cargo's check before publishing: a path or git dependency (not a
+/// dev-dependency) states the version the registry will use.
+fn check_deps_have_versions(m: &Manifest) -> anyhow::Result<()> {
+    for d in &m.dependencies {
+        let which = match () {
+            _ if d.source_id().is_path() => "path",
+            _ if d.source_id().is_git() => "git",
+            _ => continue,
+        };
+        if d.version_req().original.is_none() && d.kind() != DepKind::Development {
+            let from = d.registry().unwrap_or("crates.io");
+            return Err(anyhow::anyhow!(
+                "all dependencies must have a version requirement specified when publishing.\n\
+                 dependency `{}` does not specify a version\n\
+                 Note: The published dependency will use the version from {from},\n\
+                 the `{which}` specification will be removed from the dependency declaration.",
+                d.package_name()
+            ))
+            .context(format!(
+                "failed to verify manifest at `{}`",
+                m.manifest_path.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `a v0.1.0, b v0.2.0 and c v1.0.0` (cargo's `package_list`), sorted.

@@ -17,9 +17,13 @@ fn yank(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             if args.version.is_some() {
                 bail!("cannot specify both `@{v}` and `--version`");
             }
+            if name.is_empty() {
+                bail!("missing crate name for `@{v}`");
+            }
             if v.is_empty() {
                 bail!("missing version after `@` in `{name}@`");
             }
+            check_version(v)?;
             (name.to_string(), Some(v.to_string()))
         }
         Some(None) => (args.krate.clone().unwrap_or_default(), args.version.clone()),
@@ -47,6 +51,20 @@ fn yank(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             .with_context(|| format!("failed to yank from the registry at {}", client.host()))?;
     }
     Ok(())
+}
+
+/// cargo's errors for a version that is not SemVer (`v1.0.0` gets a hint).
+fn check_version(v: &str) -> anyhow::Result<()> {
+    let Err(e) = semver::Version::parse(v) else {
+        return Ok(());
+    };
+    let err = anyhow::Error::new(e);
+    match v.strip_prefix('v') {
+        Some(rest) if semver::Version::parse(rest).is_ok() => Err(err.context(format!(
+            "the version provided, `{v}` is not a valid SemVer version\n\nhelp: try changing the version to `{rest}`"
+        ))),
+        _ => Err(err.context(format!("invalid version `{v}`"))),
+    }
 }
 
 /// The name of the package in the current directory (what `yank` and

@@ -210,9 +210,6 @@ impl Registry {
         auth_required: bool,
         net: &NetConfig,
     ) -> anyhow::Result<Registry> {
-        if let Some(t) = &token {
-            check_token(t)?;
-        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -359,6 +356,9 @@ impl Registry {
             .request(method, &url)
             .header(ACCEPT, "application/json");
         if authorized && let Some(t) = &self.token {
+            // Checked when sent, as cargo does (after packaging, for
+            // `publish`).
+            check_token(t)?;
             let mut v = HeaderValue::from_str(t)
                 .map_err(|_| anyhow::anyhow!("the token is not a valid HTTP header value"))?;
             v.set_sensitive(true);
@@ -377,7 +377,7 @@ impl Registry {
                 let bytes = resp.bytes().await?;
                 Ok::<_, reqwest::Error>((status, headers, bytes.to_vec()))
             })
-            .map_err(anyhow::Error::new)?;
+            .map_err(transport_error)?;
         if let Some(details) = api_errors(&bytes) {
             return Err(ApiError::Api { status, details }.into());
         }
@@ -391,6 +391,23 @@ impl Registry {
         }
         Ok(bytes)
     }
+}
+
+/// A failed transfer in curl's words where cargo's tests pin them: a
+/// server that closes without answering is curl's error 52.
+fn transport_error(e: reqwest::Error) -> anyhow::Error {
+    let mut cause: Option<&dyn std::error::Error> = Some(&e);
+    while let Some(c) = cause {
+        if let Some(h) = c.downcast_ref::<hyper::Error>()
+            && h.is_incomplete_message()
+        {
+            return anyhow::anyhow!(
+                "[52] Server returned nothing (no headers, no data) (Empty reply from server)"
+            );
+        }
+        cause = c.source();
+    }
+    anyhow::Error::new(e)
 }
 
 /// An API on disk (`api = "file:///..."`, as cargo's testsuite and some

@@ -186,6 +186,8 @@ pub struct Remotes {
     overlays: HashMap<SourceId, LocalRegistry>,
     /// Whether any source has an overlay.
     with_overlays: bool,
+    /// `-Z no-index-update`: indexes are read as cached.
+    no_index_update: bool,
 }
 
 impl Remotes {
@@ -219,6 +221,7 @@ impl Remotes {
             announced: BTreeSet::new(),
             pending_status: Vec::new(),
             with_overlays: !gctx.local_overlays.is_empty(),
+            no_index_update: gctx.unstable.no_index_update,
             overlays: gctx
                 .local_overlays
                 .iter()
@@ -586,6 +589,15 @@ impl RemoteIndex for Remotes {
     fn load(&mut self, source: &SourceId, names: &BTreeSet<String>) -> anyhow::Result<()> {
         if self.overlays.contains_key(source) {
             return self.load_overlaid(source, names, false);
+        }
+        if self.no_index_update && source.is_remote() {
+            self.load_cached(source, names)?;
+            for name in names {
+                let key = (source.clone(), name.to_string());
+                let lines = self.cached.get(&key).cloned().unwrap_or_default();
+                self.lines.insert(key, lines);
+            }
+            return Ok(());
         }
         let todo: Vec<&str> = names
             .iter()
