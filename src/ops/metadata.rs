@@ -68,14 +68,15 @@ struct DepKindJson {
 }
 
 pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
+    let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
+    let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    // After the workspace loaded, as cargo; manifest warnings are for
+    // commands that compile, not for `metadata`.
     if args.format_version.is_none() {
         gctx.shell.warn(
             "please specify `--format-version` flag explicitly to avoid compatibility problems",
         )?;
     }
-    let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
-    let ws = super::workspace::load_reporting(gctx, &manifest)?;
-    super::workspace::print_warnings(gctx, &ws)?;
     let target_dir = settings::target_dir(gctx, None, ws.default_target_dir())?;
     let build_dir = build_dir(gctx, &ws)?.unwrap_or_else(|| target_dir.clone());
     let cli = args.features.to_cli_features();

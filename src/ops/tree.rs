@@ -346,7 +346,6 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     if selection.wants_package_list() {
         return Err(super::rustc::package_list_error(&ws).into());
     }
-    super::workspace::print_warnings(gctx, &ws)?;
     // Nothing changed since the last run with this command line: its
     // answer stands.
     let target_dir = super::compile::settings::target_dir(gctx, None, ws.default_target_dir())?;

@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
+use mycargo_core::{DepKind, Dependency, PackageId, SourceId, SourceKind};
 use mycargo_resolver::version::{Registry, RegistryError, Summary, describe_path};
 use mycargo_sources::index::IndexLines;
-use mycargo_sources::index::summary::IndexSummary;
+use mycargo_sources::index::summary::{IndexSummary, SummaryStatus};
 use mycargo_sources::source_map::SourceMap;
 use mycargo_sources::sparse::IndexQueryFailed;
 use semver::Version;
@@ -289,6 +289,31 @@ fn locked_or_matching<'l>(
     lines.matching(asked).filter(|l| l.is_available()).collect()
 }
 
+/// The other spellings cargo tries for a package name a registry lacks:
+/// lower case, and every mix of `-` and `_` where the name has either
+/// (at most 64).
+fn spellings(name: &str) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let seps: Vec<usize> = lower
+        .char_indices()
+        .filter(|(_, c)| *c == '-' || *c == '_')
+        .map(|(i, _)| i)
+        .take(6)
+        .collect();
+    let mut out = Vec::new();
+    for mask in 0..(1u32 << seps.len()) {
+        let mut s = lower.clone().into_bytes();
+        for (bit, &i) in seps.iter().enumerate() {
+            s[i] = if mask & (1 << bit) != 0 { b'-' } else { b'_' };
+        }
+        out.push(String::from_utf8(s).unwrap_or_default());
+    }
+    if out.is_empty() {
+        out.push(lower);
+    }
+    out
+}
+
 /// Who first asked for each index file of a walk, as cargo's resolver
 /// names them when a query fails: the package whose dependency it is and
 /// the chain of dependencies that brought that package in (see
@@ -559,10 +584,60 @@ impl Registry for WsRegistry<'_> {
     }
 
     fn alternative_names(&mut self, dep: &Dependency) -> Vec<String> {
-        match self.map.replacement(dep.source_id()) {
-            Ok(real) => self.index.all_names(&real),
-            Err(_) => Vec::new(),
+        let Ok(real) = self.map.replacement(dep.source_id()) else {
+            return Vec::new();
+        };
+        if !matches!(
+            real.kind(),
+            SourceKind::Registry | SourceKind::SparseRegistry
+        ) {
+            return self.index.all_names(&real);
         }
+        // A registry cannot list its packages: cargo asks for the other
+        // spellings of the name (case, `-` for `_` and back).
+        let names: BTreeSet<String> = spellings(dep.package_name())
+            .into_iter()
+            .filter(|n| n != dep.package_name())
+            .collect();
+        if names.is_empty() || self.index.load(&real, &names).is_err() {
+            return Vec::new();
+        }
+        names
+            .iter()
+            .filter_map(|n| {
+                let lines = self.index.versions(&real, n);
+                lines.iter().next().map(|l| l.name.clone())
+            })
+            .collect()
+    }
+
+    fn rejected_versions(&mut self, dep: &Dependency) -> Vec<(Version, String)> {
+        let source = dep.source_id();
+        if source.is_path() || source.is_git() {
+            return Vec::new();
+        }
+        let Ok(lines) = self.lines(dep) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(Version, String)> = lines
+            .iter()
+            .filter(|l| dep.version_req().matches(&l.version))
+            .filter_map(|l| {
+                let why = match &l.status {
+                    SummaryStatus::Available => return None,
+                    SummaryStatus::Unsupported { v } => match &l.rust_version {
+                        Some(rv) => format!(" requires cargo {rv}"),
+                        None => format!(
+                            " requires a Cargo version that supports index version {v}"
+                        ),
+                    },
+                    SummaryStatus::Invalid { .. } => "'s index entry is invalid".to_string(),
+                };
+                Some((l.version.clone(), why))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
     fn packages_in_source(&mut self, dep: &Dependency) -> Option<Vec<String>> {

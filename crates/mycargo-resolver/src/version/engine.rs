@@ -362,6 +362,11 @@ impl Queryer<'_> {
 
     /// Names close to `dep`'s (within three edits), closest first, from
     /// [`Registry::alternative_names`].
+    /// [`Registry::rejected_versions`].
+    pub fn rejected_versions(&mut self, dep: &Dependency) -> Vec<(semver::Version, String)> {
+        self.registry.rejected_versions(dep)
+    }
+
     pub fn similar_names(&mut self, dep: &Dependency) -> Vec<String> {
         let mut names = self.registry.alternative_names(dep);
         names.sort();

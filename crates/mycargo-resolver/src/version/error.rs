@@ -214,7 +214,20 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
         let mut msg = String::new();
         let mut extra = String::new();
         let hint;
-        if !yanked.is_empty() {
+        let rejected = q.rejected_versions(dep);
+        if yanked.is_empty() && !rejected.is_empty() {
+            msg.push_str(&format!(
+                "failed to select a version for the requirement `{name} = \"{}\"`{locked}\n",
+                dep.version_req()
+            ));
+            for (v, why) in &rejected {
+                msg.push_str(&format!("  version {v}{why}\n"));
+            }
+            hint = Some(format!(
+                "the versions of `{name}` that match `{}` need a newer Cargo, or their index entries are broken",
+                dep.version_req()
+            ));
+        } else if !yanked.is_empty() {
             msg.push_str(&format!(
                 "failed to select a version for the requirement `{name} = \"{}\"`{locked}\n",
                 dep.version_req()

@@ -60,6 +60,14 @@ pub trait Registry {
     /// versions that did not match in errors.
     fn query(&mut self, dep: &Dependency) -> Result<Vec<Summary>, RegistryError>;
 
+    /// Versions of `dep`'s package that match its requirement but cannot
+    /// be used (an index schema or `rust-version` this cargo does not
+    /// support, an invalid entry), each with cargo's words for why
+    /// (`requires cargo 1.2345`, `'s index entry is invalid`).
+    fn rejected_versions(&mut self, _dep: &Dependency) -> Vec<(semver::Version, String)> {
+        Vec::new()
+    }
+
     /// Names of other packages `dep`'s source holds, for a "perhaps you
     /// meant" list when nothing has its name (cargo asks only sources that
     /// can list their packages: directory sources).
