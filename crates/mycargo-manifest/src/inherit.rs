@@ -4,7 +4,7 @@
 //! root to the member.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::error::Chain;
 use crate::schema::{InheritablePackage, StringOrBool, TomlDependency, TomlLints, VecStringOrBool};
@@ -112,7 +112,7 @@ impl InheritableFields {
 pub(crate) fn rebase(from: &Path, path: &str, to: &Path) -> String {
     let abs = mycargo_util::fs::normalize_path(&from.join(path));
     let to = mycargo_util::fs::normalize_path(to);
-    match diff_paths(&abs, &to) {
+    match mycargo_util::fs::diff_paths(&abs, &to) {
         Some(p) => p
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -120,24 +120,6 @@ pub(crate) fn rebase(from: &Path, path: &str, to: &Path) -> String {
             .join("/"),
         None => abs.display().to_string(),
     }
-}
-
-/// `path` relative to `base` (both absolute, normalized).
-pub(crate) fn diff_paths(path: &Path, base: &Path) -> Option<PathBuf> {
-    let p: Vec<Component<'_>> = path.components().collect();
-    let b: Vec<Component<'_>> = base.components().collect();
-    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    if common == 0 && path.is_absolute() != base.is_absolute() {
-        return None;
-    }
-    let mut out = PathBuf::new();
-    for _ in common..b.len() {
-        out.push("..");
-    }
-    for c in &p[common..] {
-        out.push(c.as_os_str());
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! File system helpers: atomic writes and errors that name the path.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -151,4 +151,40 @@ mod tests {
     fn normalize() {
         assert_eq!(normalize_path(Path::new("/a/./b/../c")), Path::new("/a/c"));
     }
+}
+
+/// `path` relative to `base`, as the `pathdiff` crate computes it (cargo
+/// uses it for paths it shows and writes): `None` when no relative path
+/// leads there.
+pub fn diff_paths(path: &Path, base: &Path) -> Option<PathBuf> {
+    if path.is_absolute() != base.is_absolute() {
+        return path.is_absolute().then(|| path.to_path_buf());
+    }
+    let mut ita = path.components();
+    let mut itb = base.components();
+    let mut comps: Vec<Component<'_>> = Vec::new();
+    loop {
+        match (ita.next(), itb.next()) {
+            (None, None) => break,
+            (Some(a), None) => {
+                comps.push(a);
+                comps.extend(ita.by_ref());
+                break;
+            }
+            (None, _) => comps.push(Component::ParentDir),
+            (Some(a), Some(b)) if comps.is_empty() && a == b => {}
+            (Some(a), Some(Component::CurDir)) => comps.push(a),
+            (Some(_), Some(Component::ParentDir)) => return None,
+            (Some(a), Some(_)) => {
+                comps.push(Component::ParentDir);
+                for _ in itb.by_ref() {
+                    comps.push(Component::ParentDir);
+                }
+                comps.push(a);
+                comps.extend(ita.by_ref());
+                break;
+            }
+        }
+    }
+    Some(comps.iter().map(|c| c.as_os_str()).collect())
 }

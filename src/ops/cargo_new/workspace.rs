@@ -12,7 +12,7 @@
 //! becomes cargo's "compiling this new package may not work" warning
 //! ([`report`]).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use mycargo_manifest::{ManifestError, Workspace};
@@ -41,7 +41,7 @@ pub(super) fn display_path(root_manifest: &Path, package: &Path) -> anyhow::Resu
             root_manifest.display()
         )
     })?;
-    let rel = diff_paths(package, root).with_context(|| {
+    let rel = mycargo_util::fs::diff_paths(package, root).with_context(|| {
         format!(
             "path comparison requires two absolute paths; package_path: `{}`, workspace_path: `{}`",
             package.display(),
@@ -56,40 +56,6 @@ pub(super) fn display_path(root_manifest: &Path, package: &Path) -> anyhow::Resu
         parts.push(comp);
     }
     Ok(parts.join("/"))
-}
-
-/// `pathdiff::diff_paths`: `path` relative to `base`.
-fn diff_paths(path: &Path, base: &Path) -> Option<PathBuf> {
-    if path.is_absolute() != base.is_absolute() {
-        return path.is_absolute().then(|| path.to_path_buf());
-    }
-    let mut ita = path.components();
-    let mut itb = base.components();
-    let mut comps: Vec<Component<'_>> = Vec::new();
-    loop {
-        match (ita.next(), itb.next()) {
-            (None, None) => break,
-            (Some(a), None) => {
-                comps.push(a);
-                comps.extend(ita.by_ref());
-                break;
-            }
-            (None, _) => comps.push(Component::ParentDir),
-            (Some(a), Some(b)) if comps.is_empty() && a == b => {}
-            (Some(a), Some(Component::CurDir)) => comps.push(a),
-            (Some(_), Some(Component::ParentDir)) => return None,
-            (Some(a), Some(_)) => {
-                comps.push(Component::ParentDir);
-                for _ in itb.by_ref() {
-                    comps.push(Component::ParentDir);
-                }
-                comps.push(a);
-                comps.extend(ita.by_ref());
-                break;
-            }
-        }
-    }
-    Some(comps.iter().map(|c| c.as_os_str()).collect())
 }
 
 /// False when `workspace.exclude` lists exactly `display_path`.

@@ -200,14 +200,16 @@ fn dependency_order(pkgs: &Packages, selected: &[usize]) -> Vec<usize> {
 fn metadata_warning(m: &Manifest) -> Option<String> {
     let md = &m.metadata;
     let mut missing = Vec::new();
-    if md.description.is_none() {
+    // An empty value counts as none, as cargo counts it.
+    let none = |v: &Option<String>| v.as_deref().is_none_or(str::is_empty);
+    if none(&md.description) {
         missing.push("description");
     }
-    if md.license.is_none() && md.license_file.is_none() {
+    if none(&md.license) && none(&md.license_file) {
         missing.push("license");
         missing.push("license-file");
     }
-    if md.documentation.is_none() && md.homepage.is_none() && md.repository.is_none() {
+    if none(&md.documentation) && none(&md.homepage) && none(&md.repository) {
         missing.extend(["documentation", "homepage", "repository"]);
     }
     let last = missing.pop()?;
@@ -295,13 +297,19 @@ fn package_one(
     {
         gctx.shell.warn(w)?;
     }
+    if !m.include.is_empty() && !m.exclude.is_empty() {
+        gctx.shell.warn(
+            "both package.include and package.exclude are specified; the exclude list will be ignored",
+        )?;
+    }
     let git = vcs::GitRepo::discover(root);
     let sources = source_files(m, git.as_ref())?;
     let mut vcs_info = None;
     if let Some(repo) = &git {
         let mut disk: Vec<PathBuf> = sources.iter().map(|f| f.disk.clone()).collect();
         disk.push(m.manifest_path.clone());
-        let dirty = repo.dirty_files(root, &disk)?;
+        let cwd = gctx.env.cwd().to_path_buf();
+        let dirty = repo.dirty_files(&disk, &cwd)?;
         if !dirty.is_empty() && !args.allow_dirty {
             bail!(
                 "{} files in the working directory contain changes that were not yet committed into git:\n\n{}\n\nto proceed despite this and include the uncommitted changes, pass the `--allow-dirty` flag",

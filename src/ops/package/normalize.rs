@@ -418,10 +418,9 @@ fn dep_table(
             if dev {
                 continue;
             }
-            let dot = if source == "git" { "." } else { "" };
             return Err(anyhow::anyhow!(
                 "all dependencies must have a version requirement specified when packaging.\n\
-                 dependency `{name}` does not specify a version{dot}\n\
+                 dependency `{name}` does not specify a version\n\
                  Note: The packaged dependency will use the version from crates.io,\n\
                  the `{source}` specification will be removed from the dependency declaration."
             ))

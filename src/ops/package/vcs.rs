@@ -118,11 +118,9 @@ impl GitRepo {
     }
 
     /// Of the files to be packaged, those git reports as changed, new or
-    /// ignored: paths relative to `pkg_root` when under it.
-    pub fn dirty_files(&self, pkg_root: &Path, files: &[PathBuf]) -> anyhow::Result<Vec<String>> {
-        let canon_root = pkg_root
-            .canonicalize()
-            .unwrap_or_else(|_| pkg_root.to_path_buf());
+    /// ignored: paths relative to `cwd`, as cargo shows them.
+    pub fn dirty_files(&self, files: &[PathBuf], cwd: &Path) -> anyhow::Result<Vec<String>> {
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
         let wanted: BTreeSet<PathBuf> = files
             .iter()
             .map(|f| {
@@ -158,11 +156,10 @@ impl GitRepo {
             if !wanted.contains(&rel) {
                 continue;
             }
+            // Shown relative to where the command runs, as cargo does.
             let abs = self.workdir.join(&rel);
-            let shown = match abs.strip_prefix(&canon_root) {
-                Ok(p) => p.to_string_lossy().into_owned(),
-                Err(_) => path.to_string(),
-            };
+            let shown = mycargo_util::fs::diff_paths(&abs, &cwd)
+                .map_or_else(|| path.to_string(), |p| p.display().to_string());
             out.push(shown);
         }
         out.sort();
