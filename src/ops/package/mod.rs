@@ -225,7 +225,11 @@ fn metadata_warning(m: &Manifest) -> Option<String> {
 
 /// The packaged source files of `m`: the file list plus a `readme` or
 /// `license-file` living elsewhere, without the files packaging makes.
-fn source_files(m: &Manifest, git: Option<&vcs::GitRepo>) -> anyhow::Result<Vec<SourceFile>> {
+fn source_files(
+    gctx: &mut GlobalContext,
+    m: &Manifest,
+    git: Option<&vcs::GitRepo>,
+) -> anyhow::Result<Vec<SourceFile>> {
     let root = m.root();
     let filter = files::Filter::new(&m.include, &m.exclude)?;
     let mut list = files::list(root, &filter, git)?;
@@ -255,12 +259,22 @@ fn source_files(m: &Manifest, git: Option<&vcs::GitRepo>) -> anyhow::Result<Vec<
     if !missing.is_empty() {
         bail!("{}", missing.join("\n"));
     }
-    let extra = [&m.metadata.readme, &m.metadata.license_file];
-    for file in extra.into_iter().flatten() {
+    let extra = [
+        ("readme", &m.metadata.readme),
+        ("license-file", &m.metadata.license_file),
+    ];
+    for (key, file) in extra {
+        let Some(file) = file else { continue };
         let rel = normalize::archive_path(root, file);
         let disk = mycargo_util::fs::normalize_path(&root.join(file));
-        if !list.iter().any(|f| f.rel == rel) && disk.is_file() {
-            list.push(SourceFile { rel, disk });
+        if !list.iter().any(|f| f.rel == rel) {
+            if disk.is_file() {
+                list.push(SourceFile { rel, disk });
+            }
+        } else if !disk.starts_with(root) {
+            gctx.shell.warn(format!(
+                "{key} `{file}` appears to be a path outside of the package, but there is already a file named `{rel}` in the root of the package. The archived crate will contain the copy in the root of the package. Update the {key} to point to the path relative to the root of the package to remove this warning."
+            ))?;
         }
     }
     list.sort_by(|a, b| Path::new(&a.rel).cmp(Path::new(&b.rel)));
@@ -303,7 +317,7 @@ fn package_one(
         )?;
     }
     let git = vcs::GitRepo::discover(root);
-    let sources = source_files(m, git.as_ref())?;
+    let sources = source_files(gctx, m, git.as_ref())?;
     let mut vcs_info = None;
     if let Some(repo) = &git {
         let mut disk: Vec<PathBuf> = sources.iter().map(|f| f.disk.clone()).collect();
