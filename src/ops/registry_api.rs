@@ -48,6 +48,9 @@ pub fn target(
     registry: Option<&str>,
     index: Option<&str>,
 ) -> anyhow::Result<Target> {
+    if gctx.config.get_string("registry.index")?.is_some() {
+        bail!(super::workspace::REGISTRY_INDEX_REFUSED);
+    }
     let map = SourceMap::load(&gctx.config)?;
     if let Some(index) = index {
         let url = parse_url(index).with_context(|| format!("invalid index URL `{index}`"))?;

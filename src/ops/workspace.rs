@@ -65,8 +65,21 @@ fn configured_registries(gctx: &GlobalContext) -> std::collections::BTreeMap<Str
     out
 }
 
+/// cargo's refusal of the `registry.index` setting (crates.io is moved
+/// with `[source]` replacement instead).
+pub const REGISTRY_INDEX_REFUSED: &str = "the `registry.index` config value is no longer supported\n\
+     Use `[source]` replacement to alter the default index for crates.io.";
+
 /// Load the workspace of `manifest_path`, printing nothing.
 pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Workspace> {
+    // cargo fails where a manifest names crates.io; reading the
+    // workspace is where mycargo meets that first.
+    if gctx.config.get_string("registry.index")?.is_some() {
+        return Err(anyhow::anyhow!(REGISTRY_INDEX_REFUSED).context(format!(
+            "failed to parse manifest at `{}`",
+            manifest_path.display()
+        )));
+    }
     let mut ws = Workspace::load_with(manifest_path, &read_options(gctx))?;
     if gctx.unstable.lockfile_path
         && let Some(path) = gctx.config.get_path("resolver.lockfile-path")?

@@ -858,6 +858,7 @@ impl Inner {
         if self.net.offline {
             return Ok(());
         }
+        self.tag_cache_dir();
         let reporter = self.reporter.clone();
         git.update(&move |m| reporter.warn(m)).map(|_| ())
     }

@@ -876,7 +876,10 @@ fn resolve_with(
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
     reg.replace = replace.to_vec();
     let unlocked: BTreeSet<PackageId> = match previous {
-        Some(prev) => poisoned(path_pkgs, prev, map)?.into_iter().cloned().collect(),
+        Some(prev) => poisoned(path_pkgs, prev, map)?
+            .into_iter()
+            .cloned()
+            .collect(),
         None => BTreeSet::new(),
     };
     if let Some(prev) = previous

@@ -627,9 +627,9 @@ impl Registry for WsRegistry<'_> {
                     SummaryStatus::Available => return None,
                     SummaryStatus::Unsupported { v } => match &l.rust_version {
                         Some(rv) => format!(" requires cargo {rv}"),
-                        None => format!(
-                            " requires a Cargo version that supports index version {v}"
-                        ),
+                        None => {
+                            format!(" requires a Cargo version that supports index version {v}")
+                        }
                     },
                     SummaryStatus::Invalid { .. } => "'s index entry is invalid".to_string(),
                 };
@@ -652,9 +652,9 @@ impl Registry for WsRegistry<'_> {
     }
 
     fn is_replaced(&self, source: &SourceId) -> bool {
-        self.map.replacement(source).is_ok_and(|real| {
-            &real != source && !(real.is_crates_io() && source.is_crates_io())
-        })
+        self.map
+            .replacement(source)
+            .is_ok_and(|real| &real != source && !(real.is_crates_io() && source.is_crates_io()))
     }
 
     fn describe_source(&self, source: &SourceId) -> String {

@@ -337,8 +337,18 @@ fn default_true() -> bool {
 struct MinimalLine {
     name: String,
     vers: String,
-    #[serde(default)]
+}
+
+/// `v` of a line read leniently (a bad value reads as absent).
+#[derive(Deserialize)]
+struct LenientSchema {
     v: Option<u32>,
+}
+
+/// `rust_version` of a line read leniently (a bad value reads as absent).
+#[derive(Deserialize)]
+struct LenientRustVersion {
+    rust_version: Option<String>,
 }
 
 /// Errors for lines that cannot even be named.
@@ -412,7 +422,16 @@ fn invalid_line(line: &[u8], full_error: serde_json::Error) -> Result<IndexSumma
         vers: min.vers.clone(),
         error,
     })?;
-    let v = min.v.unwrap_or(1);
+    // As cargo: the schema version and `rust-version` are read each on
+    // their own, a bad value as none, for what the error says.
+    let v = serde_json::from_slice::<LenientSchema>(line)
+        .ok()
+        .and_then(|l| l.v)
+        .unwrap_or(1);
+    let rust_version = serde_json::from_slice::<LenientRustVersion>(line)
+        .ok()
+        .and_then(|l| l.rust_version)
+        .filter(|rv| rv.parse::<mycargo_core::PartialVersion>().is_ok());
     Ok(IndexSummary {
         name: min.name,
         version,
@@ -421,7 +440,7 @@ fn invalid_line(line: &[u8], full_error: serde_json::Error) -> Result<IndexSumma
         cksum: String::new(),
         yanked: false,
         links: None,
-        rust_version: None,
+        rust_version,
         pubtime: None,
         v,
         status: if v > INDEX_V_MAX {
