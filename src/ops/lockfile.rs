@@ -36,6 +36,9 @@ pub enum Mode {
     /// `generate-lockfile`: resolve afresh, in the workspace's version,
     /// and always report.
     Generate,
+    /// [`Mode::Sync`] reporting what it would write, writing nothing
+    /// (`update --breaking --dry-run`).
+    Preview,
     /// `update`: start from the existing file with some packages let go,
     /// report every change (and what stayed behind) before writing, with
     /// no `Locking` line for `--precise`, and write nothing on a dry run.
@@ -90,7 +93,7 @@ pub fn update(
     let paths: PathSources = pkgs.manifests.iter().map(|m| &m.package_id).collect();
     let orig = mycargo_lockfile::read(&path)?;
     let previous = match (&orig, mode) {
-        (Some(text), Mode::Sync | Mode::Update { .. }) => Some(
+        (Some(text), Mode::Sync | Mode::Preview | Mode::Update { .. }) => Some(
             Lockfile::parse(text, &paths)
                 .with_context(|| format!("failed to parse lock file at: {}", path.display()))?,
         ),
@@ -182,6 +185,13 @@ impl LockWrite<'_> {
             };
             r.print(gctx)
         };
+        if mode == Mode::Preview {
+            let unchanged = previous.is_some_and(|p| p.packages == resolve.packages);
+            if !unchanged {
+                report_now(gctx, &resolve)?;
+            }
+            return Ok(());
+        }
         if let Mode::Update { dry_run, .. } = mode {
             report_now(gctx, &resolve)?;
             if dry_run {
@@ -823,6 +833,12 @@ fn moved(old: &PackageId, new: &PackageId) -> String {
     match new.source_id().precise() {
         Some(commit) if new.source_id().is_git() => {
             format!("{old} -> #{}", commit.get(..8).unwrap_or(commit))
+        }
+        // A registry read back from the lock file has no name; the
+        // resolve's own id (the same source) names it as configured.
+        _ if new.source_id().registry_name().is_some() && old.source_id().registry_name().is_none() => {
+            let named = PackageId::new(old.name(), old.version().clone(), new.source_id().clone());
+            format!("{named} -> v{}", new.version())
         }
         _ => format!("{old} -> v{}", new.version()),
     }

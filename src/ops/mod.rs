@@ -34,6 +34,7 @@ pub mod test;
 pub mod test_runner;
 pub mod tree;
 pub mod update;
+pub mod update_breaking;
 pub mod vendor;
 pub mod verify_project;
 pub mod version;

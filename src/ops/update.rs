@@ -10,7 +10,6 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::anyhow;
 use mycargo_core::{PackageId, SourceId};
 use mycargo_lockfile::{Lockfile, cmp_package_id};
 use mycargo_util::CliResult;
@@ -23,12 +22,7 @@ use crate::context::GlobalContext;
 
 pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     if args.breaking {
-        return Err(anyhow!(
-            "the `--breaking` flag is unstable, and only available on the nightly channel of Cargo, but this is the `stable` channel\n\
-             See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels.\n\
-             See https://github.com/rust-lang/cargo/issues/12425 for more information about the `--breaking` flag."
-        )
-        .into());
+        return Ok(super::update_breaking::run(gctx, args)?);
     }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;

@@ -456,6 +456,19 @@ impl Workspace {
             .filter_map(|p| self.manifests.get(p)?.package())
     }
 
+    /// Member packages to change in memory (`update --breaking` resolves
+    /// with requirements it has not written yet).
+    pub fn members_mut(&mut self) -> impl Iterator<Item = &mut Manifest> {
+        let members = &self.members;
+        self.manifests
+            .iter_mut()
+            .filter(|(p, _)| members.contains(p))
+            .filter_map(|(_, m)| match &mut m.kind {
+                ManifestKind::Package(p) => Some(p.as_mut()),
+                ManifestKind::Virtual(_) => None,
+            })
+    }
+
     /// Member manifest paths.
     pub fn member_paths(&self) -> &[PathBuf] {
         &self.members

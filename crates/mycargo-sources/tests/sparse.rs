@@ -466,8 +466,8 @@ fn bad_entry_refused(entry: BadEntry, expect: &str) -> Env {
     let err = client.download(&[req]).unwrap_err();
     let msg = format!("{err:#}");
     assert!(
-        msg.contains("failed to unpack package `evil v1.0.0`"),
-        "{msg}"
+        msg.contains("failed to unpack package `evil v1.0.0 (registry `http://127.0.0.1:"),
+        "cargo names the package with its registry: {msg}"
     );
     assert!(msg.contains(expect), "{msg}");
     // Nothing half-written: no sources, no temporary directory, no .crate.
