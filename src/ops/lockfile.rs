@@ -836,7 +836,9 @@ fn moved(old: &PackageId, new: &PackageId) -> String {
         }
         // A registry read back from the lock file has no name; the
         // resolve's own id (the same source) names it as configured.
-        _ if new.source_id().registry_name().is_some() && old.source_id().registry_name().is_none() => {
+        _ if new.source_id().registry_name().is_some()
+            && old.source_id().registry_name().is_none() =>
+        {
             let named = PackageId::new(old.name(), old.version().clone(), new.source_id().clone());
             format!("{named} -> v{}", new.version())
         }

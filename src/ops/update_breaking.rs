@@ -84,8 +84,7 @@ fn upgrade_members(
             let selected = |s: &&PackageIdSpec| {
                 s.name() == name
                     && s.url().is_none_or(|u| u == source.url())
-                    && s
-                        .partial_version()
+                    && s.partial_version()
                         .and_then(|v| v.to_version())
                         .is_none_or(|v| dep.version_req().matches(&v))
             };

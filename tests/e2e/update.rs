@@ -168,3 +168,52 @@ fn update_after_manifest_edit_and_rust_version_notes_match_cargo() {
     same(&m, &c, "update");
     same(&m, &c, "update --verbose");
 }
+
+/// `update --breaking` (nightly, as cargo's testsuite runs it): the same
+/// `Upgrading` lines, lock file and rewritten manifest as cargo; a dry run
+/// changes nothing; an unknown spec fails in cargo's words.
+#[test]
+fn update_breaking_matches_cargo() {
+    let (_reg, m, c) = setup("2021");
+    let nightly = |p: &Project, tool_is_cargo: bool, args: &str| {
+        let e = if tool_is_cargo {
+            p.cargo(args)
+        } else {
+            p.mycargo(args)
+        };
+        e.env("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly")
+            .with_any_status()
+            .run()
+    };
+    let manifest = |p: &Project| std::fs::read_to_string(p.root().join("Cargo.toml")).unwrap();
+    let lock = |p: &Project| std::fs::read_to_string(p.root().join("Cargo.lock")).unwrap();
+    let before = (manifest(&m), lock(&m));
+    for args in [
+        "update -Zunstable-options --breaking --dry-run",
+        "update -Zunstable-options --breaking nosuch",
+        "update -Zunstable-options --breaking",
+    ] {
+        let mo = nightly(&m, false, args);
+        let co = nightly(&c, true, args);
+        assert_eq!(
+            mo.stderr_redacted(),
+            co.stderr_as_mycargo(),
+            "stderr of `{args}`\n{}",
+            mo.describe()
+        );
+        assert_eq!(mo.code(), co.code(), "exit code of `{args}`");
+        assert_eq!(manifest(&m), manifest(&c), "Cargo.toml after `{args}`");
+        assert_eq!(lock(&m), lock(&c), "Cargo.lock after `{args}`");
+        if !args.ends_with("--breaking") {
+            assert_eq!((manifest(&m), lock(&m)), before, "`{args}` changes nothing");
+        }
+    }
+    assert!(manifest(&m).contains("other = \"3\""), "{}", manifest(&m));
+    // Without the nightly gate it is refused as cargo refuses it.
+    let out = m.mycargo("update --breaking").with_status(101).run();
+    assert!(
+        out.stderr.contains("the `--breaking` flag is unstable"),
+        "{}",
+        out.stderr
+    );
+}
