@@ -24,6 +24,9 @@ pub struct GlobalContext {
     pub local_overlays: Vec<(mycargo_core::SourceId, PathBuf)>,
     /// The `-Z` flags, parsed (empty unless nightly).
     pub unstable: crate::unstable::UnstableFlags,
+    /// `generate-lockfile --publish-time` (nightly): registry versions
+    /// published after this RFC 3339 time are not chosen.
+    pub publish_time: Option<String>,
 }
 
 impl GlobalContext {
@@ -76,6 +79,7 @@ impl GlobalContext {
             exe,
             local_overlays: Vec::new(),
             unstable: Default::default(),
+            publish_time: None,
         })
     }
 

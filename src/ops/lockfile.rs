@@ -589,9 +589,14 @@ impl Report<'_> {
                     Some(v) => format!(" Rust {v}"),
                     None => String::new(),
                 };
+            let as_of = gctx
+                .publish_time
+                .as_ref()
+                .map(|t| format!(" as of {t}"))
+                .unwrap_or_default();
             gctx.shell.status(
                 "Locking",
-                format!("{n} package{plural} to latest{rust} compatible version{plural}"),
+                format!("{n} package{plural} to latest{rust} compatible version{plural}{as_of}"),
             )?;
         }
         let color = gctx.shell.err_supports_color();

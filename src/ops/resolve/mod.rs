@@ -872,6 +872,7 @@ fn resolve_with(
     let offline = remotes.is_offline();
     let mut reg = WsRegistry::new(path_pkgs, git_pkgs, map, remotes);
     reg.precise = sel.precise.clone();
+    reg.publish_time = gctx.publish_time.clone();
     // Patches first (as cargo: a bad one fails before the index is read).
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
     reg.replace = replace.to_vec();

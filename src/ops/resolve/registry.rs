@@ -76,6 +76,9 @@ pub struct WsRegistry<'a> {
     /// pins everything reads the index files of its own packages and no
     /// others (as cargo's resolver queries only what it tries).
     pub locked: HashMap<(SourceId, String), Vec<Version>>,
+    /// `generate-lockfile --publish-time`: versions published later (or
+    /// with a `pubtime` that does not parse) are not chosen.
+    pub publish_time: Option<String>,
 }
 
 /// `update -p NAME --precise TO`: the dependencies on `name` in `source`
@@ -115,6 +118,20 @@ impl<'a> WsRegistry<'a> {
             precise_yanked: BTreeSet::new(),
             replace: Vec::new(),
             locked: HashMap::new(),
+            publish_time: None,
+        }
+    }
+
+    /// Why `--publish-time` rules `line` out, in cargo's words, if it does.
+    fn too_late(&self, line: &IndexSummary) -> Option<&'static str> {
+        let cutoff = self.publish_time.as_deref()?;
+        let t = line.pubtime.as_deref()?;
+        if !crate::ops::generate_lockfile::is_rfc3339_utc(t) {
+            Some("'s index entry is invalid")
+        } else if t > cutoff {
+            Some(" is unavailable")
+        } else {
+            None
         }
     }
 
@@ -572,6 +589,9 @@ impl Registry for WsRegistry<'_> {
         // and features.
         let asked = |v: &Version| dep.version_req().matches(v);
         for line in locked_or_matching(&lines, pinned.as_deref(), asked) {
+            if self.too_late(line).is_some() {
+                continue;
+            }
             let choosable = pinned.as_ref().is_none_or(|p| p.contains(&line.version));
             let s = if choosable {
                 summaries::from_index(source, line)?
@@ -623,6 +643,9 @@ impl Registry for WsRegistry<'_> {
             .iter()
             .filter(|l| dep.version_req().matches(&l.version))
             .filter_map(|l| {
+                if let Some(why) = self.too_late(l) {
+                    return Some((l.version.clone(), why.to_string()));
+                }
                 let why = match &l.status {
                     SummaryStatus::Available => return None,
                     SummaryStatus::Unsupported { v } => match &l.rust_version {
