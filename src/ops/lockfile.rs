@@ -172,6 +172,11 @@ impl LockWrite<'_> {
         resolve.check_collisions()?;
         if let Some(prev) = previous {
             check_checksums(prev, &resolve)?;
+            // `[metadata]` entries of the previous file are kept, as cargo
+            // keeps them.
+            for (k, v) in &prev.metadata {
+                resolve.metadata.entry(k.clone()).or_insert_with(|| v.clone());
+            }
         }
         let report_now = |gctx: &mut GlobalContext, resolve: &Lockfile| {
             let r = Report {
@@ -234,6 +239,24 @@ impl LockWrite<'_> {
 /// still: a replacement source (a mirror, vendored sources) serving other
 /// bytes is refused, with cargo's explanations.
 fn check_checksums(previous: &Lockfile, resolve: &Lockfile) -> anyhow::Result<()> {
+    for id in &previous.checksum_none {
+        if resolve.packages.get(id).is_some_and(|p| p.checksum.is_some()) {
+            let source = match id.source_id().registry_name() {
+                Some(_) => id.source_id().to_string(),
+                None if id.source_id().is_crates_io() => "registry `crates-io`".to_string(),
+                None => id.source_id().to_string(),
+            };
+            bail!(
+                "checksum for `{id}` was not previously calculated, but a checksum could now be calculated\n\n\
+                 this could be indicative of a few possible situations:\n\n    \
+                 * the source `{source}` did not previously support checksums,\n      \
+                 but was replaced with one that does\n    \
+                 * newer Cargo implementations know how to checksum this source, but this\n      \
+                 older implementation does not\n    \
+                 * the lock file is corrupt\n"
+            );
+        }
+    }
     for (id, old) in &previous.packages {
         let (Some(old), Some(new)) = (&old.checksum, resolve.packages.get(id)) else {
             continue;

@@ -28,6 +28,10 @@ pub enum LockfileError {
         "lock file version `{0}` was found, but this version of Cargo does not understand this lock file, perhaps Cargo needs to be updated?"
     )]
     UnknownVersion(u32),
+    /// Version 5 is cargo's next format, read only on nightly with the
+    /// flag.
+    #[error("lock file version `{0}` requires `-Znext-lockfile-bump`")]
+    NextVersion(u32),
     #[error("package `{0}` is specified twice in the lockfile")]
     Duplicate(String),
     #[error("invalid version `{version}` for package `{name}` in the lock file: {source}")]
@@ -83,6 +87,9 @@ pub struct Lockfile {
     pub metadata: BTreeMap<String, String>,
     /// `[[patch.unused]]`: patches that matched nothing.
     pub unused_patches: Vec<LockedPackage>,
+    /// Packages a version 1 file lists with the checksum `<none>` (not
+    /// calculated then): one calculable now is an error, as in cargo.
+    pub checksum_none: std::collections::BTreeSet<PackageId>,
 }
 
 impl PartialEq for Lockfile {
@@ -101,6 +108,7 @@ impl Lockfile {
             packages: BTreeMap::new(),
             metadata: BTreeMap::new(),
             unused_patches: Vec::new(),
+            checksum_none: Default::default(),
         }
     }
 
@@ -134,6 +142,7 @@ impl Lockfile {
         let mut version = match toml.version {
             Some(4) => LockVersion::V4,
             Some(3) => LockVersion::V3,
+            Some(5) => return Err(LockfileError::NextVersion(5)),
             Some(n) => return Err(LockfileError::UnknownVersion(n)),
             None => LockVersion::V1,
         };
@@ -192,6 +201,7 @@ impl Lockfile {
         }
 
         // V1 keeps checksums in `[metadata]`.
+        let mut checksum_none = std::collections::BTreeSet::new();
         let mut metadata = toml.metadata.unwrap_or_default();
         let keys: Vec<String> = metadata
             .keys()
@@ -206,6 +216,9 @@ impl Lockfile {
                 continue;
             };
             let value = metadata.get(key).cloned().unwrap_or_default();
+            if value == "<none>" {
+                checksum_none.insert(id.clone());
+            }
             let sum = (value != "<none>").then_some(value);
             checksums.insert(id, sum);
         }
@@ -247,6 +260,7 @@ impl Lockfile {
             packages,
             metadata,
             unused_patches,
+            checksum_none,
         })
     }
 }
