@@ -94,7 +94,7 @@ pub fn update(
     let orig = mycargo_lockfile::read(&path)?;
     let previous = match (&orig, mode) {
         (Some(text), Mode::Sync | Mode::Preview | Mode::Update { .. }) => Some(
-            Lockfile::parse(text, &paths)
+            parse_lock(&gctx.env, text, &paths)
                 .with_context(|| format!("failed to parse lock file at: {}", path.display()))?,
         ),
         _ => None,
@@ -233,6 +233,21 @@ impl LockWrite<'_> {
         }
         Ok(())
     }
+}
+
+/// [`Lockfile::parse`], with cargo's nightly words for the next format
+/// (`requires -Znext-lockfile-bump`).
+pub fn parse_lock(
+    env: &mycargo_util::Env,
+    text: &str,
+    paths: &PathSources,
+) -> anyhow::Result<Lockfile> {
+    Lockfile::parse(text, paths).map_err(|e| match e {
+        mycargo_lockfile::LockfileError::NextVersion(v) if crate::unstable::nightly_allowed(env) => {
+            anyhow::anyhow!("lock file version `{v}` requires `-Znext-lockfile-bump`")
+        }
+        e => e.into(),
+    })
 }
 
 /// A package whose checksum the lock file lists must have that checksum

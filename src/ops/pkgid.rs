@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context as _, anyhow, bail};
 use mycargo_core::{PackageId, PackageIdSpec};
-use mycargo_lockfile::{Lockfile, PathSources, cmp_package_id};
+use mycargo_lockfile::{PathSources, cmp_package_id};
 use mycargo_util::CliResult;
 
 use super::compile::packages;
@@ -37,7 +37,7 @@ fn pkgid(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<String> {
     let opts = super::workspace::read_options(gctx);
     let (pkgs, _) = packages::load_with(&ws, &opts, true)?;
     let paths: PathSources = pkgs.manifests.iter().map(|m| &m.package_id).collect();
-    let lock = Lockfile::parse(&text, &paths)
+    let lock = super::lockfile::parse_lock(&gctx.env, &text, &paths)
         .with_context(|| format!("failed to parse lock file at: {}", lock_path.display()))?;
     let mut ids: Vec<&PackageId> = lock.packages.keys().collect();
     ids.sort_by(|a, b| cmp_package_id(a, b));

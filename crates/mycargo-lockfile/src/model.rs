@@ -28,9 +28,11 @@ pub enum LockfileError {
         "lock file version `{0}` was found, but this version of Cargo does not understand this lock file, perhaps Cargo needs to be updated?"
     )]
     UnknownVersion(u32),
-    /// Version 5 is cargo's next format, read only on nightly with the
-    /// flag.
-    #[error("lock file version `{0}` requires `-Znext-lockfile-bump`")]
+    /// Version 5, cargo's next format: unknown to a stable cargo; nightly
+    /// names the flag that reads it (the application says which).
+    #[error(
+        "lock file version `{0}` was found, but this version of Cargo does not understand this lock file, perhaps Cargo needs to be updated?"
+    )]
     NextVersion(u32),
     #[error("package `{0}` is specified twice in the lockfile")]
     Duplicate(String),

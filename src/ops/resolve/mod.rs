@@ -137,7 +137,7 @@ fn resolve_inner(
         if let Some(up) = update
             && let Some(text) = mycargo_lockfile::read(&lock_path)?
         {
-            let prev = Lockfile::parse(&text, &paths).with_context(|| {
+            let prev = lockfile::parse_lock(&gctx.env, &text, &paths).with_context(|| {
                 format!("failed to parse lock file at: {}", lock_path.display())
             })?;
             (up.select)(&prev, &path_pkgs)?;
@@ -149,7 +149,7 @@ fn resolve_inner(
     let orig = mycargo_lockfile::read(&lock_path)?;
     let mut previous = match &orig {
         Some(text) if how.mode != Mode::Generate => {
-            Some(Lockfile::parse(text, &paths).with_context(|| {
+            Some(lockfile::parse_lock(&gctx.env, text, &paths).with_context(|| {
                 format!("failed to parse lock file at: {}", lock_path.display())
             })?)
         }
