@@ -486,8 +486,18 @@ pub(crate) fn new_crate(m: &Manifest, target: &Target) -> anyhow::Result<NewCrat
         {
             continue;
         }
-        let registry = if d.path().is_some() || d.source_id() == &target.source_id {
+        // A path or git dependency is published as one on the registry
+        // it names (crates.io unless said otherwise).
+        let same_as_target = d.source_id() == &target.source_id
+            || (d.source_id().is_crates_io() && target.source_id.is_crates_io());
+        let local = d.path().is_some() || d.source_id().is_git();
+        let registry = if (local && d.registry().is_none() && target.source_id.is_crates_io())
+            || d.path().is_some()
+            || same_as_target
+        {
             None
+        } else if local && d.registry().is_none() {
+            Some(mycargo_core::source_id::CRATES_IO_INDEX.to_string())
         } else if d.source_id().is_crates_io() {
             Some(mycargo_core::source_id::CRATES_IO_INDEX.to_string())
         } else {

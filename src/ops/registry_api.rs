@@ -321,7 +321,12 @@ pub fn require_token(
     let cargo_token = providers.iter().any(|p| p[0] == CARGO_TOKEN);
     match &target.name {
         Some(n) if n == CRATES_IO_REGISTRY => {
-            let mut msg = "no token found, please run `cargo login`".to_string();
+            // With another default registry, cargo names crates.io.
+            let args = match gctx.config.get_string("registry.default") {
+                Ok(Some(_)) => " --registry crates-io",
+                _ => "",
+            };
+            let mut msg = format!("no token found, please run `cargo login{args}`");
             if cargo_token {
                 msg.push_str("\nor use environment variable CARGO_REGISTRY_TOKEN");
             }
@@ -412,17 +417,44 @@ fn token_from_stdout(target: &Target, args: &[String]) -> anyhow::Result<String>
     Ok(buffer)
 }
 
-/// `$CARGO_HOME/credentials.toml` (or the legacy `credentials` when only
-/// that exists).
+/// `$CARGO_HOME/credentials`, the legacy name, when it exists (cargo
+/// prefers it, for older cargos' sake), else `credentials.toml`.
 pub fn credentials_path(gctx: &GlobalContext) -> PathBuf {
     let home = gctx.config.cargo_home();
     let legacy = home.join("credentials");
-    let path = home.join("credentials.toml");
-    if !path.exists() && legacy.exists() {
+    if legacy.exists() {
         legacy
     } else {
-        path
+        home.join("credentials.toml")
     }
+}
+
+/// cargo's warnings when the legacy `credentials` file is read: both
+/// exist (and are not one file), or it alone is there.
+fn warn_credentials_files(gctx: &mut GlobalContext) -> anyhow::Result<()> {
+    let home = gctx.config.cargo_home().to_path_buf();
+    let (legacy, toml) = (home.join("credentials"), home.join("credentials.toml"));
+    if !legacy.exists() {
+        return Ok(());
+    }
+    let same = match (std::fs::canonicalize(&legacy), std::fs::canonicalize(&toml)) {
+        (Ok(a), Ok(b)) => Some(a == b),
+        _ => None,
+    };
+    match same {
+        Some(true) => {}
+        Some(false) => gctx.shell.warn(format!(
+            "both `{}` and `{}` exist. Using `{}`",
+            legacy.display(),
+            toml.display(),
+            legacy.display()
+        ))?,
+        None => gctx.shell.warn(format!(
+            "`{}` is deprecated in favor of `credentials.toml`\n  |\n  = help: if you need to support cargo 1.38 or earlier, you can symlink `credentials` to `credentials.toml`",
+            legacy.display()
+        ))?,
+    }
+    Ok(())
 }
 
 fn read_credentials(gctx: &GlobalContext) -> anyhow::Result<toml::Table> {
@@ -470,6 +502,7 @@ pub fn registry_config(
     }
     gctx.shell
         .status("Updating", SourceMap::describe(&target.source_id))?;
+    warn_credentials_files(gctx)?;
     // The index sees no token: only its API does (a registry that wants
     // auth on its index is configured with the token there).
     let sparse = sparse(gctx, target, None)?;

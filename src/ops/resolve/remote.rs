@@ -351,9 +351,13 @@ impl Remotes {
         let Client::Sparse(client) = self.client(source)? else {
             return Ok(false);
         };
+        // A `.crate` in the cache is only unpacked again, not downloaded.
         let root = client.src_dir();
+        let cache = client.crate_cache_dir();
         Ok(crates.iter().any(|c| {
-            !mycargo_sources::unpack::is_unpacked(&root.join(format!("{}-{}", c.name, c.version)))
+            let base = format!("{}-{}", c.name, c.version);
+            !mycargo_sources::unpack::is_unpacked(&root.join(&base))
+                && !std::fs::metadata(cache.join(format!("{base}.crate"))).is_ok_and(|m| m.len() > 0)
         }))
     }
 
