@@ -251,7 +251,8 @@ fn walk(root: &Path, dir: &Path, filter: &Filter, out: &mut Vec<SourceFile>) -> 
                 continue;
             }
             walk(root, &path, filter, out)?;
-        } else if filter.keeps(&rel, false) {
+        } else if meta.is_file() && filter.keeps(&rel, false) {
+            // Regular files only: a FIFO or socket is not packaged.
             out.push(SourceFile { rel, disk: path });
         }
     }

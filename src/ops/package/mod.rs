@@ -238,7 +238,16 @@ fn source_files(
             bail!("invalid inclusion of reserved file name {reserved} in package source");
         }
     }
-    list.retain(|f| f.rel != "Cargo.lock" && f.rel != "Cargo.toml");
+    // `Cargo.toml` in any case (`cargo.toml`) is the manifest's place.
+    list.retain(|f| f.rel != "Cargo.lock" && !f.rel.eq_ignore_ascii_case("Cargo.toml"));
+    for f in &list {
+        if is_windows_reserved_path(&f.rel) {
+            gctx.shell.warn(format!(
+                "file {} is a reserved Windows filename, it will not work on Windows platforms",
+                f.rel
+            ))?;
+        }
+    }
     // cargo's check: `license-file` and `readme` name files that exist.
     let mut missing = Vec::new();
     for (key, file) in [
@@ -279,6 +288,18 @@ fn source_files(
     }
     list.sort_by(|a, b| Path::new(&a.rel).cmp(Path::new(&b.rel)));
     Ok(list)
+}
+
+/// A path with a component Windows reserves (`con`, `aux.rs`, `lpt1`...).
+fn is_windows_reserved_path(rel: &str) -> bool {
+    rel.split('/').any(|c| {
+        let stem = c.split('.').next().unwrap_or("").to_ascii_lowercase();
+        matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+            || ((stem.starts_with("com") || stem.starts_with("lpt"))
+                && stem.len() == 4
+                && stem.as_bytes()[3].is_ascii_digit()
+                && stem.as_bytes()[3] != b'0')
+    })
 }
 
 /// What every package of one run shares.
