@@ -99,13 +99,25 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         (ws.members().map(PackageJson::new).collect(), None)
     } else {
         let opts = super::workspace::read_options(gctx);
-        loaded = super::resolve::load_packages(gctx, &ws, &opts, false, None, None)?;
-        watched = crate::ops::noop::manifest_paths(&loaded.manifests);
-        let platforms = if args.filter_platform.is_empty() {
-            None
+        let (host, platforms) = if args.filter_platform.is_empty() {
+            (None, None)
         } else {
-            Some(platforms(gctx, &ws, &args.filter_platform)?.1)
+            let (host, targets) = platforms(gctx, &ws, &args.filter_platform)?;
+            (Some(host), Some(targets))
         };
+        // With `--filter-platform`, what those platforms and the host use
+        // is downloaded, as cargo does.
+        let applies = |d: &Dependency| {
+            host.iter()
+                .chain(platforms.iter().flatten())
+                .any(|p| d.applies_to(&p.triple, &p.cfgs))
+        };
+        let filter: Option<&dyn Fn(&Dependency) -> bool> = match &platforms {
+            Some(_) => Some(&applies),
+            None => None,
+        };
+        loaded = super::resolve::load_packages(gctx, &ws, &opts, false, filter, None)?;
+        watched = crate::ops::noop::manifest_paths(&loaded.manifests);
         let (in_resolve, resolve) = resolve(&ws, &loaded, &cli, platforms.as_deref())?;
         let packages = in_resolve
             .into_iter()

@@ -139,6 +139,18 @@ impl NetConfig {
                 .context("`__CARGO_TEST_FIXED_RETRY_SLEEP_MS` is not a number of milliseconds")?;
             net.retry_delay = RetryDelay::fixed(Duration::from_millis(ms));
         }
+        // cargo's testsuite shrinks the unpack cap (test-only variables).
+        let test_limit = |var: &str| -> anyhow::Result<Option<u64>> {
+            config
+                .env()
+                .get(var)
+                .map(|v| v.parse().with_context(|| format!("`{var}` is not a number")))
+                .transpose()
+        };
+        crate::unpack::set_test_limits(
+            test_limit("__CARGO_TEST_MAX_UNPACK_SIZE")?,
+            test_limit("__CARGO_TEST_MAX_UNPACK_RATIO")?,
+        );
         if let Some(v) = config.get_unsigned("net.retry", "u32", u32::MAX.into())? {
             net.retry = v.val as u32;
         }

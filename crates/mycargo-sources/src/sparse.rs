@@ -249,24 +249,45 @@ struct Fetched {
     retry_after: Option<String>,
     body: Vec<u8>,
     addr: Option<SocketAddr>,
+    /// [`DEBUG_HEADERS`] the answer had, as `name: value`.
+    debug_headers: Vec<String>,
 }
 
 fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
-    anyhow!("{}", http_error_text(url, f))
+    anyhow!("{}", http_error_text(url, f, true))
 }
 
-/// cargo's words for an unsuccessful answer, in the retry warnings and the
-/// final error alike: the URL, the peer's address, the status, and the
-/// body cut to 512 characters.
-fn http_error_text(url: &str, f: &Fetched) -> String {
+/// Response headers cargo shows in a final HTTP error (CDN request ids and
+/// cache state, for the registry's operators).
+const DEBUG_HEADERS: &[&str] = &[
+    "x-amz-cf-id",
+    "x-amz-cf-pop",
+    "x-amz-request-id",
+    "x-amz-id-2",
+    "x-cache",
+    "x-served-by",
+];
+
+/// cargo's words for an unsuccessful answer: the URL, the peer's address,
+/// the status, the debug headers (not in retry warnings), and the body cut
+/// to 512 characters.
+fn http_error_text(url: &str, f: &Fetched, show_headers: bool) -> String {
     const MAX_BODY_CHARS: usize = 512;
     let ip = f.addr.map(|a| format!(" ({})", a.ip())).unwrap_or_default();
     let body = match std::str::from_utf8(&f.body) {
         Ok(s) => mycargo_util::diagnostic::truncate_with_ellipsis(s, MAX_BODY_CHARS),
         Err(_) => format!("[{} non-utf8 bytes]", f.body.len()),
     };
+    let mut headers = String::new();
+    if show_headers && !f.debug_headers.is_empty() {
+        headers.push_str("debug headers:\n");
+        for h in &f.debug_headers {
+            headers.push_str(h);
+            headers.push('\n');
+        }
+    }
     format!(
-        "failed to get successful HTTP response from `{url}`{ip}, got {}\nbody:\n{body}",
+        "failed to get successful HTTP response from `{url}`{ip}, got {}\n{headers}body:\n{body}",
         f.status
     )
 }
@@ -578,7 +599,7 @@ impl Inner {
                         f.retry_after.as_deref(),
                         std::time::SystemTime::now(),
                     );
-                    (http_error(url, &f), ra)
+                    (anyhow!("{}", http_error_text(url, &f, false)), ra)
                 }
                 Ok(f) => return Ok(f),
                 Err(e) if remaining > 0 && e.spurious => (e.error, None),
@@ -637,6 +658,12 @@ impl Inner {
         let last_modified = header("last-modified");
         let retry_after = header("retry-after");
         let addr = resp.remote_addr();
+        let debug_headers = resp
+            .headers()
+            .iter()
+            .filter(|(n, _)| DEBUG_HEADERS.contains(&n.as_str()))
+            .map(|(n, v)| format!("{n}: {}", String::from_utf8_lossy(v.as_bytes())))
+            .collect();
         let expected = resp.content_length().unwrap_or(0);
         let mut body = Vec::with_capacity(expected.min(64 << 20) as usize);
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
@@ -652,6 +679,7 @@ impl Inner {
             retry_after,
             body,
             addr,
+            debug_headers,
         })
     }
 
@@ -1151,6 +1179,7 @@ fn read_file_url(url: &str, on_bytes: Option<&(dyn Fn(u64, u64) + Send + Sync)>)
         retry_after: None,
         body,
         addr: None,
+        debug_headers: Vec::new(),
     }
 }
 

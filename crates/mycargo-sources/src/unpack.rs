@@ -44,9 +44,22 @@ static SWEPT: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(Ha
 const RESET_MTIME: [&str; 3] = ["Cargo.lock", "Cargo.toml", ".cargo_vcs_info.json"];
 const RESET_MTIME_TO: i64 = 1153704088;
 
-/// The decompression cap for a `.crate` of `compressed` bytes.
+/// cargo's testsuite's overrides of the cap (`__CARGO_TEST_MAX_UNPACK_SIZE`
+/// and `__CARGO_TEST_MAX_UNPACK_RATIO`, test-only, read by
+/// [`crate::net::NetConfig::from_config`]): the floor and the ratio.
+static TEST_LIMITS: std::sync::OnceLock<(Option<u64>, Option<u64>)> = std::sync::OnceLock::new();
+
+/// Set the test-only overrides of the decompression cap (once a process).
+pub fn set_test_limits(size: Option<u64>, ratio: Option<u64>) {
+    let _ = TEST_LIMITS.set((size, ratio));
+}
+
+/// The decompression cap for a `.crate` of `compressed` bytes: 512 MiB,
+/// or 20 times its size when that is more.
 pub fn max_unpack_size(compressed: u64) -> u64 {
-    MIN_UNPACK_LIMIT.max(compressed.saturating_mul(20))
+    let (size, ratio) = TEST_LIMITS.get().copied().unwrap_or((None, None));
+    size.unwrap_or(MIN_UNPACK_LIMIT)
+        .max(compressed.saturating_mul(ratio.unwrap_or(20)))
 }
 
 /// Whether `dir` is a complete extraction: a real directory whose
