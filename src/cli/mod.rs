@@ -48,7 +48,7 @@ pub mod yank;
 #[derive(Parser, Debug)]
 #[command(
     name = "mycargo",
-    bin_name = "mycargo",
+    bin_name = "cargo",
     about = "Rust's package manager",
     disable_help_subcommand = true,
     disable_version_flag = true,

@@ -734,10 +734,13 @@ impl Report<'_> {
                 pre: current.pre.clone(),
             }],
         };
-        let compatible = |v: &semver::Version| v != current && caret.matches(v);
+        // Build metadata aside: `0.1.1` is the version `0.1.1+extra` is.
+        let compatible = |v: &semver::Version| {
+            v.cmp_precedence(current) != std::cmp::Ordering::Equal && caret.matches(v)
+        };
         let newer = |v: &semver::Version| {
             direct
-                && v > current
+                && v.cmp_precedence(current) == std::cmp::Ordering::Greater
                 && (v.pre.is_empty()
                     || (v.major, v.minor, v.patch) == (current.major, current.minor, current.patch))
         };

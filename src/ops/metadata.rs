@@ -223,6 +223,8 @@ pub(crate) fn platforms(
     let host_info = TargetInfo::new(host.clone(), info(None)?);
     let mut targets = Vec::new();
     for t in triples {
+        // `host-tuple` names the host, as cargo reads it.
+        let t = if t == "host-tuple" { &host } else { t };
         if *t == host {
             targets.push(host_info.clone());
         } else {

@@ -92,10 +92,7 @@ fn select(
             if let Some(to) = args.precise.as_deref()
                 && id.source_id().is_registry()
             {
-                let to = semver::Version::parse(to).map_err(|e| {
-                    anyhow::Error::new(e)
-                        .context(format!("invalid version format for precise version `{to}`"))
-                })?;
+                let to = super::yank::parse_version(to, "invalid version format for precise version")?;
                 precise.push(Precise {
                     name: id.name().to_string(),
                     source: id.source_id().clone(),

@@ -55,15 +55,21 @@ fn yank(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
 
 /// cargo's errors for a version that is not SemVer (`v1.0.0` gets a hint).
 fn check_version(v: &str) -> anyhow::Result<()> {
-    let Err(e) = semver::Version::parse(v) else {
-        return Ok(());
+    parse_version(v, "invalid version").map(|_| ())
+}
+
+/// Parse `v` as SemVer with cargo's errors: `{what} `v`` with the parser's
+/// reason, or, for `v1.0.0`, the hint to drop the `v`.
+pub fn parse_version(v: &str, what: &str) -> anyhow::Result<semver::Version> {
+    let e = match semver::Version::parse(v) {
+        Ok(version) => return Ok(version),
+        Err(e) => anyhow::Error::new(e),
     };
-    let err = anyhow::Error::new(e);
     match v.strip_prefix('v') {
-        Some(rest) if semver::Version::parse(rest).is_ok() => Err(err.context(format!(
+        Some(rest) if semver::Version::parse(rest).is_ok() => Err(e.context(format!(
             "the version provided, `{v}` is not a valid SemVer version\n\nhelp: try changing the version to `{rest}`"
         ))),
-        _ => Err(err.context(format!("invalid version `{v}`"))),
+        _ => Err(e.context(format!("{what} `{v}`"))),
     }
 }
 

@@ -142,10 +142,10 @@ fn help_for_builtin_and_alias() {
         .file(".cargo/config.toml", "[alias]\nrel = \"build --release\"\n")
         .build();
     p.mycargo("help build")
-        .with_stdout_contains("Usage: mycargo build [OPTIONS]")
+        .with_stdout_contains("Usage: cargo build [OPTIONS]")
         .run();
     p.mycargo("help b")
-        .with_stdout_contains("Usage: mycargo build [OPTIONS]")
+        .with_stdout_contains("Usage: cargo build [OPTIONS]")
         .run();
     p.mycargo("help rel")
         .with_stdout_data(str![[r#"
@@ -162,7 +162,7 @@ fn help_for_builtin_and_alias() {
 #[test]
 fn no_arguments_prints_help() {
     let p = project().build();
-    p.mycargo("").with_stdout_contains("Usage: mycargo").run();
+    p.mycargo("").with_stdout_contains("Usage: cargo").run();
 }
 
 #[test]

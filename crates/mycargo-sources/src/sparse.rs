@@ -1000,7 +1000,7 @@ impl Inner {
             let root = src_root.clone();
             let shown = self.shown(&d.name, &d.version.to_string());
             tokio::task::spawn_blocking(move || {
-                unpack_or_forget(
+                unpack_cached(
                     &d.crate_file,
                     &root,
                     &d.name,
@@ -1150,7 +1150,7 @@ impl Inner {
         let root = src_root.to_path_buf();
         let shown = self.shown(&c.name, &version);
         let (name, v2) = (c.name.clone(), version);
-        tokio::task::spawn_blocking(move || unpack_or_forget(&path, &root, &name, &v2, &shown))
+        tokio::task::spawn_blocking(move || unpack_cached(&path, &root, &name, &v2, &shown))
             .await
             .map_err(|e| anyhow!(e))??;
         Ok(())
@@ -1205,20 +1205,15 @@ struct AttemptError {
     spurious: bool,
 }
 
-/// Unpack a `.crate`; one that cannot be unpacked safely is removed from
-/// the cache too, so that nothing refused stays behind.
-fn unpack_or_forget(
+/// Unpack a `.crate` (one that cannot be unpacked stays in the cache, as
+/// cargo leaves it: its checksum matched the index, so downloading it
+/// again would bring the same bytes).
+fn unpack_cached(
     crate_file: &Path,
     src_root: &Path,
     name: &str,
     version: &str,
     shown: &str,
 ) -> anyhow::Result<()> {
-    match unpack::unpack_shown_as(crate_file, src_root, name, version, shown) {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(crate_file);
-            Err(e)
-        }
-    }
+    unpack::unpack_shown_as(crate_file, src_root, name, version, shown).map(|_| ())
 }
