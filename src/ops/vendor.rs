@@ -580,7 +580,11 @@ fn copy_git_package(
     let root = m.root();
     let filter = files::Filter::new(&m.include, &m.exclude)?;
     let repo = vcs::GitRepo::discover(root);
-    let list = files::list(root, &filter, repo.as_ref())?;
+    let mut warnings = Vec::new();
+    let list = files::list(root, &filter, repo.as_ref(), &mut warnings)?;
+    for w in warnings {
+        gctx.shell.warn(w)?;
+    }
     let included: BTreeSet<String> = list.iter().map(|f| f.rel.clone()).collect();
     let original = mycargo_util::fs::read_to_string(&m.manifest_path)?;
     let ws_root = workspace_root_table(&m.manifest_path, opts)?;

@@ -71,17 +71,20 @@ impl Patterns {
             if negated || text.starts_with("\\!") || text.starts_with("\\#") {
                 text.remove(0);
             }
-            let dir_only = text.ends_with('/');
+            let mut dir_only = text.ends_with('/');
             if dir_only {
                 text.pop();
             }
             let basename = !text.contains('/');
             let mut glob = text.trim_start_matches('/').to_string();
-            // `a/**` also matches `a` itself in git; everything below is
-            // covered by the parent walk in `matched_path_or_any_parents`.
+            // `a/**` is everything inside the directory `a`: the directory
+            // matches (its files follow through the parent walk in
+            // `matched_path_or_any_parents`), a file named `a` does not.
             if glob.ends_with("/**") {
                 glob.truncate(glob.len() - 3);
+                dir_only = true;
             }
+            let glob = single_star_inside_names(&glob);
             let pattern = Pattern::new(&glob)
                 .with_context(|| format!("could not parse pattern `{line}` in `{key}`"))?;
             rules.push(Rule {
@@ -132,6 +135,28 @@ impl Patterns {
     }
 }
 
+/// `**` that is not a whole path component (`abc**`) means `*`, as in
+/// gitignore (the glob crate refuses it).
+fn single_star_inside_names(glob: &str) -> String {
+    let c: Vec<char> = glob.chars().collect();
+    let mut out = String::with_capacity(glob.len());
+    let mut i = 0;
+    while i < c.len() {
+        if c[i] == '*' && c.get(i + 1) == Some(&'*') {
+            let start = i;
+            while c.get(i) == Some(&'*') {
+                i += 1;
+            }
+            let whole = (start == 0 || c[start - 1] == '/') && (i == c.len() || c[i] == '/');
+            out.push_str(if whole { "**" } else { "*" });
+        } else {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The include/exclude filter of one package.
 pub struct Filter {
     include: Option<Patterns>,
@@ -168,6 +193,7 @@ pub fn list(
     root: &Path,
     filter: &Filter,
     git: Option<&GitRepo>,
+    warnings: &mut Vec<String>,
 ) -> anyhow::Result<Vec<SourceFile>> {
     let mut out = Vec::new();
     match git {
@@ -185,7 +211,7 @@ pub fn list(
                 out.push(SourceFile { rel, disk });
             }
         }
-        _ => walk(root, root, filter, &mut out)?,
+        _ => walk(root, root, filter, &mut out, warnings)?,
     }
     out.sort_by(|a, b| Path::new(&a.rel).cmp(Path::new(&b.rel)));
     out.dedup_by(|a, b| a.rel == b.rel);
@@ -213,7 +239,13 @@ fn rel_string(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn walk(root: &Path, dir: &Path, filter: &Filter, out: &mut Vec<SourceFile>) -> anyhow::Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    filter: &Filter,
+    out: &mut Vec<SourceFile>,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<()> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("failed to read directory `{}`", dir.display()))?;
     let mut paths: Vec<PathBuf> = Vec::new();
@@ -233,13 +265,34 @@ fn walk(root: &Path, dir: &Path, filter: &Filter, out: &mut Vec<SourceFile>) -> 
         if !filter.has_include() && name.starts_with('.') {
             continue;
         }
-        // Follows symlinks, as cargo's walk does.
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
         let Some(rel) = rel_string(root, &path) else {
             continue;
         };
+        // Follows symlinks, as cargo's walk does; a link to nothing is
+        // listed, and fails when archived, as in cargo.
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(_) if std::fs::symlink_metadata(&path).is_ok() => {
+                if filter.keeps(&rel, false) {
+                    out.push(SourceFile { rel, disk: path });
+                }
+                continue;
+            }
+            Err(_) => continue,
+        };
+        // A link back to a directory above it is a loop: said, not walked.
+        if meta.is_dir()
+            && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+            && let (Ok(target), Ok(here)) = (path.canonicalize(), dir.canonicalize())
+            && here.starts_with(&target)
+        {
+            warnings.push(format!(
+                "File system loop found: {} points to an ancestor {}",
+                path.display(),
+                target.display()
+            ));
+            continue;
+        }
         if meta.is_dir() {
             if at_root && name == "target" {
                 continue;
@@ -250,7 +303,7 @@ fn walk(root: &Path, dir: &Path, filter: &Filter, out: &mut Vec<SourceFile>) -> 
             if !filter.keeps(&rel, true) {
                 continue;
             }
-            walk(root, &path, filter, out)?;
+            walk(root, &path, filter, out, warnings)?;
         } else if meta.is_file() && filter.keeps(&rel, false) {
             // Regular files only: a FIFO or socket is not packaged.
             out.push(SourceFile { rel, disk: path });
@@ -291,6 +344,19 @@ mod tests {
         );
         assert_eq!(p.matched("src/lib.rs", false), Match::Matched);
         assert_eq!(p.matched("src/a/b.rs", false), Match::Matched);
+    }
+
+    #[test]
+    fn double_star_as_gitignore_reads_it() {
+        let p = pats(&["dir/**", "src/abc**"]);
+        assert_eq!(p.matched("dir", false), Match::None, "a file named `dir` stays");
+        assert_eq!(
+            p.matched_path_or_any_parents("dir/inner/f", false),
+            Match::Matched
+        );
+        assert_eq!(p.matched("src/abcdef", false), Match::Matched);
+        assert_eq!(single_star_inside_names("a/**/b"), "a/**/b");
+        assert_eq!(single_star_inside_names("é**x"), "é*x");
     }
 
     #[test]

@@ -232,7 +232,11 @@ fn source_files(
 ) -> anyhow::Result<Vec<SourceFile>> {
     let root = m.root();
     let filter = files::Filter::new(&m.include, &m.exclude)?;
-    let mut list = files::list(root, &filter, git)?;
+    let mut warnings = Vec::new();
+    let mut list = files::list(root, &filter, git, &mut warnings)?;
+    for w in warnings {
+        gctx.shell.warn(w)?;
+    }
     for reserved in ["Cargo.toml.orig", ".cargo_vcs_info.json"] {
         if list.iter().any(|f| f.rel == reserved) {
             bail!("invalid inclusion of reserved file name {reserved} in package source");
@@ -437,7 +441,8 @@ fn package_one(
         }
     }
     let version = m.version().to_string();
-    let krate = crate_file::write(m.name(), &version, &entries)?;
+    let krate = crate_file::write(m.name(), &version, &entries)
+        .context("failed to prepare local package for uploading")?;
     // As cargo: made in `target/package/tmp-crate/`, and copied to
     // `target/package/` by `package` (not by `publish`).
     let file = format!("{}-{version}.crate", m.name());
