@@ -100,9 +100,11 @@ fn package_inner(
     let has_local_deps = order
         .iter()
         .any(|&i| local_deps(&pkgs, i, &selected_set).next().is_some());
-    let tmp_registry = if (has_local_deps && (!args.exclude_lockfile || !args.no_verify))
-        || args.registry.is_some()
-        || args.index.is_some()
+    // `--list` packs nothing: no registry is settled (or checked) for it.
+    let tmp_registry = if !args.list
+        && ((has_local_deps && (!args.exclude_lockfile || !args.no_verify))
+            || args.registry.is_some()
+            || args.index.is_some())
     {
         let just: Vec<&Manifest> = order.iter().map(|&i| &pkgs.manifests[i]).collect();
         let target =
@@ -245,6 +247,15 @@ fn source_files(
     // `Cargo.toml` in any case (`cargo.toml`) is the manifest's place.
     list.retain(|f| f.rel != "Cargo.lock" && !f.rel.eq_ignore_ascii_case("Cargo.toml"));
     for f in &list {
+        // cargo's check of names other platforms cannot hold.
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        let bad = ['\\', '<', '>', ':', '"', '|', '?', '*'];
+        if let Some(c) = bad.iter().find(|c| name.contains(**c)) {
+            bail!(
+                "cannot package a filename with a special character `{c}`: {}",
+                f.rel
+            );
+        }
         if is_windows_reserved_path(&f.rel) {
             gctx.shell.warn(format!(
                 "file {} is a reserved Windows filename, it will not work on Windows platforms",
