@@ -24,6 +24,8 @@ pub struct UnstableFlags {
     /// `-Z no-index-update`: registry indexes are read as cached, never
     /// updated.
     pub no_index_update: bool,
+    /// `-Z asymmetric-token`: the `cargo:paseto` credential provider.
+    pub asymmetric_token: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -31,7 +33,6 @@ const NOT_YET: &[&str] = &[
     "allow-features",
     "advanced-env",
     "any-build-script-metadata",
-    "asymmetric-token",
     "avoid-dev-deps",
     "binary-dep-depinfo",
     "bindeps",
@@ -161,9 +162,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "lockfile-path" => &mut out.lockfile_path,
             "publish-timeout" => &mut out.publish_timeout,
             "no-index-update" => &mut out.no_index_update,
+            "asymmetric-token" => &mut out.asymmetric_token,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout` and `-Z no-index-update`"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update` and `-Z asymmetric-token`"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

@@ -38,7 +38,8 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
 /// (fractions aside, which cargo's index does not write).
 pub fn is_rfc3339_utc(t: &str) -> bool {
     let b = t.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     b.len() >= 20
         && digits(0..4)
         && b[4] == b'-'

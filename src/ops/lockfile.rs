@@ -175,7 +175,10 @@ impl LockWrite<'_> {
             // `[metadata]` entries of the previous file are kept, as cargo
             // keeps them.
             for (k, v) in &prev.metadata {
-                resolve.metadata.entry(k.clone()).or_insert_with(|| v.clone());
+                resolve
+                    .metadata
+                    .entry(k.clone())
+                    .or_insert_with(|| v.clone());
             }
         }
         let report_now = |gctx: &mut GlobalContext, resolve: &Lockfile| {
@@ -243,7 +246,9 @@ pub fn parse_lock(
     paths: &PathSources,
 ) -> anyhow::Result<Lockfile> {
     Lockfile::parse(text, paths).map_err(|e| match e {
-        mycargo_lockfile::LockfileError::NextVersion(v) if crate::unstable::nightly_allowed(env) => {
+        mycargo_lockfile::LockfileError::NextVersion(v)
+            if crate::unstable::nightly_allowed(env) =>
+        {
             anyhow::anyhow!("lock file version `{v}` requires `-Znext-lockfile-bump`")
         }
         e => e.into(),
@@ -255,7 +260,11 @@ pub fn parse_lock(
 /// bytes is refused, with cargo's explanations.
 fn check_checksums(previous: &Lockfile, resolve: &Lockfile) -> anyhow::Result<()> {
     for id in &previous.checksum_none {
-        if resolve.packages.get(id).is_some_and(|p| p.checksum.is_some()) {
+        if resolve
+            .packages
+            .get(id)
+            .is_some_and(|p| p.checksum.is_some())
+        {
             let source = match id.source_id().registry_name() {
                 Some(_) => id.source_id().to_string(),
                 None if id.source_id().is_crates_io() => "registry `crates-io`".to_string(),

@@ -123,6 +123,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let (config, sparse) = registry_api::registry_config(gctx, &target)?;
     let token = if args.dry_run {
         registry_api::find_token(gctx, &target, args.token.as_deref())?
+            .map(registry_api::Auth::Token)
     } else {
         Some(registry_api::require_token(
             gctx,

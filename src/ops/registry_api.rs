@@ -213,7 +213,11 @@ fn credential_providers(gctx: &GlobalContext, target: &Target) -> anyhow::Result
         .map(|v| v.val)
         .unwrap_or_default();
     if global.is_empty() {
-        return Ok(vec![vec![CARGO_TOKEN.to_string()]]);
+        let mut defaults = vec![vec![CARGO_TOKEN.to_string()]];
+        if gctx.unstable.asymmetric_token {
+            defaults.push(vec![CARGO_PASETO.to_string()]);
+        }
+        return Ok(defaults);
     }
     global
         .iter()
@@ -224,6 +228,9 @@ fn credential_providers(gctx: &GlobalContext, target: &Target) -> anyhow::Result
 }
 
 /// The default credential provider: tokens in the config and environment.
+/// The asymmetric-token provider (`-Z asymmetric-token`).
+const CARGO_PASETO: &str = "cargo:paseto";
+
 const CARGO_TOKEN: &str = "cargo:token";
 
 /// cargo's built-in credential providers.
@@ -266,9 +273,9 @@ pub fn require_token(
     gctx: &mut GlobalContext,
     target: &Target,
     flag: Option<&str>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Auth> {
     if let Some(t) = flag {
-        return Ok(t.to_string());
+        return Ok(Auth::Token(t.to_string()));
     }
     let providers = credential_providers(gctx, target)?;
     let configured = match &target.name {
@@ -304,11 +311,19 @@ pub fn require_token(
         match provider[0].as_str() {
             CARGO_TOKEN => {
                 if let Some(c) = &configured {
-                    return Ok(c.token.clone());
+                    return Ok(Auth::Token(c.token.clone()));
                 }
             }
+            CARGO_PASETO if gctx.unstable.asymmetric_token => {
+                if let Some(signer) = signer(gctx, target)? {
+                    return Ok(Auth::Signed(signer));
+                }
+            }
+            CARGO_PASETO => bail!("cargo:paseto requires -Zasymmetric-token"),
             "cargo:token-from-stdout" => {
-                return token_from_stdout(target, &provider[1..]).with_context(failed);
+                return token_from_stdout(target, &provider[1..])
+                    .map(Auth::Token)
+                    .with_context(failed);
             }
             other => {
                 return Err(anyhow::anyhow!(
@@ -516,10 +531,73 @@ pub fn client(
     gctx: &GlobalContext,
     target: &Target,
     config: &mycargo_sources::RegistryConfig,
-    token: Option<String>,
+    auth: Option<Auth>,
 ) -> anyhow::Result<web::Registry> {
     let Some(api) = config.api.clone() else {
         bail!("{} does not support API commands", target.describe());
     };
-    web::Registry::new(&api, token, config.auth_required, &net(gctx)?)
+    let net = net(gctx)?;
+    Ok(match auth {
+        Some(Auth::Token(t)) => web::Registry::new(&api, Some(t), config.auth_required, &net)?,
+        Some(Auth::Signed(signer)) => {
+            web::Registry::new(&api, None, config.auth_required, &net)?.with_signer(signer)
+        }
+        None => web::Registry::new(&api, None, config.auth_required, &net)?,
+    })
+}
+
+/// How requests to a registry's API are authorized.
+pub enum Auth {
+    /// A token sent as it is.
+    Token(String),
+    /// A token signed for each request (`-Z asymmetric-token`).
+    Signed(mycargo_registry_api::paseto::Signer),
+}
+
+/// The `cargo:paseto` provider: the registry's `secret-key` (and
+/// `secret-key-subject`) from the credentials or the configuration.
+fn signer(
+    gctx: &GlobalContext,
+    target: &Target,
+) -> anyhow::Result<Option<mycargo_registry_api::paseto::Signer>> {
+    let Some(name) = &target.name else {
+        return Ok(None);
+    };
+    let creds = read_credentials(gctx)?;
+    let table = if name == CRATES_IO_REGISTRY {
+        creds.get("registry")
+    } else {
+        creds.get("registries").and_then(|r| r.get(name))
+    };
+    let from_creds = |k: &str| {
+        table
+            .and_then(|t| t.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let from_config = |k: &str| -> anyhow::Result<Option<String>> {
+        Ok(gctx
+            .config
+            .get_string(&registry_key(name, k))?
+            .map(|v| v.val))
+    };
+    let key = match from_creds("secret-key") {
+        Some(k) => Some(k),
+        None => from_config("secret-key")?,
+    };
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let subject = match from_creds("secret-key-subject") {
+        Some(s) => Some(s),
+        None => from_config("secret-key-subject")?,
+    };
+    // crates.io is named by its canonical index, wherever it is served
+    // from (as cargo names it to credential providers).
+    let index_url = if name == CRATES_IO_REGISTRY {
+        mycargo_core::source_id::CRATES_IO_INDEX.to_string()
+    } else {
+        target.source_id.url().to_string()
+    };
+    mycargo_registry_api::paseto::Signer::new(&key, subject, &index_url).map(Some)
 }

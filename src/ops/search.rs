@@ -22,7 +22,8 @@ fn search(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let token = registry_api::find_token(gctx, &target, None)?;
     // Search needs `config.json` but, as cargo, says nothing about it.
     let config = registry_api::sparse(gctx, &target, None)?.config()?;
-    let client = registry_api::client(gctx, &target, &config, token)?;
+    let client =
+        registry_api::client(gctx, &target, &config, token.map(registry_api::Auth::Token))?;
     let (crates, total) = client.search(&query, limit).with_context(|| {
         format!(
             "failed to retrieve search results from the registry at {}",

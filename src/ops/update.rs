@@ -92,7 +92,8 @@ fn select(
             if let Some(to) = args.precise.as_deref()
                 && id.source_id().is_registry()
             {
-                let to = super::yank::parse_version(to, "invalid version format for precise version")?;
+                let to =
+                    super::yank::parse_version(to, "invalid version format for precise version")?;
                 precise.push(Precise {
                     name: id.name().to_string(),
                     source: id.source_id().clone(),

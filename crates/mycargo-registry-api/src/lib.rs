@@ -7,4 +7,5 @@
 //!   owners, search).
 
 pub mod crate_file;
+pub mod paseto;
 pub mod web;

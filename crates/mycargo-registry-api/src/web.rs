@@ -8,11 +8,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::paseto::Claims;
 use anyhow::{Context as _, bail};
 use mycargo_sources::NetConfig;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 
 /// The metadata JSON of a publish (`NewCrate`), fields in cargo's order.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -189,6 +191,8 @@ pub struct Registry {
     auth_required: bool,
     client: reqwest::Client,
     runtime: tokio::runtime::Runtime,
+    /// `-Z asymmetric-token`: a token signed for each request instead.
+    signer: Option<crate::paseto::Signer>,
 }
 
 impl fmt::Debug for Registry {
@@ -220,7 +224,15 @@ impl Registry {
             auth_required,
             client: net.build_api_client()?,
             runtime,
+            signer: None,
         })
+    }
+
+    /// Sign each request with an asymmetric token (when no plain token is
+    /// set).
+    pub fn with_signer(mut self, signer: crate::paseto::Signer) -> Registry {
+        self.signer = Some(signer);
+        self
     }
 
     /// The API base URL, as cargo shows it in errors.
@@ -231,7 +243,14 @@ impl Registry {
     /// `PUT /api/v1/crates/new`.
     pub fn publish(&self, krate: &NewCrate, tarball: &[u8]) -> anyhow::Result<Warnings> {
         let body = publish_body(krate, tarball)?;
-        let resp = self.call(Method::PUT, "/crates/new", Some(body), true, None)?;
+        let cksum = hex::encode(sha2::Sha256::digest(tarball));
+        let claims = Claims {
+            mutation: Some("publish"),
+            name: Some(&krate.name),
+            vers: Some(&krate.vers),
+            cksum: Some(&cksum),
+        };
+        let resp = self.call(Method::PUT, "/crates/new", Some(body), true, None, claims)?;
         if resp.iter().all(u8::is_ascii_whitespace) {
             return Ok(Warnings::default());
         }
@@ -247,17 +266,35 @@ impl Registry {
     /// `DELETE /api/v1/crates/{name}/{version}/yank`.
     pub fn yank(&self, name: &str, version: &str) -> anyhow::Result<()> {
         let path = format!("/crates/{name}/{version}/yank");
-        self.call_ok(Method::DELETE, &path, None)
+        let claims = Claims {
+            mutation: Some("yank"),
+            name: Some(name),
+            vers: Some(version),
+            cksum: None,
+        };
+        self.call_ok(Method::DELETE, &path, None, claims)
     }
 
     /// `PUT /api/v1/crates/{name}/{version}/unyank`.
     pub fn unyank(&self, name: &str, version: &str) -> anyhow::Result<()> {
         let path = format!("/crates/{name}/{version}/unyank");
-        self.call_ok(Method::PUT, &path, Some(Vec::new()))
+        let claims = Claims {
+            mutation: Some("unyank"),
+            name: Some(name),
+            vers: Some(version),
+            cksum: None,
+        };
+        self.call_ok(Method::PUT, &path, Some(Vec::new()), claims)
     }
 
-    fn call_ok(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> anyhow::Result<()> {
-        let resp = self.call(method, path, body, true, Some("application/json"))?;
+    fn call_ok(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        claims: Claims<'_>,
+    ) -> anyhow::Result<()> {
+        let resp = self.call(method, path, body, true, Some("application/json"), claims)?;
         #[derive(Deserialize)]
         struct R {
             #[allow(dead_code)]
@@ -275,6 +312,7 @@ impl Registry {
             None,
             true,
             None,
+            owners_claims(name),
         )?;
         #[derive(Deserialize)]
         struct R {
@@ -308,6 +346,7 @@ impl Registry {
             Some(body),
             true,
             Some("application/json"),
+            owners_claims(name),
         )?;
         #[derive(Deserialize)]
         struct R {
@@ -323,7 +362,7 @@ impl Registry {
     pub fn search(&self, query: &str, limit: u32) -> anyhow::Result<(Vec<Crate>, u32)> {
         let path = format!("/crates?q={}&per_page={limit}", encode_query(query));
         let auth = self.auth_required;
-        let resp = self.call(Method::GET, &path, None, auth, None)?;
+        let resp = self.call(Method::GET, &path, None, auth, None, Claims::default())?;
         #[derive(Deserialize)]
         struct Meta {
             total: u32,
@@ -346,6 +385,7 @@ impl Registry {
         body: Option<Vec<u8>>,
         authorized: bool,
         content_type: Option<&str>,
+        claims: Claims<'_>,
     ) -> anyhow::Result<Vec<u8>> {
         let url = format!("{}/api/v1{path}", self.host.trim_end_matches('/'));
         if url.starts_with("file:") {
@@ -355,7 +395,16 @@ impl Registry {
             .client
             .request(method, &url)
             .header(ACCEPT, "application/json");
-        if authorized && let Some(t) = &self.token {
+        let signed;
+        let token = match (&self.token, &self.signer) {
+            (Some(t), _) => Some(t),
+            (None, Some(signer)) if authorized => {
+                signed = signer.token(claims)?;
+                Some(&signed)
+            }
+            _ => None,
+        };
+        if authorized && let Some(t) = token {
             // Checked when sent, as cargo does (after packaging, for
             // `publish`).
             check_token(t)?;
@@ -408,6 +457,16 @@ fn transport_error(e: reqwest::Error) -> anyhow::Error {
         cause = c.source();
     }
     anyhow::Error::new(e)
+}
+
+/// The claims of an owners request.
+fn owners_claims(name: &str) -> Claims<'_> {
+    Claims {
+        mutation: Some("owners"),
+        name: Some(name),
+        vers: None,
+        cksum: None,
+    }
 }
 
 /// An API on disk (`api = "file:///..."`, as cargo's testsuite and some

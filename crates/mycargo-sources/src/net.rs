@@ -144,7 +144,10 @@ impl NetConfig {
             config
                 .env()
                 .get(var)
-                .map(|v| v.parse().with_context(|| format!("`{var}` is not a number")))
+                .map(|v| {
+                    v.parse()
+                        .with_context(|| format!("`{var}` is not a number"))
+                })
                 .transpose()
         };
         crate::unpack::set_test_limits(

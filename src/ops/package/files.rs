@@ -349,7 +349,11 @@ mod tests {
     #[test]
     fn double_star_as_gitignore_reads_it() {
         let p = pats(&["dir/**", "src/abc**"]);
-        assert_eq!(p.matched("dir", false), Match::None, "a file named `dir` stays");
+        assert_eq!(
+            p.matched("dir", false),
+            Match::None,
+            "a file named `dir` stays"
+        );
         assert_eq!(
             p.matched_path_or_any_parents("dir/inner/f", false),
             Match::Matched

@@ -148,11 +148,11 @@ fn resolve_inner(
     let map = SourceMap::load(&gctx.config)?;
     let orig = mycargo_lockfile::read(&lock_path)?;
     let mut previous = match &orig {
-        Some(text) if how.mode != Mode::Generate => {
-            Some(lockfile::parse_lock(&gctx.env, text, &paths).with_context(|| {
+        Some(text) if how.mode != Mode::Generate => Some(
+            lockfile::parse_lock(&gctx.env, text, &paths).with_context(|| {
                 format!("failed to parse lock file at: {}", lock_path.display())
-            })?)
-        }
+            })?,
+        ),
         _ => None,
     };
     let mut git_deps = path_dependencies(&path_pkgs);

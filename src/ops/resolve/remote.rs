@@ -357,7 +357,8 @@ impl Remotes {
         Ok(crates.iter().any(|c| {
             let base = format!("{}-{}", c.name, c.version);
             !mycargo_sources::unpack::is_unpacked(&root.join(&base))
-                && !std::fs::metadata(cache.join(format!("{base}.crate"))).is_ok_and(|m| m.len() > 0)
+                && !std::fs::metadata(cache.join(format!("{base}.crate")))
+                    .is_ok_and(|m| m.len() > 0)
         }))
     }
 
