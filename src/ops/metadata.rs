@@ -69,6 +69,10 @@ struct DepKindJson {
 
 pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
+    // JSON carries paths as strings.
+    if manifest.to_str().is_none() {
+        return Err(anyhow::anyhow!("path contains invalid UTF-8 characters").into());
+    }
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     // After the workspace loaded, as cargo; manifest warnings are for
     // commands that compile, not for `metadata`.

@@ -33,6 +33,25 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let opts = super::workspace::read_options(gctx);
     let (pkgs, _) = super::compile::packages::load_with(&ws, &opts, true)?;
     let selection: PackageSelection = args.packages.clone().into();
+    // Only members are published: a spec naming a path dependency alone
+    // matches nothing, as in cargo.
+    for spec in selection.packages() {
+        let parsed = mycargo_core::PackageIdSpec::parse(spec, Some(gctx.cwd()))
+            .with_context(|| format!("invalid package ID specification: `{spec}`"))?;
+        if !ws.members().any(|m| parsed.matches(&m.package_id)) {
+            let mut msg =
+                format!("package ID specification `{spec}` did not match any packages");
+            if let Some(close) = mycargo_util::edit_distance::closest(
+                parsed.name(),
+                ws.members().map(|m| m.name()),
+            ) {
+                msg.push_str(&format!(
+                    "\n\nhelp: a package with a similar name exists: `{close}`"
+                ));
+            }
+            bail!(msg);
+        }
+    }
     let mut selected = super::compile::select_packages(&ws, &pkgs, &selection)?;
     selected.sort_by(|&a, &b| {
         pkgs.manifests[a]
@@ -176,6 +195,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     // package of this run it depends on.
     let mut plan = Plan::new(&pkgs, &selected);
     let mut to_confirm: BTreeSet<usize> = BTreeSet::new();
+    let mut uploaded: BTreeSet<usize> = BTreeSet::new();
     let timeout = publish_timeout(gctx)?;
     while !plan.is_empty() {
         for i in plan.take_ready(&pkgs) {
@@ -199,12 +219,32 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
                 continue;
             }
             let warnings = client.publish(&meta, &tarball).with_context(|| {
-                format!(
+                let mut msg = format!(
                     "failed to publish {} v{version} to registry at {}",
                     m.name(),
                     client.host()
-                )
+                );
+                // cargo names what this failure left unpublished.
+                let mut left: Vec<&Manifest> = selected
+                    .iter()
+                    .filter(|&&j| j != i && !uploaded.contains(&j))
+                    .map(|&j| &pkgs.manifests[j])
+                    .collect();
+                left.sort_by(|a, b| a.name().cmp(b.name()));
+                if !left.is_empty() {
+                    msg.push_str("\n\nnote: the following crates have not been published yet:");
+                    for p in left {
+                        msg.push_str(&format!(
+                            "\n  {} v{} ({})",
+                            p.name(),
+                            p.version(),
+                            p.root().display()
+                        ));
+                    }
+                }
+                msg
             })?;
+            uploaded.insert(i);
             print_warnings(gctx, &warnings)?;
             gctx.shell
                 .status("Uploaded", format!("{pkg} to {}", target.describe()))?;

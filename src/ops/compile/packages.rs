@@ -122,6 +122,26 @@ pub fn load_with(
                     dir.display()
                 );
             }
+            let found = manifests[idx].version();
+            if dep.version_req().original.is_some() && !dep.version_req().matches(found) {
+                let mut msg = format!(
+                    "failed to select a version for the requirement `{} = \"{}\"`\n\
+                     candidate versions found which didn't match: {found}\n\
+                     location searched: {}\n\
+                     required by package `{}`",
+                    dep.package_name(),
+                    dep.version_req(),
+                    dir.display(),
+                    manifests[i].package_id
+                );
+                if !found.pre.is_empty() {
+                    msg.push_str(&format!(
+                        "\nif you are looking for the prerelease package it needs to be specified explicitly\n    {} = {{ version = \"{found}\" }}",
+                        dep.package_name()
+                    ));
+                }
+                bail!(msg);
+            }
             mine.push((di, idx));
         }
         edges.push(mine);
