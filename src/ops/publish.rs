@@ -36,6 +36,9 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     // Only members are published: a spec naming a path dependency alone
     // matches nothing, as in cargo.
     for spec in selection.packages() {
+        if super::compile::name_glob(spec)?.is_some() {
+            continue;
+        }
         let parsed = mycargo_core::PackageIdSpec::parse(spec, Some(gctx.cwd()))
             .with_context(|| format!("invalid package ID specification: `{spec}`"))?;
         if !ws.members().any(|m| parsed.matches(&m.package_id)) {

@@ -702,6 +702,10 @@ pub(crate) fn select_packages(
     if sel.workspace {
         let mut out = member_idx.clone();
         for ex in &sel.exclude {
+            if let Some(pattern) = name_glob(ex)? {
+                out.retain(|&i| !pattern.matches(pkgs.manifests[i].name()));
+                continue;
+            }
             let spec = PackageIdSpec::parse(ex, None)?;
             out.retain(|&i| !spec.matches(&pkgs.manifests[i].package_id));
         }
@@ -710,6 +714,22 @@ pub(crate) fn select_packages(
     if !sel.packages().is_empty() {
         let mut out = Vec::new();
         for p in sel.packages() {
+            // A glob (`foo*`) picks workspace members by name.
+            if let Some(pattern) = name_glob(p)? {
+                let found: Vec<usize> = member_idx
+                    .iter()
+                    .copied()
+                    .filter(|&i| pattern.matches(pkgs.manifests[i].name()))
+                    .collect();
+                if found.is_empty() {
+                    bail!(
+                        "package pattern(s) `{p}` not found in workspace `{}`",
+                        ws.root().display()
+                    );
+                }
+                out.extend(found);
+                continue;
+            }
             let spec = PackageIdSpec::parse(p, None)?;
             out.extend(pkgs.matching(&spec)?);
         }
@@ -725,6 +745,16 @@ pub(crate) fn select_packages(
         return Ok(member_idx);
     }
     Ok(defaults)
+}
+
+/// `spec` as a glob over package names, when it is one (`*`, `?`, `[`).
+pub(crate) fn name_glob(spec: &str) -> anyhow::Result<Option<glob::Pattern>> {
+    if !spec.contains(['*', '?', '[', ']']) {
+        return Ok(None);
+    }
+    anyhow::Context::with_context(glob::Pattern::new(spec).map(Some), || {
+        format!("cannot build glob pattern from `{spec}`")
+    })
 }
 
 fn rule(all: bool, named: &Option<Vec<String>>) -> FilterRule {

@@ -202,7 +202,7 @@ pub fn list(
                 let Some(rel) = rel_string(root, &disk) else {
                     continue;
                 };
-                if rel == "target" || rel.starts_with("target/") || in_nested_package(root, &rel) {
+                if in_nested_package(root, &rel) {
                     continue;
                 }
                 if !filter.keeps(&rel, false) {

@@ -347,6 +347,30 @@ fn package_one(
     {
         gctx.shell.warn(w)?;
     }
+    // cargo's check: the build script lies inside the package.
+    if let Some(t) = m
+        .targets
+        .iter()
+        .find(|t| matches!(t.kind, mycargo_manifest::target::TargetKind::CustomBuild))
+    {
+        let path = mycargo_util::fs::normalize_path(&t.src_path);
+        let tail = format!(
+            "This may cause issue during packaging, as modules resolution and resources included via macros are often relative to the path of source files.\n\
+             Please update the `build` setting in the manifest at `{}` and point to a path inside the root of the package.",
+            m.manifest_path.display()
+        );
+        if !path.exists() {
+            bail!("the source file of build script doesn't appear to exist.\n{tail}");
+        }
+        if !path.starts_with(root) {
+            bail!(
+                "the source file of build script doesn't appear to be a path inside of the package.\n\
+                 It is at `{}`, whereas the root the package is `{}`.\n{tail}",
+                path.display(),
+                root.display()
+            );
+        }
+    }
     if !m.include.is_empty() && !m.exclude.is_empty() {
         gctx.shell.warn(
             "both package.include and package.exclude are specified; the exclude list will be ignored",

@@ -79,16 +79,29 @@ impl GitRepo {
         let mut rels = BTreeSet::new();
         let index = self.repo.index().context("failed to read the git index")?;
         for entry in index.iter() {
-            // Submodules (gitlinks) are not files.
-            if entry.mode == 0o160000 {
-                continue;
-            }
             let Ok(path) = std::str::from_utf8(&entry.path) else {
                 continue;
             };
-            if let Some(rel) = path.strip_prefix(&prefix) {
-                rels.insert(rel.to_string());
+            let Some(rel) = path.strip_prefix(&prefix) else {
+                continue;
+            };
+            // A submodule (gitlink): the files its own index tracks.
+            if entry.mode == 0o160000 {
+                if let Ok(sub) = self.repo.find_submodule(path)
+                    && let Ok(sub_repo) = sub.open()
+                    && let Ok(sub_index) = sub_repo.index()
+                {
+                    for e in sub_index.iter() {
+                        if e.mode != 0o160000
+                            && let Ok(p) = std::str::from_utf8(&e.path)
+                        {
+                            rels.insert(format!("{rel}/{p}"));
+                        }
+                    }
+                }
+                continue;
             }
+            rels.insert(rel.to_string());
         }
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(true)
@@ -106,7 +119,12 @@ impl GitRepo {
             if !s.status().contains(git2::Status::WT_NEW) {
                 continue;
             }
-            if let Some(rel) = s.path().ok().and_then(|p| p.strip_prefix(&prefix)) {
+            // Untracked files in `target/` are build output; tracked ones
+            // (listed above) stay, as cargo keeps them.
+            if let Some(rel) = s.path().ok().and_then(|p| p.strip_prefix(&prefix))
+                && rel != "target"
+                && !rel.starts_with("target/")
+            {
                 rels.insert(rel.to_string());
             }
         }
