@@ -115,22 +115,33 @@ pub fn load(
             .with_context(|| format!("`{source}` is not a git source"))?
             .with_reporter(reporter(messages.clone()));
         let result = (|| -> anyhow::Result<(SourceId, Vec<Manifest>)> {
-            let commit = match precise {
-                // `--precise`: a full commit is locked as is; a short one or
-                // a tag is looked up as a revision of the repository.
-                Some(rev) if mycargo_sources::git::is_full_commit_id(rev) => {
-                    git.resolve_commit(Some(rev))?
-                }
-                Some(rev) => {
-                    let by_rev = SourceId::for_git(
-                        source.url(),
-                        mycargo_core::GitReference::Rev(rev.clone()),
-                    );
+            // A short commit or a tag is looked up as a revision of the
+            // repository.
+            let by_rev = |rev: &String, quiet: bool| -> anyhow::Result<git2::Oid> {
+                let by_rev =
+                    SourceId::for_git(source.url(), mycargo_core::GitReference::Rev(rev.clone()));
+                let git =
                     GitSource::from_source_id(&by_rev, gctx.config.cargo_home(), options.clone())
-                        .with_context(|| format!("`{source}` is not a git source"))?
-                        .with_reporter(reporter(messages.clone()))
-                        .resolve_commit(None)?
+                        .with_context(|| format!("`{source}` is not a git source"))?;
+                // A second look at a repository already announced says
+                // nothing more.
+                let git = if quiet {
+                    git.with_reporter(|_| {})
+                } else {
+                    git.with_reporter(reporter(messages.clone()))
+                };
+                git.resolve_commit(None)
+            };
+            let commit = match precise {
+                // `--precise`: a full commit is locked as is (or, when the
+                // repository has no such commit, a tag named like one).
+                Some(rev) if mycargo_sources::git::is_full_commit_id(rev) => {
+                    match git.resolve_commit(Some(rev)) {
+                        Ok(c) => c,
+                        Err(e) => by_rev(rev, true).map_err(|_| e)?,
+                    }
                 }
+                Some(rev) => by_rev(rev, false)?,
                 None => git.resolve_commit(locked.as_deref())?,
             };
             let checkout = git.checkout(commit)?;

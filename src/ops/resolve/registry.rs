@@ -307,27 +307,16 @@ fn locked_or_matching<'l>(
 }
 
 /// The other spellings cargo tries for a package name a registry lacks:
-/// lower case, and every mix of `-` and `_` where the name has either
-/// (at most 64).
+/// lower case, with every `_` as `-`, and every `-` as `_`.
 fn spellings(name: &str) -> Vec<String> {
     let lower = name.to_lowercase();
-    let seps: Vec<usize> = lower
-        .char_indices()
-        .filter(|(_, c)| *c == '-' || *c == '_')
-        .map(|(i, _)| i)
-        .take(6)
-        .collect();
-    let mut out = Vec::new();
-    for mask in 0..(1u32 << seps.len()) {
-        let mut s = lower.clone().into_bytes();
-        for (bit, &i) in seps.iter().enumerate() {
-            s[i] = if mask & (1 << bit) != 0 { b'-' } else { b'_' };
-        }
-        out.push(String::from_utf8(s).unwrap_or_default());
-    }
-    if out.is_empty() {
-        out.push(lower);
-    }
+    let mut out = vec![
+        lower.clone(),
+        lower.replace('_', "-"),
+        lower.replace('-', "_"),
+    ];
+    out.sort();
+    out.dedup();
     out
 }
 
