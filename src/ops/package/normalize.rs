@@ -65,6 +65,34 @@ pub fn archive_path(root: &Path, file: &str) -> String {
     }
 }
 
+/// The resolver an edition implies (`2021` → `2`, `2024` → `3`).
+fn implied_resolver(edition: &str) -> &'static str {
+    match edition {
+        "2015" | "2018" => "1",
+        "2021" => "2",
+        _ => "3",
+    }
+}
+
+/// The resolver of the workspace whose root manifest is `root`: its
+/// `workspace.resolver`, else its package's, else the one its package's
+/// edition implies, else (a virtual root) `1`.
+fn workspace_resolver(root: &Table) -> Option<&str> {
+    let ws = root.get("workspace").and_then(Value::as_table)?;
+    if let Some(r) = ws.get("resolver").and_then(Value::as_str) {
+        return Some(r);
+    }
+    let Some(pkg) = root.get("package").and_then(Value::as_table) else {
+        return Some("1");
+    };
+    if let Some(r) = pkg.get("resolver").and_then(Value::as_str) {
+        return Some(r);
+    }
+    Some(implied_resolver(
+        pkg.get("edition").and_then(Value::as_str).unwrap_or("2015"),
+    ))
+}
+
 pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
     let m = inp.manifest;
     let raw: Table = toml::from_str(inp.original)
@@ -90,7 +118,17 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
         .cloned()
         .unwrap_or_default();
     let root = m.root();
-    let pkg = normalize_package(inp, &raw_pkg, ws_pkg, root, &mut warnings)?;
+    let mut pkg = normalize_package(inp, &raw_pkg, ws_pkg, root, &mut warnings)?;
+    // The workspace's resolver rules a member built alone: written in when
+    // the member's edition would imply another (cargo does the same).
+    if !pkg.contains_key("resolver")
+        && let Some(ws_resolver) = inp.ws_root.and_then(workspace_resolver)
+    {
+        let implied = implied_resolver(m.edition.as_str());
+        if ws_resolver != implied {
+            pkg.insert("resolver".into(), Value::String(ws_resolver.to_string()));
+        }
+    }
     out.insert("package".into(), Value::Table(pkg));
     if let Some(Value::Table(b)) = raw.get("badges") {
         out.insert("badges".into(), Value::Table(sorted_deep(b, 2)));
