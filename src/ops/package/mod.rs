@@ -377,6 +377,9 @@ fn package_one(
         )?;
     }
     let git = vcs::GitRepo::discover(root);
+    if let Some(w) = git.as_ref().and_then(vcs::GitRepo::symlink_warning) {
+        gctx.shell.warn(w)?;
+    }
     let sources = source_files(gctx, m, git.as_ref())?;
     let mut vcs_info = None;
     if let Some(repo) = &git {

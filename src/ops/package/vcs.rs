@@ -74,6 +74,31 @@ impl GitRepo {
     /// Files under `pkg_root` that git would ship: tracked ones still on
     /// disk, and untracked ones not ignored (absolute paths, under the
     /// package root as given).
+    /// cargo's warning when `core.symlinks` is off and the index tracks
+    /// symbolic links (checked out as plain files holding the target).
+    pub fn symlink_warning(&self) -> Option<String> {
+        let off = self
+            .repo
+            .config()
+            .ok()?
+            .get_bool("core.symlinks")
+            .is_ok_and(|on| !on);
+        let any = self
+            .repo
+            .index()
+            .ok()?
+            .iter()
+            .any(|e| e.mode == 0o120000);
+        (off && any).then(|| {
+            format!(
+                "found symbolic links that may be checked out as regular files for git repo at `{}/`\n  |\n  \
+                 = note: this might cause the `.crate` file to include incorrect or incomplete files\n  \
+                 = help: to avoid this, set the Git config `core.symlinks` to `true`",
+                self.workdir.display()
+            )
+        })
+    }
+
     pub fn package_files(&self, pkg_root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         let prefix = self.prefix(pkg_root);
         let mut rels = BTreeSet::new();
