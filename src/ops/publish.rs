@@ -31,7 +31,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     let opts = super::workspace::read_options(gctx);
-    let (pkgs, _) = super::compile::packages::load_with(&ws, &opts, true)?;
+    let pkgs = super::compile::packages::load_for_packaging(&ws, &opts)?;
     let selection: PackageSelection = args.packages.clone().into();
     // Only members are published: a spec naming a path dependency alone
     // matches nothing, as in cargo.

@@ -75,6 +75,22 @@ pub fn load_with(
     opts: &ReadOptions,
     allow_remote: bool,
 ) -> anyhow::Result<(Packages, bool)> {
+    load_inner(ws, opts, allow_remote, false)
+}
+
+/// [`load_with`] for `package`/`publish`: a path dev-dependency without a
+/// version whose manifest is missing is left out (the packaged manifest
+/// drops it, and cargo never reads it then).
+pub fn load_for_packaging(ws: &Workspace, opts: &ReadOptions) -> anyhow::Result<Packages> {
+    load_inner(ws, opts, true, true).map(|(p, _)| p)
+}
+
+fn load_inner(
+    ws: &Workspace,
+    opts: &ReadOptions,
+    allow_remote: bool,
+    skip_missing_dev: bool,
+) -> anyhow::Result<(Packages, bool)> {
     let mut remote = false;
     let mut manifests: Vec<Manifest> = Vec::new();
     let mut by_path: BTreeMap<PathBuf, usize> = BTreeMap::new();
@@ -104,6 +120,13 @@ pub fn load_with(
                 );
             };
             let path = mycargo_util::fs::normalize_path(&dir.join("Cargo.toml"));
+            if skip_missing_dev
+                && dep.kind() == mycargo_core::DepKind::Development
+                && dep.version_req().original.is_none()
+                && !path.exists()
+            {
+                continue;
+            }
             let idx = match by_path.get(&path) {
                 Some(&idx) => idx,
                 None => {
@@ -195,4 +218,32 @@ pub fn feature_graph(pkgs: &Packages) -> Vec<mycargo_resolver::PackageNode> {
 /// The workspace's feature resolver (`resolver = "..."`; "2" when unknown).
 pub fn resolver_version(ws: &Workspace) -> ResolverVersion {
     ResolverVersion::from_manifest(&ws.resolver_version()).unwrap_or(ResolverVersion::V2)
+}
+
+/// The members alone, with the path edges between them: what `package
+/// --exclude-lockfile --no-verify` needs (cargo reads no other package
+/// then, so a path dependency that cannot be built is no error).
+pub fn load_members(ws: &Workspace) -> Packages {
+    let manifests: Vec<Manifest> = ws.members().cloned().collect();
+    let edges = manifests
+        .iter()
+        .map(|m| {
+            m.dependencies
+                .iter()
+                .enumerate()
+                .filter_map(|(di, dep)| {
+                    let dir = dep.path()?;
+                    let path = mycargo_util::fs::normalize_path(&dir.join("Cargo.toml"));
+                    let idx = manifests.iter().position(|o| o.manifest_path == path)?;
+                    Some((di, idx))
+                })
+                .collect()
+        })
+        .collect();
+    Packages {
+        members: vec![true; manifests.len()],
+        manifests,
+        edges,
+        vendored: BTreeMap::new(),
+    }
 }

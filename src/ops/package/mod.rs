@@ -69,7 +69,11 @@ fn package_inner(
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     let opts = super::workspace::read_options(gctx);
-    let (pkgs, _) = super::compile::packages::load_with(&ws, &opts, true)?;
+    let pkgs = if args.exclude_lockfile && args.no_verify {
+        super::compile::packages::load_members(&ws)
+    } else {
+        super::compile::packages::load_for_packaging(&ws, &opts)?
+    };
     let selection: PackageSelection = args.packages.clone().into();
     let selected = super::compile::select_packages(&ws, &pkgs, &selection)?;
     let order = dependency_order(&pkgs, &selected);
