@@ -95,7 +95,7 @@ fn lock_in(
     let scratch_ws = crate::ops::workspace::load(gctx, &manifest)?;
     if !offline(gctx)? {
         for source in registries_of(gctx, &scratch_ws)? {
-            gctx.shell.status("Updating", source)?;
+            announce_updating(gctx, source)?;
         }
     }
     // The resolve reports nothing of its own: cargo prints only the
@@ -119,6 +119,22 @@ fn lock_in(
     resolved?;
     let path = scratch.join(LOCKFILE_NAME);
     mycargo_util::fs::read_to_string(&path)
+}
+
+/// `Updating <registry> index`, said once a process by the lock file
+/// each packaged crate gets (cargo updates an index once a session; the
+/// API commands and a build's own resolve report for themselves).
+pub fn announce_updating(gctx: &mut GlobalContext, source: String) -> anyhow::Result<()> {
+    static SAID: std::sync::LazyLock<std::sync::Mutex<BTreeSet<String>>> =
+        std::sync::LazyLock::new(Default::default);
+    let first = SAID
+        .lock()
+        .map(|mut s| s.insert(source.clone()))
+        .unwrap_or(true);
+    if first {
+        gctx.shell.status("Updating", source)?;
+    }
+    Ok(())
 }
 
 /// `--offline`, `--frozen` or `net.offline`.

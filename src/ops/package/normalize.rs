@@ -93,6 +93,40 @@ fn workspace_resolver(root: &Table) -> Option<&str> {
     ))
 }
 
+/// Feature values naming a dependency the packaged manifest no longer
+/// has (a path-only dev-dependency, dropped) are dropped with it, as
+/// cargo drops them.
+fn strip_features_of_dropped_deps(out: &mut Table) {
+    let mut kept: BTreeSet<String> = BTreeSet::new();
+    let mut add = |t: &Table| {
+        for key in ["dependencies", "build-dependencies", "dev-dependencies"] {
+            if let Some(Value::Table(d)) = t.get(key) {
+                kept.extend(d.keys().cloned());
+            }
+        }
+    };
+    add(out);
+    if let Some(Value::Table(targets)) = out.get("target") {
+        for p in targets.values().filter_map(Value::as_table) {
+            add(p);
+        }
+    }
+    let Some(Value::Table(features)) = out.get_mut("features") else {
+        return;
+    };
+    let dropped = |v: &str| -> bool {
+        let dep = v
+            .strip_prefix("dep:")
+            .or_else(|| v.split_once('/').map(|(d, _)| d.trim_end_matches('?')));
+        dep.is_some_and(|d| !kept.contains(d))
+    };
+    for (_, values) in features.iter_mut() {
+        if let Value::Array(list) = values {
+            list.retain(|v| v.as_str().is_none_or(|s| !dropped(s)));
+        }
+    }
+}
+
 pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
     let m = inp.manifest;
     let raw: Table = toml::from_str(inp.original)
@@ -187,6 +221,7 @@ pub fn normalize(inp: &Inputs<'_>) -> anyhow::Result<Normalized> {
         }
         out.insert("target".into(), Value::Table(tt));
     }
+    strip_features_of_dropped_deps(&mut out);
     if let Some(l) = raw.get("lints") {
         let lints = match l.as_table() {
             Some(t) if t.get("workspace").and_then(Value::as_bool) == Some(true) => ws
