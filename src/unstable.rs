@@ -26,6 +26,9 @@ pub struct UnstableFlags {
     pub no_index_update: bool,
     /// `-Z asymmetric-token`: the `cargo:paseto` credential provider.
     pub asymmetric_token: bool,
+    /// `-Z public-dependency`: `metadata` says which dependencies are
+    /// public.
+    pub public_dependency: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -64,7 +67,6 @@ const NOT_YET: &[&str] = &[
     "print-im-a-teapot",
     "profile-hint-mostly-unused",
     "profile-rustflags",
-    "public-dependency",
     "root-dir",
     "rustc-unicode",
     "rustdoc-depinfo",
@@ -163,9 +165,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "publish-timeout" => &mut out.publish_timeout,
             "no-index-update" => &mut out.no_index_update,
             "asymmetric-token" => &mut out.asymmetric_token,
+            "public-dependency" => &mut out.public_dependency,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update` and `-Z asymmetric-token`"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

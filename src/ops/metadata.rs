@@ -97,6 +97,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         return Ok(());
     }
 
+    let public_deps = gctx.unstable.public_dependency;
     let mut watched = (ws.member_paths().to_vec(), Vec::new());
     let loaded;
     let (packages, resolve) = if args.no_deps {
@@ -125,7 +126,15 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         let (in_resolve, resolve) = resolve(&ws, &loaded, &cli, platforms.as_deref())?;
         let packages = in_resolve
             .into_iter()
-            .map(|i| PackageJson::new(&loaded.manifests[i]))
+            .map(|i| {
+                let m = &loaded.manifests[i];
+                let json = PackageJson::new(m);
+                if public_deps {
+                    json.with_public(m)
+                } else {
+                    json
+                }
+            })
             .collect();
         (packages, Some(resolve))
     };

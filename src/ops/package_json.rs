@@ -53,6 +53,9 @@ struct DependencyJson<'a> {
     registry: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<String>,
+    /// `-Z public-dependency`: whether the dependency is public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +73,15 @@ struct TargetJson<'a> {
 }
 
 impl<'a> PackageJson<'a> {
+    /// With `-Z public-dependency`: each dependency says whether it is
+    /// public (`false` unless the manifest says so).
+    pub fn with_public(mut self, m: &Manifest) -> PackageJson<'a> {
+        for (j, d) in self.dependencies.iter_mut().zip(&m.dependencies) {
+            j.public = Some(d.public().unwrap_or(false));
+        }
+        self
+    }
+
     pub fn new(m: &'a Manifest) -> PackageJson<'a> {
         let md = &m.metadata;
         let source_id = m.package_id.source_id();
@@ -128,6 +140,7 @@ fn dependency(d: &Dependency) -> DependencyJson<'_> {
             .is_path()
             .then(|| d.path().map(|p| p.display().to_string()))
             .flatten(),
+        public: None,
     }
 }
 

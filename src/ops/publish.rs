@@ -42,12 +42,10 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         let parsed = mycargo_core::PackageIdSpec::parse(spec, Some(gctx.cwd()))
             .with_context(|| format!("invalid package ID specification: `{spec}`"))?;
         if !ws.members().any(|m| parsed.matches(&m.package_id)) {
-            let mut msg =
-                format!("package ID specification `{spec}` did not match any packages");
-            if let Some(close) = mycargo_util::edit_distance::closest(
-                parsed.name(),
-                ws.members().map(|m| m.name()),
-            ) {
+            let mut msg = format!("package ID specification `{spec}` did not match any packages");
+            if let Some(close) =
+                mycargo_util::edit_distance::closest(parsed.name(), ws.members().map(|m| m.name()))
+            {
                 msg.push_str(&format!(
                     "\n\nhelp: a package with a similar name exists: `{close}`"
                 ));

@@ -46,6 +46,7 @@ pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
         cargo_home: Some(gctx.config.cargo_home().to_path_buf()),
         registries: configured_registries(gctx),
         nightly: crate::unstable::nightly_gate(&gctx.env),
+        public_dependency: gctx.unstable.public_dependency,
         ..ReadOptions::default()
     }
 }

@@ -32,6 +32,8 @@ pub(crate) struct ConvertContext<'a> {
     /// Finds the workspace's inheritable fields (called at most when needed).
     pub inherit: &'a mut dyn FnMut() -> Result<InheritableFields, Chain>,
     pub nightly: &'a crate::read::NightlyGate,
+    /// `-Z public-dependency` was given.
+    pub public_dependency: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -754,7 +756,8 @@ fn convert_package(
             registries: cx.registries,
             warnings: &mut *warnings,
             inherit: &mut *inherit,
-            public_dependency: cargo_features.iter().any(|f| f == "public-dependency"),
+            public_dependency: cx.public_dependency
+                || cargo_features.iter().any(|f| f == "public-dependency"),
         };
         let tables = |normal: &Option<DepTable>,
                       dev: &Option<DepTable>,

@@ -30,6 +30,9 @@ pub struct ReadOptions {
     /// Whether nightly-only `cargo-features` are allowed (asked only when
     /// a manifest lists one).
     pub nightly: NightlyGate,
+    /// `-Z public-dependency`: `public` on dependencies counts, as with
+    /// `cargo-features = ["public-dependency"]`.
+    pub public_dependency: bool,
 }
 
 /// Asks, at most when needed, whether this is a nightly channel.
@@ -83,6 +86,7 @@ pub fn read_manifest_with(
         registries: &opts.registries,
         inherit: &mut inherit,
         nightly: &opts.nightly,
+        public_dependency: opts.public_dependency,
     };
     convert(parsed, &mut cx)
 }

@@ -89,6 +89,12 @@ pub fn compile_with(
         // Refused until it is built, rather than accepted and ignored.
         anyhow::bail!("`--timings` is not supported by mycargo yet");
     }
+    if gctx.unstable.public_dependency {
+        // Builds would have to pass rustc the private/public externs.
+        anyhow::bail!(
+            "`-Z public-dependency` is supported by mycargo in `metadata` only, not in builds yet"
+        );
+    }
     let manifest = super::workspace::root_manifest(gctx, req.manifest_path)?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     // Checked with the other options, before anything is built (as cargo).

@@ -83,12 +83,7 @@ impl GitRepo {
             .ok()?
             .get_bool("core.symlinks")
             .is_ok_and(|on| !on);
-        let any = self
-            .repo
-            .index()
-            .ok()?
-            .iter()
-            .any(|e| e.mode == 0o120000);
+        let any = self.repo.index().ok()?.iter().any(|e| e.mode == 0o120000);
         (off && any).then(|| {
             format!(
                 "found symbolic links that may be checked out as regular files for git repo at `{}/`\n  |\n  \
