@@ -169,26 +169,26 @@ fn mirror_publications(reg: &Registry, index: &Path, api_seen: impl Fn() -> usiz
     }
 }
 
-#[test]
-fn publish_to_a_git_index_waits_for_it() {
+/// Publish `pubme` with `tool` to a fresh registry whose index is a git
+/// repository (kept up to date by a thread, as a registry's service
+/// would); the redacted stderr, and what the registry took.
+fn publish_with(tool: Tool) -> (String, usize, bool) {
     const TOKEN: &str = "sekrit";
     let reg = Registry::new();
     let api = reg.serve_api(TOKEN);
     let root = TestRoot::new_separate_homes();
     let index = root.path().join("git-index");
     let url = reg.write_git_index(&index);
-    for tool in [Tool::Mycargo, Tool::Cargo] {
-        let home = root.cargo_home(tool);
-        std::fs::create_dir_all(&home).unwrap();
-        std::fs::write(
-            home.join("config.toml"),
-            format!("[registries.gitreg]\nindex = \"{url}\"\ntoken = \"{TOKEN}\"\n"),
-        )
-        .unwrap();
-    }
+    let home = root.cargo_home(tool);
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        format!("[registries.gitreg]\nindex = \"{url}\"\ntoken = \"{TOKEN}\"\n"),
+    )
+    .unwrap();
     let p = project()
         .in_root(&root)
-        .at("m")
+        .at("p")
         .file(
             "Cargo.toml",
             "[package]\nname = \"pubme\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
@@ -196,21 +196,25 @@ fn publish_to_a_git_index_waits_for_it() {
         )
         .file("src/lib.rs", "")
         .build();
+    let args = "publish --no-verify --allow-dirty --registry gitreg";
     let out = std::thread::scope(|s| {
         s.spawn(|| mirror_publications(&reg, &index, || api.publishes().len()));
-        p.mycargo("publish --no-verify --allow-dirty --registry gitreg")
-            .run()
+        match tool {
+            Tool::Cargo => p.cargo(args).run(),
+            _ => p.mycargo(args).run(),
+        }
     });
-    let err = &out.stderr;
-    assert_eq!(err.matches("Updating `gitreg` index").count(), 1, "{err}");
-    assert!(
-        err.contains("Uploaded pubme v0.1.0 to registry `gitreg`"),
-        "{err}"
-    );
-    assert!(
-        err.contains("Published pubme v0.1.0 at registry `gitreg`"),
-        "{err}"
-    );
-    assert_eq!(api.publishes().len(), 1);
-    assert!(reg.index_file("pubme").is_some());
+    let indexed = reg.index_file("pubme").is_some();
+    (out.stderr_redacted(), api.publishes().len(), indexed)
+}
+
+#[test]
+fn publish_to_a_git_index_waits_for_it_as_cargo() {
+    let (mine, mine_n, mine_indexed) = publish_with(Tool::Mycargo);
+    let (theirs, theirs_n, _) = publish_with(Tool::Cargo);
+    assert_eq!(mine, theirs, "stderr of publish");
+    assert_eq!(mine.matches("Updating `gitreg` index").count(), 1, "{mine}");
+    assert!(mine.contains("Published pubme v0.1.0 at registry `gitreg`"), "{mine}");
+    assert_eq!((mine_n, theirs_n), (1, 1));
+    assert!(mine_indexed);
 }
