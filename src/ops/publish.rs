@@ -154,6 +154,9 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let client = registry_api::client(gctx, &target, &config, token)?;
     for m in &just {
         check_deps_have_versions(m)?;
+        if target.source_id.is_crates_io() {
+            check_no_other_registries(m)?;
+        }
     }
     for m in &just {
         let version = m.version().to_string();
@@ -399,6 +402,27 @@ fn check_deps_have_versions(m: &Manifest) -> anyhow::Result<()> {
                  Note: The published dependency will use the version from {from},\n\
                  the `{which}` specification will be removed from the dependency declaration.",
                 d.package_name()
+            ))
+            .context(format!(
+                "failed to verify manifest at `{}`",
+                m.manifest_path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// cargo's rule for crates.io: no dependency may come from another
+/// registry.
+fn check_no_other_registries(m: &Manifest) -> anyhow::Result<()> {
+    for d in &m.dependencies {
+        let sid = d.source_id();
+        if sid.is_registry() && !sid.is_crates_io() {
+            return Err(anyhow::anyhow!(
+                "crates cannot be published to crates.io with dependencies sourced from other\n\
+                 registries. `{name}` needs to be published to crates.io before publishing this crate.\n\
+                 (crate `{name}` is pulled from {sid})",
+                name = d.package_name()
             ))
             .context(format!(
                 "failed to verify manifest at `{}`",

@@ -214,7 +214,10 @@ fn publish_to_a_git_index_waits_for_it_as_cargo() {
     let (theirs, theirs_n, _) = publish_with(Tool::Cargo);
     assert_eq!(mine, theirs, "stderr of publish");
     assert_eq!(mine.matches("Updating `gitreg` index").count(), 1, "{mine}");
-    assert!(mine.contains("Published pubme v0.1.0 at registry `gitreg`"), "{mine}");
+    assert!(
+        mine.contains("Published pubme v0.1.0 at registry `gitreg`"),
+        "{mine}"
+    );
     assert_eq!((mine_n, theirs_n), (1, 1));
     assert!(mine_indexed);
 }

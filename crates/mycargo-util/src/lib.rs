@@ -11,6 +11,7 @@ pub mod errors;
 pub mod fs;
 pub mod process;
 pub mod shell;
+pub mod time;
 
 pub use diagnostic::{Report, TomlDiagnostic};
 pub use env::Env;
