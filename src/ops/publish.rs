@@ -562,9 +562,7 @@ pub(crate) fn new_crate(m: &Manifest, target: &Target) -> anyhow::Result<NewCrat
             || same_as_target
         {
             None
-        } else if local && d.registry().is_none() {
-            Some(mycargo_core::source_id::CRATES_IO_INDEX.to_string())
-        } else if d.source_id().is_crates_io() {
+        } else if (local && d.registry().is_none()) || d.source_id().is_crates_io() {
             Some(mycargo_core::source_id::CRATES_IO_INDEX.to_string())
         } else {
             Some(d.source_id().url().to_string())

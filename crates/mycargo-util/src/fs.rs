@@ -133,26 +133,6 @@ pub fn normalize_path(path: &Path) -> std::path::PathBuf {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_no_temp() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f.txt");
-        write_atomic(&p, "one").unwrap();
-        write_atomic(&p, "two").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn normalize() {
-        assert_eq!(normalize_path(Path::new("/a/./b/../c")), Path::new("/a/c"));
-    }
-}
-
 /// `path` relative to `base`, as the `pathdiff` crate computes it (cargo
 /// uses it for paths it shows and writes): `None` when no relative path
 /// leads there.
@@ -187,4 +167,24 @@ pub fn diff_paths(path: &Path, base: &Path) -> Option<PathBuf> {
         }
     }
     Some(comps.iter().map(|c| c.as_os_str()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.txt");
+        write_atomic(&p, "one").unwrap();
+        write_atomic(&p, "two").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn normalize() {
+        assert_eq!(normalize_path(Path::new("/a/./b/../c")), Path::new("/a/c"));
+    }
 }
