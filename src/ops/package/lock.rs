@@ -54,7 +54,15 @@ pub fn build_lock(
             .with_context(|| format!("failed to remove `{}`", scratch.display()))?;
     }
     mycargo_util::fs::create_dir_all(&scratch)?;
-    let result = lock_in(gctx, ws, &scratch, normalized);
+    // Names of registry packages this lock asks for that no earlier lock
+    // of this run asked for (path dependencies are packaged here too).
+    let fresh_names: Vec<String> = m
+        .dependencies
+        .iter()
+        .filter(|d| d.path().is_none() && d.source_id().is_registry())
+        .map(|d| d.package_name().to_string())
+        .collect();
+    let result = lock_in(gctx, ws, &scratch, normalized, &fresh_names);
     let _ = std::fs::remove_dir_all(&scratch);
     if let Some(parent) = scratch.parent() {
         // Only when empty (another package may be locking beside it).
@@ -83,6 +91,7 @@ fn lock_in(
     ws: &Workspace,
     scratch: &Path,
     normalized: &str,
+    names: &[String],
 ) -> anyhow::Result<String> {
     let manifest = scratch.join("Cargo.toml");
     mycargo_util::fs::write_atomic(&manifest, normalized.as_bytes())?;
@@ -94,8 +103,11 @@ fn lock_in(
     let opts = crate::ops::workspace::read_options(gctx);
     let scratch_ws = crate::ops::workspace::load(gctx, &manifest)?;
     if !offline(gctx)? {
+        let new_names = first_asked(names);
         for source in registries_of(gctx, &scratch_ws)? {
-            announce_updating(gctx, source)?;
+            if new_names || !updated(&source) {
+                gctx.shell.status("Updating", &source)?;
+            }
         }
     }
     // The resolve reports nothing of its own: cargo prints only the
@@ -121,20 +133,32 @@ fn lock_in(
     mycargo_util::fs::read_to_string(&path)
 }
 
-/// `Updating <registry> index`, said once a process by the lock file
-/// each packaged crate gets (cargo updates an index once a session; the
-/// API commands and a build's own resolve report for themselves).
-pub fn announce_updating(gctx: &mut GlobalContext, source: String) -> anyhow::Result<()> {
-    static SAID: std::sync::LazyLock<std::sync::Mutex<BTreeSet<String>>> =
-        std::sync::LazyLock::new(Default::default);
-    let first = SAID
+/// Registries said `Updating` by the packaged crates' locks of this run.
+static UPDATED: std::sync::LazyLock<std::sync::Mutex<BTreeSet<String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Record that `source` was said updated; whether it had been before.
+fn updated(source: &str) -> bool {
+    UPDATED
         .lock()
-        .map(|mut s| s.insert(source.clone()))
-        .unwrap_or(true);
-    if first {
-        gctx.shell.status("Updating", source)?;
-    }
-    Ok(())
+        .map(|mut s| !s.insert(source.to_string()))
+        .unwrap_or(false)
+}
+
+/// Whether any of `names` is asked of a registry for the first time by
+/// the locks of this run (cargo says `Updating` again for those, not for
+/// a lock whose registry packages an earlier one read).
+fn first_asked(names: &[String]) -> bool {
+    static ASKED: std::sync::LazyLock<std::sync::Mutex<BTreeSet<String>>> =
+        std::sync::LazyLock::new(Default::default);
+    ASKED
+        .lock()
+        .map(|mut s| {
+            names
+                .iter()
+                .fold(false, |any, n| s.insert(n.clone()) || any)
+        })
+        .unwrap_or(true)
 }
 
 /// `--offline`, `--frozen` or `net.offline`.
