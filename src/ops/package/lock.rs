@@ -151,14 +151,15 @@ fn updated(source: &str) -> bool {
 fn first_asked(names: &[String]) -> bool {
     static ASKED: std::sync::LazyLock<std::sync::Mutex<BTreeSet<String>>> =
         std::sync::LazyLock::new(Default::default);
-    ASKED
-        .lock()
-        .map(|mut s| {
-            names
-                .iter()
-                .fold(false, |any, n| s.insert(n.clone()) || any)
-        })
-        .unwrap_or(true)
+    let Ok(mut asked) = ASKED.lock() else {
+        return true;
+    };
+    // Every name is recorded, so no short-circuit.
+    let mut any = false;
+    for n in names {
+        any |= asked.insert(n.clone());
+    }
+    any
 }
 
 /// `--offline`, `--frozen` or `net.offline`.
