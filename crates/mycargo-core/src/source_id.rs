@@ -324,9 +324,10 @@ impl SourceId {
             || (matches!(
                 self.inner.kind,
                 SourceKind::Registry | SourceKind::SparseRegistry
-            ) && MOVED_CRATES_IO
-                .read()
-                .is_ok_and(|m| m.as_deref() == Some(self.inner.canonical.as_str())))
+            ) && ANY_MOVED_CRATES_IO.load(std::sync::atomic::Ordering::Acquire)
+                && MOVED_CRATES_IO
+                    .read()
+                    .is_ok_and(|m| m.as_deref() == Some(self.inner.canonical.as_str())))
     }
 
     /// The real crates.io index (git or sparse URL), never a stand-in.
@@ -344,6 +345,7 @@ impl SourceId {
     pub fn set_moved_crates_io(id: Option<&SourceId>) {
         if let Ok(mut m) = MOVED_CRATES_IO.write() {
             *m = id.map(|i| i.inner.canonical.clone());
+            ANY_MOVED_CRATES_IO.store(m.is_some(), std::sync::atomic::Ordering::Release);
         }
     }
 
@@ -418,6 +420,11 @@ impl SourceId {
 
 /// The canonical URL of the registry standing for crates.io, if moved.
 static MOVED_CRATES_IO: std::sync::RwLock<Option<String>> = std::sync::RwLock::new(None);
+/// Whether [`MOVED_CRATES_IO`] is set: `is_crates_io` runs per package on
+/// every resolve and lockfile write, and outside cargo's testsuite nothing is
+/// moved, so the common case skips the lock.
+static ANY_MOVED_CRATES_IO: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
 impl PartialEq for SourceId {
     fn eq(&self, other: &SourceId) -> bool {
