@@ -12,6 +12,7 @@ mod unstable;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    mycargo_util::process::setsid_if_testsuite_asks();
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     std::process::exit(dispatch::main(argv));
 }

@@ -112,6 +112,7 @@ pub fn update(
         }
         return Ok(());
     };
+    super::compile::cycles::check(pkgs, &edges)?;
     let target = LockVersion::with_rust_version(lowest_rust_version(pkgs).as_ref());
     let mut resolve = Lockfile::new(previous.as_ref().map_or(target, |p| p.version));
     for (i, deps) in edges.iter().enumerate() {

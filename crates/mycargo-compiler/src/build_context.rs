@@ -61,8 +61,11 @@ pub struct BuildConfig {
     pub config_env: Vec<(String, String, bool)>,
     /// The workspace root: cwd of rustc, base of relative source paths.
     pub ws_root: PathBuf,
-    /// `target.<triple>.linker`, if set.
+    /// `target.<triple>.linker` for `--target`'s triple, if set.
     pub linker: Option<PathBuf>,
+    /// `target.<host>.linker`, if set: host units (build scripts, proc
+    /// macros, and everything when no `--target` is given) link with it.
+    pub host_linker: Option<PathBuf>,
     /// Extra arguments for the root units (`mycargo rustc -- ARGS`,
     /// `mycargo rustdoc -- ARGS`).
     pub extra_args: Vec<String>,
@@ -72,6 +75,16 @@ pub struct BuildConfig {
     pub document_private_items: bool,
     /// Colour in rustc's rendered diagnostics.
     pub color: bool,
+}
+
+impl BuildConfig {
+    /// The linker configured for units of `kind`.
+    pub fn linker_for(&self, kind: &CompileKind) -> Option<&PathBuf> {
+        match kind {
+            CompileKind::Host => self.host_linker.as_ref(),
+            CompileKind::Target(_) => self.linker.as_ref(),
+        }
+    }
 }
 
 /// What rustc said about one platform.

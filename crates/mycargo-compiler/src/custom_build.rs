@@ -54,7 +54,7 @@ pub fn command(
         "release"
     };
     env.insert("PROFILE".into(), profile_kind.into());
-    if let Some(l) = &cfg.linker {
+    if let Some(l) = cfg.linker_for(&run.kind) {
         env.insert("RUSTC_LINKER".into(), l.display().to_string());
     }
     if let Some(links) = &m.metadata.links {

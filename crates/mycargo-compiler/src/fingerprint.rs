@@ -103,6 +103,12 @@ fn components(
             h.str(f);
         }
     });
+    // cargo's `config` part: the linker this unit links with.
+    part("the config settings changed", &|h| {
+        if let Some(l) = bcx.config.linker_for(&unit.kind) {
+            h.str(&l.to_string_lossy());
+        }
+    });
     part("the build script's output changed", &|h| {
         for e in script_effects {
             h.str(e);

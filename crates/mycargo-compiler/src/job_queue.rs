@@ -10,6 +10,7 @@
 //! thread. After an error nothing new starts (unless `--keep-going`), but
 //! running jobs finish.
 
+use mycargo_util::errors::AlreadyPrintedError;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -127,7 +128,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     let mut tokens: Vec<jobserver::Acquired> = Vec::new();
     let mut requested = 0usize;
     let mut running = 0usize;
-    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut errors = Errors::default();
     let mut announced: BTreeSet<usize> = BTreeSet::new();
     let mut verified: BTreeSet<usize> = BTreeSet::new();
     // As cargo, vendored sources are checked while the build is prepared,
@@ -158,7 +159,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             .filter(|&i| !state[i].started && state[i].waiting == 0)
             .collect();
         ready.sort_by_key(|&i| std::cmp::Reverse(priority[i]));
-        let stop = !errors.is_empty() && !bcx.config.keep_going;
+        let stop = errors.count > 0 && !bcx.config.keep_going;
         let mut progressed = false;
         for i in ready {
             if stop {
@@ -214,7 +215,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 && verified.insert(unit.pkg)
                 && let Err(e) = verify(unit.pkg)
             {
-                errors.push(e);
+                errors.handle(shell, e, true, running);
                 state[i].started = true;
                 state[i].finished = true;
                 continue;
@@ -233,7 +234,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             let cmd = match prepare(bcx, unit, i, &deps, &order, &mut state, &client) {
                 Ok(c) => c,
                 Err(e) => {
-                    errors.push(e);
+                    errors.handle(shell, e, true, running);
                     state[i].finished = true;
                     continue;
                 }
@@ -273,11 +274,19 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 tokens.push(t.context("failed to acquire a jobserver token")?);
             }
             Msg::Stderr(i, line) => {
-                on_stderr(bcx, shell, &order[i], i, &line, &mut state, &dependents)?
+                if let Err(e) = on_stderr(bcx, shell, &order[i], i, &line, &mut state, &dependents)
+                {
+                    errors.handle(shell, e, false, running);
+                }
             }
             Msg::Stdout(line) => {
-                shell.out().write_all(line.as_bytes())?;
-                shell.out().write_all(b"\n")?;
+                let out = shell.out();
+                if let Err(e) = out
+                    .write_all(line.as_bytes())
+                    .and_then(|_| out.write_all(b"\n"))
+                {
+                    errors.handle(shell, e.into(), false, running);
+                }
             }
             Msg::Rmeta(i) => {
                 if !state[i].rmeta_sent {
@@ -294,23 +303,33 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 let unit = &order[i];
                 match finish_job(bcx, shell, unit, &mut state[i], result) {
                     Ok(()) => {
-                        uplift(bcx, unit)?;
-                        fingerprint::store_diagnostics(bcx, unit, &state[i].diagnostics)?;
-                        let script_env = own_script_env(&state, &deps[i], &order, unit);
-                        fingerprint::record(
-                            bcx,
-                            unit,
-                            &state_script(&state, &deps[i], &order, bcx),
-                            &script_env,
-                            state[i].spawned_at,
-                        )?;
+                        let recorded = (|| -> anyhow::Result<()> {
+                            uplift(bcx, unit)?;
+                            fingerprint::store_diagnostics(bcx, unit, &state[i].diagnostics)?;
+                            let script_env = own_script_env(&state, &deps[i], &order, unit);
+                            fingerprint::record(
+                                bcx,
+                                unit,
+                                &state_script(&state, &deps[i], &order, bcx),
+                                &script_env,
+                                state[i].spawned_at,
+                            )?;
+                            Ok(())
+                        })();
+                        if let Err(e) = recorded {
+                            state[i].finished = true;
+                            errors.handle(shell, e, false, running);
+                            continue;
+                        }
                         finish(&mut state, &dependents, i, true);
                         record_executable(bcx, unit, &mut compilation);
-                        crate::messages::emit_artifact(bcx, shell, unit, false)?;
+                        if let Err(e) = crate::messages::emit_artifact(bcx, shell, unit, false) {
+                            errors.handle(shell, e, false, running);
+                        }
                     }
                     Err(e) => {
                         state[i].finished = true;
-                        errors.push(e);
+                        errors.handle(shell, e, true, running);
                     }
                 }
             }
@@ -318,12 +337,17 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     }
     shell.clear_progress();
     drop(helper);
-    if errors.is_empty() {
+    if errors.count == 0 {
         crate::output_depinfo::write_all(bcx, &order)?;
     }
-    crate::messages::emit_build_finished(bcx, shell, errors.is_empty())?;
-    if let Some(first) = errors.into_iter().next() {
-        return Err(first);
+    crate::messages::emit_build_finished(bcx, shell, errors.count == 0)?;
+    if errors.count > 0 {
+        // Each was printed as it happened (as cargo prints them).
+        let failed = match errors.count {
+            1 => "1 job failed".to_string(),
+            n => format!("{n} jobs failed"),
+        };
+        return Err(anyhow::Error::new(AlreadyPrintedError(failed)));
     }
     for (unit, st) in order.iter().zip(&state) {
         if let Some(fx) = &st.script {
@@ -331,6 +355,27 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         }
     }
     Ok(compilation)
+}
+
+/// The errors met while the queue drains, printed as they happen (cargo's
+/// `handle_error`): every failed job, and the first of the others (a closed
+/// stdout would otherwise be reported once per line).
+#[derive(Default)]
+struct Errors {
+    count: usize,
+}
+
+impl Errors {
+    fn handle(&mut self, shell: &mut Shell, e: anyhow::Error, print_always: bool, running: usize) {
+        if !print_always && self.count > 0 {
+            return;
+        }
+        shell.print_error(&e);
+        if self.count == 0 && running > 0 {
+            let _ = shell.warn("build failed, waiting for other jobs to finish...");
+        }
+        self.count += 1;
+    }
 }
 
 /// Script effects the unit's command depends on (its own package's build
@@ -426,23 +471,38 @@ fn pipelines(bcx: &BuildContext<'_>, parent: &Unit, dep: &Unit) -> bool {
 }
 
 /// Longest chain of dependents above each unit: start those first.
+/// Iterative (deep graphs do not grow the stack); a unit met again while
+/// its own depth is being computed (a cycle) counts as depth 1 there.
 fn priorities(dependents: &[Vec<(usize, bool)>]) -> Vec<usize> {
-    let mut memo = vec![None; dependents.len()];
-    fn depth(i: usize, d: &[Vec<(usize, bool)>], memo: &mut Vec<Option<usize>>) -> usize {
-        if let Some(v) = memo[i] {
-            return v;
+    let n = dependents.len();
+    let mut memo: Vec<Option<usize>> = vec![None; n];
+    let mut open = vec![false; n];
+    for start in 0..n {
+        if memo[start].is_some() {
+            continue;
         }
-        let v = 1 + d[i]
-            .iter()
-            .map(|&(j, _)| depth(j, d, memo))
-            .max()
-            .unwrap_or(0);
-        memo[i] = Some(v);
-        v
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        open[start] = true;
+        while let Some(&mut (i, ref mut next)) = stack.last_mut() {
+            if let Some(&(j, _)) = dependents[i].get(*next) {
+                *next += 1;
+                if memo[j].is_none() && !open[j] {
+                    open[j] = true;
+                    stack.push((j, 0));
+                }
+                continue;
+            }
+            let v = 1 + dependents[i]
+                .iter()
+                .map(|&(j, _)| memo[j].unwrap_or(1))
+                .max()
+                .unwrap_or(0);
+            memo[i] = Some(v);
+            open[i] = false;
+            stack.pop();
+        }
     }
-    (0..dependents.len())
-        .map(|i| depth(i, dependents, &mut memo))
-        .collect()
+    memo.into_iter().map(|v| v.unwrap_or(1)).collect()
 }
 
 /// The jobserver this build shares with rustc and build scripts: the one
@@ -1011,7 +1071,36 @@ fn shell_quote(a: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::shell_quote;
+    use super::{priorities, shell_quote};
+
+    #[test]
+    fn priorities_count_the_longest_chain_of_dependents() {
+        // 0 <- 1 <- 2, and 0 <- 3: unit 0 has the longest chain above it.
+        let dependents = vec![
+            vec![(1, false), (3, false)],
+            vec![(2, false)],
+            vec![],
+            vec![],
+        ];
+        assert_eq!(priorities(&dependents), vec![3, 2, 1, 1]);
+    }
+
+    #[test]
+    fn priorities_survive_deep_chains_and_cycles() {
+        let n = 200_000;
+        let chain: Vec<Vec<(usize, bool)>> = (0..n)
+            .map(|i| {
+                if i + 1 < n {
+                    vec![(i + 1, false)]
+                } else {
+                    vec![]
+                }
+            })
+            .collect();
+        assert_eq!(priorities(&chain)[0], n);
+        let cycle = vec![vec![(1, false)], vec![(0, false)]];
+        assert_eq!(priorities(&cycle).len(), 2);
+    }
 
     #[test]
     fn quotes_like_cargo_verbose_lines() {

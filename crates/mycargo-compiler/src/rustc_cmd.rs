@@ -137,9 +137,7 @@ pub fn rustc_command(
     if let CompileKind::Target(t) = &unit.kind {
         cmd.arg("--target").arg(t);
     }
-    if let Some(linker) = &cfg.linker
-        && unit.kind != CompileKind::Host
-    {
+    if let Some(linker) = cfg.linker_for(&unit.kind) {
         cmd.arg("-C").arg(format!("linker={}", linker.display()));
     }
     if p.incremental {

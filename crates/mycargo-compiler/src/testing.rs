@@ -192,9 +192,7 @@ fn doc_test(
             cmd.arg("--test-runtool-arg").arg(a);
         }
     }
-    if let Some(linker) = &bcx.config.linker
-        && unit.kind != CompileKind::Host
-    {
+    if let Some(linker) = bcx.config.linker_for(&unit.kind) {
         cmd.arg("-C").arg(format!("linker={}", linker.display()));
     }
     if unit.profile.panic != "unwind" {

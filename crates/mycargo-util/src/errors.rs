@@ -51,6 +51,19 @@ impl fmt::Display for CliError {
     }
 }
 
+/// An error whose message is already on stderr (cargo's
+/// `AlreadyPrintedError`): printing an error chain stops where it is met.
+#[derive(Debug)]
+pub struct AlreadyPrintedError(pub String);
+
+impl fmt::Display for AlreadyPrintedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AlreadyPrintedError {}
+
 /// An error whose message is printed, but whose causes are only shown with
 /// `--verbose` (cargo's `VerboseError`).
 #[derive(Debug)]

@@ -67,3 +67,18 @@ pub fn find_in_dirs(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
         .map(|d| d.join(&file))
         .find(|p| is_executable(p))
 }
+
+/// Start a new session (so a test can interrupt this process and all its
+/// children as one group), when cargo's testsuite asks for it with
+/// `__CARGO_TEST_SETSID_PLEASE_DONT_USE_ELSEWHERE`. A test-only hook.
+pub fn setsid_if_testsuite_asks() {
+    #[cfg(unix)]
+    if std::env::var_os("__CARGO_TEST_SETSID_PLEASE_DONT_USE_ELSEWHERE").is_some() {
+        // SAFETY: setsid takes no pointers; failure (already a group
+        // leader) leaves the process as it was.
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::setsid();
+        }
+    }
+}

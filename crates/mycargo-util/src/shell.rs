@@ -326,8 +326,9 @@ impl Shell {
     ) -> std::io::Result<()> {
         self.clear_progress();
         self.messages += 1;
-        let label = self.paint(&format!("{label}:"), style);
-        writeln!(self.err, "{label} {message}")
+        // cargo paints the label only; the colon stays plain.
+        let label = self.paint(label, style);
+        writeln!(self.err, "{label}: {message}")
     }
 
     fn paint(&self, text: &str, style: Style) -> String {
@@ -339,12 +340,18 @@ impl Shell {
     }
 
     /// Print an error with its `Caused by:` chain, as cargo does.
+    /// The chain stops at an [`AlreadyPrintedError`].
     pub fn print_error(&mut self, err: &anyhow::Error) {
+        let printed =
+            |e: &(dyn std::error::Error + 'static)| e.is::<crate::errors::AlreadyPrintedError>();
         let mut chain = err.chain();
-        if let Some(first) = chain.next() {
-            let _ = self.error(first);
+        match chain.next() {
+            Some(first) if !printed(first) => {
+                let _ = self.error(first);
+            }
+            _ => return,
         }
-        for cause in chain {
+        for cause in chain.take_while(|e| !printed(*e)) {
             let _ = writeln!(self.err, "\nCaused by:");
             let _ = write!(self.err, "{}", indented_lines(&cause.to_string()));
         }

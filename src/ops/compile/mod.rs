@@ -3,6 +3,7 @@
 //! features, settles the build settings, asks rustc about the platforms,
 //! then hands the unit graph to the compiler's job queue.
 
+pub(crate) mod cycles;
 mod features;
 pub(crate) mod packages;
 pub mod print;
@@ -327,15 +328,16 @@ pub fn compile_with(
         bail!("{e}");
     }
 
+    let host_linker = gctx
+        .config
+        .get_program(&format!("target.{host}.linker"))?
+        .map(|v| v.val);
     let linker = match &target_triple {
         Some(t) => gctx
             .config
             .get_program(&format!("target.{t}.linker"))?
             .map(|v| v.val),
-        None => gctx
-            .config
-            .get_program(&format!("target.{host}.linker"))?
-            .map(|v| v.val),
+        None => host_linker.clone(),
     };
     let jobs_explicit = req.compile.jobs.is_some()
         || gctx
@@ -384,6 +386,7 @@ pub fn compile_with(
             .collect(),
         ws_root: ws.root(),
         linker,
+        host_linker,
         extra_args: extras.extra_args.clone(),
         rustdocflags: settings::rustdocflags(gctx, target_triple.as_deref().unwrap_or(&host))?,
         document_private_items: extras.document_private_items,
