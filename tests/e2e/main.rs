@@ -13,6 +13,7 @@ mod config;
 mod downloads;
 mod git_deps;
 mod git_registry;
+mod job_queue;
 mod local_sources;
 mod lockfile;
 mod manifest;

@@ -95,12 +95,33 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             dependents[j].push((i, rmeta));
         }
     }
+    // A unit that links needs every upstream rlib, but its libs may have
+    // been built against their own deps' metadata only (pipelining): wait
+    // for all of them (cargo's `depend_on_deps_of_deps`).
+    let mut extra_waits = vec![0usize; order.len()];
+    for (i, u) in order.iter().enumerate() {
+        if !links_upstream(bcx, u) {
+            continue;
+        }
+        let mut seen: std::collections::HashSet<usize> = deps[i].iter().map(|&(j, _)| j).collect();
+        let mut stack: Vec<usize> = seen.iter().copied().collect();
+        while let Some(j) = stack.pop() {
+            for &(k, _) in &deps[j] {
+                if seen.insert(k) {
+                    dependents[k].push((i, false));
+                    extra_waits[i] += 1;
+                    stack.push(k);
+                }
+            }
+        }
+    }
     let priority = priorities(&dependents);
 
     let mut state: Vec<UnitState> = deps
         .iter()
-        .map(|d| UnitState {
-            waiting: d.len(),
+        .zip(&extra_waits)
+        .map(|(d, extra)| UnitState {
+            waiting: d.len() + extra,
             started: false,
             finished: false,
             rmeta_sent: false,
@@ -340,8 +361,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     if errors.count == 0 {
         crate::output_depinfo::write_all(bcx, &order)?;
     }
-    crate::messages::emit_build_finished(bcx, shell, errors.count == 0)?;
-    if errors.count > 0 {
+    let finished = crate::messages::emit_build_finished(bcx, shell, errors.count == 0);
+    if errors.count == 0 {
+        finished?;
+    } else {
         // Each was printed as it happened (as cargo prints them).
         let failed = match errors.count {
             1 => "1 job failed".to_string(),
@@ -453,6 +476,24 @@ fn finish(state: &mut [UnitState], dependents: &[Vec<(usize, bool)>], i: usize, 
 /// Whether `parent` reads only `dep`'s metadata (`.rmeta`), not its lib.
 pub(crate) fn uses_only_metadata(bcx: &BuildContext<'_>, parent: &Unit, dep: &Unit) -> bool {
     pipelines(bcx, parent, dep) || parent.mode.is_check() || parent.mode == CompileMode::Doc
+}
+
+/// Whether `unit` links (a binary, a test, a dylib, a proc macro...) and so
+/// needs its upstream crates' objects, not just their metadata.
+fn links_upstream(bcx: &BuildContext<'_>, unit: &Unit) -> bool {
+    let t = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
+    match unit.mode {
+        CompileMode::Test | CompileMode::Bench => true,
+        CompileMode::Build => {
+            !t.is_lib()
+                || !t
+                    .kind
+                    .crate_types()
+                    .iter()
+                    .all(|c| c == "lib" || c == "rlib")
+        }
+        _ => false,
+    }
 }
 
 fn pipelines(bcx: &BuildContext<'_>, parent: &Unit, dep: &Unit) -> bool {

@@ -354,14 +354,21 @@ impl Execs {
         s
     }
 
-    /// Run the command without checking anything.
-    pub fn output(&self) -> Output {
+    /// The command, hermetic environment and all, for a test that drives
+    /// the process itself (closes its pipes, interrupts it).
+    pub fn command(&self) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args)
             .current_dir(&self.cwd)
             .env_clear()
-            .envs(&self.env)
-            .stdout(Stdio::piped())
+            .envs(&self.env);
+        cmd
+    }
+
+    /// Run the command without checking anything.
+    pub fn output(&self) -> Output {
+        let mut cmd = self.command();
+        cmd.stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .stdin(if self.stdin.is_some() {
                 Stdio::piped()
