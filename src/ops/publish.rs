@@ -35,7 +35,12 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let selection: PackageSelection = args.packages.clone().into();
     // Only members are published: a spec naming a path dependency alone
     // matches nothing, as in cargo.
-    for spec in selection.packages() {
+    let specs = if selection.workspace {
+        &[][..]
+    } else {
+        selection.packages()
+    };
+    for spec in specs {
         if super::compile::name_glob(spec)?.is_some() {
             continue;
         }

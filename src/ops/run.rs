@@ -1,33 +1,67 @@
 //! `mycargo run`: build one binary (or example) and replace this process
-//! with it, so its exit code is ours.
+//! with it, so its exit code is ours. Which one is cargo's choice, checked
+//! before anything is built.
 
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::bail;
 use mycargo_compiler::CompileMode;
+use mycargo_manifest::{Manifest, Target, TargetKind};
 use mycargo_util::CliResult;
 
-use super::compile::{CompileRequest, compile};
+use super::compile::{CompileRequest, compile, name_glob};
 use crate::cli::common::{PackageSelection, TargetSelection};
 use crate::context::GlobalContext;
 
 pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult {
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load(gctx, &manifest)?;
+    let package = args.package.clone().flatten();
+    if let Some(p) = &package
+        && name_glob(p)?.is_some()
+    {
+        return Err(anyhow::anyhow!(
+            "`cargo run` does not support glob pattern `{p}` on package selection"
+        )
+        .into());
+    }
+    let selected = selected_packages(&ws, package.as_deref(), gctx.cwd())?;
+
+    // Without `--bin`/`--example`, the one `default-run` among the
+    // selected packages, else every binary.
+    let mut targets = TargetSelection::default();
+    let specific = if args.bin.is_none() && args.example.is_none() {
+        let default_runs: Vec<&String> = selected
+            .iter()
+            .filter_map(|m| m.default_run.as_ref())
+            .collect();
+        match default_runs.as_slice() {
+            [bin] => {
+                targets.bin = Some(vec![(*bin).clone()]);
+                true
+            }
+            _ => false,
+        }
+    } else {
+        targets.bin = args.bin.clone();
+        targets.example = args.example.clone();
+        true
+    };
+    let names = targets.bin.iter().chain(&targets.example).flatten();
+    if names.clone().any(|n| n.contains(['*', '?', '[', ']'])) {
+        return Err(anyhow::anyhow!(
+            "`cargo run` does not support glob patterns on target selection"
+        )
+        .into());
+    }
+    let candidates = candidates(&selected, &targets, specific);
+    check_one(&candidates, specific)?;
+
     let packages = PackageSelection {
         package: args.package.clone().map(|p| p.into_iter().collect()),
         ..PackageSelection::default()
     };
-    let mut targets = TargetSelection::default();
-    if args.example.is_some() {
-        targets.example = args.example.clone();
-    } else {
-        let bin = match args.bins().first() {
-            Some(b) => b.clone(),
-            None => default_bin(&ws, args.package.as_ref().and_then(|p| p.as_deref()))?,
-        };
-        targets.bin = Some(vec![bin]);
-    }
     let req = CompileRequest {
         mode: CompileMode::Build,
         packages,
@@ -39,10 +73,15 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
         manifest_path: args.manifest.manifest_path.as_deref(),
     };
     let built = compile(gctx, &req)?;
-    let Some((_, exe, _)) = built.executables.first() else {
-        return Err(anyhow::anyhow!("a bin target must be available for `mycargo run`").into());
+    let Some(exe) = built.executables.first() else {
+        return Err(anyhow::anyhow!("a bin target must be available for `cargo run`").into());
     };
-    let shown = exe.strip_prefix(gctx.cwd()).unwrap_or(exe);
+    // As cargo shows it: relative to the cwd, `./foo` when it is there.
+    let shown = match exe.path.strip_prefix(gctx.cwd()) {
+        Ok(rel) if rel.components().count() == 1 => Path::new(".").join(rel),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => exe.path.clone(),
+    };
     // A configured runner goes first: `runner ARGS… target/debug/foo ARGS…`.
     let mut argv: Vec<std::ffi::OsString> = built
         .runner
@@ -59,40 +98,102 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
     gctx.shell
         .status("Running", format!("`{}`", line.join(" ")))?;
     let mut cmd = Command::new(&argv[0]);
-    cmd.args(&argv[1..]);
+    cmd.args(&argv[1..])
+        .envs(exe.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(gctx.cwd());
     Err(mycargo_util::process::exec_replace(&mut cmd))
 }
 
-/// The binary `run` picks without `--bin`: `default-run`, else the only one.
-fn default_bin(ws: &mycargo_manifest::Workspace, package: Option<&str>) -> anyhow::Result<String> {
-    let pkg = match package {
-        Some(name) => ws.members().find(|m| m.name() == name),
-        None => ws.current(),
+/// The packages `run` picks from: the member `-p` names, else the default
+/// members.
+fn selected_packages<'w>(
+    ws: &'w mycargo_manifest::Workspace,
+    package: Option<&str>,
+    cwd: &Path,
+) -> anyhow::Result<Vec<&'w Manifest>> {
+    let Some(spec) = package else {
+        return Ok(ws.default_members().collect());
     };
-    let pkgs: Vec<&mycargo_manifest::Manifest> = match pkg {
-        Some(p) => vec![p],
-        None => ws.default_members().collect(),
-    };
-    if let [p] = pkgs.as_slice()
-        && let Some(d) = &p.default_run
-    {
-        return Ok(d.clone());
-    }
-    let bins: Vec<&str> = pkgs
-        .iter()
-        .flat_map(|p| {
-            p.targets
-                .iter()
-                .filter(|t| t.is_bin())
-                .map(|t| t.name.as_str())
-        })
+    let parsed = mycargo_core::PackageIdSpec::parse(spec, Some(cwd))?;
+    let found: Vec<&Manifest> = ws
+        .members()
+        .filter(|m| parsed.matches(&m.package_id))
         .collect();
-    match bins.as_slice() {
-        [one] => Ok(one.to_string()),
-        [] => bail!("a bin target must be available for `mycargo run`"),
-        many => bail!(
-            "`mycargo run` could not determine which binary to run. Use the `--bin` option to specify a binary, or the `default-run` manifest key.\navailable binaries: {}",
-            many.join(", ")
-        ),
+    if found.is_empty() {
+        bail!(
+            "package(s) `{parsed}` not found in workspace `{}`",
+            ws.root().display()
+        );
+    }
+    Ok(found)
+}
+
+/// The targets `run` could run: binaries (or what `--bin`/`--example`
+/// name), never libs or build scripts.
+fn candidates<'m>(
+    selected: &[&'m Manifest],
+    targets: &TargetSelection,
+    specific: bool,
+) -> Vec<(&'m Manifest, &'m Target)> {
+    let named = |list: &Option<Vec<String>>, t: &Target| match list {
+        None => false,
+        Some(names) if names.is_empty() => true,
+        Some(names) => names.contains(&t.name),
+    };
+    selected
+        .iter()
+        .flat_map(|m| m.targets.iter().map(move |t| (*m, t)))
+        .filter(|(_, t)| !t.is_lib() && !t.is_custom_build())
+        .filter(|(_, t)| {
+            if !specific {
+                t.is_bin()
+            } else if t.is_bin() {
+                named(&targets.bin, t)
+            } else if t.is_example() {
+                named(&targets.example, t)
+            } else {
+                false
+            }
+        })
+        .collect()
+}
+
+/// cargo's checks that exactly one executable was picked.
+fn check_one(candidates: &[(&Manifest, &Target)], specific: bool) -> anyhow::Result<()> {
+    match candidates {
+        [] if !specific => bail!("a bin target must be available for `cargo run`"),
+        // The build says which named target is missing.
+        [] => Ok(()),
+        [(_, t)] => {
+            if let TargetKind::ExampleLib(_) = t.kind {
+                bail!(
+                    "example target `{}` is a library and cannot be executed",
+                    t.name
+                );
+            }
+            Ok(())
+        }
+        many if !specific => {
+            let mut names: Vec<&str> = many.iter().map(|(_, t)| t.name.as_str()).collect();
+            names.sort_unstable();
+            bail!(
+                "`cargo run` could not determine which binary to run. Use the `--bin` option to specify a binary, or the `default-run` manifest key.\navailable binaries: {}",
+                names.join(", ")
+            )
+        }
+        many => {
+            let mut msg =
+                "`cargo run` can run at most one executable, but multiple were specified\nhelp: available targets:"
+                    .to_string();
+            for (m, t) in many {
+                let kind = if t.is_bin() { "bin" } else { "example" };
+                msg.push_str(&format!(
+                    "\n    {kind} `{}` in package `{}`",
+                    t.name,
+                    m.name()
+                ));
+            }
+            bail!(msg)
+        }
     }
 }

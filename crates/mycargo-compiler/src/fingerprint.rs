@@ -197,6 +197,9 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
     // rlib after its dependents started), else every output.
     if let Some(deps) = bcx.units.deps.get(unit) {
         for d in deps {
+            if bcx.graph.packages[d.unit.pkg].manifest.targets[d.unit.target].is_bin() {
+                continue;
+            }
             let read: Vec<std::path::PathBuf> =
                 match crate::job_queue::uses_only_metadata(bcx, unit, &d.unit) {
                     true => bcx.extern_file(&d.unit, true).into_iter().collect(),

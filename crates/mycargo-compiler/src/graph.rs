@@ -95,6 +95,9 @@ pub struct Selection {
     pub doc_deps: bool,
     /// Test mode: which libs get their documentation tested.
     pub doctests: DocTests,
+    /// The `-p` specs as given (empty for the default members or
+    /// `--workspace`): how "no target named" errors name the packages.
+    pub named_packages: Vec<String>,
 }
 
 /// Whether `test` runs doc tests of the selected packages' libs.
@@ -172,8 +175,9 @@ impl UnitGraph {
         let mut roots = Vec::new();
         let mut doctest_libs = Vec::new();
         let mut any_doc_lib = false;
+        let mut matched = Matched::default();
         for &pkg in &selection.roots {
-            for (target, mode) in b.root_targets(pkg, selection)? {
+            for (target, mode) in b.root_targets(pkg, selection, &mut matched)? {
                 let kind = b.kind_for(&graph.packages[pkg].manifest.targets[target], false);
                 // A proc macro asked for by name is built for the host but with
                 // the normal profile; its dependencies are host units.
@@ -195,6 +199,7 @@ impl UnitGraph {
                 doctest_libs.push((pkg, li));
             }
         }
+        check_matched(graph, selection, &matched)?;
         if selection.mode == CompileMode::Test
             && selection.doctests == DocTests::Required
             && !any_doc_lib
@@ -469,6 +474,7 @@ impl Builder<'_, '_> {
         &mut self,
         pkg: usize,
         sel: &Selection,
+        matched: &mut Matched,
     ) -> anyhow::Result<Vec<(usize, CompileMode)>> {
         let m = self.graph.packages[pkg].manifest;
         let enabled = self.features.features(pkg, false);
@@ -481,7 +487,7 @@ impl Builder<'_, '_> {
                 .filter(|(_, t)| has_required_features(t, &enabled))
                 .map(|(i, _)| (i, sel.mode))
                 .collect(),
-            Some(rules) => explicit_targets(m, &rules, sel.mode, &enabled)?,
+            Some(rules) => explicit_targets(m, &rules, sel.mode, &enabled, matched)?,
         };
         let specific = sel.filter != TargetFilter::Default;
         let mut seen = BTreeSet::new();
@@ -878,51 +884,55 @@ fn test_rule_mode(mode: CompileMode) -> CompileMode {
 /// `create_proposals`): `--tests` (`--benches`) take every target with
 /// `test` (`bench`) set, the lib and bins included; named targets must
 /// exist and have their required features.
+/// What named target selections found, over all the selected packages
+/// (cargo matches `--bin NAME` across them and fails only when none has it).
+#[derive(Default)]
+struct Matched {
+    /// `(kind, name or pattern)` that matched some target.
+    names: BTreeSet<(&'static str, String)>,
+    /// Some selected package has a lib.
+    lib: bool,
+}
+
+type Is = fn(&Target) -> bool;
+
+fn is_of_kind(what: &str) -> Is {
+    match what {
+        "bin" => Target::is_bin,
+        "example" => Target::is_example,
+        "test" => Target::is_test,
+        _ => Target::is_bench,
+    }
+}
+
+fn name_matches(name: &str, target: &str) -> bool {
+    if name.contains(['*', '?', '[', ']']) {
+        glob::Pattern::new(name).is_ok_and(|p| p.matches(target))
+    } else {
+        name == target
+    }
+}
+
 fn explicit_targets(
     m: &Manifest,
     rules: &Rules,
     mode: CompileMode,
     enabled: &BTreeSet<String>,
+    matched: &mut Matched,
 ) -> anyhow::Result<Vec<(usize, CompileMode)>> {
     let mut out = Vec::new();
-    if let Some(required) = rules.lib {
-        match m.targets.iter().position(|t| t.is_lib()) {
-            Some(i) => out.push((i, mode)),
-            None if required => bail!("no library targets found in package `{}`", m.name()),
-            None => {}
-        }
+    if rules.lib.is_some()
+        && let Some(i) = m.targets.iter().position(|t| t.is_lib())
+    {
+        matched.lib = true;
+        out.push((i, mode));
     }
-    type Is = fn(&Target) -> bool;
     let test_mode = test_rule_mode(mode);
-    for (rule, what, is, all, mode) in [
-        (
-            &rules.bins,
-            "bin",
-            Target::is_bin as Is,
-            Target::is_bin as Is,
-            mode,
-        ),
-        (
-            &rules.examples,
-            "example",
-            Target::is_example,
-            Target::is_example,
-            mode,
-        ),
-        (
-            &rules.tests,
-            "test",
-            Target::is_test,
-            |t| t.tested,
-            test_mode,
-        ),
-        (
-            &rules.benches,
-            "bench",
-            Target::is_bench,
-            |t| t.benched,
-            test_mode,
-        ),
+    for (rule, what, all, mode) in [
+        (&rules.bins, "bin", Target::is_bin as Is, mode),
+        (&rules.examples, "example", Target::is_example, mode),
+        (&rules.tests, "test", |t| t.tested, test_mode),
+        (&rules.benches, "bench", |t| t.benched, test_mode),
     ] {
         match rule {
             FilterRule::None => {}
@@ -934,20 +944,61 @@ fn explicit_targets(
                     .map(|(i, _)| (i, mode)),
             ),
             FilterRule::Just(names) => {
+                let is = is_of_kind(what);
                 for name in names {
-                    let Some(i) = m.targets.iter().position(|t| is(t) && &t.name == name) else {
-                        bail!("{}", no_target_named(m, what, name));
-                    };
-                    let t = &m.targets[i];
-                    if !has_required_features(t, enabled) {
-                        bail!("{}", missing_features(m, t, enabled));
+                    for (i, t) in m.targets.iter().enumerate() {
+                        if !is(t) || !name_matches(name, &t.name) {
+                            continue;
+                        }
+                        if !has_required_features(t, enabled) {
+                            bail!("{}", missing_features(m, t, enabled));
+                        }
+                        matched.names.insert((what, name.clone()));
+                        out.push((i, mode));
                     }
-                    out.push((i, mode));
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// cargo's errors for named targets no selected package has.
+fn check_matched(
+    graph: &PackageGraph<'_>,
+    sel: &Selection,
+    matched: &Matched,
+) -> anyhow::Result<()> {
+    let Some(rules) = Rules::of(&sel.filter) else {
+        return Ok(());
+    };
+    if rules.lib == Some(true) && !matched.lib {
+        let names: Vec<&str> = sel
+            .roots
+            .iter()
+            .map(|&p| graph.packages[p].manifest.name())
+            .collect();
+        match names.as_slice() {
+            [one] => bail!("no library targets found in package `{one}`"),
+            _ => bail!("no library targets found in packages: {}", names.join(", ")),
+        }
+    }
+    for (rule, what) in [
+        (&rules.bins, "bin"),
+        (&rules.examples, "example"),
+        (&rules.tests, "test"),
+        (&rules.benches, "bench"),
+    ] {
+        let FilterRule::Just(names) = rule else {
+            continue;
+        };
+        for name in names {
+            if !matched.names.contains(&(what, name.clone())) {
+                bail!("{}", no_target_named(graph, sel, what, name));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A proposed target's final mode (cargo's `new_units`): `test` and
@@ -1003,27 +1054,65 @@ fn missing_features(m: &Manifest, t: &Target, enabled: &BTreeSet<String>) -> Str
     )
 }
 
-fn no_target_named(m: &Manifest, what: &str, name: &str) -> String {
-    let mut s = format!("no {what} target named `{name}` in default-run packages");
-    let names: BTreeMap<&str, ()> = m
-        .targets
-        .iter()
-        .filter(|t| match what {
-            "bin" => t.is_bin(),
-            "example" => t.is_example(),
-            "test" => t.is_test(),
-            _ => t.is_bench(),
-        })
-        .map(|t| (t.name.as_str(), ()))
-        .collect();
-    if let Some(close) = mycargo_util::edit_distance::closest(name, names.keys().copied()) {
+fn no_target_named(graph: &PackageGraph<'_>, sel: &Selection, what: &str, name: &str) -> String {
+    let is = is_of_kind(what);
+    // Target names of the selected packages, each with its packages.
+    let mut names: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for &p in &sel.roots {
+        let m = graph.packages[p].manifest;
+        for t in m.targets.iter().filter(|t| is(t)) {
+            names.entry(t.name.as_str()).or_default().push(m.name());
+        }
+    }
+    let packages = match sel.named_packages.as_slice() {
+        [] => " in default-run packages".to_string(),
+        [one] => format!(" in `{one}` package"),
+        [first, ..] => format!(" in `{first}`, ... packages"),
+    };
+    let named = if name.contains(['*', '?', '[', ']']) {
+        "matches pattern"
+    } else {
+        "named"
+    };
+    let mut s = format!("no {what} target {named} `{name}`{packages}");
+    let close = mycargo_util::edit_distance::closest(name, names.keys().copied());
+    if let Some(close) = close {
         s.push_str(&format!(
             "\n\nhelp: a target with a similar name exists: `{close}`"
         ));
-    } else if !names.is_empty() {
+    }
+    // Members outside the selection that have it.
+    let mut elsewhere = Vec::new();
+    for gp in graph.packages.iter().filter(|gp| gp.is_member) {
+        let mut found: Vec<&str> = gp
+            .manifest
+            .targets
+            .iter()
+            .filter(|t| is(t) && name_matches(name, &t.name))
+            .map(|t| t.name.as_str())
+            .collect();
+        if !found.is_empty() {
+            found.sort_unstable();
+            elsewhere.push((gp.manifest.name(), found));
+        }
+    }
+    if !elsewhere.is_empty() {
+        for (pkg, targets) in elsewhere {
+            s.push_str(&format!("\nhelp: available {what} in `{pkg}` package:"));
+            for t in targets {
+                s.push_str(&format!("\n    {t}"));
+            }
+        }
+    } else if close.is_none() && !names.is_empty() {
         s.push_str(&format!("\nhelp: available {what} targets:"));
-        for n in names.keys() {
-            s.push_str(&format!("\n    {n}"));
+        for (n, pkgs) in names {
+            if pkgs.len() == 1 {
+                s.push_str(&format!("\n    {n}"));
+            } else {
+                for p in pkgs {
+                    s.push_str(&format!("\n    {n} in package {p}"));
+                }
+            }
         }
     }
     s

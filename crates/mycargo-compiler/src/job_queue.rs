@@ -136,6 +136,11 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         })
         .collect();
 
+    // Units not yet started, per package (cargo's `counts`).
+    let mut remaining = vec![0usize; bcx.graph.packages.len()];
+    for u in &order {
+        remaining[u.pkg] += 1;
+    }
     let client = jobserver_client(bcx, shell)?;
     let (tx, rx): (Sender<Msg>, Receiver<Msg>) = channel();
     let token_tx = tx.clone();
@@ -187,7 +192,12 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 break;
             }
             let unit = &order[i];
-            let any_dep_dirty = deps[i].iter().any(|&(j, _)| state[j].dirty);
+            // A binary a unit waits for (an integration test's) does not
+            // make it stale (cargo leaves bins out of fingerprints).
+            let any_dep_dirty = deps[i].iter().any(|&(j, _)| {
+                state[j].dirty
+                    && !bcx.graph.packages[order[j].pkg].manifest.targets[order[j].target].is_bin()
+            });
             let fresh = if any_dep_dirty {
                 Freshness::Dirty(None)
             } else {
@@ -198,14 +208,8 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 if unit.mode == CompileMode::RunCustomBuild {
                     reload_script(bcx, unit, &mut state[i])?;
                 }
-                note_package(
-                    bcx,
-                    shell,
-                    unit,
-                    &mut announced,
-                    "Fresh",
-                    Verbosity::Verbose,
-                )?;
+                remaining[unit.pkg] -= 1;
+                note_working_on(bcx, shell, unit, &mut announced, &remaining, None)?;
                 replay_diagnostics(bcx, shell, unit, i, &mut state)?;
                 // As cargo: a fresh unit's uplifted copy is linked again
                 // when it is missing or is another build's (RUSTFLAGS
@@ -220,17 +224,6 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             if running > tokens.len() {
                 continue;
             }
-            if let Freshness::Dirty(Some(reason)) = &fresh
-                && shell.verbosity() >= Verbosity::Verbose
-            {
-                shell.status(
-                    "Dirty",
-                    format!(
-                        "{}: {reason}",
-                        bcx.graph.packages[unit.pkg].manifest.package_id
-                    ),
-                )?;
-            }
             if let Some(verify) = bcx.graph.verify
                 && bcx.graph.packages[unit.pkg].vendored
                 && verified.insert(unit.pkg)
@@ -244,14 +237,12 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             state[i].started = true;
             state[i].dirty = true;
             fingerprint::clear(bcx, unit);
-            note_package(
-                bcx,
-                shell,
-                unit,
-                &mut announced,
-                "Compiling",
-                Verbosity::Normal,
-            )?;
+            remaining[unit.pkg] -= 1;
+            let reason = match &fresh {
+                Freshness::Dirty(r) => r.clone(),
+                Freshness::Fresh => None,
+            };
+            note_working_on(bcx, shell, unit, &mut announced, &remaining, Some(reason))?;
             let cmd = match prepare(bcx, unit, i, &deps, &order, &mut state, &client) {
                 Ok(c) => c,
                 Err(e) => {
@@ -589,25 +580,48 @@ fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<s
 }
 
 /// `Compiling foo v0.1.0 (/path)` once per package.
-fn note_package(
+/// cargo's `note_working_on`: a package is announced once, `Compiling`
+/// (with `-v`, after why it is dirty) for its first unit that runs, or
+/// `Fresh` when its last unit turns out fresh and nothing was said of it.
+/// Docs are announced apart (`Documenting`). `dirty` is `None` for a fresh
+/// unit, else the reason it is stale, if known.
+fn note_working_on(
     bcx: &BuildContext<'_>,
     shell: &mut Shell,
     unit: &Unit,
     announced: &mut BTreeSet<usize>,
-    verb: &str,
-    min: Verbosity,
+    remaining: &[usize],
+    dirty: Option<Option<String>>,
 ) -> anyhow::Result<()> {
-    // Docs are announced apart from compiling (`Documenting` and
-    // `Checking` for one package), `Fresh` once per package.
-    let doc = verb != "Fresh" && unit.mode == CompileMode::Doc;
-    if shell.verbosity() >= min && announced.insert(unit.pkg * 2 + usize::from(doc)) {
-        let id = &bcx.graph.packages[unit.pkg].manifest.package_id;
-        let verb = match unit.mode {
-            CompileMode::Check | CompileMode::CheckTest if verb == "Compiling" => "Checking",
-            CompileMode::Doc if verb == "Compiling" => "Documenting",
-            _ => verb,
-        };
-        shell.status(verb, id)?;
+    let doc = unit.mode == CompileMode::Doc;
+    let key = unit.pkg * 2 + usize::from(doc);
+    if announced.contains(&key) {
+        return Ok(());
+    }
+    let id = &bcx.graph.packages[unit.pkg].manifest.package_id;
+    match dirty {
+        Some(reason) => {
+            if let Some(reason) = reason
+                && shell.verbosity() >= Verbosity::Verbose
+            {
+                shell.status("Dirty", format!("{id}: {reason}"))?;
+            }
+            announced.insert(key);
+            let verb = match unit.mode {
+                CompileMode::Check | CompileMode::CheckTest => "Checking",
+                CompileMode::Doc => "Documenting",
+                _ => "Compiling",
+            };
+            shell.status(verb, id)?;
+        }
+        None => {
+            if remaining[unit.pkg] == 0 {
+                announced.insert(unit.pkg * 2);
+                if shell.verbosity() >= Verbosity::Verbose {
+                    shell.status("Fresh", id)?;
+                }
+            }
+        }
     }
     Ok(())
 }

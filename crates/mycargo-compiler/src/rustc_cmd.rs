@@ -31,6 +31,33 @@ pub struct Extern {
     pub path: PathBuf,
 }
 
+/// `CARGO_BIN_EXE_<name>`: where each binary of the unit's package is
+/// built (integration tests and benches find them there).
+pub fn bin_exe_vars(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<(String, String)> {
+    let m = bcx.graph.packages[unit.pkg].manifest;
+    let suffix = bcx
+        .target_data
+        .info(&unit.kind)
+        .file_types
+        .get("bin")
+        .map(|(_, s)| s.clone())
+        .unwrap_or_default();
+    m.targets
+        .iter()
+        .filter(|t| t.is_bin())
+        .map(|t| {
+            let path = bcx
+                .layout(&unit.kind)
+                .root
+                .join(format!("{}{suffix}", t.name));
+            (
+                format!("CARGO_BIN_EXE_{}", t.name),
+                path.display().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Build the rustc command for a compile unit.
 pub fn rustc_command(
     bcx: &BuildContext<'_>,
@@ -81,7 +108,10 @@ pub fn rustc_command(
     };
     cmd.arg(emit);
 
-    if target.proc_macro {
+    // cargo's rule: proc macros, and dylibs that are not what the user
+    // asked to build (so `std` is linked once, dynamically).
+    let dylib = !test && target.kind.crate_types().iter().any(|c| c == "dylib");
+    if target.proc_macro || (dylib && !bcx.is_primary(unit.pkg)) {
         cmd.arg("-C").arg("prefer-dynamic");
     }
     if p.opt_level != "0" {
@@ -187,6 +217,12 @@ pub fn rustc_command(
         }
     }
     fill_env(bcx, unit, &mut cmd, own_script);
+    // As cargo: rustc finds the host's dylibs (proc macros' deps) first.
+    crate::testing::set_dylib_path(
+        &mut cmd,
+        vec![bcx.host_layout.deps.clone()],
+        &bcx.config.env,
+    );
     cmd
 }
 
@@ -355,26 +391,7 @@ pub fn unit_env(
         let _ = std::fs::create_dir_all(&tmp);
         env.insert("CARGO_TARGET_TMPDIR".into(), tmp.display().to_string());
         // Integration tests find the package's binaries.
-        for (i, t) in m.targets.iter().enumerate() {
-            if t.is_bin() {
-                let suffix = bcx
-                    .target_data
-                    .info(&unit.kind)
-                    .file_types
-                    .get("bin")
-                    .map(|(_, s)| s.clone())
-                    .unwrap_or_default();
-                let _ = i;
-                let path = bcx
-                    .layout(&unit.kind)
-                    .root
-                    .join(format!("{}{suffix}", t.name));
-                env.insert(
-                    format!("CARGO_BIN_EXE_{}", t.name),
-                    path.display().to_string(),
-                );
-            }
-        }
+        env.extend(bin_exe_vars(bcx, unit));
     }
     for (k, v, force) in &bcx.config.config_env {
         let set_by_cargo = env.contains_key(k);

@@ -109,7 +109,15 @@ pub fn test_executables(
             if t.harness && bcx.config.quiet {
                 command.arg("--quiet");
             }
-            run_env(bcx, unit, compilation, &native, opts, &mut command);
+            run_env(
+                bcx,
+                unit,
+                compilation,
+                &native,
+                &opts.sysroot_target_libdir,
+                &mut command,
+            );
+            command.current_dir(bcx.graph.packages[unit.pkg].manifest.root());
             let key = (package_key(m), kind, t.name.clone());
             let exe = TestExecutable {
                 pkg_name: m.name().to_string(),
@@ -317,7 +325,11 @@ pub fn dylib_path_var() -> &'static str {
 
 /// `search` first, then what the variable already held (unless it already
 /// starts with `search`).
-fn set_dylib_path(cmd: &mut Command, mut search: Vec<PathBuf>, env: &[(OsString, OsString)]) {
+pub(crate) fn set_dylib_path(
+    cmd: &mut Command,
+    mut search: Vec<PathBuf>,
+    env: &[(OsString, OsString)],
+) {
     let var = dylib_path_var();
     let existing: Vec<PathBuf> = env
         .iter()
@@ -337,12 +349,36 @@ fn set_dylib_path(cmd: &mut Command, mut search: Vec<PathBuf>, env: &[(OsString,
 /// The environment of a test executable (cargo's `target_process`): cwd
 /// the package root, the package's variables, its build script's
 /// `rustc-env`, the dynamic-library path, then `[env]` from config.
+/// The environment `mycargo run` gives the executable `unit` built (the
+/// same as a test's, in the caller's directory).
+pub fn run_environment(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    compilation: &Compilation,
+    sysroot_target_libdir: &Path,
+) -> Vec<(OsString, OsString)> {
+    let mut scratch = Command::new("");
+    let native = native_dirs(compilation);
+    run_env(
+        bcx,
+        unit,
+        compilation,
+        &native,
+        sysroot_target_libdir,
+        &mut scratch,
+    );
+    scratch
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_os_string(), v?.to_os_string())))
+        .collect()
+}
+
 fn run_env(
     bcx: &BuildContext<'_>,
     unit: &Unit,
     compilation: &Compilation,
     native: &BTreeSet<String>,
-    opts: &TestOptions,
+    sysroot_target_libdir: &Path,
     cmd: &mut Command,
 ) {
     let m = bcx.graph.packages[unit.pkg].manifest;
@@ -350,11 +386,20 @@ fn run_env(
     let mut search = dylib_dirs(native, &layout.root);
     search.push(layout.deps.clone());
     search.push(layout.root.clone());
-    search.push(opts.sysroot_target_libdir.clone());
+    search.push(sysroot_target_libdir.to_path_buf());
     set_dylib_path(cmd, search, &bcx.config.env);
     let deps = bcx.units.deps.get(unit).map(Vec::as_slice).unwrap_or(&[]);
     if let Some(fx) = own_script(bcx, deps, unit.pkg, compilation) {
+        if let Some(out) = &fx.out_dir {
+            cmd.env("OUT_DIR", out);
+        }
         for (k, v) in &fx.env {
+            cmd.env(k, v);
+        }
+    }
+    let t = &m.targets[unit.target];
+    if t.is_test() || t.is_bench() {
+        for (k, v) in crate::rustc_cmd::bin_exe_vars(bcx, unit) {
             cmd.env(k, v);
         }
     }
@@ -389,7 +434,6 @@ fn run_env(
     for (k, v) in vars {
         cmd.env(k, v);
     }
-    cmd.current_dir(m.root());
     for (k, v, force) in &bcx.config.config_env {
         let set_by_cargo = cmd.get_envs().any(|(ek, _)| ek == k.as_str());
         let set_outside = bcx.config.env.iter().any(|(ek, _)| ek == k.as_str());

@@ -42,7 +42,7 @@ pub struct CompileRequest<'a> {
 /// the runner configured for the platform they were built for.
 #[derive(Default)]
 pub struct Built {
-    pub executables: Vec<(String, PathBuf, String)>,
+    pub executables: Vec<Executable>,
     pub runner: Option<Vec<String>>,
     /// `index.html` of each documented root, in crate-name order (`doc`).
     pub docs: Vec<PathBuf>,
@@ -50,6 +50,16 @@ pub struct Built {
     pub tests: Vec<mycargo_compiler::testing::TestExecutable>,
     /// `test`: the `rustdoc --test` runs, by package.
     pub doctests: Vec<mycargo_compiler::testing::DocTest>,
+}
+
+/// A binary or example the build produced.
+#[derive(Debug)]
+pub struct Executable {
+    pub path: PathBuf,
+    /// What cargo sets when it runs the program (`mycargo run`): package
+    /// variables, the build script's `rustc-env` and `OUT_DIR`, the
+    /// dynamic-library path, `[env]`.
+    pub env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
 }
 
 /// What `doc`, `rustc` and `rustdoc` add to a request.
@@ -241,7 +251,28 @@ pub fn compile_with(
         Some(&applies),
         Some(&build_roots),
     )?;
-    let roots = select_packages(&ws, &pkgs, &req.packages)?;
+    let mut warnings = Vec::new();
+    let roots = select_packages_warning(&ws, &pkgs, &req.packages, &mut |w| warnings.push(w))?;
+    for w in warnings {
+        gctx.shell.warn(w)?;
+    }
+    // A dependency without a lib is ignored, with cargo's warning.
+    for &i in &roots {
+        let m = &pkgs.manifests[i];
+        for &(di, to) in &pkgs.edges[i] {
+            let dep = &m.dependencies[di];
+            if dep.kind() == mycargo_core::DepKind::Development && !req.mode.is_any_test() {
+                continue;
+            }
+            if !pkgs.manifests[to].targets.iter().any(|t| t.is_lib()) {
+                gctx.shell.warn(format!(
+                    "{} ignoring invalid dependency `{}` which is missing a lib target",
+                    m.package_id,
+                    dep.name_in_toml()
+                ))?;
+            }
+        }
+    }
     // After the resolve, as cargo: a bad profile shows after `Locking`.
     let profiles = profiles::maker(gctx, ws.profiles(), &profile_name, incremental)?;
 
@@ -283,6 +314,11 @@ pub fn compile_with(
         },
         mode: req.mode,
         target: target_triple.clone(),
+        named_packages: if req.packages.workspace {
+            Vec::new()
+        } else {
+            req.packages.packages().to_vec()
+        },
         doc_deps: extras.doc_deps,
         doctests: extras.doctests,
     };
@@ -433,26 +469,29 @@ pub fn compile_with(
         "Finished",
         format!("{finished} in {}", elapsed_text(elapsed)),
     )?;
+    let sysroot_target_libdir = match &target_triple {
+        Some(t) => host_info.sysroot.join("lib/rustlib").join(t).join("lib"),
+        None => host_info.sysroot_target_libdir.clone(),
+    };
     let executables = compilation
         .executables
         .iter()
-        .map(|(u, p)| {
-            let t = &graph.packages[u.pkg].manifest.targets[u.target];
-            (
-                t.name.clone(),
-                p.clone(),
-                graph.packages[u.pkg].manifest.name().to_string(),
-            )
+        .filter(|(u, _)| !u.mode.is_any_test())
+        .map(|(u, p)| Executable {
+            path: p.clone(),
+            env: mycargo_compiler::testing::run_environment(
+                &bcx,
+                u,
+                &compilation,
+                &sysroot_target_libdir,
+            ),
         })
         .collect();
     let (tests, doctests) = if req.mode.is_any_test() {
         let opts = mycargo_compiler::testing::TestOptions {
             test_args: extras.test_args.clone(),
             runner: runner.clone(),
-            sysroot_target_libdir: match &target_triple {
-                Some(t) => host_info.sysroot.join("lib/rustlib").join(t).join("lib"),
-                None => host_info.sysroot_target_libdir.clone(),
-            },
+            sysroot_target_libdir: sysroot_target_libdir.clone(),
             color: match gctx.shell.color_choice() {
                 mycargo_util::shell::ColorChoice::Auto => "auto",
                 mycargo_util::shell::ColorChoice::Always => "always",
@@ -705,10 +744,31 @@ pub(crate) fn select_packages(
     pkgs: &packages::Packages,
     sel: &PackageSelection,
 ) -> anyhow::Result<Vec<usize>> {
+    select_packages_warning(ws, pkgs, sel, &mut |_| {})
+}
+
+/// [`select_packages`], with `--exclude` specs that match no member
+/// passed to `warn` (cargo warns once, where it compiles).
+pub(crate) fn select_packages_warning(
+    ws: &mycargo_manifest::Workspace,
+    pkgs: &packages::Packages,
+    sel: &PackageSelection,
+    warn: &mut dyn FnMut(String),
+) -> anyhow::Result<Vec<usize>> {
     let member_idx: Vec<usize> = (0..pkgs.manifests.len())
         .filter(|&i| pkgs.members[i])
         .collect();
-    if sel.workspace {
+    let out = if sel.workspace && !sel.exclude.is_empty() {
+        let (names, patterns) = unmatched(pkgs, &member_idx, &sel.exclude)?;
+        for (what, list) in [("package(s)", names), ("package pattern(s)", patterns)] {
+            if !list.is_empty() {
+                warn(format!(
+                    "excluded {what} `{}` not found in workspace `{}`",
+                    list.join(", "),
+                    ws.root().display()
+                ));
+            }
+        }
         let mut out = member_idx.clone();
         for ex in &sel.exclude {
             if let Some(pattern) = name_glob(ex)? {
@@ -718,9 +778,13 @@ pub(crate) fn select_packages(
             let spec = PackageIdSpec::parse(ex, None)?;
             out.retain(|&i| !spec.matches(&pkgs.manifests[i].package_id));
         }
-        return Ok(out);
-    }
-    if !sel.packages().is_empty() {
+        out
+    } else if sel.workspace {
+        // `-p` alongside `--workspace` must still name members.
+        let (names, patterns) = unmatched(pkgs, &member_idx, sel.packages())?;
+        not_found(ws, names, patterns)?;
+        member_idx.clone()
+    } else if !sel.packages().is_empty() {
         let mut out = Vec::new();
         for p in sel.packages() {
             // A glob (`foo*`) picks workspace members by name.
@@ -742,18 +806,83 @@ pub(crate) fn select_packages(
             let spec = PackageIdSpec::parse(p, None)?;
             out.extend(pkgs.matching(&spec)?);
         }
-        return Ok(out);
+        out
+    } else {
+        // The workspace knows cargo's rule: `default-members` at the root,
+        // the current package elsewhere, every member of a virtual
+        // workspace.
+        let defaults: Vec<usize> = ws
+            .default_members()
+            .filter_map(|m| pkgs.index_of(&m.manifest_path))
+            .collect();
+        if defaults.is_empty() {
+            member_idx
+        } else {
+            defaults
+        }
+    };
+    if out.is_empty() {
+        if ws.is_virtual() {
+            bail!(
+                "manifest path `{}` contains no package: The manifest is virtual, and the workspace has no members.",
+                ws.root().display()
+            );
+        }
+        bail!("no packages to compile");
     }
-    // The workspace knows cargo's rule: `default-members` at the root, the
-    // current package elsewhere, every member of a virtual workspace.
-    let defaults: Vec<usize> = ws
-        .default_members()
-        .filter_map(|m| pkgs.index_of(&m.manifest_path))
-        .collect();
-    if defaults.is_empty() {
-        return Ok(member_idx);
+    Ok(out)
+}
+
+/// The specs (sorted, as cargo lists them) and the patterns among `specs`
+/// that match no member.
+fn unmatched(
+    pkgs: &packages::Packages,
+    members: &[usize],
+    specs: &[String],
+) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut patterns = Vec::new();
+    for s in specs {
+        if let Some(pattern) = name_glob(s)? {
+            if !members
+                .iter()
+                .any(|&i| pattern.matches(pkgs.manifests[i].name()))
+            {
+                patterns.push(s.clone());
+            }
+            continue;
+        }
+        let spec = PackageIdSpec::parse(s, None)?;
+        if !members
+            .iter()
+            .any(|&i| spec.matches(&pkgs.manifests[i].package_id))
+        {
+            names.insert(spec.to_string());
+        }
     }
-    Ok(defaults)
+    Ok((names.into_iter().collect(), patterns))
+}
+
+fn not_found(
+    ws: &mycargo_manifest::Workspace,
+    names: Vec<String>,
+    patterns: Vec<String>,
+) -> anyhow::Result<()> {
+    if !names.is_empty() {
+        bail!(
+            "package(s) `{}` not found in workspace `{}`",
+            names.join(", "),
+            ws.root().display()
+        );
+    }
+    if !patterns.is_empty() {
+        bail!(
+            "package pattern(s) `{}` not found in workspace `{}`",
+            patterns.join(", "),
+            ws.root().display()
+        );
+    }
+    Ok(())
 }
 
 /// `spec` as a glob over package names, when it is one (`*`, `?`, `[`).
