@@ -116,6 +116,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         }
     }
     let priority = priorities(&dependents);
+    let to_link = link_order(bcx, &order, &deps);
 
     let mut state: Vec<UnitState> = deps
         .iter()
@@ -243,7 +244,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 Freshness::Fresh => None,
             };
             note_working_on(bcx, shell, unit, &mut announced, &remaining, Some(reason))?;
-            let cmd = match prepare(bcx, unit, i, &deps, &order, &mut state, &client) {
+            let cmd = match prepare(bcx, unit, i, &deps, &order, &mut state, &to_link, &client) {
                 Ok(c) => c,
                 Err(e) => {
                     errors.handle(shell, e, true, running);
@@ -469,6 +470,46 @@ pub(crate) fn uses_only_metadata(bcx: &BuildContext<'_>, parent: &Unit, dep: &Un
     pipelines(bcx, parent, dep) || parent.mode.is_check() || parent.mode == CompileMode::Doc
 }
 
+/// Per unit, the build-script runs whose effects it links with (cargo's
+/// `to_link`): its own package's first (not for the build script itself),
+/// then its linkable dependencies' lists, by package id, each run once.
+/// Computed in build order, so each dependency's list is ready.
+fn link_order(bcx: &BuildContext<'_>, order: &[Unit], deps: &[Vec<(usize, bool)>]) -> Vec<Vec<usize>> {
+    let target = |u: &Unit| &bcx.graph.packages[u.pkg].manifest.targets[u.target];
+    let id = |u: &Unit| &bcx.graph.packages[u.pkg].manifest.package_id;
+    let mut out: Vec<Vec<usize>> = Vec::with_capacity(order.len());
+    for (i, u) in order.iter().enumerate() {
+        let mut list: Vec<usize> = Vec::new();
+        if !target(u).is_custom_build() {
+            list.extend(
+                deps[i]
+                    .iter()
+                    .map(|&(j, _)| j)
+                    .filter(|&j| order[j].mode == CompileMode::RunCustomBuild && order[j].pkg == u.pkg),
+            );
+        }
+        let mut ds: Vec<usize> = deps[i].iter().map(|&(j, _)| j).collect();
+        ds.sort_by(|&a, &b| id(&order[a]).cmp(id(&order[b])));
+        for j in ds {
+            let t = target(&order[j]);
+            let for_host = t.proc_macro || t.is_custom_build();
+            if for_host || !t.is_lib() || order[j].mode == CompileMode::RunCustomBuild {
+                continue;
+            }
+            // Dependencies come before dependents in `order`.
+            if let Some(theirs) = out.get(j) {
+                for &k in theirs {
+                    if !list.contains(&k) {
+                        list.push(k);
+                    }
+                }
+            }
+        }
+        out.push(list);
+    }
+    out
+}
+
 /// Whether `unit` links (a binary, a test, a dylib, a proc macro...) and so
 /// needs its upstream crates' objects, not just their metadata.
 fn links_upstream(bcx: &BuildContext<'_>, unit: &Unit) -> bool {
@@ -634,13 +675,14 @@ fn prepare(
     deps: &[Vec<(usize, bool)>],
     order: &[Unit],
     state: &mut [UnitState],
+    to_link: &[Vec<usize>],
     client: &jobserver::Client,
 ) -> anyhow::Result<Command> {
     if unit.mode == CompileMode::RunCustomBuild {
-        let script_unit = deps[i]
+        let (script_index, script_unit) = deps[i]
             .iter()
-            .map(|&(j, _)| &order[j])
-            .find(|u| u.mode != CompileMode::RunCustomBuild)
+            .map(|&(j, _)| (j, &order[j]))
+            .find(|(_, u)| u.mode != CompileMode::RunCustomBuild)
             .context("build script run without its compile unit")?;
         let script = bcx
             .outputs(script_unit)
@@ -655,9 +697,28 @@ fn prepare(
         for &(j, _) in &deps[i] {
             dep_env.extend(state[j].dep_env.iter().cloned());
         }
-        return Ok(custom_build::command(
-            bcx, unit, &script, &out_dir, &dep_env, client,
-        ));
+        let mut cmd = custom_build::command(bcx, unit, &script, &out_dir, &dep_env, client);
+        // The script loads the native libraries its build dependencies'
+        // scripts made in the target directory (cargo's `add_plugin_deps`).
+        let root = &bcx.host_layout.root;
+        let mut search = vec![bcx.host_layout.deps.clone(), root.clone()];
+        let var = crate::testing::dylib_path_var();
+        if let Some((_, v)) = bcx.config.env.iter().find(|(k, _)| k == var) {
+            search.extend(std::env::split_paths(v));
+        }
+        for &k in &to_link[script_index] {
+            let Some(fx) = &state[k].script else { continue };
+            for p in &fx.link_search {
+                let dir = std::path::Path::new(p.split_once('=').map_or(p.as_str(), |(_, d)| d));
+                if dir.starts_with(root) {
+                    search.push(dir.to_path_buf());
+                }
+            }
+        }
+        if let Ok(joined) = std::env::join_paths(&search) {
+            cmd.env(var, joined);
+        }
+        return Ok(cmd);
     }
     let out_dir = bcx.out_dir(unit);
     std::fs::create_dir_all(&out_dir)
@@ -680,15 +741,22 @@ fn prepare(
             });
         }
     }
-    // `-L` paths of every transitive dependency's build script.
-    collect_link_search(
-        bcx,
-        unit,
-        order,
-        state,
-        &mut dep_link_search,
-        &mut BTreeSet::new(),
-    );
+    // `-L` paths of the build scripts it links with, those inside a
+    // script's `OUT_DIR` first (cargo's stable sort), else in order.
+    let mut paths: Vec<(bool, String)> = Vec::new();
+    for &k in &to_link[i] {
+        let Some(fx) = &state[k].script else { continue };
+        for p in &fx.link_search {
+            let dir = p.split_once('=').map_or(p.as_str(), |(_, d)| d);
+            let inside = fx
+                .out_dir
+                .as_ref()
+                .is_some_and(|o| std::path::Path::new(dir).starts_with(o));
+            paths.push((!inside, p.clone()));
+        }
+    }
+    paths.sort_by_key(|(external, _)| *external);
+    dep_link_search.extend(paths.into_iter().map(|(_, p)| p));
     externs.sort_by(|a, b| a.name.cmp(&b.name));
     let mut cmd = if unit.mode == CompileMode::Doc {
         let dir = bcx.doc_dir(&unit.kind);
@@ -700,34 +768,6 @@ fn prepare(
     };
     client.configure(&mut cmd);
     Ok(cmd)
-}
-
-fn collect_link_search(
-    bcx: &BuildContext<'_>,
-    unit: &Unit,
-    order: &[Unit],
-    state: &[UnitState],
-    out: &mut Vec<String>,
-    seen: &mut BTreeSet<Unit>,
-) {
-    for d in bcx.units.deps.get(unit).into_iter().flatten() {
-        if !seen.insert(d.unit.clone()) {
-            continue;
-        }
-        if d.unit.mode == CompileMode::RunCustomBuild && d.unit.pkg != unit.pkg {
-            if let Some(j) = order.iter().position(|u| *u == d.unit)
-                && let Some(fx) = &state[j].script
-            {
-                for p in &fx.link_search {
-                    if !out.contains(p) {
-                        out.push(p.clone());
-                    }
-                }
-            }
-        } else if d.unit.mode != CompileMode::RunCustomBuild {
-            collect_link_search(bcx, &d.unit, order, state, out, seen);
-        }
-    }
 }
 
 fn spawn(mut cmd: Command, i: usize, capture_stdout: bool, tx: Sender<Msg>) {

@@ -190,7 +190,8 @@ pub fn rustc_command(
     }
     cmd.args(bcx.rustflags(unit));
 
-    // Build-script effects come last, as in cargo.
+    // Build-script effects come last, as in cargo: the `-L` paths of every
+    // script it links with (its own among them), then its own `-l`.
     for path in dep_link_search {
         cmd.arg("-L").arg(path);
     }
@@ -198,11 +199,6 @@ pub fn rustc_command(
         && !target.is_custom_build()
     {
         {
-            for path in &fx.link_search {
-                if !dep_link_search.contains(path) {
-                    cmd.arg("-L").arg(path);
-                }
-            }
             // `-l` goes to the lib, or to every target of a package
             // without one (cargo's `pass_l_flag`).
             if target.is_lib() || !m.targets.iter().any(|t| t.is_lib()) {
