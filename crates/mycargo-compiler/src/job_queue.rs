@@ -912,30 +912,52 @@ fn finish_job(
         let out_dir = run_dir.join("out");
         crate::build_output::write_run_files(&run_dir, &result.stdout, &result.stderr, &out_dir)?;
         if !status.success() {
+            // What the script said before it failed is shown first (cargo
+            // streams these lines).
+            for line in String::from_utf8_lossy(&result.stdout).lines() {
+                let line = line.trim_end();
+                if let Some(w) = line
+                    .strip_prefix("cargo::warning=")
+                    .or_else(|| line.strip_prefix("cargo:warning="))
+                {
+                    shell.warn(format!("{}@{}: {w}", m.name(), m.version()))?;
+                } else if let Some(e) = line.strip_prefix("cargo::error=") {
+                    shell.error(format!("{}@{}: {e}", m.name(), m.version()))?;
+                }
+            }
             let mut msg = format!(
                 "process didn't exit successfully: `{}` ({})",
                 st.command_line,
                 exit_description(&status)
             );
-            msg.push_str("\n--- stdout\n");
-            msg.push_str(&String::from_utf8_lossy(&result.stdout));
-            msg.push_str("\n--- stderr\n");
-            msg.push_str(&String::from_utf8_lossy(&result.stderr));
-            return Err(anyhow::anyhow!(msg.trim_end().to_string()).context(format!(
-                "failed to run custom build command for `{}`",
-                m.package_id
-            )));
+            for (name, bytes) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
+                let text = String::from_utf8_lossy(bytes);
+                if !text.trim().is_empty() {
+                    msg.push_str(&format!("\n--- {name}\n{text}"));
+                }
+            }
+            let mut context = format!("failed to run custom build command for `{}`", m.package_id);
+            if backtraces_want_debuginfo(bcx, unit) {
+                context.push_str(&format!(
+                    "\nnote: To improve backtraces for build dependencies, set the CARGO_PROFILE_{}_BUILD_OVERRIDE_DEBUG=true environment variable to enable debug information generation.",
+                    bcx.config.profile.to_uppercase().replace('-', "_")
+                ));
+            }
+            return Err(anyhow::anyhow!(msg.trim_end().to_string()).context(context));
         }
         let out = custom_build::parse(bcx, unit, &result.stdout, &out_dir)?;
         let fx = custom_build::effects(&out, out_dir.clone());
         crate::messages::emit_build_script_executed(bcx, shell, unit, &fx)?;
-        for (sev, text) in &out.log_messages {
-            match sev {
-                crate::build_output::Severity::Warning => {
-                    shell.warn(format!("{}@{}: {text}", m.name(), m.version()))?
-                }
-                crate::build_output::Severity::Error => {
-                    shell.error(format!("{}@{}: {text}", m.name(), m.version()))?
+        // A dependency's messages show under `-vv`, or when it failed.
+        if bcx.graph.packages[unit.pkg].is_local || bcx.config.verbose >= 2 || out.has_errors() {
+            for (sev, text) in &out.log_messages {
+                match sev {
+                    crate::build_output::Severity::Warning => {
+                        shell.warn(format!("{}@{}: {text}", m.name(), m.version()))?
+                    }
+                    crate::build_output::Severity::Error => {
+                        shell.error(format!("{}@{}: {text}", m.name(), m.version()))?
+                    }
                 }
             }
         }
@@ -957,13 +979,14 @@ fn finish_job(
         anyhow::bail!("could not document `{}`", m.name());
     }
     if !status.success() {
-        let errs = st.errors.max(1);
-        let mut msg = format!(
-            "could not compile `{}` ({descr}) due to {} previous error{}",
-            m.name(),
-            errs,
-            if errs == 1 { "" } else { "s" }
-        );
+        let mut msg = format!("could not compile `{}` ({descr})", m.name());
+        if st.errors > 0 {
+            msg.push_str(&format!(
+                " due to {} previous error{}",
+                st.errors,
+                if st.errors == 1 { "" } else { "s" }
+            ));
+        }
         if st.warnings > 0 {
             msg.push_str(&format!(
                 "; {} warning{} emitted",
@@ -971,9 +994,47 @@ fn finish_job(
                 if st.warnings == 1 { "" } else { "s" }
             ));
         }
-        anyhow::bail!(msg);
+        // The process's own failure: shown with `-v`, or always when rustc
+        // said nothing or died of a signal.
+        let cause = anyhow::anyhow!(
+            "process didn't exit successfully: `{}` ({})",
+            st.command_line,
+            exit_description(&status)
+        );
+        let cause = if st.errors > 0 && status.code().is_some() {
+            anyhow::Error::new(mycargo_util::errors::VerboseError(cause))
+        } else {
+            cause
+        };
+        return Err(cause.context(msg));
     }
     Ok(())
+}
+
+/// cargo's hint under `RUST_BACKTRACE`: a failed build script compiled
+/// without debuginfo gives poor backtraces.
+fn backtraces_want_debuginfo(bcx: &BuildContext<'_>, run: &Unit) -> bool {
+    let asked = bcx
+        .config
+        .env
+        .iter()
+        .find(|(k, _)| k == "RUST_BACKTRACE")
+        .is_some_and(|(_, v)| v != "0");
+    let with_debuginfo = bcx
+        .units
+        .deps
+        .get(run)
+        .into_iter()
+        .flatten()
+        .find(|d| d.unit.mode != CompileMode::RunCustomBuild)
+        .is_some_and(|d| {
+            d.unit
+                .profile
+                .debuginfo
+                .as_deref()
+                .is_some_and(|v| !matches!(v, "0" | "none" | "false"))
+        });
+    asked && !with_debuginfo
 }
 
 /// `warning: \`foo\` (lib) generated 2 warnings`, when there were any.
@@ -1046,7 +1107,30 @@ fn exit_description(status: &std::process::ExitStatus) -> String {
             {
                 use std::os::unix::process::ExitStatusExt;
                 if let Some(sig) = status.signal() {
-                    return format!("signal: {sig}");
+                    // cargo names the common signals (Linux numbering).
+                    let name = match sig {
+                        1 => ", SIGHUP: hangup",
+                        2 => ", SIGINT: terminal interrupt signal",
+                        3 => ", SIGQUIT: terminal quit signal",
+                        4 => ", SIGILL: illegal instruction",
+                        5 => ", SIGTRAP: trace/breakpoint trap",
+                        6 => ", SIGABRT: process abort signal",
+                        7 => ", SIGBUS: access to undefined memory",
+                        8 => ", SIGFPE: erroneous arithmetic operation",
+                        9 => ", SIGKILL: kill",
+                        11 => ", SIGSEGV: invalid memory reference",
+                        13 => ", SIGPIPE: write on a pipe with no one to read",
+                        14 => ", SIGALRM: alarm clock",
+                        15 => ", SIGTERM: termination signal",
+                        31 => ", SIGSYS: bad system call",
+                        _ => "",
+                    };
+                    let core = if status.core_dumped() {
+                        " (core dumped)"
+                    } else {
+                        ""
+                    };
+                    return format!("signal: {sig}{name}{core}");
                 }
             }
             "terminated".to_string()

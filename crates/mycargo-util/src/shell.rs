@@ -342,8 +342,12 @@ impl Shell {
     /// Print an error with its `Caused by:` chain, as cargo does.
     /// The chain stops at an [`AlreadyPrintedError`].
     pub fn print_error(&mut self, err: &anyhow::Error) {
-        let printed =
-            |e: &(dyn std::error::Error + 'static)| e.is::<crate::errors::AlreadyPrintedError>();
+        // A `VerboseError` and what it wraps show only with `--verbose`.
+        let verbose = self.verbosity >= Verbosity::Verbose;
+        let printed = |e: &(dyn std::error::Error + 'static)| {
+            e.is::<crate::errors::AlreadyPrintedError>()
+                || (!verbose && e.is::<crate::errors::VerboseError>())
+        };
         let mut chain = err.chain();
         match chain.next() {
             Some(first) if !printed(first) => {
