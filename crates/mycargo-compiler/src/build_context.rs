@@ -78,6 +78,15 @@ pub struct BuildConfig {
 }
 
 impl BuildConfig {
+    /// A program as the user named it: `rustc` for the toolchain binary
+    /// run in place of a bare `rustc`, else its path.
+    pub fn shown(&self, program: &Path) -> String {
+        self.shown_as
+            .iter()
+            .find(|(p, _)| p == program)
+            .map_or_else(|| program.display().to_string(), |(_, n)| n.clone())
+    }
+
     /// The linker configured for units of `kind`.
     pub fn linker_for(&self, kind: &CompileKind) -> Option<&PathBuf> {
         match kind {

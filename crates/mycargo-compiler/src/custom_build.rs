@@ -43,8 +43,8 @@ pub fn command(
     env.insert("NUM_JOBS".into(), cfg.jobs.to_string());
     env.insert("TARGET".into(), triple);
     env.insert("HOST".into(), bcx.target_data.host.clone());
-    env.insert("RUSTC".into(), cfg.rustc.display().to_string());
-    env.insert("RUSTDOC".into(), cfg.rustdoc.display().to_string());
+    env.insert("RUSTC".into(), cfg.shown(&cfg.rustc));
+    env.insert("RUSTDOC".into(), cfg.shown(&cfg.rustdoc));
     env.insert("DEBUG".into(), p.debuginfo.is_some().to_string());
     env.insert("OPT_LEVEL".into(), p.opt_level.clone());
     let profile_kind = if p.opt_level == "0" || crate::layout::profile_dir(&cfg.profile) == "debug"

@@ -197,8 +197,11 @@ pub fn compile_with(
     // rustup would exec), unless the user named a compiler.
     let toolchain_bin = host_info.sysroot.join("bin");
     let exe = std::env::consts::EXE_SUFFIX;
+    // A wrapper is handed the compiler as configured (`rustc`), as cargo
+    // hands it.
+    let wrapped = wrapper.is_some() || ws_wrapper.is_some();
     let rustc_exe = match &rustc_given {
-        None if toolchain_bin.join(format!("rustc{exe}")).is_file() => {
+        None if !wrapped && toolchain_bin.join(format!("rustc{exe}")).is_file() => {
             toolchain_bin.join(format!("rustc{exe}"))
         }
         _ => rustc.path.clone(),

@@ -75,7 +75,12 @@ pub fn rustc_options(
 /// A program from config or the environment (`RUSTC`, `build.rustc`, …).
 pub fn program(gctx: &GlobalContext, env: &str, key: &str) -> anyhow::Result<Option<PathBuf>> {
     if let Some(v) = gctx.env.get_os(env).filter(|v| !v.is_empty()) {
-        return Ok(Some(PathBuf::from(v)));
+        // A path (not a bare name) is relative to where mycargo runs.
+        let path = PathBuf::from(v);
+        if path.components().count() > 1 {
+            return Ok(Some(gctx.cwd().join(path)));
+        }
+        return Ok(Some(path));
     }
     Ok(gctx.config.get_program(key)?.map(|v| v.val))
 }
