@@ -85,7 +85,7 @@ pub struct PackageSelection {
     pub package: Option<Vec<String>>,
 
     /// Build all packages in the workspace (`--all` is a deprecated alias)
-    #[arg(long, alias = "all")]
+    #[arg(long, alias = "all", overrides_with = "workspace")]
     pub workspace: bool,
 
     /// Exclude packages from the build

@@ -264,10 +264,124 @@ where
     T: Into<OsString> + Clone,
 {
     use clap::{CommandFactory, FromArgMatches};
-    let mut matches = Cli::command().try_get_matches_from(args)?;
+    let mut matches = with_tips(Cli::command()).try_get_matches_from(args)?;
     let name = matches.subcommand_name().map(str::to_string);
     let cli = Cli::from_arg_matches_mut(&mut matches)?;
     Ok((cli, name))
+}
+
+/// cargo's hidden arguments that exist only to answer a common mistake
+/// with a tip (`-x` → `--exclude`, `--path` → `--manifest-path`, ...).
+fn with_tips(cmd: clap::Command) -> clap::Command {
+    use clap::builder::UnknownArgumentValueParser;
+    use clap::{Arg, ArgAction};
+    let tip = |id: &'static str, parser: UnknownArgumentValueParser| {
+        Arg::new(id)
+            .help("")
+            .value_parser(parser)
+            .action(ArgAction::SetTrue)
+            .hide(true)
+    };
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let toolchain = if std::env::var_os("RUSTUP_HOME").is_some() {
+        "[+toolchain] "
+    } else {
+        ""
+    };
+    let mut cmd = cmd
+        .override_usage(format!(
+            "cargo {toolchain}[OPTIONS] [COMMAND]\n       cargo {toolchain}[OPTIONS] -Zscript <MANIFEST_RS> [ARGS]..."
+        ))
+        .arg(
+            tip(
+                "unsupported-short-config-flag",
+                UnknownArgumentValueParser::suggest_arg("--config"),
+            )
+            .short('c')
+            .global(true),
+        )
+        .arg(
+            tip(
+                "unsupported-lowercase-unstable-feature-flag",
+                UnknownArgumentValueParser::suggest_arg("-Z"),
+            )
+            .short('z')
+            .global(true),
+        );
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            let has_long = |l: &str| sub.get_arguments().any(|a| a.get_long() == Some(l));
+            let has_short = |c: char| sub.get_arguments().any(|a| a.get_short() == Some(c));
+            let mut extra = Vec::new();
+            if has_long("exclude") && !has_short('x') {
+                extra.push(
+                    tip(
+                        "unsupported-short-exclude-flag",
+                        UnknownArgumentValueParser::suggest_arg("--exclude"),
+                    )
+                    .short('x'),
+                );
+            }
+            if has_long("target") && !has_short('t') {
+                extra.push(
+                    tip(
+                        "unsupported-short-target-flag",
+                        UnknownArgumentValueParser::suggest_arg("--target"),
+                    )
+                    .short('t'),
+                );
+            }
+            if has_long("manifest-path") && !has_long("path") {
+                extra.push(
+                    tip(
+                        "unsupported-path-flag",
+                        UnknownArgumentValueParser::suggest_arg("--manifest-path"),
+                    )
+                    .long("path"),
+                );
+            }
+            if !has_short('s') && !has_long("silent") {
+                extra.push(
+                    tip(
+                        "silent",
+                        UnknownArgumentValueParser::suggest_arg("--quiet"),
+                    )
+                    .short('s')
+                    .long("silent"),
+                );
+            }
+            let redundant = |flag: &'static str, command: &str, instead: &str| {
+                tip(
+                    flag,
+                    UnknownArgumentValueParser::suggest(format!(
+                        "`--{flag}` is the default for `cargo {command}`; instead `--{instead}` is supported"
+                    )),
+                )
+                .long(flag)
+            };
+            match sub.get_name() {
+                "build" if !has_long("debug") => extra.push(redundant("debug", "build", "release")),
+                "install" if !has_long("release") => {
+                    extra.push(redundant("release", "install", "debug"))
+                }
+                "test" | "bench" if !has_long("keep-going") => extra.push(
+                    tip(
+                        "keep-going",
+                        UnknownArgumentValueParser::suggest(
+                            "use `--no-fail-fast` to run as many tests as possible regardless of failure",
+                        ),
+                    )
+                    .long("keep-going"),
+                ),
+                _ => {}
+            }
+            sub.args(extra)
+        });
+    }
+    cmd
 }
 
 /// The clap help text of one built-in subcommand.
