@@ -95,12 +95,24 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    gctx.shell
-        .status("Running", format!("`{}`", line.join(" ")))?;
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..])
         .envs(exe.env.iter().map(|(k, v)| (k, v)))
         .current_dir(gctx.cwd());
+    let env = if gctx.shell.verbosity() >= mycargo_util::Verbosity::VeryVerbose {
+        mycargo_compiler::job_queue::display_env(
+            &cmd,
+            &gctx
+                .env
+                .iter()
+                .map(|(k, v)| (k.to_os_string(), v.to_os_string()))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        String::new()
+    };
+    gctx.shell
+        .status("Running", format!("`{env}{}`", line.join(" ")))?;
     Err(mycargo_util::process::exec_replace(&mut cmd))
 }
 

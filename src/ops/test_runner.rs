@@ -95,7 +95,23 @@ pub fn run(gctx: &mut GlobalContext, built: Built, opts: &RunOptions) -> CliResu
     }
     let mut failures = Vec::new();
     for mut t in built.tests {
-        if verbosity >= Verbosity::Verbose {
+        if verbosity >= Verbosity::VeryVerbose {
+            let env = mycargo_compiler::job_queue::display_env(
+                &t.command,
+                &gctx
+                    .env
+                    .iter()
+                    .map(|(k, v)| (k.to_os_string(), v.to_os_string()))
+                    .collect::<Vec<_>>(),
+            );
+            gctx.shell.status(
+                "Running",
+                format!(
+                    "`{env}{}`",
+                    mycargo_compiler::job_queue::display_command(&t.command)
+                ),
+            )?;
+        } else if verbosity >= Verbosity::Verbose {
             gctx.shell.status("Running", quoted(&t.command))?;
         } else {
             gctx.shell
@@ -119,7 +135,18 @@ pub fn run(gctx: &mut GlobalContext, built: Built, opts: &RunOptions) -> CliResu
     if opts.which == Which::Test {
         for mut d in built.doctests {
             gctx.shell.status("Doc-tests", &d.target_name)?;
-            if verbosity >= Verbosity::Verbose {
+            if verbosity >= Verbosity::VeryVerbose {
+                let env = mycargo_compiler::job_queue::display_env(
+                    &d.command,
+                    &gctx
+                        .env
+                        .iter()
+                        .map(|(k, v)| (k.to_os_string(), v.to_os_string()))
+                        .collect::<Vec<_>>(),
+                );
+                gctx.shell
+                    .status("Running", format!("`{env}{}`", d.shown))?;
+            } else if verbosity >= Verbosity::Verbose {
                 gctx.shell.status("Running", format!("`{}`", d.shown))?;
             }
             let failure = Failure {

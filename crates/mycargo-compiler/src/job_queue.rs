@@ -41,6 +41,8 @@ enum Msg {
     Token(std::io::Result<jobserver::Acquired>),
     Stderr(usize, String),
     Stdout(String),
+    /// A line for our stderr as is (a build script's, under `-vv`).
+    Echo(String),
     Rmeta(usize),
     Done(usize, JobResult),
 }
@@ -253,11 +255,21 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 }
             };
             state[i].command_line = display_command_as(&cmd, &bcx.config.shown_as);
+            if bcx.config.verbose >= 2 {
+                let env = display_env(&cmd, &bcx.config.env);
+                state[i].command_line = format!("{env}{}", state[i].command_line);
+            }
             if shell.verbosity() >= Verbosity::Verbose {
                 shell.status("Running", format!("`{}`", state[i].command_line))?;
             }
             state[i].spawned_at = Some(std::time::SystemTime::now());
-            spawn(cmd, i, unit.mode == CompileMode::RunCustomBuild, tx.clone());
+            let script = unit.mode == CompileMode::RunCustomBuild;
+            // Under `-vv` a build script's output shows as it runs.
+            let echo = (script && bcx.config.verbose >= 2).then(|| {
+                let m = bcx.graph.packages[unit.pkg].manifest;
+                format!("[{} {}] ", m.name(), m.version())
+            });
+            spawn(cmd, i, script, echo, tx.clone());
             running += 1;
             progressed = true;
         }
@@ -300,6 +312,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 {
                     errors.handle(shell, e.into(), false, running);
                 }
+            }
+            Msg::Echo(line) => {
+                let _ = writeln!(shell.err(), "{line}");
             }
             Msg::Rmeta(i) => {
                 if !state[i].rmeta_sent {
@@ -474,19 +489,20 @@ pub(crate) fn uses_only_metadata(bcx: &BuildContext<'_>, parent: &Unit, dep: &Un
 /// `to_link`): its own package's first (not for the build script itself),
 /// then its linkable dependencies' lists, by package id, each run once.
 /// Computed in build order, so each dependency's list is ready.
-fn link_order(bcx: &BuildContext<'_>, order: &[Unit], deps: &[Vec<(usize, bool)>]) -> Vec<Vec<usize>> {
+fn link_order(
+    bcx: &BuildContext<'_>,
+    order: &[Unit],
+    deps: &[Vec<(usize, bool)>],
+) -> Vec<Vec<usize>> {
     let target = |u: &Unit| &bcx.graph.packages[u.pkg].manifest.targets[u.target];
     let id = |u: &Unit| &bcx.graph.packages[u.pkg].manifest.package_id;
     let mut out: Vec<Vec<usize>> = Vec::with_capacity(order.len());
     for (i, u) in order.iter().enumerate() {
         let mut list: Vec<usize> = Vec::new();
         if !target(u).is_custom_build() {
-            list.extend(
-                deps[i]
-                    .iter()
-                    .map(|&(j, _)| j)
-                    .filter(|&j| order[j].mode == CompileMode::RunCustomBuild && order[j].pkg == u.pkg),
-            );
+            list.extend(deps[i].iter().map(|&(j, _)| j).filter(|&j| {
+                order[j].mode == CompileMode::RunCustomBuild && order[j].pkg == u.pkg
+            }));
         }
         let mut ds: Vec<usize> = deps[i].iter().map(|&(j, _)| j).collect();
         ds.sort_by(|&a, &b| id(&order[a]).cmp(id(&order[b])));
@@ -770,7 +786,7 @@ fn prepare(
     Ok(cmd)
 }
 
-fn spawn(mut cmd: Command, i: usize, capture_stdout: bool, tx: Sender<Msg>) {
+fn spawn(mut cmd: Command, i: usize, capture_stdout: bool, echo: Option<String>, tx: Sender<Msg>) {
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .stdin(Stdio::null());
@@ -792,10 +808,23 @@ fn spawn(mut cmd: Command, i: usize, capture_stdout: bool, tx: Sender<Msg>) {
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
         let out_tx = tx.clone();
+        let out_echo = echo.clone();
         let out_thread = std::thread::spawn(move || {
             let mut buf = Vec::new();
             if let Some(mut s) = stdout {
-                if capture_stdout {
+                if let Some(prefix) = &out_echo {
+                    let mut reader = BufReader::new(s);
+                    let mut line = Vec::new();
+                    while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                        buf.extend_from_slice(&line);
+                        let text = String::from_utf8_lossy(&line);
+                        let _ = out_tx.send(Msg::Stdout(format!(
+                            "{prefix}{}",
+                            text.trim_end_matches(['\n', '\r'])
+                        )));
+                        line.clear();
+                    }
+                } else if capture_stdout {
                     let _ = s.read_to_end(&mut buf);
                 } else {
                     for line in BufReader::new(s).lines().map_while(Result::ok) {
@@ -815,6 +844,9 @@ fn spawn(mut cmd: Command, i: usize, capture_stdout: bool, tx: Sender<Msg>) {
                     .to_string();
                 if capture_stdout {
                     err_buf.extend_from_slice(&line);
+                    if let Some(prefix) = &echo {
+                        let _ = tx.send(Msg::Echo(format!("{prefix}{text}")));
+                    }
                 } else {
                     if let RustcLine::Artifact { path, .. } = parse_line(&text)
                         && path.ends_with(".rmeta")
@@ -1222,6 +1254,30 @@ pub fn display_command(cmd: &Command) -> String {
 /// or as an argument, behind a wrapper) shown under its name there: the
 /// toolchain's `rustc` mycargo runs in place of rustup's proxy is shown as
 /// the `rustc` the user would have run, as cargo shows it.
+/// What `-vv` shows before a command: the variables mycargo set for it
+/// (`K=V `, sorted), not those it passed on unchanged.
+pub fn display_env(
+    cmd: &Command,
+    inherited: &[(std::ffi::OsString, std::ffi::OsString)],
+) -> String {
+    let mut vars: Vec<(String, String)> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .filter(|(k, v)| !inherited.iter().any(|(ik, iv)| ik == k && iv == v))
+        .filter(|(k, _)| !matches!(k.to_str(), Some("CARGO_MAKEFLAGS" | "MAKEFLAGS" | "MFLAGS")))
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    vars.sort();
+    vars.iter()
+        .map(|(k, v)| format!("{k}={} ", shell_quote(v)))
+        .collect()
+}
+
 pub fn display_command_as(cmd: &Command, shown_as: &[(std::path::PathBuf, String)]) -> String {
     let show = |a: &std::ffi::OsStr| -> String {
         match shown_as.iter().find(|(p, _)| p.as_os_str() == a) {
