@@ -47,8 +47,20 @@ pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
         registries: configured_registries(gctx),
         nightly: crate::unstable::nightly_gate(&gctx.env),
         public_dependency: gctx.unstable.public_dependency,
+        path_bases: configured_path_bases(gctx),
         ..ReadOptions::default()
     }
+}
+
+/// `[path-bases]`: each a directory, relative to where it is configured.
+fn configured_path_bases(gctx: &GlobalContext) -> std::collections::BTreeMap<String, PathBuf> {
+    let mut out = std::collections::BTreeMap::new();
+    for name in gctx.config.table_keys("path-bases").unwrap_or_default() {
+        if let Ok(Some(dir)) = gctx.config.get_path(&format!("path-bases.{name}")) {
+            out.insert(name, dir.val);
+        }
+    }
+    out
 }
 
 /// `[registries.<name>] index = "..."`, for `registry = "<name>"`

@@ -34,6 +34,8 @@ pub(crate) struct ConvertContext<'a> {
     pub nightly: &'a crate::read::NightlyGate,
     /// `-Z public-dependency` was given.
     pub public_dependency: bool,
+    /// `[path-bases]` from configuration.
+    pub path_bases: &'a BTreeMap<String, std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -207,6 +209,7 @@ const CARGO_FEATURES: &[(Stability, &str, &str, &str)] = &[
 /// Nightly-only features mycargo implements; the others are refused even
 /// on nightly, clearly, rather than accepted and ignored.
 const NIGHTLY_SUPPORTED: &[&str] = &[
+    "path-bases",
     "profile-rustflags",
     "public-dependency",
     "test-dummy-unstable",
@@ -352,6 +355,7 @@ fn convert_patch(
                 warnings,
                 inherit: &mut *inherit,
                 public_dependency: false,
+                path_bases: None,
             };
             list.push(to_dependency(spec, name, &mut dcx)?);
         }
@@ -407,6 +411,7 @@ fn convert_replace(
             warnings,
             inherit: &mut *inherit,
             public_dependency: false,
+            path_bases: None,
         };
         let dep = to_dependency(spec, full.name(), &mut dcx)?;
         out.push((full, dep));
@@ -758,6 +763,10 @@ fn convert_package(
             inherit: &mut *inherit,
             public_dependency: cx.public_dependency
                 || cargo_features.iter().any(|f| f == "public-dependency"),
+            path_bases: cargo_features
+                .iter()
+                .any(|f| f == "path-bases")
+                .then_some(cx.path_bases),
         };
         let tables = |normal: &Option<DepTable>,
                       dev: &Option<DepTable>,

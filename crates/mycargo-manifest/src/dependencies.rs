@@ -27,6 +27,9 @@ pub(crate) struct DepContext<'a> {
     pub inherit: &'a mut dyn FnMut() -> Result<InheritableFields, Chain>,
     /// `cargo-features = ["public-dependency"]` (nightly): `public` counts.
     pub public_dependency: bool,
+    /// `[path-bases]` from configuration when `cargo-features =
+    /// ["path-bases"]` is on (`None`: `base` is refused).
+    pub path_bases: Option<&'a BTreeMap<String, std::path::PathBuf>>,
 }
 
 /// `default_features` and the like: warn (or, from 2024, refuse) the
@@ -154,6 +157,28 @@ fn inherit_dependency(
     Ok(TomlDependency::Detailed(Box::new(d)))
 }
 
+/// The directory a path base names: configuration's `[path-bases]`, else
+/// the built-in `workspace` (the workspace root).
+fn path_base(base: &str, cx: &mut DepContext<'_>) -> Result<std::path::PathBuf, Chain> {
+    let Some(bases) = cx.path_bases else {
+        return Err(Chain::new(
+            "feature `path-bases` is required\n\n\
+             The package requires the Cargo feature called `path-bases`, but that feature is not stabilized in this version of Cargo (1.95.0).\n\
+             Consider trying a newer version of Cargo (this may require the nightly release).\n\
+             See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html#path-bases for more information about the status of this feature.",
+        ));
+    };
+    if let Some(dir) = bases.get(base) {
+        return Ok(dir.clone());
+    }
+    match base {
+        "workspace" => Ok((cx.inherit)()?.ws_root),
+        _ => Err(Chain::new(format!(
+            "path base `{base}` is undefined. You must add an entry for `{base}` in the Cargo configuration [path-bases] table."
+        ))),
+    }
+}
+
 /// One spec → a [`Dependency`] (cargo's `detailed_dep_to_dependency`).
 pub(crate) fn to_dependency(
     spec: &TomlDependency,
@@ -171,11 +196,26 @@ pub(crate) fn to_dependency(
         }
         TomlDependency::Detailed(d) => d,
     };
-    if orig.version.is_none() && orig.path.is_none() && orig.git.is_none() {
-        if orig.base.is_some() {
-            return Err(Chain::new("`base` can only be used with path dependencies")
-                .context(format!("resolving path dependency {name}")));
+    // `base = "<name>"`: the path is under that base (cargo's
+    // `normalize_path_dependency`).
+    let rebased;
+    let orig = match &orig.base {
+        Some(base) => {
+            let Some(path) = &orig.path else {
+                return Err(Chain::new("`base` can only be used with path dependencies")
+                    .context(format!("resolving path dependency {name}")));
+            };
+            let dir = path_base(base, cx)
+                .map_err(|e| e.context(format!("resolving path dependency {name}")))?;
+            let mut d = orig.clone();
+            d.base = None;
+            d.path = Some(dir.join(path).to_string_lossy().into_owned());
+            rebased = d;
+            &rebased
         }
+        None => orig,
+    };
+    if orig.version.is_none() && orig.path.is_none() && orig.git.is_none() {
         return Err(Chain::new(format!(
             "dependency ({name}) specified without providing a local path, Git repository, version, or workspace dependency to use"
         )));
@@ -326,15 +366,6 @@ fn source_for(
             Ok((SourceId::for_git(&url, reference), None))
         }
         (None, Some(path), _, _) => {
-            if orig.base.is_some() {
-                return Err(Chain::new(
-                    "feature `path-bases` is required\n\n\
-                     The package requires the Cargo feature called `path-bases`, but that feature is not stabilized in this version of Cargo (1.95.0).\n\
-                     Consider trying a newer version of Cargo (this may require the nightly release).\n\
-                     See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html#path-bases for more information about the status of this feature.",
-                )
-                .context(format!("resolving path dependency {name}")));
-            }
             let abs = mycargo_util::fs::normalize_path(&cx.root.join(path));
             let id = SourceId::for_path(&abs).map_err(|e| Chain::new(e.to_string()))?;
             Ok((id, Some(abs)))

@@ -91,7 +91,10 @@ impl InheritableFields {
         })?;
         Ok(match dep {
             TomlDependency::Detailed(mut d) => {
-                if let Some(p) = &d.path {
+                // A path under a named base is not relative to the root.
+                if let Some(p) = &d.path
+                    && d.base.is_none()
+                {
                     d.path = Some(rebase(&self.ws_root, p, package_root));
                 }
                 TomlDependency::Detailed(d)

@@ -33,6 +33,10 @@ pub struct ReadOptions {
     /// `-Z public-dependency`: `public` on dependencies counts, as with
     /// `cargo-features = ["public-dependency"]`.
     pub public_dependency: bool,
+    /// `[path-bases]` from configuration: name → directory, for
+    /// `base = "<name>"` path dependencies (`cargo-features =
+    /// ["path-bases"]`).
+    pub path_bases: BTreeMap<String, PathBuf>,
 }
 
 /// Asks, at most when needed, whether this is a nightly channel.
@@ -87,6 +91,7 @@ pub fn read_manifest_with(
         inherit: &mut inherit,
         nightly: &opts.nightly,
         public_dependency: opts.public_dependency,
+        path_bases: &opts.path_bases,
     };
     convert(parsed, &mut cx)
 }

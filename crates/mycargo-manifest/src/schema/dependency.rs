@@ -49,7 +49,7 @@ pub struct TomlDetailedDependency {
     pub registry: Option<String>,
     pub registry_index: Option<String>,
     pub path: Option<String>,
-    pub base: Option<String>,
+    pub base: Option<super::names::PathBaseName>,
     pub git: Option<String>,
     pub branch: Option<String>,
     pub tag: Option<String>,

@@ -50,6 +50,10 @@ validated_name!(PackageName, |s| {
     mycargo_core::names::validate_package_name(s, "package name").map_err(|e| e.to_string())
 });
 validated_name!(FeatureName, mycargo_core::names::validate_feature_name);
+// cargo's message ends in a blank line here.
+validated_name!(PathBaseName, |s| {
+    mycargo_core::names::validate_package_name(s, "path base name").map_err(|e| format!("{e}\n\n"))
+});
 validated_name!(ProfileName, mycargo_core::names::validate_profile_name);
 validated_name!(ProfilePackageKey, |s| {
     if s == "*" {
