@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use mycargo_core::PackageIdSpec;
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
 use mycargo_resolver::{ResolverVersion, RootSelection};
@@ -101,6 +101,8 @@ fn load_inner(
         members.push(true);
     }
     let mut edges: Vec<Vec<(usize, usize)>> = Vec::new();
+    // How each non-member was reached: (package, dependency index).
+    let mut parent: Vec<Option<(usize, usize)>> = vec![None; manifests.len()];
     let mut i = 0;
     while i < manifests.len() {
         let mut mine = Vec::new();
@@ -130,20 +132,46 @@ fn load_inner(
             let idx = match by_path.get(&path) {
                 Some(&idx) => idx,
                 None => {
-                    let m = read_path_dep(&path, dep.package_name(), opts)?;
+                    let m = read_path_dep(&path, dep.package_name(), opts).map_err(|e| {
+                        // As cargo's resolver words it: the dependency's
+                        // source could not be loaded.
+                        e.context(format!("unable to update {}", dir.display()))
+                            .context(format!(
+                                "failed to load source for dependency `{}`",
+                                dep.package_name()
+                            ))
+                            .context(format!(
+                                "failed to get `{}` as a dependency of package `{}`{}",
+                                dep.package_name(),
+                                manifests[i].package_id,
+                                reached_by(&manifests, &parent, i)
+                            ))
+                    })?;
                     let idx = manifests.len();
                     by_path.insert(path, idx);
                     manifests.push(m);
                     members.push(false);
+                    parent.push(Some((i, di)));
                     idx
                 }
             };
             if manifests[idx].name() != dep.package_name() {
-                bail!(
-                    "no matching package named `{}` found\nlocation searched: {}",
-                    dep.package_name(),
-                    dir.display()
-                );
+                let wanted = dep.package_name();
+                let found = manifests[idx].name();
+                let mut msg = if mycargo_util::edit_distance::closest(wanted, [found]).is_some() {
+                    format!(
+                        "no matching package found\nsearched package name: `{wanted}`\nperhaps you meant:      {found}"
+                    )
+                } else {
+                    format!("no matching package named `{wanted}` found")
+                };
+                msg.push_str(&format!(
+                    "\nlocation searched: {}\nrequired by package `{}`{}",
+                    dir.display(),
+                    manifests[i].package_id,
+                    reached_by(&manifests, &parent, i)
+                ));
+                bail!(msg);
             }
             let found = manifests[idx].version();
             if dep.version_req().original.is_some() && !dep.version_req().matches(found) {
@@ -181,9 +209,28 @@ fn load_inner(
     ))
 }
 
+/// cargo's `    ... which satisfies path dependency` lines from package
+/// `i` up to a member.
+fn reached_by(manifests: &[Manifest], parent: &[Option<(usize, usize)>], mut i: usize) -> String {
+    let mut out = String::new();
+    let mut seen = 0;
+    while let Some(Some((p, di))) = parent.get(i) {
+        out.push_str(&format!(
+            "\n    ... which satisfies path dependency `{}` of package `{}`",
+            manifests[*p].dependencies[*di].name_in_toml(),
+            manifests[*p].package_id
+        ));
+        i = *p;
+        seen += 1;
+        if seen > manifests.len() {
+            break;
+        }
+    }
+    out
+}
+
 fn read_path_dep(path: &Path, name: &str, opts: &ReadOptions) -> anyhow::Result<Manifest> {
-    let parsed = mycargo_manifest::read_manifest_file(path, opts)
-        .with_context(|| format!("failed to load manifest for dependency `{name}`"))?;
+    let parsed = mycargo_manifest::read_manifest_file(path, opts).map_err(anyhow::Error::new)?;
     match parsed.package() {
         Some(m) => Ok(m.clone()),
         None => bail!(
