@@ -78,8 +78,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Flags accepted before or after any subcommand.
+/// Flags accepted before or after any subcommand (listed after a
+/// command's own, as cargo lists them).
 #[derive(clap::Args, Debug, Default, Clone, PartialEq, Eq)]
+#[command(next_display_order = 800)]
 pub struct GlobalArgs {
     /// Use verbose output (-vv very verbose/build.rs output)
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
@@ -94,15 +96,15 @@ pub struct GlobalArgs {
     pub color: Option<String>,
 
     /// Assert that `Cargo.lock` will remain unchanged
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = common::heading::MANIFEST_OPTIONS)]
     pub locked: bool,
 
     /// Run without accessing the network
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = common::heading::MANIFEST_OPTIONS)]
     pub offline: bool,
 
     /// Equivalent to specifying both --locked and --offline
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = common::heading::MANIFEST_OPTIONS)]
     pub frozen: bool,
 
     /// Override a configuration value
@@ -264,7 +266,15 @@ where
     T: Into<OsString> + Clone,
 {
     use clap::{CommandFactory, FromArgMatches};
-    let mut matches = with_tips(Cli::command()).try_get_matches_from(args)?;
+    // `CARGO_TERM_COLOR` colours clap's own output (help, usage errors).
+    let color = match std::env::var("CARGO_TERM_COLOR").as_deref() {
+        Ok("always") => clap::ColorChoice::Always,
+        Ok("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let mut matches = with_tips(Cli::command())
+        .color(color)
+        .try_get_matches_from(args)?;
     let name = matches.subcommand_name().map(str::to_string);
     let cli = Cli::from_arg_matches_mut(&mut matches)?;
     Ok((cli, name))
@@ -378,7 +388,12 @@ fn with_tips(cmd: clap::Command) -> clap::Command {
                 ),
                 _ => {}
             }
-            sub.args(extra)
+            // cargo's bytes: bright cyan, bold; then each turned off.
+            let footer = format!(
+                "Run `\x1b[96m\x1b[1mcargo help {}\x1b[39m\x1b[22m` for more detailed information.",
+                sub.get_name()
+            );
+            sub.args(extra).after_help(footer)
         });
     }
     cmd

@@ -15,9 +15,12 @@ pub struct Args {
 /// The flags `new` and `init` share.
 #[derive(clap::Args, Debug, Default, Clone)]
 pub struct NewOptions {
-    /// Initialize a new repository for the given version control system,
-    /// overriding a global configuration.
-    #[arg(long, value_name = "VCS", value_parser = ["git", "hg", "pijul", "fossil", "none"])]
+    #[arg(
+        long,
+        value_name = "VCS",
+        value_parser = ["git", "hg", "pijul", "fossil", "none"],
+        help = "Initialize a new repository for the given version control system, overriding a global configuration."
+    )]
     pub vcs: Option<String>,
 
     /// Use a binary (application) template [default]

@@ -9,7 +9,7 @@ use anstyle::{AnsiColor, Effects, Style};
 
 pub const HEADER: Style = AnsiColor::BrightGreen.on_default().effects(Effects::BOLD);
 pub const ERROR: Style = AnsiColor::BrightRed.on_default().effects(Effects::BOLD);
-pub const WARN: Style = AnsiColor::BrightYellow.on_default().effects(Effects::BOLD);
+pub const WARN: Style = AnsiColor::Yellow.on_default().effects(Effects::BOLD);
 pub const NOTE: Style = AnsiColor::BrightGreen.on_default().effects(Effects::BOLD);
 pub const HELP: Style = AnsiColor::BrightCyan.on_default().effects(Effects::BOLD);
 
