@@ -168,8 +168,24 @@ fn rerun_env_vars(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Decide whether `unit` must run.
-pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> Freshness {
+/// cargo's `hash_u64(name)` (its stable SipHasher-128 of a `str`): the
+/// order cargo compares a unit's dependencies in.
+fn cargo_name_hash(name: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_stable_hash::StableSipHasher128::new();
+    h.write(name.as_bytes());
+    h.write_u8(0xff);
+    Hasher::finish(&h)
+}
+
+/// Decide whether `unit` must run. `rebuilt` says which of its
+/// dependencies ran in this build.
+pub fn check(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    script_effects: &[String],
+    rebuilt: &dyn Fn(&Unit) -> bool,
+) -> Freshness {
     let hash_path = hash_file(bcx, unit);
     let Ok(stored) = std::fs::read_to_string(&hash_path) else {
         return Freshness::Dirty(None);
@@ -196,9 +212,16 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
     // `.rmeta` when that is all we used (a pipelined lib finishes its
     // rlib after its dependents started), else every output.
     if let Some(deps) = bcx.units.deps.get(unit) {
+        // In cargo's order: by its stable hash of the package name.
+        let mut deps: Vec<&crate::graph::UnitDep> = deps.iter().collect();
+        deps.sort_by_cached_key(|d| cargo_name_hash(bcx.graph.packages[d.unit.pkg].manifest.name()));
         for d in deps {
             if bcx.graph.packages[d.unit.pkg].manifest.targets[d.unit.target].is_bin() {
                 continue;
+            }
+            let name = bcx.graph.packages[d.unit.pkg].manifest.name();
+            if rebuilt(&d.unit) {
+                return Freshness::Dirty(Some(format!("the dependency `{name}` was rebuilt")));
             }
             let read: Vec<std::path::PathBuf> =
                 match crate::job_queue::uses_only_metadata(bcx, unit, &d.unit) {
@@ -210,8 +233,8 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
                     && t > reference
                 {
                     return Freshness::Dirty(Some(format!(
-                        "the dependency `{}` was rebuilt",
-                        bcx.graph.packages[d.unit.pkg].manifest.name()
+                        "the dependency `{name}` was rebuilt ({})",
+                        dep_info::after(reference, t, "last build")
                     )));
                 }
             }
@@ -238,7 +261,7 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
             checker.first_stale(&output_file, ran_at, out.rerun_if_changed_paths(&pkg_root))
         };
         return match stale {
-            Some(item) => Freshness::Dirty(Some(item.describe(&pkg_root))),
+            Some(item) => Freshness::Dirty(Some(item.describe(&bcx.config.ws_root))),
             None => Freshness::Fresh,
         };
     }
@@ -250,7 +273,7 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
         }
         let files = package_files(&pkg_root, &bcx.config.target_dir);
         return match checker.first_stale(&hash_path, reference, files) {
-            Some(item) => Freshness::Dirty(Some(item.describe(&pkg_root))),
+            Some(item) => Freshness::Dirty(Some(item.describe(&bcx.config.ws_root))),
             None => Freshness::Fresh,
         };
     }
@@ -266,7 +289,7 @@ pub fn check(bcx: &BuildContext<'_>, unit: &Unit, script_effects: &[String]) -> 
             .or_else(|| env_value(bcx, var))
     });
     match stale {
-        Some(item) => Freshness::Dirty(Some(item.describe(&pkg_root))),
+        Some(item) => Freshness::Dirty(Some(item.describe(&bcx.config.ws_root))),
         None => Freshness::Fresh,
     }
 }

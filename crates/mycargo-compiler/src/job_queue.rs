@@ -172,7 +172,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 || verified.contains(&unit.pkg)
                 || unit.mode == CompileMode::RunCustomBuild
                 || reads_script
-                || matches!(fingerprint::check(bcx, unit, &[]), Freshness::Fresh)
+                || matches!(fingerprint::check(bcx, unit, &[], &|_| false), Freshness::Fresh)
             {
                 continue;
             }
@@ -195,17 +195,16 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 break;
             }
             let unit = &order[i];
-            // A binary a unit waits for (an integration test's) does not
-            // make it stale (cargo leaves bins out of fingerprints).
-            let any_dep_dirty = deps[i].iter().any(|&(j, _)| {
-                state[j].dirty
-                    && !bcx.graph.packages[order[j].pkg].manifest.targets[order[j].target].is_bin()
-            });
-            let fresh = if any_dep_dirty {
-                Freshness::Dirty(None)
-            } else {
-                fingerprint::check(bcx, unit, &state_script(&state, &deps[i], &order, bcx))
-            };
+            // What ran in this build makes its dependents stale (a binary
+            // an integration test waits for aside: cargo leaves bins out
+            // of fingerprints).
+            let rebuilt = |u: &Unit| deps[i].iter().any(|&(j, _)| state[j].dirty && order[j] == *u);
+            let fresh = fingerprint::check(
+                bcx,
+                unit,
+                &state_script(&state, &deps[i], &order, bcx),
+                &rebuilt,
+            );
             if let Freshness::Fresh = fresh {
                 state[i].started = true;
                 if unit.mode == CompileMode::RunCustomBuild {
