@@ -29,6 +29,9 @@ pub struct UnstableFlags {
     /// `-Z public-dependency`: `metadata` says which dependencies are
     /// public.
     pub public_dependency: bool,
+    /// `-Z mtime-on-use`: a fresh unit's fingerprint is touched when used
+    /// (for tools that clean what was not used lately).
+    pub mtime_on_use: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -59,7 +62,6 @@ const NOT_YET: &[&str] = &[
     "json-target-spec",
     "minimal-versions",
     "msrv-policy",
-    "mtime-on-use",
     "next-lockfile-bump",
     "no-embed-metadata",
     "panic-abort-tests",
@@ -166,9 +168,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "no-index-update" => &mut out.no_index_update,
             "asymmetric-token" => &mut out.asymmetric_token,
             "public-dependency" => &mut out.public_dependency,
+            "mtime-on-use" => &mut out.mtime_on_use,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

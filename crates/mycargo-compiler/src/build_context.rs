@@ -75,6 +75,11 @@ pub struct BuildConfig {
     pub document_private_items: bool,
     /// Colour in rustc's rendered diagnostics.
     pub color: bool,
+    /// `-Z mtime-on-use`: touch the fingerprint of each unit used.
+    pub mtime_on_use: bool,
+    /// `$CARGO_HOME`: sources under its `registry` and `git` never change,
+    /// so their files are not checked for freshness.
+    pub cargo_home: PathBuf,
 }
 
 impl BuildConfig {

@@ -168,6 +168,13 @@ fn rerun_env_vars(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What freshness checks read: everything but `$CARGO_HOME`'s registry
+/// and git sources (never edited in place, as cargo assumes).
+fn stale_checker(bcx: &BuildContext<'_>) -> StaleChecker {
+    let home = &bcx.config.cargo_home;
+    StaleChecker::new().skip_dirs([home.join("registry"), home.join("git")])
+}
+
 /// cargo's `hash_u64(name)` (its stable SipHasher-128 of a `str`): the
 /// order cargo compares a unit's dependencies in.
 fn cargo_name_hash(name: &str) -> u64 {
@@ -190,12 +197,16 @@ pub fn check(
     let Ok(stored) = std::fs::read_to_string(&hash_path) else {
         return Freshness::Dirty(None);
     };
-    if let Some(reason) = changed_part(&stored, &components(bcx, unit, script_effects)) {
-        return Freshness::Dirty(Some(reason));
-    }
     let Ok(reference) = dep_info::mtime(&hash_path) else {
         return Freshness::Dirty(None);
     };
+    // Touched after its time is read: that time is what inputs compare to.
+    if bcx.config.mtime_on_use {
+        let _ = filetime::set_file_mtime(&hash_path, filetime::FileTime::now());
+    }
+    if let Some(reason) = changed_part(&stored, &components(bcx, unit, script_effects)) {
+        return Freshness::Dirty(Some(reason));
+    }
     // Every output must exist and be no older than the fingerprint's inputs.
     if unit.mode == CompileMode::Doc {
         let index = crate::rustdoc_cmd::doc_index(bcx, unit);
@@ -241,7 +252,7 @@ pub fn check(
         }
     }
     let pkg_root = bcx.package_root(unit.pkg).to_path_buf();
-    let mut checker = StaleChecker::new();
+    let mut checker = stale_checker(bcx);
     if unit.mode == CompileMode::RunCustomBuild {
         let Some(out) = stored_output(bcx, unit) else {
             return Freshness::Dirty(None);

@@ -149,8 +149,10 @@ pub fn compile_with(
         workspace_wrapper: ws_wrapper.clone(),
         cache_location: Some(target_dir.join(".rustc_info.json")),
     };
-    // `-v` shows every unit `Fresh`: only the full path knows them.
+    // `-v` shows every unit `Fresh`: only the full path knows them (and
+    // only it touches each fingerprint under `-Z mtime-on-use`).
     let fast = extras.fast_noop
+        && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
         && gctx.shell.verbosity() < Verbosity::Verbose;
     let mut noop = match fast {
@@ -430,6 +432,8 @@ pub fn compile_with(
         rustdocflags: settings::rustdocflags(gctx, target_triple.as_deref().unwrap_or(&host))?,
         document_private_items: extras.document_private_items,
         color: gctx.shell.err_supports_color(),
+        mtime_on_use: gctx.unstable.mtime_on_use,
+        cargo_home: gctx.config.cargo_home().to_path_buf(),
     };
     let bcx = BuildContext::new(graph, units, &config, &target_data, roots);
     let compilation = mycargo_compiler::compile(&bcx, &mut gctx.shell)?;
