@@ -81,27 +81,52 @@ pub fn generate(graph: &PackageGraph<'_>, units: &UnitGraph) -> HashMap<Unit, Lt
             _ => Lto::OnlyBitcode,
         };
         stack.push((root.clone(), root_lto));
-        while let Some((unit, parent)) = stack.pop() {
-            let lto = unit_lto(graph, &unit, parent);
-            let merged = match map.get(&unit) {
-                None => lto,
-                Some(old) => {
-                    let m = merge(&lto, old);
-                    if &m == old {
-                        continue;
-                    }
-                    m
+        drain(graph, units, &mut map, &mut stack);
+    }
+    // A doc test is a root too: a binary linking its lib and dependencies
+    // (without this they would get another hash than `build` gives them).
+    for dt in &units.doctests {
+        let parent = match &dt.lib.profile.lto {
+            LtoSetting::Default => Lto::OnlyObject,
+            LtoSetting::Off => Lto::Off,
+            LtoSetting::Fat => Lto::Run(None),
+            LtoSetting::Thin => Lto::Run(Some("thin".into())),
+            LtoSetting::Named(n) => Lto::Run(Some(n.clone())),
+        };
+        for d in dt.deps.iter().rev() {
+            stack.push((d.unit.clone(), parent.clone()));
+        }
+        drain(graph, units, &mut map, &mut stack);
+    }
+    map
+}
+
+/// Settle the units on `stack` and, through them, their dependencies.
+fn drain(
+    graph: &PackageGraph<'_>,
+    units: &UnitGraph,
+    map: &mut HashMap<Unit, Lto>,
+    stack: &mut Vec<(Unit, Lto)>,
+) {
+    while let Some((unit, parent)) = stack.pop() {
+        let lto = unit_lto(graph, &unit, parent);
+        let merged = match map.get(&unit) {
+            None => lto,
+            Some(old) => {
+                let m = merge(&lto, old);
+                if &m == old {
+                    continue;
                 }
-            };
-            map.insert(unit.clone(), merged.clone());
-            if let Some(deps) = units.deps.get(&unit) {
-                for d in deps.iter().rev() {
-                    stack.push((d.unit.clone(), merged.clone()));
-                }
+                m
+            }
+        };
+        map.insert(unit.clone(), merged.clone());
+        if let Some(deps) = units.deps.get(&unit) {
+            for d in deps.iter().rev() {
+                stack.push((d.unit.clone(), merged.clone()));
             }
         }
     }
-    map
 }
 
 fn unit_lto(graph: &PackageGraph<'_>, unit: &Unit, parent: Lto) -> Lto {
