@@ -217,7 +217,20 @@ impl<'a> BuildContext<'a> {
         let pkg = self.graph.packages[unit.pkg].manifest;
         let target = &pkg.targets[unit.target];
         let mut h = StableHasher::new();
-        h.str(&pkg.package_id.to_spec_string());
+        // cargo's stable hash of a package: a path package by where it is
+        // in the workspace, so moving the workspace keeps every hash.
+        let id = &pkg.package_id;
+        match pkg.root().strip_prefix(&self.config.ws_root) {
+            Ok(rel) if id.source_id().is_path() => {
+                h.str(id.name())
+                    .str(&id.version().to_string())
+                    .str("path")
+                    .str(&rel.to_string_lossy());
+            }
+            _ => {
+                h.str(&id.to_spec_string());
+            }
+        }
         h.str(&format!("{:?}", target.kind)).str(&target.name);
         h.str(&format!("{:?}", unit.mode))
             .str(&format!("{:?}", unit.kind));

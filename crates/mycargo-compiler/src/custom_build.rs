@@ -150,6 +150,33 @@ pub fn parse(
     stdout: &[u8],
     out_dir: &Path,
 ) -> anyhow::Result<BuildOutput> {
+    parse_as_of(bcx, run, stdout, out_dir, None)
+}
+
+/// The stored output of a script run in an earlier build: paths under the
+/// `OUT_DIR` it had then (recorded in `root-output`) move to today's (the
+/// project or target directory may have moved since).
+pub fn parse_stored(
+    bcx: &BuildContext<'_>,
+    run: &Unit,
+    stdout: &[u8],
+    out_dir: &Path,
+) -> anyhow::Result<BuildOutput> {
+    let run_dir = bcx.build_script_run_dir(run);
+    let then = std::fs::read(run_dir.join(crate::build_output::ROOT_OUTPUT_FILE))
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(PathBuf::from);
+    parse_as_of(bcx, run, stdout, out_dir, then.as_deref())
+}
+
+fn parse_as_of(
+    bcx: &BuildContext<'_>,
+    run: &Unit,
+    stdout: &[u8],
+    out_dir: &Path,
+    out_dir_then: Option<&Path>,
+) -> anyhow::Result<BuildOutput> {
     let m = bcx.graph.packages[run.pkg].manifest;
     let targets = package_targets(m);
     let descr = m.package_id.to_string();
@@ -159,7 +186,7 @@ pub fn parse(
         pkg_descr: &descr,
         library_name: lib.as_deref(),
         script_out_dir: out_dir,
-        script_out_dir_when_generated: None,
+        script_out_dir_when_generated: out_dir_then,
         targets: &targets,
         rust_version,
         nightly_features_allowed: false,

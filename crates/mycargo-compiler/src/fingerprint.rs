@@ -87,7 +87,12 @@ fn components(
         h.str(bcx.unit_id(unit)).str(bcx.c_metadata(unit));
     });
     part("the target configuration changed", &|h| {
-        h.str(&format!("{target:?}"));
+        // Its source relative to the package: a moved project stays fresh.
+        let mut t = target.clone();
+        if let Ok(rel) = t.src_path.strip_prefix(m.root()) {
+            t.src_path = rel.to_path_buf();
+        }
+        h.str(&format!("{t:?}"));
     });
     part("the profile configuration changed", &|h| {
         h.str(&unit.profile.comparable())
@@ -159,7 +164,7 @@ fn env_value(bcx: &BuildContext<'_>, var: &str) -> Option<String> {
 fn stored_output(bcx: &BuildContext<'_>, unit: &Unit) -> Option<crate::build_output::BuildOutput> {
     let run_dir = bcx.build_script_run_dir(unit);
     let bytes = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).ok()?;
-    crate::custom_build::parse(bcx, unit, &bytes, &run_dir.join("out")).ok()
+    crate::custom_build::parse_stored(bcx, unit, &bytes, &run_dir.join("out")).ok()
 }
 
 fn rerun_env_vars(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<String> {
@@ -225,7 +230,9 @@ pub fn check(
     if let Some(deps) = bcx.units.deps.get(unit) {
         // In cargo's order: by its stable hash of the package name.
         let mut deps: Vec<&crate::graph::UnitDep> = deps.iter().collect();
-        deps.sort_by_cached_key(|d| cargo_name_hash(bcx.graph.packages[d.unit.pkg].manifest.name()));
+        deps.sort_by_cached_key(|d| {
+            cargo_name_hash(bcx.graph.packages[d.unit.pkg].manifest.name())
+        });
         for d in deps {
             if bcx.graph.packages[d.unit.pkg].manifest.targets[d.unit.target].is_bin() {
                 continue;

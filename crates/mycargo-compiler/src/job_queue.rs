@@ -172,7 +172,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 || verified.contains(&unit.pkg)
                 || unit.mode == CompileMode::RunCustomBuild
                 || reads_script
-                || matches!(fingerprint::check(bcx, unit, &[], &|_| false), Freshness::Fresh)
+                || matches!(
+                    fingerprint::check(bcx, unit, &[], &|_| false),
+                    Freshness::Fresh
+                )
             {
                 continue;
             }
@@ -198,7 +201,11 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             // What ran in this build makes its dependents stale (a binary
             // an integration test waits for aside: cargo leaves bins out
             // of fingerprints).
-            let rebuilt = |u: &Unit| deps[i].iter().any(|&(j, _)| state[j].dirty && order[j] == *u);
+            let rebuilt = |u: &Unit| {
+                deps[i]
+                    .iter()
+                    .any(|&(j, _)| state[j].dirty && order[j] == *u)
+            };
             let fresh = fingerprint::check(
                 bcx,
                 unit,
@@ -420,10 +427,11 @@ fn state_script(
         if order[j].mode == CompileMode::RunCustomBuild
             && let Some(fx) = &state[j].script
         {
-            out.push(format!("{:?}", fx));
+            // Where the target directory is does not matter (it may move).
+            let target_dir = bcx.config.target_dir.to_string_lossy();
+            out.push(format!("{:?}", fx).replace(target_dir.as_ref(), "$TARGET_DIR"));
         }
     }
-    let _ = bcx;
     out
 }
 
@@ -1174,7 +1182,7 @@ fn reload_script(bcx: &BuildContext<'_>, unit: &Unit, st: &mut UnitState) -> any
     let run_dir = bcx.build_script_run_dir(unit);
     let out_dir = run_dir.join("out");
     let stdout = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).unwrap_or_default();
-    let out = custom_build::parse(bcx, unit, &stdout, &out_dir)?;
+    let out = custom_build::parse_stored(bcx, unit, &stdout, &out_dir)?;
     let m = bcx.graph.packages[unit.pkg].manifest;
     if let Some(links) = &m.metadata.links {
         st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
