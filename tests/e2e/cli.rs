@@ -187,11 +187,12 @@ fn unimplemented_commands_fail_loudly() {
 #[test]
 fn builtin_alias_expands() {
     let p = project().file("src/lib.rs", "").build();
-    p.mycargo("t")
-        .with_stderr_contains("     Running unittests src/lib.rs (target/debug/deps/foo-[HASH])")
-        .run();
+    // (`build` first: after `test`, the lib its doc tests used is fresh.)
     p.mycargo("b")
         .with_stderr_contains("Compiling foo v0.0.1")
+        .run();
+    p.mycargo("t")
+        .with_stderr_contains("     Running unittests src/lib.rs (target/debug/deps/foo-[HASH])")
         .run();
 }
 

@@ -86,6 +86,13 @@ fn components(
     part("the toolchain changed", &|h| {
         h.str(bcx.unit_id(unit)).str(bcx.c_metadata(unit));
     });
+    // A git or registry package is as fixed as its revision, which names
+    // the directory it is checked out in (cargo's precalculated part).
+    if !m.package_id.source_id().is_path() {
+        part("the precalculated components changed", &|h| {
+            h.str(&m.root().to_string_lossy());
+        });
+    }
     part("the target configuration changed", &|h| {
         // Its source relative to the package: a moved project stays fresh.
         let mut t = target.clone();
