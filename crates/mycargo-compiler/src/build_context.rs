@@ -75,6 +75,9 @@ pub struct BuildConfig {
     pub document_private_items: bool,
     /// Colour in rustc's rendered diagnostics.
     pub color: bool,
+    /// Build-script overrides from configuration, by (unit built for the
+    /// host, `links`): the script output they stand for.
+    pub links_overrides: std::collections::BTreeMap<(bool, String), Vec<u8>>,
     /// `-Z mtime-on-use`: touch the fingerprint of each unit used.
     pub mtime_on_use: bool,
     /// `$CARGO_HOME`: sources under its `registry` and `git` never change,
@@ -83,6 +86,19 @@ pub struct BuildConfig {
 }
 
 impl BuildConfig {
+    /// The configured output standing for the build script that `run`
+    /// (a build-script run unit) would run, if its `links` is overridden.
+    pub fn links_override(
+        &self,
+        graph: &crate::graph::PackageGraph<'_>,
+        run: &Unit,
+    ) -> Option<&[u8]> {
+        let links = graph.packages[run.pkg].manifest.metadata.links.as_ref()?;
+        self.links_overrides
+            .get(&(run.kind == CompileKind::Host, links.clone()))
+            .map(Vec::as_slice)
+    }
+
     /// A program as the user named it: `rustc` for the toolchain binary
     /// run in place of a bare `rustc`, else its path.
     pub fn shown(&self, program: &Path) -> String {
@@ -236,6 +252,13 @@ impl<'a> BuildContext<'a> {
             .str(&format!("{:?}", unit.kind));
         h.str(&unit.profile.comparable());
         h.str(&format!("{:?}", self.lto.get(unit)));
+        // An overridden run is another unit (adding an override is a first
+        // build; changing one makes it stale).
+        if unit.mode == CompileMode::RunCustomBuild
+            && self.config.links_override(self.graph, unit).is_some()
+        {
+            h.str("overridden");
+        }
         for f in &unit.features {
             h.str(f);
         }

@@ -121,6 +121,13 @@ fn components(
             h.str(&l.to_string_lossy());
         }
     });
+    if unit.mode == CompileMode::RunCustomBuild
+        && let Some(output) = bcx.config.links_override(bcx.graph, unit)
+    {
+        part("the precalculated components changed", &|h| {
+            h.str(&String::from_utf8_lossy(output));
+        });
+    }
     part("the build script's output changed", &|h| {
         for e in script_effects {
             h.str(e);
@@ -267,6 +274,12 @@ pub fn check(
     }
     let pkg_root = bcx.package_root(unit.pkg).to_path_buf();
     let mut checker = stale_checker(bcx);
+    // An overridden script is as fresh as its configured output.
+    if unit.mode == CompileMode::RunCustomBuild
+        && bcx.config.links_override(bcx.graph, unit).is_some()
+    {
+        return Freshness::Fresh;
+    }
     if unit.mode == CompileMode::RunCustomBuild {
         let Some(out) = stored_output(bcx, unit) else {
             return Freshness::Dirty(None);

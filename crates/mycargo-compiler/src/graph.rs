@@ -98,6 +98,9 @@ pub struct Selection {
     /// The `-p` specs as given (empty for the default members or
     /// `--workspace`): how "no target named" errors name the packages.
     pub named_packages: Vec<String>,
+    /// `(built for the host, links)` whose build scripts configuration
+    /// overrides: their run units need nothing compiled.
+    pub links_overridden: BTreeSet<(bool, String)>,
 }
 
 /// Whether `test` runs doc tests of the selected packages' libs.
@@ -151,6 +154,7 @@ struct Builder<'a, 'g> {
     interned: HashMap<UnitInner, Unit>,
     out: UnitGraph,
     doc_deps: bool,
+    links_overridden: &'g BTreeSet<(bool, String)>,
 }
 
 impl UnitGraph {
@@ -171,6 +175,7 @@ impl UnitGraph {
             interned: HashMap::new(),
             out: UnitGraph::default(),
             doc_deps: selection.doc_deps,
+            links_overridden: &selection.links_overridden,
         };
         let mut roots = Vec::new();
         let mut doctest_libs = Vec::new();
@@ -566,6 +571,13 @@ impl Builder<'_, '_> {
         let mut out = Vec::new();
 
         if unit.mode == CompileMode::RunCustomBuild {
+            if let Some(links) = &m.metadata.links
+                && self
+                    .links_overridden
+                    .contains(&(unit.kind == CompileKind::Host, links.clone()))
+            {
+                return Ok(out);
+            }
             // Running a build script needs it compiled, and the run units of
             // dependencies that declare `links` (for their DEP_* variables).
             let script = self.intern_with_features(

@@ -127,6 +127,10 @@ pub fn rustc_command(
     if let Some(d) = &p.debuginfo {
         cmd.arg("-C").arg(format!("debuginfo={d}"));
     }
+    // `[lints]`, before the profile's flags (as cargo orders them).
+    if let Some(lints) = &m.lints {
+        cmd.args(mycargo_manifest::schema::lint_rustflags(lints));
+    }
     cmd.args(&p.rustflags);
     let default_assertions = p.opt_level == "0";
     if p.debug_assertions != default_assertions {

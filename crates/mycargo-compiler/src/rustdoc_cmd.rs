@@ -68,6 +68,9 @@ pub fn rustdoc_command(
         }
         _ => "--json=diagnostic-rendered-ansi,artifacts,future-incompat",
     });
+    if let Some(lints) = &m.lints {
+        cmd.args(mycargo_manifest::schema::lint_rustflags(lints));
+    }
     cmd.arg("-C")
         .arg(format!("metadata={}", doc_metadata(bcx, unit)));
 

@@ -215,6 +215,9 @@ fn doc_test(
     if bcx.config.quiet {
         cmd.arg("--test-args").arg("--quiet");
     }
+    if let Some(lints) = &m.lints {
+        cmd.args(mycargo_manifest::schema::lint_rustflags(lints));
+    }
     let mut externs: Vec<(String, PathBuf)> = dt
         .deps
         .iter()

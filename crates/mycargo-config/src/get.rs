@@ -245,6 +245,15 @@ impl Config {
         )
     }
 
+    /// The value at `parts` (each a whole key segment, dots and all), as
+    /// it was written: for tables whose keys are data, such as
+    /// build-script overrides (`[target.<triple>.<links>]`). Files and
+    /// `--config` only.
+    pub fn raw_at(&self, parts: &[&str]) -> anyhow::Result<Option<RawValue>> {
+        let key = ConfigKey::from_parts(parts.iter().copied());
+        Ok(self.get_cv(&key)?.map(raw))
+    }
+
     /// The keys of a table, sorted; empty when the table is not defined.
     pub fn table_keys(&self, key: &str) -> anyhow::Result<Vec<String>> {
         let key = ConfigKey::parse(key);
@@ -305,5 +314,27 @@ pub(crate) fn invalid_key(key: &ConfigKey, expected: &'static str, found: &CV) -
         expected,
         found: found.desc(),
         definition: found.definition().clone(),
+    }
+}
+
+/// A configuration value as written (see [`Config::raw_at`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawValue {
+    String(String),
+    Integer(i64),
+    Boolean(bool),
+    List(Vec<RawValue>),
+    Table(std::collections::BTreeMap<String, RawValue>),
+}
+
+fn raw(cv: &CV) -> RawValue {
+    match cv {
+        CV::String(s, _) => RawValue::String(s.clone()),
+        CV::Integer(i, _) => RawValue::Integer(*i),
+        CV::Boolean(b, _) => RawValue::Boolean(*b),
+        CV::List(items, _) => RawValue::List(items.iter().map(raw).collect()),
+        CV::Table(map, _) => {
+            RawValue::Table(map.iter().map(|(k, v)| (k.clone(), raw(v))).collect())
+        }
     }
 }

@@ -26,6 +26,7 @@ mod tree;
 mod value;
 
 pub use error::ConfigError;
+pub use get::RawValue;
 pub use table::TomlEntry;
 pub use value::{Definition, Value};
 

@@ -5,6 +5,7 @@
 
 pub(crate) mod cycles;
 mod features;
+mod links_overrides;
 pub(crate) mod packages;
 pub mod print;
 pub mod profiles;
@@ -304,6 +305,15 @@ pub fn compile_with(
         );
     }
     let graph = package_graph(&pkgs.manifests, &pkgs, &verify);
+    // Build-script overrides: by (unit built for the host, `links`).
+    let mut links_overrides = std::collections::BTreeMap::new();
+    for (is_host, triple) in [(true, Some(&host)), (false, target_triple.as_ref())] {
+        if let Some(t) = triple {
+            for (links, out) in links_overrides::for_triple(gctx, t)? {
+                links_overrides.insert((is_host, links), out);
+            }
+        }
+    }
     let selection = Selection {
         roots: roots.clone(),
         filter: if extras.doctests == mycargo_compiler::DocTests::Required {
@@ -319,6 +329,7 @@ pub fn compile_with(
         },
         mode: req.mode,
         target: target_triple.clone(),
+        links_overridden: links_overrides.keys().cloned().collect(),
         named_packages: if req.packages.workspace {
             Vec::new()
         } else {
@@ -433,6 +444,7 @@ pub fn compile_with(
         document_private_items: extras.document_private_items,
         color: gctx.shell.err_supports_color(),
         mtime_on_use: gctx.unstable.mtime_on_use,
+        links_overrides,
         cargo_home: gctx.config.cargo_home().to_path_buf(),
     };
     let bcx = BuildContext::new(graph, units, &config, &target_data, roots);

@@ -122,3 +122,38 @@ impl TomlLintLevel {
         }
     }
 }
+
+/// What `[lints]` asks of rustc and rustdoc (cargo's `lints_to_rustflags`):
+/// `--LEVEL=[TOOL::]NAME` by priority, then name in reverse (so `all`
+/// comes last), `cargo` lints left out; then the `check-cfg` values of
+/// `lints.rust.unexpected_cfgs`.
+pub fn lint_rustflags(lints: &TomlLints) -> Vec<String> {
+    let mut flags: Vec<(i8, std::cmp::Reverse<&str>, String)> = lints
+        .iter()
+        .filter(|(tool, _)| tool.as_str() != "cargo")
+        .flat_map(|(tool, table)| {
+            table.iter().map(move |(name, lint)| {
+                let flag = lint.level().flag();
+                let option = if tool == "rust" {
+                    format!("{flag}={name}")
+                } else {
+                    format!("{flag}={tool}::{name}")
+                };
+                (lint.priority(), std::cmp::Reverse(name.as_str()), option)
+            })
+        })
+        .collect();
+    flags.sort();
+    let mut out: Vec<String> = flags.into_iter().map(|(_, _, o)| o).collect();
+    if let Some(TomlLint::Config(c)) = lints.get("rust").and_then(|r| r.get("unexpected_cfgs"))
+        && let Some(toml::Value::Array(values)) = c.unused_keys.get("check-cfg")
+    {
+        for v in values {
+            if let toml::Value::String(s) = v {
+                out.push("--check-cfg".to_string());
+                out.push(s.clone());
+            }
+        }
+    }
+    out
+}

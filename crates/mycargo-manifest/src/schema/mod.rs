@@ -21,7 +21,7 @@ pub use dependency::{
 pub use inheritable::{
     InheritableField, RustVersion, StringOrBool, TomlPackageBuild, VecStringOrBool,
 };
-pub use lints::{InheritableLints, TomlLint, TomlLintLevel, TomlLints};
+pub use lints::{InheritableLints, TomlLint, TomlLintLevel, TomlLints, lint_rustflags};
 pub use names::{FeatureName, PackageName, ProfileName};
 pub use package::TomlPackage;
 pub use profile::{TomlDebugInfo, TomlOptLevel, TomlProfile, TomlProfiles};
