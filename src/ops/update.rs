@@ -28,6 +28,11 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     let opts = super::workspace::read_options(gctx);
     let precise = args.precise.as_deref();
+    if ws.members().next().is_none() {
+        return Err(
+            anyhow::anyhow!("you can't generate a lockfile for an empty workspace.").into(),
+        );
+    }
 
     if precise.is_none() && !ws.lock_path().exists() {
         // Nothing to update from: cargo generates the file (dry run or not).

@@ -917,11 +917,27 @@ fn convert_package(
             .unwrap_or(0..0);
         diagnostic(&msg, display_path, source, span)
     };
+    if let Some(d) = dependencies
+        .iter()
+        .find(|d| d.is_optional() && d.kind() == DepKind::Development)
+    {
+        return Err(Chain::new(format!(
+            "dev-dependencies are not allowed to be optional: `{}`",
+            d.name_in_toml()
+        ))
+        .into());
+    }
     let diags = unknown_dep_features(&features, &dependencies, &locate);
     if !diags.is_empty() {
         return Err(Failure::Emitted(diags));
     }
     let feature_map = build_feature_map(&features, &dependencies)?;
+    if feature_map.contains_key("default-features") {
+        warnings.push(
+            "`[features]` defines a feature named `default-features`\nnote: only a feature named `default` will be enabled by default"
+                .to_string(),
+        );
+    }
 
     let profiles = match &toml.profile {
         Some(p) => Some(Profiles::from_toml(p, &cargo_features, warnings)?),

@@ -293,6 +293,7 @@ fn lib_target(
         return Err(Chain::new("library target names cannot be empty"));
     }
     legacy_key_warnings(&lib, &name, "library", input.edition, warnings)?;
+    edition_warning(&lib, &name, "library", warnings);
     let path = match (&lib.path, &inferred) {
         (Some(p), _) => without_cur_dirs(&root.join(p)),
         (None, Some(p)) => p.clone(),
@@ -395,6 +396,15 @@ fn legacy_key_warnings(
 }
 
 /// Apply the boolean switches and edition of a TOML target.
+/// cargo warns that a target's own `edition` is deprecated.
+fn edition_warning(t: &TomlTarget, name: &str, kind: &str, warnings: &mut Vec<String>) {
+    if t.edition.is_some() {
+        warnings.push(format!(
+            "`edition` is set on {kind} `{name}` which is deprecated"
+        ));
+    }
+}
+
 fn configure(t: &TomlTarget, target: &mut Target) -> Result<(), Chain> {
     if let Some(v) = t.test {
         target.tested = v;
@@ -759,6 +769,7 @@ fn bin_targets(
     for bin in &bins {
         let name = bin.name.clone().unwrap_or_default();
         legacy_key_warnings(bin, &name, "binary", input.edition, warnings)?;
+        edition_warning(bin, &name, "binary", warnings);
         let mut legacy = |n: &str| legacy_bin_path(root, n, has_lib);
         let path = target_path(bin, &inferred, Kind::Bin, root, input.edition, &mut legacy)
             .map_err(Chain::new)?;
@@ -839,6 +850,13 @@ fn other_targets(
         if kind == Kind::Example {
             legacy_key_warnings(t, &name, "example", input.edition, warnings)?;
         }
+        let human = match kind {
+            Kind::Example => "example",
+            Kind::Test => "test",
+            Kind::Bench => "benchmark",
+            Kind::Bin => "binary",
+        };
+        edition_warning(t, &name, human, warnings);
         let mut target = Target::new(target_kind, &name, path, input.edition);
         configure(t, &mut target)?;
         result.push(target);

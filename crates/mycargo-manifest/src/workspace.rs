@@ -200,6 +200,9 @@ impl Workspace {
             return Ok(());
         }
         let ManifestKind::Package(pkg) = &self.load_manifest(&manifest_path, opts)?.kind else {
+            // A virtual manifest among the members is one (cargo then finds
+            // two roots).
+            self.members.push(manifest_path);
             return Ok(());
         };
         let candidates: Vec<(PathBuf, String)> = pkg
