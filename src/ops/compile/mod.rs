@@ -143,6 +143,9 @@ pub fn compile_with(
         .first()
         .cloned()
         .or(gctx.config.get_string("build.target")?.map(|v| v.val));
+    if target_triple.as_ref().is_some_and(|t| t.trim().is_empty()) {
+        bail!("target was empty");
+    }
 
     let rustc_opts = RustcOptions {
         path: rustc_path,
@@ -261,6 +264,23 @@ pub fn compile_with(
     let roots = select_packages_warning(&ws, &pkgs, &req.packages, &mut |w| warnings.push(w))?;
     for w in warnings {
         gctx.shell.warn(w)?;
+    }
+    // A package outside the workspace cannot be tested when it needs
+    // dev-dependencies (they are not resolved for it).
+    if req.mode.is_rustc_test() {
+        let mut outside: Vec<usize> = roots.iter().copied().filter(|&i| !pkgs.members[i]).collect();
+        outside.sort_by(|&a, &b| pkgs.manifests[a].package_id.cmp(&pkgs.manifests[b].package_id));
+        if let Some(&i) = outside.iter().find(|&&i| {
+            pkgs.manifests[i]
+                .dependencies
+                .iter()
+                .any(|d| d.kind() == mycargo_core::DepKind::Development)
+        }) {
+            bail!(
+                "package `{}` cannot be tested because it requires dev-dependencies and is not a member of the workspace",
+                pkgs.manifests[i].name()
+            );
+        }
     }
     // A dependency without a lib is ignored, with cargo's warning.
     for &i in &roots {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use mycargo_core::{Cfg, CfgExpr};
 
 use crate::context::GlobalContext;
@@ -26,9 +26,11 @@ pub fn jobs(gctx: &GlobalContext, flag: Option<&str>) -> anyhow::Result<u32> {
     let n = match raw.as_deref() {
         None | Some("default") => cpus,
         Some(s) => {
-            let n: i64 = s
-                .parse()
-                .with_context(|| format!("could not parse `{s}` as a number of jobs"))?;
+            let n: i64 = s.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "could not parse `{s}`. Number of parallel jobs should be `default` or a number."
+                )
+            })?;
             if n == 0 {
                 bail!("jobs may not be 0");
             }
