@@ -122,7 +122,12 @@ pub enum SourceIdError {
 pub fn parse_url(s: &str) -> Result<Url, SourceIdError> {
     Url::parse(s).map_err(|e| SourceIdError::InvalidUrl {
         url: s.to_string(),
-        reason: e.to_string(),
+        // scp-like `git@host:path` is not a URL; cargo names the one meant.
+        reason: if s.starts_with("git@") {
+            format!("{e}; try using `ssh://{}` instead", s.replacen(':', "/", 1))
+        } else {
+            e.to_string()
+        },
     })
 }
 

@@ -268,8 +268,16 @@ pub fn compile_with(
     // A package outside the workspace cannot be tested when it needs
     // dev-dependencies (they are not resolved for it).
     if req.mode.is_rustc_test() {
-        let mut outside: Vec<usize> = roots.iter().copied().filter(|&i| !pkgs.members[i]).collect();
-        outside.sort_by(|&a, &b| pkgs.manifests[a].package_id.cmp(&pkgs.manifests[b].package_id));
+        let mut outside: Vec<usize> = roots
+            .iter()
+            .copied()
+            .filter(|&i| !pkgs.members[i])
+            .collect();
+        outside.sort_by(|&a, &b| {
+            pkgs.manifests[a]
+                .package_id
+                .cmp(&pkgs.manifests[b].package_id)
+        });
         if let Some(&i) = outside.iter().find(|&&i| {
             pkgs.manifests[i]
                 .dependencies

@@ -207,6 +207,7 @@ fn fetch_with_git2(
     specs: &[String],
     tags: bool,
 ) -> Result<(), FetchFailure> {
+    clean_temp_packs(repo);
     let auth_asked = Cell::new(false);
     let result = (|| -> Result<(), git2::Error> {
         let git_config = git2::Config::open_default()?;
@@ -328,12 +329,29 @@ fn reinitialize(repo: &mut Repository) -> Result<(), git2::Error> {
         path.parent().map(Path::to_path_buf).unwrap_or(path.clone())
     };
     let _ = std::fs::remove_dir_all(&path);
-    *repo = if bare {
-        Repository::init_bare(&root)?
-    } else {
-        Repository::init(&root)?
-    };
+    *repo = init_repository(&root, bare)?;
     Ok(())
+}
+
+/// Temporary pack files an interrupted libgit2 fetch left behind (they
+/// would only grow the database), removed as cargo removes them.
+fn clean_temp_packs(repo: &Repository) {
+    let Ok(entries) = std::fs::read_dir(repo.path().join("objects").join("pack")) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with("pack_git2_") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A new repository without the user's `init.templatedir` (its hooks and
+/// files have no place in a cache), as cargo makes them.
+pub(crate) fn init_repository(path: &Path, bare: bool) -> Result<Repository, git2::Error> {
+    let mut opts = git2::RepositoryInitOptions::new();
+    opts.external_template(false).bare(bare);
+    Repository::init_opts(path, &opts)
 }
 
 /// Ref names the remote advertises (`refs/heads/...`, `refs/tags/...`),

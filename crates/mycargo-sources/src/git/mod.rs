@@ -464,7 +464,7 @@ impl GitSource {
         }
         std::fs::create_dir_all(db_path)
             .with_context(|| format!("failed to create directory `{}`", db_path.display()))?;
-        Repository::init_bare(db_path)
+        fetch::init_repository(db_path, true)
             .with_context(|| format!("failed to create git database `{}`", db_path.display()))
     }
 
