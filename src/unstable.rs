@@ -32,6 +32,11 @@ pub struct UnstableFlags {
     /// `-Z mtime-on-use`: a fresh unit's fingerprint is touched when used
     /// (for tools that clean what was not used lately).
     pub mtime_on_use: bool,
+    /// `-Z target-applies-to-host`: `target-applies-to-host = false` keeps
+    /// `[target.<host>]` from host units.
+    pub target_applies_to_host: bool,
+    /// `-Z host-config`: `[host]` configures host units.
+    pub host_config: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -58,7 +63,6 @@ const NOT_YET: &[&str] = &[
     "gc",
     "git",
     "gitoxide",
-    "host-config",
     "json-target-spec",
     "minimal-versions",
     "msrv-policy",
@@ -80,7 +84,6 @@ const NOT_YET: &[&str] = &[
     "section-timings",
     "separate-nightlies",
     "skip-rustdoc-fingerprint",
-    "target-applies-to-host",
     "trim-paths",
     "warnings",
 ];
@@ -169,9 +172,11 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "asymmetric-token" => &mut out.asymmetric_token,
             "public-dependency" => &mut out.public_dependency,
             "mtime-on-use" => &mut out.mtime_on_use,
+            "target-applies-to-host" => &mut out.target_applies_to_host,
+            "host-config" => &mut out.host_config,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

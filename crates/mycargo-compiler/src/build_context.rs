@@ -76,8 +76,11 @@ pub struct BuildConfig {
     /// Colour in rustc's rendered diagnostics.
     pub color: bool,
     /// Build-script overrides from configuration, by (unit built for the
-    /// host, `links`): the script output they stand for.
+    /// host's use, such as a build dependency's, and `links`): the script
+    /// output they stand for.
     pub links_overrides: std::collections::BTreeMap<(bool, String), Vec<u8>>,
+    /// `host.runner` (`-Z host-config`): wraps build-script runs.
+    pub host_runner: Option<Vec<String>>,
     /// `-Z mtime-on-use`: touch the fingerprint of each unit used.
     pub mtime_on_use: bool,
     /// `$CARGO_HOME`: sources under its `registry` and `git` never change,
@@ -95,7 +98,7 @@ impl BuildConfig {
     ) -> Option<&[u8]> {
         let links = graph.packages[run.pkg].manifest.metadata.links.as_ref()?;
         self.links_overrides
-            .get(&(run.kind == CompileKind::Host, links.clone()))
+            .get(&(run.for_host, links.clone()))
             .map(Vec::as_slice)
     }
 

@@ -24,7 +24,15 @@ pub fn command(
     let gp = &bcx.graph.packages[run.pkg];
     let m = gp.manifest;
     let cfg = bcx.config;
-    let mut cmd = Command::new(script);
+    // `host.runner` runs the script: `runner ARGS... SCRIPT`.
+    let mut cmd = match cfg.host_runner.as_deref() {
+        Some([runner, args @ ..]) => {
+            let mut c = Command::new(runner);
+            c.args(args).arg(script);
+            c
+        }
+        _ => Command::new(script),
+    };
     cmd.current_dir(m.root());
     cmd.env_clear();
     for (k, v) in &cfg.env {

@@ -574,7 +574,7 @@ impl Builder<'_, '_> {
             if let Some(links) = &m.metadata.links
                 && self
                     .links_overridden
-                    .contains(&(unit.kind == CompileKind::Host, links.clone()))
+                    .contains(&(unit.for_host, links.clone()))
             {
                 return Ok(out);
             }

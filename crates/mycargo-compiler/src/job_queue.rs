@@ -961,7 +961,16 @@ fn finish_job(
             "could not execute process `{}` (never executed)",
             st.command_line
         )
-    })?;
+    });
+    let status = match status {
+        Err(e) if unit.mode == CompileMode::RunCustomBuild => {
+            return Err(e.context(format!(
+                "failed to run custom build command for `{}`",
+                m.package_id
+            )));
+        }
+        other => other?,
+    };
     if unit.mode == CompileMode::RunCustomBuild {
         let run_dir = bcx.build_script_run_dir(unit);
         let out_dir = run_dir.join("out");

@@ -12,14 +12,17 @@ use crate::context::GlobalContext;
 /// Keys of `[target.<triple>]` that are settings, not `links` names.
 const SETTINGS: &[&str] = &["ar", "linker", "runner", "rustflags", "rustdocflags"];
 
-/// The overrides for `triple`: `links` name → the script output they
-/// amount to, written as `cargo::` instructions (so the one parser reads
-/// real and overridden output alike).
-pub fn for_triple(gctx: &GlobalContext, triple: &str) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+/// The overrides in the table at `at` (`target.<triple>`, or `host`
+/// under `-Z host-config`): `links` name → the script output they amount
+/// to, written as `cargo::` instructions (so the one parser reads real and
+/// overridden output alike).
+pub fn in_table(gctx: &GlobalContext, at: &[String]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
-    let Some(RawValue::Table(table)) = gctx.config.raw_at(&["target", triple])? else {
+    let parts: Vec<&str> = at.iter().map(String::as_str).collect();
+    let Some(RawValue::Table(table)) = gctx.config.raw_at(&parts)? else {
         return Ok(out);
     };
+    let triple = at.join(".");
     for (links, value) in table {
         if SETTINGS.contains(&links.as_str()) {
             continue;
@@ -29,7 +32,7 @@ pub fn for_triple(gctx: &GlobalContext, triple: &str) -> anyhow::Result<BTreeMap
             // `links` override; leave them to their own readers.
             continue;
         };
-        out.insert(links.clone(), instructions(triple, &links, &entries)?);
+        out.insert(links.clone(), instructions(&triple, &links, &entries)?);
     }
     Ok(out)
 }

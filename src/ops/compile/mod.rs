@@ -5,6 +5,7 @@
 
 pub(crate) mod cycles;
 mod features;
+mod host_config;
 mod links_overrides;
 pub(crate) mod packages;
 pub mod print;
@@ -177,10 +178,19 @@ pub fn compile_with(
         target_triple.as_deref().unwrap_or(&host),
         &host_cfgs_probe.cfg,
     )?;
-    let host_flags = if target_triple.is_some() {
+    let host_cfg = host_config::load(gctx, &host)?;
+    let host_flags = if !host_cfg.target_applies {
+        host_cfg.rustflags.clone().unwrap_or_default()
+    } else if target_triple.is_some() {
         Vec::new()
     } else {
         target_flags.clone()
+    };
+    // Without `--target` every unit is a host unit.
+    let target_flags = if target_triple.is_none() && !host_cfg.target_applies {
+        host_flags.clone()
+    } else {
+        target_flags
     };
     let host_info = rustc.target_info(&TargetInfoRequest {
         target: None,
@@ -333,11 +343,18 @@ pub fn compile_with(
         );
     }
     let graph = package_graph(&pkgs.manifests, &pkgs, &verify);
-    // Build-script overrides: by (unit built for the host, `links`).
+    // Build-script overrides: by (unit for the host, `links`).
     let mut links_overrides = std::collections::BTreeMap::new();
-    for (is_host, triple) in [(true, Some(&host)), (false, target_triple.as_ref())] {
-        if let Some(t) = triple {
-            for (links, out) in links_overrides::for_triple(gctx, t)? {
+    // Keyed by whether the unit is built for the host (a build script's
+    // or proc macro's): those read the host's table, the others the
+    // target's (`[target.<host>]` without `--target`).
+    let target_table = Some(vec![
+        "target".to_string(),
+        target_triple.clone().unwrap_or_else(|| host.clone()),
+    ]);
+    for (is_host, table) in [(true, &host_cfg.table), (false, &target_table)] {
+        if let Some(at) = table {
+            for (links, out) in links_overrides::in_table(gctx, at)? {
                 links_overrides.insert((is_host, links), out);
             }
         }
@@ -408,10 +425,13 @@ pub fn compile_with(
         bail!("{e}");
     }
 
-    let host_linker = gctx
-        .config
-        .get_program(&format!("target.{host}.linker"))?
-        .map(|v| v.val);
+    let host_linker = if host_cfg.target_applies {
+        gctx.config
+            .get_program(&format!("target.{host}.linker"))?
+            .map(|v| v.val)
+    } else {
+        host_cfg.linker.clone()
+    };
     let linker = match &target_triple {
         Some(t) => gctx
             .config
@@ -473,6 +493,7 @@ pub fn compile_with(
         color: gctx.shell.err_supports_color(),
         mtime_on_use: gctx.unstable.mtime_on_use,
         links_overrides,
+        host_runner: host_cfg.runner.clone(),
         cargo_home: gctx.config.cargo_home().to_path_buf(),
     };
     let bcx = BuildContext::new(graph, units, &config, &target_data, roots);
