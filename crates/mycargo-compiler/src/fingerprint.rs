@@ -127,6 +127,17 @@ fn components(
         part("the precalculated components changed", &|h| {
             h.str(&String::from_utf8_lossy(output));
         });
+    } else if unit.mode == CompileMode::RunCustomBuild
+        && bcx.graph.packages[unit.pkg].is_local
+        && stored_output(bcx, unit)
+            .is_some_and(|o| o.rerun_if_changed.is_empty() && o.rerun_if_env_changed.is_empty())
+    {
+        // A script that names nothing reruns when any file of its package
+        // changes: the newest one, as cargo records it.
+        let newest = newest_file(bcx, unit.pkg);
+        part("the precalculated components changed", &|h| {
+            h.str(&newest);
+        });
     }
     part("the build script's output changed", &|h| {
         for e in script_effects {
@@ -194,6 +205,29 @@ fn stale_checker(bcx: &BuildContext<'_>) -> StaleChecker {
     StaleChecker::new().skip_dirs([home.join("registry"), home.join("git")])
 }
 
+/// cargo's `PathSource::fingerprint`: `SECS.NANOSs (PATH)` of the package
+/// file modified last.
+fn newest_file(bcx: &BuildContext<'_>, pkg: usize) -> String {
+    let m = bcx.graph.packages[pkg].manifest;
+    let files = match bcx.graph.list_files {
+        Some(list) => list(m),
+        None => package_files(m.root(), &bcx.config.target_dir),
+    };
+    let mut newest = (FileTime::zero(), PathBuf::new());
+    for f in files {
+        let t = dep_info::mtime(&f).unwrap_or_else(|_| FileTime::zero());
+        if t > newest.0 {
+            newest = (t, f);
+        }
+    }
+    format!(
+        "{}.{:09}s ({})",
+        newest.0.unix_seconds(),
+        newest.0.nanoseconds(),
+        newest.1.display()
+    )
+}
+
 /// cargo's `hash_u64(name)` (its stable SipHasher-128 of a `str`): the
 /// order cargo compares a unit's dependencies in.
 fn cargo_name_hash(name: &str) -> u64 {
@@ -255,11 +289,17 @@ pub fn check(
             if rebuilt(&d.unit) {
                 return Freshness::Dirty(Some(format!("the dependency `{name}` was rebuilt")));
             }
-            let read: Vec<std::path::PathBuf> =
-                match crate::job_queue::uses_only_metadata(bcx, unit, &d.unit) {
-                    true => bcx.extern_file(&d.unit, true).into_iter().collect(),
-                    false => bcx.outputs(&d.unit).into_iter().map(|o| o.path).collect(),
-                };
+            // A build script's run is read through its stored output.
+            let read: Vec<std::path::PathBuf> = if d.unit.mode == CompileMode::RunCustomBuild {
+                vec![
+                    bcx.build_script_run_dir(&d.unit)
+                        .join(crate::build_output::OUTPUT_FILE),
+                ]
+            } else if crate::job_queue::uses_only_metadata(bcx, unit, &d.unit) {
+                bcx.extern_file(&d.unit, true).into_iter().collect()
+            } else {
+                bcx.outputs(&d.unit).into_iter().map(|o| o.path).collect()
+            };
             for path in read {
                 if let Ok(t) = dep_info::mtime(&path)
                     && t > reference
@@ -291,10 +331,8 @@ pub fn check(
             return Freshness::Dirty(None);
         };
         let stale = if out.rerun_if_changed.is_empty() && out.rerun_if_env_changed.is_empty() {
-            // No rules: any change in the package reruns the script
-            // (the target directory aside).
-            let target_dir = bcx.config.target_dir.clone();
-            checker_for_package(&pkg_root, &target_dir, ran_at, &mut checker)
+            // No rules: the package's newest file is in the components.
+            None
         } else {
             checker.first_stale(&output_file, ran_at, out.rerun_if_changed_paths(&pkg_root))
         };
@@ -330,24 +368,6 @@ pub fn check(
         Some(item) => Freshness::Dirty(Some(item.describe(&bcx.config.ws_root))),
         None => Freshness::Fresh,
     }
-}
-
-/// The newest file of a package (outside the target dir) against `ran_at`.
-fn checker_for_package(
-    root: &std::path::Path,
-    target_dir: &std::path::Path,
-    ran_at: FileTime,
-    checker: &mut StaleChecker,
-) -> Option<dep_info::StaleItem> {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return None;
-    };
-    let paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p != target_dir && !p.ends_with("target") && !p.ends_with(".git"))
-        .collect();
-    checker.first_stale(root, ran_at, paths)
 }
 
 /// The files of a path package, as cargo lists them for a doc unit: all

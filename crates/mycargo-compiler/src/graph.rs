@@ -35,6 +35,9 @@ pub struct PackageGraph<'a> {
     /// Run once per package before its first unit compiles (not for fresh
     /// ones): vendored sources are checked against their checksums there.
     pub verify: Option<&'a (dyn Fn(usize) -> anyhow::Result<()> + Sync)>,
+    /// A path package's source files as packaging lists them (git-aware,
+    /// `include`/`exclude`); `None` lists everything under its root.
+    pub list_files: Option<&'a (dyn Fn(&Manifest) -> Vec<std::path::PathBuf> + Sync)>,
 }
 
 impl std::fmt::Debug for PackageGraph<'_> {

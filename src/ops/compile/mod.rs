@@ -342,7 +342,19 @@ pub fn compile_with(
             m.package_id
         );
     }
-    let graph = package_graph(&pkgs.manifests, &pkgs, &verify);
+    // A path package's files as it would be packaged (git-aware, its
+    // `include`/`exclude`): what its build script depends on when the
+    // script names nothing.
+    let list_files = |m: &mycargo_manifest::Manifest| -> Vec<PathBuf> {
+        let Ok(filter) = crate::ops::package::files::Filter::new(&m.include, &m.exclude) else {
+            return Vec::new();
+        };
+        let repo = crate::ops::package::vcs::GitRepo::discover(m.root());
+        crate::ops::package::files::list(m.root(), &filter, repo.as_ref(), &mut Vec::new())
+            .map(|l| l.into_iter().map(|f| f.disk).collect())
+            .unwrap_or_default()
+    };
+    let graph = package_graph(&pkgs.manifests, &pkgs, &verify, &list_files);
     // Build-script overrides: by (unit for the host, `links`).
     let mut links_overrides = std::collections::BTreeMap::new();
     // Keyed by whether the unit is built for the host (a build script's
@@ -388,7 +400,7 @@ pub fn compile_with(
     let (graph2, units2);
     let (graph, units) = match &overridden {
         Some(manifests) => {
-            graph2 = package_graph(manifests, &pkgs, &verify);
+            graph2 = package_graph(manifests, &pkgs, &verify, &list_files);
             units2 = UnitGraph::new(&graph2, &feats, &profiles, &selection)?;
             (&graph2, &units2)
         }
@@ -639,9 +651,11 @@ fn package_graph<'a>(
     manifests: &'a [mycargo_manifest::Manifest],
     pkgs: &packages::Packages,
     verify: &'a (dyn Fn(usize) -> anyhow::Result<()> + Sync),
+    list_files: &'a (dyn Fn(&mycargo_manifest::Manifest) -> Vec<PathBuf> + Sync),
 ) -> PackageGraph<'a> {
     PackageGraph {
         verify: (!pkgs.vendored.is_empty()).then_some(verify),
+        list_files: Some(list_files),
         packages: manifests
             .iter()
             .enumerate()
