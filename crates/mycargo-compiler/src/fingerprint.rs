@@ -220,11 +220,13 @@ fn newest_file(bcx: &BuildContext<'_>, pkg: usize) -> String {
             newest = (t, f);
         }
     }
+    // Relative to the package: a moved project stays fresh.
+    let rel = newest.1.strip_prefix(m.root()).unwrap_or(&newest.1);
     format!(
         "{}.{:09}s ({})",
         newest.0.unix_seconds(),
         newest.0.nanoseconds(),
-        newest.1.display()
+        rel.display()
     )
 }
 
