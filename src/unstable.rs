@@ -37,13 +37,14 @@ pub struct UnstableFlags {
     pub target_applies_to_host: bool,
     /// `-Z host-config`: `[host]` configures host units.
     pub host_config: bool,
+    /// `-Z any-build-script-metadata`.
+    pub any_build_script_metadata: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
 const NOT_YET: &[&str] = &[
     "allow-features",
     "advanced-env",
-    "any-build-script-metadata",
     "avoid-dev-deps",
     "binary-dep-depinfo",
     "bindeps",
@@ -174,9 +175,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "mtime-on-use" => &mut out.mtime_on_use,
             "target-applies-to-host" => &mut out.target_applies_to_host,
             "host-config" => &mut out.host_config,
+            "any-build-script-metadata" => &mut out.any_build_script_metadata,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

@@ -79,6 +79,9 @@ pub struct BuildConfig {
     /// host's use, such as a build dependency's, and `links`): the script
     /// output they stand for.
     pub links_overrides: std::collections::BTreeMap<(bool, String), Vec<u8>>,
+    /// `-Z any-build-script-metadata`: `CARGO_DEP_<NAME>_<KEY>` for build
+    /// scripts.
+    pub any_build_script_metadata: bool,
     /// `host.runner` (`-Z host-config`): wraps build-script runs.
     pub host_runner: Option<Vec<String>>,
     /// `-Z mtime-on-use`: touch the fingerprint of each unit used.

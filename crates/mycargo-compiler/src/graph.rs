@@ -104,6 +104,9 @@ pub struct Selection {
     /// `(built for the host, links)` whose build scripts configuration
     /// overrides: their run units need nothing compiled.
     pub links_overridden: BTreeSet<(bool, String)>,
+    /// `-Z any-build-script-metadata`: a build script sees every direct
+    /// dependency's script metadata, not only `links` ones'.
+    pub any_build_script_metadata: bool,
 }
 
 /// Whether `test` runs doc tests of the selected packages' libs.
@@ -158,6 +161,7 @@ struct Builder<'a, 'g> {
     out: UnitGraph,
     doc_deps: bool,
     links_overridden: &'g BTreeSet<(bool, String)>,
+    any_build_script_metadata: bool,
 }
 
 impl UnitGraph {
@@ -179,6 +183,7 @@ impl UnitGraph {
             out: UnitGraph::default(),
             doc_deps: selection.doc_deps,
             links_overridden: &selection.links_overridden,
+            any_build_script_metadata: selection.any_build_script_metadata,
         };
         let mut roots = Vec::new();
         let mut doctest_libs = Vec::new();
@@ -595,10 +600,14 @@ impl Builder<'_, '_> {
                 unit: script,
                 extern_name: String::new(),
             });
-            for (_, dep_pkg) in self.active_deps(unit.pkg, unit.for_host, |k| k == DepKind::Normal)
+            for (dep_idx, dep_pkg) in
+                self.active_deps(unit.pkg, unit.for_host, |k| k == DepKind::Normal)
             {
                 let dm = self.graph.packages[dep_pkg].manifest;
-                if dm.metadata.links.is_some()
+                // The name the dependency goes by here, for
+                // `CARGO_DEP_<NAME>_<KEY>`.
+                let name = m.dependencies[dep_idx].name_in_toml().to_string();
+                if (dm.metadata.links.is_some() || self.any_build_script_metadata)
                     && let Some(bi) = dm.targets.iter().position(|t| t.is_custom_build())
                 {
                     let run = self.intern(
@@ -610,7 +619,7 @@ impl Builder<'_, '_> {
                     );
                     out.push(UnitDep {
                         unit: run,
-                        extern_name: String::new(),
+                        extern_name: name,
                     });
                 }
             }

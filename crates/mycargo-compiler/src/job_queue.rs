@@ -67,6 +67,8 @@ struct UnitState {
     /// Build script run: the parsed effects, for dependents.
     script: Option<ScriptEffects>,
     dep_env: Vec<(String, String)>,
+    /// A build script run's `cargo::metadata` pairs.
+    metadata: Vec<(String, String)>,
     /// Rebuilt (not fresh) in this build.
     dirty: bool,
     command_line: String,
@@ -133,6 +135,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             errors: 0,
             script: None,
             dep_env: Vec::new(),
+            metadata: Vec::new(),
             dirty: false,
             command_line: String::new(),
             spawned_at: None,
@@ -736,6 +739,28 @@ fn prepare(
         for &(j, _) in &deps[i] {
             dep_env.extend(state[j].dep_env.iter().cloned());
         }
+        // `-Z any-build-script-metadata`: every direct dependency's script
+        // metadata, by the dependency's name.
+        if bcx.config.any_build_script_metadata {
+            for d in bcx.units.deps.get(unit).into_iter().flatten() {
+                if d.unit.mode != CompileMode::RunCustomBuild || d.extern_name.is_empty() {
+                    continue;
+                }
+                let Some(&(j, _)) = deps[i].iter().find(|&&(j, _)| order[j] == d.unit) else {
+                    continue;
+                };
+                for (k, v) in &state[j].metadata {
+                    dep_env.push((
+                        format!(
+                            "CARGO_DEP_{}_{}",
+                            crate::build_output::envify(&d.extern_name),
+                            crate::build_output::envify(k)
+                        ),
+                        v.clone(),
+                    ));
+                }
+            }
+        }
         let mut cmd = custom_build::command(bcx, unit, &script, &out_dir, &dep_env, client);
         // The script loads the native libraries its build dependencies'
         // scripts made in the target directory (cargo's `add_plugin_deps`).
@@ -1031,6 +1056,7 @@ fn finish_job(
         if let Some(links) = &m.metadata.links {
             st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
         }
+        st.metadata = out.metadata.clone();
         st.script = Some(fx);
         return Ok(());
     }
@@ -1220,6 +1246,7 @@ fn apply_override(
     if let Some(links) = &m.metadata.links {
         st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
     }
+    st.metadata = out.metadata.clone();
     st.script = Some(custom_build::effects(&out, out_dir));
     Ok(())
 }
@@ -1234,6 +1261,7 @@ fn reload_script(bcx: &BuildContext<'_>, unit: &Unit, st: &mut UnitState) -> any
     if let Some(links) = &m.metadata.links {
         st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
     }
+    st.metadata = out.metadata.clone();
     st.script = Some(custom_build::effects(&out, out_dir));
     Ok(())
 }

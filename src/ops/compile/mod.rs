@@ -387,6 +387,7 @@ pub fn compile_with(
         mode: req.mode,
         target: target_triple.clone(),
         links_overridden: links_overrides.keys().cloned().collect(),
+        any_build_script_metadata: gctx.unstable.any_build_script_metadata,
         named_packages: if req.packages.workspace {
             Vec::new()
         } else {
@@ -506,6 +507,7 @@ pub fn compile_with(
         mtime_on_use: gctx.unstable.mtime_on_use,
         links_overrides,
         host_runner: host_cfg.runner.clone(),
+        any_build_script_metadata: gctx.unstable.any_build_script_metadata,
         cargo_home: gctx.config.cargo_home().to_path_buf(),
     };
     let bcx = BuildContext::new(graph, units, &config, &target_data, roots);
