@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod build;
+mod build_compat;
 mod clean_doc;
 mod cli;
 mod config;

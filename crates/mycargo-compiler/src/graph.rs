@@ -30,6 +30,9 @@ pub struct GraphPackage<'a> {
     pub vendored: bool,
 }
 
+/// Lists a path package's source files (see [`PackageGraph::list_files`]).
+pub type ListFiles<'a> = &'a (dyn Fn(&Manifest) -> Vec<std::path::PathBuf> + Sync);
+
 pub struct PackageGraph<'a> {
     pub packages: Vec<GraphPackage<'a>>,
     /// Run once per package before its first unit compiles (not for fresh
@@ -37,7 +40,7 @@ pub struct PackageGraph<'a> {
     pub verify: Option<&'a (dyn Fn(usize) -> anyhow::Result<()> + Sync)>,
     /// A path package's source files as packaging lists them (git-aware,
     /// `include`/`exclude`); `None` lists everything under its root.
-    pub list_files: Option<&'a (dyn Fn(&Manifest) -> Vec<std::path::PathBuf> + Sync)>,
+    pub list_files: Option<ListFiles<'a>>,
 }
 
 impl std::fmt::Debug for PackageGraph<'_> {

@@ -271,7 +271,12 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 progressed = true;
                 continue;
             }
-            let cmd = match prepare(bcx, unit, i, &deps, &order, &mut state, &to_link, &client) {
+            let plan = Plan {
+                deps: &deps,
+                order: &order,
+                to_link: &to_link,
+            };
+            let cmd = match prepare(bcx, unit, i, &plan, &mut state, &client) {
                 Ok(c) => c,
                 Err(e) => {
                     errors.handle(shell, e, true, running);
@@ -710,16 +715,24 @@ fn note_working_on(
 }
 
 /// Build the command of a unit whose dependencies are ready.
+/// The queue's fixed shape, for preparing commands.
+struct Plan<'p> {
+    /// Per unit: (dependency index, satisfied by its metadata alone).
+    deps: &'p [Vec<(usize, bool)>],
+    order: &'p [Unit],
+    /// Per unit: the build-script runs it links with ([`link_order`]).
+    to_link: &'p [Vec<usize>],
+}
+
 fn prepare(
     bcx: &BuildContext<'_>,
     unit: &Unit,
     i: usize,
-    deps: &[Vec<(usize, bool)>],
-    order: &[Unit],
+    plan: &Plan<'_>,
     state: &mut [UnitState],
-    to_link: &[Vec<usize>],
     client: &jobserver::Client,
 ) -> anyhow::Result<Command> {
+    let (deps, order, to_link) = (plan.deps, plan.order, plan.to_link);
     if unit.mode == CompileMode::RunCustomBuild {
         let (script_index, script_unit) = deps[i]
             .iter()

@@ -410,6 +410,26 @@ mod tests {
     }
 
     #[test]
+    fn labels_are_painted_without_their_colon_as_cargo_paints_them() {
+        let (mut sh, buf) = shell();
+        sh.set_color_choice(ColorChoice::Always, None);
+        sh.note("n").unwrap();
+        sh.warn("w").unwrap();
+        assert_eq!(
+            text(&buf),
+            format!(
+                "{}note{}: n\n{}warning{}: w\n",
+                NOTE.render(),
+                NOTE.render_reset(),
+                WARN.render(),
+                WARN.render_reset()
+            )
+        );
+        // cargo's warning is yellow, not bright yellow.
+        assert_eq!(WARN, AnsiColor::Yellow.on_default().effects(Effects::BOLD));
+    }
+
+    #[test]
     fn status_is_right_aligned() {
         let (mut sh, buf) = shell();
         sh.status("Creating", "binary (application) `foo` package")
@@ -458,5 +478,30 @@ mod tests {
             text(&buf),
             "error: outer\n\nCaused by:\n  inner\n  second line\n"
         );
+    }
+
+    #[test]
+    fn verbose_causes_show_with_verbose_and_printed_errors_never() {
+        let cause = || {
+            anyhow::Error::new(crate::errors::VerboseError(anyhow::anyhow!(
+                "process failed"
+            )))
+            .context("could not compile")
+        };
+        let (mut sh, buf) = shell();
+        sh.print_error(&cause());
+        assert_eq!(text(&buf), "error: could not compile\n");
+        let (mut sh, buf) = shell();
+        sh.set_verbosity(Verbosity::Verbose);
+        sh.print_error(&cause());
+        assert_eq!(
+            text(&buf),
+            "error: could not compile\n\nCaused by:\n  process failed\n"
+        );
+        let (mut sh, buf) = shell();
+        sh.print_error(&anyhow::Error::new(crate::errors::AlreadyPrintedError(
+            "1 job failed".into(),
+        )));
+        assert_eq!(text(&buf), "");
     }
 }

@@ -1,0 +1,379 @@
+//! Build, run and freshness behaviours cargo's own testsuite pins, checked
+//! through the binary (several side by side with the installed cargo).
+
+use mycargo_test_support::compare::host_triple;
+use mycargo_test_support::project;
+
+const NIGHTLY: (&str, &str) = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
+
+#[test]
+fn run_lists_the_binaries_it_cannot_choose_between_sorted() {
+    let p = project()
+        .file("src/bin/zeta.rs", "fn main() {}")
+        .file("src/bin/alpha.rs", "fn main() {}")
+        .build();
+    // (The support library reads `cargo` in expectations as `mycargo`.)
+    p.mycargo("run")
+        .with_status(101)
+        .with_stderr_contains("run` could not determine which binary to run. Use the `--bin` option to specify a binary, or the `default-run` manifest key.\navailable binaries: alpha, zeta\n")
+        .run();
+    p.mycargo("run --bin alpha --bin zeta")
+        .with_status(101)
+        .with_stderr_contains(
+            "help: available targets:\n    bin `alpha` in package `foo`\n    bin `zeta` in package `foo`",
+        )
+        .run();
+}
+
+#[test]
+fn run_gives_the_program_cargos_environment_in_the_callers_directory() {
+    let p = project()
+        .file(
+            "src/main.rs",
+            r#"fn main() {
+    println!("{} {}", std::env::var("CARGO_PKG_NAME").unwrap(), std::env::var("OUT_DIR").is_ok());
+    println!("{}", std::env::current_dir().unwrap().display());
+    let path = std::env::var("LD_LIBRARY_PATH").unwrap_or_default();
+    println!("deps on path: {}", path.split(':').any(|d| d.ends_with("target/debug/deps")));
+}
+"#,
+        )
+        .file("build.rs", "fn main() {}")
+        .dir("sub")
+        .build();
+    let out = p.mycargo("run").cwd(p.root().join("sub")).run();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "foo true\n{}\ndeps on path: true\n",
+            p.root().join("sub").display()
+        )
+    );
+}
+
+#[test]
+fn a_target_named_in_another_member_is_found_there() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("a/src/lib.rs", "")
+        .file(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("b/src/main.rs", "fn main() { println!(\"b\"); }")
+        .build();
+    p.mycargo("run --bin b").with_stdout_data("b\n").run();
+    p.mycargo("build --bin nope")
+        .with_status(101)
+        .with_stderr_contains("error: no bin target named `nope` in default-run packages")
+        .run();
+}
+
+#[test]
+fn common_flag_mistakes_get_cargos_tips() {
+    let p = project().file("src/lib.rs", "").build();
+    for (args, tip) in [
+        (
+            "build -x foo",
+            "tip: a similar argument exists: '--exclude'",
+        ),
+        (
+            "build --path x",
+            "tip: a similar argument exists: '--manifest-path'",
+        ),
+        ("build --debug", "build`; instead `--release` is supported"),
+        ("-c x build", "tip: a similar argument exists: '--config'"),
+    ] {
+        p.mycargo(args)
+            .with_status(1)
+            .with_stderr_contains(tip)
+            .run();
+    }
+    p.mycargo("build --workspace --all").run();
+}
+
+#[test]
+fn excluding_a_missing_package_warns_and_an_empty_selection_fails() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("a/src/lib.rs", "")
+        .build();
+    p.mycargo("check --workspace --exclude nothere")
+        .with_stderr_contains(
+            "warning: excluded package(s) `nothere` not found in workspace `[ROOT]/foo`",
+        )
+        .run();
+    p.mycargo("check --workspace --exclude a")
+        .with_status(101)
+        .with_stderr_contains(
+            "contains no package: The manifest is virtual, and the workspace has no members.",
+        )
+        .run();
+}
+
+#[test]
+fn lints_in_the_manifest_reach_rustc_as_cargo_passes_them() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lints.rust]\nunsafe_code = \"forbid\"\nunexpected_cfgs = { level = \"warn\", check-cfg = ['cfg(special)'] }\n",
+        )
+        .file(
+            "src/lib.rs",
+            "pub fn f() -> u8 { unsafe { core::mem::zeroed() } }\n",
+        )
+        .build_twins();
+    let mv = m.mycargo("check -v").with_status(101).run();
+    let cv = c.cargo("check -v").with_status(101).run();
+    assert!(
+        mv.stderr.contains("usage of an `unsafe` block"),
+        "{}",
+        mv.stderr
+    );
+    assert!(
+        cv.stderr.contains("usage of an `unsafe` block"),
+        "{}",
+        cv.stderr
+    );
+    let flags = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .filter(|w| w.starts_with("--forbid") || w.starts_with("--warn"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(flags(&mv.stderr), flags(&cv.stderr));
+    assert!(
+        mv.stderr.contains("--check-cfg 'cfg(special)'"),
+        "{}",
+        mv.stderr
+    );
+}
+
+#[test]
+fn a_build_script_override_stands_for_the_script() {
+    let host = host_triple();
+    let config = |dir: &str| {
+        format!(
+            "[target.{host}.native]\nrustc-cfg = [\"overridden\"]\nrustc-link-search = [\"native=/opt/{dir}\"]\n"
+        )
+    };
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlinks = \"native\"\n\n[lints.rust]\nunexpected_cfgs = \"allow\"\n",
+        )
+        // A script that could not compile: overridden, it never does.
+        .file("build.rs", "fn main() { compile_error!(\"not built\"); }")
+        .file(
+            "src/lib.rs",
+            "#[cfg(overridden)] pub fn f() {}\npub fn g() { f() }\n",
+        )
+        .file(".cargo/config.toml", config("x"))
+        .build();
+    p.mycargo("build -v")
+        .with_stderr_contains("-L native=/opt/x --cfg overridden")
+        .with_stderr_does_not_contain("build_script_build")
+        .run();
+    p.change_file(".cargo/config.toml", config("y"));
+    p.mycargo("build -v")
+        .with_stderr_contains("Dirty foo v0.1.0 ([ROOT]/foo): the precalculated components changed")
+        .run();
+}
+
+#[test]
+fn very_verbose_shows_the_variables_set_and_the_scripts_output() {
+    let p = project()
+        .file(
+            "build.rs",
+            "fn main() { println!(\"hello from the script\"); eprintln!(\"to stderr\"); }",
+        )
+        .file("src/lib.rs", "")
+        .build();
+    let out = p.mycargo("build -vv").run();
+    assert!(
+        out.stdout.contains("[foo 0.0.1] hello from the script"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("[foo 0.0.1] to stderr"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("CARGO_PKG_NAME=foo "), "{}", out.stderr);
+}
+
+#[test]
+fn a_failed_build_script_shows_its_warnings_first_and_no_empty_streams() {
+    let p = project()
+        .file(
+            "build.rs",
+            "fn main() { println!(\"cargo::warning=careful\"); std::process::exit(3); }",
+        )
+        .file("src/lib.rs", "")
+        .build();
+    let out = p.mycargo("build").with_status(101).run();
+    let warned = out.stderr.find("warning: foo@0.0.1: careful");
+    let failed = out.stderr.find("error: failed to run custom build command");
+    assert!(
+        warned.is_some() && failed.is_some() && warned < failed,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--- stdout\n  cargo::warning=careful"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("--- stderr"), "{}", out.stderr);
+}
+
+#[test]
+fn moving_the_project_keeps_it_fresh_and_a_rebuilt_dependency_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = { path = \"dep\" }\n",
+        )
+        .file("src/lib.rs", "pub fn f() { dep::g() }")
+        .file("build.rs", "fn main() {}")
+        .file(
+            "dep/Cargo.toml",
+            "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("dep/src/lib.rs", "pub fn g() {}")
+        .build();
+    p.mycargo("build").run();
+    let moved = dir.path().join("moved");
+    std::fs::rename(p.root(), &moved).unwrap();
+    p.mycargo("build -v")
+        .cwd(&moved)
+        .with_stderr_does_not_contain("Compiling")
+        .run();
+    std::fs::write(moved.join("dep/src/lib.rs"), "pub fn g() { }\n").unwrap();
+    p.mycargo("build -v")
+        .cwd(&moved)
+        .with_stderr_contains("the dependency `dep` was rebuilt")
+        .run();
+}
+
+#[test]
+fn path_bases_name_where_a_path_dependency_is_on_nightly() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "cargo-features = [\"path-bases\"]\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbar = { base = \"libs\", path = \"bar\" }\n",
+        )
+        .file("src/lib.rs", "pub fn f() { bar::g() }")
+        .file(".cargo/config.toml", "[path-bases]\nlibs = \"shared\"\n")
+        .file(
+            "shared/bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("shared/bar/src/lib.rs", "pub fn g() {}")
+        .build();
+    p.mycargo("check")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .with_stderr_contains("Checking bar v0.1.0 ([ROOT]/foo/shared/bar)")
+        .run();
+    p.change_file(".cargo/config.toml", "");
+    p.mycargo("check")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .with_status(101)
+        .with_stderr_contains(
+            "path base `libs` is undefined. You must add an entry for `libs` in the Cargo configuration [path-bases] table.",
+        )
+        .run();
+}
+
+#[test]
+fn a_dylib_dependency_links_std_once_and_runs() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbar = { path = \"bar\" }\n",
+        )
+        .file("src/main.rs", "fn main() { println!(\"{}\", bar::n()); }")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ncrate-type = [\"dylib\"]\n",
+        )
+        .file("bar/src/lib.rs", "pub fn n() -> u32 { 7 }")
+        .build();
+    p.mycargo("run").with_stdout_data("7\n").run();
+}
+
+#[test]
+fn any_build_script_metadata_reaches_dependents_by_dependency_name() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nrenamed = { package = \"a\", path = \"a\" }\n",
+        )
+        .file(
+            "build.rs",
+            "fn main() { assert_eq!(std::env::var(\"CARGO_DEP_RENAMED_KEY\").unwrap(), \"value\"); }",
+        )
+        .file("src/lib.rs", "")
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("a/build.rs", "fn main() { println!(\"cargo::metadata=key=value\"); }")
+        .file("a/src/lib.rs", "")
+        .build();
+    p.mycargo("build -Zany-build-script-metadata")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .run();
+    // Without the flag the variable is not set, and the script fails.
+    p.change_file("src/lib.rs", "// again\n");
+    p.mycargo("build")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .with_status(101)
+        .with_stderr_contains("failed to run custom build command for `foo v0.1.0")
+        .run();
+}
+
+#[test]
+fn a_host_runner_wraps_build_scripts_under_host_config() {
+    let p = project()
+        .file("build.rs", "fn main() {}")
+        .file("src/lib.rs", "")
+        .file(
+            ".cargo/config.toml",
+            "[host]\nrunner = \"no-such-runner\"\n",
+        )
+        .build();
+    p.mycargo(&format!(
+        "build -Z target-applies-to-host -Z host-config --target {}",
+        host_triple()
+    ))
+    .env(NIGHTLY.0, NIGHTLY.1)
+    .with_status(101)
+    .with_stderr_contains(
+        "could not execute process `no-such-runner [ROOT]/foo/target/debug/build/foo-",
+    )
+    .run();
+    p.mycargo("build -Z host-config")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .with_status(101)
+        .with_stderr_contains(
+            "error: the -Zhost-config flag requires the -Ztarget-applies-to-host flag to be set",
+        )
+        .run();
+}
