@@ -1301,7 +1301,9 @@ fn uplift_if_other(bcx: &BuildContext<'_>, unit: &Unit) -> anyhow::Result<()> {
 fn uplift(bcx: &BuildContext<'_>, unit: &Unit) -> anyhow::Result<()> {
     for o in bcx.outputs(unit) {
         if let Some(dst) = &o.uplift {
-            if !o.path.exists() {
+            // An output already where it would be uplifted (an example's
+            // dylib) stays as it is.
+            if !o.path.exists() || o.path == *dst {
                 continue;
             }
             let _ = std::fs::remove_file(dst);

@@ -438,6 +438,8 @@ fn cargo_lines(leaf: &Failure, dep: &Dependency, q: &mut Queryer<'_>) -> (String
         }
     }
     if !semver.is_empty() {
+        // cargo lists them newest first.
+        semver.sort_by(|a, b| b.0.cmp(a.0));
         msg.push_str("\n\nall possible versions conflict with previously selected packages.");
         for (_, path) in &semver {
             msg.push_str(&format!(
