@@ -94,8 +94,16 @@ pub enum ManifestError {
         diagnostics: Vec<TomlDiagnostic>,
     },
     /// No `Cargo.toml` in a directory or its parents.
-    #[error("could not find `Cargo.toml` in `{}` or any parent directory", cwd.display())]
-    NotFound { cwd: PathBuf },
+    #[error(
+        "could not find `Cargo.toml` in `{}` or any parent directory{}",
+        cwd.display(),
+        if *lowercase { ", but found cargo.toml please try to rename it to Cargo.toml" } else { "" }
+    )]
+    NotFound {
+        cwd: PathBuf,
+        /// A `cargo.toml` was there: cargo suggests the rename.
+        lowercase: bool,
+    },
     /// A workspace-level problem (membership, roots, globs).
     #[error("{0}")]
     Workspace(Chain),

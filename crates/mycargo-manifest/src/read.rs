@@ -115,6 +115,7 @@ pub fn find_manifest_for_dir(cwd: &Path) -> Result<PathBuf, ManifestError> {
         .find(|p| p.is_file())
         .ok_or_else(|| ManifestError::NotFound {
             cwd: cwd.to_path_buf(),
+            lowercase: cwd.ancestors().any(|d| d.join("cargo.toml").is_file()),
         })
 }
 
