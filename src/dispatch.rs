@@ -52,20 +52,6 @@ fn report_clap_error(e: clap::Error) -> i32 {
 
 fn run(shell: Shell, mut env: Env, cli: Cli, name: Option<String>) -> (Shell, CliResult) {
     if let Some(dir) = &cli.directory {
-        // `-C` is unstable in cargo 1.95: nightly with `-Z unstable-options`.
-        let nightly = matches!(crate::unstable::channel(&env).as_str(), "nightly" | "dev");
-        if !nightly
-            || !cli
-                .global
-                .unstable_flags
-                .iter()
-                .any(|f| f == "unstable-options")
-        {
-            let err = anyhow::anyhow!(
-                "the `-C` flag is unstable, pass `-Z unstable-options` on the nightly channel to enable it"
-            );
-            return (shell, Err(err.into()));
-        }
         let dir = env.cwd().join(dir);
         if let Err(e) = std::env::set_current_dir(&dir) {
             let err = anyhow::Error::new(e)
