@@ -561,17 +561,18 @@ impl Builder<'_, '_> {
         Ok(DocTestUnit { lib: unit, deps })
     }
 
-    /// Add the dependencies of `unit`, recursively.
+    /// Add the dependencies of `unit`, and theirs. Iterative: a deep
+    /// dependency chain does not grow the stack.
     fn walk(&mut self, unit: &Unit) -> anyhow::Result<()> {
-        if self.out.deps.contains_key(unit) {
-            return Ok(());
+        let mut stack = vec![unit.clone()];
+        while let Some(unit) = stack.pop() {
+            if self.out.deps.contains_key(&unit) {
+                continue;
+            }
+            let deps = self.compute_deps(&unit)?;
+            stack.extend(deps.iter().rev().map(|d| d.unit.clone()));
+            self.out.deps.insert(unit, deps);
         }
-        self.out.deps.insert(unit.clone(), Vec::new());
-        let deps = self.compute_deps(unit)?;
-        for d in &deps {
-            self.walk(&d.unit)?;
-        }
-        self.out.deps.insert(unit.clone(), deps);
         Ok(())
     }
 
