@@ -84,6 +84,8 @@ pub struct BuildConfig {
     pub any_build_script_metadata: bool,
     /// `host.runner` (`-Z host-config`): wraps build-script runs.
     pub host_runner: Option<Vec<String>>,
+    /// `build.dep-info-basedir`: `.d` files name paths under it relatively.
+    pub dep_info_basedir: Option<PathBuf>,
     /// `-Z mtime-on-use`: touch the fingerprint of each unit used.
     pub mtime_on_use: bool,
     /// `$CARGO_HOME`: sources under its `registry` and `git` never change,

@@ -29,33 +29,49 @@ pub fn write_all(bcx: &BuildContext<'_>, units: &[Unit]) -> anyhow::Result<()> {
         let mut uplifted: Vec<&PathBuf> =
             outputs.iter().filter_map(|o| o.uplift.as_ref()).collect();
         uplifted.sort_by_key(|p| p.extension().is_some_and(|e| e == "rlib"));
+        let base = bcx.config.dep_info_basedir.as_deref();
         for dst in uplifted {
-            write_if_changed(&dst.with_extension("d"), &render(dst, &inputs))?;
+            write_if_changed(&dst.with_extension("d"), &render(dst, &inputs, base))?;
         }
     }
     Ok(())
 }
 
+/// The inputs of `unit` and of everything it depends on (iterative).
 fn collect<'u>(
     bcx: &'u BuildContext<'_>,
     unit: &'u Unit,
     inputs: &mut BTreeSet<PathBuf>,
     seen: &mut BTreeSet<&'u Unit>,
 ) {
-    if !seen.insert(unit) {
-        return;
-    }
-    inputs.extend(fingerprint::recorded_inputs(bcx, unit));
-    if let Some(deps) = bcx.units.deps.get(unit) {
-        for d in deps {
-            collect(bcx, &d.unit, inputs, seen);
+    let mut stack = vec![unit];
+    while let Some(unit) = stack.pop() {
+        if !seen.insert(unit) {
+            continue;
+        }
+        inputs.extend(fingerprint::recorded_inputs(bcx, unit));
+        if let Some(deps) = bcx.units.deps.get(unit) {
+            stack.extend(deps.iter().map(|d| &d.unit));
         }
     }
 }
 
-/// `target: dep dep ...`, spaces in paths escaped as make wants.
-fn render(target: &Path, inputs: &BTreeSet<PathBuf>) -> String {
-    let esc = |p: &Path| p.display().to_string().replace(' ', "\\ ");
+/// `target: dep dep ...`, spaces in paths escaped as make wants; paths
+/// under `build.dep-info-basedir` relative to it.
+fn render(target: &Path, inputs: &BTreeSet<PathBuf>, base: Option<&Path>) -> String {
+    let esc = |p: &Path| {
+        let p = match base {
+            Some(b) => {
+                let norm = mycargo_util::fs::normalize_path(p);
+                match norm.strip_prefix(mycargo_util::fs::normalize_path(b)) {
+                    Ok(rel) => rel.to_path_buf(),
+                    Err(_) => p.to_path_buf(),
+                }
+            }
+            None => p.to_path_buf(),
+        };
+        p.display().to_string().replace(' ', "\\ ")
+    };
     let mut s = format!("{}:", esc(target));
     for i in inputs {
         s.push(' ');
@@ -77,6 +93,26 @@ fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    fn render_plain(target: &Path, inputs: &BTreeSet<PathBuf>) -> String {
+        render(target, inputs, None)
+    }
+
+    #[test]
+    fn a_basedir_makes_the_paths_under_it_relative() {
+        let inputs: BTreeSet<PathBuf> = ["/p/src/main.rs", "/elsewhere/x.rs"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(
+            render(
+                Path::new("/p/target/debug/foo"),
+                &inputs,
+                Some(Path::new("/p/./"))
+            ),
+            "target/debug/foo: /elsewhere/x.rs src/main.rs\n"
+        );
+    }
+
     #[test]
     fn renders_make_rule_with_escaped_spaces() {
         let inputs: BTreeSet<PathBuf> = ["/a b/src/lib.rs", "/a b/src/m.rs"]
@@ -84,7 +120,7 @@ mod tests {
             .map(PathBuf::from)
             .collect();
         assert_eq!(
-            render(Path::new("/t/debug/foo"), &inputs),
+            render_plain(Path::new("/t/debug/foo"), &inputs),
             "/t/debug/foo: /a\\ b/src/lib.rs /a\\ b/src/m.rs\n"
         );
     }

@@ -505,6 +505,10 @@ pub fn compile_with(
         document_private_items: extras.document_private_items,
         color: gctx.shell.err_supports_color(),
         mtime_on_use: gctx.unstable.mtime_on_use,
+        dep_info_basedir: gctx
+            .config
+            .get_path("build.dep-info-basedir")?
+            .map(|v| v.val),
         links_overrides,
         host_runner: host_cfg.runner.clone(),
         any_build_script_metadata: gctx.unstable.any_build_script_metadata,
