@@ -377,3 +377,16 @@ fn a_host_runner_wraps_build_scripts_under_host_config() {
         )
         .run();
 }
+
+#[test]
+fn dep_info_basedir_makes_dot_d_files_relative_as_cargos() {
+    let (m, c) = project()
+        .file("src/main.rs", "fn main() {}")
+        .file(".cargo/config.toml", "[build]\ndep-info-basedir = \".\"\n")
+        .build_twins();
+    m.mycargo("build").run();
+    c.cargo("build").run();
+    let read = |p: &mycargo_test_support::Project| p.read_file("target/debug/foo.d");
+    assert_eq!(read(&m), "target/debug/foo: src/main.rs\n");
+    assert_eq!(read(&m), read(&c));
+}
