@@ -390,3 +390,21 @@ fn dep_info_basedir_makes_dot_d_files_relative_as_cargos() {
     assert_eq!(read(&m), "target/debug/foo: src/main.rs\n");
     assert_eq!(read(&m), read(&c));
 }
+
+#[test]
+fn features_may_name_a_dependency_of_another_platform() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[target.'cfg(any())'.dependencies]\nnr = { path = \"nr\", optional = true }\n",
+        )
+        .file("src/lib.rs", "")
+        .file(
+            "nr/Cargo.toml",
+            "[package]\nname = \"nr\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nx = []\n",
+        )
+        .file("nr/src/lib.rs", "")
+        .build_twins();
+    m.mycargo("check --features nr/x").run();
+    c.cargo("check --features nr/x").run();
+}

@@ -160,6 +160,7 @@ impl Loaded {
                     })
                     .collect(),
                 is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
+                declared: Vec::new(),
             })
             .collect();
         let current = ws.current().map(|m| index[m.root()]);

@@ -258,6 +258,11 @@ pub fn feature_graph(pkgs: &Packages) -> Vec<mycargo_resolver::PackageNode> {
                 })
                 .collect(),
             is_proc_macro: m.lib_target().is_some_and(|t| t.proc_macro),
+            declared: m
+                .dependencies
+                .iter()
+                .map(|d| d.name_in_toml().to_string())
+                .collect(),
         })
         .collect()
 }

@@ -405,7 +405,9 @@ pub(crate) fn validate_root(
         check.require_feature("default")?;
     }
     for dep in &check.deps {
-        if !node.deps.iter().any(|e| e.dep.name_in_toml() == dep) {
+        if !node.deps.iter().any(|e| e.dep.name_in_toml() == dep)
+            && !node.declared.iter().any(|n| n == dep)
+        {
             return Err(FeatureError::MissingDependency {
                 package: node.id.to_string(),
                 dependency: dep.clone(),

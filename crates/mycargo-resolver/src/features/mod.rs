@@ -73,6 +73,9 @@ pub struct PackageNode {
     pub deps: Vec<DepEdge>,
     /// Whether the library target is a proc-macro (built for the host).
     pub is_proc_macro: bool,
+    /// The names (as written) of every dependency declaration, those for
+    /// other platforms too: `--features dep/feat` may name any of them.
+    pub declared: Vec<String>,
 }
 
 /// A dependency declaration and the package it resolved to.

@@ -72,6 +72,7 @@ impl Builder {
             feature_map: BTreeMap::new(),
             deps: Vec::new(),
             is_proc_macro: false,
+            declared: Vec::new(),
         });
         self.written.push(
             features
