@@ -393,18 +393,25 @@ fn dep_info_basedir_makes_dot_d_files_relative_as_cargos() {
 
 #[test]
 fn features_may_name_a_dependency_of_another_platform() {
-    let (m, c) = project()
-        .file(
-            "Cargo.toml",
-            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[target.'cfg(any())'.dependencies]\nnr = { path = \"nr\", optional = true }\n",
-        )
-        .file("src/lib.rs", "")
-        .file(
-            "nr/Cargo.toml",
-            "[package]\nname = \"nr\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nx = []\n",
-        )
-        .file("nr/src/lib.rs", "")
-        .build_twins();
-    m.mycargo("check --features nr/x").run();
-    c.cargo("check --features nr/x").run();
+    use mycargo_test_support::registry::{Package, Registry};
+    let reg = Registry::new();
+    Package::new("not-required", "1.0.0").publish(&reg);
+    let manifest = "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\ndefault = [\"feat\"]\nfeat = [\"dep:not-required\"]\n\n[target.'cfg(any())'.dependencies]\nnot-required = { version = \"1.0\", optional = true }\n\n[[example]]\nname = \"demo\"\nrequired-features = [\"feat\"]\n";
+    let (m, c) = super::twin::registry_twins(
+        &reg,
+        &[
+            ("Cargo.toml", manifest),
+            ("src/main.rs", "fn main() {}"),
+            ("examples/demo.rs", "fn main() {}"),
+        ],
+    );
+    let host = host_triple();
+    for (p, tool) in [
+        (&m, mycargo_test_support::Tool::Mycargo),
+        (&c, mycargo_test_support::Tool::Cargo),
+    ] {
+        p.tool(tool, &format!("fetch --target={host}")).run();
+        p.tool(tool, &format!("check --target={host} --examples --frozen"))
+            .run();
+    }
 }
