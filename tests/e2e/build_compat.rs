@@ -415,3 +415,30 @@ fn features_may_name_a_dependency_of_another_platform() {
             .run();
     }
 }
+
+#[test]
+fn two_path_packages_linking_one_native_library_conflict_as_in_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.5.0\"\nedition = \"2015\"\nlinks = \"a\"\nbuild = \"build.rs\"\n\n[dependencies]\na-sys = { path = \"a-sys\" }\n",
+        )
+        .file("src/lib.rs", "")
+        .file("build.rs", "fn main() {}")
+        .file(
+            "a-sys/Cargo.toml",
+            "[package]\nname = \"a-sys\"\nversion = \"0.5.0\"\nedition = \"2015\"\nlinks = \"a\"\nbuild = \"build.rs\"\n",
+        )
+        .file("a-sys/src/lib.rs", "")
+        .file("a-sys/build.rs", "fn main() {}")
+        .build_twins();
+    let mo = m.mycargo("check").with_status(101).run();
+    let co = c.cargo("check").with_status(101).run();
+    assert_eq!(mo.stderr_redacted(), co.stderr_redacted());
+    assert!(
+        mo.stderr
+            .contains("package `a-sys` links to the native library `a`, but it conflicts with a previous package which links to `a` as well:"),
+        "{}",
+        mo.stderr
+    );
+}

@@ -132,7 +132,15 @@ fn resolve_inner(
     }
     let lock_path = ws.lock_path();
     let paths: PathSources = path_pkgs.manifests.iter().map(|m| &m.package_id).collect();
-    if !remote {
+    // Two path packages with one `links` value: the version resolver's
+    // conflict error, in cargo's words, comes from the full path.
+    let mut links = std::collections::BTreeSet::new();
+    let links_clash = path_pkgs
+        .manifests
+        .iter()
+        .filter_map(|m| m.metadata.links.as_deref())
+        .any(|l| !links.insert(l));
+    if !remote && !links_clash {
         // `update` still checks its package specs against the lock file.
         if let Some(up) = update
             && let Some(text) = mycargo_lockfile::read(&lock_path)?
