@@ -924,20 +924,69 @@ impl Printer<'_, '_> {
             if i != 0 {
                 out.push('\n');
             }
-            let mut levels = Vec::new();
-            let mut stack = Vec::new();
-            self.print_node(out, root, &mut visited, &mut levels, &mut stack);
+            self.print_tree(out, root, &mut visited);
         }
     }
 
+    /// One root's tree, depth first. Iterative (an explicit stack of
+    /// steps), so a deep dependency chain does not grow the call stack.
+    fn print_tree(&self, out: &mut String, root: usize, visited: &mut HashSet<usize>) {
+        enum Step {
+            Node(usize),
+            Deps(usize, EdgeKind),
+            PushLevel(bool),
+            PopLevel,
+            Leave,
+        }
+        let mut levels: Vec<bool> = Vec::new();
+        // The packages on the path from the root (a cycle is shown once).
+        let mut path: Vec<usize> = Vec::new();
+        let mut steps = vec![Step::Node(root)];
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::PushLevel(continues) => levels.push(continues),
+                Step::PopLevel => {
+                    levels.pop();
+                }
+                Step::Leave => {
+                    path.pop();
+                }
+                Step::Node(node) => {
+                    if self.print_node(out, node, visited, &levels, &path) {
+                        path.push(node);
+                        steps.push(Step::Leave);
+                        for kind in [
+                            EdgeKind::Feature,
+                            EdgeKind::Dep(DepKind::Development),
+                            EdgeKind::Dep(DepKind::Build),
+                            EdgeKind::Dep(DepKind::Normal),
+                        ] {
+                            steps.push(Step::Deps(node, kind));
+                        }
+                    }
+                }
+                Step::Deps(node, kind) => {
+                    let shown = self.print_dependencies(out, node, kind, &levels);
+                    let n = shown.len();
+                    for (i, d) in shown.into_iter().enumerate().rev() {
+                        steps.push(Step::PopLevel);
+                        steps.push(Step::Node(d));
+                        steps.push(Step::PushLevel(i + 1 < n));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Print `node`'s line; whether its dependencies follow.
     fn print_node(
         &self,
         out: &mut String,
         node: usize,
         visited: &mut HashSet<usize>,
-        levels: &mut Vec<bool>,
-        stack: &mut Vec<usize>,
-    ) {
+        levels: &[bool],
+        stack: &[usize],
+    ) -> bool {
         let new = self.no_dedupe || visited.insert(node);
         let s = self.symbols;
         match self.prefix {
@@ -966,33 +1015,21 @@ impl Printer<'_, '_> {
         self.display(out, node);
         out.push_str(star);
         out.push('\n');
-        if !new || in_cycle {
-            return;
-        }
-        stack.push(node);
-        for kind in [
-            EdgeKind::Dep(DepKind::Normal),
-            EdgeKind::Dep(DepKind::Build),
-            EdgeKind::Dep(DepKind::Development),
-            EdgeKind::Feature,
-        ] {
-            self.print_dependencies(out, node, kind, visited, levels, stack);
-        }
-        stack.pop();
+        new && !in_cycle
     }
 
+    /// Print the header of `node`'s dependencies of `kind`, if any; the
+    /// ones to show under it.
     fn print_dependencies(
         &self,
         out: &mut String,
         node: usize,
         kind: EdgeKind,
-        visited: &mut HashSet<usize>,
-        levels: &mut Vec<bool>,
-        stack: &mut Vec<usize>,
-    ) {
+        levels: &[bool],
+    ) -> Vec<usize> {
         let deps = self.graph.edges_of_kind(node, kind);
         if deps.is_empty() {
-            return;
+            return Vec::new();
         }
         let header = match kind {
             EdgeKind::Dep(DepKind::Build) => Some("[build-dependencies]"),
@@ -1014,10 +1051,9 @@ impl Printer<'_, '_> {
             Depth::Workspace => (usize::MAX, true),
         };
         if levels.len() + 1 > max {
-            return;
+            return Vec::new();
         }
-        let shown: Vec<usize> = deps
-            .into_iter()
+        deps.into_iter()
             .filter(|&d| match &self.graph.nodes[d] {
                 Node::Package { pkg, .. } => {
                     if members_only && !self.graph.pkgs.members[*pkg] {
@@ -1028,13 +1064,7 @@ impl Printer<'_, '_> {
                 }
                 Node::Feature { .. } => true,
             })
-            .collect();
-        let n = shown.len();
-        for (i, d) in shown.into_iter().enumerate() {
-            levels.push(i + 1 < n);
-            self.print_node(out, d, visited, levels, stack);
-            levels.pop();
-        }
+            .collect()
     }
 
     fn display(&self, out: &mut String, node: usize) {
