@@ -442,3 +442,26 @@ fn two_path_packages_linking_one_native_library_conflict_as_in_cargo() {
         mo.stderr
     );
 }
+
+#[test]
+fn a_target_or_package_flag_without_a_name_lists_the_choices() {
+    let p = project()
+        .file("src/bin/b.rs", "fn main() {}")
+        .file("src/bin/a.rs", "fn main() {}")
+        .file("src/lib.rs", "")
+        .build();
+    p.mycargo("build --bin")
+        .with_status(101)
+        .with_stderr_data(
+            "error: \"--bin\" takes one argument.\nAvailable binaries:\n    a\n    b\n\n",
+        )
+        .run();
+    p.mycargo("check --example")
+        .with_status(101)
+        .with_stderr_data("error: \"--example\" takes one argument.\nNo examples available.\n\n")
+        .run();
+    p.mycargo("build -p")
+        .with_status(101)
+        .with_stderr_contains("Possible packages/workspace members:\n    foo")
+        .run();
+}

@@ -110,6 +110,10 @@ pub fn compile_with(
     }
     let manifest = super::workspace::root_manifest(gctx, req.manifest_path)?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    // `-p` without a value lists the packages (cargo's error).
+    if req.packages.wants_package_list() {
+        return Err(super::rustc::package_list_error(&ws));
+    }
     // Checked with the other options, before anything is built (as cargo).
     let message_format = message_format(req.compile.message_formats())?;
     super::workspace::print_warnings(gctx, &ws)?;
@@ -275,6 +279,7 @@ pub fn compile_with(
     for w in warnings {
         gctx.shell.warn(w)?;
     }
+    available_targets(&pkgs, &roots, &req.targets)?;
     // A package outside the workspace cannot be tested when it needs
     // dev-dependencies (they are not resolved for it).
     if req.mode.is_rustc_test() {
@@ -969,6 +974,47 @@ fn not_found(
             patterns.join(", "),
             ws.root().display()
         );
+    }
+    Ok(())
+}
+
+/// `--bin` (or `--example`, `--bench`, `--test`) without a name: cargo's
+/// list of what the selected packages offer, as an error.
+fn available_targets(
+    pkgs: &packages::Packages,
+    roots: &[usize],
+    targets: &TargetSelection,
+) -> anyhow::Result<()> {
+    type Is = fn(&mycargo_manifest::Target) -> bool;
+    let asks: [(&Option<Vec<String>>, &str, &str, Is); 4] = [
+        (&targets.example, "--example", "examples", |t| {
+            t.is_example()
+        }),
+        (&targets.bin, "--bin", "binaries", |t| t.is_bin()),
+        (&targets.bench, "--bench", "bench targets", |t| t.is_bench()),
+        (&targets.test, "--test", "test targets", |t| t.is_test()),
+    ];
+    for (names, flag, plural, is) in asks {
+        if !names.as_ref().is_some_and(|n| n.is_empty()) {
+            continue;
+        }
+        let mut found: Vec<(&str, &std::path::Path)> = roots
+            .iter()
+            .flat_map(|&i| pkgs.manifests[i].targets.iter())
+            .filter(|t| is(t))
+            .map(|t| (t.name.as_str(), t.src_path.as_path()))
+            .collect();
+        found.sort();
+        let mut msg = format!("\"{flag}\" takes one argument.\n");
+        if found.is_empty() {
+            msg.push_str(&format!("No {plural} available.\n"));
+        } else {
+            msg.push_str(&format!("Available {plural}:\n"));
+            for (name, _) in found {
+                msg.push_str(&format!("    {name}\n"));
+            }
+        }
+        bail!("{msg}");
     }
     Ok(())
 }
