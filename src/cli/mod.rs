@@ -326,23 +326,15 @@ fn with_tips(cmd: clap::Command) -> clap::Command {
             let has_long = |l: &str| sub.get_arguments().any(|a| a.get_long() == Some(l));
             let has_short = |c: char| sub.get_arguments().any(|a| a.get_short() == Some(c));
             let mut extra = Vec::new();
-            if has_long("exclude") && !has_short('x') {
-                extra.push(
-                    tip(
-                        "unsupported-short-exclude-flag",
-                        UnknownArgumentValueParser::suggest_arg("--exclude"),
-                    )
-                    .short('x'),
-                );
-            }
-            if has_long("target") && !has_short('t') {
-                extra.push(
-                    tip(
-                        "unsupported-short-target-flag",
-                        UnknownArgumentValueParser::suggest_arg("--target"),
-                    )
-                    .short('t'),
-                );
+            // `-x` for `--exclude`, `-t` for `--target`.
+            for (long, short, id, flag) in [
+                ("exclude", 'x', "unsupported-short-exclude-flag", "--exclude"),
+                ("target", 't', "unsupported-short-target-flag", "--target"),
+            ] {
+                if has_long(long) && !has_short(short) {
+                    let parser = UnknownArgumentValueParser::suggest_arg(flag);
+                    extra.push(tip(id, parser).short(short));
+                }
             }
             if has_long("manifest-path") && !has_long("path") {
                 extra.push(

@@ -3,7 +3,7 @@
 //! rerun hints for failures and its exit codes.
 
 use std::path::Path;
-use std::process::{Command, ExitStatus};
+use std::process::Command;
 
 use mycargo_compiler::testing::{TestExecutable, TestedKind};
 use mycargo_util::{CliError, CliResult, Verbosity};
@@ -224,7 +224,7 @@ fn run_one(
     } else {
         let err = anyhow::anyhow!(
             "process didn't exit successfully: `{shown}` ({})",
-            status_text(&status)
+            mycargo_util::process::exit_status_text(&status)
         )
         .context(hint);
         gctx.shell.print_error(&err);
@@ -244,45 +244,6 @@ fn run_one(
 /// `` `program args` `` as cargo shows a command in status lines.
 fn quoted(cmd: &Command) -> String {
     format!("`{}`", mycargo_compiler::job_queue::display_command(cmd))
-}
-
-/// `exit status: 3`, or `signal: 6, SIGABRT: process abort signal`.
-fn status_text(status: &ExitStatus) -> String {
-    if let Some(code) = status.code() {
-        return format!("exit status: {code}");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(sig) = status.signal() {
-            return format!("signal: {sig}{}", signal_name(sig));
-        }
-    }
-    status.to_string()
-}
-
-/// cargo's words for the common signals (Linux numbering).
-fn signal_name(sig: i32) -> &'static str {
-    if !cfg!(target_os = "linux") {
-        return "";
-    }
-    match sig {
-        1 => ", SIGHUP: hangup",
-        2 => ", SIGINT: terminal interrupt signal",
-        3 => ", SIGQUIT: terminal quit signal",
-        4 => ", SIGILL: illegal instruction",
-        5 => ", SIGTRAP: trace/breakpoint trap",
-        6 => ", SIGABRT: process abort signal",
-        7 => ", SIGBUS: access to undefined memory",
-        8 => ", SIGFPE: erroneous arithmetic operation",
-        9 => ", SIGKILL: kill",
-        11 => ", SIGSEGV: invalid memory reference",
-        13 => ", SIGPIPE: write on a pipe with no one to read",
-        14 => ", SIGALRM: alarm clock",
-        15 => ", SIGTERM: termination signal",
-        31 => ", SIGSYS: bad system call",
-        _ => "",
-    }
 }
 
 /// Whether rerun hints name the package (cargo's `needs_spec_flag`):

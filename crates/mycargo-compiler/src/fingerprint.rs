@@ -70,10 +70,13 @@ fn dep_info_file(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
 /// What the unit's command depends on besides file contents, as named
 /// parts: each a reason (cargo's wording, for `-v`) and a hash. The
 /// fingerprint file holds one hash a line, so a change can be named.
+/// `script_output` is a build-script run's stored output, read once by
+/// the caller.
 fn components(
     bcx: &BuildContext<'_>,
     unit: &Unit,
     script_effects: &[String],
+    script_output: Option<&crate::build_output::BuildOutput>,
 ) -> Vec<(String, String)> {
     let m = bcx.graph.packages[unit.pkg].manifest;
     let target = &m.targets[unit.target];
@@ -129,7 +132,7 @@ fn components(
         });
     } else if unit.mode == CompileMode::RunCustomBuild
         && bcx.graph.packages[unit.pkg].is_local
-        && stored_output(bcx, unit)
+        && script_output
             .is_some_and(|o| o.rerun_if_changed.is_empty() && o.rerun_if_env_changed.is_empty())
     {
         // A script that names nothing reruns when any file of its package
@@ -144,14 +147,12 @@ fn components(
             h.str(e);
         }
     });
-    if unit.mode == CompileMode::RunCustomBuild {
-        // The variables the script asked to be rerun on.
-        for var in rerun_env_vars(bcx, unit) {
-            part(&format!("the env variable {var} changed"), &|h| {
-                h.str(&var);
-                h.str(&env_value(bcx, &var).unwrap_or_else(|| "\u{0}unset".into()));
-            });
-        }
+    // The variables a build script asked to be rerun on.
+    for var in script_output.iter().flat_map(|o| &o.rerun_if_env_changed) {
+        part(&format!("the env variable {var} changed"), &|h| {
+            h.str(var);
+            h.str(&env_value(bcx, var).unwrap_or_else(|| "\u{0}unset".into()));
+        });
     }
     out
 }
@@ -190,12 +191,6 @@ fn stored_output(bcx: &BuildContext<'_>, unit: &Unit) -> Option<crate::build_out
     let run_dir = bcx.build_script_run_dir(unit);
     let bytes = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).ok()?;
     crate::custom_build::parse_stored(bcx, unit, &bytes, &run_dir.join("out")).ok()
-}
-
-fn rerun_env_vars(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<String> {
-    stored_output(bcx, unit)
-        .map(|o| o.rerun_if_env_changed)
-        .unwrap_or_default()
 }
 
 /// What freshness checks read: everything but `$CARGO_HOME`'s registry
@@ -259,7 +254,12 @@ pub fn check(
     if bcx.config.mtime_on_use {
         let _ = filetime::set_file_mtime(&hash_path, filetime::FileTime::now());
     }
-    if let Some(reason) = changed_part(&stored, &components(bcx, unit, script_effects)) {
+    let script_output = match unit.mode {
+        CompileMode::RunCustomBuild => stored_output(bcx, unit),
+        _ => None,
+    };
+    let parts = components(bcx, unit, script_effects, script_output.as_ref());
+    if let Some(reason) = changed_part(&stored, &parts) {
         return Freshness::Dirty(Some(reason));
     }
     // Every output must exist and be no older than the fingerprint's inputs.
@@ -323,7 +323,7 @@ pub fn check(
         return Freshness::Fresh;
     }
     if unit.mode == CompileMode::RunCustomBuild {
-        let Some(out) = stored_output(bcx, unit) else {
+        let Some(out) = script_output else {
             return Freshness::Dirty(None);
         };
         let output_file = bcx
@@ -486,7 +486,15 @@ pub fn record(
     }
     mycargo_util::fs::write_atomic_nosync(
         &hash_file(bcx, unit),
-        encode_components(&components(bcx, unit, script_effects)),
+        encode_components(&components(
+            bcx,
+            unit,
+            script_effects,
+            (unit.mode == CompileMode::RunCustomBuild)
+                .then(|| stored_output(bcx, unit))
+                .flatten()
+                .as_ref(),
+        )),
     )?;
     Ok(())
 }

@@ -1030,7 +1030,7 @@ fn finish_job(
             let mut msg = format!(
                 "process didn't exit successfully: `{}` ({})",
                 st.command_line,
-                exit_description(&status)
+                mycargo_util::process::exit_status_text(&status)
             );
             for (name, bytes) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
                 let text = String::from_utf8_lossy(bytes);
@@ -1066,11 +1066,7 @@ fn finish_job(
         if out.has_errors() {
             anyhow::bail!("build script logged errors");
         }
-        if let Some(links) = &m.metadata.links {
-            st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
-        }
-        st.metadata = out.metadata.clone();
-        st.script = Some(fx);
+        keep_script_output(bcx, unit, &out, fx, st);
         return Ok(());
     }
     let target = &m.targets[unit.target];
@@ -1102,7 +1098,7 @@ fn finish_job(
         let cause = anyhow::anyhow!(
             "process didn't exit successfully: `{}` ({})",
             st.command_line,
-            exit_description(&status)
+            mycargo_util::process::exit_status_text(&status)
         );
         let cause = if st.errors > 0 && status.code().is_some() {
             anyhow::Error::new(mycargo_util::errors::VerboseError(cause))
@@ -1202,45 +1198,6 @@ pub fn target_description(t: &mycargo_manifest::Target, mode: CompileMode) -> St
     }
 }
 
-fn exit_description(status: &std::process::ExitStatus) -> String {
-    match status.code() {
-        Some(c) => format!("exit status: {c}"),
-        None => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::process::ExitStatusExt;
-                if let Some(sig) = status.signal() {
-                    // cargo names the common signals (Linux numbering).
-                    let name = match sig {
-                        1 => ", SIGHUP: hangup",
-                        2 => ", SIGINT: terminal interrupt signal",
-                        3 => ", SIGQUIT: terminal quit signal",
-                        4 => ", SIGILL: illegal instruction",
-                        5 => ", SIGTRAP: trace/breakpoint trap",
-                        6 => ", SIGABRT: process abort signal",
-                        7 => ", SIGBUS: access to undefined memory",
-                        8 => ", SIGFPE: erroneous arithmetic operation",
-                        9 => ", SIGKILL: kill",
-                        11 => ", SIGSEGV: invalid memory reference",
-                        13 => ", SIGPIPE: write on a pipe with no one to read",
-                        14 => ", SIGALRM: alarm clock",
-                        15 => ", SIGTERM: termination signal",
-                        31 => ", SIGSYS: bad system call",
-                        _ => "",
-                    };
-                    let core = if status.core_dumped() {
-                        " (core dumped)"
-                    } else {
-                        ""
-                    };
-                    return format!("signal: {sig}{name}{core}");
-                }
-            }
-            "terminated".to_string()
-        }
-    }
-}
-
 /// An overridden build script run: the configured output stands for what
 /// it would print, stored as a run's would be.
 fn apply_override(
@@ -1255,12 +1212,8 @@ fn apply_override(
         .with_context(|| format!("failed to create directory `{}`", out_dir.display()))?;
     crate::build_output::write_run_files(&run_dir, output, &[], &out_dir)?;
     let out = custom_build::parse(bcx, unit, output, &out_dir)?;
-    let m = bcx.graph.packages[unit.pkg].manifest;
-    if let Some(links) = &m.metadata.links {
-        st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
-    }
-    st.metadata = out.metadata.clone();
-    st.script = Some(custom_build::effects(&out, out_dir));
+    let fx = custom_build::effects(&out, out_dir);
+    keep_script_output(bcx, unit, &out, fx, st);
     Ok(())
 }
 
@@ -1270,13 +1223,26 @@ fn reload_script(bcx: &BuildContext<'_>, unit: &Unit, st: &mut UnitState) -> any
     let out_dir = run_dir.join("out");
     let stdout = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).unwrap_or_default();
     let out = custom_build::parse_stored(bcx, unit, &stdout, &out_dir)?;
+    let fx = custom_build::effects(&out, out_dir);
+    keep_script_output(bcx, unit, &out, fx, st);
+    Ok(())
+}
+
+/// What a build script run leaves its dependents: `DEP_<LINKS>_<KEY>`
+/// (with `links`), its metadata and its effects on rustc.
+fn keep_script_output(
+    bcx: &BuildContext<'_>,
+    unit: &Unit,
+    out: &crate::build_output::BuildOutput,
+    fx: ScriptEffects,
+    st: &mut UnitState,
+) {
     let m = bcx.graph.packages[unit.pkg].manifest;
     if let Some(links) = &m.metadata.links {
         st.dep_env = crate::build_output::dep_env_vars(links, &out.metadata);
     }
     st.metadata = out.metadata.clone();
-    st.script = Some(custom_build::effects(&out, out_dir));
-    Ok(())
+    st.script = Some(fx);
 }
 
 /// [`uplift`], when an uplifted copy is missing or not the unit's output.

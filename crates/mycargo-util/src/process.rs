@@ -82,3 +82,48 @@ pub fn setsid_if_testsuite_asks() {
         }
     }
 }
+
+/// How a process ended, in cargo's words: `exit status: 3`, or
+/// `signal: 6, SIGABRT: process abort signal` (with ` (core dumped)`).
+pub fn exit_status_text(status: &std::process::ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("exit status: {code}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            let core = if status.core_dumped() {
+                " (core dumped)"
+            } else {
+                ""
+            };
+            return format!("signal: {sig}{}{core}", signal_name(sig));
+        }
+    }
+    status.to_string()
+}
+
+/// cargo's words for the common signals (Linux numbering).
+fn signal_name(sig: i32) -> &'static str {
+    if !cfg!(target_os = "linux") {
+        return "";
+    }
+    match sig {
+        1 => ", SIGHUP: hangup",
+        2 => ", SIGINT: terminal interrupt signal",
+        3 => ", SIGQUIT: terminal quit signal",
+        4 => ", SIGILL: illegal instruction",
+        5 => ", SIGTRAP: trace/breakpoint trap",
+        6 => ", SIGABRT: process abort signal",
+        7 => ", SIGBUS: access to undefined memory",
+        8 => ", SIGFPE: erroneous arithmetic operation",
+        9 => ", SIGKILL: kill",
+        11 => ", SIGSEGV: invalid memory reference",
+        13 => ", SIGPIPE: write on a pipe with no one to read",
+        14 => ", SIGALRM: alarm clock",
+        15 => ", SIGTERM: termination signal",
+        31 => ", SIGSYS: bad system call",
+        _ => "",
+    }
+}
