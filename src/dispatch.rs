@@ -213,6 +213,8 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Search(args) => ops::search::run(gctx, &args),
         Command::Login(args) => ops::login::login(gctx, &args),
         Command::Logout(args) => ops::login::logout(gctx, &args),
+        Command::Install(args) => ops::install::install(gctx, &args),
+        Command::Uninstall(args) => ops::uninstall::uninstall(gctx, &args),
         _ => ops::not_implemented(name),
     }
 }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use semver::VersionReq;
+
 use super::common::{CompileOptions, Features, heading, values};
 
 #[derive(clap::Args, Debug, Default)]
@@ -11,7 +13,13 @@ pub struct Args {
     pub crates: Vec<String>,
 
     /// Specify a version to install
-    #[arg(long, alias = "vers", value_name = "VERSION", requires = "crates")]
+    #[arg(
+        long,
+        alias = "vers",
+        value_name = "VERSION",
+        requires = "crates",
+        value_parser = parse_version_flag
+    )]
     pub version: Option<String>,
 
     /// Registry index to install from
@@ -117,19 +125,103 @@ impl Args {
 }
 
 /// `CRATE[@VER]`: a crate name, optionally with a version requirement after
-/// `@`. The version itself is checked when the command runs.
+/// `@` (checked as `--version` is). The name is checked when the command
+/// runs.
 fn parse_crate(krate: &str) -> Result<String, String> {
-    if let Some((name, version)) = krate.split_once('@') {
-        if name.is_empty() {
-            // By convention, arguments starting with `@` are response files.
-            return Err("missing crate name before '@'".to_string());
+    split_crate(krate)?;
+    Ok(krate.to_string())
+}
+
+/// `CRATE[@VER]` split into the name and the requirement.
+pub fn split_crate(krate: &str) -> Result<(String, Option<VersionReq>), String> {
+    let (name, version) = match krate.split_once('@') {
+        Some((name, version)) => {
+            if name.is_empty() {
+                // By convention, arguments starting with `@` are response files.
+                return Err("missing crate name before '@'".to_string());
+            }
+            (name, Some(parse_semver_flag(version)?))
         }
-        if version.is_empty() {
-            return Err("no version provided for the `--version` flag".to_string());
-        }
-    }
-    if krate.is_empty() {
+        None => (krate, None),
+    };
+    if name.is_empty() {
         return Err("crate name is empty".to_string());
     }
-    Ok(krate.to_string())
+    Ok((name.to_string(), version))
+}
+
+fn parse_version_flag(v: &str) -> Result<String, String> {
+    parse_semver_flag(v)?;
+    Ok(v.to_string())
+}
+
+/// cargo's reading of `--version` and `@VER`: `1.2.3` means exactly that
+/// version (`=1.2.3`); a value starting with `<`, `>`, `=`, `^` or `~`, or
+/// holding `*`, is a requirement.
+pub fn parse_semver_flag(v: &str) -> Result<VersionReq, String> {
+    let Some(first) = v.chars().next() else {
+        return Err("no version provided for the `--version` flag".to_string());
+    };
+    if let Some(stripped) = v.strip_prefix('v') {
+        return Err(format!(
+            "the version provided, `{v}` is not a valid SemVer requirement\n\n\
+             help: try changing the version to `{stripped}`"
+        ));
+    }
+    if "<>=^~".contains(first) || v.contains('*') {
+        return v.parse::<VersionReq>().map_err(|_| {
+            format!(
+                "the `--version` provided, `{v}`, is not a valid semver version requirement\n\n\
+                 Please have a look at https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html for the correct format"
+            )
+        });
+    }
+    match v.trim().parse::<semver::Version>() {
+        Ok(version) => Ok(VersionReq {
+            comparators: vec![semver::Comparator {
+                op: semver::Op::Exact,
+                major: version.major,
+                minor: Some(version.minor),
+                patch: Some(version.patch),
+                pre: version.pre,
+            }],
+        }),
+        Err(e) => {
+            let mut msg = e.to_string();
+            if v.parse::<VersionReq>().is_ok() {
+                msg.push_str(&format!(
+                    "\n\n  tip: if you want to specify SemVer range, add an explicit qualifier, like '^{v}'"
+                ));
+            }
+            Err(msg)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_as_cargo_reads_them() {
+        assert_eq!(parse_semver_flag("1.0.0").unwrap().to_string(), "=1.0.0");
+        assert_eq!(parse_semver_flag("^1.0").unwrap().to_string(), "^1.0");
+        assert_eq!(parse_semver_flag("0.0.*").unwrap().to_string(), "0.0.*");
+        // Build metadata is not part of the requirement.
+        assert_eq!(
+            parse_semver_flag("1.0.0+abc").unwrap().to_string(),
+            "=1.0.0"
+        );
+        assert!(
+            parse_semver_flag("1.0")
+                .unwrap_err()
+                .ends_with("add an explicit qualifier, like '^1.0'")
+        );
+        assert!(parse_semver_flag("v0.0.1").unwrap_err().contains("`0.0.1`"));
+        assert_eq!(
+            split_crate("foo@0.1.1").unwrap(),
+            ("foo".to_string(), parse_semver_flag("0.1.1").ok())
+        );
+        assert!(split_crate("@1").is_err());
+    }
 }

@@ -91,7 +91,10 @@ pub fn update(
 ) -> anyhow::Result<()> {
     let path = ws.lock_path();
     let paths: PathSources = pkgs.manifests.iter().map(|m| &m.package_id).collect();
-    let orig = mycargo_lockfile::read(&path)?;
+    let orig = match ws.ignore_lock() {
+        true => None,
+        false => mycargo_lockfile::read(&path)?,
+    };
     let previous = match (&orig, mode) {
         (Some(text), Mode::Sync | Mode::Preview | Mode::Update { .. }) => Some(
             parse_lock(&gctx.env, text, &paths)

@@ -127,6 +127,7 @@ mod tests {
         let cwd = std::env::temp_dir();
         let mut loader = Loader {
             cwd: &cwd,
+            discovery_root: None,
             warnings: Vec::new(),
             files: Vec::new(),
         };
@@ -139,6 +140,7 @@ mod tests {
         let cwd = std::env::temp_dir();
         let mut loader = Loader {
             cwd: &cwd,
+            discovery_root: None,
             warnings: Vec::new(),
             files: Vec::new(),
         };

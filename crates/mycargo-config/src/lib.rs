@@ -63,6 +63,18 @@ impl Config {
     /// Discover, read and merge all config. `cli_config` are the `--config`
     /// arguments in order.
     pub fn load(env: &Env, cli_config: &[String]) -> anyhow::Result<Config> {
+        Config::load_rooted_at(env, cli_config, None)
+    }
+
+    /// [`Config::load`] with discovery starting at `root` instead of the
+    /// working directory (cargo's `reload_rooted_at`: `install` reads the
+    /// configuration of `--path`, or of `$CARGO_HOME` only); relative
+    /// paths on the command line still start at the working directory.
+    pub fn load_rooted_at(
+        env: &Env,
+        cli_config: &[String],
+        root: Option<&Path>,
+    ) -> anyhow::Result<Config> {
         let cargo_home = env.cargo_home().ok_or_else(|| {
             anyhow::anyhow!(
                 "Cargo couldn't find your home directory. \
@@ -71,6 +83,7 @@ impl Config {
         })?;
         let mut loader = Loader {
             cwd: env.cwd(),
+            discovery_root: root,
             warnings: Vec::new(),
             files: Vec::new(),
         };

@@ -26,6 +26,9 @@ pub(crate) enum WhyLoad {
 
 pub(crate) struct Loader<'a> {
     pub(crate) cwd: &'a Path,
+    /// Where discovery starts walking up (the cwd, unless a command
+    /// roots it elsewhere, as `install` does).
+    pub(crate) discovery_root: Option<&'a Path>,
     pub(crate) warnings: Vec<String>,
     /// Every file read, and every optional include that was absent: what
     /// the configuration depends on besides the discovery directories.
@@ -53,7 +56,7 @@ impl Loader<'_> {
     pub(crate) fn discover(&mut self, home: &Path) -> Vec<PathBuf> {
         let mut found = Vec::new();
         let mut seen = HashSet::new();
-        for dir in self.cwd.ancestors() {
+        for dir in self.discovery_root.unwrap_or(self.cwd).ancestors() {
             let root = dir.join(".cargo");
             if let Some(path) = self.config_file_in(&root) {
                 found.push(path);
@@ -290,6 +293,7 @@ mod tests {
         let cwd = root.join("a/b");
         let mut loader = Loader {
             cwd: &cwd,
+            discovery_root: None,
             warnings: Vec::new(),
             files: Vec::new(),
         };
@@ -316,6 +320,7 @@ mod tests {
         let cwd = tmp.path().to_path_buf();
         let mut loader = Loader {
             cwd: &cwd,
+            discovery_root: None,
             warnings: Vec::new(),
             files: Vec::new(),
         };
@@ -337,6 +342,7 @@ mod tests {
         let cwd = tmp.path().to_path_buf();
         let mut loader = Loader {
             cwd: &cwd,
+            discovery_root: None,
             warnings: Vec::new(),
             files: Vec::new(),
         };
@@ -352,6 +358,7 @@ mod tests {
         let cwd = tmp.path().to_path_buf();
         let mut loader = Loader {
             cwd: &cwd,
+            discovery_root: None,
             warnings: Vec::new(),
             files: Vec::new(),
         };

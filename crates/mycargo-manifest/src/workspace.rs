@@ -34,6 +34,9 @@ pub struct Workspace {
     load_warnings: Vec<Report>,
     /// `resolver.lockfile-path` (nightly): the lock file lives there.
     lock_path: Option<PathBuf>,
+    /// The existing lock file is not read (`install` without `--locked`
+    /// resolves afresh).
+    ignore_lock: bool,
 }
 
 impl Workspace {
@@ -62,6 +65,7 @@ impl Workspace {
             root_config: None,
             load_warnings: Vec::new(),
             lock_path: None,
+            ignore_lock: false,
         };
         let Some(root) = ws.find_root(&current, &plain)? else {
             ws.members = vec![current.clone()];
@@ -423,6 +427,15 @@ impl Workspace {
 
     pub fn set_lock_path(&mut self, path: PathBuf) {
         self.lock_path = Some(path);
+    }
+
+    /// Whether the existing lock file is to be left unread.
+    pub fn ignore_lock(&self) -> bool {
+        self.ignore_lock
+    }
+
+    pub fn set_ignore_lock(&mut self, ignore: bool) {
+        self.ignore_lock = ignore;
     }
 
     pub fn root(&self) -> PathBuf {

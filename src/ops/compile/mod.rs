@@ -86,6 +86,22 @@ pub struct CompileExtras {
     /// `build` and `check`: a build that would do nothing is answered from
     /// the record of the last one (see `noop`).
     pub fast_noop: bool,
+    /// `install`: how the package being installed is built.
+    pub install: Option<InstallBuild>,
+}
+
+/// How `install` builds its package (cargo's install workspace): never
+/// writing the package's lock file, reading it only under `--locked`,
+/// without dev-dependencies.
+#[derive(Debug, Default)]
+pub struct InstallBuild {
+    /// The package was unpacked from this registry: the workspace is that
+    /// package alone, and its id carries the registry source (it compiles
+    /// and reports as `foo v1.0.0`, not as a path package).
+    pub registry_source: Option<mycargo_core::SourceId>,
+    /// `--locked`: the package's `Cargo.lock` is read; otherwise the
+    /// dependencies are resolved afresh.
+    pub use_lock: bool,
 }
 
 pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
@@ -109,14 +125,24 @@ pub fn compile_with(
         );
     }
     let manifest = super::workspace::root_manifest(gctx, req.manifest_path)?;
-    let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    let mut ws = super::workspace::load_reporting(gctx, &manifest)?;
+    if let Some(install) = &extras.install {
+        as_install_workspace(&mut ws, install);
+    }
     // `-p` without a value lists the packages (cargo's error).
     if req.packages.wants_package_list() {
         return Err(super::rustc::package_list_error(&ws));
     }
     // Checked with the other options, before anything is built (as cargo).
     let message_format = message_format(req.compile.message_formats())?;
-    super::workspace::print_warnings(gctx, &ws)?;
+    // A published package's manifest warnings are not the user's to fix.
+    if extras
+        .install
+        .as_ref()
+        .is_none_or(|i| i.registry_source.is_none())
+    {
+        super::workspace::print_warnings(gctx, &ws)?;
+    }
     let opts = super::workspace::read_options(gctx);
     let profile_name = match (&req.compile.profile, req.release) {
         (Some(p), _) => p.clone(),
@@ -161,6 +187,7 @@ pub fn compile_with(
     // `-v` shows every unit `Fresh`: only the full path knows them (and
     // only it touches each fingerprint under `-Z mtime-on-use`).
     let fast = extras.fast_noop
+        && extras.install.is_none()
         && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
         && gctx.shell.verbosity() < Verbosity::Verbose;
@@ -266,10 +293,15 @@ pub fn compile_with(
     };
     let build_roots =
         |path: &packages::Packages| build_roots(&ws, path, &req.packages, req.features);
-    let pkgs = super::resolve::load_packages(
+    let lock_mode = match extras.install {
+        Some(_) => super::lockfile::Mode::Preview,
+        None => super::lockfile::Mode::Sync,
+    };
+    let pkgs = super::resolve::load_packages_in(
         gctx,
         &ws,
         &opts,
+        lock_mode,
         req.compile.ignore_rust_version,
         Some(&applies),
         Some(&build_roots),
@@ -604,6 +636,20 @@ pub fn compile_with(
         tests,
         doctests,
     })
+}
+
+/// cargo's install workspace: members without dev-dependencies (nothing
+/// they are for is built), a registry package under its registry's id,
+/// and the lock file left unread unless `--locked`.
+fn as_install_workspace(ws: &mut mycargo_manifest::Workspace, install: &InstallBuild) {
+    for m in ws.members_mut() {
+        m.dependencies
+            .retain(|d| d.kind() != mycargo_core::DepKind::Development);
+        if let Some(source) = &install.registry_source {
+            m.package_id = m.package_id.with_source_id(source.clone());
+        }
+    }
+    ws.set_ignore_lock(!install.use_lock);
 }
 
 /// Two doc units writing the same `doc/<crate>/index.html` (a bin named
@@ -985,6 +1031,17 @@ fn available_targets(
     roots: &[usize],
     targets: &TargetSelection,
 ) -> anyhow::Result<()> {
+    let manifests: Vec<&mycargo_manifest::Manifest> =
+        roots.iter().map(|&i| &pkgs.manifests[i]).collect();
+    target_choices(&manifests, targets)
+}
+
+/// `--bin`, `--example`, `--bench` or `--test` given without a name:
+/// cargo's error listing the targets of `manifests` that could be named.
+pub(crate) fn target_choices(
+    manifests: &[&mycargo_manifest::Manifest],
+    targets: &TargetSelection,
+) -> anyhow::Result<()> {
     type Is = fn(&mycargo_manifest::Target) -> bool;
     let asks: [(&Option<Vec<String>>, &str, &str, Is); 4] = [
         (&targets.example, "--example", "examples", |t| {
@@ -998,9 +1055,9 @@ fn available_targets(
         if !names.as_ref().is_some_and(|n| n.is_empty()) {
             continue;
         }
-        let mut found: Vec<(&str, &std::path::Path)> = roots
+        let mut found: Vec<(&str, &std::path::Path)> = manifests
             .iter()
-            .flat_map(|&i| pkgs.manifests[i].targets.iter())
+            .flat_map(|m| m.targets.iter())
             .filter(|t| is(t))
             .map(|t| (t.name.as_str(), t.src_path.as_path()))
             .collect();

@@ -52,8 +52,30 @@ pub fn load_packages(
     platforms: PlatformFilter<'_>,
     roots: Option<BuildRoots<'_>>,
 ) -> anyhow::Result<Packages> {
+    load_packages_in(
+        gctx,
+        ws,
+        opts,
+        Mode::Sync,
+        ignore_rust_version,
+        platforms,
+        roots,
+    )
+}
+
+/// [`load_packages`] with the lock file brought up to date as `mode`
+/// says (`install` previews: it never writes the package's lock file).
+pub fn load_packages_in(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    opts: &ReadOptions,
+    mode: Mode,
+    ignore_rust_version: bool,
+    platforms: PlatformFilter<'_>,
+    roots: Option<BuildRoots<'_>>,
+) -> anyhow::Result<Packages> {
     let how = How {
-        mode: Mode::Sync,
+        mode,
         ignore_rust_version,
         download: true,
     };
@@ -154,7 +176,10 @@ fn resolve_inner(
         return Ok(path_pkgs);
     }
     let map = SourceMap::load(&gctx.config)?;
-    let orig = mycargo_lockfile::read(&lock_path)?;
+    let orig = match ws.ignore_lock() {
+        true => None,
+        false => mycargo_lockfile::read(&lock_path)?,
+    };
     let mut previous = match &orig {
         Some(text) if how.mode != Mode::Generate => Some(
             lockfile::parse_lock(&gctx.env, text, &paths).with_context(|| {
@@ -407,7 +432,7 @@ fn resolve_inner(
 
 /// Print the warnings and `Downloaded` lines of the downloads so far
 /// (and, where cargo draws a progress bar, the summary when `done`).
-fn report_downloads(
+pub(crate) fn report_downloads(
     gctx: &mut GlobalContext,
     remotes: &mut Remotes,
     from: &str,

@@ -420,6 +420,21 @@ impl Remotes {
         }
     }
 
+    /// Where `name`-`version` of `source` is unpacked in the shared cache,
+    /// when it already is (registries with an index only).
+    pub fn unpacked(
+        &mut self,
+        source: &SourceId,
+        name: &str,
+        version: &semver::Version,
+    ) -> Option<PathBuf> {
+        let Client::Sparse(client) = self.client(source).ok()? else {
+            return None;
+        };
+        let dir = client.src_dir().join(format!("{name}-{version}"));
+        mycargo_sources::unpack::is_unpacked(&dir).then_some(dir)
+    }
+
     /// The `.cargo-checksum.json` of the crates in `used` a directory
     /// source served (checked before the crate is compiled), by directory.
     pub fn directory_checksums(
