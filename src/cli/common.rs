@@ -818,7 +818,7 @@ mod tests {
         assert_eq!(a.root, Some(PathBuf::from("r")));
         assert!(a.debug && a.no_track);
         assert_eq!(a.bins(), strings(&["rg"]));
-        assert_eq!(a.compile.jobs.as_deref(), Some("2"));
+        assert_eq!(a.jobs.as_deref(), Some("2"));
         let a = parsed!(Install, "install", "--list");
         assert!(a.list);
 

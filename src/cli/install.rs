@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use semver::VersionReq;
 
-use super::common::{CompileOptions, Features, heading, values};
+use super::common::{CompileOptions, Features, MessageFormat, heading, values};
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
@@ -80,9 +80,16 @@ pub struct Args {
     #[arg(long)]
     pub list: bool,
 
+    #[command(flatten)]
+    pub message_format: MessageFormat,
+
     /// Build in debug mode (with the 'dev' profile) instead of release mode
     #[arg(long, conflicts_with = "profile")]
     pub debug: bool,
+
+    /// Ignore `rust-version` specification in packages
+    #[arg(long, help_heading = heading::MANIFEST_OPTIONS)]
+    pub ignore_rust_version: bool,
 
     /// Install only the specified binary
     #[arg(long, value_name = "NAME", num_args = 0..=1, help_heading = heading::TARGET_SELECTION)]
@@ -103,16 +110,52 @@ pub struct Args {
     #[command(flatten)]
     pub features: Features,
 
+    /// Number of parallel jobs, defaults to # of CPUs.
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        allow_hyphen_values = true,
+        help_heading = heading::COMPILATION_OPTIONS,
+        verbatim_doc_comment
+    )]
+    pub jobs: Option<String>,
+
     /// Do not abort the build as soon as there is an error
     #[arg(long, help_heading = heading::COMPILATION_OPTIONS)]
     pub keep_going: bool,
 
-    // `--profile` here means "Install artifacts with the specified profile".
-    #[command(flatten)]
-    pub compile: CompileOptions,
+    /// Install artifacts with the specified profile
+    #[arg(long, value_name = "PROFILE-NAME", help_heading = heading::COMPILATION_OPTIONS)]
+    pub profile: Option<String>,
+
+    /// Build for the target triple
+    #[arg(long, value_name = "TRIPLE", num_args = 0..=1, help_heading = heading::COMPILATION_OPTIONS)]
+    pub target: Option<Vec<String>>,
+
+    /// Directory for all generated artifacts
+    #[arg(long, value_name = "DIRECTORY", help_heading = heading::COMPILATION_OPTIONS)]
+    pub target_dir: Option<PathBuf>,
+
+    /// Output a build timing report at the end of the build
+    #[arg(long, help_heading = heading::COMPILATION_OPTIONS)]
+    pub timings: bool,
 }
 
 impl Args {
+    /// The compile flags, as the compiling commands take them.
+    pub fn compile_options(&self) -> CompileOptions {
+        CompileOptions {
+            jobs: self.jobs.clone(),
+            profile: self.profile.clone(),
+            target: self.target.clone(),
+            target_dir: self.target_dir.clone(),
+            timings: self.timings,
+            message_format: self.message_format.clone(),
+            ignore_rust_version: self.ignore_rust_version,
+        }
+    }
+
     /// The `--bin` names (empty when none).
     pub fn bins(&self) -> &[String] {
         values(&self.bin)

@@ -6,7 +6,7 @@ use super::common::{heading, values};
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// Package(s) to uninstall
+    // cargo shows no help for it.
     #[arg(value_name = "SPEC", num_args = 0..)]
     pub specs: Vec<String>,
 

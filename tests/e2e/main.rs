@@ -14,6 +14,7 @@ mod config;
 mod downloads;
 mod git_deps;
 mod git_registry;
+mod install;
 mod job_queue;
 mod local_sources;
 mod lockfile;

@@ -413,6 +413,8 @@ impl SourceId {
             CRATES_IO_REGISTRY.to_string()
         } else if let Some(n) = &self.inner.name {
             n.clone()
+        } else if let Ok(path) = self.inner.url.to_file_path() {
+            path.display().to_string()
         } else {
             self.inner
                 .url

@@ -135,12 +135,8 @@ pub fn compile_with(
     }
     // Checked with the other options, before anything is built (as cargo).
     let message_format = message_format(req.compile.message_formats())?;
-    // A published package's manifest warnings are not the user's to fix.
-    if extras
-        .install
-        .as_ref()
-        .is_none_or(|i| i.registry_source.is_none())
-    {
+    // cargo's install builds without the manifest warnings.
+    if extras.install.is_none() {
         super::workspace::print_warnings(gctx, &ws)?;
     }
     let opts = super::workspace::read_options(gctx);
@@ -306,6 +302,8 @@ pub fn compile_with(
         Some(&applies),
         Some(&build_roots),
     )?;
+    let mut pkgs = pkgs;
+    as_registry_member(&mut pkgs, extras.install.as_ref());
     let mut warnings = Vec::new();
     let roots = select_packages_warning(&ws, &pkgs, &req.packages, &mut |w| warnings.push(w))?;
     for w in warnings {
@@ -645,11 +643,22 @@ fn as_install_workspace(ws: &mut mycargo_manifest::Workspace, install: &InstallB
     for m in ws.members_mut() {
         m.dependencies
             .retain(|d| d.kind() != mycargo_core::DepKind::Development);
-        if let Some(source) = &install.registry_source {
+    }
+    ws.set_ignore_lock(!install.use_lock);
+}
+
+/// After the resolve (which sees the unpacked package as the path
+/// package it is on disk), a registry package being installed takes its
+/// registry's id for the build, so it compiles and reports as cargo's.
+fn as_registry_member(pkgs: &mut packages::Packages, install: Option<&InstallBuild>) {
+    let Some(source) = install.and_then(|i| i.registry_source.as_ref()) else {
+        return;
+    };
+    for (m, member) in pkgs.manifests.iter_mut().zip(&pkgs.members) {
+        if *member {
             m.package_id = m.package_id.with_source_id(source.clone());
         }
     }
-    ws.set_ignore_lock(!install.use_lock);
 }
 
 /// Two doc units writing the same `doc/<crate>/index.html` (a bin named

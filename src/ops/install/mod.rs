@@ -116,7 +116,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         no_track: args.no_track,
         dry_run: args.dry_run,
         rustc_verbose: rustc.verbose_version.clone(),
-        rust_version: (!args.compile.ignore_rust_version).then(|| rustc.version.clone()),
+        rust_version: (!args.ignore_rust_version).then(|| rustc.version.clone()),
         registry,
     };
 
@@ -126,7 +126,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             None => (None, None),
         };
         let installed = match prepare(gctx, &mut ctx, name, req)? {
-            Some(sel) => install_one(gctx, &ctx, args, sel, req)?,
+            Some(sel) => install_one(gctx, &mut ctx, args, sel, req)?,
             None => true,
         };
         (installed, false)
@@ -324,12 +324,15 @@ fn no_track_duplicates(ctx: &Ctx, sel: &Selected) -> anyhow::Result<tracker::Dup
 /// none (their required features were off).
 fn install_one(
     gctx: &mut GlobalContext,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     args: &Args,
     sel: Selected,
     req: Option<&VersionReq>,
 ) -> anyhow::Result<bool> {
     gctx.shell.status("Installing", &sel.id)?;
+    if let (Some(source), Some(registry)) = (&sel.registry_source, ctx.registry.as_mut()) {
+        registry.announce_build(gctx, source)?;
+    }
     let (binaries, _target_dir) = match ctx.dry_run {
         true => (
             ctx.plan
@@ -645,9 +648,13 @@ fn report(
     }
     let mut by_owner: std::collections::BTreeMap<String, Vec<&String>> = Default::default();
     for (bin, owner) in duplicates {
-        let key = owner
-            .as_ref()
-            .map_or_else(|| "unknown".to_string(), |p| p.to_string());
+        // The record keeps a registry's URL, not its name: shown as this
+        // install's source when it is the same registry.
+        let owner = owner.as_ref().map(|p| match p.source_id() == id.source_id() {
+            true if p.source_id().is_registry() => p.with_source_id(id.source_id().clone()),
+            _ => p.clone(),
+        });
+        let key = owner.map_or_else(|| "unknown".to_string(), |p| p.to_string());
         by_owner.entry(key).or_default().push(bin);
     }
     for (owner, bins) in by_owner {

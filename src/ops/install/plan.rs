@@ -21,12 +21,12 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(gctx: &GlobalContext, args: &Args, host: &str) -> anyhow::Result<Plan> {
-        let profile = match (&args.compile.profile, args.debug) {
+        let profile = match (&args.profile, args.debug) {
             (Some(p), _) => p.clone(),
             (None, true) => "dev".to_string(),
             (None, false) => "release".to_string(),
         };
-        let mut compile = args.compile.clone();
+        let mut compile = args.compile_options();
         compile.profile = Some(profile.clone());
         let targets = TargetSelection {
             bins: args.bins,
@@ -35,7 +35,7 @@ impl Plan {
             example: args.example.clone(),
             ..TargetSelection::default()
         };
-        let target = match args.compile.targets().first() {
+        let target = match compile.targets().first() {
             Some(t) => t.clone(),
             None => match gctx.config.get_string("build.target")? {
                 Some(t) => t.val,

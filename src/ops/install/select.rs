@@ -67,6 +67,16 @@ impl Registry {
         read_package(gctx, &dir.join("Cargo.toml"), source).ok()
     }
 
+    /// cargo announces a registry reached over the network (a sparse
+    /// one) again as the install's build starts.
+    pub fn announce_build(&mut self, gctx: &mut GlobalContext, source: &SourceId) -> anyhow::Result<()> {
+        let real = self.map.replacement(source)?;
+        if let Some(what) = self.remotes.announce_for_process(&real) {
+            gctx.shell.status("Updating", what)?;
+        }
+        Ok(())
+    }
+
     /// The newest release of `name` matching `req`, downloaded.
     pub fn select(
         &mut self,
@@ -108,12 +118,10 @@ impl Registry {
         {
             gctx.shell.status("Downloading", "crates ...")?;
         }
-        let from = match real.is_crates_io() {
-            true => String::new(),
-            false => real
-                .registry_name()
-                .map(|n| format!(" (registry `{n}`)"))
-                .unwrap_or_default(),
+        let from = match (real.registry_name(), real.is_crates_io()) {
+            (Some(n), _) => format!(" (registry `{n}`)"),
+            (None, true) => String::new(),
+            (None, false) => format!(" ({real})"),
         };
         let mut status =
             |verb: &str, what: String| Ok::<(), anyhow::Error>(gctx.shell.status(verb, what)?);
@@ -210,15 +218,28 @@ pub fn from_git(
         None,
         &crate::ops::resolve::git::Refresh::default(),
     )?;
+    // A manifest of the repository that does not load is an error here
+    // (cargo reports it as it reads the packages, then fails with it).
+    if let Some((_, errors)) = found.checkouts.values().next()
+        && let Some((_, first)) = errors.first()
+    {
+        for (_, e) in errors {
+            gctx.shell.error(e)?;
+        }
+        bail!("{first}");
+    }
     let manifests: Vec<&Manifest> = found.all().collect();
     if manifests.is_empty() {
-        let checkout = found
-            .sources
-            .keys()
-            .next()
-            .map(|s| s.to_string())
+        let checkout = found.checkouts.values().next().map(|(dir, _)| dir.clone());
+        let shown = checkout
+            .as_ref()
+            .map(|d| d.display().to_string())
             .unwrap_or_default();
-        bail!("could not find `Cargo.toml` in `{checkout}`");
+        let mut msg = format!("could not find `Cargo.toml` in `{shown}`");
+        if checkout.is_some_and(|d| d.join("cargo.toml").exists()) {
+            msg.push_str("\nhelp: found `cargo.toml`, consider renaming it to `Cargo.toml`");
+        }
+        bail!(msg);
     }
     let m = choose(&manifests, name, req, source)?;
     Ok(Selected {

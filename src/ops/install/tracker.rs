@@ -358,7 +358,16 @@ fn parse_v1(text: &str) -> anyhow::Result<BTreeMap<PackageId, BTreeSet<String>>>
     if text.is_empty() {
         return Ok(out);
     }
-    let table: toml::Table = toml::from_str(text).context("invalid TOML found for metadata")?;
+    // Control characters of the file are left out of the error's excerpt.
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}",
+                e.to_string()
+                    .replace(|c: char| c.is_control() && c != '\n', "")
+            )
+        })
+        .context("invalid TOML found for metadata")?;
     let Some(v1) = table.get("v1") else {
         return Err(
             anyhow::anyhow!("missing field `v1`").context("invalid TOML found for metadata")

@@ -21,6 +21,9 @@ pub struct GitPackages {
     /// By git source (precise commit ignored in comparisons): the packages
     /// found in its checkout, ids carrying the commit.
     pub sources: BTreeMap<SourceId, Vec<Manifest>>,
+    /// By git source: where it is checked out, and the manifests found
+    /// there that failed to load (with their errors).
+    pub checkouts: BTreeMap<SourceId, (std::path::PathBuf, Vec<(std::path::PathBuf, String)>)>,
 }
 
 impl GitPackages {
@@ -114,6 +117,7 @@ pub fn load(
         let git = GitSource::from_source_id(&source, gctx.config.cargo_home(), options.clone())
             .with_context(|| format!("`{source}` is not a git source"))?
             .with_reporter(reporter(messages.clone()));
+        let mut scanned = None;
         let result = (|| -> anyhow::Result<(SourceId, Vec<Manifest>)> {
             // A short commit or a tag is looked up as a revision of the
             // repository.
@@ -146,7 +150,8 @@ pub fn load(
             };
             let checkout = git.checkout(commit)?;
             let precise = git.source_id(Some(commit));
-            let scan = git.packages(&checkout);
+            let scan = git.packages_seen_from(&checkout, gctx.cwd());
+            scanned = Some((checkout.clone(), scan.errors.clone()));
             let mut manifests = Vec::new();
             for p in scan.packages {
                 let mut m: Manifest = *p.manifest;
@@ -206,6 +211,9 @@ pub fn load(
                     queue.push_back((Some(m.package_id.clone()), d.clone()));
                 }
             }
+        }
+        if let Some(found) = scanned {
+            out.checkouts.insert(source.clone(), found);
         }
         out.sources.insert(source, manifests);
     }

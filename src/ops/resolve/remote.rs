@@ -164,6 +164,12 @@ impl Client {
     }
 }
 
+/// Sources a command announced for the rest of the process (`install`
+/// announces its registry again as its build starts, as cargo does; the
+/// build's resolve then says nothing more of it).
+static ANNOUNCED_FOR_PROCESS: std::sync::Mutex<BTreeSet<SourceId>> =
+    std::sync::Mutex::new(BTreeSet::new());
+
 pub struct Remotes {
     cargo_home: PathBuf,
     net: NetConfig,
@@ -420,6 +426,20 @@ impl Remotes {
         }
     }
 
+    /// Announce `source` (`Updating ... index`) once more if it is
+    /// reached over the network, and for the rest of the process: cargo's
+    /// install does so as its build starts.
+    pub fn announce_for_process(&mut self, source: &SourceId) -> Option<String> {
+        let remote = self.client(source).ok()?.will_fetch();
+        if !remote || self.net.offline {
+            return None;
+        }
+        if let Ok(mut set) = ANNOUNCED_FOR_PROCESS.lock() {
+            set.insert(source.clone());
+        }
+        Some(SourceMap::describe(source))
+    }
+
     /// Where `name`-`version` of `source` is unpacked in the shared cache,
     /// when it already is (registries with an index only).
     pub fn unpacked(
@@ -651,7 +671,10 @@ impl RemoteIndex for Remotes {
             return Ok(());
         }
         let remote = self.client(source)?.will_fetch();
-        if remote && !offline && self.announced.insert(source.clone()) {
+        let said_for_process = ANNOUNCED_FOR_PROCESS
+            .lock()
+            .is_ok_and(|set| set.contains(source));
+        if remote && !offline && !said_for_process && self.announced.insert(source.clone()) {
             self.pending_status.push(SourceMap::describe(source));
         }
         let found = self.client(source)?.query_many(&todo)?;

@@ -587,7 +587,12 @@ impl GitSource {
 
     /// Every package in the checkout at `checkout`.
     pub fn packages(&self, checkout: &Path) -> PackageScan {
-        find::scan(checkout, &self.cargo_home)
+        find::scan(checkout, &self.cargo_home, None)
+    }
+
+    /// [`GitSource::packages`], errors naming paths relative to `cwd`.
+    pub fn packages_seen_from(&self, checkout: &Path, cwd: &Path) -> PackageScan {
+        find::scan(checkout, &self.cargo_home, Some(cwd))
     }
 
     /// The package named `name` in the checkout at `checkout`.
