@@ -13,7 +13,10 @@ use super::twin::{order_free, registry_twins};
 /// A package with a library and two binaries that print their version.
 fn tool_package(vers: &str) -> Package {
     Package::new("tool", vers)
-        .file("src/lib.rs", "pub fn v() -> &'static str { env!(\"CARGO_PKG_VERSION\") }\n")
+        .file(
+            "src/lib.rs",
+            "pub fn v() -> &'static str { env!(\"CARGO_PKG_VERSION\") }\n",
+        )
         .file(
             "src/bin/alpha.rs",
             "fn main() { println!(\"alpha {}\", tool::v()); }\n",
@@ -75,7 +78,10 @@ fn registry_install_upgrade_and_uninstall_match_cargo() {
         v1,
         "[v1]\n\"tool 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\" = [\n    \"alpha\",\n    \"beta\",\n]\n"
     );
-    assert!(v2.starts_with("{\"installs\":{\"tool 1.0.0 (registry+"), "{v2}");
+    assert!(
+        v2.starts_with("{\"installs\":{\"tool 1.0.0 (registry+"),
+        "{v2}"
+    );
 
     // Installed as asked: nothing to do.
     let err = both(&m, &c, "install tool");
@@ -83,22 +89,35 @@ fn registry_install_upgrade_and_uninstall_match_cargo() {
 
     // A new release without `beta`: `alpha` replaced, `beta` removed.
     Package::new("tool", "1.1.0")
-        .file("src/lib.rs", "pub fn v() -> &'static str { env!(\"CARGO_PKG_VERSION\") }\n")
+        .file(
+            "src/lib.rs",
+            "pub fn v() -> &'static str { env!(\"CARGO_PKG_VERSION\") }\n",
+        )
         .file(
             "src/bin/alpha.rs",
             "fn main() { println!(\"alpha {}\", tool::v()); }\n",
         )
         .publish(&reg);
     let err = both(&m, &c, "install tool");
-    assert!(err.contains("Replacing [ROOT]/home/.cargo/bin/alpha"), "{err}");
+    assert!(
+        err.contains("Replacing [ROOT]/home/.cargo/bin/alpha"),
+        "{err}"
+    );
     assert!(err.contains("from previous version tool v1.0.0"), "{err}");
     assert_eq!(run_bin(&bin.join("alpha")), "alpha 1.1.0\n");
     assert!(!bin.join("beta").exists());
 
     // A debug build of the same version is another install.
     let err = both(&m, &c, "install tool --debug");
-    assert!(err.contains("Replaced package `tool v1.1.0` with `tool v1.1.0`"), "{err}");
-    assert!(tracking(&home(&m, Tool::Mycargo)).1.contains("\"profile\":\"dev\""));
+    assert!(
+        err.contains("Replaced package `tool v1.1.0` with `tool v1.1.0`"),
+        "{err}"
+    );
+    assert!(
+        tracking(&home(&m, Tool::Mycargo))
+            .1
+            .contains("\"profile\":\"dev\"")
+    );
 
     both(&m, &c, "uninstall tool");
     assert!(!bin.join("alpha").exists());
@@ -122,12 +141,18 @@ fn git_install_tracks_the_commit_like_cargo() {
     let (v1, _) = tracking(&home(&m, Tool::Mycargo));
     assert!(v1.contains(&repo.head_id()), "{v1}");
     let err = both(&m, &c, &args);
-    assert!(err.contains("is already installed, use --force to override"), "{err}");
+    assert!(
+        err.contains("is already installed, use --force to override"),
+        "{err}"
+    );
     // A new commit is a new install.
     repo.change_file("src/main.rs", "fn main() { println!(\"two\"); }\n");
     repo.commit_all("two");
     let err = both(&m, &c, &args);
-    assert!(err.contains("Replacing [ROOT]/home/.cargo/bin/gtool"), "{err}");
+    assert!(
+        err.contains("Replacing [ROOT]/home/.cargo/bin/gtool"),
+        "{err}"
+    );
     let bin = home(&m, Tool::Mycargo).join("bin/gtool");
     assert_eq!(run_bin(&bin), "two\n");
     both(&m, &c, "uninstall gtool --bin second");
@@ -221,7 +246,10 @@ fn conflicts_and_missing_packages_match_cargo() {
         std::fs::write(bin.join("beta"), "").unwrap();
     }
     let err = both(&m, &c, "install tool");
-    assert!(err.contains("binary `beta` already exists in destination"), "{err}");
+    assert!(
+        err.contains("binary `beta` already exists in destination"),
+        "{err}"
+    );
     both(&m, &c, "install tool --force");
     let err = both(&m, &c, "install other");
     assert!(err.contains("as part of `tool v1.0.0`"), "{err}");
@@ -232,4 +260,57 @@ fn conflicts_and_missing_packages_match_cargo() {
     both(&m, &c, "uninstall tool --bin gamma");
     both(&m, &c, "uninstall tool nope");
     both(&m, &c, "install --list");
+}
+
+#[test]
+fn locked_install_uses_the_published_lock_and_warns_of_yanked_pins() {
+    let reg = Registry::new();
+    Package::new("dep", "1.0.0")
+        .file("src/lib.rs", "pub fn v() -> u32 { 1 }\n")
+        .publish(&reg);
+    Package::new("dep", "1.0.1")
+        .file("src/lib.rs", "pub fn v() -> u32 { 2 }\n")
+        .publish(&reg);
+    Package::new("app", "1.0.0")
+        .dep("dep", "1")
+        .file("src/main.rs", "fn main() { println!(\"{}\", dep::v()); }\n")
+        .file(
+            "Cargo.lock",
+            "[[package]]\nname = \"app\"\nversion = \"1.0.0\"\ndependencies = [\n \"dep 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n\
+             [[package]]\nname = \"dep\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+        )
+        .publish(&reg);
+    reg.yank("dep", "1.0.0");
+    let (m, c) = registry_twins(&reg, &[("Cargo.toml", "[workspace]\n")]);
+    // cargo resolves twice under `--locked` (once to check for yanked
+    // pins), announcing the index a third time; mycargo resolves once.
+    let mo = m.mycargo("install app --locked").run();
+    let co = c.cargo("install app --locked").run();
+    let without_updates = |s: &str| {
+        s.lines()
+            .filter(|l| !l.trim_start().starts_with("Updating "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let err = mo.stderr_redacted();
+    assert_eq!(
+        without_updates(&err),
+        without_updates(&co.stderr_as_mycargo())
+    );
+    assert_eq!(
+        tracking(&home(&m, Tool::Mycargo)),
+        tracking(&home(&c, Tool::Cargo))
+    );
+    assert!(
+        err.contains(
+            "package `dep v1.0.0` in Cargo.lock is yanked in registry `crates-io`, consider running without --locked"
+        ),
+        "{err}"
+    );
+    let bin = home(&m, Tool::Mycargo).join("bin/app");
+    assert_eq!(run_bin(&bin), "1\n");
+    // Without `--locked` the lock is not read: the newest `dep`.
+    let err = both(&m, &c, "install app --force");
+    assert!(!err.contains("yanked"), "{err}");
+    assert_eq!(run_bin(&bin), "2\n");
 }

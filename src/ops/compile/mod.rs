@@ -95,6 +95,9 @@ pub struct CompileExtras {
 /// without dev-dependencies.
 #[derive(Debug, Default)]
 pub struct InstallBuild {
+    /// `--dry-run` (nightly): resolve and check everything, compile
+    /// nothing.
+    pub dry_run: bool,
     /// The package was unpacked from this registry: the workspace is that
     /// package alone, and its id carries the registry source (it compiles
     /// and reports as `foo v1.0.0`, not as a path package).
@@ -289,9 +292,12 @@ pub fn compile_with(
     };
     let build_roots =
         |path: &packages::Packages| build_roots(&ws, path, &req.packages, req.features);
-    let lock_mode = match extras.install {
-        Some(_) => super::lockfile::Mode::Preview,
-        None => super::lockfile::Mode::Sync,
+    let lock_mode = match &extras.install {
+        Some(i) => (
+            super::lockfile::Mode::Preview,
+            i.use_lock.then_some("consider running without --locked"),
+        ),
+        None => (super::lockfile::Mode::Sync, None),
     };
     let pkgs = super::resolve::load_packages_in(
         gctx,
@@ -549,6 +555,9 @@ pub fn compile_with(
         any_build_script_metadata: gctx.unstable.any_build_script_metadata,
         cargo_home: gctx.config.cargo_home().to_path_buf(),
     };
+    if extras.install.as_ref().is_some_and(|i| i.dry_run) {
+        return Ok(Built::default());
+    }
     let bcx = BuildContext::new(graph, units, &config, &target_data, roots);
     let compilation = mycargo_compiler::compile(&bcx, &mut gctx.shell)?;
     // Where the docs of the roots are for the platform asked for (cargo

@@ -333,17 +333,16 @@ fn install_one(
     if let (Some(source), Some(registry)) = (&sel.registry_source, ctx.registry.as_mut()) {
         registry.announce_build(gctx, source)?;
     }
-    let (binaries, _target_dir) = match ctx.dry_run {
-        true => (
-            ctx.plan
-                .exe_names(&sel.manifest)
-                .into_iter()
-                .map(|n| (n.clone(), PathBuf::from(n)))
-                .collect(),
-            None,
-        ),
-        false => build(gctx, ctx, args, &sel)?,
-    };
+    let (mut binaries, _target_dir) = build(gctx, ctx, args, &sel)?;
+    if ctx.dry_run {
+        // Nothing was compiled: what would have been.
+        binaries = ctx
+            .plan
+            .exe_names(&sel.manifest)
+            .into_iter()
+            .map(|n| (n.clone(), PathBuf::from(n)))
+            .collect();
+    }
     if binaries.is_empty() {
         let bins: Vec<&mycargo_manifest::Target> = sel
             .manifest
@@ -434,6 +433,7 @@ fn build(
     };
     let extras = CompileExtras {
         install: Some(InstallBuild {
+            dry_run: ctx.dry_run,
             registry_source: sel.registry_source.clone(),
             use_lock: gctx.args.locked || gctx.args.frozen,
         }),
@@ -650,10 +650,12 @@ fn report(
     for (bin, owner) in duplicates {
         // The record keeps a registry's URL, not its name: shown as this
         // install's source when it is the same registry.
-        let owner = owner.as_ref().map(|p| match p.source_id() == id.source_id() {
-            true if p.source_id().is_registry() => p.with_source_id(id.source_id().clone()),
-            _ => p.clone(),
-        });
+        let owner = owner
+            .as_ref()
+            .map(|p| match p.source_id() == id.source_id() {
+                true if p.source_id().is_registry() => p.with_source_id(id.source_id().clone()),
+                _ => p.clone(),
+            });
         let key = owner.map_or_else(|| "unknown".to_string(), |p| p.to_string());
         by_owner.entry(key).or_default().push(bin);
     }

@@ -69,7 +69,11 @@ impl Registry {
 
     /// cargo announces a registry reached over the network (a sparse
     /// one) again as the install's build starts.
-    pub fn announce_build(&mut self, gctx: &mut GlobalContext, source: &SourceId) -> anyhow::Result<()> {
+    pub fn announce_build(
+        &mut self,
+        gctx: &mut GlobalContext,
+        source: &SourceId,
+    ) -> anyhow::Result<()> {
         let real = self.map.replacement(source)?;
         if let Some(what) = self.remotes.announce_for_process(&real) {
             gctx.shell.status("Updating", what)?;

@@ -28,7 +28,7 @@ use super::compile::packages::{self, Packages};
 use super::lockfile::{self, LockWrite, Mode};
 use crate::context::GlobalContext;
 pub use registry::Precise;
-use registry::WsRegistry;
+use registry::{RemoteIndex as _, WsRegistry};
 use remote::Remotes;
 
 /// Which dependency edges a build follows when choosing what to download
@@ -56,7 +56,7 @@ pub fn load_packages(
         gctx,
         ws,
         opts,
-        Mode::Sync,
+        (Mode::Sync, None),
         ignore_rust_version,
         platforms,
         roots,
@@ -69,7 +69,7 @@ pub fn load_packages_in(
     gctx: &mut GlobalContext,
     ws: &Workspace,
     opts: &ReadOptions,
-    mode: Mode,
+    (mode, yanked_hint): (Mode, Option<&'static str>),
     ignore_rust_version: bool,
     platforms: PlatformFilter<'_>,
     roots: Option<BuildRoots<'_>>,
@@ -78,6 +78,7 @@ pub fn load_packages_in(
         mode,
         ignore_rust_version,
         download: true,
+        yanked_hint,
     };
     resolve_inner(gctx, ws, opts, &how, platforms, None, roots)
 }
@@ -90,6 +91,9 @@ pub struct How {
     /// Download the packages needed and read their manifests (without it,
     /// only path packages come back).
     pub download: bool,
+    /// Warn of yanked registry packages the lock file pins, ending with
+    /// this hint (`install --locked`).
+    pub yanked_hint: Option<&'static str>,
 }
 
 /// What `update` adds to [`How`] (whose mode is then `Mode::Update`).
@@ -287,6 +291,9 @@ fn resolve_inner(
         gctx.shell.warn(w)?;
     }
     warn_unused_patches(gctx, &resolve)?;
+    if let Some(hint) = how.yanked_hint {
+        warn_yanked(gctx, &resolve, &map, &remotes, hint)?;
+    }
     for (name, version) in sel.yanked.take() {
         gctx.shell.warn(format!(
             "selected package `{name}@{version}` was yanked by the author\n  |\n  = help: if possible, try a compatible non-yanked version"
@@ -428,6 +435,34 @@ fn resolve_inner(
     assemble(
         path_pkgs, &git_pkgs, &resolve, &replaced, dirs, vendored, opts,
     )
+}
+
+/// cargo's warning for each registry package of the resolve its index
+/// marks yanked.
+fn warn_yanked(
+    gctx: &mut GlobalContext,
+    resolve: &Resolve,
+    map: &SourceMap,
+    remotes: &Remotes,
+    hint: &str,
+) -> anyhow::Result<()> {
+    for id in resolve.packages.keys() {
+        if !id.source_id().is_registry() {
+            continue;
+        }
+        let real = map.replacement(id.source_id())?;
+        let yanked = remotes
+            .versions(&real, id.name())
+            .iter()
+            .any(|l| l.yanked && l.version == *id.version());
+        if yanked {
+            gctx.shell.warn(format!(
+                "package `{id}` in Cargo.lock is yanked in registry `{}`, {hint}",
+                id.source_id().display_registry_name()
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 /// Print the warnings and `Downloaded` lines of the downloads so far
