@@ -17,7 +17,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         mode: Mode::Sync,
         ignore_rust_version: false,
         download: true,
-        yanked_hint: None,
+        install: None,
     };
     let targets: Vec<String> = args.targets().to_vec();
     if targets.is_empty() {

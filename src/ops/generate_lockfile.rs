@@ -28,7 +28,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         mode: Mode::Generate,
         ignore_rust_version: args.ignore_rust_version,
         download: false,
-        yanked_hint: None,
+        install: None,
     };
     resolve_workspace(gctx, &ws, &opts, &how, None)?;
     Ok(())

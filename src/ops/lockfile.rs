@@ -996,6 +996,9 @@ pub(crate) fn honors_rust_version(
     ws: &Workspace,
     ignore_rust_version: bool,
 ) -> bool {
+    if let Some(decided) = ws.resolve_honors_rust_version() {
+        return decided && !ignore_rust_version;
+    }
     let mut honors = ws.resolver_version() == "3";
     if let Ok(Some(v)) = gctx
         .config

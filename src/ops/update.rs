@@ -40,7 +40,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
             mode: Mode::Generate,
             ignore_rust_version: args.ignore_rust_version,
             download: false,
-            yanked_hint: None,
+            install: None,
         };
         resolve_workspace(gctx, &ws, &opts, &how, None)?;
         return Ok(());
@@ -53,7 +53,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         },
         ignore_rust_version: args.ignore_rust_version,
         download: false,
-        yanked_hint: None,
+        install: None,
     };
     let cwd = gctx.cwd().to_path_buf();
     let select = |prev: &Lockfile, pkgs: &Packages| -> anyhow::Result<Selection> {

@@ -51,7 +51,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         },
         ignore_rust_version: args.ignore_rust_version,
         download: false,
-        yanked_hint: None,
+        install: None,
     };
     resolve_workspace(gctx, &ws, &opts, &how, None)?;
     write_upgrades(gctx, &ws, &upgrades, args.dry_run)?;

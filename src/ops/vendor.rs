@@ -308,7 +308,7 @@ fn resolve_one(
         mode: Mode::Sync,
         ignore_rust_version: false,
         download: false,
-        yanked_hint: None,
+        install: None,
     };
     resolve_workspace(gctx, ws, opts, &how, None)
         .with_context(|| format!("failed to load lockfile for {}", root.display()))?;

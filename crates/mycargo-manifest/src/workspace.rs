@@ -37,6 +37,10 @@ pub struct Workspace {
     /// The existing lock file is not read (`install` without `--locked`
     /// resolves afresh).
     ignore_lock: bool,
+    /// Whether the resolve prefers versions whose `rust-version` fits,
+    /// when a command decides it rather than the manifests (`install`
+    /// of a registry package does not).
+    resolve_honors_rust_version: Option<bool>,
 }
 
 impl Workspace {
@@ -66,6 +70,7 @@ impl Workspace {
             load_warnings: Vec::new(),
             lock_path: None,
             ignore_lock: false,
+            resolve_honors_rust_version: None,
         };
         let Some(root) = ws.find_root(&current, &plain)? else {
             ws.members = vec![current.clone()];
@@ -436,6 +441,15 @@ impl Workspace {
 
     pub fn set_ignore_lock(&mut self, ignore: bool) {
         self.ignore_lock = ignore;
+    }
+
+    /// See [`Workspace::set_resolve_honors_rust_version`].
+    pub fn resolve_honors_rust_version(&self) -> Option<bool> {
+        self.resolve_honors_rust_version
+    }
+
+    pub fn set_resolve_honors_rust_version(&mut self, honors: Option<bool>) {
+        self.resolve_honors_rust_version = honors;
     }
 
     pub fn root(&self) -> PathBuf {

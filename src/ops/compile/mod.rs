@@ -295,7 +295,9 @@ pub fn compile_with(
     let lock_mode = match &extras.install {
         Some(i) => (
             super::lockfile::Mode::Preview,
-            i.use_lock.then_some("consider running without --locked"),
+            Some(super::resolve::InstallResolve {
+                yanked_hint: i.use_lock.then_some("consider running without --locked"),
+            }),
         ),
         None => (super::lockfile::Mode::Sync, None),
     };
@@ -654,6 +656,11 @@ fn as_install_workspace(ws: &mut mycargo_manifest::Workspace, install: &InstallB
             .retain(|d| d.kind() != mycargo_core::DepKind::Development);
     }
     ws.set_ignore_lock(!install.use_lock);
+    // A published package is built with the newest dependencies, whatever
+    // its `rust-version` (as cargo's install does).
+    if install.registry_source.is_some() {
+        ws.set_resolve_honors_rust_version(Some(false));
+    }
 }
 
 /// After the resolve (which sees the unpacked package as the path

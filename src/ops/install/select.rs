@@ -122,10 +122,10 @@ impl Registry {
         {
             gctx.shell.status("Downloading", "crates ...")?;
         }
-        let from = match (real.registry_name(), real.is_crates_io()) {
-            (Some(n), _) => format!(" (registry `{n}`)"),
-            (None, true) => String::new(),
-            (None, false) => format!(" ({real})"),
+        let from = match (real.is_crates_io(), real.registry_name()) {
+            (true, _) => String::new(),
+            (false, Some(n)) => format!(" (registry `{n}`)"),
+            (false, None) => format!(" ({real})"),
         };
         let mut status =
             |verb: &str, what: String| Ok::<(), anyhow::Error>(gctx.shell.status(verb, what)?);

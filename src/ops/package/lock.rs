@@ -124,7 +124,7 @@ fn lock_in(
         mode: Mode::Sync,
         ignore_rust_version: false,
         download: false,
-        yanked_hint: None,
+        install: None,
     };
     let resolved = resolve::resolve_workspace(gctx, &scratch_ws, &opts, &how, None);
     gctx.shell.set_verbosity(verbosity);

@@ -83,7 +83,7 @@ fn package_inner(
             mode: super::lockfile::Mode::Sync,
             ignore_rust_version: false,
             download: false,
-            yanked_hint: None,
+            install: None,
         };
         super::resolve::resolve_workspace(gctx, &ws, &opts, &how, None)?;
     }

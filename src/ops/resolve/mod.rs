@@ -69,7 +69,7 @@ pub fn load_packages_in(
     gctx: &mut GlobalContext,
     ws: &Workspace,
     opts: &ReadOptions,
-    (mode, yanked_hint): (Mode, Option<&'static str>),
+    (mode, install): (Mode, Option<InstallResolve>),
     ignore_rust_version: bool,
     platforms: PlatformFilter<'_>,
     roots: Option<BuildRoots<'_>>,
@@ -78,7 +78,7 @@ pub fn load_packages_in(
         mode,
         ignore_rust_version,
         download: true,
-        yanked_hint,
+        install,
     };
     resolve_inner(gctx, ws, opts, &how, platforms, None, roots)
 }
@@ -91,6 +91,15 @@ pub struct How {
     /// Download the packages needed and read their manifests (without it,
     /// only path packages come back).
     pub download: bool,
+    /// `install`: resolve only what the build's roots reach with the
+    /// features asked for (not every optional dependency, as a lock file
+    /// would), and maybe warn of yanked pins.
+    pub install: Option<InstallResolve>,
+}
+
+/// What `install` changes in a resolve.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InstallResolve {
     /// Warn of yanked registry packages the lock file pins, ending with
     /// this hint (`install --locked`).
     pub yanked_hint: Option<&'static str>,
@@ -116,6 +125,9 @@ pub struct Selection {
     pub yanked: std::cell::RefCell<BTreeSet<(String, semver::Version)>>,
     /// `--ignore-rust-version`: no preference for versions that fit.
     pub ignore_rust_version: bool,
+    /// The features each root is resolved with (`install`); every feature
+    /// of every root when `None`.
+    pub root_requests: Option<BTreeMap<PackageId, mycargo_resolver::version::RootRequest>>,
 }
 
 /// Resolve the workspace (see the module docs) as `how` says.
@@ -229,6 +241,11 @@ fn resolve_inner(
         }
     }
     sel.ignore_rust_version = ignore_rust_version;
+    if how.install.is_some()
+        && let Some(roots) = roots
+    {
+        sel.root_requests = Some(roots(&path_pkgs)?.into_iter().collect());
+    }
     let must_fetch = !sel.unlock.is_empty() || !sel.precise.is_empty();
     // Git sources `update` lets go are fetched anew (or moved to the
     // revision `--precise` names); the others stay at their locked commit.
@@ -291,7 +308,7 @@ fn resolve_inner(
         gctx.shell.warn(w)?;
     }
     warn_unused_patches(gctx, &resolve)?;
-    if let Some(hint) = how.yanked_hint {
+    if let Some(hint) = how.install.and_then(|i| i.yanked_hint) {
         warn_yanked(gctx, &resolve, &map, &remotes, hint)?;
     }
     for (name, version) in sel.yanked.take() {
@@ -1015,6 +1032,7 @@ fn resolve_with(
             },
             rust_versions,
             dev_deps: true,
+            root_requests: sel.root_requests.clone(),
         },
     };
     let explain = gctx.shell.verbosity() == mycargo_util::Verbosity::VeryVerbose;

@@ -980,13 +980,28 @@ impl Engine<'_, '_> {
         let dev_deps = self.input.options.dev_deps;
         for root in &self.input.roots {
             let slot = self.q.slot(root.package_id());
-            let how = For {
-                parent: None,
-                request: FeatureRequest {
+            let request = match &self.input.options.root_requests {
+                None => FeatureRequest {
                     all: true,
                     default: true,
                     values: BTreeSet::new(),
                 },
+                Some(asked) => match asked.get(root.package_id()) {
+                    Some(r) => FeatureRequest {
+                        all: r.all,
+                        default: r.default,
+                        values: r.values.clone(),
+                    },
+                    None => FeatureRequest {
+                        all: false,
+                        default: true,
+                        values: BTreeSet::new(),
+                    },
+                },
+            };
+            let how = For {
+                parent: None,
+                request,
                 dev_deps,
             };
             match self.activate(&Rc::new(root.clone()), slot, &how) {

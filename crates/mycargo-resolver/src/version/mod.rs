@@ -120,6 +120,10 @@ pub struct ResolveOptions {
     pub rust_versions: Vec<PartialVersion>,
     /// Follow the roots' dev-dependencies (true for the lock file).
     pub dev_deps: bool,
+    /// The features each root is activated with; every feature of every
+    /// root (what a lock file needs) when `None`. Roots not named get
+    /// their default features.
+    pub root_requests: Option<std::collections::BTreeMap<mycargo_core::PackageId, RootRequest>>,
 }
 
 impl Default for ResolveOptions {
@@ -128,6 +132,7 @@ impl Default for ResolveOptions {
             resolver: VersionResolver::V2,
             rust_versions: Vec::new(),
             dev_deps: true,
+            root_requests: None,
         }
     }
 }
