@@ -798,7 +798,7 @@ mod tests {
         let a = parsed!(
             Install,
             "install",
-            "ripgrep@14",
+            "ripgrep@^14",
             "--vers",
             "14.1.0",
             "--root",
@@ -813,7 +813,7 @@ mod tests {
             "--target-dir",
             "t"
         );
-        assert_eq!(a.crates, strings(&["ripgrep@14"]));
+        assert_eq!(a.crates, strings(&["ripgrep@^14"]));
         assert_eq!(a.version.as_deref(), Some("14.1.0"));
         assert_eq!(a.root, Some(PathBuf::from("r")));
         assert!(a.debug && a.no_track);
@@ -839,6 +839,9 @@ mod tests {
             ErrorKind::MissingRequiredArgument
         );
         assert_eq!(err(&["install", "@1.0.0"]), ErrorKind::ValueValidation);
+        // A bare `14` is not a version (cargo's tip: `^14`).
+        assert_eq!(err(&["install", "rg@14"]), ErrorKind::ValueValidation);
+        assert_eq!(err(&["install", "rg", "--version", "1.0"]), ErrorKind::ValueValidation);
 
         let a = parsed!(
             Uninstall,

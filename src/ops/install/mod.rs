@@ -398,7 +398,7 @@ fn build(
     ctx: &Ctx,
     args: &Args,
     sel: &Selected,
-) -> anyhow::Result<(Vec<(String, PathBuf)>, Option<tempfile::TempDir>)> {
+) -> anyhow::Result<Built> {
     let mut compile = ctx.plan.compile.clone();
     let mut temp = None;
     let configured =
@@ -468,6 +468,10 @@ fn build(
     binaries.dedup();
     Ok((binaries, temp))
 }
+
+/// A build's binaries (file name and path, by name), and the temporary
+/// target directory they are in, if any.
+type Built = (Vec<(String, PathBuf)>, Option<tempfile::TempDir>);
 
 /// What placing the binaries did.
 struct Placed {

@@ -569,10 +569,7 @@ mod tests {
         let exes = BTreeSet::from(["foo".to_string()]);
         let v1 = id("foo", "1.0.0", REG);
         // Nothing installed: build.
-        assert_eq!(
-            t.check_upgrade(&dst, &v1, &exes, false, &req).unwrap().0,
-            false
-        );
+        assert!(!t.check_upgrade(&dst, &v1, &exes, false, &req).unwrap().0);
         std::fs::write(dst.join("foo"), "").unwrap();
         // An untracked file in the way.
         let err = t.check_upgrade(&dst, &v1, &exes, false, &req).unwrap_err();
