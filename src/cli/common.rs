@@ -841,7 +841,10 @@ mod tests {
         assert_eq!(err(&["install", "@1.0.0"]), ErrorKind::ValueValidation);
         // A bare `14` is not a version (cargo's tip: `^14`).
         assert_eq!(err(&["install", "rg@14"]), ErrorKind::ValueValidation);
-        assert_eq!(err(&["install", "rg", "--version", "1.0"]), ErrorKind::ValueValidation);
+        assert_eq!(
+            err(&["install", "rg", "--version", "1.0"]),
+            ErrorKind::ValueValidation
+        );
 
         let a = parsed!(
             Uninstall,
