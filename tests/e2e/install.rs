@@ -12,6 +12,14 @@ use super::twin::{order_free, registry_twins};
 
 /// A package with a library and two binaries that print their version.
 fn tool_package(vers: &str) -> Package {
+    tool_package_alpha(vers).file(
+        "src/bin/beta.rs",
+        "fn main() { println!(\"beta {}\", tool::v()); }\n",
+    )
+}
+
+/// [`tool_package`] without the `beta` binary.
+fn tool_package_alpha(vers: &str) -> Package {
     Package::new("tool", vers)
         .file(
             "src/lib.rs",
@@ -20,10 +28,6 @@ fn tool_package(vers: &str) -> Package {
         .file(
             "src/bin/alpha.rs",
             "fn main() { println!(\"alpha {}\", tool::v()); }\n",
-        )
-        .file(
-            "src/bin/beta.rs",
-            "fn main() { println!(\"beta {}\", tool::v()); }\n",
         )
 }
 
@@ -88,16 +92,7 @@ fn registry_install_upgrade_and_uninstall_match_cargo() {
     assert!(err.contains("Ignored package `tool v1.0.0` is already installed"));
 
     // A new release without `beta`: `alpha` replaced, `beta` removed.
-    Package::new("tool", "1.1.0")
-        .file(
-            "src/lib.rs",
-            "pub fn v() -> &'static str { env!(\"CARGO_PKG_VERSION\") }\n",
-        )
-        .file(
-            "src/bin/alpha.rs",
-            "fn main() { println!(\"alpha {}\", tool::v()); }\n",
-        )
-        .publish(&reg);
+    tool_package_alpha("1.1.0").publish(&reg);
     let err = both(&m, &c, "install tool");
     assert!(
         err.contains("Replacing [ROOT]/home/.cargo/bin/alpha"),
