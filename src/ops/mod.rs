@@ -25,6 +25,7 @@ pub mod package_json;
 pub mod pkgid;
 pub mod publish;
 pub mod read_manifest;
+pub mod remove;
 pub mod registry_api;
 pub mod resolve;
 pub mod run;

@@ -10,6 +10,7 @@
 
 mod convert;
 mod dependencies;
+pub mod edit;
 pub mod error;
 mod features;
 pub mod inherit;
