@@ -67,7 +67,10 @@ fn selected_member(ws: &Workspace, spec: Option<&str>) -> anyhow::Result<PathBuf
     let found: Vec<&mycargo_manifest::Manifest> = match spec {
         Some(spec) => {
             let parsed = PackageIdSpec::parse(spec, None)?;
-            let found: Vec<_> = ws.members().filter(|m| parsed.matches(&m.package_id)).collect();
+            let found: Vec<_> = ws
+                .members()
+                .filter(|m| parsed.matches(&m.package_id))
+                .collect();
             if found.is_empty() {
                 bail!(
                     "package(s) `{spec}` not found in workspace `{}`",
@@ -119,13 +122,18 @@ fn used_deps(ws: &Workspace) -> anyhow::Result<Vec<UsedDep>> {
     for m in ws.members() {
         let editor = ManifestEditor::read(&m.manifest_path)?;
         for (_, table) in editor.sections() {
-            let Some(t) = table.as_table_like() else { continue };
+            let Some(t) = table.as_table_like() else {
+                continue;
+            };
             for (key, item) in t.iter() {
                 let field = |name: &str| item.get(name).and_then(Item::as_str).map(str::to_string);
                 out.push(UsedDep {
                     key: key.to_string(),
                     package: field("package").unwrap_or_else(|| key.to_string()),
-                    version: item.as_str().map(str::to_string).or_else(|| field("version")),
+                    version: item
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| field("version")),
                     inherited: item.get("workspace").and_then(Item::as_bool) == Some(true),
                 });
             }
@@ -140,11 +148,12 @@ fn gc_workspace(ws: &Workspace) -> anyhow::Result<()> {
     let mut editor = ManifestEditor::read(&root)?;
     let used = used_deps(ws)?;
     let mut modified = false;
+    // Tables emptied here are implicit: they print nothing (as cargo's).
     if let Some(deps) = editor
         .doc
         .get_mut("workspace")
         .and_then(|w| w.get_mut("dependencies"))
-        .and_then(Item::as_table_like_mut)
+        .and_then(implicit)
     {
         let unused: Vec<String> = deps
             .iter()
@@ -156,11 +165,11 @@ fn gc_workspace(ws: &Workspace) -> anyhow::Result<()> {
             modified = true;
         }
     }
-    if let Some(profiles) = editor.doc.get_mut("profile").and_then(Item::as_table_like_mut) {
+    if let Some(profiles) = editor.doc.get_mut("profile").and_then(implicit) {
         for (_, profile) in profiles.iter_mut() {
-            let Some(packages) = profile
-                .get_mut("package")
-                .and_then(Item::as_table_like_mut)
+            let Some(packages) = implicit(profile)
+                .and_then(|p| p.get_mut("package"))
+                .and_then(implicit)
             else {
                 continue;
             };
@@ -176,7 +185,7 @@ fn gc_workspace(ws: &Workspace) -> anyhow::Result<()> {
             }
         }
     }
-    if let Some(replace) = editor.doc.get_mut("replace").and_then(Item::as_table_like_mut) {
+    if let Some(replace) = editor.doc.get_mut("replace").and_then(implicit) {
         let unused: Vec<String> = replace
             .iter()
             .map(|(k, _)| k.to_string())
@@ -193,6 +202,15 @@ fn gc_workspace(ws: &Workspace) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A table made implicit (printed only for what it holds); inline tables
+/// as they are.
+fn implicit(item: &mut Item) -> Option<&mut dyn toml_edit::TableLike> {
+    if let Some(t) = item.as_table_mut() {
+        t.set_implicit(true);
+    }
+    item.as_table_like_mut()
+}
+
 /// Whether a package ID spec of a profile override or `[replace]` names
 /// a dependency some member still has (by name, and version when given).
 fn spec_used(spec: &str, used: &[UsedDep]) -> bool {
@@ -203,7 +221,10 @@ fn spec_used(spec: &str, used: &[UsedDep]) -> bool {
         if d.package != spec.name() {
             return false;
         }
-        match (spec.partial_version().and_then(|v| v.to_version()), &d.version) {
+        match (
+            spec.partial_version().and_then(|v| v.to_version()),
+            &d.version,
+        ) {
             (Some(v), Some(req)) => semver::VersionReq::parse(req).is_ok_and(|r| r.matches(&v)),
             (Some(_), None) => false,
             (None, _) => true,
@@ -221,9 +242,9 @@ fn gc_unused_patches(ws: &Workspace) -> anyhow::Result<bool> {
     let root = ws.root_manifest().to_path_buf();
     let mut editor = ManifestEditor::read(&root)?;
     let mut modified = false;
-    if let Some(patches) = editor.doc.get_mut("patch").and_then(Item::as_table_like_mut) {
+    if let Some(patches) = editor.doc.get_mut("patch").and_then(implicit) {
         for (_, table) in patches.iter_mut() {
-            let Some(table) = table.as_table_like_mut() else {
+            let Some(table) = implicit(table) else {
                 continue;
             };
             let doomed: Vec<String> = table

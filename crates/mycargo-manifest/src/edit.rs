@@ -267,7 +267,11 @@ enum DepStatus {
 enum FeatureRef<'a> {
     Feature(&'a str),
     Dep(&'a str),
-    DepFeature { dep: &'a str, feat: &'a str, weak: bool },
+    DepFeature {
+        dep: &'a str,
+        feat: &'a str,
+        weak: bool,
+    },
 }
 
 fn feature_ref(v: &str) -> FeatureRef<'_> {
