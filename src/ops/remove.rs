@@ -50,12 +50,12 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     }
     editor.write()?;
 
-    let ws = super::workspace::load(gctx, &manifest)?;
     gc_workspace(&ws)?;
-    let ws = super::workspace::load(gctx, &manifest)?;
+    // Read again (warnings about the workspace shown again, as cargo's).
+    let ws = super::workspace::load_reporting(gctx, &manifest)?;
     quiet_resolve(gctx, &ws)?;
     if gc_unused_patches(&ws)? {
-        let ws = super::workspace::load(gctx, &manifest)?;
+        let ws = super::workspace::load_reporting(gctx, &manifest)?;
         quiet_resolve(gctx, &ws)?;
     }
     Ok(())
@@ -115,6 +115,8 @@ struct UsedDep {
     package: String,
     version: Option<String>,
     inherited: bool,
+    /// Inherited, and the workspace's entry found.
+    resolved: bool,
 }
 
 fn used_deps(ws: &Workspace) -> anyhow::Result<Vec<UsedDep>> {
@@ -135,6 +137,7 @@ fn used_deps(ws: &Workspace) -> anyhow::Result<Vec<UsedDep>> {
                         .map(str::to_string)
                         .or_else(|| field("version")),
                     inherited: item.get("workspace").and_then(Item::as_bool) == Some(true),
+                    resolved: false,
                 });
             }
         }
@@ -146,8 +149,27 @@ fn used_deps(ws: &Workspace) -> anyhow::Result<Vec<UsedDep>> {
 fn gc_workspace(ws: &Workspace) -> anyhow::Result<()> {
     let root = ws.root_manifest().to_path_buf();
     let mut editor = ManifestEditor::read(&root)?;
-    let used = used_deps(ws)?;
+    let mut used = used_deps(ws)?;
     let mut modified = false;
+    // An inherited dependency stands for the workspace's entry.
+    if let Some(deps) = editor
+        .doc
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(Item::as_table_like)
+    {
+        for d in used.iter_mut().filter(|d| d.inherited) {
+            if let Some(item) = deps.get(&d.key) {
+                let field = |name: &str| item.get(name).and_then(Item::as_str).map(str::to_string);
+                d.package = field("package").unwrap_or_else(|| d.key.clone());
+                d.version = item
+                    .as_str()
+                    .map(str::to_string)
+                    .or_else(|| field("version"));
+                d.resolved = true;
+            }
+        }
+    }
     // Tables emptied here are implicit: they print nothing (as cargo's).
     if let Some(deps) = editor
         .doc
@@ -217,7 +239,7 @@ fn spec_used(spec: &str, used: &[UsedDep]) -> bool {
     let Ok(spec) = PackageIdSpec::parse(spec, None) else {
         return true;
     };
-    used.iter().filter(|d| !d.inherited).any(|d| {
+    used.iter().filter(|d| !d.inherited || d.resolved).any(|d| {
         if d.package != spec.name() {
             return false;
         }

@@ -6,6 +6,7 @@
 // right failure there.
 #![allow(clippy::unwrap_used)]
 
+mod add_remove;
 mod build;
 mod build_compat;
 mod clean_doc;
