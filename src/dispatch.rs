@@ -215,6 +215,7 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Logout(args) => ops::login::logout(gctx, &args),
         Command::Install(args) => ops::install::install(gctx, &args),
         Command::Remove(args) => ops::remove::remove(gctx, &args),
+        Command::Add(args) => ops::add::add(gctx, &args),
         Command::Uninstall(args) => ops::uninstall::uninstall(gctx, &args),
         _ => ops::not_implemented(name),
     }

@@ -1,6 +1,7 @@
 //! The workflows behind each command. They join the library crates; the
 //! CLI layer only turns flags into calls here.
 
+pub mod add;
 pub mod bench;
 pub mod build;
 pub mod cargo_new;

@@ -10,6 +10,7 @@
 //! failed install leaves the previous binaries working.
 
 mod plan;
+pub use plan::rustc as plan_rustc;
 pub mod root;
 mod select;
 pub mod tracker;

@@ -2,6 +2,8 @@
 //! is kept by `toml_edit`, so every comment, blank line, key order and
 //! quoting style the user wrote survives the edit.
 
+pub mod dependency;
+
 use std::path::{Path, PathBuf};
 
 use mycargo_core::DepKind;
@@ -168,6 +170,117 @@ impl ManifestEditor {
         Some(item)
     }
 
+    /// The table at `path`, created (with its parents) when missing;
+    /// `None` when something else stands there.
+    pub fn table_or_create(&mut self, path: &[String]) -> Option<&mut Item> {
+        let mut item = self.doc.as_item_mut();
+        for key in path {
+            let t = item.as_table_like_mut()?;
+            if t.get(key).is_none() {
+                t.insert(key, toml_edit::table());
+            }
+            item = t.get_mut(key)?;
+            if !item.is_table_like() {
+                return None;
+            }
+        }
+        Some(item)
+    }
+
+    /// Whether the keys of the table at `path` are in order (a missing
+    /// table counts as sorted).
+    pub fn is_sorted(&self, path: &[String]) -> bool {
+        let mut item = self.doc.as_item();
+        for key in path {
+            match item.get(key) {
+                Some(i) => item = i,
+                None => return true,
+            }
+        }
+        let Some(t) = item.as_table() else {
+            return true;
+        };
+        let keys: Vec<String> = t
+            .get_values()
+            .into_iter()
+            .filter_map(|(k, _)| k.first().map(|k| k.get().to_string()))
+            .collect();
+        keys.windows(2).all(|w| w[0] <= w[1])
+    }
+
+    /// Sort the entries of the table at `path`.
+    pub fn sort(&mut self, path: &[String]) {
+        if let Some(t) = self.table_mut(path).and_then(Item::as_table_like_mut) {
+            t.sort_values();
+        }
+    }
+
+    /// Put `dep` into the table at `path`: merged into an existing entry
+    /// of its key, else added.
+    pub fn insert_dep(&mut self, path: &[String], dep: &dependency::EditDep) -> anyhow::Result<()> {
+        let crate_root = self
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let Some(table) = self.table_or_create(path) else {
+            anyhow::bail!("`{}` is not a table", path.join("."));
+        };
+        let Some(t) = table.as_table_like_mut() else {
+            anyhow::bail!("`{}` is not a table", path.join("."));
+        };
+        if let Some((mut key, item)) = t.get_key_value_mut(dep.toml_key()) {
+            dep.update_toml(&crate_root, &mut key, item);
+            if let Some(inline) = item.as_inline_table_mut() {
+                inline.fmt();
+            }
+        } else {
+            t.insert(dep.toml_key(), dep.to_toml(&crate_root));
+        }
+        Ok(())
+    }
+
+    /// `[features] key = ["dep:name"]` for a new optional dependency,
+    /// unless a feature already names it with `dep:`. Whether it added one.
+    pub fn add_optional_feature(&mut self, key: &str, name: &str) -> bool {
+        if self.is_explicit_activation(key) {
+            return false;
+        }
+        let path = ["features".to_string()];
+        let Some(t) = self
+            .table_or_create(&path)
+            .and_then(Item::as_table_like_mut)
+        else {
+            return false;
+        };
+        let value: Value = [format!("dep:{name}")].iter().collect();
+        t.insert(key, toml_edit::value(value));
+        true
+    }
+
+    /// Every dependency entry of the manifest, with its table.
+    pub fn dependencies(&self) -> Vec<(DepTable, String, Option<dependency::EditDep>)> {
+        let dir = self
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for (table, item) in self.sections() {
+            let Some(t) = item.as_table_like() else {
+                continue;
+            };
+            for (key, item) in t.iter() {
+                out.push((
+                    table.clone(),
+                    key.to_string(),
+                    dependency::EditDep::from_toml(&dir, key, item),
+                ));
+            }
+        }
+        out
+    }
+
     /// Remove `name` from `table` (the table too once it is empty).
     pub fn remove_dep(&mut self, table: &DepTable, name: &str) -> Result<(), MissingDependency> {
         let path = table.path();
@@ -223,7 +336,7 @@ impl ManifestEditor {
     }
 
     /// Whether a feature names `dep:<dep>`.
-    fn is_explicit_activation(&self, dep: &str) -> bool {
+    pub fn is_explicit_activation(&self, dep: &str) -> bool {
         self.doc
             .get("features")
             .and_then(Item::as_table)
