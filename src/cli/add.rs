@@ -6,9 +6,9 @@ use super::common::{ManifestPath, heading};
 
 #[derive(clap::Args, Debug, Default)]
 #[command(
-    override_usage = "mycargo add [OPTIONS] <DEP>[@<VERSION>] ...\n       \
-                      mycargo add [OPTIONS] --path <PATH> ...\n       \
-                      mycargo add [OPTIONS] --git <URL> ...",
+    override_usage = "\x1b[96m\x1b[1mcargo add\x1b[39m\x1b[22m \x1b[36m[OPTIONS] <DEP>[@<VERSION>] ...\x1b[39m\n       \
+                      \x1b[96m\x1b[1mcargo add\x1b[39m\x1b[22m \x1b[36m[OPTIONS]\x1b[39m \x1b[96m\x1b[1m--path\x1b[39m\x1b[22m \x1b[36m<PATH> ...\x1b[39m\n       \
+                      \x1b[96m\x1b[1mcargo add\x1b[39m\x1b[22m \x1b[36m[OPTIONS]\x1b[39m \x1b[96m\x1b[1m--git\x1b[39m\x1b[22m \x1b[36m<URL> ...\x1b[39m",
     group(clap::ArgGroup::new("selected").multiple(true).required(true)),
 )]
 pub struct Args {

@@ -421,7 +421,7 @@ fn print_features(gctx: &mut GlobalContext, ui: &DepUi) -> anyhow::Result<()> {
     let suffix = version_suffix(ui);
     let color = gctx.shell.err_supports_color();
     let (plus, minus) = match color {
-        true => ("\x1b[1m\x1b[32m+\x1b[0m", "\x1b[1m\x1b[31m-\x1b[0m"),
+        true => ("\x1b[1m\x1b[92m+\x1b[0m", "\x1b[1m\x1b[91m-\x1b[0m"),
         false => ("+", "-"),
     };
     let mut text = format!("{prefix}Features{suffix}:\n");
