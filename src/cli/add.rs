@@ -91,7 +91,13 @@ pub struct Args {
     pub path: Option<PathBuf>,
 
     /// The path base to use when adding from a local crate (unstable).
-    #[arg(long, value_name = "BASE", requires = "path", help_heading = "Source")]
+    #[arg(
+        long,
+        value_name = "BASE",
+        requires = "path",
+        help_heading = "Source",
+        verbatim_doc_comment
+    )]
     pub base: Option<String>,
 
     /// Git repository location

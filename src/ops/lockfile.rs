@@ -799,7 +799,7 @@ impl Report<'_> {
         Some(paint(
             &format!("(requires Rust {needs})"),
             color,
-            AnsiColor::Red,
+            AnsiColor::BrightRed,
         ))
     }
 

@@ -37,11 +37,6 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         return Err(super::rustc::package_list_error(&ws));
     }
     let member = selected_member(&ws, args.package.as_ref().and_then(|p| p.as_deref()))?;
-    if args.public || args.no_public {
-        bail!(
-            "`--public` and `--no-public` need `cargo-features = [\"public-dependency\"]`, which mycargo does not build yet"
-        );
-    }
     let ops = parse_dependencies(args)?;
     let rust = match args.ignore_rust_version {
         true => None,
@@ -394,7 +389,7 @@ fn check_features(ui: &DepUi) -> anyhow::Result<()> {
 }
 
 /// Names joined by `, ` in lines under 78 columns.
-fn wrap(names: &[String]) -> String {
+pub(crate) fn wrap(names: &[String]) -> String {
     let mut lines: Vec<String> = Vec::new();
     for n in names {
         match lines.last_mut() {

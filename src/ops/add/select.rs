@@ -213,14 +213,15 @@ fn crate_spec(spec: &str) -> anyhow::Result<(String, Option<String>)> {
         bail!("{e}");
     }
     if let Some(v) = version
-        && VersionReq::parse(v).is_err()
+        && let Err(e) = VersionReq::parse(v)
     {
+        let e = anyhow::Error::new(e);
         if let Some(stripped) = v.strip_prefix('v') {
-            bail!(
+            return Err(e.context(format!(
                 "the version provided, `{v}` is not a valid SemVer requirement\n\nhelp: changing the package to `{name}@{stripped}`"
-            );
+            )));
         }
-        bail!("invalid version requirement `{v}`");
+        return Err(e.context(format!("invalid version requirement `{v}`")));
     }
     Ok((name.to_string(), version.map(str::to_string)))
 }
@@ -258,7 +259,18 @@ fn package_at(
     if let Some(path) = &op.path {
         let dir = mycargo_util::fs::normalize_path(&gctx.cwd().join(path));
         let opts = crate::ops::workspace::read_options(gctx);
-        let parsed = mycargo_manifest::read_manifest_file(&dir.join("Cargo.toml"), &opts)?;
+        let parsed = mycargo_manifest::read_manifest_file(&dir.join("Cargo.toml"), &opts)
+            .map_err(anyhow::Error::new)
+            .map_err(|e| {
+                e.context(format!("unable to update {}", dir.display()))
+                    .context(format!(
+                        "failed to load source for dependency `{}`",
+                        name.unwrap_or_else(|| dir
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .unwrap_or_default())
+                    ))
+            })?;
         let ManifestKind::Package(m) = parsed.kind else {
             bail!(
                 "found a virtual manifest at `{}` instead of a package manifest",
@@ -274,7 +286,7 @@ fn package_at(
                 dir.display()
             );
         }
-        let version = m.version().to_string();
+        let version = without_build(m.version());
         return Ok((
             *m,
             DepSource::Path {
@@ -317,14 +329,15 @@ fn package_at(
             many => {
                 let mut names: Vec<&str> = many.iter().map(|m| m.name()).collect();
                 names.sort_unstable();
+                let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
                 bail!(
                     "multiple packages found at `{url}`:\n    {}\nTo disambiguate, run `cargo add --git {url} <package>`",
-                    names.join(", ")
+                    super::wrap(&names)
                 );
             }
         },
     };
-    let version = m.version().to_string();
+    let version = without_build(m.version());
     Ok((
         m.clone(),
         DepSource::Git {
@@ -335,6 +348,13 @@ fn package_at(
             version: Some(version),
         },
     ))
+}
+
+/// A version as a requirement is written: without `+build` metadata.
+fn without_build(v: &Version) -> String {
+    let mut v = v.clone();
+    v.build = semver::BuildMetadata::EMPTY;
+    v.to_string()
 }
 
 /// The entry of `[workspace.dependencies]` named `key`, if any.
@@ -482,7 +502,13 @@ pub fn resolve_dependency(
 
     let mut features_line = None;
     if dep.source.is_none() {
-        if fuzzy(gctx, &mut dep, |k| workspace_dep(ws, k))?.is_some() {
+        if let Some(ws_dep) = fuzzy(gctx, &mut dep, |k| workspace_dep(ws, k))? {
+            if matches!(ws_dep.source, None | Some(DepSource::Workspace)) {
+                bail!(
+                    "dependency ({}) specified without providing a local path, Git repository, or version",
+                    dep.toml_key()
+                );
+            }
             dep.source = Some(DepSource::Workspace);
         } else if let Some(m) = ws.members().find(|m| m.name() == dep.name) {
             let version = (table.kind != DepKind::Development).then(|| m.version().to_string());

@@ -174,10 +174,13 @@ impl ManifestEditor {
     /// `None` when something else stands there.
     pub fn table_or_create(&mut self, path: &[String]) -> Option<&mut Item> {
         let mut item = self.doc.as_item_mut();
-        for key in path {
+        for (i, key) in path.iter().enumerate() {
             let t = item.as_table_like_mut()?;
             if t.get(key).is_none() {
-                t.insert(key, toml_edit::table());
+                // Parents made on the way print no header of their own.
+                let mut new = toml_edit::Table::new();
+                new.set_implicit(i + 1 < path.len());
+                t.insert(key, Item::Table(new));
             }
             item = t.get_mut(key)?;
             if !item.is_table_like() {
