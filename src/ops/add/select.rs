@@ -80,6 +80,8 @@ impl DepUi {
 pub struct Lookup {
     remotes: Remotes,
     map: SourceMap,
+    /// Git repositories read in this run, by URL and reference.
+    git: BTreeMap<String, Vec<Manifest>>,
 }
 
 impl Lookup {
@@ -87,6 +89,7 @@ impl Lookup {
         Ok(Lookup {
             remotes: Remotes::new(gctx, false)?,
             map: SourceMap::load(&gctx.config)?,
+            git: BTreeMap::new(),
         })
     }
 
@@ -103,11 +106,17 @@ impl Lookup {
             None => SourceId::crates_io(),
         };
         let real = self.map.replacement(&source)?;
-        let spellings = [
+        let lower = name.to_lowercase();
+        let mut spellings = vec![
             name.to_string(),
             name.replace('-', "_"),
             name.replace('_', "-"),
+            lower.clone(),
+            lower.replace('-', "_"),
+            lower.replace('_', "-"),
         ];
+        let mut seen = BTreeSet::new();
+        spellings.retain(|s| seen.insert(s.clone()));
         for spelling in spellings {
             let names = BTreeSet::from([spelling.clone()]);
             let loaded = self.remotes.load(&real, &names);
@@ -122,8 +131,9 @@ impl Lookup {
                 .filter(|l| l.is_available() && !l.yanked)
                 .cloned()
                 .collect();
-            if !lines.is_empty() {
-                return Ok((spelling, lines));
+            if let Some(first) = lines.first() {
+                // The registry's spelling of the name.
+                return Ok((first.name.clone(), lines));
             }
         }
         Ok((name.to_string(), Vec::new()))
@@ -253,6 +263,7 @@ fn populate(mut dep: EditDep, op: &DepOp) -> EditDep {
 /// one).
 fn package_at(
     gctx: &mut GlobalContext,
+    lookup: &mut Lookup,
     op: &DepOp,
     name: Option<&str>,
 ) -> anyhow::Result<(Manifest, DepSource)> {
@@ -309,15 +320,28 @@ fn package_at(
         mycargo_core::GitReference::DefaultBranch
     };
     let source = SourceId::for_git(&parsed, reference);
-    let any = mycargo_core::VersionRequirement::parse("*")?;
-    let dep = mycargo_core::Dependency::new(name.unwrap_or("*"), any, source.clone());
-    let found = crate::ops::resolve::git::load(
-        gctx,
-        vec![(None, dep)],
-        None,
-        &crate::ops::resolve::git::Refresh::default(),
-    )?;
-    let all: Vec<&Manifest> = found.all().collect();
+    let key = source.as_url();
+    // cargo reads a repository once to find the package's name, then
+    // once more (as a source of packages) for what it offers.
+    let reads = match (name, lookup.git.contains_key(&key)) {
+        (_, true) => 0,
+        (Some(_), false) => 1,
+        (None, false) => 2,
+    };
+    for _ in 0..reads {
+        let any = mycargo_core::VersionRequirement::parse("*")?;
+        let dep = mycargo_core::Dependency::new(name.unwrap_or("*"), any, source.clone());
+        let found = crate::ops::resolve::git::load(
+            gctx,
+            vec![(None, dep)],
+            None,
+            &crate::ops::resolve::git::Refresh::default(),
+        )?;
+        lookup
+            .git
+            .insert(key.clone(), found.all().cloned().collect());
+    }
+    let all: Vec<&Manifest> = lookup.git.get(&key).into_iter().flatten().collect();
     let m = match name {
         Some(n) => match all.iter().find(|m| m.name() == n) {
             Some(m) => *m,
@@ -428,6 +452,22 @@ fn fuzzy(
     Ok(None)
 }
 
+/// cargo refuses to edit an entry written with `default_features`.
+fn deprecated_keys(editor: &ManifestEditor, table: &DepTable, dep: &EditDep) -> anyhow::Result<()> {
+    let key = dep.toml_key();
+    let found = editor
+        .sections()
+        .into_iter()
+        .find(|(t, _)| t == table)
+        .and_then(|(_, item)| item.get(key).cloned());
+    if found.is_some_and(|i| i.get("default_features").is_some()) {
+        bail!(
+            "Use of `default_features` in `{key}` is unsupported, please switch to `default-features`"
+        );
+    }
+    Ok(())
+}
+
 /// What the member asks of rust-version: its own, else the toolchain's.
 pub struct RustVersionRule {
     pub version: PartialVersion,
@@ -463,7 +503,7 @@ pub fn resolve_dependency(
             }
         }
         let name = spec.as_ref().map(|(n, _)| n.as_str());
-        let (m, source) = package_at(gctx, op, name)?;
+        let (m, source) = package_at(gctx, lookup, op, name)?;
         if let Some(n) = name
             && n != m.name()
         {
@@ -482,6 +522,7 @@ pub fn resolve_dependency(
         bail!("dependency name is required");
     };
     selected = populate(selected, op);
+    deprecated_keys(editor, table, &selected)?;
 
     let old = fuzzy(gctx, &mut selected, |k| existing(editor, k, table))?;
     let mut dep = match old.clone() {
