@@ -216,6 +216,7 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Install(args) => ops::install::install(gctx, &args),
         Command::Remove(args) => ops::remove::remove(gctx, &args),
         Command::Add(args) => ops::add::add(gctx, &args),
+        Command::Info(args) => ops::info::info(gctx, &args),
         Command::Uninstall(args) => ops::uninstall::uninstall(gctx, &args),
         _ => ops::not_implemented(name),
     }

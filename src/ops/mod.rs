@@ -13,6 +13,7 @@ pub mod external;
 pub mod fetch;
 pub mod generate_lockfile;
 pub mod help;
+pub mod info;
 pub mod install;
 pub mod list;
 pub mod locate_project;
