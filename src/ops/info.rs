@@ -35,7 +35,12 @@ fn nearby_workspace(gctx: &GlobalContext) -> Option<(Workspace, Option<Manifest>
 }
 
 fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
-    let spec = PackageIdSpec::parse(&args.package, None)?;
+    let spec = PackageIdSpec::parse(&args.package, None).map_err(|e| {
+        anyhow::Error::new(e).context(format!(
+            "invalid package ID specification: `{}`",
+            args.package
+        ))
+    })?;
     let ws = nearby_workspace(gctx);
     if ws.is_none() && (gctx.args.locked || gctx.args.frozen) {
         let flag = if gctx.args.frozen {
@@ -56,7 +61,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     // workspace's package comes from.
     if let (Some(id), true) = (&from_ws, explicit)
         && id.source_id() != &asked
-        && map.replacement(&asked).ok().as_ref() != Some(id.source_id())
+        && map.replacement(id.source_id()).ok().as_ref() != Some(&asked)
         && !(asked.is_crates_io() && id.source_id().is_crates_io())
     {
         from_ws = None;
@@ -503,10 +508,14 @@ fn print_view(
     }
     gctx.shell.out().write_all(out.as_bytes())?;
     if suggest_tree {
+        let command = format!("cargo tree --invert {}@{}", id.name(), id.version());
+        let command = match gctx.shell.err_supports_color() {
+            true => format!("\x1b[1m\x1b[96m{command}\x1b[0m"),
+            false => command,
+        };
         gctx.shell.note(format!(
-            "to see how you depend on {name}, run `cargo tree --invert {name}@{version}`",
-            name = id.name(),
-            version = id.version()
+            "to see how you depend on {name}, run `{command}`",
+            name = id.name()
         ))?;
     }
     Ok(())
