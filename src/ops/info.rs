@@ -82,8 +82,29 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         None => asked,
     };
     let real = map.replacement(&source)?;
-    let mut remotes = Remotes::new(gctx, false)?;
-    let (name, lines) = query(gctx, &mut remotes, &real, spec.name())?;
+    // A version the lock file pins is looked up in the index cache first
+    // (as cargo: no index update for it).
+    let cached = match &from_ws {
+        Some(id) => {
+            let mut cache = Remotes::new(gctx, true)?;
+            match query(gctx, &mut cache, &real, spec.name()) {
+                Ok((n, lines)) if lines.iter().any(|l| l.version == *id.version()) => {
+                    cache.allow_network();
+                    Some((cache, n, lines))
+                }
+                _ => None,
+            }
+        }
+        None => None,
+    };
+    let (mut remotes, name, lines) = match cached {
+        Some(found) => found,
+        None => {
+            let mut remotes = Remotes::new(gctx, false)?;
+            let (name, lines) = query(gctx, &mut remotes, &real, spec.name())?;
+            (remotes, name, lines)
+        }
+    };
     let chosen = match &from_ws {
         Some(id) => lines.iter().find(|l| l.version == *id.version()),
         None => lines
