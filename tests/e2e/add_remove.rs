@@ -154,3 +154,110 @@ fn remove_garbage_collects_the_workspace() {
     same_edit(&reg, &files_in, "remove serde", &check);
     same_edit(&reg, &files_in, "remove -p nope serde", &check);
 }
+
+/// A registry with releases, features and a `rust-version` to choose by.
+fn add_registry() -> Registry {
+    let reg = registry();
+    for v in ["0.9.0", "1.2.0", "2.0.0-alpha.1"] {
+        Package::new("pick", v).publish(&reg);
+    }
+    Package::new("newrust", "1.0.0").publish(&reg);
+    Package::new("newrust", "1.1.0")
+        .rust_version("1.9999")
+        .publish(&reg);
+    Package::new("feat", "1.0.0")
+        .feature("default", &["a"])
+        .feature("a", &[])
+        .feature("b", &["a"])
+        .feature("c", &[])
+        .publish(&reg);
+    Package::new("under_score", "1.0.0").publish(&reg);
+    reg
+}
+
+fn add_case(rest: &str, args: &str) -> String {
+    let reg = add_registry();
+    let m = manifest(rest);
+    same_edit(
+        &reg,
+        &[("Cargo.toml", &m), ("src/lib.rs", "")],
+        args,
+        &["Cargo.toml"],
+    )
+}
+
+#[test]
+fn add_keeps_comments_and_sorted_order() {
+    let out = add_case(
+        "\n# deps, sorted\n[dependencies]\nregex = \"1\"   # regex\ntoml = { version = \"1\" }\n",
+        "add serde",
+    );
+    assert!(
+        out.contains("regex = \"1\"   # regex\nserde = \"1.0.0\"\n"),
+        "{out}"
+    );
+    // Not sorted: appended.
+    add_case(
+        "\n[dependencies]\ntoml = \"1\"\nregex = \"1\" # last\n",
+        "add serde",
+    );
+}
+
+#[test]
+fn add_chooses_versions_as_cargo() {
+    // The newest stable release, an explicit requirement, a rust-version.
+    add_case("", "add pick");
+    add_case("", "add pick@0.9");
+    add_case("", "add newrust");
+    add_case("rust-version = \"1.70\"\n", "add newrust");
+    add_case("", "add newrust --ignore-rust-version");
+    add_case("", "add under-score");
+    add_case("", "add nosuchcrate");
+}
+
+#[test]
+fn add_features_flags_and_sections() {
+    add_case("", "add feat --features b,c");
+    add_case("", "add feat --no-default-features -F c");
+    add_case("", "add feat --optional --rename f2");
+    add_case("", "add regex toml --dev");
+    add_case("", "add serde --build");
+    add_case("", "add libc --target cfg(unix)");
+    add_case("", "add feat -F nope");
+    add_case("", "add serde --dry-run");
+}
+
+#[test]
+fn add_merges_into_existing_entries() {
+    add_case(
+        "\n[dependencies]\nfeat = { version = \"1\", features = [\"a\"] }  # keep me\n",
+        "add feat -F c",
+    );
+    add_case(
+        "\n[dependencies.feat]\nversion = \"1\"\noptional = true\n\n[features]\nx = [\"feat/c\"]\n",
+        "add feat --no-optional",
+    );
+    add_case("\n[dependencies]\nserde = \"1\"\n", "add serde --optional");
+}
+
+#[test]
+fn add_path_and_workspace_dependencies() {
+    let reg = add_registry();
+    let root = "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n[workspace.dependencies]\nserde = { version = \"1\", features = [\"std\"] }\n";
+    let a = "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+    let b = "[package]\nname = \"b\"\nversion = \"0.3.0\"\nedition = \"2021\"\n";
+    let files_in = [
+        ("Cargo.toml", root),
+        ("a/Cargo.toml", a),
+        ("a/src/lib.rs", ""),
+        ("b/Cargo.toml", b),
+        ("b/src/lib.rs", ""),
+    ];
+    let check = ["Cargo.toml", "a/Cargo.toml", "b/Cargo.toml"];
+    let out = same_edit(&reg, &files_in, "add -p a serde", &check);
+    assert!(out.contains("[workspace.dependencies]"), "{out}");
+    same_edit(&reg, &files_in, "add -p a b", &check);
+    same_edit(&reg, &files_in, "add -p a --path b", &check);
+    same_edit(&reg, &files_in, "add -p a --dev b", &check);
+    same_edit(&reg, &files_in, "add serde", &check);
+}
