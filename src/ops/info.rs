@@ -11,11 +11,9 @@ use anyhow::bail;
 use mycargo_core::{DepKind, PackageId, PackageIdSpec, PartialVersion, SourceId};
 use mycargo_manifest::{Manifest, ManifestKind, Workspace};
 use mycargo_sources::source_map::SourceMap;
-use mycargo_sources::sparse::CrateRequest;
 use mycargo_util::{CliResult, Verbosity};
 
 use super::lockfile::Mode;
-use super::resolve::registry::RemoteIndex as _;
 use super::resolve::remote::Remotes;
 use super::resolve::{How, resolve_workspace};
 use crate::cli::info::Args;
@@ -87,7 +85,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let cached = match &from_ws {
         Some(id) => {
             let mut cache = Remotes::new(gctx, true)?;
-            match query(gctx, &mut cache, &real, spec.name()) {
+            match super::registry_lookup::lines(gctx, &mut cache, &real, spec.name(), false) {
                 Ok((n, lines)) if lines.iter().any(|l| l.version == *id.version()) => {
                     cache.allow_network();
                     Some((cache, n, lines))
@@ -101,7 +99,8 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         Some(found) => found,
         None => {
             let mut remotes = Remotes::new(gctx, false)?;
-            let (name, lines) = query(gctx, &mut remotes, &real, spec.name())?;
+            let (name, lines) =
+                super::registry_lookup::lines(gctx, &mut remotes, &real, spec.name(), false)?;
             (remotes, name, lines)
         }
     };
@@ -130,22 +129,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         gctx.shell
             .warn(format!("translating `{}` to `{name}`", spec.name()))?;
     }
-    let request = CrateRequest::from_summary(chosen);
-    if remotes.any_missing(&real, std::slice::from_ref(&request))? {
-        gctx.shell.status("Downloading", "crates ...")?;
-    }
-    let from = match (real.is_crates_io(), real.registry_name()) {
-        (true, _) => String::new(),
-        (false, Some(n)) => format!(" (registry `{n}`)"),
-        (false, None) => format!(" ({real})"),
-    };
-    let mut status =
-        |verb: &str, what: String| Ok::<(), anyhow::Error>(gctx.shell.status(verb, what)?);
-    let downloaded = remotes.download(&real, &[request], &mut status);
-    super::resolve::report_downloads(gctx, &mut remotes, &from, true)?;
-    let Some(dir) = downloaded?.into_iter().next().map(|d| d.src_dir) else {
-        bail!("failed to download `{name} v{}`", chosen.version);
-    };
+    let dir = super::registry_lookup::download_one(gctx, &mut remotes, &real, chosen)?;
     let opts = super::workspace::read_options(gctx);
     let parsed = mycargo_manifest::read_manifest_file(&dir.join("Cargo.toml"), &opts)?;
     let ManifestKind::Package(mut m) = parsed.kind else {
@@ -172,40 +156,6 @@ fn asked_registry(gctx: &GlobalContext, args: &Args, map: &SourceMap) -> anyhow:
         None | Some(mycargo_core::source_id::CRATES_IO_REGISTRY) => Ok(SourceId::crates_io()),
         Some(n) => Ok(map.registry(n)?),
     }
-}
-
-/// The index lines of `name` (any spelling cargo accepts), not yanked;
-/// the registry's spelling of the name.
-fn query(
-    gctx: &mut GlobalContext,
-    remotes: &mut Remotes,
-    real: &SourceId,
-    name: &str,
-) -> anyhow::Result<(String, Vec<mycargo_sources::index::summary::IndexSummary>)> {
-    let mut spellings = vec![
-        name.to_string(),
-        name.replace('-', "_"),
-        name.replace('_', "-"),
-    ];
-    let mut seen = BTreeSet::new();
-    spellings.retain(|s| seen.insert(s.clone()));
-    for spelling in spellings {
-        let loaded = remotes.load(real, &BTreeSet::from([spelling.clone()]));
-        for s in remotes.take_status() {
-            gctx.shell.status("Updating", s)?;
-        }
-        loaded?;
-        let lines: Vec<_> = remotes
-            .versions(real, &spelling)
-            .iter()
-            .filter(|l| l.is_available() && !l.yanked)
-            .cloned()
-            .collect();
-        if let Some(first) = lines.first() {
-            return Ok((first.name.clone(), lines));
-        }
-    }
-    Ok((name.to_string(), Vec::new()))
 }
 
 fn spec_matches(spec: &PackageIdSpec, name: &str, version: &semver::Version) -> bool {

@@ -28,6 +28,7 @@ pub mod pkgid;
 pub mod publish;
 pub mod read_manifest;
 pub mod registry_api;
+pub mod registry_lookup;
 pub mod remove;
 pub mod resolve;
 pub mod run;

@@ -4,9 +4,8 @@
 //! `[replace]` entries nothing uses any more, bring `Cargo.lock` up to date
 //! quietly, and drop `[patch]` entries the resolve left unused.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::bail;
 use mycargo_core::{DepKind, PackageIdSpec};
 use mycargo_manifest::Workspace;
 use mycargo_manifest::edit::{DepTable, ManifestEditor};
@@ -28,7 +27,18 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     if matches!(args.package, Some(None)) {
         return Err(super::rustc::package_list_error(&ws));
     }
-    let target = selected_member(&ws, args.package.as_ref().and_then(|p| p.as_deref()))?;
+    let target = super::workspace::member_to_edit(
+        &ws,
+        args.package.as_ref().and_then(|p| p.as_deref()),
+        "no package selected to modify\nhelp: specify a package with `-p <PKGID>`",
+        &|names| {
+            format!(
+                "no package selected to modify\nhelp: specify a package with `-p <PKGID>`\n      available packages: {names}"
+            )
+        },
+    )?
+    .manifest_path
+    .clone();
     let kind = match (args.dev, args.build) {
         (true, _) => DepKind::Development,
         (_, true) => DepKind::Build,
@@ -59,36 +69,6 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         quiet_resolve(gctx, &ws)?;
     }
     Ok(())
-}
-
-/// The one member to edit: `-p SPEC`, else the workspace's default
-/// member (cargo's errors for none or several).
-fn selected_member(ws: &Workspace, spec: Option<&str>) -> anyhow::Result<PathBuf> {
-    let found: Vec<&mycargo_manifest::Manifest> = match spec {
-        Some(spec) => {
-            let parsed = PackageIdSpec::parse(spec, None)?;
-            let found: Vec<_> = ws
-                .members()
-                .filter(|m| parsed.matches(&m.package_id))
-                .collect();
-            if found.is_empty() {
-                bail!(
-                    "package(s) `{spec}` not found in workspace `{}`",
-                    ws.root().display()
-                );
-            }
-            found
-        }
-        None => ws.default_members().collect(),
-    };
-    match found.as_slice() {
-        [one] => Ok(one.manifest_path.clone()),
-        [] => bail!("no package selected to modify\nhelp: specify a package with `-p <PKGID>`"),
-        many => bail!(
-            "no package selected to modify\nhelp: specify a package with `-p <PKGID>`\n      available packages: {}",
-            many.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
-        ),
-    }
 }
 
 /// Resolve and write `Cargo.lock`, printing nothing (cargo's remove does

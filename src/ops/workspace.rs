@@ -141,3 +141,39 @@ pub fn print_warnings(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Resul
     }
     Ok(())
 }
+
+/// The one member `add` or `remove` edits: `-p SPEC`, else the
+/// workspace's default member. `none` is the error without one; `many`
+/// words the error for several (given their names).
+pub fn member_to_edit<'a>(
+    ws: &'a Workspace,
+    spec: Option<&str>,
+    none: &str,
+    many: &dyn Fn(&str) -> String,
+) -> anyhow::Result<&'a mycargo_manifest::Manifest> {
+    let found: Vec<&mycargo_manifest::Manifest> = match spec {
+        Some(spec) => {
+            let parsed = mycargo_core::PackageIdSpec::parse(spec, None)?;
+            let found: Vec<_> = ws
+                .members()
+                .filter(|m| parsed.matches(&m.package_id))
+                .collect();
+            if found.is_empty() {
+                bail!(
+                    "package(s) `{spec}` not found in workspace `{}`",
+                    ws.root().display()
+                );
+            }
+            found
+        }
+        None => ws.default_members().collect(),
+    };
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => bail!("{none}"),
+        several => {
+            let names: Vec<&str> = several.iter().map(|m| m.name()).collect();
+            bail!("{}", many(&names.join(", ")))
+        }
+    }
+}

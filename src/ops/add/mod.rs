@@ -6,8 +6,7 @@
 mod select;
 
 use anyhow::bail;
-use mycargo_core::{DepKind, PackageIdSpec};
-use mycargo_manifest::Workspace;
+use mycargo_core::DepKind;
 use mycargo_manifest::edit::{DepTable, ManifestEditor};
 use mycargo_util::{CliResult, Verbosity};
 
@@ -36,7 +35,17 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     if matches!(args.package, Some(None)) {
         return Err(super::rustc::package_list_error(&ws));
     }
-    let member = selected_member(&ws, args.package.as_ref().and_then(|p| p.as_deref()))?;
+    let member = super::workspace::member_to_edit(
+        &ws,
+        args.package.as_ref().and_then(|p| p.as_deref()),
+        "no packages selected to modify.  Please specify one with `-p <PKGID>`",
+        &|names| {
+            format!(
+                "`cargo add` could not determine which package to modify. Use the `--package` option to specify a package. \navailable packages: {names}"
+            )
+        },
+    )?
+    .clone();
     let ops = parse_dependencies(args)?;
     let rust = match args.ignore_rust_version {
         true => None,
@@ -120,39 +129,6 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     };
     resolve_workspace(gctx, &ws, &opts, &how, None)?;
     Ok(())
-}
-
-/// The member to edit: `-p SPEC`, else the workspace's default member.
-fn selected_member(
-    ws: &Workspace,
-    spec: Option<&str>,
-) -> anyhow::Result<mycargo_manifest::Manifest> {
-    let found: Vec<&mycargo_manifest::Manifest> = match spec {
-        Some(spec) => {
-            let parsed = PackageIdSpec::parse(spec, None)?;
-            let found: Vec<_> = ws
-                .members()
-                .filter(|m| parsed.matches(&m.package_id))
-                .collect();
-            if found.is_empty() {
-                bail!(
-                    "package(s) `{spec}` not found in workspace `{}`",
-                    ws.root().display()
-                );
-            }
-            found
-        }
-        None => ws.default_members().collect(),
-    };
-    match found.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => bail!("no packages selected to modify.  Please specify one with `-p <PKGID>`"),
-        many => bail!(
-            "`cargo add` could not determine which package to modify. Use the `--package` option to specify a package. \n\
-             available packages: {}",
-            many.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
-        ),
-    }
 }
 
 /// cargo's reading of the arguments: one request per crate, features

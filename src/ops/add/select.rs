@@ -16,7 +16,6 @@ use mycargo_sources::source_map::SourceMap;
 use semver::{Version, VersionReq};
 
 use crate::context::GlobalContext;
-use crate::ops::resolve::registry::RemoteIndex as _;
 use crate::ops::resolve::remote::Remotes;
 
 /// One `add` request (cargo's `DepOp`).
@@ -106,47 +105,17 @@ impl Lookup {
             None => SourceId::crates_io(),
         };
         let real = self.map.replacement(&source)?;
-        let lower = name.to_lowercase();
-        let mut spellings = vec![
-            name.to_string(),
-            name.replace('-', "_"),
-            name.replace('_', "-"),
-            lower.clone(),
-            lower.replace('-', "_"),
-            lower.replace('_', "-"),
-        ];
-        let mut seen = BTreeSet::new();
-        spellings.retain(|s| seen.insert(s.clone()));
-        for spelling in spellings {
-            let names = BTreeSet::from([spelling.clone()]);
-            let loaded = self.remotes.load(&real, &names);
-            for s in self.remotes.take_status() {
-                gctx.shell.status("Updating", s)?;
-            }
-            loaded?;
-            let lines: Vec<_> = self
-                .remotes
-                .versions(&real, &spelling)
-                .iter()
-                .filter(|l| l.is_available() && !l.yanked)
-                .cloned()
-                .collect();
-            if let Some(first) = lines.first() {
-                // The registry's spelling of the name.
-                return Ok((first.name.clone(), lines));
-            }
-        }
-        Ok((name.to_string(), Vec::new()))
+        crate::ops::registry_lookup::lines(gctx, &mut self.remotes, &real, name, true)
     }
 }
 
-/// The features of an index line, with the implicit feature of each
-/// optional dependency not named with `dep:` (values that name
-/// dependencies left out, as cargo lists them).
-fn line_features(
-    line: &mycargo_sources::index::summary::IndexSummary,
+/// Each feature with the features it enables (values naming dependencies
+/// left out, as cargo lists them), plus the implicit feature of each
+/// optional dependency no feature names with `dep:`.
+fn offered_features<'a>(
+    raw: &BTreeMap<String, Vec<String>>,
+    optional_deps: impl Iterator<Item = &'a str>,
 ) -> BTreeMap<String, Vec<String>> {
-    let raw = line.features.get();
     let mut out: BTreeMap<String, Vec<String>> = raw
         .iter()
         .map(|(k, v)| {
@@ -163,41 +132,34 @@ fn line_features(
         .flatten()
         .filter_map(|v| v.strip_prefix("dep:"))
         .collect();
-    for d in line.deps.iter().filter(|d| d.optional) {
-        if !explicit.contains(d.name.as_str()) {
-            out.entry(d.name.clone()).or_default();
+    for d in optional_deps {
+        if !explicit.contains(d) {
+            out.entry(d.to_string()).or_default();
         }
     }
     out
 }
 
-/// The features a manifest offers (implicit optional-dependency features
-/// included), as [`line_features`].
-fn manifest_features(m: &Manifest) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = m
-        .features
+/// [`offered_features`] of an index line.
+fn line_features(
+    line: &mycargo_sources::index::summary::IndexSummary,
+) -> BTreeMap<String, Vec<String>> {
+    let optional = line
+        .deps
         .iter()
-        .map(|(k, v)| {
-            let plain = v
-                .iter()
-                .filter(|f| !f.starts_with("dep:") && !f.contains('/'))
-                .cloned()
-                .collect();
-            (k.clone(), plain)
-        })
-        .collect();
-    let explicit: BTreeSet<&str> = m
-        .features
-        .values()
-        .flatten()
-        .filter_map(|v| v.strip_prefix("dep:"))
-        .collect();
-    for d in m.dependencies.iter().filter(|d| d.is_optional()) {
-        if !explicit.contains(d.name_in_toml()) {
-            out.entry(d.name_in_toml().to_string()).or_default();
-        }
-    }
-    out
+        .filter(|d| d.optional)
+        .map(|d| d.name.as_str());
+    offered_features(line.features.get(), optional)
+}
+
+/// [`offered_features`] of a manifest.
+fn manifest_features(m: &Manifest) -> BTreeMap<String, Vec<String>> {
+    let optional = m
+        .dependencies
+        .iter()
+        .filter(|d| d.is_optional())
+        .map(|d| d.name_in_toml());
+    offered_features(&m.features, optional)
 }
 
 /// cargo's `CrateSpec`: `name` or `name@req`.

@@ -9,7 +9,6 @@ use anyhow::{Context as _, bail};
 use mycargo_core::{Dependency, PackageId, SourceId, VersionRequirement};
 use mycargo_manifest::{Manifest, ManifestKind};
 use mycargo_sources::source_map::SourceMap;
-use mycargo_sources::sparse::CrateRequest;
 use semver::{Op, Version, VersionReq};
 
 use crate::context::GlobalContext;
@@ -115,26 +114,7 @@ impl Registry {
         if let (Some(current), Some(msrv)) = (rustc, best.rust_version.as_deref()) {
             check_rust_version(name, &best.version, msrv, current, &lines)?;
         }
-        let request = CrateRequest::from_summary(best);
-        if self
-            .remotes
-            .any_missing(&real, std::slice::from_ref(&request))?
-        {
-            gctx.shell.status("Downloading", "crates ...")?;
-        }
-        let from = match (real.is_crates_io(), real.registry_name()) {
-            (true, _) => String::new(),
-            (false, Some(n)) => format!(" (registry `{n}`)"),
-            (false, None) => format!(" ({real})"),
-        };
-        let mut status =
-            |verb: &str, what: String| Ok::<(), anyhow::Error>(gctx.shell.status(verb, what)?);
-        let downloaded = self.remotes.download(&real, &[request], &mut status);
-        crate::ops::resolve::report_downloads(gctx, &mut self.remotes, &from, true)?;
-        let on_disk = downloaded?;
-        let Some(dir) = on_disk.into_iter().next().map(|d| d.src_dir) else {
-            bail!("failed to download `{name} v{}`", best.version);
-        };
+        let dir = crate::ops::registry_lookup::download_one(gctx, &mut self.remotes, &real, best)?;
         read_package(gctx, &dir.join("Cargo.toml"), source)
     }
 }
