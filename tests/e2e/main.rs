@@ -37,6 +37,7 @@ mod resolver_diff;
 mod rust_version;
 mod target_selection;
 mod test_cmd;
+mod timings;
 mod tls;
 mod twin;
 mod unstable;

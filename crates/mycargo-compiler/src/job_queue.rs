@@ -35,6 +35,8 @@ pub struct Compilation {
     pub executables: Vec<(Unit, PathBuf)>,
     /// What each build script run told cargo (for running tests).
     pub scripts: HashMap<Unit, ScriptEffects>,
+    /// When each unit ran, for `--timings`.
+    pub timings: Option<crate::timings::Timings>,
 }
 
 enum Msg {
@@ -187,6 +189,16 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         }
     }
     let mut compilation = Compilation::default();
+    let mut timings = crate::timings::Timings::new(order.len());
+    let describe = |unit: &Unit| {
+        let m = bcx.graph.packages[unit.pkg].manifest;
+        let t = &m.targets[unit.target];
+        (
+            format!("{} v{}", m.name(), m.version()),
+            target_description(t, unit.mode),
+            format!("{:?}", unit.mode).to_lowercase(),
+        )
+    };
 
     loop {
         // Start what we can: fresh units finish at once, on this thread.
@@ -217,6 +229,8 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             );
             if let Freshness::Fresh = fresh {
                 state[i].started = true;
+                let (p, t, m) = describe(unit);
+                timings.started(i, p, t, m, true);
                 if unit.mode == CompileMode::RunCustomBuild {
                     reload_script(bcx, unit, &mut state[i])?;
                 }
@@ -228,6 +242,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 // switched back to an earlier build's).
                 uplift_if_other(bcx, unit)?;
                 finish(&mut state, &dependents, i, false);
+                timings.ended(i, dependents[i].len());
                 record_executable(bcx, unit, &mut compilation);
                 crate::messages::emit_fresh(bcx, shell, unit, state[i].script.as_ref())?;
                 progressed = true;
@@ -299,6 +314,8 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 let m = bcx.graph.packages[unit.pkg].manifest;
                 format!("[{} {}] ", m.name(), m.version())
             });
+            let (p, t, m) = describe(unit);
+            timings.started(i, p, t, m, false);
             spawn(cmd, i, script, echo, tx.clone());
             running += 1;
             progressed = true;
@@ -322,6 +339,13 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             requested += 1;
         }
         draw_progress(bcx, shell, &order, &state);
+        let ready_now = (0..order.len())
+            .filter(|&i| !state[i].started && state[i].waiting == 0)
+            .count();
+        let blocked = (0..order.len())
+            .filter(|&i| !state[i].started && state[i].waiting > 0)
+            .count();
+        timings.sample(running, ready_now, blocked);
         let Ok(msg) = rx.recv() else { break };
         match msg {
             Msg::Token(t) => {
@@ -347,6 +371,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 let _ = writeln!(shell.err(), "{line}");
             }
             Msg::Rmeta(i) => {
+                timings.rmeta(i);
                 if !state[i].rmeta_sent {
                     state[i].rmeta_sent = true;
                     for &(d, rmeta) in &dependents[i] {
@@ -358,6 +383,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             }
             Msg::Done(i, result) => {
                 running -= 1;
+                timings.ended(i, dependents[i].len());
                 let unit = &order[i];
                 match finish_job(bcx, shell, unit, &mut state[i], result) {
                     Ok(()) => {
@@ -395,6 +421,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     }
     shell.clear_progress();
     drop(helper);
+    timings.sample(0, 0, 0);
+    timings.finish();
+    compilation.timings = Some(timings);
     if errors.count == 0 {
         crate::output_depinfo::write_all(bcx, &order)?;
     }

@@ -21,6 +21,7 @@ pub mod rustc_cmd;
 pub mod rustc_info;
 pub mod rustdoc_cmd;
 pub mod testing;
+pub mod timings;
 pub mod unit;
 
 pub use build_context::{BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData};

@@ -12,6 +12,7 @@ pub mod print;
 pub mod profiles;
 mod rust_version;
 pub mod settings;
+mod timings;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -117,10 +118,10 @@ pub fn compile_with(
     extras: &CompileExtras,
 ) -> anyhow::Result<Built> {
     let start = Instant::now();
-    if req.compile.timings {
-        // Refused until it is built, rather than accepted and ignored.
-        anyhow::bail!("`--timings` is not supported by mycargo yet");
-    }
+    let started_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
     if gctx.unstable.public_dependency {
         // Builds would have to pass rustc the private/public externs.
         anyhow::bail!(
@@ -187,6 +188,7 @@ pub fn compile_with(
     // only it touches each fingerprint under `-Z mtime-on-use`).
     let fast = extras.fast_noop
         && extras.install.is_none()
+        && !req.compile.timings
         && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
         && gctx.shell.verbosity() < Verbosity::Verbose;
@@ -596,6 +598,22 @@ pub fn compile_with(
             .collect();
         probe.record(gctx, &bcx, &local, &finished);
     }
+    if req.compile.timings
+        && let Some(t) = &compilation.timings
+    {
+        let targets = describe_targets(&req.targets);
+        let cx = timings::Context {
+            profile: &profile_name,
+            targets,
+            rustc_version: &target_data.rustc_version,
+            host: &host,
+            jobs,
+            started: started_epoch,
+        };
+        let path = timings::write(&target_dir, t, &cx)?;
+        gctx.shell
+            .status("Timing", format!("report saved to {}", path.display()))?;
+    }
     let elapsed = start.elapsed().as_secs_f64();
     gctx.shell.status(
         "Finished",
@@ -645,6 +663,33 @@ pub fn compile_with(
         tests,
         doctests,
     })
+}
+
+/// The report's `Targets:` line: the target kinds asked for.
+fn describe_targets(t: &TargetSelection) -> String {
+    let mut out = Vec::new();
+    if t.lib {
+        out.push("lib");
+    }
+    if t.bins || t.bin.is_some() {
+        out.push("bins");
+    }
+    if t.examples || t.example.is_some() {
+        out.push("examples");
+    }
+    if t.tests || t.test.is_some() {
+        out.push("tests");
+    }
+    if t.benches || t.bench.is_some() {
+        out.push("benches");
+    }
+    if t.all_targets {
+        return "all targets".to_string();
+    }
+    match out.is_empty() {
+        true => "default targets".to_string(),
+        false => out.join(", "),
+    }
 }
 
 /// cargo's install workspace: members without dev-dependencies (nothing

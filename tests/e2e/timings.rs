@@ -1,0 +1,108 @@
+//! `--timings`: the HTML report parses, names every unit the build ran,
+//! and its times fit within the build's.
+
+use mycargo_test_support::project;
+
+/// The JSON the report embeds for tools.
+fn timing_data(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/json\" id=\"timing-data\">")
+        .expect("the report embeds its data");
+    let rest = &html[start..];
+    let body = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+    serde_json::from_str(body).expect("the embedded data is JSON")
+}
+
+#[test]
+fn timings_report_names_every_unit_and_adds_up() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = { path = \"dep\" }\n",
+        )
+        .file("build.rs", "fn main() {}\n")
+        .file("src/lib.rs", "pub fn f() { dep::g() }\n")
+        .file("src/main.rs", "fn main() { foo::f() }\n")
+        .file("dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("dep/src/lib.rs", "pub fn g() {}\n")
+        .build();
+    let began = std::time::Instant::now();
+    let out = p.mycargo("build --timings").run();
+    let wall = began.elapsed().as_secs_f64();
+    let err = out.stderr_redacted();
+    assert!(
+        err.contains("Timing report saved to [ROOT]/foo/target/cargo-timings/cargo-timing-"),
+        "{err}"
+    );
+    let dir = p.root().join("target/cargo-timings");
+    let html = std::fs::read_to_string(dir.join("cargo-timing.html")).unwrap();
+    for section in [
+        "<h2>Summary</h2>",
+        "<h2>Unit timeline</h2>",
+        "<h2>Concurrency</h2>",
+        "<h2>Units</h2>",
+    ] {
+        assert!(html.contains(section), "{section}");
+    }
+    // The timestamped copy is the same report.
+    let copies: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("cargo-timing-"))
+        .collect();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(std::fs::read_to_string(copies[0].path()).unwrap(), html);
+
+    let data = timing_data(&html);
+    let total = data["total"].as_f64().unwrap();
+    assert!(total > 0.0 && total <= wall, "{total} vs {wall}");
+    let units = data["units"].as_array().unwrap();
+    let names: Vec<String> = units
+        .iter()
+        .map(|u| {
+            format!(
+                "{} {}",
+                u["package"].as_str().unwrap(),
+                u["target"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for want in [
+        "dep v0.1.0 lib",
+        "foo v0.1.0 build script",
+        "foo v0.1.0 lib",
+        "foo v0.1.0 bin \"foo\"",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+        assert!(
+            html.contains(&want.replace('"', "&quot;")),
+            "{want} in the HTML"
+        );
+    }
+    for u in units {
+        let (start, took) = (
+            u["start"].as_f64().unwrap(),
+            u["duration"].as_f64().unwrap(),
+        );
+        assert!(
+            start >= 0.0 && took >= 0.0 && start + took <= total + 0.05,
+            "{u}"
+        );
+        if let Some(r) = u["rmeta"].as_f64() {
+            assert!(r <= took + 0.05, "{u}");
+        }
+    }
+    // Running units never exceed the units there are.
+    for c in data["concurrency"].as_array().unwrap() {
+        let active = c["active"].as_u64().unwrap() as usize;
+        assert!(active <= units.len());
+    }
+
+    // A build with nothing to do still reports, every unit fresh.
+    p.mycargo("build --timings").run();
+    let html = std::fs::read_to_string(dir.join("cargo-timing.html")).unwrap();
+    let data = timing_data(&html);
+    let units = data["units"].as_array().unwrap();
+    assert!(!units.is_empty());
+    assert!(units.iter().all(|u| u["fresh"].as_bool() == Some(true)));
+}
