@@ -339,13 +339,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             requested += 1;
         }
         draw_progress(bcx, shell, &order, &state);
-        let ready_now = (0..order.len())
-            .filter(|&i| !state[i].started && state[i].waiting == 0)
-            .count();
-        let blocked = (0..order.len())
-            .filter(|&i| !state[i].started && state[i].waiting > 0)
-            .count();
-        timings.sample(running, ready_now, blocked);
+        // A sample per change of what runs (not per line of output).
+        if progressed {
+            sample(&mut timings, &state, running);
+        }
         let Ok(msg) = rx.recv() else { break };
         match msg {
             Msg::Token(t) => {
@@ -384,6 +381,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             Msg::Done(i, result) => {
                 running -= 1;
                 timings.ended(i, dependents[i].len());
+                sample(&mut timings, &state, running);
                 let unit = &order[i];
                 match finish_job(bcx, shell, unit, &mut state[i], result) {
                     Ok(()) => {
@@ -444,6 +442,18 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         }
     }
     Ok(compilation)
+}
+
+/// Record how many units run, are ready, and wait on dependencies.
+fn sample(timings: &mut crate::timings::Timings, state: &[UnitState], running: usize) {
+    let (mut ready, mut blocked) = (0, 0);
+    for st in state.iter().filter(|s| !s.started) {
+        match st.waiting {
+            0 => ready += 1,
+            _ => blocked += 1,
+        }
+    }
+    timings.sample(running, ready, blocked);
 }
 
 /// The errors met while the queue drains, printed as they happen (cargo's
