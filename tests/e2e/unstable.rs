@@ -204,7 +204,6 @@ fn unfinished_flags_are_refused_not_ignored() {
     same(&m, &c, "build --artifact-dir out", &[]);
     // Accepted by cargo, not built in mycargo: a clear error.
     for args in [
-        "build --timings",
         "-Zunstable-options build --unit-graph",
         "build --future-incompat-report",
         "test --future-incompat-report",
