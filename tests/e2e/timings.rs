@@ -92,6 +92,16 @@ fn timings_report_names_every_unit_and_adds_up() {
             assert!(r <= took + 0.05, "{u}");
         }
     }
+    // The critical path: a chain whose durations fit in the build.
+    let critical: Vec<&serde_json::Value> =
+        units.iter().filter(|u| u["critical"] == true).collect();
+    assert!(!critical.is_empty());
+    let chain: f64 = critical
+        .iter()
+        .map(|u| u["duration"].as_f64().unwrap())
+        .sum();
+    assert!(chain <= total + 0.05, "{chain} vs {total}");
+    assert!(html.contains("<th>Critical path</th>"));
     // Running units never exceed the units there are.
     for c in data["concurrency"].as_array().unwrap() {
         let active = c["active"].as_u64().unwrap() as usize;

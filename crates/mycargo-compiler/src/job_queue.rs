@@ -190,6 +190,11 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     }
     let mut compilation = Compilation::default();
     let mut timings = crate::timings::Timings::new(order.len());
+    timings.set_deps(
+        deps.iter()
+            .map(|d| d.iter().map(|&(j, _)| j).collect())
+            .collect(),
+    );
     let describe = |unit: &Unit| {
         let m = bcx.graph.packages[unit.pkg].manifest;
         let t = &m.targets[unit.target];

@@ -23,6 +23,10 @@ pub struct UnitTime {
     /// Units that could not start before this one finished (or, for
     /// pipelined dependents, produced metadata).
     pub unlocked: usize,
+    /// On the build's critical path: the chain of dependencies whose
+    /// durations add up to the longest (what a faster machine with more
+    /// cores could not shorten).
+    pub critical: bool,
 }
 
 /// How many units were running, ready to run but waiting for a job
@@ -44,6 +48,8 @@ pub struct Timings {
     pub concurrency: Vec<Concurrency>,
     /// Total wall time of the queue, set when it drains.
     pub total: f64,
+    /// Each unit's dependencies (indices).
+    deps: Vec<Vec<usize>>,
 }
 
 impl Timings {
@@ -54,6 +60,7 @@ impl Timings {
             starts: vec![None; units],
             concurrency: Vec::new(),
             total: 0.0,
+            deps: vec![Vec::new(); units],
         }
     }
 
@@ -84,6 +91,7 @@ impl Timings {
                 rmeta: None,
                 fresh,
                 unlocked: 0,
+                critical: false,
             });
         }
     }
@@ -133,10 +141,101 @@ impl Timings {
         self.total = self.now();
     }
 
+    /// Record the dependency edges (indices of the units each waits on).
+    pub fn set_deps(&mut self, deps: Vec<Vec<usize>>) {
+        self.deps = deps;
+    }
+
+    /// The units of the longest chain of durations through the
+    /// dependency edges (iterative: dependencies first, Kahn's order).
+    pub fn critical_path(&self) -> std::collections::BTreeSet<usize> {
+        let n = self.units.len();
+        let took = |i: usize| {
+            self.units
+                .get(i)
+                .and_then(|u| u.as_ref())
+                .map_or(0.0, |u| u.duration)
+        };
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut waiting: Vec<usize> = vec![0; n];
+        for (i, ds) in self.deps.iter().enumerate() {
+            for &d in ds.iter().filter(|&&d| d < n) {
+                dependents[d].push(i);
+                waiting[i] += 1;
+            }
+        }
+        let mut best = vec![0.0f64; n];
+        let mut via: Vec<Option<usize>> = vec![None; n];
+        let mut queue: std::collections::VecDeque<usize> =
+            (0..n).filter(|&i| waiting[i] == 0).collect();
+        while let Some(i) = queue.pop_front() {
+            best[i] += took(i);
+            for &k in &dependents[i] {
+                if best[i] > best[k] {
+                    best[k] = best[i];
+                    via[k] = Some(i);
+                }
+                waiting[k] -= 1;
+                if waiting[k] == 0 {
+                    queue.push_back(k);
+                }
+            }
+        }
+        let mut out = std::collections::BTreeSet::new();
+        let mut at = (0..n).max_by(|&a, &b| best[a].total_cmp(&best[b]));
+        while let Some(i) = at {
+            if !out.insert(i) {
+                break;
+            }
+            at = via[i];
+        }
+        out
+    }
+
     /// The units that started, in start order.
     pub fn recorded(&self) -> Vec<UnitTime> {
-        let mut out: Vec<UnitTime> = self.units.iter().flatten().cloned().collect();
+        let critical = self.critical_path();
+        let mut out: Vec<UnitTime> = self
+            .units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| {
+                let mut u = u.clone()?;
+                u.critical = critical.contains(&i);
+                Some(u)
+            })
+            .collect();
         out.sort_by(|a, b| a.start.total_cmp(&b.start));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn critical_path_follows_the_longest_chain() {
+        // 0 -> 2, 1 -> 2, 2 -> 3; 1 is slower than 0.
+        let mut t = Timings::new(4);
+        for i in 0..4 {
+            t.started(i, format!("p{i}"), "lib".into(), "build".into(), false);
+        }
+        t.set_deps(vec![vec![], vec![], vec![0, 1], vec![2]]);
+        for (i, d) in [1.0, 3.0, 2.0, 0.5].into_iter().enumerate() {
+            if let Some(Some(u)) = t.units.get_mut(i) {
+                u.duration = d;
+            }
+        }
+        assert_eq!(
+            t.critical_path().into_iter().collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        let marked: Vec<bool> = {
+            let mut r = t.recorded();
+            r.sort_by(|a, b| a.package.cmp(&b.package));
+            r.iter().map(|u| u.critical).collect()
+        };
+        assert_eq!(marked, vec![false, true, true, true]);
     }
 }

@@ -2,7 +2,7 @@
 //! (`cargo-timing.html` and a copy named by the time it started), with
 //! cargo's sections: a summary, the unit timeline (with the moment each
 //! unit's metadata was ready), the concurrency over time, and a table of
-//! every unit. The data is also embedded as JSON (`<script
+//! every unit, which also marks the build's critical path (beyond cargo). The data is also embedded as JSON (`<script
 //! id="timing-data">`) so tools can read the report without scraping it.
 
 use std::fmt::Write as _;
@@ -125,7 +125,7 @@ pub fn render(timings: &Timings, cx: &Context<'_>) -> anyhow::Result<String> {
     // Every unit, slowest first.
     let mut by_time = units.clone();
     by_time.sort_by(|a, b| b.duration.total_cmp(&a.duration));
-    h.push_str("<h2>Units</h2>\n<table class=\"units\">\n<tr><th></th><th>Unit</th><th>Total</th><th>Codegen</th><th>Unlocked</th></tr>\n");
+    h.push_str("<h2>Units</h2>\n<table class=\"units\">\n<tr><th></th><th>Unit</th><th>Total</th><th>Codegen</th><th>Unlocked</th><th>Critical path</th></tr>\n");
     for (n, u) in by_time.iter().enumerate() {
         let codegen = match u.rmeta {
             Some(r) if u.duration > r => format!(
@@ -137,14 +137,15 @@ pub fn render(timings: &Timings, cx: &Context<'_>) -> anyhow::Result<String> {
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}.</td><td>{} {}{}</td><td>{:.2}s</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}.</td><td>{} {}{}</td><td>{:.2}s</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             n + 1,
             esc(&u.package),
             esc(&u.target),
             if u.fresh { " (fresh)" } else { "" },
             u.duration,
             codegen,
-            u.unlocked
+            u.unlocked,
+            if u.critical { "yes" } else { "" }
         );
     }
     h.push_str("</table>\n");
