@@ -108,7 +108,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         Some(id) => lines.iter().find(|l| l.version == *id.version()),
         None => lines
             .iter()
-            .filter(|l| spec_matches(&spec, &name, &l.version))
+            .filter(|l| spec_matches(&spec, &source, &l.version))
             .max_by(|a, b| {
                 let fits = |l: &&mycargo_sources::index::summary::IndexSummary| {
                     l.rust_version
@@ -158,10 +158,11 @@ fn asked_registry(gctx: &GlobalContext, args: &Args, map: &SourceMap) -> anyhow:
     }
 }
 
-fn spec_matches(spec: &PackageIdSpec, name: &str, version: &semver::Version) -> bool {
+/// Whether a release of `source` is one `spec` names (its version, and
+/// its URL when the spec gives one).
+fn spec_matches(spec: &PackageIdSpec, source: &SourceId, version: &semver::Version) -> bool {
     spec.partial_version().is_none_or(|v| v.matches(version))
-        && spec.url().is_none()
-        && !name.is_empty()
+        && spec.url().is_none_or(|u| u == source.url())
 }
 
 /// `needed` (a package's `rust-version`) works with `have`.
@@ -188,11 +189,18 @@ fn rust_version(
             return Ok(v);
         }
     }
-    let info = super::install::plan_rustc(gctx)?;
+    let version = match ws {
+        Some((ws, _)) => {
+            super::lockfile::load_rustc(gctx, &ws.default_target_dir())?
+                .info
+                .version
+        }
+        None => super::install::plan_rustc(gctx)?.version,
+    };
     Ok(PartialVersion::from(semver::Version::new(
-        info.version.major,
-        info.version.minor,
-        info.version.patch,
+        version.major,
+        version.minor,
+        version.patch,
     )))
 }
 

@@ -4,8 +4,6 @@
 //! `[replace]` entries nothing uses any more, bring `Cargo.lock` up to date
 //! quietly, and drop `[patch]` entries the resolve left unused.
 
-use std::path::Path;
-
 use mycargo_core::{DepKind, PackageIdSpec};
 use mycargo_manifest::Workspace;
 use mycargo_manifest::edit::{DepTable, ManifestEditor};
@@ -253,9 +251,9 @@ fn gc_unused_patches(ws: &Workspace) -> anyhow::Result<bool> {
                 .iter()
                 .filter(|(k, item)| {
                     let name = item.get("package").and_then(Item::as_str).unwrap_or(k);
-                    unused.iter().any(|(n, source)| {
-                        n == name && patch_source_matches(item, source, ws.root().as_path())
-                    })
+                    unused
+                        .iter()
+                        .any(|(n, source)| n == name && patch_source_matches(item, source))
                 })
                 .map(|(k, _)| k.to_string())
                 .collect();
@@ -295,14 +293,13 @@ fn unused_patch_names(lock: &str) -> Vec<(String, String)> {
 }
 
 /// Whether a `[patch]` entry is the unused patch from `source`.
-fn patch_source_matches(item: &Item, source: &str, root: &Path) -> bool {
+fn patch_source_matches(item: &Item, source: &str) -> bool {
     if let Some(git) = item.get("git").and_then(Item::as_str) {
         let base = source.strip_prefix("git+").unwrap_or(source);
         let base = base.split(['?', '#']).next().unwrap_or(base);
         return base.trim_end_matches('/') == git.trim_end_matches('/');
     }
     if item.get("path").and_then(Item::as_str).is_some() {
-        let _ = root;
         return source.is_empty();
     }
     source.starts_with("registry+") || source.starts_with("sparse+")

@@ -91,6 +91,8 @@ pub struct BuildConfig {
     /// `$CARGO_HOME`: sources under its `registry` and `git` never change,
     /// so their files are not checked for freshness.
     pub cargo_home: PathBuf,
+    /// `--timings`: record when each unit ran.
+    pub timings: bool,
 }
 
 impl BuildConfig {

@@ -35,7 +35,7 @@ pub struct Compilation {
     pub executables: Vec<(Unit, PathBuf)>,
     /// What each build script run told cargo (for running tests).
     pub scripts: HashMap<Unit, ScriptEffects>,
-    /// When each unit ran, for `--timings`.
+    /// When each unit ran (`--timings` only).
     pub timings: Option<crate::timings::Timings>,
 }
 
@@ -189,12 +189,16 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         }
     }
     let mut compilation = Compilation::default();
-    let mut timings = crate::timings::Timings::new(order.len());
-    timings.set_deps(
-        deps.iter()
-            .map(|d| d.iter().map(|&(j, _)| j).collect())
-            .collect(),
-    );
+    // Recorded only for `--timings` (nothing on the plain build's path).
+    let mut timings = bcx.config.timings.then(|| {
+        let mut t = crate::timings::Timings::new(order.len());
+        t.set_deps(
+            deps.iter()
+                .map(|d| d.iter().map(|&(j, _)| j).collect())
+                .collect(),
+        );
+        t
+    });
     let describe = |unit: &Unit| {
         let m = bcx.graph.packages[unit.pkg].manifest;
         let t = &m.targets[unit.target];
@@ -234,8 +238,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             );
             if let Freshness::Fresh = fresh {
                 state[i].started = true;
-                let (p, t, m) = describe(unit);
-                timings.started(i, p, t, m, true);
+                if let Some(tm) = &mut timings {
+                    let (p, t, m) = describe(unit);
+                    tm.started(i, p, t, m, true);
+                }
                 if unit.mode == CompileMode::RunCustomBuild {
                     reload_script(bcx, unit, &mut state[i])?;
                 }
@@ -247,7 +253,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 // switched back to an earlier build's).
                 uplift_if_other(bcx, unit)?;
                 finish(&mut state, &dependents, i, false);
-                timings.ended(i, dependents[i].len());
+                if let Some(tm) = &mut timings {
+                    tm.ended(i, dependents[i].len());
+                }
                 record_executable(bcx, unit, &mut compilation);
                 crate::messages::emit_fresh(bcx, shell, unit, state[i].script.as_ref())?;
                 progressed = true;
@@ -319,8 +327,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 let m = bcx.graph.packages[unit.pkg].manifest;
                 format!("[{} {}] ", m.name(), m.version())
             });
-            let (p, t, m) = describe(unit);
-            timings.started(i, p, t, m, false);
+            if let Some(tm) = &mut timings {
+                let (p, t, m) = describe(unit);
+                tm.started(i, p, t, m, false);
+            }
             spawn(cmd, i, script, echo, tx.clone());
             running += 1;
             progressed = true;
@@ -345,8 +355,8 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         }
         draw_progress(bcx, shell, &order, &state);
         // A sample per change of what runs (not per line of output).
-        if progressed {
-            sample(&mut timings, &state, running);
+        if progressed && let Some(tm) = &mut timings {
+            sample(tm, &state, running);
         }
         let Ok(msg) = rx.recv() else { break };
         match msg {
@@ -373,7 +383,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 let _ = writeln!(shell.err(), "{line}");
             }
             Msg::Rmeta(i) => {
-                timings.rmeta(i);
+                if let Some(tm) = &mut timings {
+                    tm.rmeta(i);
+                }
                 if !state[i].rmeta_sent {
                     state[i].rmeta_sent = true;
                     for &(d, rmeta) in &dependents[i] {
@@ -385,8 +397,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             }
             Msg::Done(i, result) => {
                 running -= 1;
-                timings.ended(i, dependents[i].len());
-                sample(&mut timings, &state, running);
+                if let Some(tm) = &mut timings {
+                    tm.ended(i, dependents[i].len());
+                    sample(tm, &state, running);
+                }
                 let unit = &order[i];
                 match finish_job(bcx, shell, unit, &mut state[i], result) {
                     Ok(()) => {
@@ -424,9 +438,11 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     }
     shell.clear_progress();
     drop(helper);
-    timings.sample(0, 0, 0);
-    timings.finish();
-    compilation.timings = Some(timings);
+    if let Some(tm) = &mut timings {
+        tm.sample(0, 0, 0);
+        tm.finish();
+    }
+    compilation.timings = timings;
     if errors.count == 0 {
         crate::output_depinfo::write_all(bcx, &order)?;
     }

@@ -49,7 +49,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let ops = parse_dependencies(args)?;
     let rust = match args.ignore_rust_version {
         true => None,
-        false => Some(rust_version_rule(gctx, &member)?),
+        false => Some(rust_version_rule(gctx, &ws, &member)?),
     };
 
     let mut editor = ManifestEditor::read(&member.manifest_path)?;
@@ -69,7 +69,6 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             &mut lookup,
             &ws,
             &editor,
-            &member,
             &table,
             op,
             rust.as_ref(),
@@ -223,13 +222,18 @@ fn push_feature(list: &mut Option<Vec<String>>, feature: &str) {
 /// The member's `rust-version`, else the toolchain's version.
 fn rust_version_rule(
     gctx: &GlobalContext,
+    ws: &mycargo_manifest::Workspace,
     member: &mycargo_manifest::Manifest,
 ) -> anyhow::Result<RustVersionRule> {
     let (version, is_msrv) = match &member.rust_version {
         Some(rv) => (rv.0.clone(), true),
         None => {
-            let info = super::install::plan_rustc(gctx)?;
-            (mycargo_core::PartialVersion::from(info.version), false)
+            // The toolchain as the build asks it (its probe cache kept).
+            let rustc = super::lockfile::load_rustc(gctx, &ws.default_target_dir())?;
+            (
+                mycargo_core::PartialVersion::from(rustc.info.version),
+                false,
+            )
         }
     };
     Ok(RustVersionRule {

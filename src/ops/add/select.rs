@@ -444,7 +444,6 @@ pub fn resolve_dependency(
     lookup: &mut Lookup,
     ws: &Workspace,
     editor: &ManifestEditor,
-    member: &Manifest,
     table: &DepTable,
     op: &DepOp,
     rust: Option<&RustVersionRule>,
@@ -569,7 +568,6 @@ pub fn resolve_dependency(
             }
         }
     }
-    let _ = member;
     Ok(ui)
 }
 

@@ -558,6 +558,7 @@ pub fn compile_with(
         host_runner: host_cfg.runner.clone(),
         any_build_script_metadata: gctx.unstable.any_build_script_metadata,
         cargo_home: gctx.config.cargo_home().to_path_buf(),
+        timings: req.compile.timings,
     };
     if extras.install.as_ref().is_some_and(|i| i.dry_run) {
         return Ok(Built::default());
