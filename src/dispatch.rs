@@ -218,6 +218,7 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Add(args) => ops::add::add(gctx, &args),
         Command::Info(args) => ops::info::info(gctx, &args),
         Command::Uninstall(args) => ops::uninstall::uninstall(gctx, &args),
+        Command::Report(args) => ops::report::run(gctx, &args),
         _ => ops::not_implemented(name),
     }
 }

@@ -24,7 +24,6 @@ macro_rules! request {
 }
 
 pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliResult {
-    refuse_future_incompat_report(args.future_incompat_report)?;
     if let Some(dir) = &args.artifact_dir {
         crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--artifact-dir", 6790)?;
         return Err(anyhow::anyhow!(
@@ -33,19 +32,20 @@ pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliRes
         )
         .into());
     }
-    let extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
+    let mut extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
+    extras.future_incompat_report = args.future_incompat_report;
     compile_with(gctx, &request!(CompileMode::Build, args), &extras)?;
     Ok(())
 }
 
 pub fn check(gctx: &mut GlobalContext, args: &crate::cli::check::Args) -> CliResult {
-    refuse_future_incompat_report(args.future_incompat_report)?;
     // `--profile test` checks the targets as tests, as cargo does.
     let mode = match args.compile.profile.as_deref() {
         Some("test") => CompileMode::CheckTest,
         _ => CompileMode::Check,
     };
-    let extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
+    let mut extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
+    extras.future_incompat_report = args.future_incompat_report;
     compile_with(gctx, &request!(mode, args), &extras)?;
     Ok(())
 }
@@ -74,13 +74,4 @@ fn build_extras(
         fast_noop: !compile_time_deps,
         ..CompileExtras::default()
     })
-}
-
-/// `--future-incompat-report` is refused until the report is built, rather
-/// than accepted and ignored.
-pub fn refuse_future_incompat_report(asked: bool) -> anyhow::Result<()> {
-    if asked {
-        anyhow::bail!("`--future-incompat-report` is not supported by mycargo yet");
-    }
-    Ok(())
 }

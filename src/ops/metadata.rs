@@ -10,7 +10,6 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use anyhow::bail;
 use mycargo_compiler::rustc_info::{Rustc, TargetInfoRequest};
@@ -82,7 +81,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         )?;
     }
     let target_dir = settings::target_dir(gctx, None, ws.default_target_dir())?;
-    let build_dir = build_dir(gctx, &ws)?.unwrap_or_else(|| target_dir.clone());
+    let build_dir = settings::build_dir(gctx, &ws, &target_dir)?;
     let cli = args.features.to_cli_features();
     // Nothing changed since the last run with this command line: its
     // answer stands.
@@ -173,42 +172,6 @@ pub(crate) fn default_members(ws: &Workspace) -> Vec<&Manifest> {
         return vec![current];
     }
     ws.default_members().collect()
-}
-
-/// `build.build-dir`, with cargo's `{workspace-root}` and
-/// `{cargo-cache-home}` templates; `None` when not configured.
-fn build_dir(gctx: &GlobalContext, ws: &Workspace) -> anyhow::Result<Option<PathBuf>> {
-    let Some(value) = gctx.config.get_string("build.build-dir")? else {
-        return Ok(None);
-    };
-    if value.val.is_empty() {
-        // The config crate words this error.
-        gctx.config.get_path("build.build-dir")?;
-    }
-    let mut raw = value.val.clone();
-    raw = raw.replace("{workspace-root}", &ws.root().display().to_string());
-    raw = raw.replace(
-        "{cargo-cache-home}",
-        &gctx.config.cargo_home().display().to_string(),
-    );
-    if raw.contains("{workspace-path-hash}") {
-        bail!(
-            "the `{{workspace-path-hash}}` template of `build.build-dir` is not supported by mycargo yet"
-        );
-    }
-    if let Some(start) = raw.find('{')
-        && let Some(len) = raw[start..].find('}')
-    {
-        bail!(
-            "unexpected variable `{}` in build.build-dir path `{}`\n\n\
-             help: available template variables are `{{workspace-root}}`, `{{cargo-cache-home}}`, `{{workspace-path-hash}}`",
-            &raw[start + 1..start + len],
-            value.val
-        );
-    }
-    Ok(Some(mycargo_util::fs::normalize_path(
-        &value.definition.root(gctx.cwd()).join(raw),
-    )))
 }
 
 /// The host and the platforms named by `triples` (each with its

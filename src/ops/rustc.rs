@@ -9,7 +9,6 @@ use crate::cli::common::PackageSelection;
 use crate::context::GlobalContext;
 
 pub fn rustc(gctx: &mut GlobalContext, args: &crate::cli::rustc::Args) -> CliResult {
-    super::build::refuse_future_incompat_report(args.future_incompat_report)?;
     if let Some(what) = &args.print {
         crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "print", 9357)?;
         return super::compile::print::print(gctx, &args.compile, what);
@@ -50,6 +49,7 @@ pub fn rustc(gctx: &mut GlobalContext, args: &crate::cli::rustc::Args) -> CliRes
             .filter(|c| !c.is_empty())
             .map(str::to_string)
             .collect(),
+        future_incompat_report: args.future_incompat_report,
         ..CompileExtras::default()
     };
     compile_with(gctx, &req, &extras)?;

@@ -9,7 +9,6 @@ use super::test_runner::{self, RunOptions, Which};
 use crate::context::GlobalContext;
 
 pub fn test(gctx: &mut GlobalContext, args: &crate::cli::test::Args) -> CliResult {
-    super::build::refuse_future_incompat_report(args.future_incompat_report)?;
     let ws = test_runner::load_workspace(
         gctx,
         args.unit_graph,
@@ -51,6 +50,7 @@ pub fn test(gctx: &mut GlobalContext, args: &crate::cli::test::Args) -> CliResul
     let extras = CompileExtras {
         doctests,
         test_args: test_args.clone(),
+        future_incompat_report: args.future_incompat_report,
         ..CompileExtras::default()
     };
     let built = compile_with(gctx, &req, &extras)?;

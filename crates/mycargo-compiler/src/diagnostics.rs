@@ -17,8 +17,23 @@ pub enum RustcLine {
     },
     /// `{"$message_type":"artifact","artifact":"…","emit":"metadata"}`.
     Artifact { path: String, emit: String },
-    /// Anything else (plain text, future-incompat reports).
+    /// `{"$message_type":"future_incompat","future_incompat_report":[…]}`:
+    /// the lints that will become errors in a future Rust.
+    FutureIncompat(Vec<FutureIncompatItem>),
+    /// Anything else (plain text).
     Other(String),
+}
+
+/// One warning of a future-incompat report: rustc's rendered text.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FutureIncompatItem {
+    pub rendered: String,
+    pub level: String,
+}
+
+#[derive(Deserialize)]
+struct FutureBreakage {
+    diagnostic: FutureIncompatItem,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +45,7 @@ struct Probe {
     rendered: Option<String>,
     artifact: Option<String>,
     emit: Option<String>,
+    future_incompat_report: Option<Vec<FutureBreakage>>,
 }
 
 pub fn parse_line(line: &str) -> RustcLine {
@@ -44,6 +60,13 @@ pub fn parse_line(line: &str) -> RustcLine {
             path: p.artifact.unwrap_or_default(),
             emit: p.emit.unwrap_or_default(),
         },
+        Some("future_incompat") => RustcLine::FutureIncompat(
+            p.future_incompat_report
+                .unwrap_or_default()
+                .into_iter()
+                .map(|b| b.diagnostic)
+                .collect(),
+        ),
         Some("diagnostic") | None if p.level.is_some() => {
             let message = p.message.unwrap_or_default();
             let is_summary = message.starts_with("aborting due to")
@@ -112,6 +135,16 @@ mod tests {
             }
         ));
         assert_eq!(parse_line("plain"), RustcLine::Other("plain".into()));
+        let f = parse_line(
+            r#"{"$message_type":"future_incompat","future_incompat_report":[{"future_breakage_date":null,"diagnostic":{"message":"m","level":"warning","rendered":"warning: m\n"}}]}"#,
+        );
+        assert_eq!(
+            f,
+            RustcLine::FutureIncompat(vec![FutureIncompatItem {
+                rendered: "warning: m\n".into(),
+                level: "warning".into()
+            }])
+        );
     }
 
     #[test]

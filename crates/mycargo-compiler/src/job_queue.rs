@@ -37,6 +37,16 @@ pub struct Compilation {
     pub scripts: HashMap<Unit, ScriptEffects>,
     /// When each unit ran (`--timings` only).
     pub timings: Option<crate::timings::Timings>,
+    /// rustc's future-incompat reports, by unit, in build order.
+    pub future_incompat: Vec<FutureIncompatUnit>,
+}
+
+/// The future-incompat warnings rustc gave for one unit.
+#[derive(Debug, Clone)]
+pub struct FutureIncompatUnit {
+    /// The unit's package (an index into the graph's packages).
+    pub pkg: usize,
+    pub items: Vec<crate::diagnostics::FutureIncompatItem>,
 }
 
 enum Msg {
@@ -66,6 +76,7 @@ struct UnitState {
     /// rustc's diagnostics as JSON lines, kept to replay when the unit is
     /// fresh next time (as cargo does).
     diagnostics: Vec<String>,
+    future_incompat: Vec<crate::diagnostics::FutureIncompatItem>,
     /// Build script run: the parsed effects, for dependents.
     script: Option<ScriptEffects>,
     dep_env: Vec<(String, String)>,
@@ -134,6 +145,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             rmeta_sent: false,
             warnings: 0,
             diagnostics: Vec::new(),
+            future_incompat: Vec::new(),
             errors: 0,
             script: None,
             dep_env: Vec::new(),
@@ -443,6 +455,15 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         tm.finish();
     }
     compilation.timings = timings;
+    compilation.future_incompat = order
+        .iter()
+        .zip(state.iter_mut())
+        .filter(|(_, st)| !st.future_incompat.is_empty())
+        .map(|(u, st)| FutureIncompatUnit {
+            pkg: u.pkg,
+            items: std::mem::take(&mut st.future_incompat),
+        })
+        .collect();
     if errors.count == 0 {
         crate::output_depinfo::write_all(bcx, &order)?;
     }
@@ -1036,11 +1057,12 @@ fn on_stderr(
                 }
             }
         }
-        RustcLine::Other(text) => {
-            if !text.starts_with("{\"$message_type\":\"future_incompat\"") {
-                writeln!(shell.err(), "{text}")?;
-            }
+        RustcLine::FutureIncompat(items) => {
+            // Kept with the diagnostics, so a fresh unit reports it again.
+            state[i].diagnostics.push(line.to_string());
+            state[i].future_incompat.extend(items);
         }
+        RustcLine::Other(text) => writeln!(shell.err(), "{text}")?,
     }
     Ok(())
 }

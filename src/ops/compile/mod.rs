@@ -89,6 +89,9 @@ pub struct CompileExtras {
     pub fast_noop: bool,
     /// `install`: how the package being installed is built.
     pub install: Option<InstallBuild>,
+    /// `--future-incompat-report`: the full report after the build, and a
+    /// note when there is nothing to report.
+    pub future_incompat_report: bool,
 }
 
 /// How `install` builds its package (cargo's install workspace): never
@@ -189,6 +192,7 @@ pub fn compile_with(
     let fast = extras.fast_noop
         && extras.install.is_none()
         && !req.compile.timings
+        && !extras.future_incompat_report
         && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
         && gctx.shell.verbosity() < Verbosity::Verbose;
@@ -590,15 +594,6 @@ pub fn compile_with(
         profile_name,
         profiles.base().describe()
     );
-    if let Some(probe) = noop {
-        let local: Vec<PathBuf> = pkgs
-            .manifests
-            .iter()
-            .filter(|m| m.package_id.source_id().is_path())
-            .map(|m| m.manifest_path.clone())
-            .collect();
-        probe.record(gctx, &bcx, &local, &finished);
-    }
     if req.compile.timings
         && let Some(t) = &compilation.timings
     {
@@ -620,6 +615,28 @@ pub fn compile_with(
         "Finished",
         format!("{finished} in {}", elapsed_text(elapsed)),
     )?;
+    let future = crate::ops::future_incompat::collect(&compilation.future_incompat, |pkg| {
+        let m = graph.packages[pkg].manifest;
+        (m.package_id.clone(), m.metadata.repository.clone())
+    });
+    let build_dir = settings::build_dir(gctx, &ws, &target_dir)?;
+    crate::ops::future_incompat::save_and_display(
+        gctx,
+        &build_dir,
+        &future,
+        extras.future_incompat_report,
+    )?;
+    // Recorded after everything the build prints: a build that warned
+    // (future-incompat reports included) is not answered from the record.
+    if let Some(probe) = noop {
+        let local: Vec<PathBuf> = pkgs
+            .manifests
+            .iter()
+            .filter(|m| m.package_id.source_id().is_path())
+            .map(|m| m.manifest_path.clone())
+            .collect();
+        probe.record(gctx, &bcx, &local, &finished);
+    }
     let sysroot_target_libdir = match &target_triple {
         Some(t) => host_info.sysroot.join("lib/rustlib").join(t).join("lib"),
         None => host_info.sysroot_target_libdir.clone(),

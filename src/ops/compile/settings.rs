@@ -56,6 +56,55 @@ pub fn target_dir(
         .unwrap_or(default))
 }
 
+/// `build.build-dir`, with cargo's `{workspace-root}` and
+/// `{cargo-cache-home}` templates; `None` when not configured.
+pub fn configured_build_dir(
+    gctx: &GlobalContext,
+    ws: &mycargo_manifest::Workspace,
+) -> anyhow::Result<Option<PathBuf>> {
+    let Some(value) = gctx.config.get_string("build.build-dir")? else {
+        return Ok(None);
+    };
+    if value.val.is_empty() {
+        // The config crate words this error.
+        gctx.config.get_path("build.build-dir")?;
+    }
+    let mut raw = value.val.clone();
+    raw = raw.replace("{workspace-root}", &ws.root().display().to_string());
+    raw = raw.replace(
+        "{cargo-cache-home}",
+        &gctx.config.cargo_home().display().to_string(),
+    );
+    if raw.contains("{workspace-path-hash}") {
+        bail!(
+            "the `{{workspace-path-hash}}` template of `build.build-dir` is not supported by mycargo yet"
+        );
+    }
+    if let Some(start) = raw.find('{')
+        && let Some(len) = raw[start..].find('}')
+    {
+        bail!(
+            "unexpected variable `{}` in build.build-dir path `{}`\n\n\
+             help: available template variables are `{{workspace-root}}`, `{{cargo-cache-home}}`, `{{workspace-path-hash}}`",
+            &raw[start + 1..start + len],
+            value.val
+        );
+    }
+    Ok(Some(mycargo_util::fs::normalize_path(
+        &value.definition.root(gctx.cwd()).join(raw),
+    )))
+}
+
+/// Where intermediate build files go: `build.build-dir`, else the target
+/// directory.
+pub fn build_dir(
+    gctx: &GlobalContext,
+    ws: &mycargo_manifest::Workspace,
+    target_dir: &std::path::Path,
+) -> anyhow::Result<PathBuf> {
+    Ok(configured_build_dir(gctx, ws)?.unwrap_or_else(|| target_dir.to_path_buf()))
+}
+
 /// The compiler as configuration names it (`RUSTC`, the wrappers), with
 /// its probe cache in `target_dir`.
 pub fn rustc_options(
