@@ -95,7 +95,7 @@ fn run_with_context(
         return Ok(());
     };
     let name = name.unwrap_or_default();
-    let (command, name, global) = expand_aliases(gctx, command, name, Vec::new())?;
+    let (command, _name, global) = expand_aliases(gctx, command, name, Vec::new())?;
     if let Some(global) = global {
         // The expansion may carry its own global flags (`--config`, `-v`, ...):
         // settle the context again with them merged in.
@@ -106,7 +106,7 @@ fn run_with_context(
             *gctx = GlobalContext::reload(shell, env, args, exe)?;
         }
     }
-    execute(gctx, command, &name)
+    execute(gctx, command)
 }
 
 /// Replace a user or built-in alias by its expansion, recursively. Returns
@@ -180,7 +180,7 @@ fn warn_shadowed_builtin_alias(gctx: &mut GlobalContext, name: &str) -> CliResul
     Ok(())
 }
 
-fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult {
+fn execute(gctx: &mut GlobalContext, command: Command) -> CliResult {
     match command {
         Command::External(argv) => ops::external::exec(gctx, argv),
         Command::Help(args) => ops::help::run(gctx, args.command.as_deref()),
@@ -219,7 +219,7 @@ fn execute(gctx: &mut GlobalContext, command: Command, name: &str) -> CliResult 
         Command::Info(args) => ops::info::info(gctx, &args),
         Command::Uninstall(args) => ops::uninstall::uninstall(gctx, &args),
         Command::Report(args) => ops::report::run(gctx, &args),
-        _ => ops::not_implemented(name),
+        Command::Fix(args) => ops::fix::fix(gctx, &args),
     }
 }
 

@@ -22,6 +22,10 @@ const STACK_SIZE: usize = 1 << 30;
 fn main() {
     mycargo_util::process::setsid_if_testsuite_asks();
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Started by `fix` as rustc: no command line to parse.
+    if let Some(code) = ops::fix::proxy::run_if_asked(&argv) {
+        std::process::exit(code);
+    }
     let worker_argv = argv.clone();
     let code = match std::thread::Builder::new()
         .name("mycargo".into())

@@ -11,6 +11,7 @@ pub mod doc;
 pub mod explain;
 pub mod external;
 pub mod fetch;
+pub mod fix;
 pub mod future_incompat;
 pub mod generate_lockfile;
 pub mod help;
@@ -49,10 +50,3 @@ pub mod version;
 pub mod workspace;
 pub mod yank;
 
-use mycargo_util::CliResult;
-
-/// A command whose work is not built yet says so and fails; it never
-/// pretends to succeed.
-pub fn not_implemented(name: &str) -> CliResult {
-    Err(anyhow::anyhow!("`mycargo {name}` is not implemented yet").into())
-}

@@ -93,6 +93,19 @@ pub struct BuildConfig {
     pub cargo_home: PathBuf,
     /// `--timings`: record when each unit ran.
     pub timings: bool,
+    /// `fix`: the program that stands for rustc for the primary packages'
+    /// units (mycargo as a rustc proxy), with its arguments and variables;
+    /// the rustc path follows as its first argument.
+    pub primary_unit_rustc: Option<PrimaryRustc>,
+    /// `fix`: the root units are rebuilt even when fresh.
+    pub force_rebuild_roots: bool,
+}
+
+/// A program run in rustc's place for the primary packages (`fix`).
+#[derive(Debug, Clone, Default)]
+pub struct PrimaryRustc {
+    pub program: PathBuf,
+    pub env: Vec<(String, String)>,
 }
 
 impl BuildConfig {

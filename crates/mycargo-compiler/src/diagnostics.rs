@@ -14,6 +14,9 @@ pub enum RustcLine {
         /// rustc's own "N warnings emitted" / "aborting due to" summaries,
         /// which cargo replaces with its own.
         is_summary: bool,
+        /// A `help:` of it carries a machine-applicable suggestion (what
+        /// `fix` would apply).
+        machine_applicable: bool,
     },
     /// `{"$message_type":"artifact","artifact":"…","emit":"metadata"}`.
     Artifact { path: String, emit: String },
@@ -46,6 +49,19 @@ struct Probe {
     artifact: Option<String>,
     emit: Option<String>,
     future_incompat_report: Option<Vec<FutureBreakage>>,
+    #[serde(default)]
+    children: Vec<ChildProbe>,
+}
+
+#[derive(Deserialize)]
+struct ChildProbe {
+    #[serde(default)]
+    spans: Vec<SpanProbe>,
+}
+
+#[derive(Deserialize)]
+struct SpanProbe {
+    suggestion_applicability: Option<String>,
 }
 
 pub fn parse_line(line: &str) -> RustcLine {
@@ -72,11 +88,17 @@ pub fn parse_line(line: &str) -> RustcLine {
             let is_summary = message.starts_with("aborting due to")
                 || message.ends_with("warning emitted")
                 || message.ends_with("warnings emitted");
+            let machine_applicable = p.children.iter().any(|c| {
+                c.spans
+                    .iter()
+                    .any(|s| s.suggestion_applicability.as_deref() == Some("MachineApplicable"))
+            });
             RustcLine::Diagnostic {
                 level: p.level.unwrap_or_default(),
                 rendered: p.rendered,
                 raw: line.to_string(),
                 is_summary,
+                machine_applicable,
             }
         }
         _ => RustcLine::Other(line.to_string()),

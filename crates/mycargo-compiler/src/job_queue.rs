@@ -11,7 +11,7 @@
 //! running jobs finish.
 
 use mycargo_util::errors::AlreadyPrintedError;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -77,6 +77,10 @@ struct UnitState {
     /// fresh next time (as cargo does).
     diagnostics: Vec<String>,
     future_incompat: Vec<crate::diagnostics::FutureIncompatItem>,
+    /// Warnings not shown again: the same text was shown for another unit.
+    duplicates: usize,
+    /// Shown warnings `fix` could apply.
+    fixable: usize,
     /// Build script run: the parsed effects, for dependents.
     script: Option<ScriptEffects>,
     dep_env: Vec<(String, String)>,
@@ -146,6 +150,8 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             warnings: 0,
             diagnostics: Vec::new(),
             future_incompat: Vec::new(),
+            duplicates: 0,
+            fixable: 0,
             errors: 0,
             script: None,
             dep_env: Vec::new(),
@@ -176,6 +182,10 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     let mut running = 0usize;
     let mut errors = Errors::default();
     let mut announced: BTreeSet<usize> = BTreeSet::new();
+    let mut fix_printer = crate::fix_messages::FixPrinter::default();
+    // Rendered diagnostics already shown, by hash: each is shown once per
+    // build, as cargo does.
+    let mut shown: HashSet<u64> = HashSet::new();
     let mut verified: BTreeSet<usize> = BTreeSet::new();
     // As cargo, vendored sources are checked while the build is prepared,
     // before anything compiles, when one of their units is stale (units
@@ -248,7 +258,8 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 &state_script(&state, &deps[i], &order, bcx),
                 &rebuilt,
             );
-            if let Freshness::Fresh = fresh {
+            let forced = bcx.config.force_rebuild_roots && bcx.units.roots.contains(unit);
+            if !forced && let Freshness::Fresh = fresh {
                 state[i].started = true;
                 if let Some(tm) = &mut timings {
                     let (p, t, m) = describe(unit);
@@ -259,7 +270,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 }
                 remaining[unit.pkg] -= 1;
                 note_working_on(bcx, shell, unit, &mut announced, &remaining, None)?;
-                replay_diagnostics(bcx, shell, unit, i, &mut state)?;
+                replay_diagnostics(bcx, shell, unit, i, &mut state, &mut shown)?;
                 // As cargo: a fresh unit's uplifted copy is linked again
                 // when it is missing or is another build's (RUSTFLAGS
                 // switched back to an earlier build's).
@@ -377,7 +388,15 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 tokens.push(t.context("failed to acquire a jobserver token")?);
             }
             Msg::Stderr(i, line) => {
-                if let Err(e) = on_stderr(bcx, shell, &order[i], i, &line, &mut state, &dependents)
+                if bcx.config.primary_unit_rustc.is_some()
+                    && let Some(m) = crate::fix_messages::FixMessage::from_line(&line)
+                {
+                    let wrapper = bcx.config.rustc_workspace_wrapper.as_deref();
+                    if let Err(e) = fix_printer.print(shell, &m, wrapper) {
+                        errors.handle(shell, e.into(), false, running);
+                    }
+                } else if let Err(e) =
+                    on_stderr(bcx, shell, &order[i], i, &line, &mut state, &mut shown)
                 {
                     errors.handle(shell, e, false, running);
                 }
@@ -1021,7 +1040,7 @@ fn on_stderr(
     i: usize,
     line: &str,
     state: &mut [UnitState],
-    _dependents: &[Vec<(usize, bool)>],
+    shown: &mut HashSet<u64>,
 ) -> anyhow::Result<()> {
     match parse_line(line) {
         RustcLine::Artifact { .. } => {}
@@ -1030,6 +1049,7 @@ fn on_stderr(
             rendered,
             raw,
             is_summary,
+            machine_applicable,
         } => {
             if is_summary {
                 return Ok(());
@@ -1047,6 +1067,15 @@ fn on_stderr(
                 } => crate::messages::emit_compiler_message(bcx, shell, unit, &raw)?,
                 _ => {
                     if let Some(r) = rendered {
+                        if !shown.insert(text_hash(&r)) {
+                            if level == "warning" {
+                                state[i].duplicates += 1;
+                            }
+                            return Ok(());
+                        }
+                        if level == "warning" && machine_applicable {
+                            state[i].fixable += 1;
+                        }
                         let text = if shell.err_supports_color() {
                             r
                         } else {
@@ -1153,9 +1182,7 @@ fn finish_job(
     }
     let target = &m.targets[unit.target];
     let descr = target_description(target, unit.mode);
-    if st.errors == 0 && status.success() {
-        warning_summary(bcx, shell, unit, st.warnings)?;
-    }
+    warning_summary(bcx, shell, unit, st)?;
     if !status.success() && unit.mode == CompileMode::Doc {
         anyhow::bail!("could not document `{}`", m.name());
     }
@@ -1218,24 +1245,56 @@ fn backtraces_want_debuginfo(bcx: &BuildContext<'_>, run: &Unit) -> bool {
     asked && !with_debuginfo
 }
 
-/// `warning: \`foo\` (lib) generated 2 warnings`, when there were any.
+/// `warning: \`foo\` (lib) generated 2 warnings`, when there were any,
+/// with the duplicates not shown again and, for the user's own code
+/// without errors, the `fix` command that would apply the suggestions.
 fn warning_summary(
     bcx: &BuildContext<'_>,
     shell: &mut Shell,
     unit: &Unit,
-    warnings: usize,
+    st: &UnitState,
 ) -> anyhow::Result<()> {
+    let warnings = st.warnings;
     if warnings == 0 || crate::messages::diagnostics_as_json(bcx.config.message_format) {
         return Ok(());
     }
-    let m = bcx.graph.packages[unit.pkg].manifest;
-    let descr = target_description(&m.targets[unit.target], unit.mode);
+    let pkg = &bcx.graph.packages[unit.pkg];
+    let m = pkg.manifest;
+    let target = &m.targets[unit.target];
+    let descr = target_description(target, unit.mode);
     let s = if warnings == 1 { "" } else { "s" };
-    shell.warn(format!(
-        "`{}` ({descr}) generated {warnings} warning{s}",
-        m.name()
-    ))?;
+    let mut msg = format!("`{}` ({descr}) generated {warnings} warning{s}", m.name());
+    match st.duplicates {
+        0 => {}
+        1 => msg.push_str(" (1 duplicate)"),
+        n => msg.push_str(&format!(" ({n} duplicates)")),
+    }
+    if pkg.is_local && st.errors == 0 && st.fixable > 0 && !target.is_custom_build() {
+        let wrapper = bcx.config.rustc_workspace_wrapper.as_deref();
+        let command = match crate::fix_messages::is_clippy(wrapper) {
+            true => "cargo clippy --fix",
+            false => "cargo fix",
+        };
+        let named = target_description(target, CompileMode::Build);
+        let mut args = format!("{named} -p {}", m.name());
+        if unit.mode.is_rustc_test() && !(target.is_test() || target.is_bench()) {
+            args.push_str(" --tests");
+        }
+        let n = st.fixable;
+        let plural = if n > 1 { "s" } else { "" };
+        msg.push_str(&format!(
+            " (run `{command} --{args}` to apply {n} suggestion{plural})"
+        ));
+    }
+    shell.warn(msg)?;
     Ok(())
+}
+
+fn text_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
 }
 
 /// A fresh unit shows again the diagnostics of the build that made it.
@@ -1245,15 +1304,16 @@ fn replay_diagnostics(
     unit: &Unit,
     i: usize,
     state: &mut [UnitState],
+    shown: &mut HashSet<u64>,
 ) -> anyhow::Result<()> {
     let lines = fingerprint::stored_diagnostics(bcx, unit);
     if lines.is_empty() {
         return Ok(());
     }
     for line in &lines {
-        on_stderr(bcx, shell, unit, i, line, state, &[])?;
+        on_stderr(bcx, shell, unit, i, line, state, shown)?;
     }
-    warning_summary(bcx, shell, unit, state[i].warnings)
+    warning_summary(bcx, shell, unit, &state[i])
 }
 
 /// cargo's words for a target in messages: `lib`, `bin "foo"`, `lib test`.

@@ -9,6 +9,7 @@ pub mod custom_build;
 pub mod dep_info;
 pub mod diagnostics;
 pub mod fingerprint;
+pub mod fix_messages;
 pub mod graph;
 pub mod hash;
 pub mod job_queue;

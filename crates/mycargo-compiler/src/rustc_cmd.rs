@@ -297,6 +297,22 @@ pub fn dependency_args(bcx: &BuildContext<'_>, unit: &Unit, externs: &[Extern], 
 /// `rustc` with wrappers: `$RUSTC_WRAPPER [$RUSTC_WORKSPACE_WRAPPER] rustc`.
 fn base_command(bcx: &BuildContext<'_>, unit: &Unit) -> Command {
     let cfg = bcx.config;
+    if let Some(p) = &cfg.primary_unit_rustc
+        && bcx.is_primary(unit.pkg)
+    {
+        // `fix`: the proxy gets the plain rustc and applies the workspace
+        // wrapper itself (from the environment, as cargo's does).
+        let mut cmd = Command::new(&p.program);
+        cmd.arg(&cfg.rustc);
+        cmd.env_clear();
+        for (k, v) in &cfg.env {
+            cmd.env(k, v);
+        }
+        for (k, v) in &p.env {
+            cmd.env(k, v);
+        }
+        return cmd;
+    }
     let mut chain: Vec<PathBuf> = Vec::new();
     if let Some(w) = &cfg.rustc_wrapper {
         chain.push(w.clone());

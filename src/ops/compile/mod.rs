@@ -92,6 +92,9 @@ pub struct CompileExtras {
     /// `--future-incompat-report`: the full report after the build, and a
     /// note when there is nothing to report.
     pub future_incompat_report: bool,
+    /// `fix`: mycargo as rustc for the selected packages, whose root
+    /// units are rebuilt even when fresh.
+    pub primary_unit_rustc: Option<mycargo_compiler::build_context::PrimaryRustc>,
 }
 
 /// How `install` builds its package (cargo's install workspace): never
@@ -563,6 +566,8 @@ pub fn compile_with(
         any_build_script_metadata: gctx.unstable.any_build_script_metadata,
         cargo_home: gctx.config.cargo_home().to_path_buf(),
         timings: req.compile.timings,
+        force_rebuild_roots: extras.primary_unit_rustc.is_some(),
+        primary_unit_rustc: extras.primary_unit_rustc.clone(),
     };
     if extras.install.as_ref().is_some_and(|i| i.dry_run) {
         return Ok(Built::default());
