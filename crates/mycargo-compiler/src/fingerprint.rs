@@ -451,8 +451,10 @@ pub fn record(
     let d = dir(bcx, unit);
     std::fs::create_dir_all(&d)
         .with_context(|| format!("failed to create directory `{}`", d.display()))?;
-    if !matches!(unit.mode, CompileMode::RunCustomBuild | CompileMode::Doc) {
-        let rustc_d = bcx.rustc_dep_info(unit);
+    let rustc_d = bcx.rustc_dep_info(unit);
+    // A compiler that wrote no dep-info (a stand-in for rustc) leaves the
+    // unit without one, as cargo does; it is then stale next time.
+    if !matches!(unit.mode, CompileMode::RunCustomBuild | CompileMode::Doc) && rustc_d.exists() {
         let info = dep_info::read_rustc_dep_info(&rustc_d)
             .with_context(|| format!("failed to read dep-info `{}`", rustc_d.display()))?;
         let (_, cwd) = bcx.path_args(unit);

@@ -1081,7 +1081,9 @@ fn on_stderr(
                         } else {
                             strip_ansi(&r)
                         };
-                        write!(shell.err(), "{text}")?;
+                        // One line end after it, as cargo writes it.
+                        let text = text.strip_suffix('\n').unwrap_or(&text);
+                        writeln!(shell.err(), "{text}")?;
                     }
                 }
             }

@@ -6,6 +6,7 @@
 //! at `clippy-driver`: the proxy runs the wrapper, so clippy's
 //! suggestions are applied the same way.
 
+mod manifest;
 pub mod proxy;
 mod suggestions;
 mod vcs;
@@ -35,6 +36,10 @@ pub fn fix(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load(gctx, &manifest)?;
+    if args.edition {
+        let members = manifest::selected(&ws, &args.packages)?;
+        manifest::migrate(gctx, &ws, &members)?;
+    }
     let target_dir = settings::target_dir(
         gctx,
         args.compile.target_dir.as_deref(),
