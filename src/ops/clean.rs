@@ -43,6 +43,7 @@ pub fn clean(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     }
     let target_dir =
         settings::target_dir(gctx, args.target_dir.as_deref(), ws.default_target_dir())?;
+    let build_dir = settings::build_dir(gctx, &ws, &target_dir)?;
     let mut cx = Cleaner {
         dry_run: args.dry_run,
         verbose: gctx.shell.verbosity() == Verbosity::Verbose,
@@ -70,18 +71,25 @@ pub fn clean(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         // An unknown profile is an error, as in cargo.
         super::compile::profiles::maker(gctx, ws.profiles(), &profile, None)?;
         if specs.is_empty() {
-            let dir = if args.profile.is_some() || args.release {
-                target_dir.join(profile_dir(&profile))
-            } else {
-                target_dir.clone()
-            };
-            cx.rm_rf(gctx, &dir)?;
+            // The target directory, then the build directory when apart.
+            let mut roots = vec![target_dir.clone()];
+            if build_dir != target_dir {
+                roots.push(build_dir.clone());
+            }
+            for root in roots {
+                let dir = if args.profile.is_some() || args.release {
+                    root.join(profile_dir(&profile))
+                } else {
+                    root
+                };
+                cx.rm_rf(gctx, &dir)?;
+            }
         } else {
             clean_specs(
                 gctx,
                 &mut cx,
                 &ws,
-                &target_dir,
+                (&target_dir, &build_dir),
                 &profile,
                 args.targets(),
                 &specs,
@@ -302,7 +310,7 @@ fn clean_specs(
     gctx: &mut GlobalContext,
     cx: &mut Cleaner,
     ws: &mycargo_manifest::Workspace,
-    target_dir: &Path,
+    (target_dir, build_dir): (&Path, &Path),
     profile: &str,
     triples: &[String],
     specs: &[String],
@@ -318,7 +326,7 @@ fn clean_specs(
             path: rustc_path,
             wrapper: settings::program(gctx, "RUSTC_WRAPPER", "build.rustc-wrapper")?,
             workspace_wrapper: None,
-            cache_location: Some(target_dir.join(".rustc_info.json")),
+            cache_location: Some(build_dir.join(".rustc_info.json")),
         },
         &gctx.env,
     )?;
@@ -329,13 +337,16 @@ fn clean_specs(
     {
         triples.push(t.val);
     }
-    let host_layout = Layout::new(target_dir, None, profile);
+    let host_layout = Layout::new(target_dir, build_dir, None, profile);
     let mut layouts: Vec<(String, Layout)> = Vec::new();
     if triples.is_empty() {
         layouts.push((host.clone(), host_layout.clone()));
     } else {
         for t in &triples {
-            layouts.push((t.clone(), Layout::new(target_dir, Some(t), profile)));
+            layouts.push((
+                t.clone(),
+                Layout::new(target_dir, build_dir, Some(t), profile),
+            ));
         }
     }
     let mut infos = Vec::new();
@@ -360,6 +371,18 @@ fn clean_specs(
     );
     for root in &lock_roots {
         locks.push(lock_dir(gctx, target_dir, root)?);
+    }
+    // The build directory's own locks, when it is apart.
+    let mut locked_builds = HashSet::new();
+    for layout in std::iter::once(&host_layout).chain(layouts.iter().map(|(_, l)| l)) {
+        if layout.is_split() && locked_builds.insert(layout.build_root.clone()) {
+            std::fs::create_dir_all(&layout.build_root)?;
+            mycargo_compiler::layout::tag_cache_dirs(build_dir, &layout.build_root)?;
+            locks.push(mycargo_compiler::layout::lock_build_dir(
+                &layout.build_root,
+                &mut gctx.shell,
+            )?);
+        }
     }
 
     // The packages, in the order asked for.
@@ -396,7 +419,7 @@ fn clean_specs(
             for mode in [Mode::Build, Mode::Test, Mode::Check] {
                 for ((triple, layout), info) in layouts.iter().zip(&infos) {
                     let uplift_dir = if t.is_example() {
-                        Some(&layout.examples)
+                        Some(&layout.dest_examples)
                     } else if t.is_test() || t.is_bench() {
                         None
                     } else {

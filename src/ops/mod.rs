@@ -49,4 +49,3 @@ pub mod verify_project;
 pub mod version;
 pub mod workspace;
 pub mod yank;
-

@@ -35,6 +35,9 @@ pub struct BuildConfig {
     pub jobs_explicit: bool,
     pub keep_going: bool,
     pub target_dir: PathBuf,
+    /// `build.build-dir` (by default the target directory): where the
+    /// intermediate files go.
+    pub build_dir: PathBuf,
     /// The profile asked for (`dev`, `release`, `test`, `bench`, custom).
     pub profile: String,
     pub rustc: PathBuf,
@@ -215,11 +218,15 @@ impl<'a> BuildContext<'a> {
         target_data: &'a TargetData,
         primary: Vec<usize>,
     ) -> BuildContext<'a> {
-        let host_layout = Layout::new(&config.target_dir, None, &config.profile);
-        let target_layout = target_data
-            .target
-            .as_ref()
-            .map(|(t, _)| Layout::new(&config.target_dir, Some(t), &config.profile));
+        let host_layout = Layout::new(&config.target_dir, &config.build_dir, None, &config.profile);
+        let target_layout = target_data.target.as_ref().map(|(t, _)| {
+            Layout::new(
+                &config.target_dir,
+                &config.build_dir,
+                Some(t),
+                &config.profile,
+            )
+        });
         let mut bcx = BuildContext {
             graph,
             units,
@@ -459,7 +466,11 @@ impl<'a> BuildContext<'a> {
             let uplift = if unit.mode.is_any_test() {
                 None
             } else if target.is_example() {
-                Some(layout.examples.join(format!("{}{suffix}", target.name)))
+                Some(
+                    layout
+                        .dest_examples
+                        .join(format!("{}{suffix}", target.name)),
+                )
             } else {
                 Some(layout.root.join(format!("{}{suffix}", target.name)))
             };
@@ -487,7 +498,7 @@ impl<'a> BuildContext<'a> {
             // `target/debug/` (cargo uplifts root units).
             let uplift = self.units.roots.contains(unit).then(|| {
                 let dir = if target.is_example() {
-                    &layout.examples
+                    &layout.dest_examples
                 } else {
                     &layout.root
                 };

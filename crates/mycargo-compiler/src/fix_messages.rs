@@ -222,7 +222,10 @@ mod tests {
         let line = m.to_line();
         assert!(!line.contains('\n'));
         assert_eq!(FixMessage::from_line(&line), Some(m));
-        assert_eq!(FixMessage::from_line("{\"$message_type\":\"diagnostic\"}"), None);
+        assert_eq!(
+            FixMessage::from_line("{\"$message_type\":\"diagnostic\"}"),
+            None
+        );
     }
 
     #[test]

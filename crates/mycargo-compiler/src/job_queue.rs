@@ -95,9 +95,10 @@ struct UnitState {
 }
 
 pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Compilation> {
-    bcx.host_layout.prepare(&bcx.config.target_dir)?;
+    bcx.host_layout
+        .prepare(&bcx.config.target_dir, &bcx.config.build_dir)?;
     if let Some(l) = &bcx.target_layout {
-        l.prepare(&bcx.config.target_dir)?;
+        l.prepare(&bcx.config.target_dir, &bcx.config.build_dir)?;
     }
     let _lock = lock_build_dir(bcx, shell)?;
 
@@ -763,8 +764,16 @@ fn jobserver_client(
 
 /// Hold `<layout>/.cargo-lock` for the whole build, as cargo does, so two
 /// builds of one directory (mycargo or cargo) never interleave.
-fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
-    crate::layout::lock_artifact_dir(&bcx.host_layout.root, shell)
+/// With a build directory apart, its lock is taken first, then the target
+/// directory's.
+fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Vec<std::fs::File>> {
+    let layout = &bcx.host_layout;
+    let mut locks = Vec::new();
+    if layout.is_split() {
+        locks.push(crate::layout::lock_build_dir(&layout.build_root, shell)?);
+    }
+    locks.push(crate::layout::lock_artifact_dir(&layout.root, shell)?);
+    Ok(locks)
 }
 
 /// `Compiling foo v0.1.0 (/path)` once per package.

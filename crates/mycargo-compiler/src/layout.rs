@@ -1,8 +1,14 @@
-//! Where things go under the target directory (cargo's layout):
+//! Where things go (cargo's layout). Intermediate files live in the build
+//! directory (`build.build-dir`, by default the target directory); the
+//! files users run or link against are copied up ("uplifted") into the
+//! target directory:
 //!
 //! ```text
+//! <build-dir>/CACHEDIR.TAG
+//! <build-dir>/[<triple>/]<profile>/{deps,build,examples,incremental,.fingerprint}
+//! <build-dir>/[<triple>/]<profile>/.cargo-lock
 //! <target-dir>/CACHEDIR.TAG
-//! <target-dir>/[<triple>/]<profile>/{deps,build,examples,incremental,.fingerprint}
+//! <target-dir>/[<triple>/]<profile>/{<uplifted files>,examples/}
 //! <target-dir>/[<triple>/]<profile>/.cargo-lock
 //! ```
 
@@ -13,7 +19,14 @@ use mycargo_util::shell::Shell;
 
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// `<target-dir>/[<triple>/]<profile>`: where final files are uplifted.
     pub root: PathBuf,
+    /// `<build-dir>/[<triple>/]<profile>`: intermediate files.
+    pub build_root: PathBuf,
+    /// Uplifted examples (`<root>/examples`).
+    pub dest_examples: PathBuf,
+    /// `CARGO_TARGET_TMPDIR`: `<build-dir>/[<triple>/]tmp`.
+    pub tmp: PathBuf,
     pub deps: PathBuf,
     pub build: PathBuf,
     pub examples: PathBuf,
@@ -32,35 +45,51 @@ pub fn profile_dir(profile: &str) -> &str {
 }
 
 impl Layout {
-    pub fn new(target_dir: &Path, triple: Option<&str>, profile: &str) -> Layout {
-        let mut root = target_dir.to_path_buf();
-        if let Some(t) = triple {
-            root.push(t);
-        }
-        root.push(profile_dir(profile));
+    pub fn new(target_dir: &Path, build_dir: &Path, triple: Option<&str>, profile: &str) -> Layout {
+        let under = |dir: &Path| {
+            let mut p = dir.to_path_buf();
+            if let Some(t) = triple {
+                p.push(t);
+            }
+            p
+        };
+        let root = under(target_dir).join(profile_dir(profile));
+        let build_root = under(build_dir).join(profile_dir(profile));
         Layout {
-            deps: root.join("deps"),
-            build: root.join("build"),
-            examples: root.join("examples"),
-            incremental: root.join("incremental"),
-            fingerprint: root.join(".fingerprint"),
+            deps: build_root.join("deps"),
+            build: build_root.join("build"),
+            examples: build_root.join("examples"),
+            incremental: build_root.join("incremental"),
+            fingerprint: build_root.join(".fingerprint"),
+            tmp: under(build_dir).join("tmp"),
+            dest_examples: root.join("examples"),
+            build_root,
             root,
         }
     }
 
-    /// Create the directories (and the target dir's `CACHEDIR.TAG`).
-    pub fn prepare(&self, target_dir: &Path) -> anyhow::Result<()> {
+    /// Whether intermediate files live apart from the uplifted ones.
+    pub fn is_split(&self) -> bool {
+        self.root != self.build_root
+    }
+
+    /// Create the directories (and both directories' `CACHEDIR.TAG`).
+    pub fn prepare(&self, target_dir: &Path, build_dir: &Path) -> anyhow::Result<()> {
         for d in [
             &self.deps,
             &self.build,
             &self.examples,
             &self.incremental,
             &self.fingerprint,
+            &self.root,
         ] {
             std::fs::create_dir_all(d)
                 .with_context(|| format!("failed to create directory `{}`", d.display()))?;
         }
         tag_cache_dirs(target_dir, &self.root)?;
+        if self.is_split() {
+            tag_cache_dirs(build_dir, &self.build_root)?;
+        }
         Ok(())
     }
 }
@@ -91,6 +120,16 @@ pub fn tag_cache_dirs(target_dir: &Path, root: &Path) -> anyhow::Result<()> {
 /// Hold `<root>/.cargo-lock` (the artifact directory's lock, shared with
 /// cargo), waiting with cargo's `Blocking` line when another build has it.
 pub fn lock_artifact_dir(root: &Path, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
+    lock_dir(root, "artifact directory", shell)
+}
+
+/// Hold `<build-root>/.cargo-lock`, the build directory's own lock when
+/// it is apart from the target directory.
+pub fn lock_build_dir(root: &Path, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
+    lock_dir(root, "build directory", shell)
+}
+
+fn lock_dir(root: &Path, what: &str, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
     let path = root.join(".cargo-lock");
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -104,7 +143,7 @@ pub fn lock_artifact_dir(root: &Path, shell: &mut Shell) -> anyhow::Result<std::
         Err(std::fs::TryLockError::WouldBlock) => {
             shell.status_with_style(
                 "Blocking",
-                "waiting for file lock on artifact directory",
+                format!("waiting for file lock on {what}"),
                 mycargo_util::shell::NOTE,
             )?;
             file.lock()
@@ -123,13 +162,20 @@ mod tests {
 
     #[test]
     fn dirs() {
-        let l = Layout::new(Path::new("/t"), None, "test");
+        let t = Path::new("/t");
+        let l = Layout::new(t, t, None, "test");
         assert_eq!(l.deps, Path::new("/t/debug/deps"));
-        let l = Layout::new(Path::new("/t"), Some("x86_64-unknown-linux-gnu"), "bench");
+        assert!(!l.is_split());
+        let l = Layout::new(t, t, Some("x86_64-unknown-linux-gnu"), "bench");
         assert_eq!(l.root, Path::new("/t/x86_64-unknown-linux-gnu/release"));
-        assert_eq!(
-            Layout::new(Path::new("/t"), None, "prof").root,
-            Path::new("/t/prof")
-        );
+        assert_eq!(l.tmp, Path::new("/t/x86_64-unknown-linux-gnu/tmp"));
+        assert_eq!(Layout::new(t, t, None, "prof").root, Path::new("/t/prof"));
+        // With a build directory, only uplifted files stay in the target.
+        let l = Layout::new(t, Path::new("/b"), None, "dev");
+        assert_eq!(l.root, Path::new("/t/debug"));
+        assert_eq!(l.deps, Path::new("/b/debug/deps"));
+        assert_eq!(l.fingerprint, Path::new("/b/debug/.fingerprint"));
+        assert_eq!(l.dest_examples, Path::new("/t/debug/examples"));
+        assert_eq!(l.tmp, Path::new("/b/tmp"));
     }
 }

@@ -403,7 +403,7 @@ pub fn unit_env(
         }
     }
     if target.is_test() || target.is_bench() {
-        let tmp = bcx.config.target_dir.join("tmp");
+        let tmp = bcx.layout(&unit.kind).tmp.clone();
         let _ = std::fs::create_dir_all(&tmp);
         env.insert("CARGO_TARGET_TMPDIR".into(), tmp.display().to_string());
         // Integration tests find the package's binaries.

@@ -163,6 +163,7 @@ pub fn compile_with(
     // Settings.
     let default_target = ws.default_target_dir();
     let target_dir = settings::target_dir(gctx, req.compile.target_dir.as_deref(), default_target)?;
+    let build_dir = settings::build_dir(gctx, &ws, &target_dir)?;
     let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
     let incremental = profiles::incremental_override(gctx)?;
     let rustc_given = settings::program(gctx, "RUSTC", "build.rustc")?;
@@ -188,7 +189,7 @@ pub fn compile_with(
         path: rustc_path,
         wrapper: wrapper.clone(),
         workspace_wrapper: ws_wrapper.clone(),
-        cache_location: Some(target_dir.join(".rustc_info.json")),
+        cache_location: Some(build_dir.join(".rustc_info.json")),
     };
     // `-v` shows every unit `Fresh`: only the full path knows them (and
     // only it touches each fingerprint under `-Z mtime-on-use`).
@@ -517,6 +518,7 @@ pub fn compile_with(
         jobs_explicit,
         keep_going: req.keep_going,
         target_dir: target_dir.clone(),
+        build_dir: build_dir.clone(),
         profile: profile_name.clone(),
         // The toolchain's binaries run in place of a bare `rustc` or
         // `rustdoc` are shown under those names, as cargo shows them.
@@ -624,7 +626,6 @@ pub fn compile_with(
         let m = graph.packages[pkg].manifest;
         (m.package_id.clone(), m.metadata.repository.clone())
     });
-    let build_dir = settings::build_dir(gctx, &ws, &target_dir)?;
     crate::ops::future_incompat::save_and_display(
         gctx,
         &build_dir,

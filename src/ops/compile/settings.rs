@@ -69,30 +69,60 @@ pub fn configured_build_dir(
         // The config crate words this error.
         gctx.config.get_path("build.build-dir")?;
     }
-    let mut raw = value.val.clone();
-    raw = raw.replace("{workspace-root}", &ws.root().display().to_string());
-    raw = raw.replace(
-        "{cargo-cache-home}",
+    let raw = expand_build_dir_template(
+        &value.val,
+        &ws.root().display().to_string(),
         &gctx.config.cargo_home().display().to_string(),
-    );
-    if raw.contains("{workspace-path-hash}") {
-        bail!(
-            "the `{{workspace-path-hash}}` template of `build.build-dir` is not supported by mycargo yet"
-        );
-    }
-    if let Some(start) = raw.find('{')
-        && let Some(len) = raw[start..].find('}')
-    {
-        bail!(
-            "unexpected variable `{}` in build.build-dir path `{}`\n\n\
-             help: available template variables are `{{workspace-root}}`, `{{cargo-cache-home}}`, `{{workspace-path-hash}}`",
-            &raw[start + 1..start + len],
-            value.val
-        );
-    }
+        || {
+            let manifest = ws.root_manifest();
+            let real = manifest
+                .canonicalize()
+                .unwrap_or_else(|_| manifest.to_path_buf());
+            mycargo_sources::git::short_hash(&real)
+        },
+    )?;
     Ok(Some(mycargo_util::fs::normalize_path(
         &value.definition.root(gctx.cwd()).join(raw),
     )))
+}
+
+/// `build.build-dir`'s template variables replaced: `{workspace-root}`,
+/// `{cargo-cache-home}` and `{workspace-path-hash}` (the workspace
+/// manifest's hash, split `ab/cdef…` as cargo splits it); anything else
+/// in braces is cargo's error.
+fn expand_build_dir_template(
+    template: &str,
+    workspace_root: &str,
+    cargo_home: &str,
+    path_hash: impl FnOnce() -> String,
+) -> anyhow::Result<String> {
+    const VARS: [&str; 3] = ["workspace-root", "cargo-cache-home", "workspace-path-hash"];
+    let mut raw = template
+        .replace("{workspace-root}", workspace_root)
+        .replace("{cargo-cache-home}", cargo_home);
+    if raw.contains("{workspace-path-hash}") {
+        let hash = path_hash();
+        let split = format!("{}{}{}", &hash[..2], std::path::MAIN_SEPARATOR, &hash[2..]);
+        raw = raw.replace("{workspace-path-hash}", &split);
+    }
+    if let Some(start) = raw.find('{')
+        && let Some(end) = raw.rfind('}')
+        && end > start
+    {
+        let name = &raw[start + 1..end];
+        let help = match mycargo_util::edit_distance::closest(name, VARS) {
+            Some(near) => format!("a template variable with a similar name exists: `{near}`"),
+            None => "available template variables are `{workspace-root}`, `{cargo-cache-home}`, `{workspace-path-hash}`".to_string(),
+        };
+        bail!("unexpected variable `{name}` in build.build-dir path `{template}`\n\nhelp: {help}");
+    }
+    if raw.contains('{') {
+        bail!("unexpected opening bracket `{{` in build.build-dir path `{template}`");
+    }
+    if raw.contains('}') {
+        bail!("unexpected closing bracket `}}` in build.build-dir path `{template}`");
+    }
+    Ok(raw)
 }
 
 /// Where intermediate build files go: `build.build-dir`, else the target
@@ -241,5 +271,34 @@ pub fn runner(
             found[0].0,
             found[1].0
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_dir_templates_expand_or_fail_as_cargo() {
+        let expand = |t: &str| {
+            expand_build_dir_template(t, "/ws", "/home/.cargo", || "0123456789abcdef".into())
+        };
+        assert_eq!(expand("{workspace-root}/b").unwrap(), "/ws/b");
+        assert_eq!(expand("{cargo-cache-home}/b").unwrap(), "/home/.cargo/b");
+        assert_eq!(
+            expand("x/{workspace-path-hash}").unwrap(),
+            "x/01/23456789abcdef"
+        );
+        let err = |t: &str| expand(t).unwrap_err().to_string();
+        assert!(err("{fake}/b").contains("help: available template variables are"));
+        assert!(err("{workspace-ro}/b").contains("similar name exists: `workspace-root`"));
+        assert_eq!(
+            err("foo/{bar"),
+            "unexpected opening bracket `{` in build.build-dir path `foo/{bar`"
+        );
+        assert_eq!(
+            err("foo/}bar"),
+            "unexpected closing bracket `}` in build.build-dir path `foo/}bar`"
+        );
     }
 }

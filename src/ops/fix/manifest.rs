@@ -26,7 +26,10 @@ pub fn next_edition(e: Edition) -> Edition {
 
 /// The members `fix` works on: `-p` specs, `--workspace` (less
 /// `--exclude`), else the default members.
-pub fn selected<'a>(ws: &'a Workspace, sel: &PackageSelection) -> anyhow::Result<Vec<&'a Manifest>> {
+pub fn selected<'a>(
+    ws: &'a Workspace,
+    sel: &PackageSelection,
+) -> anyhow::Result<Vec<&'a Manifest>> {
     if sel.workspace {
         return Ok(ws
             .members()
@@ -47,7 +50,11 @@ pub fn selected<'a>(ws: &'a Workspace, sel: &PackageSelection) -> anyhow::Result
     Ok(ws.default_members().collect())
 }
 
-pub fn migrate(gctx: &mut GlobalContext, ws: &Workspace, members: &[&Manifest]) -> anyhow::Result<()> {
+pub fn migrate(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    members: &[&Manifest],
+) -> anyhow::Result<()> {
     let root = ws.root();
     if ws.is_virtual()
         && let Some(highest) = members.iter().map(|m| m.edition).max()
@@ -217,7 +224,13 @@ fn dependencies(deps: &mut Item) -> usize {
 fn rename_in_table(t: &mut Table, old: &str, new: &str) -> bool {
     let order: Vec<String> = t
         .iter()
-        .map(|(k, _)| if k == old { new.to_string() } else { k.to_string() })
+        .map(|(k, _)| {
+            if k == old {
+                new.to_string()
+            } else {
+                k.to_string()
+            }
+        })
         .collect();
     let Some((key, item)) = t.remove_entry(old) else {
         return false;
@@ -237,7 +250,13 @@ fn rename_in_table(t: &mut Table, old: &str, new: &str) -> bool {
 fn rename_in_inline(t: &mut InlineTable, old: &str, new: &str) -> bool {
     let order: Vec<String> = t
         .iter()
-        .map(|(k, _)| if k == old { new.to_string() } else { k.to_string() })
+        .map(|(k, _)| {
+            if k == old {
+                new.to_string()
+            } else {
+                k.to_string()
+            }
+        })
         .collect();
     let Some((key, value)) = t.remove_entry(old) else {
         return false;

@@ -69,7 +69,10 @@ pub fn fix(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         env.push((proxy::IDIOMS_ENV.to_string(), "1".to_string()));
     }
     if sysroot.is_dir() {
-        env.push((proxy::SYSROOT_ENV.to_string(), sysroot.display().to_string()));
+        env.push((
+            proxy::SYSROOT_ENV.to_string(),
+            sysroot.display().to_string(),
+        ));
     }
     let program = std::env::current_exe()
         .map_err(|e| anyhow::anyhow!("could not find mycargo's own executable: {e}"))?;

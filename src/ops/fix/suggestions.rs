@@ -92,7 +92,9 @@ pub fn collect(diag: &Diagnostic, any: bool) -> Vec<Suggestion> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplyError {
     /// It overlaps an edit already made; `identical` when it is that edit.
-    AlreadyReplaced { identical: bool },
+    AlreadyReplaced {
+        identical: bool,
+    },
     InvalidRange(String),
 }
 
