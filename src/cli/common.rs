@@ -285,8 +285,14 @@ pub struct CompileOptions {
     pub target_dir: Option<PathBuf>,
 
     /// Output a build timing report at the end of the build
-    #[arg(long)]
-    pub timings: bool,
+    #[arg(
+        long,
+        value_name = "FMTS",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "html"
+    )]
+    pub timings: Option<String>,
 
     #[command(flatten)]
     pub message_format: MessageFormat,
@@ -296,7 +302,41 @@ pub struct CompileOptions {
     pub ignore_rust_version: bool,
 }
 
+/// What `--timings[=FMTS]` asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimingsFormats {
+    /// The HTML report in `target/cargo-timings/` (cargo's).
+    pub html: bool,
+    /// One JSON line per unit on stdout (mycargo's).
+    pub json: bool,
+}
+
+impl TimingsFormats {
+    pub fn any(self) -> bool {
+        self.html || self.json
+    }
+}
+
 impl CompileOptions {
+    /// `--timings` (the HTML report), `--timings=json`, or both
+    /// (`--timings=html,json`).
+    pub fn timings_formats(&self) -> anyhow::Result<TimingsFormats> {
+        let mut f = TimingsFormats::default();
+        let Some(value) = &self.timings else {
+            return Ok(f);
+        };
+        for v in value.split(',').map(str::trim) {
+            match v {
+                "html" => f.html = true,
+                "json" => f.json = true,
+                other => {
+                    anyhow::bail!("unknown `--timings` format `{other}`; expected `html` or `json`")
+                }
+            }
+        }
+        Ok(f)
+    }
+
     /// The triples given to `--target` (empty when none).
     pub fn targets(&self) -> &[String] {
         values(&self.target)
@@ -327,6 +367,7 @@ pub struct RegistryOrIndex {
 
 #[cfg(test)]
 mod tests {
+    use super::TimingsFormats;
     use std::ffi::OsString;
     use std::path::PathBuf;
 
@@ -457,7 +498,14 @@ mod tests {
             a.compile.message_formats(),
             strings(&["json", "json-diagnostic-short", "short"])
         );
-        assert!(a.unit_graph && a.compile.timings && a.future_incompat_report);
+        assert!(a.unit_graph && a.future_incompat_report);
+        assert_eq!(
+            a.compile.timings_formats().unwrap(),
+            TimingsFormats {
+                html: true,
+                json: false
+            }
+        );
         assert!(a.compile.ignore_rust_version);
         assert_eq!(a.artifact_dir, Some(PathBuf::from("out")));
         assert_eq!(
@@ -486,7 +534,21 @@ mod tests {
             err(&["build", "--lockfile-path", "x"]),
             ErrorKind::UnknownArgument
         );
-        assert_eq!(err(&["build", "--timings=html"]), ErrorKind::TooManyValues);
+        let both = parsed!(Build, "build", "--timings=html,json");
+        assert_eq!(
+            both.compile.timings_formats().unwrap(),
+            TimingsFormats {
+                html: true,
+                json: true
+            }
+        );
+        let bad = parsed!(Build, "build", "--timings=svg");
+        assert!(bad.compile.timings_formats().is_err());
+        // The value needs `=`: a following word is not taken as one.
+        assert_eq!(
+            err(&["build", "--timings", "svg"]),
+            ErrorKind::UnknownArgument
+        );
         assert_eq!(err(&["bench", "--release"]), ErrorKind::UnknownArgument);
         assert_eq!(err(&["bench", "--keep-going"]), ErrorKind::UnknownArgument);
         assert_eq!(err(&["test", "--keep-going"]), ErrorKind::UnknownArgument);

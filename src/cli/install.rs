@@ -138,8 +138,15 @@ pub struct Args {
     pub target_dir: Option<PathBuf>,
 
     /// Output a build timing report at the end of the build
-    #[arg(long, help_heading = heading::COMPILATION_OPTIONS)]
-    pub timings: bool,
+    #[arg(
+        long,
+        help_heading = heading::COMPILATION_OPTIONS,
+        value_name = "FMTS",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "html"
+    )]
+    pub timings: Option<String>,
 }
 
 impl Args {
@@ -150,7 +157,7 @@ impl Args {
             profile: self.profile.clone(),
             target: self.target.clone(),
             target_dir: self.target_dir.clone(),
-            timings: self.timings,
+            timings: self.timings.clone(),
             message_format: self.message_format.clone(),
             ignore_rust_version: self.ignore_rust_version,
         }

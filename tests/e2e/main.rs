@@ -13,6 +13,7 @@ mod clean_doc;
 mod cli;
 mod config;
 mod downloads;
+mod fix;
 mod future_incompat;
 mod git_deps;
 mod git_registry;

@@ -116,3 +116,46 @@ fn timings_report_names_every_unit_and_adds_up() {
     assert!(!units.is_empty());
     assert!(units.iter().all(|u| u["fresh"].as_bool() == Some(true)));
 }
+
+#[test]
+fn timings_json_lines_name_every_unit() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = { path = \"dep\" }\n",
+        )
+        .file("src/lib.rs", "pub fn f() { dep::g() }\n")
+        .file("dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file("dep/src/lib.rs", "pub fn g() {}\n")
+        .build();
+    let out = p.mycargo("build --timings=json").run();
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let units: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["reason"] == "timing-info")
+        .collect();
+    let mut names: Vec<String> = units
+        .iter()
+        .map(|u| u["package"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["dep v0.1.0", "foo v0.1.0"]);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["reason"], "timing-summary");
+    let total = summary["total"].as_f64().unwrap();
+    for u in &units {
+        let end = u["start"].as_f64().unwrap() + u["duration"].as_f64().unwrap();
+        assert!(end <= total + 1e-6, "{u} ends after the build ({total})");
+    }
+    // dep then foo: both on the critical path.
+    assert_eq!(summary["critical_path"].as_array().unwrap().len(), 2);
+    // JSON only: no HTML report.
+    assert!(!p.root().join("target/cargo-timings").exists());
+    // An unknown format is refused.
+    let bad = p.mycargo("build --timings=svg").with_any_status().run();
+    assert_eq!(bad.code(), Some(101));
+}

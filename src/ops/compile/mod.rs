@@ -128,6 +128,7 @@ pub fn compile_with(
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
+    let timings_formats = req.compile.timings_formats()?;
     if gctx.unstable.public_dependency {
         // Builds would have to pass rustc the private/public externs.
         anyhow::bail!(
@@ -195,7 +196,7 @@ pub fn compile_with(
     // only it touches each fingerprint under `-Z mtime-on-use`).
     let fast = extras.fast_noop
         && extras.install.is_none()
-        && !req.compile.timings
+        && req.compile.timings.is_none()
         && !extras.future_incompat_report
         && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
@@ -567,7 +568,7 @@ pub fn compile_with(
         host_runner: host_cfg.runner.clone(),
         any_build_script_metadata: gctx.unstable.any_build_script_metadata,
         cargo_home: gctx.config.cargo_home().to_path_buf(),
-        timings: req.compile.timings,
+        timings: timings_formats.any(),
         force_rebuild_roots: extras.primary_unit_rustc.is_some(),
         primary_unit_rustc: extras.primary_unit_rustc.clone(),
     };
@@ -601,7 +602,12 @@ pub fn compile_with(
         profile_name,
         profiles.base().describe()
     );
-    if req.compile.timings
+    if timings_formats.json
+        && let Some(t) = &compilation.timings
+    {
+        timings::write_json_lines(&mut gctx.shell, t)?;
+    }
+    if timings_formats.html
         && let Some(t) = &compilation.timings
     {
         let targets = describe_targets(&req.targets);

@@ -164,3 +164,41 @@ pub fn render(timings: &Timings, cx: &Context<'_>) -> anyhow::Result<String> {
     h.push_str("</body>\n</html>\n");
     Ok(h)
 }
+
+/// `--timings=json`: one `timing-info` line per unit on stdout, then a
+/// `timing-summary` line with the build's wall time and critical path.
+pub fn write_json_lines(
+    shell: &mut mycargo_util::Shell,
+    t: &mycargo_compiler::timings::Timings,
+) -> anyhow::Result<()> {
+    let units = t.recorded();
+    let out = shell.out();
+    for u in &units {
+        let line = serde_json::json!({
+            "reason": "timing-info",
+            "package": u.package,
+            "target": u.target,
+            "mode": u.mode,
+            "start": u.start,
+            "duration": u.duration,
+            "rmeta_time": u.rmeta,
+            "fresh": u.fresh,
+            "unlocked_units": u.unlocked,
+            "critical_path": u.critical,
+        });
+        writeln!(out, "{line}")?;
+    }
+    let critical: Vec<String> = units
+        .iter()
+        .filter(|u| u.critical)
+        .map(|u| format!("{} ({})", u.package, u.target))
+        .collect();
+    let summary = serde_json::json!({
+        "reason": "timing-summary",
+        "total": t.total,
+        "units": units.len(),
+        "critical_path": critical,
+    });
+    writeln!(out, "{summary}")?;
+    Ok(())
+}

@@ -263,7 +263,10 @@ fn run(argv: &[OsString], lock: &Path) -> anyhow::Result<i32> {
             // Put back what compiled; a failure to do so is the user's to
             // see, not a reason to hide rustc's output.
             if let Err(e) = mycargo_util::fs::write_atomic(Path::new(file), &f.original) {
-                eprintln!("warning: could not restore `{file}`: {e:#}");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "warning: could not restore `{file}`: {e:#}"
+                );
             }
         }
     }
@@ -379,7 +382,7 @@ fn pass_on(out: &Output) {
 fn exit_code(out: &Output) -> i32 {
     #[cfg(unix)]
     if let Some(sig) = std::os::unix::process::ExitStatusExt::signal(&out.status) {
-        eprintln!("child failed with signal `{sig}`");
+        let _ = writeln!(std::io::stderr(), "child failed with signal `{sig}`");
         return 2;
     }
     out.status.code().unwrap_or(3)
