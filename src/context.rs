@@ -27,6 +27,9 @@ pub struct GlobalContext {
     /// `generate-lockfile --publish-time` (nightly): registry versions
     /// published after this RFC 3339 time are not chosen.
     pub publish_time: Option<String>,
+    /// Tokens credential providers gave, kept for this process as they
+    /// allow.
+    pub credential_cache: crate::ops::credential::Cache,
 }
 
 impl GlobalContext {
@@ -80,6 +83,7 @@ impl GlobalContext {
             local_overlays: Vec::new(),
             unstable: Default::default(),
             publish_time: None,
+            credential_cache: Default::default(),
         })
     }
 

@@ -3,7 +3,7 @@
 //! for crates.io, `[registries.<name>] token` otherwise), written
 //! atomically with mode 0600. The token is never printed.
 
-use std::io::BufRead as _;
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use std::path::Path;
 
@@ -12,6 +12,7 @@ use mycargo_core::source_id::CRATES_IO_REGISTRY;
 use mycargo_registry_api::web::check_token;
 use mycargo_util::CliResult;
 
+use super::credential::{self, Action, Answer};
 use super::registry_api;
 use crate::context::GlobalContext;
 
@@ -26,24 +27,47 @@ pub fn logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> CliR
 fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow::Result<()> {
     let target = registry_api::target(gctx, args.registry.as_deref(), None)?;
     let name = target.display_name();
+    if args.token.is_some() {
+        gctx.shell.warn(
+            "`cargo login <token>` is deprecated in favor of reading `<token>` from stdin",
+        )?;
+    }
+    // The registry's `config.json` names where tokens are made.
+    let (config, _) = registry_api::registry_config(gctx, &target)?;
+    let Some(api) = config.api.clone() else {
+        bail!("{} does not support API commands", target.describe());
+    };
+    let login_url = format!("{}/me", api.trim_end_matches('/'));
     let token = match &args.token {
-        Some(t) => {
-            gctx.shell.warn(
-                "`mycargo login <token>` is deprecated in favor of reading `<token>` from stdin",
-            )?;
-            t.clone()
-        }
-        None => {
+        Some(t) => Some(t.clone()),
+        None if !std::io::stdin().is_terminal() => {
             let mut line = String::new();
             std::io::stdin()
                 .lock()
                 .read_line(&mut line)
                 .context("failed to read the token from stdin")?;
-            line.trim().to_string()
+            Some(line.trim().to_string()).filter(|t| !t.is_empty())
         }
+        None => None,
     };
-    // Only `cargo:token` keeps tokens.
-    registry_api::check_login_provider(gctx, &target, "login")?;
+    let creds = registry_api::credentials(gctx, &target)?;
+    let action = Action::Login {
+        token: token.clone(),
+        login_url: Some(login_url.clone()),
+    };
+    let answer = run(gctx, &creds, &action, &args.args)?;
+    match answer {
+        Answer::CargoToken => {}
+        Answer::Reply(_) => return Ok(()),
+        Answer::Paseto => bail!("`cargo:paseto` login is not supported by mycargo yet"),
+        Answer::NotFound => bail!("credential not found"),
+    }
+    // `cargo:token` keeps the token in `credentials.toml`.
+    let token = match token {
+        Some(t) => t,
+        None => prompt_token(Some(&login_url), &creds.registry)?,
+    };
+    let token = token.replace("cargo login", "").trim().to_string();
     check_token(&token)?;
     let path = gctx.config.cargo_home().join("credentials.toml");
     let mut doc = read_doc(&registry_api::credentials_path(gctx))?;
@@ -65,10 +89,53 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
     Ok(())
 }
 
+/// Ask the providers, with `Credential` lines under `-v`.
+fn run(
+    gctx: &mut GlobalContext,
+    creds: &credential::Credentials,
+    action: &Action,
+    extra: &[String],
+) -> anyhow::Result<Answer> {
+    let shell = &mut gctx.shell;
+    let mut status = |m: String| {
+        let _ = shell.verbose_status("Credential", m);
+    };
+    creds.run(action, extra, &mut status)
+}
+
+/// Read a token from stdin after cargo's prompt.
+pub fn prompt_token(
+    login_url: Option<&str>,
+    registry: &credential::RegistryInfo,
+) -> anyhow::Result<String> {
+    let what = match (login_url, &registry.name) {
+        (Some(url), _) => format!("please paste the token found on {url} below"),
+        (None, Some(name)) => format!("please paste the token for {name} below"),
+        (None, None) => format!("please paste the token for {} below", registry.index_url),
+    };
+    let _ = writeln!(std::io::stderr(), "{what}");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("failed to read the token from stdin")?;
+    Ok(line.trim().to_string())
+}
+
 fn do_logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> anyhow::Result<()> {
     let target = registry_api::target(gctx, args.registry.as_deref(), None)?;
-    registry_api::check_login_provider(gctx, &target, "logout")?;
     let name = target.display_name();
+    let creds = registry_api::credentials(gctx, &target)?;
+    match run(gctx, &creds, &Action::Logout, &[])? {
+        Answer::CargoToken => {}
+        Answer::Reply(_) => return Ok(()),
+        Answer::Paseto => bail!("`cargo:paseto` logout is not supported by mycargo yet"),
+        Answer::NotFound => {
+            gctx.shell
+                .status("Logout", format!("not currently logged in to `{name}`"))?;
+            return Ok(());
+        }
+    }
     let path = registry_api::credentials_path(gctx);
     let mut doc = read_doc(&path)?;
     let table = if name == CRATES_IO_REGISTRY {
@@ -96,8 +163,13 @@ fn do_logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> anyho
         "Logout",
         format!("token for `{name}` has been removed from local storage"),
     )?;
+    let site = if name == CRATES_IO_REGISTRY {
+        "<https://crates.io/me>".to_string()
+    } else {
+        format!("the `{name}` website")
+    };
     gctx.shell.note(format!(
-        "This does not revoke the token on the registry server.\n    If you need to revoke the token, visit the `{name}` website and follow the instructions there."
+        "This does not revoke the token on the registry server.\n    If you need to revoke the token, visit {site} and follow the instructions there."
     ))?;
     Ok(())
 }

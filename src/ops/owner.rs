@@ -18,7 +18,8 @@ fn owner(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     };
     let target = registry_api::target(gctx, args.registry.as_deref(), args.index.as_deref())?;
     let (config, _) = registry_api::registry_config(gctx, &target)?;
-    let token = registry_api::require_token(gctx, &target, args.token.as_deref())?;
+    let op = super::credential::Operation::Owners { name: name.clone() };
+    let token = registry_api::require_token(gctx, &target, args.token.as_deref(), op)?;
     let client = registry_api::client(gctx, &target, &config, Some(token))?;
     let host = client.host().to_string();
     if !args.add.is_empty() {

@@ -154,9 +154,11 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
             gctx,
             &target,
             args.token.as_deref(),
+            super::credential::Operation::Read,
         )?)
     };
-    let client = registry_api::client(gctx, &target, &config, token)?;
+    let signed = matches!(token, Some(registry_api::Auth::Signed(_)));
+    let mut client = registry_api::client(gctx, &target, &config, token)?;
     for m in &just {
         check_deps_have_versions(m)?;
         if target.source_id.is_crates_io() {
@@ -226,6 +228,25 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
                 gctx.shell.warn("aborting upload due to dry run")?;
                 to_confirm.insert(i);
                 continue;
+            }
+            // A token for this upload (credential providers may give one
+            // per crate); `--token` stands for every operation.
+            if !signed {
+                use sha2::Digest as _;
+                let cksum = sha2::Sha256::digest(&tarball)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>();
+                let op = super::credential::Operation::Publish {
+                    name: m.name().to_string(),
+                    vers: version.clone(),
+                    cksum,
+                };
+                if let registry_api::Auth::Token(t) =
+                    registry_api::require_token(gctx, &target, args.token.as_deref(), op)?
+                {
+                    client.set_token(t);
+                }
             }
             let warnings = client.publish(&meta, &tarball).with_context(|| {
                 let mut msg = format!(

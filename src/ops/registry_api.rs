@@ -183,71 +183,172 @@ fn configured_token(gctx: &GlobalContext, name: &str) -> anyhow::Result<Option<C
 /// first (`credential_provider` in cargo's `util/auth`): the registry's
 /// own `credential-provider`, else `registry.global-credential-providers`
 /// (the last listed first), else `cargo:token`; `[credential-alias]`
-/// names resolved. Each provider is its command and arguments.
-fn credential_providers(gctx: &GlobalContext, target: &Target) -> anyhow::Result<Vec<Vec<String>>> {
-    let alias = |p: Vec<String>| -> anyhow::Result<Vec<String>> {
-        if let [name] = &p[..]
-            && !BUILT_IN_PROVIDERS.contains(&name.as_str())
-            && let Some(v) = gctx
-                .config
-                .get_string_list(&format!("credential-alias.{name}"))?
-            && !v.val.is_empty()
-        {
-            return Ok(v.val);
-        }
-        Ok(p)
-    };
-    let specific_key = target
-        .name
-        .as_deref()
-        .map(|n| registry_key(n, "credential-provider"));
-    if let Some(key) = specific_key
-        && let Some(v) = gctx.config.get_string_list(&key)?
-        && !v.val.is_empty()
-    {
-        return Ok(vec![alias(v.val)?]);
+/// names resolved (an alias shadowing a built-in is ignored with cargo's
+/// warning). Each provider is its program and arguments.
+fn credential_providers(
+    gctx: &mut GlobalContext,
+    target: &Target,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    let mut warnings = Vec::new();
+    let found = providers_and_warnings(gctx, target, &mut warnings)?;
+    for w in warnings {
+        gctx.shell.warn(w)?;
     }
+    Ok(found)
+}
+
+/// [`credential_providers`], its warnings left to the caller.
+fn providers_and_warnings(
+    gctx: &GlobalContext,
+    target: &Target,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    let found = {
+        let alias = |p: Vec<String>, warnings: &mut Vec<String>| -> anyhow::Result<Vec<String>> {
+            if let [name] = &p[..]
+                && let Some(v) = gctx
+                    .config
+                    .get_string_list(&format!("credential-alias.{name}"))?
+                && !v.val.is_empty()
+            {
+                if credential::BUILT_IN.contains(&name.as_str()) {
+                    warnings.push(format!(
+                        "credential-alias `{name}` (defined in `{}`) will be ignored because it would shadow a built-in credential-provider",
+                        v.definition
+                    ));
+                    return Ok(p);
+                }
+                let base = v.definition.root(gctx.cwd()).to_path_buf();
+                let mut argv = v.val;
+                argv[0] = credential::resolve_program(&argv[0], &base);
+                return Ok(argv);
+            }
+            Ok(p)
+        };
+        let specific_key = target
+            .name
+            .as_deref()
+            .map(|n| registry_key(n, "credential-provider"));
+        let specific = match specific_key {
+            Some(key) => gctx.config.get_string_list(&key)?,
+            None => None,
+        };
+        if let Some(v) = specific.filter(|v| !v.val.is_empty()) {
+            let base = v.definition.root(gctx.cwd()).to_path_buf();
+            let mut argv = alias(v.val, warnings)?;
+            argv[0] = credential::resolve_program(&argv[0], &base);
+            vec![argv]
+        } else {
+            let global = gctx
+                .config
+                .get_string_list("registry.global-credential-providers")?;
+            match global.filter(|v| !v.val.is_empty()) {
+                None => {
+                    let mut defaults = vec![vec![CARGO_TOKEN.to_string()]];
+                    if gctx.unstable.asymmetric_token {
+                        defaults.push(vec![CARGO_PASETO.to_string()]);
+                    }
+                    defaults
+                }
+                Some(v) => {
+                    let base = v.definition.root(gctx.cwd()).to_path_buf();
+                    let mut out = Vec::new();
+                    for p in v.val.iter().rev() {
+                        let mut argv =
+                            alias(p.split_whitespace().map(str::to_string).collect(), warnings)?;
+                        if argv.is_empty() {
+                            continue;
+                        }
+                        argv[0] = credential::resolve_program(&argv[0], &base);
+                        out.push(argv);
+                    }
+                    out
+                }
+            }
+        }
+    };
+    Ok(found)
+}
+
+use super::credential::{self, Answer, CARGO_PASETO, CARGO_TOKEN, Credentials, Operation, Reply};
+
+/// What the providers of `target` need to be asked (tokens and the
+/// providers list taken from the configuration now).
+pub fn credentials(gctx: &mut GlobalContext, target: &Target) -> anyhow::Result<Credentials> {
+    let providers = credential_providers(gctx, target)?;
+    credentials_with(gctx, target, providers)
+}
+
+/// The token source of a registry index a build reads: its providers,
+/// asked when the server wants a token; cargo's error for the default
+/// providers (`cargo:token` alone may not read an authenticated index).
+pub fn index_tokens(
+    gctx: &GlobalContext,
+    target: &Target,
+) -> anyhow::Result<Result<credential::IndexTokens, String>> {
+    let mut warnings = Vec::new();
+    let providers = providers_and_warnings(gctx, target, &mut warnings)?;
+    let specific = has_specific_provider(gctx, target)?;
     let global = gctx
         .config
         .get_string_list("registry.global-credential-providers")?
-        .map(|v| v.val)
-        .unwrap_or_default();
-    if global.is_empty() {
-        let mut defaults = vec![vec![CARGO_TOKEN.to_string()]];
-        if gctx.unstable.asymmetric_token {
-            defaults.push(vec![CARGO_PASETO.to_string()]);
-        }
-        return Ok(defaults);
+        .is_some_and(|v| !v.val.is_empty());
+    if !specific && !global {
+        return Ok(Err(NO_CREDENTIAL_PROVIDER.to_string()));
     }
-    global
-        .iter()
-        .rev()
-        .map(|p| alias(p.split_whitespace().map(str::to_string).collect()))
-        .filter(|p| !matches!(p, Ok(v) if v.is_empty()))
-        .collect()
+    let creds = credentials_with(gctx, target, providers)?;
+    let missing = missing_token(gctx, target, creds.has_cargo_token()).to_string();
+    Ok(Ok(credential::IndexTokens {
+        creds,
+        verbose: gctx.shell.verbosity() == mycargo_util::Verbosity::Verbose,
+        color: gctx.shell.err_supports_color(),
+        missing,
+    }))
 }
 
-/// The default credential provider: tokens in the config and environment.
-/// The asymmetric-token provider (`-Z asymmetric-token`).
-const CARGO_PASETO: &str = "cargo:paseto";
+/// cargo's refusal to read an authenticated registry with the default
+/// providers (a token alone is not enough: a provider must be chosen).
+const NO_CREDENTIAL_PROVIDER: &str = "authenticated registries require a credential-provider to be configured\n\
+     see https://doc.rust-lang.org/cargo/reference/registry-authentication.html for details";
 
-const CARGO_TOKEN: &str = "cargo:token";
+fn credentials_with(
+    gctx: &GlobalContext,
+    target: &Target,
+    providers: Vec<Vec<String>>,
+) -> anyhow::Result<Credentials> {
+    let configured_token = match &target.name {
+        Some(name) => configured_token(gctx, name)?.map(|t| t.token),
+        None => None,
+    };
+    Ok(Credentials {
+        registry: registry_info(target),
+        providers,
+        configured_token,
+        asymmetric_token: gctx.unstable.asymmetric_token,
+        cache: gctx.credential_cache.clone(),
+    })
+}
 
-/// cargo's built-in credential providers.
-const BUILT_IN_PROVIDERS: &[&str] = &[
-    "cargo:token",
-    "cargo:paseto",
-    "cargo:token-from-stdout",
-    "cargo:wincred",
-    "cargo:macos-keychain",
-    "cargo:libsecret",
-];
+/// The registry as providers see it: crates.io by its canonical index
+/// URL wherever it is served from, as cargo names it.
+fn registry_info(target: &Target) -> credential::RegistryInfo {
+    let index_url = if target.name.as_deref() == Some(CRATES_IO_REGISTRY) {
+        mycargo_core::source_id::CRATES_IO_INDEX.to_string()
+    } else {
+        target.source_id.url().to_string()
+    };
+    credential::RegistryInfo {
+        index_url,
+        name: target.name.clone(),
+        headers: Vec::new(),
+    }
+}
 
 /// The token of `target` for a command that can go without one (search,
 /// a dry run): `--token`, else what `cargo:token` knows when it is one of
 /// the registry's providers. No other provider is run.
 pub fn find_token(
-    gctx: &GlobalContext,
+    gctx: &mut GlobalContext,
     target: &Target,
     flag: Option<&str>,
 ) -> anyhow::Result<Option<String>> {
@@ -265,76 +366,74 @@ pub fn find_token(
     Ok(configured_token(gctx, name)?.map(|t| t.token))
 }
 
-/// The token of `target`: `--token`, else the first the registry's
-/// credential providers give (`cargo:token`, `cargo:token-from-stdout
-/// <command>`; others are refused as unsupported), else cargo's error
-/// saying how to give one.
+/// The token of `target` for `op`: `--token` (kept for the rest of the
+/// command), else the first the registry's credential providers give,
+/// else cargo's error saying how to give one.
 pub fn require_token(
     gctx: &mut GlobalContext,
     target: &Target,
     flag: Option<&str>,
+    op: Operation,
 ) -> anyhow::Result<Auth> {
+    let info = registry_info(target);
     if let Some(t) = flag {
+        gctx.credential_cache.remember_cli_token(&info.index_url, t);
         return Ok(Auth::Token(t.to_string()));
     }
-    let providers = credential_providers(gctx, target)?;
+    let creds = credentials(gctx, target)?;
+    warn_ignored_token(gctx, target, &creds)?;
+    let answer = {
+        let shell = &mut gctx.shell;
+        let mut status = |m: String| {
+            let _ = shell.verbose_status("Credential", m);
+        };
+        creds.get(op, &mut status)?
+    };
+    match answer {
+        Some(Answer::Reply(Reply::Token { token, .. })) => return Ok(Auth::Token(token)),
+        Some(Answer::Paseto) => {
+            if let Some(signer) = signer(gctx, target)? {
+                return Ok(Auth::Signed(signer));
+            }
+        }
+        _ => {}
+    }
+    Err(missing_token(gctx, target, creds.has_cargo_token()))
+}
+
+/// cargo's warnings for a token in the configuration no provider reads.
+fn warn_ignored_token(
+    gctx: &mut GlobalContext,
+    target: &Target,
+    creds: &Credentials,
+) -> anyhow::Result<()> {
     let configured = match &target.name {
         Some(name) => configured_token(gctx, name)?,
         None => None,
     };
+    let Some(c) = configured else {
+        return Ok(());
+    };
     let sid = format!("registry `{}`", target.display_name());
-    if let Some(c) = &configured {
-        let specific = providers.len() == 1 && has_specific_provider(gctx, target)?;
-        if specific && providers[0][0] != CARGO_TOKEN {
-            gctx.shell.warn(format!(
-                "{sid} has a token configured in {} that will be ignored because this registry is configured to use credential-provider `{}`",
-                c.definition, providers[0][0]
-            ))?;
-        } else if !providers.iter().any(|p| p[0] == CARGO_TOKEN) {
-            gctx.shell.warn(format!(
-                "{sid} has a token configured in {} that will be ignored because the `cargo:token` credential provider is not listed in `registry.global-credential-providers`",
-                c.definition
-            ))?;
-        }
+    let providers = &creds.providers;
+    let specific = providers.len() == 1 && has_specific_provider(gctx, target)?;
+    if specific && providers[0][0] != CARGO_TOKEN {
+        gctx.shell.warn(format!(
+            "{sid} has a token configured in {} that will be ignored because this registry is configured to use credential-provider `{}`",
+            c.definition, providers[0][0]
+        ))?;
+    } else if !creds.has_cargo_token() {
+        gctx.shell.warn(format!(
+            "{sid} has a token configured in {} that will be ignored because the `cargo:token` credential provider is not listed in `registry.global-credential-providers`",
+            c.definition
+        ))?;
     }
-    for provider in &providers {
-        gctx.shell.verbose_status(
-            "Credential",
-            format!("{} get {}", provider.join(" "), target.display_name()),
-        )?;
-        let failed = || {
-            format!(
-                "credential provider `{}` failed action `get`",
-                provider.join(" ")
-            )
-        };
-        match provider[0].as_str() {
-            CARGO_TOKEN => {
-                if let Some(c) = &configured {
-                    return Ok(Auth::Token(c.token.clone()));
-                }
-            }
-            CARGO_PASETO if gctx.unstable.asymmetric_token => {
-                if let Some(signer) = signer(gctx, target)? {
-                    return Ok(Auth::Signed(signer));
-                }
-            }
-            CARGO_PASETO => bail!("cargo:paseto requires -Zasymmetric-token"),
-            "cargo:token-from-stdout" => {
-                return token_from_stdout(target, &provider[1..])
-                    .map(Auth::Token)
-                    .with_context(failed);
-            }
-            other => {
-                return Err(anyhow::anyhow!(
-                    "mycargo supports the `cargo:token` and `cargo:token-from-stdout` credential providers only, not `{other}`"
-                ))
-                .with_context(failed);
-            }
-        }
-    }
-    let cargo_token = providers.iter().any(|p| p[0] == CARGO_TOKEN);
-    match &target.name {
+    Ok(())
+}
+
+/// cargo's error when no provider had a token.
+fn missing_token(gctx: &GlobalContext, target: &Target, cargo_token: bool) -> anyhow::Error {
+    let text = match &target.name {
         Some(n) if n == CRATES_IO_REGISTRY => {
             // With another default registry, cargo names crates.io.
             let args = match gctx.config.get_string("registry.default") {
@@ -345,17 +444,18 @@ pub fn require_token(
             if cargo_token {
                 msg.push_str("\nor use environment variable CARGO_REGISTRY_TOKEN");
             }
-            bail!(msg)
+            msg
         }
-        Some(n) if cargo_token => bail!(
+        Some(n) if cargo_token => format!(
             "no token found for `{n}`, please run `cargo login --registry {n}`\nor use environment variable {}",
             token_env_var(n)
         ),
-        Some(n) => bail!(
+        Some(n) => format!(
             "no token found for `{n}`\nYou may need to log in using this registry's credential provider"
         ),
-        None => bail!("command-line argument --index requires --token to be specified"),
-    }
+        None => "command-line argument --index requires --token to be specified".to_string(),
+    };
+    anyhow::anyhow!(text)
 }
 
 /// Whether `target` names a credential provider of its own.
@@ -371,65 +471,6 @@ fn has_specific_provider(gctx: &GlobalContext, target: &Target) -> anyhow::Resul
         .config
         .get_string_list(&key)?
         .is_some_and(|v| !v.val.is_empty()))
-}
-
-/// The login and logout side of the providers: only `cargo:token` keeps
-/// tokens (cargo's error for the others, which cannot).
-pub fn check_login_provider(
-    gctx: &GlobalContext,
-    target: &Target,
-    action: &str,
-) -> anyhow::Result<()> {
-    let providers = credential_providers(gctx, target)?;
-    let Some(first) = providers.first() else {
-        return Ok(());
-    };
-    match first[0].as_str() {
-        CARGO_TOKEN => Ok(()),
-        "cargo:token-from-stdout" => Err(anyhow::anyhow!("requested operation not supported")),
-        other => Err(anyhow::anyhow!(
-            "mycargo supports the `cargo:token` and `cargo:token-from-stdout` credential providers only, not `{other}`"
-        )),
-    }
-    .with_context(|| format!("credential provider `{}` failed action `{action}`", first.join(" ")))
-}
-
-/// `cargo:token-from-stdout <command> [args]`: the one line the command
-/// prints (`{index_url}` in the arguments becomes the index URL; the
-/// command gets `CARGO_REGISTRY_INDEX_URL` and `CARGO_REGISTRY_NAME_OPT`).
-fn token_from_stdout(target: &Target, args: &[String]) -> anyhow::Result<String> {
-    use std::io::Read as _;
-    let Some((exe, rest)) = args.split_first() else {
-        bail!(
-            "The first argument to `cargo:token-from-stdout` must be a command that prints a token on stdout"
-        );
-    };
-    let index_url = target.source_id.url().to_string();
-    let mut cmd = std::process::Command::new(exe);
-    cmd.args(rest.iter().map(|a| a.replace("{index_url}", &index_url)))
-        .env("CARGO_REGISTRY_INDEX_URL", &index_url)
-        .stdout(std::process::Stdio::piped());
-    if let Some(name) = &target.name {
-        cmd.env("CARGO_REGISTRY_NAME_OPT", name);
-    }
-    let mut child = cmd.spawn().context("failed to spawn credential process")?;
-    let mut buffer = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        out.read_to_string(&mut buffer)
-            .context("failed to read from credential provider")?;
-    }
-    if let Some(end) = buffer.find('\n') {
-        if buffer.len() > end + 1 {
-            let _ = child.wait();
-            bail!("process `{exe}` returned more than one line of output; expected a single token");
-        }
-        buffer.truncate(end);
-    }
-    let status = child.wait().context("credential process never started")?;
-    if !status.success() {
-        bail!("process `{exe}` failed with status `{status}`");
-    }
-    Ok(buffer)
 }
 
 /// `$CARGO_HOME/credentials`, the legacy name, when it exists (cargo
@@ -518,9 +559,23 @@ pub fn registry_config(
     gctx.shell
         .status("Updating", SourceMap::describe(&target.source_id))?;
     warn_credentials_files(gctx)?;
-    // The index sees no token: only its API does (a registry that wants
-    // auth on its index is configured with the token there).
-    let sparse = sparse(gctx, target, None)?;
+    // An index that wants authentication asks the registry's credential
+    // providers (for a `read` token) when the server first says so.
+    let creds = credentials(gctx, target)?;
+    let missing = missing_token(gctx, target, creds.has_cargo_token()).to_string();
+    let tokens = credential::IndexTokens {
+        creds,
+        verbose: gctx.shell.verbosity() == mycargo_util::Verbosity::Verbose,
+        color: gctx.shell.err_supports_color(),
+        missing,
+    };
+    let sparse = SparseRegistry::with_token_source(
+        &target.source_id,
+        gctx.config.cargo_home(),
+        net(gctx)?,
+        Some(Arc::new(tokens)),
+        Arc::new(Silent),
+    )?;
     sparse.refresh()?;
     let config = sparse.config()?;
     Ok((config, sparse))

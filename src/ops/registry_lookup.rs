@@ -47,6 +47,7 @@ pub fn lines(
     name: &str,
     any_case: bool,
 ) -> anyhow::Result<(String, Vec<IndexSummary>)> {
+    super::resolve::ensure_token(gctx, remotes, real)?;
     for spelling in spellings(name, any_case) {
         let loaded = remotes.load(real, &BTreeSet::from([spelling.clone()]));
         for s in remotes.take_status() {
@@ -74,6 +75,7 @@ pub fn download_one(
     real: &SourceId,
     line: &IndexSummary,
 ) -> anyhow::Result<PathBuf> {
+    super::resolve::ensure_token(gctx, remotes, real)?;
     let request = CrateRequest::from_summary(line);
     if remotes.any_missing(real, std::slice::from_ref(&request))? {
         gctx.shell.status("Downloading", "crates ...")?;

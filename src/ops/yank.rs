@@ -34,7 +34,12 @@ fn yank(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     };
     let target = registry_api::target(gctx, args.registry.as_deref(), args.index.as_deref())?;
     let (config, _) = registry_api::registry_config(gctx, &target)?;
-    let token = registry_api::require_token(gctx, &target, args.token.as_deref())?;
+    let (name_, vers) = (name.clone(), version.clone());
+    let op = match args.undo {
+        true => super::credential::Operation::Unyank { name: name_, vers },
+        false => super::credential::Operation::Yank { name: name_, vers },
+    };
+    let token = registry_api::require_token(gctx, &target, args.token.as_deref(), op)?;
     let client = registry_api::client(gctx, &target, &config, Some(token))?;
     if args.undo {
         gctx.shell.status("Unyank", format!("{name}@{version}"))?;

@@ -228,6 +228,12 @@ impl Registry {
         })
     }
 
+    /// Send `token` from now on (a credential provider's token for one
+    /// operation).
+    pub fn set_token(&mut self, token: String) {
+        self.token = Some(token);
+    }
+
     /// Sign each request with an asymmetric token (when no plain token is
     /// set).
     pub fn with_signer(mut self, signer: crate::paseto::Signer) -> Registry {

@@ -46,4 +46,5 @@ pub use lock::{CacheLock, CacheLockMode};
 pub use net::NetConfig;
 pub use sparse::{
     CrateOnDisk, CrateRequest, DownloadEvent, RegistryConfig, Reporter, Silent, SparseRegistry,
+    StaticToken, TokenSource,
 };

@@ -104,6 +104,22 @@ pub trait Reporter: Send + Sync {
     fn download(&self, _event: &DownloadEvent) {}
 }
 
+/// Where a registry's token comes from, asked only when the registry
+/// wants one; `headers` are those of the server's 401 answer (credential
+/// providers read `WWW-Authenticate` from them).
+pub trait TokenSource: Send + Sync {
+    fn token(&self, headers: &[String]) -> anyhow::Result<String>;
+}
+
+/// A token known up front.
+pub struct StaticToken(pub String);
+
+impl TokenSource for StaticToken {
+    fn token(&self, _headers: &[String]) -> anyhow::Result<String> {
+        Ok(self.0.clone())
+    }
+}
+
 /// A [`Reporter`] that says nothing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Silent;
@@ -227,7 +243,11 @@ struct Inner {
     /// Made at the first request: loading the platform's trust store reads
     /// hundreds of files, which a command served by caches never needs.
     client: std::sync::OnceLock<reqwest::Client>,
-    token: Option<String>,
+    token: Option<Arc<dyn TokenSource>>,
+    /// The token, once asked for.
+    token_value: std::sync::OnceLock<String>,
+    /// The headers of the last 401 answer.
+    auth_headers: Mutex<Vec<String>>,
     permits: Semaphore,
     /// Unpacks running at once (one a core).
     unpacks: Semaphore,
@@ -251,6 +271,27 @@ struct Fetched {
     addr: Option<SocketAddr>,
     /// [`DEBUG_HEADERS`] the answer had, as `name: value`.
     debug_headers: Vec<String>,
+}
+
+/// A header name as servers usually spell it (HTTP/1 names reach us in
+/// lower case): `content-length` → `Content-Length`,
+/// `www-authenticate` → `WWW-Authenticate`.
+fn header_case(name: &str) -> String {
+    match name {
+        "www-authenticate" => return "WWW-Authenticate".into(),
+        "etag" => return "ETag".into(),
+        _ => {}
+    }
+    name.split('-')
+        .map(|part| {
+            let mut c = part.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
@@ -350,6 +391,18 @@ impl SparseRegistry {
         token: Option<String>,
         reporter: Arc<dyn Reporter>,
     ) -> anyhow::Result<SparseRegistry> {
+        let token = token.map(|t| Arc::new(StaticToken(t)) as Arc<dyn TokenSource>);
+        Self::with_token_source(source_id, cargo_home, net, token, reporter)
+    }
+
+    /// [`SparseRegistry::new`] with a token asked for when needed.
+    pub fn with_token_source(
+        source_id: &SourceId,
+        cargo_home: &Path,
+        net: NetConfig,
+        token: Option<Arc<dyn TokenSource>>,
+        reporter: Arc<dyn Reporter>,
+    ) -> anyhow::Result<SparseRegistry> {
         // Cargo 1.95 reaches crates.io through its sparse index.
         let sparse_crates_io;
         let source_id = if source_id.is_real_crates_io() && !source_id.is_sparse() {
@@ -391,6 +444,8 @@ impl SparseRegistry {
                 net,
                 client: std::sync::OnceLock::new(),
                 token,
+                token_value: std::sync::OnceLock::new(),
+                auth_headers: Mutex::new(Vec::new()),
                 permits,
                 unpacks: Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -561,8 +616,19 @@ impl Inner {
         if let Some(why) = self.auth_refused.get() {
             bail!("{why}");
         }
+        if let Some(t) = self.token_value.get() {
+            return Ok(t.clone());
+        }
         match &self.token {
-            Some(t) => Ok(t.clone()),
+            Some(source) => {
+                let headers = self
+                    .auth_headers
+                    .lock()
+                    .map(|h| h.clone())
+                    .unwrap_or_default();
+                let t = source.token(&headers)?;
+                Ok(self.token_value.get_or_init(|| t).clone())
+            }
             None => {
                 let name = self.source_id.display_registry_name();
                 if self.source_id.is_crates_io() {
@@ -664,6 +730,20 @@ impl Inner {
             .filter(|(n, _)| DEBUG_HEADERS.contains(&n.as_str()))
             .map(|(n, v)| format!("{n}: {}", String::from_utf8_lossy(v.as_bytes())))
             .collect();
+        if status == 401 {
+            // What a credential provider may need to answer the challenge.
+            let all: Vec<String> = resp
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    let v = String::from_utf8_lossy(v.as_bytes());
+                    format!("{}: {}", header_case(n.as_str()), v.trim())
+                })
+                .collect();
+            if let Ok(mut h) = self.auth_headers.lock() {
+                *h = all;
+            }
+        }
         let expected = resp.content_length().unwrap_or(0);
         let mut body = Vec::with_capacity(expected.min(64 << 20) as usize);
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {

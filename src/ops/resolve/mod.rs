@@ -1182,36 +1182,38 @@ fn check_config(gctx: &GlobalContext, how: &How) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What `source` is read with when it requires authentication:
-/// `registries.<name>.token` (`registry.token` for crates.io), or cargo's
+/// Settle how `source` is authenticated before it is first read (the
+/// commands that read one registry directly: install, add, info).
+pub fn ensure_token(
+    gctx: &GlobalContext,
+    remotes: &mut Remotes,
+    source: &SourceId,
+) -> anyhow::Result<()> {
+    if !remotes.has_token(source) {
+        remotes.set_token(source, token_for(gctx, source)?);
+    }
+    Ok(())
+}
+
+/// What `source` is read with when it requires authentication: its
+/// credential providers, asked when the server wants a token, or cargo's
 /// error when neither the registry's `credential-provider` nor
 /// `registry.global-credential-providers` is configured.
 fn token_for(
     gctx: &GlobalContext,
     source: &SourceId,
-) -> anyhow::Result<Result<Option<String>, String>> {
-    let table = match source.registry_name() {
-        Some(name) if !source.is_crates_io() => format!("registries.{name}"),
-        _ => "registry".to_string(),
+) -> anyhow::Result<Result<Option<std::sync::Arc<dyn mycargo_sources::TokenSource>>, String>> {
+    let name = match source.registry_name() {
+        Some(name) if !source.is_crates_io() => name.to_string(),
+        _ => mycargo_core::source_id::CRATES_IO_REGISTRY.to_string(),
     };
-    let listed = |key: &str| -> anyhow::Result<bool> {
-        Ok(gctx
-            .config
-            .get_string_list(key)?
-            .is_some_and(|v| !v.val.is_empty()))
+    let target = crate::ops::registry_api::Target {
+        name: Some(name),
+        source_id: source.clone(),
     };
-    let specific = listed(&format!("{table}.credential-provider"))?;
-    if !specific && !listed("registry.global-credential-providers")? {
-        return Ok(Err(NO_CREDENTIAL_PROVIDER.to_string()));
-    }
-    let token = gctx.config.get_string(&format!("{table}.token"))?;
-    Ok(Ok(token.map(|v| v.val)))
+    Ok(crate::ops::registry_api::index_tokens(gctx, &target)?
+        .map(|t| Some(std::sync::Arc::new(t) as std::sync::Arc<dyn mycargo_sources::TokenSource>)))
 }
-
-/// cargo's refusal to read an authenticated registry with the default
-/// providers (a token alone is not enough: a provider must be chosen).
-const NO_CREDENTIAL_PROVIDER: &str = "authenticated registries require a credential-provider to be configured\n\
-     see https://doc.rust-lang.org/cargo/reference/registry-authentication.html for details";
 
 /// The registry packages a build reaches: from the members through the
 /// resolved edges (members' dev-dependencies included), following only

@@ -181,7 +181,7 @@ pub struct Remotes {
     /// Cache-only clients and what they read (the warm-start guess).
     cache_clients: HashMap<SourceId, Client>,
     cached: HashMap<(SourceId, String), Arc<IndexLines>>,
-    tokens: HashMap<SourceId, Result<Option<String>, String>>,
+    tokens: HashMap<SourceId, Result<Option<Arc<dyn mycargo_sources::TokenSource>>, String>>,
     events: Arc<Events>,
     /// Sources announced with `Updating ... index`.
     announced: BTreeSet<SourceId>,
@@ -259,7 +259,16 @@ impl Remotes {
     /// Tokens for registries that need one: `registries.<name>.token` or
     /// `registry.token` for crates.io (and their environment forms), or
     /// why none may be sent.
-    pub fn set_token(&mut self, source: &SourceId, token: Result<Option<String>, String>) {
+    /// Whether `source`'s token source is settled.
+    pub fn has_token(&self, source: &SourceId) -> bool {
+        self.tokens.contains_key(source)
+    }
+
+    pub fn set_token(
+        &mut self,
+        source: &SourceId,
+        token: Result<Option<Arc<dyn mycargo_sources::TokenSource>>, String>,
+    ) {
         self.tokens.insert(source.clone(), token);
     }
 
@@ -287,7 +296,7 @@ impl Remotes {
             source.clone()
         };
         let token = self.tokens.get(source).cloned().unwrap_or(Ok(None));
-        let client = SparseRegistry::new(
+        let client = SparseRegistry::with_token_source(
             &fetch_id,
             &self.cargo_home,
             net,
