@@ -28,16 +28,38 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
     let target = registry_api::target(gctx, args.registry.as_deref(), None)?;
     let name = target.display_name();
     if args.token.is_some() {
-        gctx.shell.warn(
-            "`cargo login <token>` is deprecated in favor of reading `<token>` from stdin",
-        )?;
+        gctx.shell
+            .warn("`cargo login <token>` is deprecated in favor of reading `<token>` from stdin")?;
     }
-    // The registry's `config.json` names where tokens are made.
-    let (config, _) = registry_api::registry_config(gctx, &target)?;
-    let Some(api) = config.api.clone() else {
-        bail!("{} does not support API commands", target.describe());
+    // The registry's `config.json` names where tokens are made; one that
+    // wants a token to be read names it in its challenge instead.
+    let login_url = match registry_api::registry_config(gctx, &target, false) {
+        Ok((config, _)) => {
+            let Some(api) = config.api.clone() else {
+                bail!("{} does not support API commands", target.describe());
+            };
+            // An authenticated registry: a `read` token first; without one
+            // the login goes on, with no login URL to name.
+            let read = match config.auth_required {
+                true => registry_api::require_token(
+                    gctx,
+                    &target,
+                    args.token.as_deref(),
+                    credential::Operation::Read,
+                ),
+                false => Ok(registry_api::Auth::Token(String::new())),
+            };
+            match read {
+                Ok(_) => Some(format!("{}/me", api.trim_end_matches('/'))),
+                Err(e) if e.is::<registry_api::MissingToken>() => None,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(e) => match gctx.credential_cache.take_refused() {
+            Some(login_url) => login_url,
+            None => return Err(e),
+        },
     };
-    let login_url = format!("{}/me", api.trim_end_matches('/'));
     let token = match &args.token {
         Some(t) => Some(t.clone()),
         None if !std::io::stdin().is_terminal() => {
@@ -53,7 +75,7 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
     let creds = registry_api::credentials(gctx, &target)?;
     let action = Action::Login {
         token: token.clone(),
-        login_url: Some(login_url.clone()),
+        login_url: login_url.clone(),
     };
     let answer = run(gctx, &creds, &action, &args.args)?;
     match answer {
@@ -63,12 +85,16 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
         Answer::NotFound => bail!("credential not found"),
     }
     // `cargo:token` keeps the token in `credentials.toml`.
-    let token = match token {
-        Some(t) => t,
-        None => prompt_token(Some(&login_url), &creds.registry)?,
-    };
-    let token = token.replace("cargo login", "").trim().to_string();
-    check_token(&token)?;
+    let token = (|| -> anyhow::Result<String> {
+        let token = match token {
+            Some(t) => t,
+            None => prompt_token(login_url.as_deref(), &creds.registry)?,
+        };
+        let token = token.replace("cargo login", "").trim().to_string();
+        check_token(&token)?;
+        Ok(token)
+    })()
+    .context("credential provider `cargo:token` failed action `login`")?;
     let path = gctx.config.cargo_home().join("credentials.toml");
     let mut doc = read_doc(&registry_api::credentials_path(gctx))?;
     // A legacy top-level `token` belongs to `[registry]`.
@@ -83,7 +109,7 @@ fn do_login(gctx: &mut GlobalContext, args: &crate::cli::login::Args) -> anyhow:
         vec!["registries", name.as_str()]
     };
     table_mut(&mut doc, &keys)?.insert("token", toml_edit::value(token));
-    write_private_file(&path, doc.to_string().as_bytes())?;
+    write_private_file(&path, normalized(&doc)?.as_bytes())?;
     gctx.shell
         .status("Login", format!("token for `{name}` saved"))?;
     Ok(())
@@ -158,7 +184,7 @@ fn do_logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> anyho
             .status("Logout", format!("not currently logged in to `{name}`"))?;
         return Ok(());
     }
-    write_private_file(&path, doc.to_string().as_bytes())?;
+    write_private_file(&path, normalized(&doc)?.as_bytes())?;
     gctx.shell.status(
         "Logout",
         format!("token for `{name}` has been removed from local storage"),
@@ -172,6 +198,13 @@ fn do_logout(gctx: &mut GlobalContext, args: &crate::cli::logout::Args) -> anyho
         "This does not revoke the token on the registry server.\n    If you need to revoke the token, visit {site} and follow the instructions there."
     ))?;
     Ok(())
+}
+
+/// The file as cargo writes it back: tables in their order, its own
+/// formatting (comments are not kept, as with cargo).
+fn normalized(doc: &toml_edit::DocumentMut) -> anyhow::Result<String> {
+    let table: toml::Table = toml::from_str(&doc.to_string())?;
+    Ok(toml::to_string(&table)?)
 }
 
 fn read_doc(path: &Path) -> anyhow::Result<toml_edit::DocumentMut> {

@@ -17,7 +17,7 @@ fn owner(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         None => super::yank::current_package(gctx)?,
     };
     let target = registry_api::target(gctx, args.registry.as_deref(), args.index.as_deref())?;
-    let (config, _) = registry_api::registry_config(gctx, &target)?;
+    let (config, _) = registry_api::registry_config(gctx, &target, true)?;
     let op = super::credential::Operation::Owners { name: name.clone() };
     let token = registry_api::require_token(gctx, &target, args.token.as_deref(), op)?;
     let client = registry_api::client(gctx, &target, &config, Some(token))?;

@@ -145,7 +145,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         bail!("command-line argument --index requires --token to be specified");
     }
 
-    let (config, sparse) = registry_api::registry_config(gctx, &target)?;
+    let (config, sparse) = registry_api::registry_config(gctx, &target, true)?;
     let token = if args.dry_run {
         registry_api::find_token(gctx, &target, args.token.as_deref())?
             .map(registry_api::Auth::Token)
@@ -304,7 +304,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
                     krate(plan.len())
                 ))?;
             }
-            let confirmed = wait_for_any(gctx, &target, &sparse, &pkgs, &to_confirm, timeout)?;
+            let confirmed = wait_for_any(&sparse, &pkgs, &to_confirm, timeout)?;
             if !confirmed.is_empty() {
                 gctx.shell.status(
                     "Published",
@@ -382,8 +382,6 @@ fn publish_timeout(gctx: &GlobalContext) -> anyhow::Result<u64> {
 /// Poll the index until one of `pkgs` shows up (all those that do), or
 /// the timeout passes (none).
 fn wait_for_any(
-    gctx: &GlobalContext,
-    target: &Target,
     sparse: &mycargo_sources::SparseRegistry,
     pkgs: &Packages,
     waiting: &BTreeSet<usize>,
@@ -393,7 +391,7 @@ fn wait_for_any(
     let index_dir = sparse.index_dir();
     loop {
         mycargo_sources::sparse::forget_fresh_under(&index_dir);
-        let fresh = registry_api::sparse(gctx, target, None)?;
+        let fresh = sparse.renewed()?;
         let found: BTreeSet<usize> = waiting
             .iter()
             .copied()

@@ -303,6 +303,7 @@ pub fn index_tokens(
         verbose: gctx.shell.verbosity() == mycargo_util::Verbosity::Verbose,
         color: gctx.shell.err_supports_color(),
         missing,
+        pending: None,
     }))
 }
 
@@ -431,6 +432,18 @@ fn warn_ignored_token(
     Ok(())
 }
 
+/// No credential provider had a token (cargo's `AuthorizationError`).
+#[derive(Debug)]
+pub struct MissingToken(String);
+
+impl std::fmt::Display for MissingToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MissingToken {}
+
 /// cargo's error when no provider had a token.
 fn missing_token(gctx: &GlobalContext, target: &Target, cargo_token: bool) -> anyhow::Error {
     let text = match &target.name {
@@ -455,7 +468,7 @@ fn missing_token(gctx: &GlobalContext, target: &Target, cargo_token: bool) -> an
         ),
         None => "command-line argument --index requires --token to be specified".to_string(),
     };
-    anyhow::anyhow!(text)
+    anyhow::Error::new(MissingToken(text))
 }
 
 /// Whether `target` names a credential provider of its own.
@@ -548,37 +561,54 @@ pub fn sparse(
 }
 
 /// `Updating` the target's index for its `config.json` (cargo does this
-/// before it looks for a token).
+/// before it looks for a token). Without `force_update` (`login`), a
+/// `config.json` kept by an earlier command is used as it is, as cargo
+/// does.
 pub fn registry_config(
     gctx: &mut GlobalContext,
     target: &Target,
+    force_update: bool,
 ) -> anyhow::Result<(Arc<mycargo_sources::RegistryConfig>, SparseRegistry)> {
     if gctx.args.offline || gctx.args.frozen {
         bail!("attempting to make an HTTP request, but --offline was specified");
     }
+    let sparse = index_client(gctx, target)?;
+    if !force_update && let Some(config) = sparse.cached_config() {
+        warn_credentials_files(gctx)?;
+        return Ok((Arc::new(config), sparse));
+    }
     gctx.shell
         .status("Updating", SourceMap::describe(&target.source_id))?;
     warn_credentials_files(gctx)?;
+    sparse.refresh()?;
+    let config = sparse.config()?;
+    Ok((config, sparse))
+}
+
+/// A client of `target`'s index whose reads ask the credential providers
+/// when the server wants a token.
+fn index_client(gctx: &GlobalContext, target: &Target) -> anyhow::Result<SparseRegistry> {
     // An index that wants authentication asks the registry's credential
-    // providers (for a `read` token) when the server first says so.
-    let creds = credentials(gctx, target)?;
+    // providers (for a `read` token) when the server first says so (their
+    // warnings are for when they are asked).
+    let mut quiet = Vec::new();
+    let providers = providers_and_warnings(gctx, target, &mut quiet)?;
+    let creds = credentials_with(gctx, target, providers)?;
     let missing = missing_token(gctx, target, creds.has_cargo_token()).to_string();
     let tokens = credential::IndexTokens {
         creds,
         verbose: gctx.shell.verbosity() == mycargo_util::Verbosity::Verbose,
         color: gctx.shell.err_supports_color(),
         missing,
+        pending: None,
     };
-    let sparse = SparseRegistry::with_token_source(
+    SparseRegistry::with_token_source(
         &target.source_id,
         gctx.config.cargo_home(),
         net(gctx)?,
         Some(Arc::new(tokens)),
         Arc::new(Silent),
-    )?;
-    sparse.refresh()?;
-    let config = sparse.config()?;
-    Ok((config, sparse))
+    )
 }
 
 /// The API client of `target` from its `config.json`.

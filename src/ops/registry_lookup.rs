@@ -78,6 +78,7 @@ pub fn download_one(
     super::resolve::ensure_token(gctx, remotes, real)?;
     let request = CrateRequest::from_summary(line);
     if remotes.any_missing(real, std::slice::from_ref(&request))? {
+        remotes.prepare_download_auth(real)?;
         gctx.shell.status("Downloading", "crates ...")?;
     }
     let from = match (real.is_crates_io(), real.registry_name()) {

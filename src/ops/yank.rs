@@ -33,7 +33,7 @@ fn yank(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         bail!("`--version` is required");
     };
     let target = registry_api::target(gctx, args.registry.as_deref(), args.index.as_deref())?;
-    let (config, _) = registry_api::registry_config(gctx, &target)?;
+    let (config, _) = registry_api::registry_config(gctx, &target, true)?;
     let (name_, vers) = (name.clone(), version.clone());
     let op = match args.undo {
         true => super::credential::Operation::Unyank { name: name_, vers },

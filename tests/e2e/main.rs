@@ -12,6 +12,7 @@ mod build_compat;
 mod clean_doc;
 mod cli;
 mod config;
+mod credential;
 mod downloads;
 mod fix;
 mod future_incompat;

@@ -109,6 +109,11 @@ pub trait Reporter: Send + Sync {
 /// providers read `WWW-Authenticate` from them).
 pub trait TokenSource: Send + Sync {
     fn token(&self, headers: &[String]) -> anyhow::Result<String>;
+
+    /// What to say when the server refuses the token given.
+    fn rejected(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A token known up front.
@@ -509,6 +514,42 @@ impl SparseRegistry {
         }
     }
 
+    /// `config.json` as a previous command kept it (sparse indexes only),
+    /// without asking the server.
+    pub fn cached_config(&self) -> Option<RegistryConfig> {
+        if self.inner.git.is_some() {
+            return None;
+        }
+        let data = std::fs::read(self.index_dir().join("config.json")).ok()?;
+        serde_json::from_slice(&data).ok()
+    }
+
+    /// A new client of the same registry (nothing cached in memory), with
+    /// the token this one settled on, if any.
+    pub fn renewed(&self) -> anyhow::Result<SparseRegistry> {
+        let token = match self.inner.token_value.get() {
+            Some(t) => Some(Arc::new(StaticToken(t.clone())) as Arc<dyn TokenSource>),
+            None => self.inner.token.clone(),
+        };
+        SparseRegistry::with_token_source(
+            &self.inner.source_id,
+            &self.inner.cargo_home,
+            self.inner.net.clone(),
+            token,
+            self.inner.reporter.clone(),
+        )
+    }
+
+    /// Settle the token now when downloads from this registry need one
+    /// (a credential provider runs before downloads are announced).
+    pub fn prepare_download_auth(&self) -> anyhow::Result<()> {
+        let cfg = self.config()?;
+        if self.inner.auth_required(&cfg) {
+            self.inner.auth_header()?;
+        }
+        Ok(())
+    }
+
     /// Whether a query now fetches from the network: always for a sparse
     /// index (each file is revalidated), once a process for a git one.
     pub fn will_fetch(&self) -> bool {
@@ -808,6 +849,11 @@ impl Inner {
                 .get(&url, &headers, None)
                 .await
                 .context("download of config.json failed")?;
+            if f.status == 401
+                && let Some(why) = self.token.as_ref().and_then(|t| t.rejected())
+            {
+                return Err(http_error(&url, &f).context(why));
+            }
         }
         if f.status != 200 {
             return Err(http_error(&url, &f)).context("download of config.json failed");

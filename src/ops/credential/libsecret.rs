@@ -41,12 +41,8 @@ struct GError {
     message: *const c_char,
 }
 
-type Lookup = unsafe extern "C" fn(
-    *const Schema,
-    *mut c_void,
-    *mut *mut GError,
-    ...
-) -> *mut c_char;
+type Lookup =
+    unsafe extern "C" fn(*const Schema, *mut c_void, *mut *mut GError, ...) -> *mut c_char;
 type Store = unsafe extern "C" fn(
     *const Schema,
     *const c_char,
@@ -137,7 +133,11 @@ fn take_error(err: *mut GError) -> Option<String> {
         return Some("unknown error".into());
     }
     // SAFETY: GError messages are NUL-terminated.
-    Some(unsafe { CStr::from_ptr(e.message) }.to_string_lossy().into_owned())
+    Some(
+        unsafe { CStr::from_ptr(e.message) }
+            .to_string_lossy()
+            .into_owned(),
+    )
 }
 
 pub fn perform(registry: &RegistryInfo, action: &Action) -> Result<Reply, ProviderError> {
@@ -151,7 +151,8 @@ fn inner(registry: &RegistryInfo, action: &Action) -> anyhow::Result<Result<Repl
     match action {
         Action::Get(_) => {
             // SAFETY: the symbol has libsecret's documented signature.
-            let lookup: Lookup = unsafe { std::mem::transmute(symbol(c"secret_password_lookup_sync")?) };
+            let lookup: Lookup =
+                unsafe { std::mem::transmute(symbol(c"secret_password_lookup_sync")?) };
             // SAFETY: schema and strings live across the call; the
             // attribute list ends with a null pointer.
             let found = unsafe {
@@ -192,7 +193,8 @@ fn inner(registry: &RegistryInfo, action: &Action) -> anyhow::Result<Result<Repl
             ))?;
             let secret = CString::new(token)?;
             // SAFETY: as above.
-            let store: Store = unsafe { std::mem::transmute(symbol(c"secret_password_store_sync")?) };
+            let store: Store =
+                unsafe { std::mem::transmute(symbol(c"secret_password_store_sync")?) };
             // SAFETY: as above.
             unsafe {
                 store(
@@ -214,7 +216,8 @@ fn inner(registry: &RegistryInfo, action: &Action) -> anyhow::Result<Result<Repl
         }
         Action::Logout => {
             // SAFETY: as above.
-            let clear: Clear = unsafe { std::mem::transmute(symbol(c"secret_password_clear_sync")?) };
+            let clear: Clear =
+                unsafe { std::mem::transmute(symbol(c"secret_password_clear_sync")?) };
             // SAFETY: as above.
             unsafe {
                 clear(

@@ -150,11 +150,27 @@ struct Cached {
     operation_independent: bool,
 }
 
-/// Tokens kept for this process, by index URL.
+/// Tokens kept for this process, by index URL; and the last index read
+/// refused for want of a token (with the login URL its server named).
 #[derive(Debug, Clone, Default)]
-pub struct Cache(Arc<Mutex<HashMap<String, Cached>>>);
+pub struct Cache(
+    Arc<Mutex<HashMap<String, Cached>>>,
+    Arc<Mutex<Option<Option<String>>>>,
+);
 
 impl Cache {
+    fn note_refused(&self, login_url: Option<String>) {
+        if let Ok(mut r) = self.1.lock() {
+            *r = Some(login_url);
+        }
+    }
+
+    /// Whether an index read failed for want of a token since the last
+    /// call, and the login URL its server named.
+    pub fn take_refused(&self) -> Option<Option<String>> {
+        self.1.lock().ok().and_then(|mut r| r.take())
+    }
+
     fn lookup(&self, url: &str, op: &Operation) -> Option<String> {
         let mut map = self.0.lock().ok()?;
         let c = map.get(url)?.clone();
@@ -396,6 +412,77 @@ fn token_from_stdout(registry: &RegistryInfo, args: &[String]) -> anyhow::Result
     Ok(buffer)
 }
 
+/// `login_url` of a `WWW-Authenticate: Cargo login_url="..."` challenge.
+fn login_url(headers: &[String]) -> Option<String> {
+    headers.iter().find_map(|h| {
+        let (name, value) = h.split_once(':')?;
+        if !name.trim().eq_ignore_ascii_case("www-authenticate") {
+            return None;
+        }
+        let rest = value.trim().strip_prefix("Cargo")?;
+        let start = rest.find("login_url=\"")? + "login_url=\"".len();
+        let end = rest[start..].find('"')?;
+        Some(rest[start..start + end].to_string())
+    })
+}
+
+/// The token of a registry whose index wants one, asked of its providers
+/// when the server first says so (with the headers of its 401 answer).
+pub struct IndexTokens {
+    pub creds: Credentials,
+    /// `-v`: `Credential` lines, painted when stderr takes colour.
+    pub verbose: bool,
+    pub color: bool,
+    /// What to say when no provider has a token.
+    pub missing: String,
+    /// `Updating` lines of the command not shown yet: shown before the
+    /// providers run, so the output reads in order.
+    pub pending: Option<Arc<Mutex<Vec<String>>>>,
+}
+
+impl mycargo_sources::TokenSource for IndexTokens {
+    fn token(&self, headers: &[String]) -> anyhow::Result<String> {
+        let mut creds = self.creds.clone();
+        creds.registry.headers = headers.to_vec();
+        let color = self.color;
+        let line = move |word: &str, m: &str| {
+            let word = format!("{word:>12}");
+            let word = match color {
+                true => format!("\u{1b}[1m\u{1b}[32m{word}\u{1b}[0m"),
+                false => word,
+            };
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("{word} {m}\n").as_bytes(),
+            );
+        };
+        if let Some(pending) = &self.pending
+            && let Ok(mut p) = pending.lock()
+        {
+            for m in p.drain(..) {
+                line("Updating", &m);
+            }
+        }
+        let verbose = self.verbose;
+        let mut status = |m: String| {
+            if verbose {
+                line("Credential", &m);
+            }
+        };
+        match creds.get(Operation::Read, &mut status)? {
+            Some(Answer::Reply(Reply::Token { token, .. })) => Ok(token),
+            _ => {
+                self.creds.cache.note_refused(login_url(headers));
+                bail!("{}", self.missing)
+            }
+        }
+    }
+
+    fn rejected(&self) -> Option<String> {
+        Some(self.missing.replacen("no token found", "token rejected", 1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,41 +527,5 @@ mod tests {
         assert_eq!(resolve_program("cargo:token", base), "cargo:token");
         assert_eq!(resolve_program("bin/helper", base), "/proj/bin/helper");
         assert_eq!(resolve_program("/abs/helper", base), "/abs/helper");
-    }
-}
-
-/// The token of a registry whose index wants one, asked of its providers
-/// when the server first says so (with the headers of its 401 answer).
-pub struct IndexTokens {
-    pub creds: Credentials,
-    /// `-v`: `Credential` lines, painted when stderr takes colour.
-    pub verbose: bool,
-    pub color: bool,
-    /// What to say when no provider has a token.
-    pub missing: String,
-}
-
-impl mycargo_sources::TokenSource for IndexTokens {
-    fn token(&self, headers: &[String]) -> anyhow::Result<String> {
-        let mut creds = self.creds.clone();
-        creds.registry.headers = headers.to_vec();
-        let (verbose, color) = (self.verbose, self.color);
-        let mut status = |m: String| {
-            if verbose {
-                let word = format!("{:>12}", "Credential");
-                let word = match color {
-                    true => format!("\u{1b}[1m\u{1b}[32m{word}\u{1b}[0m"),
-                    false => word,
-                };
-                let _ = std::io::Write::write_all(
-                    &mut std::io::stderr(),
-                    format!("{word} {m}\n").as_bytes(),
-                );
-            }
-        };
-        match creds.get(Operation::Read, &mut status)? {
-            Some(Answer::Reply(Reply::Token { token, .. })) => Ok(token),
-            _ => bail!("{}", self.missing),
-        }
     }
 }

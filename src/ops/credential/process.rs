@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Action, CacheControl, Operation, ProviderError, Reply, RegistryInfo};
+use super::{Action, CacheControl, Operation, ProviderError, RegistryInfo, Reply};
 
 /// Ask the provider `argv[0]` (with `args` in the request) for `action`.
 pub fn perform(
@@ -74,8 +74,7 @@ fn exchange(
     line.clear();
     out.read_line(&mut line)
         .context("failed to read response from credential provider")?;
-    let response: Value =
-        serde_json::from_str(&line).context("failed to deserialize response")?;
+    let response: Value = serde_json::from_str(&line).context("failed to deserialize response")?;
     let reply = parse_response(&response, action).context("failed to deserialize response")?;
     drop(stdin);
     let status = child.wait().context("credential process never started")?;

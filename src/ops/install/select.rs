@@ -55,6 +55,7 @@ impl Registry {
             return None;
         }
         let real = self.map.replacement(source).ok()?;
+        crate::ops::resolve::ensure_token(gctx, &mut self.remotes, &real).ok()?;
         let names = BTreeSet::from([name.to_string()]);
         self.remotes.load_cached(&real, &names).ok()?;
         let lines = self.remotes.cached_versions(&real, name);
@@ -90,6 +91,7 @@ impl Registry {
         rustc: Option<&Version>,
     ) -> anyhow::Result<Selected> {
         let real = self.map.replacement(source)?;
+        crate::ops::resolve::ensure_token(gctx, &mut self.remotes, &real)?;
         let names = BTreeSet::from([name.to_string()]);
         let loaded = self.remotes.load(&real, &names);
         for status in self.remotes.take_status() {

@@ -387,6 +387,15 @@ fn resolve_inner(
     for (source, reqs) in &by_source {
         let crates: Vec<CrateRequest> = reqs.iter().map(|(_, r)| r.clone()).collect();
         if !announced && remotes.any_missing(source, &crates)? {
+            if let Err(e) = remotes.prepare_download_auth(source) {
+                let first = reqs
+                    .first()
+                    .map(|(id, _)| id.to_string())
+                    .unwrap_or_default();
+                return Err(e
+                    .context("unable to get packages from source")
+                    .context(format!("failed to download `{first}`")));
+            }
             gctx.shell.status("Downloading", "crates ...")?;
             announced = true;
         }
@@ -952,7 +961,8 @@ fn resolve_with(
     sel: &Selection,
 ) -> anyhow::Result<Resolve> {
     for source in registry_sources(path_pkgs, map)? {
-        remotes.set_token(&source, token_for(gctx, &source)?);
+        let pending = remotes.pending_status();
+        remotes.set_token(&source, token_for(gctx, &source, Some(pending))?);
     }
     let offline = remotes.is_offline();
     let mut reg = WsRegistry::new(path_pkgs, git_pkgs, map, remotes);
@@ -1190,7 +1200,8 @@ pub fn ensure_token(
     source: &SourceId,
 ) -> anyhow::Result<()> {
     if !remotes.has_token(source) {
-        remotes.set_token(source, token_for(gctx, source)?);
+        let pending = remotes.pending_status();
+        remotes.set_token(source, token_for(gctx, source, Some(pending))?);
     }
     Ok(())
 }
@@ -1202,6 +1213,7 @@ pub fn ensure_token(
 fn token_for(
     gctx: &GlobalContext,
     source: &SourceId,
+    pending: Option<std::sync::Arc<std::sync::Mutex<Vec<String>>>>,
 ) -> anyhow::Result<Result<Option<std::sync::Arc<dyn mycargo_sources::TokenSource>>, String>> {
     let name = match source.registry_name() {
         Some(name) if !source.is_crates_io() => name.to_string(),
@@ -1212,6 +1224,10 @@ fn token_for(
         source_id: source.clone(),
     };
     Ok(crate::ops::registry_api::index_tokens(gctx, &target)?
+        .map(|mut t| {
+            t.pending = pending;
+            t
+        })
         .map(|t| Some(std::sync::Arc::new(t) as std::sync::Arc<dyn mycargo_sources::TokenSource>)))
 }
 

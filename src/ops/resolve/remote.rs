@@ -185,7 +185,9 @@ pub struct Remotes {
     events: Arc<Events>,
     /// Sources announced with `Updating ... index`.
     announced: BTreeSet<SourceId>,
-    pending_status: Vec<String>,
+    /// `Updating` lines not yet shown (shared with credential providers,
+    /// which show them before they run).
+    pending_status: Arc<Mutex<Vec<String>>>,
     /// cargo's local overlays (`GlobalContext::local_overlays`): by the
     /// registry they add to, a local registry of packages not published
     /// yet, answered with that registry's own packages.
@@ -225,7 +227,7 @@ impl Remotes {
                 ..Events::default()
             }),
             announced: BTreeSet::new(),
-            pending_status: Vec::new(),
+            pending_status: Arc::default(),
             with_overlays: !gctx.local_overlays.is_empty(),
             no_index_update: gctx.unstable.no_index_update,
             overlays: gctx
@@ -340,7 +342,15 @@ impl Remotes {
 
     /// The sources fetched from (for `Updating <source> index` lines).
     pub fn take_status(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.pending_status)
+        self.pending_status
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default()
+    }
+
+    /// The `Updating` lines waiting to be shown.
+    pub fn pending_status(&self) -> Arc<Mutex<Vec<String>>> {
+        self.pending_status.clone()
     }
 
     /// Warnings the clients reported (spurious network errors, ...).
@@ -375,6 +385,15 @@ impl Remotes {
                 && !std::fs::metadata(cache.join(format!("{base}.crate")))
                     .is_ok_and(|m| m.len() > 0)
         }))
+    }
+
+    /// Ask `source`'s credential providers now if its downloads need a
+    /// token (before `Downloading` is announced, as cargo's order goes).
+    pub fn prepare_download_auth(&mut self, source: &SourceId) -> anyhow::Result<()> {
+        if let Client::Sparse(client) = self.client(source)? {
+            client.prepare_download_auth()?;
+        }
+        Ok(())
     }
 
     /// Make `crates` of `source` available on disk: downloaded and
@@ -683,8 +702,13 @@ impl RemoteIndex for Remotes {
         let said_for_process = ANNOUNCED_FOR_PROCESS
             .lock()
             .is_ok_and(|set| set.contains(source));
-        if remote && !offline && !said_for_process && self.announced.insert(source.clone()) {
-            self.pending_status.push(SourceMap::describe(source));
+        if remote
+            && !offline
+            && !said_for_process
+            && self.announced.insert(source.clone())
+            && let Ok(mut p) = self.pending_status.lock()
+        {
+            p.push(SourceMap::describe(source));
         }
         let found = self.client(source)?.query_many(&todo)?;
         for (name, lines) in todo.iter().zip(found) {
