@@ -2,8 +2,8 @@
 //!
 //! A no-op build must not pay for a resolve and a unit graph. After a
 //! build that printed only status lines (no warnings to show again), a
-//! record is kept in the target
-//! directory: the stat (mtime, size, inode) of everything the build's
+//! record is kept in `$CARGO_HOME/.mycargo/noop/` (named by the command
+//! line, the working directory and the target directory): the stat (mtime, size, inode) of everything the build's
 //! decisions rest on (manifests, `Cargo.lock`, config files and the
 //! directories they may appear in, the directories targets are discovered
 //! in, every unit's fingerprint, outputs and inputs), under a key made of
@@ -152,6 +152,8 @@ impl Probe {
             name.u64(0);
         }
         name.write(gctx.env.cwd().as_os_str().as_encoded_bytes());
+        name.u64(0);
+        name.write(target_dir.as_os_str().as_encoded_bytes());
         let mut key = StableHasher::new();
         key.str(MAGIC).str(env!("CARGO_PKG_VERSION"));
         key.str(&Stat::of(&gctx.exe).encode());
@@ -180,7 +182,14 @@ impl Probe {
             }
         }
         Some(Probe {
-            file: target_dir.join(".mycargo").join("noop").join(name.hex()),
+            // Outside the target directory, which holds only what cargo
+            // would put there (tools and tests list it).
+            file: gctx
+                .config
+                .cargo_home()
+                .join(".mycargo")
+                .join("noop")
+                .join(name.hex()),
             key: key.hex(),
             early_paths,
             early: Vec::new(),

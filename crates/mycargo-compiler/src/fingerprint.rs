@@ -31,25 +31,34 @@ pub enum Freshness {
 
 fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
     let t = &bcx.graph.packages[unit.pkg].manifest.targets[unit.target];
-    let kind = match unit.mode {
-        CompileMode::RunCustomBuild => "run-build-script",
-        _ if t.is_custom_build() => "build-script",
-        CompileMode::Test | CompileMode::Bench => "test",
-        CompileMode::Check => "check",
-        CompileMode::CheckTest => "check-test",
-        CompileMode::Doc if t.is_lib() => "doc-lib",
-        CompileMode::Doc if t.is_example() => "doc-example",
-        CompileMode::Doc => "doc-bin",
-        CompileMode::Build if t.is_lib() => "lib",
-        CompileMode::Build if t.is_example() => "example",
-        CompileMode::Build => "bin",
+    // cargo's file names: `<flavor><kind>-<name>` (`lib-foo`,
+    // `test-integration-test-foo`, `run-build-script-build-script-build`),
+    // so the fingerprint directories read as cargo's.
+    let flavor = match unit.mode {
+        CompileMode::RunCustomBuild => "run-",
+        CompileMode::Doc => "doc-",
+        m if m.is_any_test() => "test-",
+        _ => "",
+    };
+    let kind = if t.is_custom_build() {
+        "build-script"
+    } else if t.is_lib() {
+        "lib"
+    } else if t.is_example() {
+        "example"
+    } else if t.is_test() {
+        "integration-test"
+    } else if t.is_bench() {
+        "bench"
+    } else {
+        "bin"
     };
     let name = if t.is_custom_build() {
         "build-script-build"
     } else {
         t.name.as_str()
     };
-    format!("{kind}-{name}")
+    format!("{flavor}{kind}-{name}")
 }
 
 fn dir(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
@@ -486,18 +495,35 @@ pub fn record(
                 .with_context(|| format!("failed to set the mtime of `{}`", path.display()))?;
         }
     }
-    mycargo_util::fs::write_atomic_nosync(
-        &hash_file(bcx, unit),
-        encode_components(&components(
-            bcx,
-            unit,
-            script_effects,
-            (unit.mode == CompileMode::RunCustomBuild)
-                .then(|| stored_output(bcx, unit))
-                .flatten()
-                .as_ref(),
-        )),
-    )?;
+    let parts = components(
+        bcx,
+        unit,
+        script_effects,
+        (unit.mode == CompileMode::RunCustomBuild)
+            .then(|| stored_output(bcx, unit))
+            .flatten()
+            .as_ref(),
+    );
+    mycargo_util::fs::write_atomic_nosync(&hash_file(bcx, unit), encode_components(&parts))?;
+    // Beside it, as cargo keeps them: what the fingerprint is made of (for
+    // people asking why a unit rebuilt) and, for a compiled unit, when its
+    // compiler started.
+    let explained: Vec<serde_json::Value> = parts
+        .iter()
+        .map(|(reason, hash)| serde_json::json!({ "input": reason, "hash": hash }))
+        .collect();
+    let json = serde_json::json!({ "mycargo": 1, "components": explained });
+    let mut json_path = hash_file(bcx, unit).into_os_string();
+    json_path.push(".json");
+    mycargo_util::fs::write_atomic_nosync(std::path::Path::new(&json_path), json.to_string())?;
+    if unit.mode != CompileMode::RunCustomBuild {
+        let stamp = d.join("invoked.timestamp");
+        mycargo_util::fs::write_atomic_nosync(&stamp, "")?;
+        if let Some(t) = started {
+            filetime::set_file_mtime(&stamp, FileTime::from_system_time(t))
+                .with_context(|| format!("failed to set the mtime of `{}`", stamp.display()))?;
+        }
+    }
     Ok(())
 }
 

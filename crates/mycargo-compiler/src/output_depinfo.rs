@@ -12,6 +12,11 @@ use crate::unit::{CompileMode, Unit};
 /// Write the `.d` file of every unit with an uplifted artifact.
 pub fn write_all(bcx: &BuildContext<'_>, units: &[Unit]) -> anyhow::Result<()> {
     for unit in units {
+        // Only for the units asked for, as cargo (a bin built for the
+        // integration tests gets none).
+        if !bcx.units.roots.contains(unit) {
+            continue;
+        }
         if unit.mode.is_check()
             || matches!(unit.mode, CompileMode::Doc | CompileMode::RunCustomBuild)
         {
