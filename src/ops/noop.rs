@@ -29,7 +29,7 @@ use mycargo_manifest::Workspace;
 
 use crate::context::GlobalContext;
 
-const MAGIC: &str = "mycargo-noop 1";
+const MAGIC: &str = "mycargo-noop 2";
 /// Walking input directories stops here: a record that large would cost
 /// more than the resolve it saves.
 const MAX_ENTRIES: usize = 200_000;
@@ -235,8 +235,18 @@ impl Probe {
         let header = lines.next()?.to_string();
         let lock = match lines.next()? {
             "" => None,
-            dir => {
-                match mycargo_compiler::layout::lock_artifact_dir(Path::new(dir), &mut gctx.shell) {
+            line => {
+                // `b:<dir>`: a build directory apart from the target one.
+                let locked = match line.strip_prefix("b:") {
+                    Some(dir) => {
+                        mycargo_compiler::layout::lock_build_dir(Path::new(dir), &mut gctx.shell)
+                    }
+                    None => mycargo_compiler::layout::lock_artifact_dir(
+                        Path::new(line.strip_prefix("a:").unwrap_or(line)),
+                        &mut gctx.shell,
+                    ),
+                };
+                match locked {
                     Ok(f) => Some(f),
                     Err(e) => {
                         trace(gctx, &format!("miss: {e:#}"));
@@ -281,7 +291,12 @@ impl Probe {
             return;
         }
         let mut stats = self.stats_of_packages(local_manifests, &[]);
-        let lock_dir = bcx.host_layout.root.to_string_lossy();
+        // The first lock a build takes (see the job queue).
+        let layout = &bcx.host_layout;
+        let lock_dir = match layout.is_split() {
+            true => format!("b:{}", layout.build_root.to_string_lossy()),
+            false => format!("a:{}", layout.root.to_string_lossy()),
+        };
         match units_stats(bcx, &mut stats) {
             Ok(()) => self.write(gctx, &format!("{finished}\n{lock_dir}"), stats),
             Err(why) => trace(gctx, &format!("no record: {why}")),

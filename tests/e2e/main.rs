@@ -9,6 +9,7 @@
 mod add_remove;
 mod build;
 mod build_compat;
+mod build_dir;
 mod clean_doc;
 mod cli;
 mod config;

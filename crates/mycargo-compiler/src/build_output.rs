@@ -604,6 +604,8 @@ pub fn write_run_files(
     write_atomic(&run_dir.join(STDERR_FILE), stderr).map_err(BuildOutputError::Write)?;
     write_atomic(&run_dir.join(ROOT_OUTPUT_FILE), path_bytes(script_out_dir))
         .map_err(BuildOutputError::Write)?;
+    // cargo's marker of the run (kept for cargo's reading of the directory).
+    write_atomic(&run_dir.join("invoked.timestamp"), b"").map_err(BuildOutputError::Write)?;
     Ok(())
 }
 

@@ -771,6 +771,12 @@ fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<V
     let mut locks = Vec::new();
     if layout.is_split() {
         locks.push(crate::layout::lock_build_dir(&layout.build_root, shell)?);
+        // A check uplifts nothing: the target directory is left alone, as
+        // cargo leaves it (unless a timing report goes there).
+        let uplifts = bcx.config.timings || bcx.units.roots.iter().any(|u| !u.mode.is_check());
+        if !uplifts {
+            return Ok(locks);
+        }
     }
     locks.push(crate::layout::lock_artifact_dir(&layout.root, shell)?);
     Ok(locks)

@@ -82,6 +82,7 @@ impl Layout {
             &self.incremental,
             &self.fingerprint,
             &self.root,
+            &self.dest_examples,
         ] {
             std::fs::create_dir_all(d)
                 .with_context(|| format!("failed to create directory `{}`", d.display()))?;

@@ -95,6 +95,10 @@ pub struct CompileExtras {
     /// `fix`: mycargo as rustc for the selected packages, whose root
     /// units are rebuilt even when fresh.
     pub primary_unit_rustc: Option<mycargo_compiler::build_context::PrimaryRustc>,
+    /// The build directory is the target directory whatever
+    /// `build.build-dir` says (cargo's ephemeral workspaces: `package`'s
+    /// verify build, `install` from a registry).
+    pub build_dir_is_target: bool,
 }
 
 /// How `install` builds its package (cargo's install workspace): never
@@ -164,7 +168,10 @@ pub fn compile_with(
     // Settings.
     let default_target = ws.default_target_dir();
     let target_dir = settings::target_dir(gctx, req.compile.target_dir.as_deref(), default_target)?;
-    let build_dir = settings::build_dir(gctx, &ws, &target_dir)?;
+    let build_dir = match extras.build_dir_is_target {
+        true => target_dir.clone(),
+        false => settings::build_dir(gctx, &ws, &target_dir)?,
+    };
     let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
     let incremental = profiles::incremental_override(gctx)?;
     let rustc_given = settings::program(gctx, "RUSTC", "build.rustc")?;

@@ -412,11 +412,19 @@ fn build(
         compile.target_dir = Some(dir.path().to_path_buf());
         temp = Some(dir);
     }
-    let build_dir = match &compile.target_dir {
-        Some(d) => gctx.cwd().join(d),
-        None => {
-            let ws = super::workspace::load(gctx, &sel.manifest_path)?;
-            super::compile::settings::target_dir(gctx, None, ws.default_target_dir())?
+    // A registry package builds as cargo's ephemeral workspace: its
+    // intermediate files stay in its target directory; a git or path one
+    // honours `build.build-dir`.
+    let from_registry = sel.registry_source.is_some();
+    let build_dir = {
+        let ws = super::workspace::load(gctx, &sel.manifest_path)?;
+        let target = match &compile.target_dir {
+            Some(d) => gctx.cwd().join(d),
+            None => super::compile::settings::target_dir(gctx, None, ws.default_target_dir())?,
+        };
+        match from_registry {
+            true => target,
+            false => super::compile::settings::build_dir(gctx, &ws, &target)?,
         }
     };
     let req = CompileRequest {
@@ -438,6 +446,7 @@ fn build(
             registry_source: sel.registry_source.clone(),
             use_lock: gctx.args.locked || gctx.args.frozen,
         }),
+        build_dir_is_target: from_registry,
         ..CompileExtras::default()
     };
     let built = match super::compile::compile_with(gctx, &req, &extras) {

@@ -89,6 +89,9 @@ fn package_inner(
     }
     let target_dir =
         settings::target_dir(gctx, args.target_dir.as_deref(), ws.default_target_dir())?;
+    // Scratch files (the `.crate` being made, the verify build) go to the
+    // build directory; only the finished `.crate` to the target directory.
+    let build_dir = settings::build_dir(gctx, &ws, &target_dir)?;
     let ws_root: Option<toml::Table> = if ws.root_config().is_some() {
         let text = mycargo_util::fs::read_to_string(ws.root_manifest())?;
         Some(
@@ -114,7 +117,7 @@ fn package_inner(
         let just: Vec<&Manifest> = order.iter().map(|&i| &pkgs.manifests[i]).collect();
         let target =
             lock::packaging_registry(gctx, &just, args.registry.as_deref(), args.index.as_deref())?;
-        let reg = lock::TmpRegistry::new(&target_dir, target)?;
+        let reg = lock::TmpRegistry::new(&build_dir, target)?;
         gctx.local_overlays
             .push((reg.upstream.source_id.clone(), reg.root.clone()));
         Some(reg)
@@ -129,6 +132,7 @@ fn package_inner(
             pkgs: &pkgs,
             ws_root: ws_root.as_ref(),
             target_dir: &target_dir,
+            build_dir: &build_dir,
             uplift,
         };
         if let Some((p, krate)) = package_one(gctx, args, &cx, i)? {
@@ -143,7 +147,7 @@ fn package_inner(
     }
     if !args.list && !args.no_verify {
         for (i, p) in &done {
-            verify(gctx, args, &pkgs.manifests[*i], p, &target_dir)
+            verify(gctx, args, &pkgs.manifests[*i], p, &build_dir)
                 .context("failed to verify package tarball")?;
         }
     }
@@ -328,6 +332,7 @@ struct Cx<'a> {
     pkgs: &'a Packages,
     ws_root: Option<&'a toml::Table>,
     target_dir: &'a Path,
+    build_dir: &'a Path,
     uplift: bool,
 }
 
@@ -337,7 +342,7 @@ fn package_one(
     cx: &Cx<'_>,
     idx: usize,
 ) -> anyhow::Result<Option<(Packaged, crate_file::CrateFile)>> {
-    let (pkgs, ws_root, target_dir) = (cx.pkgs, cx.ws_root, cx.target_dir);
+    let (pkgs, ws_root, build_dir) = (cx.pkgs, cx.ws_root, cx.build_dir);
     let m = &pkgs.manifests[idx];
     let root = m.root();
     // cargo warns only for crates.io: no registry named, or `crates-io`.
@@ -446,7 +451,7 @@ fn package_one(
     let lock = if args.exclude_lockfile {
         String::new()
     } else {
-        lock::build_lock(gctx, cx.ws, target_dir, m, &normalized.text)?
+        lock::build_lock(gctx, cx.ws, build_dir, m, &normalized.text)?
     };
     let mut entries: Vec<Entry> = sources
         .iter()
@@ -489,14 +494,17 @@ fn package_one(
     // As cargo: made in `target/package/tmp-crate/`, and copied to
     // `target/package/` by `package` (not by `publish`).
     let file = format!("{}-{version}.crate", m.name());
-    let dir = target_dir.join("package");
+    let dir = build_dir.join("package");
     let tmp = dir.join("tmp-crate");
     mycargo_util::fs::create_dir_all(&tmp)?;
     let crate_path = tmp.join(&file);
     mycargo_util::fs::write_atomic(&crate_path, &krate.bytes)
         .with_context(|| format!("failed to write `{}`", crate_path.display()))?;
     if cx.uplift {
-        let dst = dir.join(&file);
+        let out = cx.target_dir.join("package");
+        mycargo_util::fs::create_dir_all(&out)?;
+        mycargo_compiler::layout::tag_cache_dirs(cx.target_dir, &out)?;
+        let dst = out.join(&file);
         mycargo_util::fs::write_atomic(&dst, &krate.bytes)
             .with_context(|| format!("failed to write `{}`", dst.display()))?;
     }
@@ -519,7 +527,9 @@ fn package_one(
     )))
 }
 
-/// Unpack the `.crate` under `target/package/` and build it there.
+/// Unpack the `.crate` under `<build-dir>/package/` and build it there,
+/// the build directory standing for both of its directories (as cargo's
+/// ephemeral workspace).
 fn verify(
     gctx: &mut GlobalContext,
     args: &Args,
@@ -558,6 +568,10 @@ fn verify(
         keep_going: args.keep_going,
         manifest_path: Some(&manifest),
     };
-    super::compile::compile(gctx, &req)?;
+    let extras = super::compile::CompileExtras {
+        build_dir_is_target: true,
+        ..Default::default()
+    };
+    super::compile::compile_with(gctx, &req, &extras)?;
     Ok(())
 }
