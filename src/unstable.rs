@@ -39,6 +39,11 @@ pub struct UnstableFlags {
     pub host_config: bool,
     /// `-Z any-build-script-metadata`.
     pub any_build_script_metadata: bool,
+    /// `-Z build-dir-new-layout`: one directory per unit in the build
+    /// directory.
+    pub build_dir_new_layout: bool,
+    /// `-Z fine-grain-locking` (implies the new layout).
+    pub fine_grain_locking: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -49,7 +54,6 @@ const NOT_YET: &[&str] = &[
     "binary-dep-depinfo",
     "bindeps",
     "build-analysis",
-    "build-dir-new-layout",
     "build-std",
     "build-std-features",
     "cargo-lints",
@@ -59,7 +63,6 @@ const NOT_YET: &[&str] = &[
     "direct-minimal-versions",
     "dual-proc-macros",
     "feature-unification",
-    "fine-grain-locking",
     "fix-edition",
     "gc",
     "git",
@@ -176,9 +179,11 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "target-applies-to-host" => &mut out.target_applies_to_host,
             "host-config" => &mut out.host_config,
             "any-build-script-metadata" => &mut out.any_build_script_metadata,
+            "build-dir-new-layout" => &mut out.build_dir_new_layout,
+            "fine-grain-locking" => &mut out.fine_grain_locking,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\
@@ -191,6 +196,8 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
         }
         *slot = true;
     }
+    // Locking units needs them in directories of their own.
+    out.build_dir_new_layout |= out.fine_grain_locking;
     Ok(out)
 }
 

@@ -102,6 +102,12 @@ pub struct BuildConfig {
     pub primary_unit_rustc: Option<PrimaryRustc>,
     /// `fix`: the root units are rebuilt even when fresh.
     pub force_rebuild_roots: bool,
+    /// `-Z build-dir-new-layout`: each unit in a directory of its own,
+    /// `<build-dir>/<profile>/build/<pkg>/<hash>/{out,fingerprint,run}`.
+    pub new_layout: bool,
+    /// `-Z fine-grain-locking`: the build directory's lock is shared and
+    /// each unit's directory has a `.lock` of its own.
+    pub fine_grain_locking: bool,
 }
 
 /// A program run in rustc's place for the primary packages (`fix`).
@@ -218,7 +224,8 @@ impl<'a> BuildContext<'a> {
         target_data: &'a TargetData,
         primary: Vec<usize>,
     ) -> BuildContext<'a> {
-        let host_layout = Layout::new(&config.target_dir, &config.build_dir, None, &config.profile);
+        let host_layout = Layout::new(&config.target_dir, &config.build_dir, None, &config.profile)
+            .with_new_layout(config.new_layout);
         let target_layout = target_data.target.as_ref().map(|(t, _)| {
             Layout::new(
                 &config.target_dir,
@@ -226,6 +233,7 @@ impl<'a> BuildContext<'a> {
                 Some(t),
                 &config.profile,
             )
+            .with_new_layout(config.new_layout)
         });
         let mut bcx = BuildContext {
             graph,
@@ -378,6 +386,19 @@ impl<'a> BuildContext<'a> {
         }
         let gp = &self.graph.packages[unit.pkg];
         let t = &gp.manifest.targets[unit.target];
+        if self.config.new_layout {
+            // Each unit has its own directory: executables, dylibs and
+            // cdylibs keep their plain names there.
+            let exe = !(t.is_lib()
+                || t.is_custom_build()
+                || matches!(t.kind, mycargo_manifest::TargetKind::ExampleLib(_)));
+            let dynamic = t
+                .kind
+                .crate_types()
+                .iter()
+                .any(|c| matches!(c.as_str(), "dylib" | "cdylib"));
+            return !(exe || dynamic);
+        }
         !(gp.is_local
             && t.kind
                 .crate_types()
@@ -401,8 +422,38 @@ impl<'a> BuildContext<'a> {
         self.out_dir(unit).join(file)
     }
 
+    /// New layout: a unit's own directory, `<build>/<pkg>/<hash>`.
+    pub fn unit_dir(&self, unit: &Unit) -> PathBuf {
+        let name = self.graph.packages[unit.pkg].manifest.name();
+        self.layout(&unit.kind)
+            .build
+            .join(name)
+            .join(self.unit_id(unit))
+    }
+
+    /// A build script run's `OUT_DIR`.
+    pub fn script_out_dir(&self, run: &Unit) -> PathBuf {
+        match self.config.new_layout {
+            true => self.unit_dir(run).join("out"),
+            false => self.build_script_run_dir(run).join("out"),
+        }
+    }
+
+    /// Where a build script run's stdout is kept (`output`; `run/stdout`
+    /// in the new layout).
+    pub fn script_output_file(&self, run: &Unit) -> PathBuf {
+        let name = match self.config.new_layout {
+            true => "stdout",
+            false => crate::build_output::OUTPUT_FILE,
+        };
+        self.build_script_run_dir(run).join(name)
+    }
+
     /// The directory rustc writes a unit's files into.
     pub fn out_dir(&self, unit: &Unit) -> PathBuf {
+        if self.config.new_layout && unit.mode != CompileMode::Doc {
+            return self.unit_dir(unit).join("out");
+        }
         let layout = self.layout(&unit.kind);
         let target = &self.graph.packages[unit.pkg].manifest.targets[unit.target];
         if target.is_custom_build() {
@@ -417,6 +468,9 @@ impl<'a> BuildContext<'a> {
 
     /// A build script run's `OUT_DIR` parent (`build/<pkg>-<hash>`).
     pub fn build_script_run_dir(&self, unit: &Unit) -> PathBuf {
+        if self.config.new_layout {
+            return self.unit_dir(unit).join("run");
+        }
         let layout = self.layout(&unit.kind);
         let name = self.graph.packages[unit.pkg].manifest.name();
         layout.build.join(format!("{name}-{}", self.unit_id(unit)))
@@ -474,8 +528,12 @@ impl<'a> BuildContext<'a> {
             } else {
                 Some(layout.root.join(format!("{}{suffix}", target.name)))
             };
+            let extra = match self.use_extra_filename(unit) {
+                true => format!("-{id}"),
+                false => String::new(),
+            };
             out.push(OutputFile {
-                path: out_dir.join(format!("{crate_name}-{id}{suffix}")),
+                path: out_dir.join(format!("{crate_name}{extra}{suffix}")),
                 uplift,
                 flavor: FileFlavor::Normal,
             });

@@ -595,12 +595,14 @@ pub fn dep_env_vars(links: &str, metadata: &[(String, String)]) -> Vec<(String, 
 /// `root-output`, as cargo does.
 pub fn write_run_files(
     run_dir: &Path,
+    output_file: &Path,
     stdout: &[u8],
     stderr: &[u8],
     script_out_dir: &Path,
 ) -> Result<(), BuildOutputError> {
     use mycargo_util::fs::write_atomic_nosync as write_atomic;
-    write_atomic(&run_dir.join(OUTPUT_FILE), stdout).map_err(BuildOutputError::Write)?;
+    std::fs::create_dir_all(run_dir).map_err(|e| BuildOutputError::Write(anyhow::Error::new(e)))?;
+    write_atomic(output_file, stdout).map_err(BuildOutputError::Write)?;
     write_atomic(&run_dir.join(STDERR_FILE), stderr).map_err(BuildOutputError::Write)?;
     write_atomic(&run_dir.join(ROOT_OUTPUT_FILE), path_bytes(script_out_dir))
         .map_err(BuildOutputError::Write)?;

@@ -62,6 +62,9 @@ fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
 }
 
 fn dir(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
+    if bcx.config.new_layout {
+        return bcx.unit_dir(unit).join("fingerprint");
+    }
     let name = bcx.graph.packages[unit.pkg].manifest.name();
     bcx.layout(&unit.kind)
         .fingerprint
@@ -197,9 +200,8 @@ fn env_value(bcx: &BuildContext<'_>, var: &str) -> Option<String> {
 }
 
 fn stored_output(bcx: &BuildContext<'_>, unit: &Unit) -> Option<crate::build_output::BuildOutput> {
-    let run_dir = bcx.build_script_run_dir(unit);
-    let bytes = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).ok()?;
-    crate::custom_build::parse_stored(bcx, unit, &bytes, &run_dir.join("out")).ok()
+    let bytes = std::fs::read(bcx.script_output_file(unit)).ok()?;
+    crate::custom_build::parse_stored(bcx, unit, &bytes, &bcx.script_out_dir(unit)).ok()
 }
 
 /// What freshness checks read: everything but `$CARGO_HOME`'s registry
@@ -302,10 +304,7 @@ pub fn check(
             }
             // A build script's run is read through its stored output.
             let read: Vec<std::path::PathBuf> = if d.unit.mode == CompileMode::RunCustomBuild {
-                vec![
-                    bcx.build_script_run_dir(&d.unit)
-                        .join(crate::build_output::OUTPUT_FILE),
-                ]
+                vec![bcx.script_output_file(&d.unit)]
             } else if crate::job_queue::uses_only_metadata(bcx, unit, &d.unit) {
                 bcx.extern_file(&d.unit, true).into_iter().collect()
             } else {
@@ -335,9 +334,7 @@ pub fn check(
         let Some(out) = script_output else {
             return Freshness::Dirty(None);
         };
-        let output_file = bcx
-            .build_script_run_dir(unit)
-            .join(crate::build_output::OUTPUT_FILE);
+        let output_file = bcx.script_output_file(unit);
         let Ok(ran_at) = dep_info::mtime(&output_file) else {
             return Freshness::Dirty(None);
         };
@@ -578,9 +575,7 @@ pub fn watched(bcx: &BuildContext<'_>, unit: &Unit) -> Watched {
     let pkg_root = bcx.package_root(unit.pkg).to_path_buf();
     let (reference, inputs) = match unit.mode {
         CompileMode::RunCustomBuild => {
-            let output = bcx
-                .build_script_run_dir(unit)
-                .join(crate::build_output::OUTPUT_FILE);
+            let output = bcx.script_output_file(unit);
             files.push(output.clone());
             let inputs = match stored_output(bcx, unit) {
                 Some(o) if o.rerun_if_changed.is_empty() && o.rerun_if_env_changed.is_empty() => {

@@ -184,6 +184,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     let mut errors = Errors::default();
     let mut announced: BTreeSet<usize> = BTreeSet::new();
     let mut fix_printer = crate::fix_messages::FixPrinter::default();
+    // `-Z fine-grain-locking`: each unit's directory is held (shared) for
+    // the build.
+    let mut unit_locks: Vec<std::fs::File> = Vec::new();
     // Rendered diagnostics already shown, by hash: each is shown once per
     // build, as cargo does.
     let mut shown: HashSet<u64> = HashSet::new();
@@ -253,6 +256,12 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                     .iter()
                     .any(|&(j, _)| state[j].dirty && order[j] == *u)
             };
+            if bcx.config.fine_grain_locking
+                && unit.mode != CompileMode::Doc
+                && let Some(lock) = lock_unit(bcx, unit)
+            {
+                unit_locks.push(lock);
+            }
             let fresh = fingerprint::check(
                 bcx,
                 unit,
@@ -770,7 +779,10 @@ fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<V
     let layout = &bcx.host_layout;
     let mut locks = Vec::new();
     if layout.is_split() {
-        locks.push(crate::layout::lock_build_dir(&layout.build_root, shell)?);
+        locks.push(match bcx.config.fine_grain_locking {
+            true => crate::layout::lock_build_dir_shared(&layout.build_root, shell)?,
+            false => crate::layout::lock_build_dir(&layout.build_root, shell)?,
+        });
         // A check uplifts nothing: the target directory is left alone, as
         // cargo leaves it (unless a timing report goes there).
         let uplifts = bcx.config.timings || bcx.units.roots.iter().any(|u| !u.mode.is_check());
@@ -780,6 +792,23 @@ fn lock_build_dir(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<V
     }
     locks.push(crate::layout::lock_artifact_dir(&layout.root, shell)?);
     Ok(locks)
+}
+
+/// `<unit dir>/.lock`, held shared (a build that removes the unit, such
+/// as `clean -p`, takes it exclusively). `None` when it cannot be made: the
+/// build goes on, as with no locking.
+fn lock_unit(bcx: &BuildContext<'_>, unit: &Unit) -> Option<std::fs::File> {
+    let dir = bcx.unit_dir(unit);
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(dir.join(".lock"))
+        .ok()?;
+    file.lock_shared().ok()?;
+    Some(file)
 }
 
 /// `Compiling foo v0.1.0 (/path)` once per package.
@@ -859,8 +888,7 @@ fn prepare(
             .first()
             .and_then(|o| o.uplift.clone())
             .context("build script has no output")?;
-        let run_dir = bcx.build_script_run_dir(unit);
-        let out_dir = run_dir.join("out");
+        let out_dir = bcx.script_out_dir(unit);
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("failed to create directory `{}`", out_dir.display()))?;
         let mut dep_env = Vec::new();
@@ -1139,8 +1167,14 @@ fn finish_job(
     };
     if unit.mode == CompileMode::RunCustomBuild {
         let run_dir = bcx.build_script_run_dir(unit);
-        let out_dir = run_dir.join("out");
-        crate::build_output::write_run_files(&run_dir, &result.stdout, &result.stderr, &out_dir)?;
+        let out_dir = bcx.script_out_dir(unit);
+        crate::build_output::write_run_files(
+            &run_dir,
+            &bcx.script_output_file(unit),
+            &result.stdout,
+            &result.stderr,
+            &out_dir,
+        )?;
         if !status.success() {
             // What the script said before it failed is shown first (cargo
             // streams these lines).
@@ -1366,10 +1400,16 @@ fn apply_override(
     st: &mut UnitState,
 ) -> anyhow::Result<()> {
     let run_dir = bcx.build_script_run_dir(unit);
-    let out_dir = run_dir.join("out");
+    let out_dir = bcx.script_out_dir(unit);
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("failed to create directory `{}`", out_dir.display()))?;
-    crate::build_output::write_run_files(&run_dir, output, &[], &out_dir)?;
+    crate::build_output::write_run_files(
+        &run_dir,
+        &bcx.script_output_file(unit),
+        output,
+        &[],
+        &out_dir,
+    )?;
     let out = custom_build::parse(bcx, unit, output, &out_dir)?;
     let fx = custom_build::effects(&out, out_dir);
     keep_script_output(bcx, unit, &out, fx, st);
@@ -1378,9 +1418,8 @@ fn apply_override(
 
 /// A fresh build script run: its effects come from the stored output.
 fn reload_script(bcx: &BuildContext<'_>, unit: &Unit, st: &mut UnitState) -> anyhow::Result<()> {
-    let run_dir = bcx.build_script_run_dir(unit);
-    let out_dir = run_dir.join("out");
-    let stdout = std::fs::read(run_dir.join(crate::build_output::OUTPUT_FILE)).unwrap_or_default();
+    let out_dir = bcx.script_out_dir(unit);
+    let stdout = std::fs::read(bcx.script_output_file(unit)).unwrap_or_default();
     let out = custom_build::parse_stored(bcx, unit, &stdout, &out_dir)?;
     let fx = custom_build::effects(&out, out_dir);
     keep_script_output(bcx, unit, &out, fx, st);

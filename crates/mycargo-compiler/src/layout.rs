@@ -32,6 +32,9 @@ pub struct Layout {
     pub examples: PathBuf,
     pub incremental: PathBuf,
     pub fingerprint: PathBuf,
+    /// `-Z build-dir-new-layout`: units in `build/<pkg>/<hash>/`, no
+    /// `deps/`, `examples/` or `.fingerprint/`.
+    pub new_layout: bool,
 }
 
 /// The directory a profile's output goes to: `debug` for dev and test,
@@ -65,7 +68,13 @@ impl Layout {
             dest_examples: root.join("examples"),
             build_root,
             root,
+            new_layout: false,
         }
+    }
+
+    pub fn with_new_layout(mut self, on: bool) -> Layout {
+        self.new_layout = on;
+        self
     }
 
     /// Whether intermediate files live apart from the uplifted ones.
@@ -75,15 +84,24 @@ impl Layout {
 
     /// Create the directories (and both directories' `CACHEDIR.TAG`).
     pub fn prepare(&self, target_dir: &Path, build_dir: &Path) -> anyhow::Result<()> {
-        for d in [
-            &self.deps,
-            &self.build,
-            &self.examples,
-            &self.incremental,
-            &self.fingerprint,
-            &self.root,
-            &self.dest_examples,
-        ] {
+        let dirs: Vec<&PathBuf> = match self.new_layout {
+            true => vec![
+                &self.build,
+                &self.incremental,
+                &self.root,
+                &self.dest_examples,
+            ],
+            false => vec![
+                &self.deps,
+                &self.build,
+                &self.examples,
+                &self.incremental,
+                &self.fingerprint,
+                &self.root,
+                &self.dest_examples,
+            ],
+        };
+        for d in dirs {
             std::fs::create_dir_all(d)
                 .with_context(|| format!("failed to create directory `{}`", d.display()))?;
         }
@@ -128,6 +146,29 @@ pub fn lock_artifact_dir(root: &Path, shell: &mut Shell) -> anyhow::Result<std::
 /// it is apart from the target directory.
 pub fn lock_build_dir(root: &Path, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
     lock_dir(root, "build directory", shell)
+}
+
+/// `-Z fine-grain-locking`: the build directory's lock, shared (units
+/// lock their own directories).
+pub fn lock_build_dir_shared(root: &Path, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
+    let path = root.join(".cargo-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("failed to open `{}`", path.display()))?;
+    if file.try_lock_shared().is_err() {
+        shell.status_with_style(
+            "Blocking",
+            "waiting for file lock on build directory",
+            mycargo_util::shell::NOTE,
+        )?;
+        file.lock_shared()
+            .with_context(|| format!("failed to lock `{}`", path.display()))?;
+    }
+    Ok(file)
 }
 
 fn lock_dir(root: &Path, what: &str, shell: &mut Shell) -> anyhow::Result<std::fs::File> {

@@ -292,7 +292,7 @@ pub fn build_script_executed(bcx: &BuildContext<'_>, unit: &Unit, fx: &ScriptEff
     let out_dir = fx
         .out_dir
         .clone()
-        .unwrap_or_else(|| bcx.build_script_run_dir(unit).join("out"));
+        .unwrap_or_else(|| bcx.script_out_dir(unit));
     serde_json::to_string(&BuildScriptExecuted {
         reason: "build-script-executed",
         package_id: m.package_id.to_spec_string(),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::build_context::{BuildContext, MessageFormat};
-use crate::unit::{CompileKind, Unit};
+use crate::unit::{CompileKind, CompileMode, Unit};
 
 /// What a package's build script told cargo, as it applies to rustc.
 #[derive(Debug, Clone, Default)]
@@ -160,9 +160,12 @@ pub fn rustc_command(
     cmd.arg("-C")
         .arg(format!("metadata={}", bcx.c_metadata(unit)));
     let outputs = bcx.outputs(unit);
-    let has_extra = outputs
-        .first()
-        .is_some_and(|o| o.path.to_string_lossy().contains(bcx.unit_id(unit)));
+    // By the file name: in the new layout the directory holds the hash.
+    let has_extra = outputs.first().is_some_and(|o| {
+        o.path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains(bcx.unit_id(unit)))
+    });
     if has_extra {
         cmd.arg("-C")
             .arg(format!("extra-filename=-{}", bcx.unit_id(unit)));
@@ -259,6 +262,25 @@ fn implicit_features(m: &mycargo_manifest::Manifest) -> Vec<String> {
 /// `-L dependency=` for the unit's deps directory (and the host's, when
 /// cross compiling).
 pub fn dependency_search_args(bcx: &BuildContext<'_>, unit: &Unit, cmd: &mut Command) {
+    if bcx.config.new_layout {
+        // No shared `deps/`: each dependency's own directory, once.
+        let mut dirs = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<&Unit> = vec![unit];
+        while let Some(u) = stack.pop() {
+            for d in bcx.units.deps.get(u).into_iter().flatten() {
+                if d.unit.mode == CompileMode::RunCustomBuild || !seen.insert(&d.unit) {
+                    continue;
+                }
+                dirs.insert(bcx.out_dir(&d.unit));
+                stack.push(&d.unit);
+            }
+        }
+        for d in dirs {
+            cmd.arg("-L").arg(format!("dependency={}", d.display()));
+        }
+        return;
+    }
     cmd.arg("-L").arg(format!(
         "dependency={}",
         bcx.layout(&unit.kind).deps.display()

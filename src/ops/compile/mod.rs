@@ -577,6 +577,8 @@ pub fn compile_with(
         cargo_home: gctx.config.cargo_home().to_path_buf(),
         timings: timings_formats.any(),
         force_rebuild_roots: extras.primary_unit_rustc.is_some(),
+        new_layout: gctx.unstable.build_dir_new_layout,
+        fine_grain_locking: gctx.unstable.fine_grain_locking,
         primary_unit_rustc: extras.primary_unit_rustc.clone(),
     };
     if extras.install.as_ref().is_some_and(|i| i.dry_run) {

@@ -484,8 +484,14 @@ fn stored_output_round_trip() {
         "cargo:rustc-link-search=native={}/lib\ncargo::warning=hi\n",
         old_out.display()
     );
-    write_run_files(&run, stdout.as_bytes(), b"err text", &old_out)
-        .unwrap_or_else(|e| panic!("{e}"));
+    write_run_files(
+        &run,
+        &run.join(OUTPUT_FILE),
+        stdout.as_bytes(),
+        b"err text",
+        &old_out,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         std::fs::read(run.join("output")).unwrap_or_default(),
         stdout.as_bytes()
