@@ -181,15 +181,22 @@ impl Probe {
                 early_paths.extend(discovery_dirs(root));
             }
         }
+        // Outside the target directory, which holds only what cargo
+        // would put there (tools and tests list it).
+        let file = gctx
+            .config
+            .cargo_home()
+            .join(".mycargo")
+            .join("noop")
+            .join(name.hex());
+        // Made now, before anything is stat'ed: made later, it would change
+        // `$CARGO_HOME` (a configuration directory watched) after the
+        // record took its state.
+        if let Some(dir) = file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         Some(Probe {
-            // Outside the target directory, which holds only what cargo
-            // would put there (tools and tests list it).
-            file: gctx
-                .config
-                .cargo_home()
-                .join(".mycargo")
-                .join("noop")
-                .join(name.hex()),
+            file,
             key: key.hex(),
             early_paths,
             early: Vec::new(),
