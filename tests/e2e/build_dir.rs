@@ -117,3 +117,40 @@ fn bad_templates_are_refused_like_cargo() {
         assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo(), "{bad}");
     }
 }
+
+#[test]
+fn new_layout_matches_cargo_on_nightly() {
+    let (m, c) = twins();
+    let cmd = "-Zbuild-dir-new-layout -Zfine-grain-locking build";
+    for (p, tool) in [(&m, Tool::Mycargo), (&c, Tool::Cargo)] {
+        p.tool(tool, cmd)
+            .env("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly")
+            .run();
+    }
+    let mine = files(&m.root().join("inter"));
+    assert!(
+        mine.iter()
+            .any(|f| f.starts_with("debug/build/foo/") && f.ends_with("/run/stdout")),
+        "{mine:?}"
+    );
+    assert!(mine.iter().any(|f| f.ends_with("/.lock")), "{mine:?}");
+    // Unit directories are named by each tool's own hashes.
+    let dirs = |v: Vec<String>| -> Vec<String> {
+        let mut out: Vec<String> = v
+            .into_iter()
+            .map(|f| {
+                let parts: Vec<&str> = f.split('/').collect();
+                match parts.as_slice() {
+                    ["debug", "build", pkg, _hash, rest @ ..] => {
+                        format!("debug/build/{pkg}/[HASH]/{}", rest.join("/"))
+                    }
+                    _ => f.clone(),
+                }
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(dirs(mine), dirs(files(&c.root().join("inter"))));
+    assert_eq!(files(&m.root().join("out")), files(&c.root().join("out")));
+}

@@ -24,6 +24,15 @@ pub fn next_edition(e: Edition) -> Edition {
     }
 }
 
+/// The edition before `e` (2015 has none: itself).
+pub fn previous_edition(e: Edition) -> Edition {
+    match e {
+        Edition::Edition2015 | Edition::Edition2018 => Edition::Edition2015,
+        Edition::Edition2021 => Edition::Edition2018,
+        Edition::Edition2024 => Edition::Edition2021,
+    }
+}
+
 /// The members `fix` works on: `-p` specs, `--workspace` (less
 /// `--exclude`), else the default members.
 pub fn selected<'a>(

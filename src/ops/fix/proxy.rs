@@ -19,6 +19,7 @@ use anyhow::{Context as _, bail};
 use mycargo_compiler::fix_messages::FixMessage;
 use mycargo_core::Edition;
 
+use super::manifest::{next_edition, previous_edition};
 use super::suggestions::{self, ApplyError, Edits};
 
 /// The variable that puts mycargo in proxy mode: the lock file's path.
@@ -147,22 +148,6 @@ impl FixArgs {
         self.other
             .get(pos + 1)
             .map(|s| s.to_string_lossy().into_owned())
-    }
-}
-
-fn next_edition(e: Edition) -> Edition {
-    match e {
-        Edition::Edition2015 => Edition::Edition2018,
-        Edition::Edition2018 => Edition::Edition2021,
-        Edition::Edition2021 | Edition::Edition2024 => Edition::Edition2024,
-    }
-}
-
-fn previous_edition(e: Edition) -> Edition {
-    match e {
-        Edition::Edition2015 | Edition::Edition2018 => Edition::Edition2015,
-        Edition::Edition2021 => Edition::Edition2018,
-        Edition::Edition2024 => Edition::Edition2021,
     }
 }
 
