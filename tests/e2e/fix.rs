@@ -186,3 +186,15 @@ fn broken_fixes_are_rolled_back() {
         .run();
     assert_eq!(p.read_file("src/lib.rs"), "// fix-count 1");
 }
+
+#[test]
+fn clippy_fix_runs_through_mycargo_like_cargo() {
+    let lib = "pub fn f(v: &[u32]) -> usize {\n    if v.len() == 0 { 0 } else { v.len() }\n}\n";
+    let (m, c) = twins("2021", lib);
+    // `cargo-clippy` runs `$CARGO fix` with clippy-driver as the
+    // workspace wrapper: the proxy applies clippy's suggestions.
+    let out = same(&m, &c, "clippy --fix --allow-no-vcs", &["src/lib.rs"]);
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    let fixed = m.read_file("src/lib.rs");
+    assert!(fixed.contains("v.is_empty()"), "{fixed}");
+}

@@ -106,7 +106,22 @@ fn timings_report_names_every_unit_and_adds_up() {
     for c in data["concurrency"].as_array().unwrap() {
         let active = c["active"].as_u64().unwrap() as usize;
         assert!(active <= units.len());
+        // CPU use, where the machine tells it, is a percentage.
+        if let Some(cpu) = c["cpu"].as_f64() {
+            assert!((0.0..=100.0).contains(&cpu), "{cpu}");
+        }
     }
+    if std::path::Path::new("/proc/stat").exists() {
+        assert!(
+            data["concurrency"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["cpu"].is_f64()),
+            "no CPU samples"
+        );
+    }
+    assert!(html.contains("<th>CPU use</th>"));
 
     // A build with nothing to do still reports, every unit fresh.
     p.mycargo("build --timings").run();

@@ -37,6 +37,23 @@ pub struct Concurrency {
     pub active: usize,
     pub waiting: usize,
     pub inactive: usize,
+    /// The machine's CPU use since the previous sample, in percent
+    /// (`None` where `/proc/stat` cannot be read).
+    pub cpu: Option<f64>,
+}
+
+/// Busy and total CPU time so far, from `/proc/stat`'s first line.
+fn cpu_times() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = text.lines().next()?.strip_prefix("cpu ")?;
+    let v: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal ...
+    let idle = v.get(3)? + v.get(4).copied().unwrap_or(0);
+    let total: u64 = v.iter().take(8).sum();
+    Some((total - idle, total))
 }
 
 /// The recorder the job queue fills.
@@ -50,6 +67,8 @@ pub struct Timings {
     pub total: f64,
     /// Each unit's dependencies (indices).
     deps: Vec<Vec<usize>>,
+    /// CPU times at the last sample.
+    cpu_at: Option<(u64, u64)>,
 }
 
 impl Timings {
@@ -60,6 +79,7 @@ impl Timings {
             starts: vec![None; units],
             concurrency: Vec::new(),
             total: 0.0,
+            cpu_at: cpu_times(),
             deps: vec![Vec::new(); units],
         }
     }
@@ -124,11 +144,22 @@ impl Timings {
 
     pub fn sample(&mut self, active: usize, waiting: usize, inactive: usize) {
         let t = self.now();
+        let now = cpu_times();
+        let cpu = match (self.cpu_at, now) {
+            (Some((b0, t0)), Some((b1, t1))) if t1 > t0 => {
+                Some(100.0 * (b1.saturating_sub(b0)) as f64 / (t1 - t0) as f64)
+            }
+            _ => None,
+        };
+        if now.is_some() {
+            self.cpu_at = now;
+        }
         let c = Concurrency {
             t,
             active,
             waiting,
             inactive,
+            cpu,
         };
         // One sample per moment is enough.
         match self.concurrency.last_mut() {

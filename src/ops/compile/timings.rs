@@ -112,11 +112,12 @@ pub fn render(timings: &Timings, cx: &Context<'_>) -> anyhow::Result<String> {
     h.push_str("</table>\n");
 
     // Concurrency over time.
-    h.push_str("<h2>Concurrency</h2>\n<table class=\"concurrency\">\n<tr><th>Time</th><th>Active</th><th>Waiting</th><th>Inactive</th></tr>\n");
+    h.push_str("<h2>Concurrency</h2>\n<table class=\"concurrency\">\n<tr><th>Time</th><th>Active</th><th>Waiting</th><th>Inactive</th><th>CPU use</th></tr>\n");
     for c in &timings.concurrency {
+        let cpu = c.cpu.map(|p| format!("{p:.0}%")).unwrap_or_default();
         let _ = writeln!(
             h,
-            "<tr><td>{:.2}s</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{:.2}s</td><td>{}</td><td>{}</td><td>{}</td><td>{cpu}</td></tr>",
             c.t, c.active, c.waiting, c.inactive
         );
     }
