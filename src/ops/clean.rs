@@ -36,6 +36,9 @@ pub fn clean(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         )
         .into());
     }
+    if args.target.as_ref().is_some_and(|t| t.is_empty()) {
+        return Err(anyhow::anyhow!(super::compile::TARGET_NEEDS_VALUE).into());
+    }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load(gctx, &manifest)?;
     if args.wants_package_list() {

@@ -48,6 +48,13 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
         targets.example = args.example.clone();
         true
     };
+    // `--bin`/`--example` without a name: cargo's list of what there is.
+    if [&targets.bin, &targets.example]
+        .iter()
+        .any(|v| v.as_ref().is_some_and(|v| v.is_empty()))
+    {
+        super::compile::target_choices(&selected, &targets)?;
+    }
     let names = targets.bin.iter().chain(&targets.example).flatten();
     if names.clone().any(|n| n.contains(['*', '?', '[', ']'])) {
         return Err(anyhow::anyhow!(

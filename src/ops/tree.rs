@@ -295,10 +295,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
             .warn("the --all-targets flag has been changed to --target=all")?;
         Target::All
     } else if args.target.as_ref().is_some_and(|t| t.is_empty()) {
-        return Err(anyhow!(
-            "\"--target\" takes a target architecture as an argument.\n\nRun `rustup target list` to see possible targets."
-        )
-        .into());
+        return Err(anyhow!(super::compile::TARGET_NEEDS_VALUE).into());
     } else if args.targets().is_empty() {
         Target::Host
     } else if args.targets().iter().any(|t| t == "all") {

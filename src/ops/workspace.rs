@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use mycargo_manifest::{ReadOptions, Workspace};
 
 use crate::context::GlobalContext;
@@ -94,6 +94,7 @@ pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Worksp
         )));
     }
     let mut ws = Workspace::load_with(manifest_path, &read_options(gctx))?;
+    apply_config_patches(gctx, &mut ws)?;
     if gctx.unstable.lockfile_path
         && let Some(path) = gctx.config.get_path("resolver.lockfile-path")?
     {
@@ -174,6 +175,73 @@ pub fn member_to_edit<'a>(
         several => {
             let names: Vec<&str> = several.iter().map(|m| m.name()).collect();
             bail!("{}", many(&names.join(", ")))
+        }
+    }
+}
+
+/// `[patch.<source>]` of the configuration: added to the workspace root's
+/// `[patch]`, winning over the manifest's entry of the same name, with
+/// `path` relative to where the configuration defines it.
+fn apply_config_patches(gctx: &GlobalContext, ws: &mut Workspace) -> anyhow::Result<()> {
+    use mycargo_config::RawValue;
+    let sources = gctx.config.table_keys("patch")?;
+    if sources.is_empty() {
+        return Ok(());
+    }
+    let registries = read_options(gctx).registries;
+    let mut added: Vec<(String, mycargo_core::Dependency)> = Vec::new();
+    for source in &sources {
+        let is_registry_name = source == "crates-io" || registries.contains_key(source);
+        if !is_registry_name && let Err(e) = mycargo_core::source_id::parse_url(source) {
+            return Err(anyhow::Error::new(e).context(format!(
+                "[patch] entry `{source}` should be a URL or registry name"
+            )));
+        }
+        let Some(RawValue::Table(entries)) = gctx.config.raw_at(&["patch", source])? else {
+            continue;
+        };
+        for (name, raw) in entries {
+            let mut spec = raw_to_toml(&raw);
+            if let toml::Value::Table(t) = &mut spec
+                && let Some(toml::Value::String(path)) = t.get("path").cloned()
+            {
+                let root = gctx
+                    .config
+                    .definition_at(&["patch", source, &name, "path"])?
+                    .map(|d| d.root(gctx.cwd()).to_path_buf())
+                    .unwrap_or_else(|| gctx.cwd().to_path_buf());
+                t.insert(
+                    "path".into(),
+                    toml::Value::String(root.join(path).display().to_string()),
+                );
+            }
+            let dep = mycargo_manifest::config_patch(&name, spec, &registries)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("invalid `patch.{source}.{name}` in the configuration"))?;
+            added.push((source.clone(), dep));
+        }
+    }
+    let Some(root) = ws.root_parsed_mut() else {
+        return Ok(());
+    };
+    let table = root.patch_mut();
+    for (source, dep) in added {
+        let list = table.entry(source).or_default();
+        list.retain(|d| d.name_in_toml() != dep.name_in_toml());
+        list.push(dep);
+    }
+    Ok(())
+}
+
+fn raw_to_toml(v: &mycargo_config::RawValue) -> toml::Value {
+    use mycargo_config::RawValue;
+    match v {
+        RawValue::String(s) => toml::Value::String(s.clone()),
+        RawValue::Integer(i) => toml::Value::Integer(*i),
+        RawValue::Boolean(b) => toml::Value::Boolean(*b),
+        RawValue::List(items) => toml::Value::Array(items.iter().map(raw_to_toml).collect()),
+        RawValue::Table(t) => {
+            toml::Value::Table(t.iter().map(|(k, v)| (k.clone(), raw_to_toml(v))).collect())
         }
     }
 }

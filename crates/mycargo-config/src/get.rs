@@ -254,6 +254,13 @@ impl Config {
         Ok(self.get_cv(&key)?.map(raw))
     }
 
+    /// Where the value at `parts` was defined (whole key segments, as
+    /// [`Config::raw_at`]).
+    pub fn definition_at(&self, parts: &[&str]) -> anyhow::Result<Option<Definition>> {
+        let key = ConfigKey::from_parts(parts.iter().copied());
+        Ok(self.get_cv(&key)?.map(|cv| cv.definition().clone()))
+    }
+
     /// The keys of a table, sorted; empty when the table is not defined.
     pub fn table_keys(&self, key: &str) -> anyhow::Result<Vec<String>> {
         let key = ConfigKey::parse(key);

@@ -387,3 +387,34 @@ fn source_for(
         (None, None, None, None) => Ok((SourceId::crates_io(), None)),
     }
 }
+
+/// One `[patch.<source>]` entry of the configuration (`.cargo/config.toml`
+/// or `--config`): `spec` as written there, its relative paths already
+/// made absolute by the caller (they are relative to the configuration
+/// file, not to a package).
+pub fn config_patch(
+    name: &str,
+    spec: toml::Value,
+    registries: &BTreeMap<String, url::Url>,
+) -> Result<mycargo_core::Dependency, Chain> {
+    let spec: TomlDependency = spec
+        .try_into()
+        .map_err(|e: toml::de::Error| Chain::new(e.message().to_string()))?;
+    let mut warnings = Vec::new();
+    let mut inherit = || -> Result<InheritableFields, Chain> {
+        Err(Chain::new(
+            "`workspace = true` cannot be used in a patch from the configuration",
+        ))
+    };
+    let root = Path::new("/");
+    let mut dcx = DepContext {
+        root,
+        edition: mycargo_core::Edition::Edition2021,
+        registries,
+        warnings: &mut warnings,
+        inherit: &mut inherit,
+        public_dependency: false,
+        path_bases: None,
+    };
+    to_dependency(&spec, name, &mut dcx)
+}

@@ -10,6 +10,7 @@
 
 mod convert;
 mod dependencies;
+pub use dependencies::config_patch;
 pub mod edit;
 pub mod error;
 mod features;

@@ -64,6 +64,15 @@ impl ParsedManifest {
         }
     }
 
+    /// `[patch]` entries, for adding the configuration's (which win over
+    /// the manifest's of the same name).
+    pub fn patch_mut(&mut self) -> &mut BTreeMap<String, Vec<Dependency>> {
+        match &mut self.kind {
+            ManifestKind::Package(p) => &mut p.patch,
+            ManifestKind::Virtual(v) => &mut v.patch,
+        }
+    }
+
     pub fn patch(&self) -> &BTreeMap<String, Vec<Dependency>> {
         match &self.kind {
             ManifestKind::Package(p) => &p.patch,

@@ -526,6 +526,10 @@ impl Workspace {
         self.manifests.get(&self.root_manifest)
     }
 
+    pub fn root_parsed_mut(&mut self) -> Option<&mut ParsedManifest> {
+        self.manifests.get_mut(&self.root_manifest)
+    }
+
     /// Profiles come from the root manifest only.
     pub fn profiles(&self) -> Option<&Profiles> {
         self.root_parsed()?.profiles()

@@ -79,6 +79,7 @@ impl SourceMap {
                 );
             }
         }
+        let mut mirrored_crates_io: Option<SourceId> = None;
         for name in config.table_keys("source")? {
             let key = |k: &str| format!("source.{name}.{k}");
             let mut defs = Vec::new();
@@ -115,11 +116,10 @@ impl SourceMap {
             }
             let def = defs.pop();
             if name == CRATES_IO_REGISTRY {
-                if def.is_some() {
-                    bail!(
-                        "the `source.{name}` table is reserved for crates.io; \
-                         it may only set `replace-with`"
-                    );
+                // crates.io may be given another location (a mirror), as
+                // cargo allows; `replace-with` still wins over it.
+                if def.is_some() && replace_with.is_none() && moved_crates_io.is_none() {
+                    mirrored_crates_io = def;
                 }
                 if let Some(e) = entries.get_mut(&name) {
                     e.replace_with = replace_with;
@@ -136,6 +136,14 @@ impl SourceMap {
                 );
             }
             entries.insert(name, Entry { def, replace_with });
+        }
+        let mut moved_crates_io = moved_crates_io;
+        if let Some(mirror) = mirrored_crates_io {
+            SourceId::set_moved_crates_io(Some(&mirror));
+            if let Some(e) = entries.get_mut(CRATES_IO_REGISTRY) {
+                e.def = Some(mirror.clone());
+            }
+            moved_crates_io = Some(mirror);
         }
         Ok(SourceMap {
             entries,

@@ -118,6 +118,9 @@ pub struct InstallBuild {
     pub use_lock: bool,
 }
 
+/// cargo's error for `--target` without a value.
+pub const TARGET_NEEDS_VALUE: &str = "\"--target\" takes a target architecture as an argument.\n\nRun `rustup target list` to see possible targets.";
+
 pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
     compile_with(gctx, req, &CompileExtras::default())
 }
@@ -133,6 +136,9 @@ pub fn compile_with(
         .map(|d| d.as_secs())
         .unwrap_or_default();
     let timings_formats = req.compile.timings_formats()?;
+    if req.compile.wants_target_list() {
+        bail!(TARGET_NEEDS_VALUE);
+    }
     if gctx.unstable.public_dependency {
         // Builds would have to pass rustc the private/public externs.
         anyhow::bail!(

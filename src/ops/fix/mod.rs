@@ -21,6 +21,21 @@ use crate::cli::fix::Args;
 use crate::context::GlobalContext;
 
 pub fn fix(gctx: &mut GlobalContext, args: &Args) -> CliResult {
+    // Questions about the flags are answered before anything is checked.
+    if args.compile.wants_target_list() {
+        return Err(anyhow::anyhow!(super::compile::TARGET_NEEDS_VALUE).into());
+    }
+    let t = &args.targets;
+    if [&t.bin, &t.example, &t.test, &t.bench]
+        .iter()
+        .any(|v| v.as_ref().is_some_and(|v| v.is_empty()))
+    {
+        let manifest =
+            super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
+        let ws = super::workspace::load(gctx, &manifest)?;
+        let members = manifest::selected(&ws, &args.packages)?;
+        super::compile::target_choices(&members, t)?;
+    }
     vcs::check(
         gctx.cwd(),
         &vcs::Allow {
