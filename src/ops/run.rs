@@ -15,6 +15,9 @@ use crate::cli::common::{PackageSelection, TargetSelection};
 use crate::context::GlobalContext;
 
 pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult {
+    if args.compile.wants_target_list() {
+        return Err(anyhow::anyhow!(super::compile::TARGET_NEEDS_VALUE).into());
+    }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load(gctx, &manifest)?;
     let package = args.package.clone().flatten();

@@ -26,6 +26,10 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    // `-p` without a name: cargo's list of what could be named.
+    if args.package.as_ref().is_some_and(|p| p.is_empty()) {
+        return Err(super::rustc::package_list_error(&ws).into());
+    }
     let opts = super::workspace::read_options(gctx);
     let precise = args.precise.as_deref();
     if ws.members().next().is_none() {

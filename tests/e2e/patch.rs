@@ -205,3 +205,62 @@ fn patch_pointing_at_the_patched_source_is_refused_like_cargo() {
     let err = same(&m, &c, "generate-lockfile");
     assert!(err.contains("points to the same source"), "{err}");
 }
+
+#[test]
+fn patches_from_the_configuration_and_added_patches_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    // No `[patch]` in the manifest at first: the registry's bar is locked.
+    let (m, c) = twins(&reg, "");
+    for p in [&m, &c] {
+        p.change_file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"1.0.0\"\nedition = \"2021\"\n",
+        );
+        p.change_file("bar/src/lib.rs", "pub fn f() -> u32 { 5 }\n");
+    }
+    same(&m, &c, "generate-lockfile");
+    // A patch added later, with the locked version: it takes the place of
+    // the locked package (`Adding bar v1.0.0 (...)`).
+    for p in [&m, &c] {
+        let manifest = p.read_file("Cargo.toml");
+        p.change_file(
+            "Cargo.toml",
+            format!("{manifest}bar = {{ path = \"bar\" }}\n"),
+        );
+    }
+    let out = same(&m, &c, "build");
+    assert!(!out.contains("was not used"), "{out}");
+    assert!(
+        lock(&m)
+            .unwrap()
+            .contains("name = \"bar\"\nversion = \"1.0.0\"\n\n"),
+        "{:?}",
+        lock(&m)
+    );
+    // The configuration's `[patch]` wins over the manifest's, its path
+    // relative to where it is written.
+    for p in [&m, &c] {
+        let manifest = p.read_file("Cargo.toml").replace(
+            "bar = { path = \"bar\" }\n",
+            "bar = { path = \"no-such-dir\" }\n",
+        );
+        p.change_file("Cargo.toml", manifest);
+        p.change_file(
+            ".cargo/config.toml",
+            "[patch.crates-io]\nbar = { path = \"bar\" }\n",
+        );
+    }
+    same(&m, &c, "build");
+    // A source key that is neither a URL nor a registry: cargo's error
+    // (without a lock file: cargo names the lock file when there is one).
+    for p in [&m, &c] {
+        std::fs::remove_file(p.root().join("Cargo.lock")).unwrap();
+        p.change_file(
+            ".cargo/config.toml",
+            "[patch.'']\nbar = { path = \"bar\" }\n",
+        );
+    }
+    let out = same(&m, &c, "build");
+    assert!(out.contains("should be a URL or registry name"), "{out}");
+}

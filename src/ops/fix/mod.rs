@@ -25,6 +25,12 @@ pub fn fix(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     if args.compile.wants_target_list() {
         return Err(anyhow::anyhow!(super::compile::TARGET_NEEDS_VALUE).into());
     }
+    if args.packages.wants_package_list() {
+        let manifest =
+            super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
+        let ws = super::workspace::load(gctx, &manifest)?;
+        return Err(super::rustc::package_list_error(&ws).into());
+    }
     let t = &args.targets;
     if [&t.bin, &t.example, &t.test, &t.bench]
         .iter()

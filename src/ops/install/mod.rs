@@ -63,6 +63,9 @@ pub fn install(gctx: &mut GlobalContext, args: &Args) -> CliResult {
 }
 
 fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
+    if args.target.as_ref().is_some_and(|t| t.is_empty()) {
+        bail!(super::compile::TARGET_NEEDS_VALUE);
+    }
     let path = args
         .path
         .as_ref()

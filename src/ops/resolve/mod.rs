@@ -971,22 +971,44 @@ fn resolve_with(
     // Patches first (as cargo: a bad one fails before the index is read).
     let patches = patches(ws, path_pkgs, &mut reg, previous)?;
     reg.replace = replace.to_vec();
-    let unlocked: BTreeSet<PackageId> = match previous {
+    let mut unlocked: BTreeSet<PackageId> = match previous {
         Some(prev) => poisoned(path_pkgs, prev, map)?
             .into_iter()
             .cloned()
             .collect(),
         None => BTreeSet::new(),
     };
+    // A patch the lock has not seen frees the locked packages it stands
+    // for, so it can take their place (cargo's rule for added patches).
+    let new_patches: Vec<(SourceId, String)> = match previous {
+        Some(prev) => patches
+            .iter()
+            .filter(|p| !prev.packages.contains_key(p.summary.package_id()))
+            .map(|p| (p.source.clone(), p.summary.name().to_string()))
+            .collect(),
+        None => Vec::new(),
+    };
+    if let Some(prev) = previous {
+        for id in prev.packages.keys() {
+            if new_patches
+                .iter()
+                .any(|(s, n)| s == id.source_id() && n == id.name())
+            {
+                unlocked.insert(id.clone());
+            }
+        }
+    }
     if let Some(prev) = previous
         && sel.unlock.is_empty()
         && sel.precise.is_empty()
     {
-        for id in prev
-            .packages
-            .keys()
-            .filter(|id| id.source_id().is_registry() && !unlocked.contains(*id))
-        {
+        for id in prev.packages.keys().filter(|id| {
+            id.source_id().is_registry()
+                && !unlocked.contains(*id)
+                && !new_patches
+                    .iter()
+                    .any(|(s, n)| s == id.source_id() && n == id.name())
+        }) {
             let real = map.replacement(id.source_id())?;
             reg.locked
                 .entry((real, id.name().to_string()))
