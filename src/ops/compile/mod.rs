@@ -484,6 +484,7 @@ pub fn compile_with(
     if !req.compile.ignore_rust_version {
         rust_version::check(graph, units, &rustc.info.version)?;
     }
+    check_target_paths(gctx, graph, units)?;
     if req.mode == CompileMode::Doc {
         let mut doc_dirs = vec![target_dir.join("doc")];
         if let Some(t) = &target_triple {
@@ -1224,4 +1225,64 @@ fn target_filter(t: &TargetSelection) -> TargetFilter {
         tests: rule(t.tests, &t.test),
         benches: rule(t.benches, &t.bench),
     }
+}
+
+/// A target whose path is a directory is cargo's "target resolution
+/// error", reported for each such target before anything compiles (with
+/// the entry point that directory holds, if any).
+fn check_target_paths(
+    gctx: &mut GlobalContext,
+    graph: &mycargo_compiler::PackageGraph<'_>,
+    units: &UnitGraph,
+) -> anyhow::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    let all = units
+        .roots
+        .iter()
+        .chain(units.deps.values().flatten().map(|d| &d.unit));
+    let mut errors = 0;
+    for u in all {
+        if !seen.insert((u.pkg, u.target)) {
+            continue;
+        }
+        let m = graph.packages[u.pkg].manifest;
+        let t = &m.targets[u.target];
+        if !t.src_path.is_dir() {
+            continue;
+        }
+        let kind = if t.is_lib() {
+            "lib"
+        } else if t.is_example() {
+            "example"
+        } else if t.is_test() {
+            "integration-test"
+        } else if t.is_bench() {
+            "bench"
+        } else if t.is_custom_build() {
+            "build-script"
+        } else {
+            "bin"
+        };
+        let entry = if t.is_lib() { "lib.rs" } else { "main.rs" };
+        let mut msg = format!(
+            "path `{}` for {kind} `{}` is a directory, but a source file was expected.\n --> {}",
+            t.src_path.display(),
+            t.name,
+            m.manifest_path.display()
+        );
+        let candidate = t.src_path.join(entry);
+        if candidate.is_file() {
+            msg.push_str(&format!(
+                "\n  = help: an entry point exists at `{}`",
+                candidate.display()
+            ));
+        }
+        gctx.shell.error(msg)?;
+        errors += 1;
+    }
+    if errors > 0 {
+        let s = if errors == 1 { "" } else { "s" };
+        bail!("could not compile due to {errors} previous target resolution error{s}");
+    }
+    Ok(())
 }

@@ -400,13 +400,13 @@ fn resolve_inner(
             announced = true;
         }
     }
-    let from = by_source
-        .keys()
-        .find(|s| !s.is_crates_io())
-        .and_then(|s| s.registry_name())
-        .map(|n| format!(" (registry `{n}`)"))
-        .unwrap_or_default();
     for (source, reqs) in &by_source {
+        // Each download names the registry it came from (none for
+        // crates.io itself).
+        let from = match (source.is_crates_io(), source.registry_name()) {
+            (false, Some(n)) => format!(" (registry `{n}`)"),
+            _ => String::new(),
+        };
         // A local registry is unpacked crate by crate (cargo names the
         // one that failed); a remote one is downloaded in one parallel batch.
         let batches: Vec<&[(PackageId, CrateRequest)]> = if source.is_local_registry() {
@@ -454,8 +454,12 @@ fn resolve_inner(
                 dirs.insert(id.clone(), disk.src_dir);
             }
         }
+        for (name, version) in remotes.take_finished() {
+            gctx.shell
+                .status("Downloaded", format!("{name} v{version}{from}"))?;
+        }
     }
-    report_downloads(gctx, &mut remotes, &from, true)?;
+    report_downloads(gctx, &mut remotes, "", true)?;
 
     let vendored = remotes.directory_checksums(&dirs.values().collect());
     assemble(

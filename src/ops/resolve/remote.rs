@@ -501,6 +501,15 @@ impl Remotes {
     }
 
     /// The `Downloaded` lines and the summary of the downloads so far.
+    /// The downloads finished so far, leaving the totals for the end.
+    pub fn take_finished(&mut self) -> Vec<(String, String)> {
+        self.events
+            .finished
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default()
+    }
+
     pub fn take_downloaded(&mut self) -> (Vec<(String, String)>, Option<DownloadTotals>) {
         let f = self
             .events
