@@ -157,13 +157,17 @@ impl SourceMap {
         if id.is_crates_io() {
             return Some(CRATES_IO_REGISTRY);
         }
-        self.entries
-            .iter()
-            .find(|(_, e)| {
-                e.def.as_ref().is_some_and(|d| {
-                    d.canonical_url() == id.canonical_url() && d.kind() == id.kind()
-                })
-            })
+        let mut found = self.entries.iter().filter(|(_, e)| {
+            e.def
+                .as_ref()
+                .is_some_and(|d| d.canonical_url() == id.canonical_url() && same_kind(d, id))
+        });
+        // A `[source]` entry that replaces the location wins over a
+        // `[registries]` entry naming the same index.
+        let all: Vec<(&String, &Entry)> = found.by_ref().collect();
+        all.iter()
+            .find(|(_, e)| e.replace_with.is_some())
+            .or(all.first())
             .map(|(n, _)| n.as_str())
     }
 
@@ -399,4 +403,11 @@ mod tests {
         .to_string();
         assert!(err.starts_with("no source location specified for `source.y`"));
     }
+}
+
+/// Whether two sources are of one kind for naming: git sources by URL
+/// alone (a `[source]` entry names the repository, whatever reference a
+/// dependency asks for).
+fn same_kind(a: &SourceId, b: &SourceId) -> bool {
+    a.kind() == b.kind() || (a.is_git() && b.is_git())
 }
