@@ -251,6 +251,13 @@ impl SourceMap {
     }
 }
 
+/// Whether two sources are of one kind for naming: git sources by URL
+/// alone (a `[source]` entry names the repository, whatever reference a
+/// dependency asks for).
+fn same_kind(a: &SourceId, b: &SourceId) -> bool {
+    a.kind() == b.kind() || (a.is_git() && b.is_git())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,11 +410,4 @@ mod tests {
         .to_string();
         assert!(err.starts_with("no source location specified for `source.y`"));
     }
-}
-
-/// Whether two sources are of one kind for naming: git sources by URL
-/// alone (a `[source]` entry names the repository, whatever reference a
-/// dependency asks for).
-fn same_kind(a: &SourceId, b: &SourceId) -> bool {
-    a.kind() == b.kind() || (a.is_git() && b.is_git())
 }
