@@ -454,10 +454,7 @@ fn resolve_inner(
                 dirs.insert(id.clone(), disk.src_dir);
             }
         }
-        for (name, version) in remotes.take_finished() {
-            gctx.shell
-                .status("Downloaded", format!("{name} v{version}{from}"))?;
-        }
+        report_downloads(gctx, &mut remotes, &from, false)?;
     }
     report_downloads(gctx, &mut remotes, "", true)?;
 
@@ -506,7 +503,11 @@ pub(crate) fn report_downloads(
     for w in remotes.take_warnings() {
         gctx.shell.warn(w)?;
     }
-    let (finished, totals) = remotes.take_downloaded();
+    // The totals wait for the last call.
+    let (finished, totals) = match done {
+        true => remotes.take_downloaded(),
+        false => (remotes.take_finished(), None),
+    };
     for (name, version) in finished {
         gctx.shell
             .status("Downloaded", format!("{name} v{version}{from}"))?;
