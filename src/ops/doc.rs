@@ -55,7 +55,7 @@ pub fn doc(gctx: &mut GlobalContext, args: &crate::cli::doc::Args) -> CliResult 
 pub fn finish(gctx: &mut GlobalContext, docs: &[PathBuf], open: bool) -> anyhow::Result<()> {
     if open {
         let Some(path) = docs.first() else {
-            bail!("no crates with documentation");
+            bail!("cannot open specified crate's documentation: no documentation generated");
         };
         gctx.shell.status("Opening", path.display())?;
         return open_docs(gctx, path);

@@ -600,18 +600,35 @@ pub fn compile_with(
         Some(t) => mycargo_compiler::CompileKind::Target(t.clone()),
         None => mycargo_compiler::CompileKind::Host,
     };
-    let mut docs: Vec<(String, PathBuf)> = units
+    // In cargo's order of root units (by package, then lib before bins
+    // and the rest): the first is the one opened and named.
+    let mut doc_roots: Vec<(String, u8, String)> = units
         .roots
         .iter()
         .filter(|u| u.mode == CompileMode::Doc)
         .map(|u| {
-            let name = graph.packages[u.pkg].manifest.targets[u.target].crate_name();
+            let m = graph.packages[u.pkg].manifest;
+            let t = &m.targets[u.target];
+            let rank = if t.is_lib() {
+                0
+            } else if t.is_bin() {
+                1
+            } else {
+                2
+            };
+            (m.package_id.to_string(), rank, t.crate_name())
+        })
+        .collect();
+    doc_roots.sort();
+    let mut docs: Vec<(String, PathBuf)> = doc_roots
+        .into_iter()
+        .map(|(_, _, name)| {
             let index = bcx.doc_dir(&requested).join(&name).join("index.html");
             (name, index)
         })
         .collect();
-    docs.sort();
-    docs.dedup();
+    let mut seen_docs = std::collections::HashSet::new();
+    docs.retain(|d| seen_docs.insert(d.clone()));
 
     let finished = format!(
         "`{}` profile [{}] target(s)",
