@@ -582,9 +582,17 @@ fn copy_git_package(
     let filter = files::Filter::new(&m.include, &m.exclude)?;
     let repo = vcs::GitRepo::discover(root);
     let mut warnings = Vec::new();
-    let list = files::list(root, &filter, repo.as_ref(), &mut warnings)?;
+    let mut list = files::list(root, &filter, repo.as_ref(), &mut warnings)?;
     for w in warnings {
         gctx.shell.warn(w)?;
+    }
+    // The manifest is always part of the package, whatever `include` says.
+    if !list.iter().any(|f| f.rel == "Cargo.toml") {
+        list.push(files::SourceFile {
+            rel: "Cargo.toml".to_string(),
+            disk: m.manifest_path.clone(),
+        });
+        list.sort_by(|a, b| a.rel.cmp(&b.rel));
     }
     let included: BTreeSet<String> = list.iter().map(|f| f.rel.clone()).collect();
     let original = mycargo_util::fs::read_to_string(&m.manifest_path)?;
