@@ -244,3 +244,59 @@ fn dash_c_changes_directory_first() {
         .run();
     p.mycargo("here").with_status(101).run();
 }
+
+/// Each tool on its own copy: exit code and stderr must match.
+fn same_answer(
+    m: &mycargo_test_support::Project,
+    c: &mycargo_test_support::Project,
+    args: &str,
+) -> String {
+    let mo = m.tool(Tool::Mycargo, args).with_any_status().run();
+    let co = c.tool(Tool::Cargo, args).with_any_status().run();
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo(), "`{args}`");
+    assert_eq!(mo.code(), co.code(), "`{args}`");
+    mo.stderr_as_mycargo()
+}
+
+#[test]
+fn flags_without_their_value_are_answered_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/main.rs", "fn main() {}\n")
+        .file("examples/ex.rs", "fn main() {}\n")
+        .build_twins();
+    for args in [
+        "build --target",
+        "clean --target",
+        "run --target",
+        "install --target",
+        "run --example",
+        "fix --example",
+        "fix -p",
+        "update -p",
+    ] {
+        let err = same_answer(&m, &c, args);
+        assert!(err.starts_with("error: "), "`{args}`: {err}");
+    }
+}
+
+#[test]
+fn a_directory_as_target_path_is_refused_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"tool\"\npath = \"src/tool\"\n",
+        )
+        .file("src/lib.rs", "")
+        .file("src/tool/main.rs", "fn main() {}\n")
+        .build_twins();
+    let err = same_answer(&m, &c, "check");
+    assert!(
+        err.contains("is a directory, but a source file was expected"),
+        "{err}"
+    );
+    assert!(err.contains("an entry point exists at"), "{err}");
+}
