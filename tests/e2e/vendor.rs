@@ -524,3 +524,24 @@ fn vendor_a_crate_with_symlinks_like_cargo() {
     );
     vendor_both(&m, &c, &[]);
 }
+
+#[test]
+fn vendor_keeps_the_manifest_of_a_git_package_whose_include_leaves_it_out() {
+    let reg = Registry::new();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git::repo(dir.path().join("narrow"))
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"narrow\"\nversion = \"0.1.0\"\nedition = \"2021\"\ninclude = [\"src/lib.rs\"]\n",
+        )
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file("notes.txt", "left out\n")
+        .commit();
+    let deps = format!("narrow = {{ git = \"{}\" }}\n", repo.url());
+    let (m, c) = twins(&reg, &manifest(&deps, ""), &[]);
+    vendor_both(&m, &c, &[]);
+    let vendored = m.root().join("vendor/narrow");
+    assert!(vendored.join("Cargo.toml").is_file());
+    assert!(vendored.join("src/lib.rs").is_file());
+    assert!(!vendored.join("notes.txt").exists());
+}
