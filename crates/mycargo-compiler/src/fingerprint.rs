@@ -40,19 +40,7 @@ fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
         m if m.is_any_test() => "test-",
         _ => "",
     };
-    let kind = if t.is_custom_build() {
-        "build-script"
-    } else if t.is_lib() {
-        "lib"
-    } else if t.is_example() {
-        "example"
-    } else if t.is_test() {
-        "integration-test"
-    } else if t.is_bench() {
-        "bench"
-    } else {
-        "bin"
-    };
+    let kind = t.kind_description();
     let name = if t.is_custom_build() {
         "build-script-build"
     } else {

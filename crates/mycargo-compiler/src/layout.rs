@@ -151,27 +151,21 @@ pub fn lock_build_dir(root: &Path, shell: &mut Shell) -> anyhow::Result<std::fs:
 /// `-Z fine-grain-locking`: the build directory's lock, shared (units
 /// lock their own directories).
 pub fn lock_build_dir_shared(root: &Path, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
-    let path = root.join(".cargo-lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("failed to open `{}`", path.display()))?;
-    if file.try_lock_shared().is_err() {
-        shell.status_with_style(
-            "Blocking",
-            "waiting for file lock on build directory",
-            mycargo_util::shell::NOTE,
-        )?;
-        file.lock_shared()
-            .with_context(|| format!("failed to lock `{}`", path.display()))?;
-    }
-    Ok(file)
+    lock_dir_as(root, "build directory", true, shell)
 }
 
 fn lock_dir(root: &Path, what: &str, shell: &mut Shell) -> anyhow::Result<std::fs::File> {
+    lock_dir_as(root, what, false, shell)
+}
+
+/// `<root>/.cargo-lock`, shared or exclusive, with cargo's `Blocking`
+/// line while another process holds it.
+fn lock_dir_as(
+    root: &Path,
+    what: &str,
+    shared: bool,
+    shell: &mut Shell,
+) -> anyhow::Result<std::fs::File> {
     let path = root.join(".cargo-lock");
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -180,7 +174,11 @@ fn lock_dir(root: &Path, what: &str, shell: &mut Shell) -> anyhow::Result<std::f
         .write(true)
         .open(&path)
         .with_context(|| format!("failed to open `{}`", path.display()))?;
-    match file.try_lock() {
+    let tried = match shared {
+        true => file.try_lock_shared(),
+        false => file.try_lock(),
+    };
+    match tried {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             shell.status_with_style(
@@ -188,8 +186,11 @@ fn lock_dir(root: &Path, what: &str, shell: &mut Shell) -> anyhow::Result<std::f
                 format!("waiting for file lock on {what}"),
                 mycargo_util::shell::NOTE,
             )?;
-            file.lock()
-                .with_context(|| format!("failed to lock `{}`", path.display()))?;
+            match shared {
+                true => file.lock_shared(),
+                false => file.lock(),
+            }
+            .with_context(|| format!("failed to lock `{}`", path.display()))?;
         }
         Err(std::fs::TryLockError::Error(e)) => {
             return Err(e).with_context(|| format!("failed to lock `{}`", path.display()));

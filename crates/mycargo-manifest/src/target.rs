@@ -139,6 +139,19 @@ impl Target {
         self.kind == TargetKind::CustomBuild
     }
 
+    /// cargo's word for the kind of target: `lib`, `bin`, `example`,
+    /// `integration-test`, `bench` or `build-script`.
+    pub fn kind_description(&self) -> &'static str {
+        match self.kind {
+            TargetKind::Lib(_) => "lib",
+            TargetKind::Bin => "bin",
+            TargetKind::ExampleLib(_) | TargetKind::ExampleBin => "example",
+            TargetKind::Test => "integration-test",
+            TargetKind::Bench => "bench",
+            TargetKind::CustomBuild => "build-script",
+        }
+    }
+
     /// Whether doc tests can run (a lib of type lib, rlib or proc-macro).
     pub fn doctestable(&self) -> bool {
         match &self.kind {

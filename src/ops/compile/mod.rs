@@ -1267,19 +1267,7 @@ fn check_target_paths(
         if !t.src_path.is_dir() {
             continue;
         }
-        let kind = if t.is_lib() {
-            "lib"
-        } else if t.is_example() {
-            "example"
-        } else if t.is_test() {
-            "integration-test"
-        } else if t.is_bench() {
-            "bench"
-        } else if t.is_custom_build() {
-            "build-script"
-        } else {
-            "bin"
-        };
+        let kind = t.kind_description();
         let entry = if t.is_lib() { "lib.rs" } else { "main.rs" };
         let mut msg = format!(
             "path `{}` for {kind} `{}` is a directory, but a source file was expected.\n --> {}",

@@ -231,53 +231,69 @@ fn dependencies(deps: &mut Item) -> usize {
 /// Rename `old` to `new` where it stands, with its formatting. When `new`
 /// is there already, `old` just goes. Whether anything changed.
 fn rename_in_table(t: &mut Table, old: &str, new: &str) -> bool {
-    let order: Vec<String> = t
-        .iter()
-        .map(|(k, _)| {
-            if k == old {
-                new.to_string()
-            } else {
-                k.to_string()
-            }
-        })
-        .collect();
+    let order = order_after_rename(t.iter().map(|(k, _)| k), old, new);
     let Some((key, item)) = t.remove_entry(old) else {
         return false;
     };
-    if t.contains_key(new) {
-        return true;
+    if !t.contains_key(new) {
+        t.insert_formatted(&renamed(&key, new), item);
+        t.sort_values_by(|a, _, b, _| position(&order, a).cmp(&position(&order, b)));
     }
-    let key = Key::new(new)
-        .with_leaf_decor(key.leaf_decor().clone())
-        .with_dotted_decor(key.dotted_decor().clone());
-    t.insert_formatted(&key, item);
-    let at = |k: &Key| order.iter().position(|o| o == k.get());
-    t.sort_values_by(|a, _, b, _| at(a).cmp(&at(b)));
     true
 }
 
+/// [`rename_in_table`] for an inline table.
 fn rename_in_inline(t: &mut InlineTable, old: &str, new: &str) -> bool {
-    let order: Vec<String> = t
-        .iter()
-        .map(|(k, _)| {
-            if k == old {
-                new.to_string()
-            } else {
-                k.to_string()
-            }
-        })
-        .collect();
+    let order = order_after_rename(t.iter().map(|(k, _)| k), old, new);
     let Some((key, value)) = t.remove_entry(old) else {
         return false;
     };
-    if t.contains_key(new) {
-        return true;
+    if !t.contains_key(new) {
+        t.insert_formatted(&renamed(&key, new), value);
+        t.sort_values_by(|a, _, b, _| position(&order, a).cmp(&position(&order, b)));
     }
-    let key = Key::new(new)
-        .with_leaf_decor(key.leaf_decor().clone())
-        .with_dotted_decor(key.dotted_decor().clone());
-    t.insert_formatted(&key, value);
-    let at = |k: &Key| order.iter().position(|o| o == k.get());
-    t.sort_values_by(|a, _, b, _| at(a).cmp(&at(b)));
     true
+}
+
+/// The keys of a table in their order, `old` spelled `new`.
+fn order_after_rename<'a>(
+    keys: impl Iterator<Item = &'a str>,
+    old: &str,
+    new: &str,
+) -> Vec<String> {
+    keys.map(|k| if k == old { new } else { k }.to_string())
+        .collect()
+}
+
+fn position(order: &[String], k: &Key) -> Option<usize> {
+    order.iter().position(|o| o == k.get())
+}
+
+/// `key` spelled `new`, with its spacing and comments.
+fn renamed(key: &Key, new: &str) -> Key {
+    Key::new(new)
+        .with_leaf_decor(key.leaf_decor().clone())
+        .with_dotted_decor(key.dotted_decor().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retired_spellings_are_renamed_in_place_with_their_formatting() {
+        let text = "[project] # old\nname = \"a\"\n\n[dependencies]\nb = { path = \"b\", default_features = false, features = [] }\n\n[ dev_dependencies ] # kept\nc = \"1\"\n";
+        let mut doc: DocumentMut = text.parse().unwrap();
+        assert_eq!(package(&mut doc), 3);
+        assert_eq!(
+            doc.to_string(),
+            "[package] # old\nname = \"a\"\n\n[dependencies]\nb = { path = \"b\", default-features = false, features = [] }\n\n[ dev-dependencies ] # kept\nc = \"1\"\n"
+        );
+        // Both spellings: the old one just goes.
+        let mut doc: DocumentMut = "[lib]\ncrate_type = [\"a\"]\ncrate-type = [\"b\"]\n"
+            .parse()
+            .unwrap();
+        assert_eq!(package(&mut doc), 1);
+        assert_eq!(doc.to_string(), "[lib]\ncrate-type = [\"b\"]\n");
+    }
 }
