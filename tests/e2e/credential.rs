@@ -26,10 +26,7 @@ esac
 
 fn write_provider(p: &Project) -> std::path::PathBuf {
     let path = p.root().join("provider.sh");
-    std::fs::write(&path, PROVIDER).unwrap();
-    let mut perms = std::fs::metadata(&path).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    std::fs::set_permissions(&path, perms).unwrap();
+    mycargo_test_support::write_executable(&path, PROVIDER);
     path
 }
 

@@ -154,16 +154,12 @@ fn broken_fixes_are_rolled_back() {
         .build();
     let shim = p.root().join("rustc-shim");
     let suggestion = r#"{"$message_type":"diagnostic","message":"bump","code":null,"level":"warning","spans":[],"children":[{"message":"here","code":null,"level":"help","spans":[{"file_name":"src/lib.rs","byte_start":13,"byte_end":14,"suggested_replacement":"1","suggestion_applicability":"MachineApplicable"}],"children":[],"rendered":null}],"rendered":"warning: shim suggestion\n"}"#;
-    std::fs::write(
+    mycargo_test_support::write_executable(
         &shim,
-        format!(
+        &format!(
             "#!/bin/sh\n[ -n \"$CARGO_PKG_NAME\" ] || exec rustc \"$@\"\nif grep -q 'fix-count 0' src/lib.rs; then printf '%s\\n' '{suggestion}' >&2; exit 0; fi\necho 'error: broken after fix' >&2\nexit 1\n"
         ),
-    )
-    .unwrap();
-    let mut perms = std::fs::metadata(&shim).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    std::fs::set_permissions(&shim, perms).unwrap();
+    );
     let out = p
         .mycargo("fix --allow-no-vcs --lib")
         .env("RUSTC", &shim)

@@ -26,10 +26,7 @@ fn report_is_announced_stored_and_shown_like_cargo() {
         .file("bar/src/lib.rs", "")
         .build();
     let wrapper = p.root().join("wrap.sh");
-    std::fs::write(&wrapper, WRAPPER).unwrap();
-    let mut perms = std::fs::metadata(&wrapper).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    std::fs::set_permissions(&wrapper, perms).unwrap();
+    mycargo_test_support::write_executable(&wrapper, WRAPPER);
     p.cargo("generate-lockfile").run();
     let mut reports = Vec::new();
     for tool in [Tool::Mycargo, Tool::Cargo] {

@@ -537,7 +537,6 @@ fn interrupted_fetch_or_checkout_is_never_trusted_like_cargo() {
 #[cfg(unix)]
 #[test]
 fn git_fetch_with_cli_runs_the_git_executable_like_cargo() {
-    use std::os::unix::fs::PermissionsExt as _;
     let real_git = std::process::Command::new("sh")
         .args(["-c", "command -v git"])
         .output()
@@ -557,15 +556,13 @@ fn git_fetch_with_cli_runs_the_git_executable_like_cargo() {
         let log = p.test_root().join("git.log");
         std::fs::create_dir_all(&bin).unwrap();
         let wrapper = bin.join("git");
-        std::fs::write(
+        mycargo_test_support::write_executable(
             &wrapper,
-            format!(
+            &format!(
                 "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{real_git}' \"$@\"\n",
                 log.display()
             ),
-        )
-        .unwrap();
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        );
         logs.push((log, format!("{}:{path}", bin.display())));
     }
     let mo = m.mycargo("run").env("PATH", &logs[0].1).run();

@@ -13,17 +13,11 @@ pub fn install_hello(dir: &Path) -> PathBuf {
 pub fn install_plugin(dir: &Path, name: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let path = dir.join(format!("cargo-{name}"));
-    std::fs::write(
+    mycargo_test_support::write_executable(
         &path,
         "#!/bin/sh\nprintf '%s\\n' \"$0\"\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n\
          printf 'CARGO=%s\\n' \"$CARGO\"\nexit ${HELLO_EXIT:-0}\n",
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    );
     path
 }
 

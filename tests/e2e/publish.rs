@@ -754,21 +754,15 @@ fn credential_providers_as_cargo() {
     // A command that prints the token, and notes how it was called.
     let script = p.test_root().join("print-token.sh");
     let seen = p.test_root().join("seen.txt");
-    std::fs::write(
+    mycargo_test_support::write_executable(
         &script,
-        format!(
+        &format!(
             "#!/bin/sh\necho \"$CARGO_REGISTRY_NAME_OPT $CARGO_REGISTRY_INDEX_URL $1\" >> {}\necho {TOKEN}\n",
             seen.display()
         ),
-    )
-    .unwrap();
+    );
     let fails = p.test_root().join("fails.sh");
-    std::fs::write(&fails, "#!/bin/sh\necho one\necho two\n").unwrap();
-    for f in [&script, &fails] {
-        let mut perms = std::fs::metadata(f).unwrap().permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-        std::fs::set_permissions(f, perms).unwrap();
-    }
+    mycargo_test_support::write_executable(&fails, "#!/bin/sh\necho one\necho two\n");
     let config = |toml: &str| p.change_file(".cargo/config.toml", toml);
     let stdout_provider = format!(
         "[registries.alt]\ncredential-provider = \"cargo:token-from-stdout {} {{index_url}}\"\n",

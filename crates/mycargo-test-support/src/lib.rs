@@ -56,6 +56,36 @@ pub fn basic_lib_manifest(name: &str) -> String {
     )
 }
 
+/// Writes an executable script at `path`.
+///
+/// The file is written by a child `sh`, never through a descriptor of this
+/// process: a test binary runs tests on several threads, and a write
+/// descriptor inherited by a child forked meanwhile on another thread would
+/// make running the script fail with "Text file busy" (ETXTBSY).
+#[cfg(unix)]
+pub fn write_executable(path: &std::path::Path, contents: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sh to write a script");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(contents.as_bytes())
+            .expect("write the script through sh");
+    }
+    let status = child.wait().expect("wait for sh");
+    assert!(status.success(), "writing {} failed", path.display());
+}
+
+/// Writes a script at `path` (no executable bit to set off Unix).
+#[cfg(not(unix))]
+pub fn write_executable(path: &std::path::Path, contents: &str) {
+    std::fs::write(path, contents).expect("write the script");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,14 +217,11 @@ fn reads_cargos_cache_schema() {
 /// A rustc that logs each run to `count` and hands over to the real one.
 #[cfg(unix)]
 fn fake_rustc(dir: &Path) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let script = dir.join("fake-rustc");
-    std::fs::write(
+    mycargo_test_support::write_executable(
         &script,
         "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/count\"\nexec rustc \"$@\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     script
 }
 
@@ -350,12 +347,10 @@ fn a_file_cargo_wrote_is_replaced_not_fatal() {
 #[cfg(unix)]
 #[test]
 fn wrappers_come_first_and_failures_are_cached() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let script = |name: &str, body: &str| {
         let p = dir.path().join(name);
-        std::fs::write(&p, body).unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        mycargo_test_support::write_executable(&p, body);
         p
     };
     let wrapper = script(
