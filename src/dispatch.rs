@@ -209,6 +209,9 @@ fn execute(gctx: &mut GlobalContext, command: Command) -> CliResult {
         Command::Update(args) => ops::update::run(gctx, &args),
         Command::Publish(args) => ops::publish::run(gctx, &args),
         Command::Yank(args) => ops::yank::run(gctx, &args),
+        Command::GitCheckout(_) => {
+            Err(anyhow::anyhow!("The `git-checkout` command has been removed.").into())
+        }
         Command::Owner(args) => ops::owner::run(gctx, &args),
         Command::Search(args) => ops::search::run(gctx, &args),
         Command::Login(args) => ops::login::login(gctx, &args),

@@ -84,13 +84,17 @@ pub struct PackageSelection {
     #[arg(short = 'p', long = "package", value_name = "SPEC", num_args = 0..=1)]
     pub package: Option<Vec<String>>,
 
-    /// Build all packages in the workspace (`--all` is a deprecated alias)
-    #[arg(long, alias = "all", overrides_with = "workspace")]
+    /// Build all packages in the workspace
+    #[arg(long, overrides_with = "workspace")]
     pub workspace: bool,
 
     /// Exclude packages from the build
     #[arg(long, value_name = "SPEC")]
     pub exclude: Vec<String>,
+
+    /// Alias for --workspace (deprecated)
+    #[arg(long)]
+    pub all: bool,
 }
 
 impl PackageSelection {
@@ -141,6 +145,7 @@ impl From<PackageSelectionNoAll> for PackageSelection {
             package: p.package,
             workspace: p.workspace,
             exclude: p.exclude,
+            all: false,
         }
     }
 }
@@ -285,14 +290,14 @@ pub struct CompileOptions {
     pub target_dir: Option<PathBuf>,
 
     /// Output a build timing report at the end of the build
-    #[arg(
-        long,
-        value_name = "FMTS",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "html"
-    )]
-    pub timings: Option<String>,
+    #[arg(long)]
+    pub timings: bool,
+
+    /// The formats of `--timings=FMTS` (mycargo's `json` beside cargo's
+    /// `html`): `parse_named` turns `--timings=FMTS` into `--timings
+    /// --timings-format=FMTS`, so the help shows cargo's plain `--timings`.
+    #[arg(long, value_name = "FMTS", hide = true)]
+    pub timings_format: Option<String>,
 
     #[command(flatten)]
     pub message_format: MessageFormat,
@@ -322,8 +327,10 @@ impl CompileOptions {
     /// (`--timings=html,json`).
     pub fn timings_formats(&self) -> anyhow::Result<TimingsFormats> {
         let mut f = TimingsFormats::default();
-        let Some(value) = &self.timings else {
-            return Ok(f);
+        let value = match &self.timings_format {
+            Some(value) => value.as_str(),
+            None if self.timings => "html",
+            None => return Ok(f),
         };
         for v in value.split(',').map(str::trim) {
             match v {

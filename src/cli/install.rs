@@ -138,15 +138,12 @@ pub struct Args {
     pub target_dir: Option<PathBuf>,
 
     /// Output a build timing report at the end of the build
-    #[arg(
-        long,
-        help_heading = heading::COMPILATION_OPTIONS,
-        value_name = "FMTS",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "html"
-    )]
-    pub timings: Option<String>,
+    #[arg(long, help_heading = heading::COMPILATION_OPTIONS)]
+    pub timings: bool,
+
+    /// See `CompileOptions::timings_format`.
+    #[arg(long, value_name = "FMTS", hide = true)]
+    pub timings_format: Option<String>,
 }
 
 impl Args {
@@ -157,7 +154,8 @@ impl Args {
             profile: self.profile.clone(),
             target: self.target.clone(),
             target_dir: self.target_dir.clone(),
-            timings: self.timings.clone(),
+            timings: self.timings,
+            timings_format: self.timings_format.clone(),
             message_format: self.message_format.clone(),
             ignore_rust_version: self.ignore_rust_version,
         }

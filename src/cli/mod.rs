@@ -17,6 +17,7 @@ pub mod doc;
 pub mod fetch;
 pub mod fix;
 pub mod generate_lockfile;
+mod help_text;
 pub mod info;
 pub mod init;
 pub mod install;
@@ -152,6 +153,12 @@ pub enum Command {
     Fix(fix::Args),
     /// Generate the lockfile for a package
     GenerateLockfile(generate_lockfile::Args),
+    /// A command cargo removed; kept, as cargo keeps it, to say so.
+    #[command(
+        about = "REMOVED: This command has been removed",
+        override_help = "The `git-checkout` command has been removed."
+    )]
+    GitCheckout(RemovedArgs),
     /// Displays help for a cargo command
     Help(HelpArgs),
     /// Display information about a package
@@ -213,9 +220,32 @@ pub enum Command {
     External(Vec<OsString>),
 }
 
+impl Command {
+    /// `--all` is cargo's deprecated spelling of `--workspace`: a flag of its
+    /// own in the help, the same thing once parsed.
+    fn fold_deprecated_aliases(&mut self) {
+        let selection = match self {
+            Command::Build(a) => &mut a.packages,
+            Command::Check(a) => &mut a.packages,
+            Command::Test(a) => &mut a.packages,
+            Command::Bench(a) => &mut a.packages,
+            Command::Doc(a) => &mut a.packages,
+            Command::Fix(a) => &mut a.packages,
+            _ => return,
+        };
+        selection.workspace |= std::mem::take(&mut selection.all);
+    }
+}
+
+/// Whatever follows a removed command: it is refused before looking.
+#[derive(clap::Args, Debug, Default)]
+pub struct RemovedArgs {
+    #[arg(num_args = 0.., allow_hyphen_values = true, hide = true)]
+    pub rest: Vec<OsString>,
+}
+
 #[derive(clap::Args, Debug, Default)]
 pub struct HelpArgs {
-    /// The command to show help for
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
 }
@@ -274,10 +304,43 @@ where
     };
     let mut matches = with_tips(Cli::command())
         .color(color)
-        .try_get_matches_from(args)?;
+        .try_get_matches_from(split_timings_formats(args))?;
     let name = matches.subcommand_name().map(str::to_string);
-    let cli = Cli::from_arg_matches_mut(&mut matches)?;
+    let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
+    if let Some(command) = &mut cli.command {
+        command.fold_deprecated_aliases();
+    }
     Ok((cli, name))
+}
+
+/// `--timings=FMTS` (before any `--`) becomes `--timings
+/// --timings-format=FMTS`: cargo's `--timings` is a plain flag, and its help
+/// line must stay cargo's.
+fn split_timings_formats<I, T>(args: I) -> Vec<OsString>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut out = Vec::new();
+    let mut after_dashes = false;
+    for arg in args {
+        let arg: OsString = arg.into();
+        if after_dashes {
+            out.push(arg);
+            continue;
+        }
+        if arg == "--" {
+            after_dashes = true;
+        }
+        match arg.to_str().and_then(|s| s.strip_prefix("--timings=")) {
+            Some(formats) => {
+                out.push("--timings".into());
+                out.push(format!("--timings-format={formats}").into());
+            }
+            None => out.push(arg),
+        }
+    }
+    out
 }
 
 /// cargo's hidden arguments that exist only to answer a common mistake
@@ -296,12 +359,10 @@ fn with_tips(cmd: clap::Command) -> clap::Command {
         .get_subcommands()
         .map(|s| s.get_name().to_string())
         .collect();
-    let toolchain = if std::env::var_os("RUSTUP_HOME").is_some() {
-        "[+toolchain] "
-    } else {
-        ""
-    };
+    let toolchain = toolchain_placeholder();
+    let top = help_text::top(&cmd, toolchain);
     let mut cmd = cmd
+        .override_help(top)
         .override_usage(format!(
             "cargo {toolchain}[OPTIONS] [COMMAND]\n       cargo {toolchain}[OPTIONS] -Zscript <MANIFEST_RS> [ARGS]..."
         ))
@@ -380,12 +441,7 @@ fn with_tips(cmd: clap::Command) -> clap::Command {
                 ),
                 _ => {}
             }
-            // cargo's bytes: bright cyan, bold; then each turned off.
-            let footer = format!(
-                "Run `\x1b[96m\x1b[1mcargo help {}\x1b[39m\x1b[22m` for more detailed information.",
-                sub.get_name()
-            );
-            sub.args(extra).after_help(footer)
+            help_text::apply(sub.args(extra))
         });
     }
     cmd
@@ -399,10 +455,20 @@ pub fn subcommand_help(name: &str) -> Option<String> {
     Some(sub.render_long_help().to_string())
 }
 
-/// The top-level help text.
+/// The top-level help text, without styles.
 pub fn top_help() -> String {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
-    cmd.render_help().to_string()
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let text = help_text::top(&cmd, toolchain_placeholder());
+    clap::builder::StyledStr::from(text).to_string()
+}
+
+/// `[+toolchain] ` in the usage when rustup runs us, as cargo shows it.
+fn toolchain_placeholder() -> &'static str {
+    if std::env::var_os("RUSTUP_HOME").is_some() {
+        "[+toolchain] "
+    } else {
+        ""
+    }
 }
 
 fn clap_styles() -> clap::builder::Styles {

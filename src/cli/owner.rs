@@ -2,7 +2,6 @@
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// The crate to manage (defaults to the package in the current directory)
     #[arg(value_name = "CRATE")]
     pub krate: Option<String>,
 

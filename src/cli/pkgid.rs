@@ -4,7 +4,6 @@ use super::common::{ManifestPath, heading};
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// Package ID specification to look up
     #[arg(value_name = "SPEC")]
     pub spec: Option<String>,
 

@@ -12,10 +12,6 @@ pub struct Args {
     #[arg(long)]
     pub open: bool,
 
-    /// The output type to write (unstable)
-    #[arg(long, value_name = "FMT", value_parser = ["html", "json"])]
-    pub output_format: Option<String>,
-
     /// Package to document
     #[arg(short = 'p', long, value_name = "SPEC", help_heading = heading::PACKAGE_SELECTION)]
     pub package: Option<Option<String>>,
@@ -28,6 +24,11 @@ pub struct Args {
 
     #[command(flatten)]
     pub compile: CompileOptions,
+
+    // After `compile`, whose `--message-format` cargo lists first.
+    /// The output type to write (unstable)
+    #[arg(long, value_name = "FMT", value_parser = ["html", "json"], help_heading = None::<&str>)]
+    pub output_format: Option<String>,
 
     /// Build artifacts in release mode, with optimizations
     #[arg(short = 'r', long, conflicts_with = "profile", help_heading = heading::COMPILATION_OPTIONS)]

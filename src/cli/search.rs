@@ -2,7 +2,6 @@
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// Words to search for
     #[arg(value_name = "QUERY", num_args = 0..)]
     pub query: Vec<String>,
 

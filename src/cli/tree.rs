@@ -95,9 +95,9 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub all_targets: bool,
 
-    /// Filter dependencies matching the given target-triple (default host platform). Pass `all` to
-    /// include all targets.
-    #[arg(long, value_name = "TRIPLE", num_args = 0..=1, help_heading = heading::COMPILATION_OPTIONS)]
+    #[arg(
+        help = "Filter dependencies matching the given target-triple (default host platform). Pass `all` to include all targets.",
+        long, value_name = "TRIPLE", num_args = 0..=1, help_heading = heading::COMPILATION_OPTIONS)]
     pub target: Option<Vec<String>>,
 
     #[command(flatten)]

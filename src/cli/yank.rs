@@ -2,7 +2,6 @@
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// The crate to yank, optionally as `name@version`
     #[arg(value_name = "CRATE")]
     pub krate: Option<String>,
 

@@ -300,3 +300,121 @@ fn a_directory_as_target_path_is_refused_like_cargo() {
     );
     assert!(err.contains("an entry point exists at"), "{err}");
 }
+
+/// Every built-in command's `--help`, plain and coloured, is cargo's, byte
+/// for byte: the per-command wording of shared flags ("Package(s) to check"),
+/// cargo's order of the compilation options, the separate `--all` line,
+/// `--timings` shown as a plain flag, and the footers.
+#[test]
+fn every_command_help_is_cargos() {
+    let p = project().build();
+    let commands = [
+        "add",
+        "bench",
+        "build",
+        "check",
+        "clean",
+        "doc",
+        "fetch",
+        "fix",
+        "generate-lockfile",
+        "git-checkout",
+        "help",
+        "info",
+        "init",
+        "install",
+        "locate-project",
+        "login",
+        "logout",
+        "metadata",
+        "new",
+        "owner",
+        "package",
+        "pkgid",
+        "publish",
+        "read-manifest",
+        "remove",
+        "report",
+        "run",
+        "rustc",
+        "rustdoc",
+        "search",
+        "test",
+        "tree",
+        "uninstall",
+        "update",
+        "vendor",
+        "verify-project",
+        "version",
+        "yank",
+    ];
+    let mut differ = Vec::new();
+    for command in commands {
+        for color in ["never", "always"] {
+            let run = |tool| {
+                p.tool(tool, &format!("{command} --help"))
+                    .env("CARGO_TERM_COLOR", color)
+                    .run()
+                    .stdout
+            };
+            if run(Tool::Mycargo) != run(Tool::Cargo) {
+                differ.push(format!("{command} ({color})"));
+            }
+        }
+    }
+    assert!(differ.is_empty(), "help differs from cargo's: {differ:?}");
+    // The top level, apart from `-C`, which mycargo takes on stable.
+    let strip_c = |s: String| {
+        s.lines()
+            .filter(|l| !l.contains("Change to DIRECTORY"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let m = strip_c(p.mycargo("--help").run().stdout);
+    assert_eq!(m, strip_c(p.cargo("--help").run().stdout));
+    assert_eq!(strip_c(p.mycargo("").run().stdout), m);
+    // `git-checkout` is refused as cargo refuses it.
+    p.mycargo("git-checkout")
+        .with_status(101)
+        .with_stderr_data(str![[r#"
+error: The `git-checkout` command has been removed.
+
+"#]])
+        .run();
+}
+
+/// `--all` still selects the whole workspace, and `--timings=json` still
+/// reaches the build, though the help shows cargo's `--all` and `--timings`.
+#[test]
+fn deprecated_all_and_timings_formats_still_parse() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "a/Cargo.toml",
+            mycargo_test_support::basic_manifest("a", "0.1.0"),
+        )
+        .file("a/src/lib.rs", "")
+        .file(
+            "b/Cargo.toml",
+            mycargo_test_support::basic_manifest("b", "0.1.0"),
+        )
+        .file("b/src/lib.rs", "")
+        .build();
+    p.mycargo("check --all")
+        .with_stderr_contains("    Checking a v0.1.0")
+        .with_stderr_contains("    Checking b v0.1.0")
+        .run();
+    let out = p.mycargo("check --all --timings=json").run();
+    assert!(
+        out.stdout.contains("\"reason\":\"timing-info\""),
+        "{}",
+        out.stdout
+    );
+    p.mycargo("check --timings=svg")
+        .with_status(101)
+        .with_stderr_contains("unknown `--timings` format `svg`")
+        .run();
+}

@@ -209,7 +209,8 @@ pub fn compile_with(
     // only it touches each fingerprint under `-Z mtime-on-use`).
     let fast = extras.fast_noop
         && extras.install.is_none()
-        && req.compile.timings.is_none()
+        && !req.compile.timings
+        && req.compile.timings_format.is_none()
         && !extras.future_incompat_report
         && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
