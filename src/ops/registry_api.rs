@@ -602,10 +602,13 @@ fn index_client(gctx: &GlobalContext, target: &Target) -> anyhow::Result<SparseR
         missing,
         pending: None,
     };
+    // A bad `[http]` setting surfaces, as in cargo, when the index is
+    // first updated.
+    let net = net(gctx).with_context(|| format!("failed to update {}", target.describe()))?;
     SparseRegistry::with_token_source(
         &target.source_id,
         gctx.config.cargo_home(),
-        net(gctx)?,
+        net,
         Some(Arc::new(tokens)),
         Arc::new(Silent),
     )

@@ -140,6 +140,10 @@ pub fn print_warnings(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Resul
             gctx.shell.warn(message)?;
         }
     }
+    if let Some((path, error)) = ws.first_deferred_error() {
+        return Err(anyhow::anyhow!("{error}")
+            .context(format!("failed to parse manifest at `{}`", path.display())));
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod add_remove;
+mod bad_config;
 mod build;
 mod build_compat;
 mod build_dir;

@@ -22,7 +22,7 @@ use crate::schema::{TomlLockfile, TomlLockfileDependency, TomlLockfilePackageId,
 pub enum LockfileError {
     /// Not TOML, or not the shape of a lock file (serde's message, with
     /// the line and a snippet).
-    #[error("{0}")]
+    #[error(transparent)]
     Toml(#[from] toml::de::Error),
     #[error(
         "lock file version `{0}` was found, but this version of Cargo does not understand this lock file, perhaps Cargo needs to be updated?"

@@ -497,7 +497,7 @@ pub(crate) fn convert(
     unused.sort();
     unused.dedup();
     for key in unused {
-        warnings.push(format!("unused manifest key: {key}"));
+        warnings.push(unused_key_warning(&key));
     }
     manifest.normalized_toml = Box::new(toml);
     Ok(ParsedManifest {
@@ -587,7 +587,7 @@ fn convert_virtual(
     unused.sort();
     unused.dedup();
     for key in unused {
-        warnings.push(format!("unused manifest key: {key}"));
+        warnings.push(unused_key_warning(&key));
     }
     Ok(ParsedManifest {
         kind: ManifestKind::Virtual(Box::new(VirtualManifest {
@@ -628,6 +628,38 @@ const EDITION_MIN_RUST: [(Edition, &str, u64); 3] = [
     (Edition::Edition2021, "1.56.0", 56),
     (Edition::Edition2024, "1.85.0", 85),
 ];
+
+/// cargo's warning for a key it does not know, with its hint when the key
+/// belongs in `.cargo/config.toml` instead.
+fn unused_key_warning(key: &str) -> String {
+    const CONFIG_KEYS: &[&str] = &[
+        "paths",
+        "alias",
+        "build",
+        "credential-alias",
+        "doc",
+        "env",
+        "future-incompat-report",
+        "cache",
+        "cargo-new",
+        "http",
+        "install",
+        "net",
+        "patch",
+        "profile",
+        "resolver",
+        "registries",
+        "registry",
+        "source",
+        "target",
+        "term",
+    ];
+    if CONFIG_KEYS.contains(&key) {
+        format!("unused manifest key: {key}\nhelp: {key} is a valid .cargo/config.toml key")
+    } else {
+        format!("unused manifest key: {key}")
+    }
+}
 
 fn convert_package(
     toml: &TomlManifest,
@@ -926,6 +958,20 @@ fn convert_package(
             d.name_in_toml()
         ))
         .into());
+    }
+    // One name, one source, whatever the platform.
+    let mut sources: BTreeMap<&str, &SourceId> = BTreeMap::new();
+    for d in &dependencies {
+        if let Some(prev) = sources.insert(d.name_in_toml(), d.source_id())
+            && prev != d.source_id()
+        {
+            return Err(Chain::new(format!(
+                "Dependency '{}' has different source paths depending on the build target. \
+                 Each dependency must have a single canonical source path irrespective of build target.",
+                d.name_in_toml()
+            ))
+            .into());
+        }
     }
     let diags = unknown_dep_features(&features, &dependencies, &locate);
     if !diags.is_empty() {

@@ -576,6 +576,18 @@ impl Workspace {
             .flat_map(|(p, m)| m.warnings.iter().map(move |w| (p.as_path(), w.as_str())))
             .collect()
     }
+
+    /// The first error cargo raises only once a build starts (a `[[test]]`,
+    /// `[[example]]` or `[[bench]]` whose file is missing), with the
+    /// manifest's path.
+    pub fn first_deferred_error(&self) -> Option<(&Path, &str)> {
+        self.manifests.iter().find_map(|(p, m)| match &m.kind {
+            ManifestKind::Package(m) => {
+                m.deferred_errors.first().map(|e| (p.as_path(), e.as_str()))
+            }
+            ManifestKind::Virtual(_) => None,
+        })
+    }
 }
 
 /// `members` entries as directories: globs expanded (keeping only

@@ -80,12 +80,21 @@ impl SourceMap {
             }
         }
         let mut mirrored_crates_io: Option<SourceId> = None;
+        // Every location is defined once: crates.io's, then each entry's.
+        let mut defined: Vec<(String, SourceId)> =
+            vec![(CRATES_IO_REGISTRY.to_string(), SourceId::crates_io())];
         for name in config.table_keys("source")? {
             let key = |k: &str| format!("source.{name}.{k}");
+            let invalid_url = |k: &str, definition: &Definition| {
+                format!(
+                    "configuration key `{}` specified an invalid URL (in {definition})",
+                    key(k)
+                )
+            };
             let mut defs = Vec::new();
             if let Some(v) = config.get_string(&key("registry"))? {
-                let url = parse_url(&v.val)
-                    .with_context(|| format!("invalid URL for `{}`", key("registry")))?;
+                let url =
+                    parse_url(&v.val).with_context(|| invalid_url("registry", &v.definition))?;
                 defs.push(SourceId::for_alt_registry(&url, &name));
             }
             if let Some(v) = config.get_path(&key("local-registry"))? {
@@ -95,8 +104,7 @@ impl SourceMap {
                 defs.push(SourceId::for_directory(&v.val)?);
             }
             if let Some(v) = config.get_string(&key("git"))? {
-                let url = parse_url(&v.val)
-                    .with_context(|| format!("invalid URL for `{}`", key("git")))?;
+                let url = parse_url(&v.val).with_context(|| invalid_url("git", &v.definition))?;
                 let reference = if let Some(b) = config.get_string(&key("branch"))? {
                     GitReference::Branch(b.val)
                 } else if let Some(t) = config.get_string(&key("tag"))? {
@@ -107,14 +115,52 @@ impl SourceMap {
                     GitReference::DefaultBranch
                 };
                 defs.push(SourceId::for_git(&url, reference));
+            } else {
+                for git_key in ["branch", "tag", "rev"] {
+                    if let Some(v) = config.get_string(&key(git_key))? {
+                        bail!(
+                            "source definition `source.{name}` specifies `{git_key}`, but that \
+                             requires a `git` key to be specified (in {})",
+                            v.definition
+                        );
+                    }
+                }
             }
             let replace_with = config
-                .get_string(&key("replace-with"))?
+                .get_string(&key("replace-with"))
+                .map_err(|e| {
+                    match config.definition_at(&["source", name.as_str(), "replace-with"]) {
+                        Ok(Some(d)) => e.context(format!(
+                            "error in {d}: could not load config key `{}`",
+                            key("replace-with")
+                        )),
+                        _ => e,
+                    }
+                })?
                 .map(|v| (v.val, v.definition));
             if defs.len() > 1 {
                 bail!("more than one source location specified for `source.{name}`");
             }
             let def = defs.pop();
+            if let Some(d) = &def
+                && name != CRATES_IO_REGISTRY
+            {
+                if let Some((other, _)) = defined
+                    .iter()
+                    .find(|(_, o)| o.canonical_url() == d.canonical_url() && same_kind(o, d))
+                {
+                    let what = if other == CRATES_IO_REGISTRY {
+                        format!("registry `{CRATES_IO_REGISTRY}`")
+                    } else {
+                        d.to_string()
+                    };
+                    bail!(
+                        "source `{name}` defines source {what}, but that source is already defined by `{other}`\n\
+                         note: Sources are not allowed to be defined multiple times."
+                    );
+                }
+                defined.push((name.clone(), d.clone()));
+            }
             if name == CRATES_IO_REGISTRY {
                 // crates.io may be given another location (a mirror), as
                 // cargo allows; `replace-with` still wins over it.
@@ -394,13 +440,36 @@ mod tests {
             err,
             "more than one source location specified for `source.x`"
         );
-        for only in ["source.y.branch='main'", "source.y.replace-with='x'"] {
-            let err = map(&[only]).unwrap_err().to_string();
-            assert!(
-                err.starts_with("no source location specified for `source.y`"),
-                "{err}"
-            );
-        }
+        let err = map(&["source.y.replace-with='x'"]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("no source location specified for `source.y`"),
+            "{err}"
+        );
+        // A git reference without `git`.
+        let err = map(&["source.y.branch='main'"]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "source definition `source.y` specifies `branch`, but that requires a `git` key \
+             to be specified (in --config cli option)"
+        );
+        // One location, one definition: crates.io's own, then each entry's.
+        let err = map(&["source.y.registry='https://github.com/rust-lang/crates.io-index'"])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "source `y` defines source registry `crates-io`, but that source is already \
+             defined by `crates-io`\nnote: Sources are not allowed to be defined multiple times."
+        );
+        let err = map(&["source.a.directory='/d'", "source.b.directory='/d'"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "source `b` defines source dir /d, but that source is already defined by `a`"
+            ),
+            "{err}"
+        );
         // A registry of that name is no location.
         let err = map(&[
             "registries.y.index='sparse+http://y/'",

@@ -1259,16 +1259,32 @@ fn check_target_paths(
         .iter()
         .chain(units.deps.values().flatten().map(|d| &d.unit));
     let mut errors = 0;
+    // A missing source file is reported per unit asked for, as cargo does
+    // (a library built and tested is named twice).
+    for u in &units.roots {
+        let m = graph.packages[u.pkg].manifest;
+        let t = &m.targets[u.target];
+        if !t.src_path.exists() && !t.is_custom_build() {
+            gctx.shell.error(format!(
+                "can't find {} `{}` at path `{}`\n --> {}",
+                t.kind_description(),
+                t.name,
+                t.src_path.display(),
+                m.manifest_path.display()
+            ))?;
+            errors += 1;
+        }
+    }
     for u in all {
         if !seen.insert((u.pkg, u.target)) {
             continue;
         }
         let m = graph.packages[u.pkg].manifest;
         let t = &m.targets[u.target];
+        let kind = t.kind_description();
         if !t.src_path.is_dir() {
             continue;
         }
-        let kind = t.kind_description();
         let entry = if t.is_lib() { "lib.rs" } else { "main.rs" };
         let mut msg = format!(
             "path `{}` for {kind} `{}` is a directory, but a source file was expected.\n --> {}",

@@ -197,7 +197,8 @@ pub(crate) fn into_error(failure: FetchFailure, url: &str) -> anyhow::Error {
             url: url.to_string(),
         })
     } else {
-        anyhow::Error::msg(detail).context(format!("failed to fetch git repository `{url}`"))
+        // cargo shows the git error right under "failed to clone into".
+        anyhow::Error::msg(detail)
     }
 }
 

@@ -401,9 +401,11 @@ impl GitSource {
                     Some(oid) => GitReference::Rev(oid.to_string()),
                     None => self.reference.clone(),
                 };
-                let fetch_into = |db: &mut Repository| {
+                // cargo's words: a new database is cloned into, an
+                // existing one fetched into.
+                let fetch_into = |db: &mut Repository, verb: &str| {
                     fetch::fetch(db, url, &fetch_ref, &self.fetch_config(&|w| self.warn(w)))
-                        .with_context(|| format!("failed to fetch into `{}`", db_path.display()))
+                        .with_context(|| format!("failed to {verb} into: {}", db_path.display()))
                 };
                 let found = |db: &Repository| match locked {
                     Some(oid) => reference::has_commit(db, oid),
@@ -411,7 +413,7 @@ impl GitSource {
                 };
                 let db = match db {
                     Some(mut db) => {
-                        fetch_into(&mut db)?;
+                        fetch_into(&mut db, "fetch")?;
                         if found(&db) {
                             db
                         } else {
@@ -419,13 +421,13 @@ impl GitSource {
                             // case this one is damaged (an interrupted fetch
                             // left refs to objects it never wrote, say).
                             let mut fresh = self.init_db(&db_path)?;
-                            fetch_into(&mut fresh)?;
+                            fetch_into(&mut fresh, "clone")?;
                             fresh
                         }
                     }
                     None => {
                         let mut db = self.init_db(&db_path)?;
-                        fetch_into(&mut db)?;
+                        fetch_into(&mut db, "clone")?;
                         db
                     }
                 };
