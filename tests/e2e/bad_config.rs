@@ -20,12 +20,12 @@ fn manifest(extra: &str) -> String {
 #[test]
 fn missing_test_file_fails_the_build() {
     let p = project()
-        .file("Cargo.toml", &manifest("[[test]]\nname = \"hello\"\n"))
+        .file("Cargo.toml", manifest("[[test]]\nname = \"hello\"\n"))
         .file("src/lib.rs", "")
         .build();
     same(&p, "check");
     let p = project()
-        .file("Cargo.toml", &manifest("[[example]]\nname = \"foo\"\n"))
+        .file("Cargo.toml", manifest("[[example]]\nname = \"foo\"\n"))
         .file("src/lib.rs", "")
         .file("example/foo.rs", "fn main() {}")
         .build();
@@ -43,7 +43,7 @@ fn nonexistent_target_paths() {
         let p = project()
             .file(
                 "Cargo.toml",
-                &manifest(&format!("{table}\npath = \"{path}\"\n")),
+                manifest(&format!("{table}\npath = \"{path}\"\n")),
             )
             .file("src/main.rs", "fn main() {}")
             .build();
@@ -57,7 +57,7 @@ fn dependency_with_different_paths_per_target() {
     let p = project()
         .file(
             "Cargo.toml",
-            &manifest(
+            manifest(
                 "[dependencies]\nbar = { path = \"a\" }\n\n\
                  [target.x86_64-unknown-linux-gnu.dependencies]\nbar = { path = \"b\" }\n",
             ),
@@ -65,12 +65,12 @@ fn dependency_with_different_paths_per_target() {
         .file("src/lib.rs", "")
         .file(
             "a/Cargo.toml",
-            &mycargo_test_support::basic_manifest("bar", "0.1.0"),
+            mycargo_test_support::basic_manifest("bar", "0.1.0"),
         )
         .file("a/src/lib.rs", "")
         .file(
             "b/Cargo.toml",
-            &mycargo_test_support::basic_manifest("bar", "0.1.0"),
+            mycargo_test_support::basic_manifest("bar", "0.1.0"),
         )
         .file("b/src/lib.rs", "")
         .build();
@@ -88,7 +88,7 @@ fn source_config_errors() {
         "[source.crates-io]\nreplace-with = [\"a\"]\n",
     ] {
         let p = project()
-            .file("Cargo.toml", &manifest("[dependencies]\nbar = \"1\"\n"))
+            .file("Cargo.toml", manifest("[dependencies]\nbar = \"1\"\n"))
             .file("src/lib.rs", "")
             .file(".cargo/config.toml", config)
             .build();
@@ -97,7 +97,7 @@ fn source_config_errors() {
     // Which of two entries is named first is not fixed in cargo (a hash
     // map's order); mycargo names them in key order.
     let p = project()
-        .file("Cargo.toml", &manifest(""))
+        .file("Cargo.toml", manifest(""))
         .file("src/lib.rs", "")
         .file(
             ".cargo/config.toml",
@@ -115,7 +115,7 @@ fn source_config_errors() {
 #[test]
 fn bad_lock_file_error_is_shown_once() {
     let p = project()
-        .file("Cargo.toml", &manifest(""))
+        .file("Cargo.toml", manifest(""))
         .file("src/lib.rs", "")
         .file("Cargo.lock", "[[package]]\nfoo = 92\n")
         .build();
@@ -128,7 +128,7 @@ fn config_keys_in_a_manifest_get_a_hint() {
     let p = project()
         .file(
             "Cargo.toml",
-            &format!(
+            format!(
                 "{}\n[alias]\nx = \"build\"\n[term]\nverbose = true\n",
                 manifest("")
             ),
