@@ -319,7 +319,20 @@ fn clean_specs(
     specs: &[String],
 ) -> anyhow::Result<()> {
     let opts = super::workspace::read_options(gctx);
-    let pkgs = super::compile::packages::load(ws, &opts)?;
+    // Path packages are read directly; registry and git ones need the
+    // resolve (as in cargo, which downloads what it has not got).
+    let (pkgs, remote) = super::compile::packages::load_with(ws, &opts, true)?;
+    let pkgs = if remote {
+        let how = super::resolve::How {
+            mode: super::lockfile::Mode::Sync,
+            ignore_rust_version: false,
+            download: true,
+            install: None,
+        };
+        super::resolve::resolve_workspace(gctx, ws, &opts, &how, None)?
+    } else {
+        pkgs
+    };
 
     // What rustc names its files, per platform.
     let rustc_path =
@@ -436,6 +449,20 @@ fn clean_specs(
                     }
                 }
             }
+        }
+        // The new layout keeps every unit of a package under
+        // `build/<package>/`: it goes whole.
+        if gctx.unstable.build_dir_new_layout {
+            for layout in &with_host {
+                cx.rm_once(gctx, &layout.build.join(name))?;
+                for t in &targets {
+                    let incremental = [(format!("{}-", t.crate_name()), String::new())];
+                    for p in matching(&layout.incremental, &incremental) {
+                        cx.rm_once(gctx, &p)?;
+                    }
+                }
+            }
+            continue;
         }
         for layout in &with_host {
             for p in package_dirs(&layout.fingerprint, name) {

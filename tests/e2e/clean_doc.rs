@@ -518,3 +518,48 @@ fn doc_of_the_build_fixture_matches_cargo() {
     );
     assert!(!m.root().join("target/doc").exists());
 }
+
+/// `clean -p` of a registry dependency (which needs the resolve, not only
+/// the workspace's path packages) removes that package's files and no
+/// other's, counting them as cargo does.
+#[test]
+fn clean_p_of_a_registry_dependency_like_cargo() {
+    use mycargo_test_support::registry::{Package, Registry};
+    let reg = Registry::new();
+    Package::new("regdep", "1.0.0")
+        .file("src/lib.rs", "pub fn r() -> u32 { 1 }\n")
+        .publish(&reg);
+    let (m, c) = super::twin::registry_twins(
+        &reg,
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nregdep = \"1\"\n",
+            ),
+            ("src/lib.rs", "pub fn f() -> u32 { regdep::r() }\n"),
+        ],
+    );
+    let mut removed = Vec::new();
+    for (p, tool) in [(&m, Tool::Mycargo), (&c, Tool::Cargo)] {
+        p.tool(tool, "build").run();
+        let out = p.tool(tool, "clean -p regdep").run();
+        let left = listing(&p.root().join("target"));
+        assert!(
+            !left.iter().any(|f| f.contains("regdep")),
+            "{tool:?} left regdep's files: {left:?}"
+        );
+        assert!(
+            left.iter().any(|f| f.contains("libfoo-")),
+            "{tool:?} removed foo's files: {left:?}"
+        );
+        let summary = out.stderr.trim().to_string();
+        removed.push(
+            summary
+                .split(" files")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    assert_eq!(removed[0], removed[1], "files counted differ");
+}

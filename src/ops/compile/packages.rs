@@ -64,11 +64,7 @@ impl Packages {
     }
 }
 
-pub fn load(ws: &Workspace, opts: &ReadOptions) -> anyhow::Result<Packages> {
-    load_with(ws, opts, false).map(|(p, _)| p)
-}
-
-/// [`load`], and with `allow_remote` registry and git dependencies are
+/// The workspace's path packages; with `allow_remote` registry and git dependencies are
 /// left out of the edges instead of refused; the flag says whether any was.
 pub fn load_with(
     ws: &Workspace,
