@@ -194,6 +194,7 @@ fn execute(gctx: &mut GlobalContext, command: Command) -> CliResult {
         Command::Fetch(args) => ops::fetch::run(gctx, &args),
         Command::Vendor(args) => ops::vendor::run(gctx, &args),
         Command::Clean(args) => ops::clean::clean(gctx, &args),
+        Command::Config(args) => ops::config::run(gctx, &args),
         Command::Doc(args) => ops::doc::doc(gctx, &args),
         Command::Rustc(args) => ops::rustc::rustc(gctx, &args),
         Command::Rustdoc(args) => ops::rustdoc::rustdoc(gctx, &args),

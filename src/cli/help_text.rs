@@ -168,6 +168,7 @@ fn long_about(command: &str) -> Option<&'static str> {
              See https://github.com/rust-lang/cargo/issues/14679.",
         ),
         "help" => Some("Displays help for a cargo command"),
+        "config" => Some("Inspect configuration values"),
         _ => None,
     }
 }

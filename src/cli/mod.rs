@@ -13,6 +13,7 @@ pub mod build;
 pub mod check;
 pub mod clean;
 pub mod common;
+pub mod config;
 pub mod doc;
 pub mod fetch;
 pub mod fix;
@@ -145,6 +146,8 @@ pub enum Command {
     Check(check::Args),
     /// Remove artifacts that cargo has generated in the past
     Clean(clean::Args),
+    /// Inspect configuration values
+    Config(config::Args),
     /// Build a package's documentation
     Doc(doc::Args),
     /// Fetch dependencies of a package from the network

@@ -7,6 +7,7 @@ pub mod build;
 pub mod cargo_new;
 pub mod clean;
 pub mod compile;
+pub mod config;
 pub mod credential;
 pub mod doc;
 pub mod explain;

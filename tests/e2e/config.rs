@@ -391,3 +391,50 @@ fn term_values_are_accepted_where_cargo_accepts_them() {
         }
     }
 }
+
+/// `config get` (nightly `-Z unstable-options`) prints what cargo prints:
+/// merged TOML with and without origins, JSON, file by file with the
+/// includes and `--config`, one key with its environment variable, and the
+/// errors (unset key, JSON with origins, stable channel).
+#[test]
+fn config_get_like_cargo() {
+    let p = project()
+        .file("src/lib.rs", "")
+        .file(
+            ".cargo/config.toml",
+            "include = [\"other.toml\"]\n[alias]\nsub = [\"build\", \"-v\"]\n[build]\nrustflags = [\"--dir\"]\n\
+             [target.'cfg(target_os = \"linux\")']\nrunner = \"runme\"\n",
+        )
+        .file(".cargo/other.toml", "[build]\nrustflags = [\"--other\"]\njobs = 3\n[[tables]]\nx = 1\n")
+        .build();
+    let nightly = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
+    for args in [
+        "config get -Zunstable-options",
+        "config get -Zunstable-options --show-origin",
+        "config get -Zunstable-options --format json",
+        "config get -Zunstable-options --format json-value build",
+        "config get -Zunstable-options --merged=no",
+        "config get -Zunstable-options --merged=no build.rustflags --config build.rustflags=[\"cli\"]",
+        "config get -Zunstable-options build.jobs",
+        "config get -Zunstable-options --show-origin build.rustflags",
+        "config get -Zunstable-options build.rustc",
+        "config get -Zunstable-options --show-origin --format json",
+        "config get",
+    ] {
+        let run = |tool: Tool| {
+            p.tool(tool, args)
+                .env(nightly.0, nightly.1)
+                .env("CARGO_BUILD_JOBS", "7")
+                .env("CARGO_BUILD_RUSTFLAGS", "env1 env2")
+                .with_any_status()
+                .run()
+        };
+        mycargo_test_support::compare::assert_same_output(&run(Tool::Mycargo), &run(Tool::Cargo));
+    }
+    let m = p.mycargo("config get").with_any_status().run();
+    assert!(
+        m.stderr.contains("only available on the nightly channel"),
+        "{}",
+        m.stderr
+    );
+}

@@ -21,12 +21,14 @@ mod get;
 mod key;
 mod load;
 mod merge;
+mod show;
 mod table;
 mod tree;
 mod value;
 
 pub use error::ConfigError;
 pub use get::RawValue;
+pub use show::{ShowFormat, ShowRequest, Shown};
 pub use table::TomlEntry;
 pub use value::{Definition, Value};
 
@@ -57,6 +59,8 @@ pub struct Config {
     warnings: Vec<String>,
     /// The files read (see [`Config::files_read`]).
     files: Vec<PathBuf>,
+    /// The `--config` values alone (`config get --merged=no`).
+    cli_values: Option<ConfigValue>,
 }
 
 impl Config {
@@ -88,9 +92,11 @@ impl Config {
             files: Vec::new(),
         };
         let mut values = loader.load_discovered(&cargo_home)?;
+        let mut cli_values = None;
         if !cli_config.is_empty() {
             let cli = cli_arg::cli_args_as_table(&mut loader, cli_config)?;
-            merge::merge(&mut values, cli, true)?;
+            merge::merge(&mut values, cli.clone(), true)?;
+            cli_values = Some(cli);
         }
         Ok(Config {
             env: env.clone(),
@@ -98,6 +104,7 @@ impl Config {
             values,
             warnings: loader.warnings,
             files: loader.files,
+            cli_values,
         })
     }
 
@@ -110,6 +117,7 @@ impl Config {
             values: ConfigValue::empty_table(Definition::Path(PathBuf::new())),
             warnings: Vec::new(),
             files: Vec::new(),
+            cli_values: None,
         }
     }
 

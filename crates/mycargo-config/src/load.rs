@@ -101,6 +101,21 @@ impl Loader<'_> {
         }
     }
 
+    /// Read one file as written, `include` and all (`config get
+    /// --merged=no`).
+    pub(crate) fn read_raw(&mut self, path: &Path, why: WhyLoad) -> anyhow::Result<CV> {
+        let contents = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read configuration file `{}`", path.display()))?;
+        let doc = parse_document(&contents).with_context(|| {
+            format!("could not parse TOML configuration in `{}`", path.display())
+        })?;
+        let def = match why {
+            WhyLoad::Discovery => Definition::Path(path.to_path_buf()),
+            WhyLoad::Cli => Definition::Cli(Some(path.to_path_buf())),
+        };
+        CV::from_document(doc.as_table(), &def)
+    }
+
     /// Read one file and its includes. `stack` holds the files being
     /// loaded, to detect include cycles.
     pub(crate) fn load_file(
@@ -208,6 +223,23 @@ struct ConfigInclude {
 
 /// Cargo 1.95 accepts `include = ["a.toml", { path = "b.toml", optional = true }]`;
 /// a bare string is an error. Messages are cargo's, word for word.
+/// The files a raw file's `include` names, relative to it.
+pub(crate) fn include_paths(value: &CV) -> anyhow::Result<Vec<PathBuf>> {
+    let mut copy = value.clone();
+    Ok(take_includes(&mut copy)?
+        .into_iter()
+        .map(|i| {
+            let base = match &i.def {
+                Definition::Path(p) | Definition::Cli(Some(p)) => {
+                    p.parent().map(Path::to_path_buf).unwrap_or_default()
+                }
+                Definition::Environment(_) | Definition::Cli(None) => PathBuf::new(),
+            };
+            base.join(i.path)
+        })
+        .collect())
+}
+
 fn take_includes(value: &mut CV) -> anyhow::Result<Vec<ConfigInclude>> {
     let CV::Table(table, _) = value else {
         return Ok(Vec::new());
