@@ -428,6 +428,23 @@ fn with_tips(cmd: clap::Command) -> clap::Command {
                 )
                 .long(flag)
             };
+            // `-O` and cargo's removed `--out-dir` point to `--artifact-dir`.
+            if has_long("artifact-dir") {
+                extra.push(
+                    tip(
+                        "unsupported-short-artifact-dir-flag",
+                        UnknownArgumentValueParser::suggest_arg("--artifact-dir"),
+                    )
+                    .short('O'),
+                );
+                extra.push(
+                    tip(
+                        "out-dir",
+                        UnknownArgumentValueParser::suggest_arg("--artifact-dir"),
+                    )
+                    .long("out-dir"),
+                );
+            }
             match sub.get_name() {
                 "build" if !has_long("debug") => extra.push(redundant("debug", "build", "release")),
                 "install" if !has_long("release") => {

@@ -24,15 +24,8 @@ macro_rules! request {
 }
 
 pub fn build(gctx: &mut GlobalContext, args: &crate::cli::build::Args) -> CliResult {
-    if let Some(dir) = &args.artifact_dir {
-        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--artifact-dir", 6790)?;
-        return Err(anyhow::anyhow!(
-            "`--artifact-dir {}` is not supported by mycargo yet",
-            dir.display()
-        )
-        .into());
-    }
     let mut extras = build_extras(gctx, args.unit_graph, args.compile_time_deps)?;
+    extras.artifact_dir = artifact_dir(gctx, args.artifact_dir.as_deref())?;
     extras.future_incompat_report = args.future_incompat_report;
     compile_with(gctx, &request!(CompileMode::Build, args), &extras)?;
     Ok(())
@@ -48,6 +41,22 @@ pub fn check(gctx: &mut GlobalContext, args: &crate::cli::check::Args) -> CliRes
     extras.future_incompat_report = args.future_incompat_report;
     compile_with(gctx, &request!(mode, args), &extras)?;
     Ok(())
+}
+
+/// `--artifact-dir`, else `build.artifact-dir` (relative to where it is
+/// defined), both only with `-Z unstable-options`, as in cargo.
+fn artifact_dir(
+    gctx: &GlobalContext,
+    flag: Option<&std::path::Path>,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if let Some(dir) = flag {
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--artifact-dir", 6790)?;
+        return Ok(Some(gctx.env.cwd().join(dir)));
+    }
+    if !gctx.unstable.unstable_options {
+        return Ok(None);
+    }
+    Ok(gctx.config.get_path("build.artifact-dir")?.map(|v| v.val))
 }
 
 /// The nightly-only flags of `build` and `check`: refused on stable with

@@ -4,7 +4,7 @@
 //! `--compile-time-deps` (rust-analyzer's uses), and unfinished flags
 //! refused rather than ignored.
 
-use mycargo_test_support::{Execs, Output, Project, ProjectBuilder, project};
+use mycargo_test_support::{Execs, Output, Project, ProjectBuilder, Tool, project};
 
 const NIGHTLY: (&str, &str) = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
 
@@ -211,4 +211,55 @@ fn unfinished_flags_are_refused_not_ignored() {
         "{args}: {}",
         mo.stderr
     );
+}
+
+/// `--artifact-dir` (nightly) copies the root units' final files, and only
+/// theirs, as cargo does; a second, fresh build still fills a new
+/// directory; `build.artifact-dir` does the same.
+#[test]
+fn artifact_dir_like_cargo() {
+    let p = mycargo_test_support::project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbar = { path = \"bar\" }\n",
+        )
+        .file("src/main.rs", "fn main() { bar::b(); }")
+        .file("bar/Cargo.toml", mycargo_test_support::basic_manifest("bar", "0.1.0"))
+        .file("bar/src/lib.rs", "pub fn b() {}")
+        .build();
+    let list = |dir: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(p.root().join(dir))
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    for (tool, out) in [(Tool::Cargo, "out-c"), (Tool::Mycargo, "out-m")] {
+        p.tool(
+            tool,
+            &format!("build -Zunstable-options --artifact-dir {out}"),
+        )
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .run();
+    }
+    assert_eq!(list("out-m"), vec!["foo".to_string()]);
+    assert_eq!(list("out-m"), list("out-c"));
+    // Fresh now: the copy still happens.
+    p.mycargo("build -Zunstable-options --artifact-dir out-2")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .run();
+    assert_eq!(list("out-2"), vec!["foo".to_string()]);
+    p.change_file(".cargo/config.toml", "[build]\nartifact-dir = \"out-3\"\n");
+    p.mycargo("build -Zunstable-options")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .run();
+    assert_eq!(list("out-3"), vec!["foo".to_string()]);
+    // Stable refuses the flag as cargo does.
+    let m = p.mycargo("build --artifact-dir x").with_any_status().run();
+    let c = p.cargo("build --artifact-dir x").with_any_status().run();
+    mycargo_test_support::compare::assert_same_output(&m, &c);
 }

@@ -38,6 +38,9 @@ pub struct BuildConfig {
     /// `build.build-dir` (by default the target directory): where the
     /// intermediate files go.
     pub build_dir: PathBuf,
+    /// `--artifact-dir` (nightly): where the root units' final files are
+    /// copied too.
+    pub artifact_dir: Option<PathBuf>,
     /// The profile asked for (`dev`, `release`, `test`, `bench`, custom).
     pub profile: String,
     pub rustc: PathBuf,

@@ -285,6 +285,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 // when it is missing or is another build's (RUSTFLAGS
                 // switched back to an earlier build's).
                 uplift_if_other(bcx, unit)?;
+                export_artifacts(bcx, unit)?;
                 finish(&mut state, &dependents, i, false);
                 if let Some(tm) = &mut timings {
                     tm.ended(i, dependents[i].len());
@@ -447,6 +448,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                     Ok(()) => {
                         let recorded = (|| -> anyhow::Result<()> {
                             uplift(bcx, unit)?;
+                            export_artifacts(bcx, unit)?;
                             fingerprint::store_diagnostics(bcx, unit, &state[i].diagnostics)?;
                             let script_env = own_script_env(&state, &deps[i], &order, unit);
                             fingerprint::record(
@@ -1480,6 +1482,39 @@ fn uplift(bcx: &BuildContext<'_>, unit: &Unit) -> anyhow::Result<()> {
                     )
                 })?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// `--artifact-dir`: a root unit's final files (those uplifted into the
+/// target directory) linked or copied there too, fresh or not.
+fn export_artifacts(bcx: &BuildContext<'_>, unit: &Unit) -> anyhow::Result<()> {
+    let Some(dir) = &bcx.config.artifact_dir else {
+        return Ok(());
+    };
+    if !bcx.units.roots.contains(unit) || unit.mode != CompileMode::Build {
+        return Ok(());
+    }
+    for o in bcx.outputs(unit) {
+        let (Some(dst), true) = (&o.uplift, o.path.exists()) else {
+            continue;
+        };
+        let Some(name) = dst.file_name() else {
+            continue;
+        };
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create directory `{}`", dir.display()))?;
+        let to = dir.join(name);
+        let _ = std::fs::remove_file(&to);
+        if std::fs::hard_link(&o.path, &to).is_err() {
+            std::fs::copy(&o.path, &to).with_context(|| {
+                format!(
+                    "failed to link or copy `{}` to `{}`",
+                    o.path.display(),
+                    to.display()
+                )
+            })?;
         }
     }
     Ok(())

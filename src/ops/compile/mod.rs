@@ -68,6 +68,8 @@ pub struct Executable {
 /// What `doc`, `rustc` and `rustdoc` add to a request.
 #[derive(Debug, Default)]
 pub struct CompileExtras {
+    /// `--artifact-dir` or `build.artifact-dir` (nightly).
+    pub artifact_dir: Option<PathBuf>,
     /// Arguments after `--`, for the one root unit.
     pub extra_args: Vec<String>,
     /// The tool they go to, for cargo's error when several targets match.
@@ -209,6 +211,7 @@ pub fn compile_with(
     // only it touches each fingerprint under `-Z mtime-on-use`).
     let fast = extras.fast_noop
         && extras.install.is_none()
+        && extras.artifact_dir.is_none()
         && !req.compile.timings
         && req.compile.timings_format.is_none()
         && !extras.future_incompat_report
@@ -535,6 +538,7 @@ pub fn compile_with(
         keep_going: req.keep_going,
         target_dir: target_dir.clone(),
         build_dir: build_dir.clone(),
+        artifact_dir: extras.artifact_dir.clone(),
         profile: profile_name.clone(),
         // The toolchain's binaries run in place of a bare `rustc` or
         // `rustdoc` are shown under those names, as cargo shows them.
