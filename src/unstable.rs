@@ -44,6 +44,8 @@ pub struct UnstableFlags {
     pub build_dir_new_layout: bool,
     /// `-Z fine-grain-locking` (implies the new layout).
     pub fine_grain_locking: bool,
+    /// `-Z cargo-lints`: cargo's own lints of manifests (`[lints.cargo]`).
+    pub cargo_lints: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -56,7 +58,6 @@ const NOT_YET: &[&str] = &[
     "build-analysis",
     "build-std",
     "build-std-features",
-    "cargo-lints",
     "checksum-freshness",
     "codegen-backend",
     "config-include",
@@ -181,9 +182,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "any-build-script-metadata" => &mut out.any_build_script_metadata,
             "build-dir-new-layout" => &mut out.build_dir_new_layout,
             "fine-grain-locking" => &mut out.fine_grain_locking,
+            "cargo-lints" => &mut out.cargo_lints,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

@@ -19,6 +19,7 @@ pub mod generate_lockfile;
 pub mod help;
 pub mod info;
 pub mod install;
+pub mod lints;
 pub mod list;
 pub mod locate_project;
 pub mod lockfile;

@@ -160,6 +160,7 @@ pub fn compile_with(
     let message_format = message_format(req.compile.message_formats())?;
     // cargo's install builds without the manifest warnings.
     if extras.install.is_none() {
+        super::lints::run(gctx, &ws)?;
         super::workspace::print_warnings(gctx, &ws)?;
     }
     let opts = super::workspace::read_options(gctx);

@@ -1,0 +1,561 @@
+//! The lints themselves: each finds what it reports in a manifest as
+//! written and builds cargo's report.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level as SLevel, Origin, Patch, Snippet};
+use mycargo_manifest::Workspace;
+
+use super::levels::{self, LintLevels, Resolved, table_at};
+use super::{Reporter, Source};
+
+/// The dependency tables of a manifest, as written.
+const DEP_TABLES: &[&str] = &[
+    "dependencies",
+    "dev-dependencies",
+    "dev_dependencies",
+    "build-dependencies",
+    "build_dependencies",
+];
+
+fn note(lint: &str, r: &Resolved) -> String {
+    format!(
+        "`cargo::{lint}` is set to `{}` {}",
+        r.level.as_str(),
+        r.reason
+    )
+}
+
+fn snippet<'a>(source: &'a Source) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+    Snippet::source(&source.text).path(&source.shown)
+}
+
+fn patch<'a>(
+    source: &'a Source,
+    range: Range<usize>,
+    replacement: String,
+) -> Snippet<'a, Patch<'a>> {
+    Snippet::source(&source.text)
+        .path(&source.shown)
+        .patch(Patch::new(range, replacement))
+}
+
+/// The span of `key = value` in a table: key start to value end.
+fn key_value_span(
+    table: &dyn toml_edit::TableLike,
+    key: &str,
+) -> Option<(Range<usize>, Range<usize>)> {
+    let (k, item) = table.get_key_value(key)?;
+    let key_span = k.span()?;
+    let value_span = item_span(item)?;
+    Some((key_span, value_span))
+}
+
+fn item_span(item: &toml_edit::Item) -> Option<Range<usize>> {
+    match item {
+        toml_edit::Item::Value(v) => v.span(),
+        toml_edit::Item::Table(t) => t.span(),
+        toml_edit::Item::ArrayOfTables(a) => a.span(),
+        toml_edit::Item::None => None,
+    }
+}
+
+/// Keys of `[lints.cargo]` (or the workspace's) that name no lint or group.
+pub fn unknown_lints(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+    prefix: &[&str],
+) -> anyhow::Result<()> {
+    const LINT: &str = "unknown_lints";
+    let r = lv.level(LINT);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let Some(table) = table_at(&source.doc, prefix) else {
+        return Ok(());
+    };
+    let mut first = true;
+    for (name, _) in table.iter() {
+        if levels::find_lint(name).is_some() || levels::find_group(name).is_some() {
+            continue;
+        }
+        let Some((key, _)) = key_value_span(table, name) else {
+            continue;
+        };
+        let title = format!("unknown lint: `{name}`");
+        let mut group = Group::with_title(r.level.snippet_level().primary_title(&title))
+            .element(snippet(source).annotation(AnnotationKind::Primary.span(key)));
+        if first {
+            group = group.element(SLevel::NOTE.message(note(LINT, &r)));
+        }
+        let underscored = name.replace('-', "_");
+        let similar = if levels::find_lint(&underscored).is_some() {
+            Some(format!(
+                "there is a lint with a similar name: `{underscored}`"
+            ))
+        } else if levels::find_group(&underscored).is_some() {
+            Some(format!(
+                "there is a group with a similar name: `{underscored}`"
+            ))
+        } else {
+            None
+        };
+        if let Some(help) = &similar {
+            group = group.element(SLevel::HELP.message(help));
+        }
+        reporter.emit(r.level, &[group])?;
+        first = false;
+    }
+    Ok(())
+}
+
+/// `package.im-a-teapot` (the testing lint behind `test-dummy-unstable`).
+pub fn im_a_teapot(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+) -> anyhow::Result<()> {
+    const LINT: &str = "im_a_teapot";
+    let r = lv.level(LINT);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let Some(package) = table_at(&source.doc, &["package"]) else {
+        return Ok(());
+    };
+    let Some((key, value)) = key_value_span(package, "im-a-teapot") else {
+        return Ok(());
+    };
+    let group = Group::with_title(
+        r.level
+            .snippet_level()
+            .primary_title("`im_a_teapot` is specified"),
+    )
+    .element(snippet(source).annotation(AnnotationKind::Primary.span(key.start..value.end)))
+    .element(SLevel::NOTE.message(note(LINT, &r)));
+    reporter.emit(r.level, &[group])
+}
+
+/// The version requirement of a dependency entry, with its span: a string,
+/// or `version` of a table; none for `workspace = true`.
+fn requirement(item: &toml_edit::Item) -> Option<(String, Range<usize>)> {
+    if let Some(s) = item.as_str() {
+        return Some((s.to_string(), item_span(item)?));
+    }
+    let t = item.as_table_like()?;
+    if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+        return None;
+    }
+    let v = t.get("version")?;
+    Some((v.as_str()?.to_string(), item_span(v)?))
+}
+
+/// A requirement with every caret (or `>=`) comparator given in full, or
+/// `None` when it already is (wildcards, `=`, `~`, `<`, `<=`, `>` never
+/// count as implicit).
+fn full_requirement(req: &str) -> Option<String> {
+    let mut changed = false;
+    let mut parts = Vec::new();
+    for comparator in req.split(',') {
+        let c = comparator.trim();
+        let (op, version) = if let Some(v) = c.strip_prefix(">=") {
+            (">=", v.trim())
+        } else if let Some(v) = c.strip_prefix('^') {
+            ("", v.trim())
+        } else if c.starts_with(['=', '~', '<', '>']) {
+            parts.push(c.to_string());
+            continue;
+        } else {
+            ("", c)
+        };
+        if version.contains('*') || version.contains(['x', 'X']) {
+            parts.push(c.to_string());
+            continue;
+        }
+        let (core, rest) = match version.find(['-', '+']) {
+            Some(i) => version.split_at(i),
+            None => (version, ""),
+        };
+        let n = core.split('.').count();
+        if n >= 3 {
+            parts.push(c.to_string());
+            continue;
+        }
+        changed = true;
+        let mut full = core.to_string();
+        for _ in n..3 {
+            full.push_str(".0");
+        }
+        parts.push(format!("{op}{full}{rest}"));
+    }
+    changed.then(|| parts.join(", "))
+}
+
+/// Report every implicit requirement of the dependency tables in `tables`.
+fn implicit_reqs_in<'a>(
+    source: &Source,
+    tables: impl Iterator<Item = &'a dyn toml_edit::TableLike>,
+    found: &mut Vec<(Range<usize>, String)>,
+) {
+    for table in tables {
+        for (_, item) in table.iter() {
+            let Some((req, span)) = requirement(item) else {
+                continue;
+            };
+            if let Some(full) = full_requirement(&req) {
+                let quoted = source.text.get(span.clone()).unwrap_or_default();
+                let quote = if quoted.starts_with('\'') { "'" } else { "\"" };
+                found.push((span, format!("{quote}{full}{quote}")));
+            }
+        }
+    }
+}
+
+fn report_implicit_reqs(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    r: &Resolved,
+    found: Vec<(Range<usize>, String)>,
+) -> anyhow::Result<()> {
+    const LINT: &str = "implicit_minimum_version_req";
+    for (i, (span, replacement)) in found.into_iter().enumerate() {
+        let mut group =
+            Group::with_title(r.level.snippet_level().primary_title(
+                "dependency version requirement without an explicit minimum version",
+            ))
+            .element(
+                snippet(source).annotation(
+                    AnnotationKind::Primary
+                        .span(span.clone())
+                        .label("missing full version components"),
+                ),
+            );
+        if i == 0 {
+            group = group.element(SLevel::NOTE.message(note(LINT, r)));
+        }
+        let help = Group::with_title(
+            SLevel::HELP
+                .secondary_title("consider specifying full `major.minor.patch` version components"),
+        )
+        .element(patch(source, span, replacement));
+        reporter.emit(r.level, &[group, help])?;
+    }
+    Ok(())
+}
+
+/// Dependencies of a package whose requirement leaves out the minor or
+/// patch version (`dep = "1"`).
+pub fn implicit_minimum_version_req_pkg(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+) -> anyhow::Result<()> {
+    let r = lv.level("implicit_minimum_version_req");
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let root = source.doc.as_table();
+    let mut tables: Vec<&dyn toml_edit::TableLike> = DEP_TABLES
+        .iter()
+        .filter_map(|t| root.get(t).and_then(|i| i.as_table_like()))
+        .collect();
+    if let Some(targets) = root.get("target").and_then(|i| i.as_table_like()) {
+        for (_, platform) in targets.iter() {
+            let Some(platform) = platform.as_table_like() else {
+                continue;
+            };
+            tables.extend(
+                DEP_TABLES
+                    .iter()
+                    .filter_map(|t| platform.get(t).and_then(|i| i.as_table_like())),
+            );
+        }
+    }
+    let mut found = Vec::new();
+    implicit_reqs_in(source, tables.into_iter(), &mut found);
+    report_implicit_reqs(reporter, source, &r, found)
+}
+
+/// The same for `[workspace.dependencies]`.
+pub fn implicit_minimum_version_req_ws(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+) -> anyhow::Result<()> {
+    let r = lv.level("implicit_minimum_version_req");
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let Some(table) = table_at(&source.doc, &["workspace", "dependencies"]) else {
+        return Ok(());
+    };
+    let mut found = Vec::new();
+    implicit_reqs_in(source, std::iter::once(table), &mut found);
+    report_implicit_reqs(reporter, source, &r, found)
+}
+
+/// `[workspace.dependencies]` entries no member inherits.
+pub fn unused_workspace_dependencies(
+    reporter: &mut Reporter<'_>,
+    root: &Source,
+    lv: &LintLevels,
+    ws: &Workspace,
+) -> anyhow::Result<()> {
+    const LINT: &str = "unused_workspace_dependencies";
+    let r = lv.level(LINT);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let Some(table) = table_at(&root.doc, &["workspace", "dependencies"]) else {
+        return Ok(());
+    };
+    let mut inherited = BTreeSet::new();
+    for member in ws.members() {
+        let Ok(text) = std::fs::read_to_string(&member.manifest_path) else {
+            continue;
+        };
+        let Ok(doc) = toml_edit::Document::parse(text) else {
+            continue;
+        };
+        let top = doc.as_table();
+        let mut tables: Vec<&dyn toml_edit::TableLike> = DEP_TABLES
+            .iter()
+            .filter_map(|t| top.get(t).and_then(|i| i.as_table_like()))
+            .collect();
+        if let Some(targets) = top.get("target").and_then(|i| i.as_table_like()) {
+            for (_, platform) in targets.iter() {
+                if let Some(platform) = platform.as_table_like() {
+                    tables.extend(
+                        DEP_TABLES
+                            .iter()
+                            .filter_map(|t| platform.get(t).and_then(|i| i.as_table_like())),
+                    );
+                }
+            }
+        }
+        for t in tables {
+            for (name, item) in t.iter() {
+                let inherits = item
+                    .as_table_like()
+                    .and_then(|d| d.get("workspace"))
+                    .and_then(|w| w.as_bool())
+                    == Some(true);
+                if inherits {
+                    inherited.insert(name.to_string());
+                }
+            }
+        }
+    }
+    let mut names: Vec<&str> = table.iter().map(|(k, _)| k).collect();
+    names.sort();
+    let mut first = true;
+    for name in names {
+        if inherited.contains(name) {
+            continue;
+        }
+        let Some((key, value)) = key_value_span(table, name) else {
+            continue;
+        };
+        let mut group = Group::with_title(
+            r.level
+                .snippet_level()
+                .primary_title("unused workspace dependency"),
+        )
+        .element(snippet(root).annotation(AnnotationKind::Primary.span(key.clone())));
+        if first {
+            group = group.element(SLevel::NOTE.message(note(LINT, &r)));
+        }
+        let help = Group::with_title(
+            SLevel::HELP.secondary_title("consider removing the unused dependency"),
+        )
+        .element(patch(root, key.start..value.end, String::new()));
+        reporter.emit(r.level, &[group, help])?;
+        first = false;
+    }
+    Ok(())
+}
+
+/// Package names in the other case than the lint wants.
+pub fn package_name_case(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+    name: &str,
+) -> anyhow::Result<()> {
+    use heck::{ToKebabCase as _, ToSnakeCase as _};
+    for (lint, case, converted) in [
+        ("non_kebab_case_packages", "kebab", name.to_kebab_case()),
+        ("non_snake_case_packages", "snake", name.to_snake_case()),
+    ] {
+        let r = lv.level(lint);
+        if r.level == levels::Level::Allow || converted == name {
+            continue;
+        }
+        let Some(package) = table_at(&source.doc, &["package"]) else {
+            continue;
+        };
+        let Some((_, value)) = key_value_span(package, "name") else {
+            continue;
+        };
+        let title = format!("packages should have a {case}-case name");
+        let group = Group::with_title(r.level.snippet_level().primary_title(&title))
+            .element(snippet(source).annotation(AnnotationKind::Primary.span(value.clone())))
+            .element(SLevel::NOTE.message(note(lint, &r)));
+        let help_title =
+            format!("to change the package name to {case} case, convert `package.name`");
+        let help = Group::with_title(SLevel::HELP.secondary_title(&help_title)).element(patch(
+            source,
+            value,
+            format!("\"{converted}\""),
+        ));
+        reporter.emit(r.level, &[group, help])?;
+    }
+    Ok(())
+}
+
+/// `package.readme` naming a file cargo finds by itself.
+pub fn redundant_readme(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+) -> anyhow::Result<()> {
+    const LINT: &str = "redundant_readme";
+    let r = lv.level(LINT);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let Some(package) = table_at(&source.doc, &["package"]) else {
+        return Ok(());
+    };
+    let written = package.get("readme").and_then(|i| i.as_str());
+    if !matches!(written, Some("README.md" | "README.txt" | "README")) {
+        return Ok(());
+    }
+    let Some((key, value)) = key_value_span(package, "readme") else {
+        return Ok(());
+    };
+    let group = Group::with_title(
+        r.level
+            .snippet_level()
+            .primary_title("explicit `package.readme` can be inferred"),
+    )
+    .element(snippet(source).annotation(AnnotationKind::Primary.span(key.start..value.end)))
+    .element(SLevel::NOTE.message(note(LINT, &r)));
+    let help =
+        Group::with_title(SLevel::HELP.secondary_title("consider removing `package.readme`"))
+            .element(patch(source, key.start..value.end, String::new()));
+    reporter.emit(r.level, &[group, help])
+}
+
+/// `package.homepage` that repeats `repository` or `documentation`.
+pub fn redundant_homepage(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+) -> anyhow::Result<()> {
+    const LINT: &str = "redundant_homepage";
+    let r = lv.level(LINT);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let Some(package) = table_at(&source.doc, &["package"]) else {
+        return Ok(());
+    };
+    let Some(homepage) = package.get("homepage").and_then(|i| i.as_str()) else {
+        return Ok(());
+    };
+    let Some(other) = ["repository", "documentation"]
+        .into_iter()
+        .find(|k| package.get(k).and_then(|i| i.as_str()) == Some(homepage))
+    else {
+        return Ok(());
+    };
+    let (Some((key, value)), Some((_, other_value))) = (
+        key_value_span(package, "homepage"),
+        key_value_span(package, other),
+    ) else {
+        return Ok(());
+    };
+    let group = Group::with_title(
+        r.level
+            .snippet_level()
+            .primary_title("`package.homepage` is redundant with another manifest field"),
+    )
+    .element(
+        snippet(source)
+            .annotation(AnnotationKind::Primary.span(value))
+            .annotation(AnnotationKind::Context.span(other_value)),
+    )
+    .element(SLevel::NOTE.message(note(LINT, &r)));
+    let help =
+        Group::with_title(SLevel::HELP.secondary_title("consider removing `package.homepage`"))
+            .element(patch(
+                source,
+                key.start..value_end(package, "homepage"),
+                String::new(),
+            ));
+    reporter.emit(r.level, &[group, help])
+}
+
+fn value_end(table: &dyn toml_edit::TableLike, key: &str) -> usize {
+    key_value_span(table, key).map_or(0, |(_, v)| v.end)
+}
+
+/// A member with no `[lints]` in a workspace that has `[workspace.lints]`.
+pub fn missing_lints_inheritance(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+    root: &Source,
+) -> anyhow::Result<()> {
+    const LINT: &str = "missing_lints_inheritance";
+    let r = lv.level(LINT);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    if table_at(&root.doc, &["workspace", "lints"]).is_none()
+        || source.doc.as_table().contains_key("lints")
+    {
+        return Ok(());
+    }
+    let end = source.text.len();
+    let group = Group::with_title(
+        r.level
+            .snippet_level()
+            .primary_title("missing `[lints]` to inherit `[workspace.lints]`"),
+    )
+    .element(Origin::path(&source.shown))
+    .element(SLevel::NOTE.message(note(LINT, &r)));
+    let inherit =
+        Group::with_title(SLevel::HELP.secondary_title("to inherit `workspace.lints, add:"))
+            .element(patch(
+                source,
+                end..end,
+                "[lints]\nworkspace = true\n".to_string(),
+            ));
+    let opt_out = Group::with_title(
+        SLevel::HELP.secondary_title("to clarify your intent to not inherit, add:"),
+    )
+    .element(patch(source, end..end, "[lints]\n".to_string()));
+    reporter.emit(r.level, &[group, inherit, opt_out])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_requirement;
+
+    #[test]
+    fn implicit_requirements_are_completed() {
+        assert_eq!(full_requirement("1").as_deref(), Some("1.0.0"));
+        assert_eq!(full_requirement("^1.2").as_deref(), Some("1.2.0"));
+        assert_eq!(
+            full_requirement(">=1.0, <2.0").as_deref(),
+            Some(">=1.0.0, <2.0")
+        );
+        for fine in ["1.0.0", "~1", "=1", "<2", "<=2", ">1", "1.*", "*"] {
+            assert_eq!(full_requirement(fine), None, "{fine}");
+        }
+    }
+}
