@@ -263,3 +263,49 @@ fn artifact_dir_like_cargo() {
     let c = p.cargo("build --artifact-dir x").with_any_status().run();
     mycargo_test_support::compare::assert_same_output(&m, &c);
 }
+
+/// `-Z cargo-lints`: the reports (snippets, notes, suggested edits) and the
+/// failure on a denied lint are cargo's, byte for byte.
+#[test]
+fn cargo_lints_like_cargo() {
+    let p = mycargo_test_support::project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"m\"]\nresolver = \"2\"\n\n[workspace.dependencies]\nunused = \"1\"\n\n\
+             [workspace.lints.cargo]\nimplicit_minimum_version_req = \"warn\"\nno-such-lint = \"warn\"\n",
+        )
+        .file(
+            "m/Cargo.toml",
+            "[package]\nname = \"m_pkg\"\nversion = \"0.1.0\"\nedition = \"2021\"\nreadme = \"README.md\"\n\
+             homepage = \"https://e.org/x\"\nrepository = \"https://e.org/x\"\n\n\
+             [dependencies]\nbar = { path = \"../bar\", version = \"0.1\" }\n\n\
+             [lints.cargo]\nnon_kebab_case_packages = \"deny\"\nredundant_readme = \"warn\"\n",
+        )
+        .file("m/src/lib.rs", "")
+        .file("m/README.md", "")
+        .file("bar/Cargo.toml", mycargo_test_support::basic_manifest("bar", "0.1.0"))
+        .file("bar/src/lib.rs", "")
+        .build();
+    let run = |tool: Tool| {
+        p.tool(tool, "check -Zcargo-lints")
+            .env(NIGHTLY.0, NIGHTLY.1)
+            .with_any_status()
+            .run()
+    };
+    let m = run(Tool::Mycargo);
+    mycargo_test_support::compare::assert_same_output(&m, &run(Tool::Cargo));
+    assert!(
+        m.stderr
+            .contains("error: encountered 1 error while running lints"),
+        "{}",
+        m.stderr
+    );
+    assert!(
+        m.stderr.contains("unknown lint: `no-such-lint`"),
+        "{}",
+        m.stderr
+    );
+    // Without the flag, nothing is linted.
+    let plain = p.mycargo("check").with_any_status().run();
+    assert!(!plain.stderr.contains("unknown lint"), "{}", plain.stderr);
+}

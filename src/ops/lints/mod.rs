@@ -52,6 +52,8 @@ impl Reporter<'_> {
         } else {
             Renderer::plain()
         };
+        // Long lines are shown whole, as cargo shows them off a terminal.
+        let renderer = renderer.term_width(usize::MAX / 2);
         let text = renderer.render(report);
         writeln!(self.gctx.shell.err(), "{text}")?;
         Ok(())

@@ -520,7 +520,8 @@ pub fn missing_lints_inheritance(
     {
         return Ok(());
     }
-    let end = source.text.len();
+    // The new table goes after the last line (before its newline).
+    let end = source.text.strip_suffix('\n').unwrap_or(&source.text).len();
     let group = Group::with_title(
         r.level
             .snippet_level()
@@ -533,12 +534,12 @@ pub fn missing_lints_inheritance(
             .element(patch(
                 source,
                 end..end,
-                "[lints]\nworkspace = true\n".to_string(),
+                "\n[lints]\nworkspace = true".to_string(),
             ));
     let opt_out = Group::with_title(
         SLevel::HELP.secondary_title("to clarify your intent to not inherit, add:"),
     )
-    .element(patch(source, end..end, "[lints]\n".to_string()));
+    .element(patch(source, end..end, "\n[lints]".to_string()));
     reporter.emit(r.level, &[group, inherit, opt_out])
 }
 
