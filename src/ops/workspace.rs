@@ -47,6 +47,7 @@ pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
         registries: configured_registries(gctx),
         nightly: crate::unstable::nightly_gate(&gctx.env),
         public_dependency: gctx.unstable.public_dependency,
+        cargo_lints: gctx.unstable.cargo_lints,
         path_bases: configured_path_bases(gctx),
         ..ReadOptions::default()
     }

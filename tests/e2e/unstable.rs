@@ -278,13 +278,10 @@ fn cargo_lints_like_cargo() {
             "m/Cargo.toml",
             "[package]\nname = \"m_pkg\"\nversion = \"0.1.0\"\nedition = \"2021\"\nreadme = \"README.md\"\n\
              homepage = \"https://e.org/x\"\nrepository = \"https://e.org/x\"\n\n\
-             [dependencies]\nbar = { path = \"../bar\", version = \"0.1\" }\n\n\
              [lints.cargo]\nnon_kebab_case_packages = \"deny\"\nredundant_readme = \"warn\"\n",
         )
         .file("m/src/lib.rs", "")
         .file("m/README.md", "")
-        .file("bar/Cargo.toml", mycargo_test_support::basic_manifest("bar", "0.1.0"))
-        .file("bar/src/lib.rs", "")
         .build();
     let run = |tool: Tool| {
         p.tool(tool, "check -Zcargo-lints")
@@ -308,4 +305,36 @@ fn cargo_lints_like_cargo() {
     // Without the flag, nothing is linted.
     let plain = p.mycargo("check").with_any_status().run();
     assert!(!plain.stderr.contains("unknown lint"), "{}", plain.stderr);
+}
+
+/// Lints tables are checked as cargo checks them: `[lints.cargo]` without
+/// `-Z cargo-lints` is warned about (worded for the channel), a tool path in
+/// a lint name and `workspace = false` are refused.
+#[test]
+fn lints_tables_checked_like_cargo() {
+    for (lints, nightly) in [
+        ("[lints.cargo]\nim_a_teapot = \"warn\"\n", false),
+        ("[lints.cargo]\nim_a_teapot = \"warn\"\n", true),
+        ("[workspace.lints.rust]\n\"clippy::x\" = \"warn\"\n", false),
+        ("[workspace.lints.super-linter]\nx = \"warn\"\n", false),
+        ("[lints]\nworkspace = false\n", false),
+    ] {
+        let p = mycargo_test_support::project()
+            .file(
+                "Cargo.toml",
+                &format!(
+                    "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{lints}"
+                ),
+            )
+            .file("src/lib.rs", "")
+            .build();
+        let run = |tool: Tool| {
+            let mut e = p.tool(tool, "check").with_any_status();
+            if nightly {
+                e = e.env(NIGHTLY.0, NIGHTLY.1);
+            }
+            e.run()
+        };
+        mycargo_test_support::compare::assert_same_output(&run(Tool::Mycargo), &run(Tool::Cargo));
+    }
 }

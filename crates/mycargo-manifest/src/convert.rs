@@ -34,6 +34,8 @@ pub(crate) struct ConvertContext<'a> {
     pub nightly: &'a crate::read::NightlyGate,
     /// `-Z public-dependency` was given.
     pub public_dependency: bool,
+    /// `-Z cargo-lints` was given.
+    pub cargo_lints: bool,
     /// `[path-bases]` from configuration.
     pub path_bases: &'a BTreeMap<String, std::path::PathBuf>,
 }
@@ -419,27 +421,64 @@ fn convert_replace(
     Ok(out)
 }
 
-fn check_lint_tools(lints: &TomlLints, warnings: &mut Vec<String>) {
+/// cargo's checks of a lints table: unknown tools warned about, lint
+/// names with a tool path refused, `[lints.cargo]` without `-Z
+/// cargo-lints` warned about, unused keys of a lint's table.
+fn check_lint_tools(
+    lints: &TomlLints,
+    lint_gate: (bool, &crate::read::NightlyGate),
+    warnings: &mut Vec<String>,
+) -> Result<(), Chain> {
+    const TOOLS: &[&str] = &["cargo", "clippy", "rust", "rustdoc"];
+    let (cargo_lints, nightly) = lint_gate;
     for (tool, table) in lints {
-        if !matches!(tool.as_str(), "cargo" | "clippy" | "rust" | "rustdoc") {
+        if !TOOLS.contains(&tool.as_str()) {
             warnings.push(format!(
                 "unrecognized lint tool `lints.{tool}`, specifying unrecognized tools may break in the future.\n\
                  supported tools: cargo, clippy, rust, rustdoc"
             ));
+            continue;
+        }
+        if tool == "cargo" && !cargo_lints {
+            let how = if nightly.allowed() {
+                "consider passing `-Zcargo-lints` to enable this feature."
+            } else {
+                "this Cargo does not support nightly features, but if you\n\
+                 switch to nightly channel you can pass\n\
+                 `-Zcargo-lints` to enable this feature."
+            };
+            warnings.push(format!(
+                "unused manifest key `lints.cargo` (may be supported in a future version)\n\n{how}"
+            ));
         }
         for (lint, l) in table {
+            if let Some((prefix, suffix)) = lint.split_once("::") {
+                if tool == prefix || (tool == "rust" && TOOLS.contains(&prefix)) {
+                    return Err(Chain::new(format!(
+                        "`lints.{tool}.{lint}` is not valid lint name; try `lints.{prefix}.{suffix}`"
+                    )));
+                }
+                return Err(Chain::new(format!(
+                    "`lints.{tool}.{lint}` is not a valid lint name"
+                )));
+            }
             if let crate::schema::TomlLint::Config(c) = l {
                 for key in c.unused_keys.keys() {
+                    if tool == "rust" && lint == "unexpected_cfgs" && key == "check-cfg" {
+                        continue;
+                    }
                     warnings.push(format!("unused manifest key: `lints.{tool}.{lint}.{key}`"));
                 }
             }
         }
     }
+    Ok(())
 }
 
 fn resolve_lints(
     toml: &TomlManifest,
     inherit: &mut dyn FnMut() -> Result<InheritableFields, Chain>,
+    lint_gate: (bool, &crate::read::NightlyGate),
     warnings: &mut Vec<String>,
 ) -> Result<Option<TomlLints>, Chain> {
     let Some(l) = &toml.lints else {
@@ -457,7 +496,7 @@ fn resolve_lints(
     } else {
         l.lints.clone()
     };
-    check_lint_tools(&lints, warnings);
+    check_lint_tools(&lints, lint_gate, warnings)?;
     Ok(Some(lints))
 }
 
@@ -560,7 +599,7 @@ fn convert_virtual(
     check_cargo_features(&cargo_features, cx.nightly, &mut warnings)?;
     let ws_config = workspace_root_config(ws, root)?;
     if let Some(l) = &ws.lints {
-        check_lint_tools(l, &mut warnings);
+        check_lint_tools(l, (cx.cargo_lints, cx.nightly), &mut warnings)?;
     }
     let profiles = match &toml.profile {
         Some(p) => Some(Profiles::from_toml(p, &cargo_features, &mut warnings)?),
@@ -997,7 +1036,12 @@ fn convert_package(
     };
     let patch = convert_patch(toml, root, edition, cx.registries, &mut *inherit, warnings)?;
     let replace = convert_replace(toml, root, edition, cx.registries, &mut *inherit, warnings)?;
-    let lints = resolve_lints(toml, inherit, warnings)?;
+    // A root package's `[workspace.lints]` is checked as a virtual
+    // manifest's is, before the package's own (inherited) table.
+    if let Some(l) = toml.workspace.as_ref().and_then(|ws| ws.lints.as_ref()) {
+        check_lint_tools(l, (cx.cargo_lints, cx.nightly), warnings)?;
+    }
+    let lints = resolve_lints(toml, inherit, (cx.cargo_lints, cx.nightly), warnings)?;
 
     let source_id = SourceId::for_path(root).map_err(|e| Chain::new(e.to_string()))?;
     Ok(Manifest {

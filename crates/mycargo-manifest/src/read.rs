@@ -33,6 +33,9 @@ pub struct ReadOptions {
     /// `-Z public-dependency`: `public` on dependencies counts, as with
     /// `cargo-features = ["public-dependency"]`.
     pub public_dependency: bool,
+    /// `-Z cargo-lints`: `[lints.cargo]` is read (otherwise it is warned
+    /// about as unused).
+    pub cargo_lints: bool,
     /// `[path-bases]` from configuration: name → directory, for
     /// `base = "<name>"` path dependencies (`cargo-features =
     /// ["path-bases"]`).
@@ -91,6 +94,7 @@ pub fn read_manifest_with(
         inherit: &mut inherit,
         nightly: &opts.nightly,
         public_dependency: opts.public_dependency,
+        cargo_lints: opts.cargo_lints,
         path_bases: &opts.path_bases,
     };
     convert(parsed, &mut cx)

@@ -42,6 +42,15 @@ impl<'de> Deserialize<'de> for WorkspaceTrue {
     }
 }
 
+/// `[lints] workspace = ...`: only `true`.
+pub(crate) struct LintsWorkspace(pub bool);
+
+impl<'de> Deserialize<'de> for LintsWorkspace {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        WorkspaceValue::deserialize(d).map(|_| LintsWorkspace(true))
+    }
+}
+
 /// The value of `workspace` in `{ workspace = true }`: only `true`.
 struct WorkspaceValue;
 

@@ -32,7 +32,8 @@ impl<'de> Deserialize<'de> for InheritableLints {
                 let mut out = InheritableLints::default();
                 while let Some(key) = map.next_key::<String>()? {
                     if key == "workspace" {
-                        out.workspace = map.next_value()?;
+                        // `true` only, with cargo's error (at the value).
+                        out.workspace = map.next_value::<super::inheritable::LintsWorkspace>()?.0;
                     } else {
                         let table = map.next_value()?;
                         out.lints.insert(key, table);
