@@ -322,7 +322,7 @@ fn lints_tables_checked_like_cargo() {
         let p = mycargo_test_support::project()
             .file(
                 "Cargo.toml",
-                &format!(
+                format!(
                     "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{lints}"
                 ),
             )
