@@ -20,8 +20,16 @@ fn search(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     let limit = args.limit.unwrap_or(10).min(MAX_LIMIT);
     let target = registry_api::target(gctx, args.registry.as_deref(), args.index.as_deref())?;
     let token = registry_api::find_token(gctx, &target, None)?;
-    // Search needs `config.json` but, as cargo, says nothing about it.
-    let config = registry_api::sparse(gctx, &target, None)?.config()?;
+    // Search needs `config.json`: from a sparse index, as cargo, it says
+    // nothing about it; a git index is fetched, and says so.
+    let index = registry_api::sparse(gctx, &target, None)?;
+    if !target.source_id.is_sparse() && !index.index_dir().join(".git").exists() {
+        gctx.shell.status(
+            "Updating",
+            mycargo_sources::source_map::SourceMap::describe(&target.source_id),
+        )?;
+    }
+    let config = index.config()?;
     let client =
         registry_api::client(gctx, &target, &config, token.map(registry_api::Auth::Token))?;
     let (crates, total) = client.search(&query, limit).with_context(|| {

@@ -221,3 +221,44 @@ fn publish_to_a_git_index_waits_for_it_as_cargo() {
     assert_eq!((mine_n, theirs_n), (1, 1));
     assert!(mine_indexed);
 }
+
+/// `search` on a registry with a git index fetches the index (for its
+/// `config.json`) and says so, once: an index already fetched is read as
+/// it is, as cargo does.
+#[test]
+fn search_a_git_index_as_cargo() {
+    const TOKEN: &str = "sekrit";
+    let reg = Registry::new();
+    Package::new("findme", "1.0.0").publish(&reg);
+    let _api = reg.serve_api(TOKEN);
+    let root = TestRoot::new_separate_homes();
+    let index = root.path().join("git-index");
+    let url = reg.write_git_index(&index);
+    let mut outs = Vec::new();
+    for tool in [Tool::Mycargo, Tool::Cargo] {
+        let home = root.cargo_home(tool);
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(
+            home.join("config.toml"),
+            format!("[registries.gitreg]\nindex = \"{url}\"\n"),
+        )
+        .unwrap();
+        let p = project().in_root(&root).at(&format!("p-{tool:?}")).build();
+        let first = p
+            .tool(tool, "search findme --registry gitreg")
+            .with_any_status()
+            .run();
+        let second = p
+            .tool(tool, "search findme --registry gitreg")
+            .with_any_status()
+            .run();
+        outs.push((first.stderr_redacted(), second.stderr_redacted()));
+    }
+    assert_eq!(outs[0], outs[1], "stderr of search (mycargo, cargo)");
+    assert!(
+        outs[0].0.contains("Updating `gitreg` index"),
+        "{:?}",
+        outs[0]
+    );
+    assert!(!outs[0].1.contains("Updating"), "{:?}", outs[0]);
+}
