@@ -243,7 +243,7 @@ fn search_a_git_index_as_cargo() {
             format!("[registries.gitreg]\nindex = \"{url}\"\n"),
         )
         .unwrap();
-        let p = project().in_root(&root).at(&format!("p-{tool:?}")).build();
+        let p = project().in_root(&root).at(format!("p-{tool:?}")).build();
         let first = p
             .tool(tool, "search findme --registry gitreg")
             .with_any_status()
