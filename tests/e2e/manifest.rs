@@ -357,3 +357,26 @@ fn a_very_long_line_is_quoted_in_part_as_cargo_quotes_it() {
         assert!(m.stderr.len() < 1000, "{}", m.stderr.len());
     }
 }
+
+/// `[hints]`: unknown hints are unused keys; `mostly-unused` is ignored
+/// with cargo's warning (it needs a nightly flag) or its type error.
+#[test]
+fn hints_warned_about_like_cargo() {
+    for hints in [
+        "this-is-an-unknown-hint = true\n",
+        "mostly-unused = \"string\"\n",
+        "mostly-unused = true\n",
+    ] {
+        let p = project()
+            .file(
+                "Cargo.toml",
+                format!(
+                    "[package]\nname = \"foo\"\nversion = \"0.0.1\"\nedition = \"2015\"\n\n[hints]\n{hints}"
+                ),
+            )
+            .file("src/main.rs", "fn main() {}")
+            .build();
+        let out = same(&p, "check");
+        assert!(out.stderr.contains("warning: "), "{}", out.stderr);
+    }
+}

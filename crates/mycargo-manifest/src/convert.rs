@@ -1042,6 +1042,11 @@ fn convert_package(
         check_lint_tools(l, (cx.cargo_lints, cx.nightly), warnings)?;
     }
     let lints = resolve_lints(toml, inherit, (cx.cargo_lints, cx.nightly), warnings)?;
+    if let Some(toml::Value::Table(hints)) = &toml.hints {
+        for key in hints.keys().filter(|k| *k != "mostly-unused") {
+            warnings.push(format!("unused manifest key: hints.{key}"));
+        }
+    }
 
     let source_id = SourceId::for_path(root).map_err(|e| Chain::new(e.to_string()))?;
     Ok(Manifest {

@@ -490,6 +490,7 @@ pub fn compile_with(
         rust_version::check(graph, units, &rustc.info.version)?;
     }
     check_target_paths(gctx, graph, units)?;
+    warn_about_hints(gctx, graph, units)?;
     if req.mode == CompileMode::Doc {
         let mut doc_dirs = vec![target_dir.join("doc")];
         if let Some(t) = &target_triple {
@@ -1248,6 +1249,49 @@ fn target_filter(t: &TargetSelection) -> TargetFilter {
         tests: rule(t.tests, &t.test),
         benches: rule(t.benches, &t.bench),
     }
+}
+
+/// `[hints]` of the local packages built: `mostly-unused` needs the
+/// nightly `-Z profile-hint-mostly-unused` (which mycargo does not have),
+/// and must be a boolean. Other packages' hints are not mentioned.
+fn warn_about_hints(
+    gctx: &mut GlobalContext,
+    graph: &mycargo_compiler::PackageGraph<'_>,
+    units: &UnitGraph,
+) -> anyhow::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    let all = units
+        .roots
+        .iter()
+        .chain(units.deps.values().flatten().map(|d| &d.unit));
+    for u in all {
+        if !seen.insert(u.pkg) {
+            continue;
+        }
+        let m = graph.packages[u.pkg].manifest;
+        if !m.package_id.source_id().is_path() {
+            continue;
+        }
+        let Some(hint) = m
+            .normalized_toml
+            .hints
+            .as_ref()
+            .and_then(|h| h.get("mostly-unused"))
+        else {
+            continue;
+        };
+        let id = format!("{}@{}", m.name(), m.package_id.version());
+        match hint {
+            toml::Value::Boolean(_) => gctx.shell.warn(format!(
+                "{id}: ignoring 'hints.mostly-unused', pass `-Zprofile-hint-mostly-unused` to enable it"
+            ))?,
+            other => gctx.shell.warn(format!(
+                "{id}: ignoring unsupported value type ({}) for 'hints.mostly-unused', which expects a boolean",
+                other.type_str()
+            ))?,
+        }
+    }
+    Ok(())
 }
 
 /// A target whose path is a directory is cargo's "target resolution
