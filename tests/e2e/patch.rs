@@ -264,3 +264,63 @@ fn patches_from_the_configuration_and_added_patches_like_cargo() {
     let out = same(&m, &c, "build");
     assert!(out.contains("should be a URL or registry name"), "{out}");
 }
+
+/// A patch whose package is used from another source gets cargo's hint
+/// naming the sources that package comes from.
+#[test]
+fn patch_of_the_wrong_source_hints_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nbar = \"1\"\n\n[patch.\"https://example.com/other-index\"]\n\
+             bar = { path = \"bar\" }\n",
+        )
+        .file("src/main.rs", "fn main() { bar::f(); }\n")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"1.0.0\"\nedition = \"2021\"\n",
+        )
+        .file("bar/src/lib.rs", "pub fn f() -> u32 { 3 }\n")
+        .build_twins();
+    reg.configure_home(m.test_root());
+    reg.configure_home(c.test_root());
+    let err = same(&m, &c, "generate-lockfile");
+    assert!(
+        err.contains("perhaps you meant one of the following:"),
+        "{err}"
+    );
+}
+
+/// `features` and `default-features` in a `[patch]` entry are ignored with
+/// cargo's warning, on every run.
+#[test]
+fn unused_fields_of_a_patch_are_warned_about_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nbar = \"1\"\n\n[patch.crates-io]\n\
+             bar = { path = \"bar\", features = [\"x\"], default-features = false }\n",
+        )
+        .file("src/main.rs", "fn main() { bar::f(); }\n")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n[features]\nx = []\n",
+        )
+        .file("bar/src/lib.rs", "pub fn f() -> u32 { 3 }\n")
+        .build_twins();
+    reg.configure_home(m.test_root());
+    reg.configure_home(c.test_root());
+    for _ in 0..2 {
+        let err = same(&m, &c, "build");
+        assert!(
+            err.contains("unused field in patch for `bar`: `features`, `default-features`"),
+            "{err}"
+        );
+    }
+}

@@ -332,6 +332,23 @@ fn validate_resolver(r: &str) -> Result<(), Chain> {
 }
 
 /// `[patch.<source>]` → dependencies by source key.
+/// `features` and `default-features` of a `[patch]` or `[replace]` entry,
+/// which cargo ignores there (they belong to the dependency), as cargo
+/// lists them in its warning.
+fn unused_patch_fields(spec: &crate::schema::TomlDependency) -> Option<String> {
+    let crate::schema::TomlDependency::Detailed(d) = spec else {
+        return None;
+    };
+    let mut fields = Vec::new();
+    if d.features.as_ref().is_some_and(|f| !f.is_empty()) {
+        fields.push("`features`");
+    }
+    if d.default_features.is_some() || d.default_features2.is_some() {
+        fields.push("`default-features`");
+    }
+    (!fields.is_empty()).then(|| fields.join(", "))
+}
+
 fn convert_patch(
     toml: &TomlManifest,
     root: &Path,
@@ -350,6 +367,11 @@ fn convert_patch(
         }
         let mut list = Vec::new();
         for (name, spec) in deps {
+            if let Some(unused) = unused_patch_fields(spec) {
+                warnings.push(format!(
+                    "unused field in patch for `{name}`: {unused}\n  |\n  = help: configure {unused} in the `dependencies` entry"
+                ));
+            }
             let mut dcx = DepContext {
                 root,
                 edition,
@@ -378,7 +400,9 @@ fn convert_replace(
     let mut out = Vec::new();
     for (key, spec) in toml.replace.iter().flatten() {
         let parsed = PackageIdSpec::parse(key, None).map_err(|e| {
-            Chain::new(e.to_string()).context(format!("invalid package ID specification: `{key}`"))
+            Chain::new(e.to_string()).context(format!(
+                "replacements must specify a valid semver version to replace, but `{key}` does not"
+            ))
         })?;
         let full = if parsed.url().is_none() {
             PackageIdSpec::parse(
@@ -416,6 +440,12 @@ fn convert_replace(
             path_bases: None,
         };
         let dep = to_dependency(spec, full.name(), &mut dcx)?;
+        if let Some(unused) = unused_patch_fields(spec) {
+            warnings.push(format!(
+                "unused field in replacement for `{}`: {unused}\n  |\n  = note: configure {unused} in the `dependencies` entry",
+                full.name()
+            ));
+        }
         out.push((full, dep));
     }
     Ok(out)

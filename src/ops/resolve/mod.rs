@@ -588,10 +588,17 @@ fn warn_unused_patches(gctx: &mut GlobalContext, resolve: &Resolve) -> anyhow::R
         used.dedup();
         if !used.is_empty() && used.iter().all(|s| !patched.contains(s)) {
             let mut msg = format!(
-                "patch `{id}` {MESSAGE}\nhelp: perhaps you misspelled the source URL being patched.\nPossible URLs for `[patch.<URL>]`:"
+                "patch `{id}` {MESSAGE}\n  |\n  = help: perhaps you meant one of the following:"
             );
             for s in used {
-                msg.push_str(&format!("\n    {}", s.display_registry_name()));
+                let name = if s.is_registry() {
+                    s.display_registry_name()
+                } else if s.is_path() {
+                    s.to_string()
+                } else {
+                    s.url().to_string()
+                };
+                msg.push_str(&format!("\n          \t{name}"));
             }
             gctx.shell.warn(msg)?;
         } else {
