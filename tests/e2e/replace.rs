@@ -104,3 +104,26 @@ fn replacement_of_another_version_is_refused_like_cargo() {
     assert!(mo.stderr_redacted().ends_with(cause), "{}", mo.stderr);
     assert_eq!(lock(&m), None);
 }
+
+/// A replacement nothing in the graph matches is warned about, on every
+/// run, as cargo does; fields a replacement ignores are named.
+#[test]
+fn unused_replacement_and_fields_are_warned_about_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    let (m, c) = twins(
+        &reg,
+        "\"bar:1.0.0\" = { path = \"bar\", features = [\"x\"] }\n\"qux:0.1.0\" = { path = \"bar\" }\n",
+    );
+    for _ in 0..2 {
+        let err = same(&m, &c, "build");
+        assert!(
+            err.contains("package replacement is not used: https://github.com/rust-lang/crates.io-index#qux@0.1.0"),
+            "{err}"
+        );
+        assert!(
+            err.contains("unused field in replacement for `bar`: `features`"),
+            "{err}"
+        );
+    }
+}

@@ -440,12 +440,6 @@ fn convert_replace(
             path_bases: None,
         };
         let dep = to_dependency(spec, full.name(), &mut dcx)?;
-        if let Some(unused) = unused_patch_fields(spec) {
-            warnings.push(format!(
-                "unused field in replacement for `{}`: {unused}\n  |\n  = note: configure {unused} in the `dependencies` entry",
-                full.name()
-            ));
-        }
         out.push((full, dep));
     }
     Ok(out)

@@ -346,6 +346,7 @@ fn resolve_inner(
             how.mode,
         )?;
     }
+    warn_about_replacements(gctx, ws, &replace, &replaced)?;
     if !how.download {
         return Ok(path_pkgs);
     }
@@ -708,6 +709,39 @@ fn git_patch_dependencies(ws: &Workspace) -> Vec<Dependency> {
 }
 
 /// `[replace]` of the workspace root.
+/// After the lock is written, as cargo: fields a `[replace]` entry ignores,
+/// then the entries nothing in the graph matches.
+fn warn_about_replacements(
+    gctx: &mut GlobalContext,
+    ws: &Workspace,
+    replace: &[(mycargo_core::PackageIdSpec, Summary)],
+    replaced: &BTreeMap<PackageId, PackageId>,
+) -> anyhow::Result<()> {
+    for (spec, d) in replace_table(ws) {
+        let mut unused = Vec::new();
+        if !d.features().is_empty() {
+            unused.push("`features`");
+        }
+        if !d.uses_default_features() {
+            unused.push("`default-features`");
+        }
+        if !unused.is_empty() {
+            let unused = unused.join(", ");
+            gctx.shell.warn(format!(
+                "unused field in replacement for `{}`: {unused}\n  |\n  = note: configure {unused} in the `dependencies` entry",
+                spec.name()
+            ))?;
+        }
+    }
+    for (spec, _) in replace {
+        if !replaced.keys().any(|id| spec.matches(id)) {
+            gctx.shell
+                .warn(format!("package replacement is not used: {spec}"))?;
+        }
+    }
+    Ok(())
+}
+
 fn replace_table(ws: &Workspace) -> Vec<(mycargo_core::PackageIdSpec, Dependency)> {
     ws.root_parsed()
         .map(|p| p.replace().to_vec())
