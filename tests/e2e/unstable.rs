@@ -338,3 +338,38 @@ fn lints_tables_checked_like_cargo() {
         mycargo_test_support::compare::assert_same_output(&run(Tool::Mycargo), &run(Tool::Cargo));
     }
 }
+
+/// Feature names in the wrong case (explicit, and those optional
+/// dependencies make) and an unstable lint named without its feature are
+/// reported as cargo reports them.
+#[test]
+fn cargo_lints_on_features_and_gated_lints_like_cargo() {
+    for extra in [
+        "[features]\nfoo_bar = []\nok-one = []\n\n[dependencies]\nopt_dep = { path = \"opt_dep\", optional = true }\n\n\
+         [lints.cargo]\nnon_kebab_case_features = \"warn\"\n",
+        "[lints.cargo]\nim_a_teapot = \"warn\"\n",
+    ] {
+        let p = mycargo_test_support::project()
+            .file(
+                "Cargo.toml",
+                format!(
+                    "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{extra}"
+                ),
+            )
+            .file("src/lib.rs", "")
+            .file(
+                "opt_dep/Cargo.toml",
+                mycargo_test_support::basic_manifest("opt_dep", "0.1.0"),
+            )
+            .file("opt_dep/src/lib.rs", "")
+            .build();
+        p.cargo("generate-lockfile").with_any_status().run();
+        let run = |tool: Tool| {
+            p.tool(tool, "check -Zcargo-lints")
+                .env(NIGHTLY.0, NIGHTLY.1)
+                .with_any_status()
+                .run()
+        };
+        mycargo_test_support::compare::assert_same_output(&run(Tool::Mycargo), &run(Tool::Cargo));
+    }
+}

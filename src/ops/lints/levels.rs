@@ -137,6 +137,15 @@ pub fn find_lint(name: &str) -> Option<&'static LintDef> {
     LINTS.iter().find(|l| l.name == name)
 }
 
+/// The `cargo-features` entry a lint or group needs, if any.
+pub fn gate_of(name: &str) -> Option<&'static str> {
+    match find_lint(name) {
+        Some(l) => l.feature,
+        None if name == "test_dummy_unstable" => Some("test-dummy-unstable"),
+        None => None,
+    }
+}
+
 pub fn find_group(name: &str) -> Option<&'static GroupDef> {
     GROUPS.iter().find(|g| g.name == name)
 }

@@ -38,6 +38,8 @@ impl Source {
 pub struct Reporter<'a> {
     gctx: &'a mut GlobalContext,
     errors: usize,
+    /// Unstable lints named without their feature.
+    verify_errors: usize,
 }
 
 impl Reporter<'_> {
@@ -58,6 +60,13 @@ impl Reporter<'_> {
         writeln!(self.gctx.shell.err(), "{text}")?;
         Ok(())
     }
+
+    /// An error of the tables themselves (an unstable lint named without
+    /// its feature): these fail the command before the lints' own errors.
+    pub fn emit_verify_error(&mut self, report: &[Group<'_>]) -> anyhow::Result<()> {
+        self.verify_errors += 1;
+        self.emit(Level::Warn, report)
+    }
 }
 
 /// Run every lint of the workspace (`-Z cargo-lints` only). An error-level
@@ -71,7 +80,11 @@ pub fn run(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
         return Ok(());
     };
     let is_workspace = root.doc.as_table().contains_key("workspace");
-    let mut reporter = Reporter { gctx, errors: 0 };
+    let mut reporter = Reporter {
+        gctx,
+        errors: 0,
+        verify_errors: 0,
+    };
 
     // The workspace's own table and checks.
     let ws_table = if is_workspace {
@@ -122,11 +135,17 @@ pub fn run(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
         rules::im_a_teapot(&mut reporter, source, &lv)?;
         rules::implicit_minimum_version_req_pkg(&mut reporter, source, &lv)?;
         rules::package_name_case(&mut reporter, source, &lv, member.name())?;
+        rules::feature_name_case(&mut reporter, source, &lv)?;
         rules::redundant_readme(&mut reporter, source, &lv)?;
         rules::redundant_homepage(&mut reporter, source, &lv)?;
         if is_workspace {
             rules::missing_lints_inheritance(&mut reporter, source, &lv, &root)?;
         }
+    }
+    match reporter.verify_errors {
+        0 => {}
+        1 => bail!("encountered 1 error while verifying lints"),
+        n => bail!("encountered {n} errors while verifying lints"),
     }
     match reporter.errors {
         0 => Ok(()),

@@ -70,15 +70,34 @@ pub fn unknown_lints(
 ) -> anyhow::Result<()> {
     const LINT: &str = "unknown_lints";
     let r = lv.level(LINT);
-    if r.level == levels::Level::Allow {
-        return Ok(());
-    }
     let Some(table) = table_at(&source.doc, prefix) else {
         return Ok(());
     };
     let mut first = true;
     for (name, _) in table.iter() {
-        if levels::find_lint(name).is_some() || levels::find_group(name).is_some() {
+        if let Some(feature) = levels::gate_of(name)
+            && !lv.has_feature(feature)
+        {
+            let Some((key, _)) = key_value_span(table, name) else {
+                continue;
+            };
+            let title = format!("use of unstable lint `{name}`");
+            let label = format!("this is behind `{feature}`, which is not enabled");
+            let help = format!(
+                "consider adding `cargo-features = [\"{feature}\"]` to the top of the manifest"
+            );
+            let group = Group::with_title(annotate_snippets::Level::ERROR.primary_title(&title))
+                .element(
+                    snippet(source).annotation(AnnotationKind::Primary.span(key).label(&label)),
+                )
+                .element(SLevel::HELP.message(&help));
+            reporter.emit_verify_error(&[group])?;
+            continue;
+        }
+        if levels::find_lint(name).is_some()
+            || levels::find_group(name).is_some()
+            || r.level == levels::Level::Allow
+        {
             continue;
         }
         let Some((key, _)) = key_value_span(table, name) else {
@@ -559,4 +578,121 @@ mod tests {
             assert_eq!(full_requirement(fine), None, "{fine}");
         }
     }
+}
+
+/// Feature names (explicit ones, and the features optional dependencies
+/// make) in the other case than the lint wants, sorted by name.
+pub fn feature_name_case(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+) -> anyhow::Result<()> {
+    use heck::{ToKebabCase as _, ToSnakeCase as _};
+    let root = source.doc.as_table();
+    // name -> (key span, optional = true span when implicit)
+    let mut features: std::collections::BTreeMap<String, (Range<usize>, Option<Range<usize>>)> =
+        std::collections::BTreeMap::new();
+    let mut dep_refs = BTreeSet::new();
+    if let Some(table) = root.get("features").and_then(|i| i.as_table_like()) {
+        for (name, item) in table.iter() {
+            if let Some(values) = item.as_array() {
+                for v in values.iter().filter_map(|v| v.as_str()) {
+                    if let Some(dep) = v.strip_prefix("dep:") {
+                        dep_refs.insert(dep.to_string());
+                    }
+                }
+            }
+            if let Some((key, _)) = key_value_span(table, name) {
+                features.insert(name.to_string(), (key, None));
+            }
+        }
+    }
+    let mut dep_tables: Vec<&dyn toml_edit::TableLike> =
+        ["dependencies", "build-dependencies", "build_dependencies"]
+            .iter()
+            .filter_map(|t| root.get(t).and_then(|i| i.as_table_like()))
+            .collect();
+    if let Some(targets) = root.get("target").and_then(|i| i.as_table_like()) {
+        for (_, platform) in targets.iter() {
+            if let Some(platform) = platform.as_table_like() {
+                dep_tables.extend(
+                    ["dependencies", "build-dependencies", "build_dependencies"]
+                        .iter()
+                        .filter_map(|t| platform.get(t).and_then(|i| i.as_table_like())),
+                );
+            }
+        }
+    }
+    for table in dep_tables {
+        for (name, item) in table.iter() {
+            let Some(dep) = item.as_table_like() else {
+                continue;
+            };
+            if dep.get("optional").and_then(|o| o.as_bool()) != Some(true)
+                || dep_refs.contains(name)
+                || features.contains_key(name)
+            {
+                continue;
+            }
+            let (Some((key, _)), Some((okey, ovalue))) =
+                (key_value_span(table, name), key_value_span(dep, "optional"))
+            else {
+                continue;
+            };
+            features.insert(name.to_string(), (key, Some(okey.start..ovalue.end)));
+        }
+    }
+    for (lint, case, convert) in [
+        (
+            "non_kebab_case_features",
+            "kebab",
+            (|s: &str| s.to_kebab_case()) as fn(&str) -> String,
+        ),
+        ("non_snake_case_features", "snake", |s: &str| {
+            s.to_snake_case()
+        }),
+    ] {
+        let r = lv.level(lint);
+        if r.level == levels::Level::Allow {
+            continue;
+        }
+        // Each report carries the level's note (unlike the dependency
+        // lints, as cargo does).
+        for (name, (key, cause)) in &features {
+            let converted = convert(name);
+            if converted == *name {
+                continue;
+            }
+            let title = format!("features should have a {case}-case name");
+            let mut report = Vec::new();
+            let group = match cause {
+                None => Group::with_title(r.level.snippet_level().primary_title(&title))
+                    .element(snippet(source).annotation(AnnotationKind::Primary.span(key.clone()))),
+                Some(cause) => Group::with_title(r.level.snippet_level().primary_title(&title))
+                    .element(
+                        snippet(source)
+                            .annotation(AnnotationKind::Primary.span(key.clone()).label("source of feature name"))
+                            .annotation(AnnotationKind::Context.span(cause.clone()).label("cause of feature")),
+                    )
+                    .element(SLevel::NOTE.message(
+                        "see also <https://doc.rust-lang.org/cargo/reference/features.html#optional-dependencies>",
+                    )),
+            };
+            report.push(group.element(SLevel::NOTE.message(note(lint, &r))));
+            if cause.is_none() {
+                let help_title = format!(
+                    "to change the feature name to {case} case, convert the `features` key"
+                );
+                report.push(
+                    Group::with_title(SLevel::HELP.secondary_title(help_title)).element(patch(
+                        source,
+                        key.clone(),
+                        converted,
+                    )),
+                );
+            }
+            reporter.emit(r.level, &report)?;
+        }
+    }
+    Ok(())
 }
