@@ -562,24 +562,6 @@ pub fn missing_lints_inheritance(
     reporter.emit(r.level, &[group, inherit, opt_out])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::full_requirement;
-
-    #[test]
-    fn implicit_requirements_are_completed() {
-        assert_eq!(full_requirement("1").as_deref(), Some("1.0.0"));
-        assert_eq!(full_requirement("^1.2").as_deref(), Some("1.2.0"));
-        assert_eq!(
-            full_requirement(">=1.0, <2.0").as_deref(),
-            Some(">=1.0.0, <2.0")
-        );
-        for fine in ["1.0.0", "~1", "=1", "<2", "<=2", ">1", "1.*", "*"] {
-            assert_eq!(full_requirement(fine), None, "{fine}");
-        }
-    }
-}
-
 /// Feature names (explicit ones, and the features optional dependencies
 /// make) in the other case than the lint wants, sorted by name.
 pub fn feature_name_case(
@@ -695,4 +677,22 @@ pub fn feature_name_case(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_requirement;
+
+    #[test]
+    fn implicit_requirements_are_completed() {
+        assert_eq!(full_requirement("1").as_deref(), Some("1.0.0"));
+        assert_eq!(full_requirement("^1.2").as_deref(), Some("1.2.0"));
+        assert_eq!(
+            full_requirement(">=1.0, <2.0").as_deref(),
+            Some(">=1.0.0, <2.0")
+        );
+        for fine in ["1.0.0", "~1", "=1", "<2", "<=2", ">1", "1.*", "*"] {
+            assert_eq!(full_requirement(fine), None, "{fine}");
+        }
+    }
 }
