@@ -405,6 +405,12 @@ fn doc_warnings_and_errors_like_cargo() {
     let mo = m.mycargo("doc").with_status(101).run();
     let co = c.cargo("doc").with_status(101).run();
     assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    // `-v` adds the failed rustdoc command as the cause.
+    let mo = m.mycargo("doc -v").with_status(101).run();
+    let co = c.cargo("doc -v").with_status(101).run();
+    let cause = |s: &str| s.lines().skip_while(|l| !l.starts_with("Caused by:")).count();
+    assert!(cause(&mo.stderr) > 1, "{}", mo.stderr);
+    assert_eq!(cause(&mo.stderr), cause(&co.stderr));
 }
 
 #[test]

@@ -1237,7 +1237,19 @@ fn finish_job(
     let descr = target_description(target, unit.mode);
     warning_summary(bcx, shell, unit, st)?;
     if !status.success() && unit.mode == CompileMode::Doc {
-        anyhow::bail!("could not document `{}`", m.name());
+        // As for rustc: the process's failure under `-v` (or when rustdoc
+        // said nothing).
+        let cause = anyhow::anyhow!(
+            "process didn't exit successfully: `{}` ({})",
+            st.command_line,
+            mycargo_util::process::exit_status_text(&status)
+        );
+        let cause = if st.errors > 0 && status.code().is_some() {
+            anyhow::Error::new(mycargo_util::errors::VerboseError(cause))
+        } else {
+            cause
+        };
+        return Err(cause.context(format!("could not document `{}`", m.name())));
     }
     if !status.success() {
         let mut msg = format!("could not compile `{}` ({descr})", m.name());
