@@ -569,3 +569,22 @@ fn clean_p_of_a_registry_dependency_like_cargo() {
     }
     assert_eq!(removed[0], removed[1], "files counted differ");
 }
+
+/// A lib with `doc = false` is not documented, even for the package's
+/// bins (which still link to it), as in cargo.
+#[test]
+fn doc_false_lib_is_not_documented_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoc = false\n",
+        )
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file("src/bin/some-bin.rs", "fn main() { foo::f(); }\n")
+        .build_twins();
+    let mo = m.mycargo("doc").run();
+    let co = c.cargo("doc").run();
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    assert!(!m.root().join("target/doc/foo").exists());
+    assert!(m.root().join("target/doc/some_bin/index.html").exists());
+}

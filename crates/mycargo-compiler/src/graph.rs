@@ -777,15 +777,19 @@ impl Builder<'_, '_> {
                 CompileMode::Check
             };
             let checked = self.intern_dep(unit, unit.pkg, li, mode, kind.clone(), for_host);
-            let documented = self.intern_dep(unit, unit.pkg, li, CompileMode::Doc, kind, for_host);
             out.push(UnitDep {
                 unit: checked,
                 extern_name: lib.crate_name(),
             });
-            out.push(UnitDep {
-                unit: documented,
-                extern_name: String::new(),
-            });
+            // The lib's docs too, unless it has `doc = false`.
+            if lib.doc {
+                let documented =
+                    self.intern_dep(unit, unit.pkg, li, CompileMode::Doc, kind, for_host);
+                out.push(UnitDep {
+                    unit: documented,
+                    extern_name: String::new(),
+                });
+            }
         }
         out
     }
