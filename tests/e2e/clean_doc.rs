@@ -588,3 +588,21 @@ fn doc_false_lib_is_not_documented_like_cargo() {
     assert!(!m.root().join("target/doc/foo").exists());
     assert!(m.root().join("target/doc/some_bin/index.html").exists());
 }
+
+/// An example with `doc = true` is documented by `doc`, as in cargo.
+#[test]
+fn documented_example_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [[example]]\nname = \"ex1\"\ncrate-type = [\"lib\"]\ndoc = true\n",
+        )
+        .file("src/lib.rs", "pub fn f() {}\n")
+        .file("examples/ex1.rs", "/// Example\npub fn x() { foo::f(); }\n")
+        .build_twins();
+    let mo = m.mycargo("doc").run();
+    let co = c.cargo("doc").run();
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    assert!(m.root().join("target/doc/ex1/fn.x.html").exists());
+}

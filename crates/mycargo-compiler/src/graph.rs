@@ -892,9 +892,11 @@ fn default_target(m: &Manifest, t: &Target, mode: CompileMode) -> bool {
         CompileMode::Test => !t.is_custom_build() && (t.tested || t.is_example()),
         CompileMode::Bench => !t.is_custom_build() && t.benched,
         // A bin named like the lib would overwrite its docs.
+        // Examples only with `doc = true` (their default is false).
         CompileMode::Doc => {
             t.doc
                 && (t.is_lib()
+                    || t.is_example()
                     || t.is_bin() && !m.targets.iter().any(|l| l.is_lib() && l.name == t.name))
         }
         _ => t.is_lib() || t.is_bin(),
