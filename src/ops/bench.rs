@@ -17,8 +17,11 @@ pub fn bench(gctx: &mut GlobalContext, args: &crate::cli::bench::Args) -> CliRes
     )?;
     // The filter and the arguments after `--`, then `--bench`, which tells
     // libtest to run benchmarks.
+    // (`--no-run` shows the programs without it, as cargo does.)
     let mut test_args: Vec<String> = args.benchname.iter().chain(&args.args).cloned().collect();
-    test_args.push("--bench".to_string());
+    if !args.no_run {
+        test_args.push("--bench".to_string());
+    }
     let req = CompileRequest {
         mode: CompileMode::Bench,
         packages: args.packages.clone(),

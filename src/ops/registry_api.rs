@@ -53,7 +53,7 @@ pub fn target(
     }
     let map = SourceMap::load(&gctx.config)?;
     if let Some(index) = index {
-        let url = parse_url(index).with_context(|| format!("invalid index URL `{index}`"))?;
+        let url = parse_url(index)?;
         // cargo names a bare `--index` by its URL, even one a
         // `[registries]` entry also names (and sends only `--token` to it).
         let id = SourceId::for_registry(&url);

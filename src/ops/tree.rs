@@ -287,7 +287,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
     let no_dedupe = args.no_dedupe || args.all;
     if args.all {
         gctx.shell.warn(
-            "the `mycargo tree` --all flag has been changed to --no-dedupe, and may be removed in a future version\n  |\n  = help: if you are looking to display all workspace members, use the --workspace flag",
+            "the `cargo tree` --all flag has been changed to --no-dedupe, and may be removed in a future version\n  |\n  = help: if you are looking to display all workspace members, use the --workspace flag",
         )?;
     }
     let target = if args.all_targets {

@@ -465,3 +465,46 @@ fn a_target_or_package_flag_without_a_name_lists_the_choices() {
         .with_stderr_contains("Possible packages/workspace members:\n    foo")
         .run();
 }
+
+/// Small wordings and orders, each compared with cargo: `bench --no-run`'s
+/// programs (no `--bench`), a runner that cannot start `(never executed)`,
+/// `-C rpath` just before `--out-dir`, and a bad `--index` URL.
+#[test]
+fn runner_rpath_bench_and_index_wordings_like_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[profile.dev]\nrpath = true\n",
+        )
+        .file("src/main.rs", "fn main() {}")
+        .file("benches/b.rs", "fn main() {}")
+        .file(
+            ".cargo/config.toml",
+            "[target.'cfg(all())']\nrunner = \"nonexistent-runner --foo\"\n",
+        )
+        .build();
+    let both = |args: &str| {
+        let m = p.mycargo(args).with_any_status().run();
+        let c = p.cargo(args).with_any_status().run();
+        mycargo_test_support::compare::assert_same_output(&m, &c);
+        m
+    };
+    // (The rustc each shows differs: only the flags' order is compared.)
+    for tool in [
+        mycargo_test_support::Tool::Mycargo,
+        mycargo_test_support::Tool::Cargo,
+    ] {
+        let b = p.tool(tool, "build -v").run();
+        assert!(b.stderr.contains("-C extra-filename=-"), "{}", b.stderr);
+        assert!(
+            b.stderr.contains("-C rpath --out-dir"),
+            "{tool:?}: {}",
+            b.stderr
+        );
+    }
+    let r = both("run");
+    assert!(r.stderr.contains("(never executed)"), "{}", r.stderr);
+    let n = both("bench --no-run");
+    assert!(!n.stderr.contains("--bench`"), "{}", n.stderr);
+    both("search x --index index_url");
+}

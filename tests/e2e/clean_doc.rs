@@ -408,7 +408,11 @@ fn doc_warnings_and_errors_like_cargo() {
     // `-v` adds the failed rustdoc command as the cause.
     let mo = m.mycargo("doc -v").with_status(101).run();
     let co = c.cargo("doc -v").with_status(101).run();
-    let cause = |s: &str| s.lines().skip_while(|l| !l.starts_with("Caused by:")).count();
+    let cause = |s: &str| {
+        s.lines()
+            .skip_while(|l| !l.starts_with("Caused by:"))
+            .count()
+    };
     assert!(cause(&mo.stderr) > 1, "{}", mo.stderr);
     assert_eq!(cause(&mo.stderr), cause(&co.stderr));
 }
@@ -605,6 +609,9 @@ fn documented_example_like_cargo() {
     let co = c.cargo("doc").run();
     // The two units start together: their lines may come in either order.
     let sorted = |s: String| s.lines().map(str::to_string).collect::<BTreeSet<_>>();
-    assert_eq!(sorted(mo.stderr_as_mycargo()), sorted(co.stderr_as_mycargo()));
+    assert_eq!(
+        sorted(mo.stderr_as_mycargo()),
+        sorted(co.stderr_as_mycargo())
+    );
     assert!(m.root().join("target/doc/ex1/fn.x.html").exists());
 }

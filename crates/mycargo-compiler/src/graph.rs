@@ -1070,12 +1070,13 @@ fn feature_enabled(f: &str, enabled: &BTreeSet<String>) -> bool {
     enabled.contains(name.trim_start_matches("dep:"))
 }
 
-fn missing_features(m: &Manifest, t: &Target, enabled: &BTreeSet<String>) -> String {
+/// cargo's error for a target whose required features are not all on: it
+/// names every required feature, not only the missing ones.
+fn missing_features(m: &Manifest, t: &Target, _enabled: &BTreeSet<String>) -> String {
     let missing: Vec<&str> = t
         .required_features
         .iter()
         .flatten()
-        .filter(|f| !feature_enabled(f, enabled))
         .map(String::as_str)
         .collect();
     let quoted: Vec<String> = missing.iter().map(|f| format!("`{f}`")).collect();

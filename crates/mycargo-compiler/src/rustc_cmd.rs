@@ -141,9 +141,6 @@ pub fn rustc_command(
         cmd.arg("-C")
             .arg(format!("overflow-checks={}", on_off(p.overflow_checks)));
     }
-    if p.rpath {
-        cmd.arg("-C").arg("rpath");
-    }
     if test {
         if target.harness {
             cmd.arg("--test");
@@ -169,6 +166,10 @@ pub fn rustc_command(
     if has_extra {
         cmd.arg("-C")
             .arg(format!("extra-filename=-{}", bcx.unit_id(unit)));
+    }
+    // cargo's place for it: just before `--out-dir`.
+    if p.rpath {
+        cmd.arg("-C").arg("rpath");
     }
     cmd.arg("--out-dir").arg(bcx.out_dir(unit));
     if let CompileKind::Target(t) = &unit.kind {

@@ -805,6 +805,16 @@ fn convert_package(
     let version = version.unwrap_or_else(|| semver::Version::new(0, 0, 0));
     if let Some(r) = &pkg.resolver {
         validate_resolver(r)?;
+        if toml
+            .workspace
+            .as_ref()
+            .is_some_and(|ws| ws.resolver.is_some())
+        {
+            return Err(Chain::new(
+                "cannot specify `resolver` field in both `[workspace]` and `[package]`",
+            )
+            .into());
+        }
     }
     if toml.workspace.is_some() && pkg.workspace.is_some() {
         return Err(Chain::new(

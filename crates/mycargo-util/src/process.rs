@@ -14,7 +14,7 @@ pub fn exec_replace(cmd: &mut Command) -> CliError {
         let err = cmd.exec();
         CliError::new(
             anyhow::Error::new(err).context(format!(
-                "could not execute process `{}`",
+                "could not execute process `{}` (never executed)",
                 display_command(cmd)
             )),
             101,
@@ -26,7 +26,7 @@ pub fn exec_replace(cmd: &mut Command) -> CliError {
             Ok(s) => CliError::code(s.code().unwrap_or(101)),
             Err(e) => CliError::new(
                 anyhow::Error::new(e).context(format!(
-                    "could not execute process `{}`",
+                    "could not execute process `{}` (never executed)",
                     display_command(cmd)
                 )),
                 101,
