@@ -508,3 +508,54 @@ fn runner_rpath_bench_and_index_wordings_like_cargo() {
     assert!(!n.stderr.contains("--bench`"), "{}", n.stderr);
     both("search x --index index_url");
 }
+
+/// `rustc-link-arg-bins` (and `-tests`) reach only those targets, as in
+/// cargo: the library is compiled without them.
+#[test]
+fn targeted_link_args_like_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/lib.rs", "pub fn f() {}")
+        .file("src/main.rs", "fn main() { foo::f(); }")
+        .file("tests/t.rs", "#[test]\nfn t() {}\n")
+        .file(
+            "build.rs",
+            "fn main() {\n    println!(\"cargo::rustc-link-arg-bins=-Wl,-O1\");\n    println!(\"cargo::rustc-link-arg-tests=-Wl,-O2\");\n}\n",
+        )
+        .build();
+    for tool in [
+        mycargo_test_support::Tool::Mycargo,
+        mycargo_test_support::Tool::Cargo,
+    ] {
+        let out = p.tool(tool, "build -v").run();
+        let line = |krate: &str, ty: &str| {
+            out.stderr
+                .lines()
+                .find(|l| {
+                    l.contains(&format!("--crate-name {krate} "))
+                        && l.contains(&format!("--crate-type {ty}"))
+                })
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(
+            line("foo", "bin").contains("-C link-arg=-Wl,-O1"),
+            "{tool:?}: {}",
+            out.stderr
+        );
+        assert!(
+            !line("foo", "bin").contains("-Wl,-O2"),
+            "{tool:?}: {}",
+            out.stderr
+        );
+        assert!(
+            !line("foo", "lib").contains("link-arg"),
+            "{tool:?}: {}",
+            out.stderr
+        );
+        let _ = std::fs::remove_dir_all(p.root().join("target"));
+    }
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::build_context::BuildContext;
-use crate::build_output::{BuildOutput, LinkArgTarget, PackageTargets, ParseContext};
+use crate::build_output::{BuildOutput, PackageTargets, ParseContext};
 use crate::rustc_cmd::ScriptEffects;
 use crate::unit::Unit;
 
@@ -212,12 +212,7 @@ pub fn effects(out: &BuildOutput, out_dir: PathBuf) -> ScriptEffects {
             .map(|(_, p)| p.display().to_string())
             .collect(),
         link_libs: out.library_links.clone(),
-        link_args: out
-            .linker_args
-            .iter()
-            .filter(|(t, _)| *t == LinkArgTarget::All)
-            .map(|(_, a)| a.clone())
-            .collect(),
+        link_args: out.linker_args.clone(),
         cfgs: out.cfgs.clone(),
         check_cfgs: out.check_cfgs.clone(),
         env: out.env.clone(),

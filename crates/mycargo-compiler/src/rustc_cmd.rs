@@ -16,8 +16,9 @@ pub struct ScriptEffects {
     pub link_search: Vec<String>,
     /// `-l` libraries, for the package's own units.
     pub link_libs: Vec<String>,
-    /// `-C link-arg=` values for the package's linkable units.
-    pub link_args: Vec<String>,
+    /// `-C link-arg=` values, each with the targets it is for
+    /// (`rustc-link-arg`, `-bins`, `-bin=NAME`, `-tests`, ...).
+    pub link_args: Vec<(crate::build_output::LinkArgTarget, String)>,
     pub cfgs: Vec<String>,
     pub check_cfgs: Vec<String>,
     pub env: Vec<(String, String)>,
@@ -214,8 +215,10 @@ pub fn rustc_command(
                     cmd.arg("-l").arg(lib);
                 }
             }
-            for a in &fx.link_args {
-                cmd.arg("-C").arg(format!("link-arg={a}"));
+            for (applies, a) in &fx.link_args {
+                if link_arg_applies(applies, target, unit) {
+                    cmd.arg("-C").arg(format!("link-arg={a}"));
+                }
             }
             script_cfg_args(fx, &mut cmd);
         }
@@ -228,6 +231,28 @@ pub fn rustc_command(
         &bcx.config.env,
     );
     cmd
+}
+
+/// Whether a build script's `rustc-link-arg*` instruction is for this unit.
+fn link_arg_applies(
+    applies: &crate::build_output::LinkArgTarget,
+    target: &mycargo_manifest::Target,
+    unit: &Unit,
+) -> bool {
+    use crate::build_output::LinkArgTarget as L;
+    match applies {
+        L::All => true,
+        L::Cdylib => {
+            !unit.mode.is_any_test()
+                && target.is_lib()
+                && target.kind.crate_types().iter().any(|t| t == "cdylib")
+        }
+        L::Bin => target.is_bin(),
+        L::SingleBin(name) => target.is_bin() && target.name == *name,
+        L::Test => target.is_test(),
+        L::Bench => target.is_bench(),
+        L::Example => target.kind == mycargo_manifest::TargetKind::ExampleBin,
+    }
 }
 
 fn only_rlib_types(types: &[String]) -> bool {
