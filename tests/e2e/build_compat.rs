@@ -559,3 +559,27 @@ fn targeted_link_args_like_cargo() {
         let _ = std::fs::remove_dir_all(p.root().join("target"));
     }
 }
+
+/// Every profile's `inherits` is checked before a build, as cargo does,
+/// whichever profile is used.
+#[test]
+fn profile_inheritance_errors_like_cargo() {
+    for profiles in [
+        "[profile.release]\ninherits = \"dev\"\n",
+        "[profile.release-lto]\nlto = true\n",
+        "[profile.release-lto]\ninherits = \"nope\"\n",
+        "[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n",
+    ] {
+        let p = project()
+            .file(
+                "Cargo.toml",
+                format!("[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{profiles}"),
+            )
+            .file("src/lib.rs", "")
+            .build();
+        let m = p.mycargo("check").with_any_status().run();
+        let c = p.cargo("check").with_any_status().run();
+        mycargo_test_support::compare::assert_same_output(&m, &c);
+        assert_eq!(m.code(), Some(101), "{}", m.stderr);
+    }
+}

@@ -45,7 +45,62 @@ pub fn maker(
     incremental: Option<bool>,
 ) -> anyhow::Result<ProfileMaker> {
     let profiles = effective(gctx, manifest, requested)?;
+    validate_inheritance(&profiles)?;
     ProfileMaker::new(requested, Some(&profiles), incremental)
+}
+
+/// cargo checks every defined profile's `inherits` before building, not
+/// only the requested one's: none on `dev`/`release`, one on every other
+/// profile, naming a defined profile, without a loop.
+fn validate_inheritance(profiles: &Profiles) -> anyhow::Result<()> {
+    let map = &profiles.profiles;
+    for root in ["dev", "release"] {
+        if map.get(root).is_some_and(|p| p.inherits.is_some()) {
+            anyhow::bail!("`inherits` must not be specified in root profile `{root}`");
+        }
+    }
+    let builtin_parent = |n: &str| match n {
+        "test" | "doc" | "check" => Some("dev"),
+        "bench" => Some("release"),
+        _ => None,
+    };
+    for name in map
+        .keys()
+        .filter(|n| !matches!(n.as_str(), "dev" | "release"))
+    {
+        let mut chain = vec![name.clone()];
+        let mut current = name.clone();
+        // Each step adds a profile to the chain or stops: at most as many
+        // steps as profiles.
+        while current != "dev" && current != "release" {
+            let parent = match map.get(&current).and_then(|p| p.inherits.clone()) {
+                Some(p) => p,
+                None => match builtin_parent(&current) {
+                    Some(p) => p.to_string(),
+                    None => anyhow::bail!(
+                        "profile `{current}` is missing an `inherits` directive \
+                         (`inherits` is required for all profiles except `dev` or `release`)"
+                    ),
+                },
+            };
+            if chain.contains(&parent) {
+                anyhow::bail!(
+                    "profile inheritance loop detected with profile `{current}` inheriting `{parent}`"
+                );
+            }
+            if !map.contains_key(&parent)
+                && builtin_parent(&parent).is_none()
+                && !matches!(parent.as_str(), "dev" | "release")
+            {
+                anyhow::bail!(
+                    "profile `{current}` inherits from `{parent}`, but that profile is not defined"
+                );
+            }
+            chain.push(parent.clone());
+            current = parent;
+        }
+    }
+    Ok(())
 }
 
 /// cargo's `merge_config_profiles`: config over each manifest profile,
