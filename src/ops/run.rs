@@ -67,6 +67,13 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
     }
     let candidates = candidates(&selected, &targets, specific);
     check_one(&candidates, specific)?;
+    // The one bin is asked for by name, as cargo does: its required
+    // features are then checked (with cargo's error) instead of the bin
+    // being left out.
+    let mut targets = targets;
+    if !specific && let [(_, t)] = candidates.as_slice() {
+        targets.bin = Some(vec![t.name.clone()]);
+    }
 
     let packages = PackageSelection {
         package: args.package.clone().map(|p| p.into_iter().collect()),

@@ -583,3 +583,34 @@ fn profile_inheritance_errors_like_cargo() {
         assert_eq!(m.code(), Some(101), "{}", m.stderr);
     }
 }
+
+/// `required-features = ["dep/feat"]` is met when that dependency is built
+/// with that feature; `run` names the one bin, so a bin whose features are
+/// off is cargo's error, not a missing target.
+#[test]
+fn required_dependency_features_like_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nbar = { path = \"bar\", features = [\"a\"] }\n\n\
+             [[bin]]\nname = \"foo\"\nrequired-features = [\"bar/a\"]\n\n\
+             [[bin]]\nname = \"other\"\nrequired-features = [\"bar/b\"]\n",
+        )
+        .file("src/main.rs", "fn main() {}")
+        .file("src/bin/other.rs", "fn main() {}")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\na = []\nb = []\n",
+        )
+        .file("bar/src/lib.rs", "")
+        .build();
+    p.cargo("generate-lockfile").run();
+    for args in ["build", "build --bin other", "run --bin foo"] {
+        let m = p.mycargo(args).with_any_status().run();
+        let c = p.cargo(args).with_any_status().run();
+        mycargo_test_support::compare::assert_same_output(&m, &c);
+    }
+    assert!(p.root().join("target/debug/foo").exists());
+    assert!(!p.root().join("target/debug/other").exists());
+}

@@ -493,7 +493,7 @@ impl Builder<'_, '_> {
         matched: &mut Matched,
     ) -> anyhow::Result<Vec<(usize, CompileMode)>> {
         let m = self.graph.packages[pkg].manifest;
-        let enabled = self.features.features(pkg, false);
+        let enabled = self.required_feature_set(pkg, self.features.features(pkg, false), false);
         let proposed = match Rules::of(&sel.filter) {
             None => m
                 .targets
@@ -512,6 +512,26 @@ impl Builder<'_, '_> {
             .map(|(i, mode)| (i, unit_mode(mode, &m.targets[i], specific)))
             .filter(|x| seen.insert(*x))
             .collect())
+    }
+
+    /// A package's features with, for `dep/feat` requirements, the
+    /// features each active dependency is built with (build dependencies'
+    /// for the host).
+    fn required_feature_set(
+        &self,
+        pkg: usize,
+        mut enabled: BTreeSet<String>,
+        for_host: bool,
+    ) -> BTreeSet<String> {
+        let m = self.graph.packages[pkg].manifest;
+        for (dep_idx, dep_pkg) in self.active_deps(pkg, for_host, |k| k != DepKind::Development) {
+            let d = &m.dependencies[dep_idx];
+            let dep_for_host = for_host || d.kind() == DepKind::Build;
+            for f in self.features.features(dep_pkg, dep_for_host) {
+                enabled.insert(format!("{}/{f}", d.name_in_toml()));
+            }
+        }
+        enabled
     }
 
     /// The lib of a selected package whose doc tests `test` runs. `found`
@@ -686,8 +706,13 @@ impl Builder<'_, '_> {
         // Integration tests and benches run the package's binaries
         // (`CARGO_BIN_EXE_<name>`): those are built first.
         if (target.is_test() || target.is_bench()) && unit.mode.is_any_test() {
+            let enabled = self.required_feature_set(
+                unit.pkg,
+                unit.features.iter().cloned().collect(),
+                unit.for_host,
+            );
             for (bi, t) in m.targets.iter().enumerate() {
-                if t.is_bin() && has_required_features(t, &unit.features) {
+                if t.is_bin() && has_required_features(t, &enabled) {
                     let kind = self.kind_for(t, unit.for_host);
                     let u = self.intern(unit.pkg, bi, CompileMode::Build, kind, unit.for_host);
                     out.push(UnitDep {
@@ -1065,9 +1090,12 @@ fn has_required_features(t: &Target, enabled: &BTreeSet<String>) -> bool {
 }
 
 fn feature_enabled(f: &str, enabled: &BTreeSet<String>) -> bool {
-    // `dep/feat` requirements count as met when the `dep` feature is on.
-    let name = f.split('/').next().unwrap_or(f);
-    enabled.contains(name.trim_start_matches("dep:"))
+    // `dep/feat`: that dependency is built with that feature (the set
+    // holds `dep/feat` entries for the root's dependencies).
+    if f.contains('/') {
+        return enabled.contains(f);
+    }
+    enabled.contains(f.trim_start_matches("dep:"))
 }
 
 /// cargo's error for a target whose required features are not all on: it
