@@ -70,7 +70,6 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
     // The one bin is asked for by name, as cargo does: its required
     // features are then checked (with cargo's error) instead of the bin
     // being left out.
-    let mut targets = targets;
     if !specific && let [(_, t)] = candidates.as_slice() {
         targets.bin = Some(vec![t.name.clone()]);
     }
