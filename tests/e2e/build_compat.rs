@@ -614,3 +614,13 @@ fn required_dependency_features_like_cargo() {
     assert!(p.root().join("target/debug/foo").exists());
     assert!(!p.root().join("target/debug/other").exists());
 }
+
+/// `RUST_FLAGS` (for `RUSTFLAGS`) is pointed out, as cargo does.
+#[test]
+fn misspelled_rustflags_variable_like_cargo() {
+    let p = project().file("src/lib.rs", "").build();
+    let m = p.mycargo("check").env("RUST_FLAGS", "x").run();
+    let c = p.cargo("check").env("RUST_FLAGS", "x").run();
+    mycargo_test_support::compare::assert_same_output(&m, &c);
+    assert!(m.stderr.contains("rust flags are passed via `RUSTFLAGS`"), "{}", m.stderr);
+}

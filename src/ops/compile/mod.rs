@@ -163,6 +163,17 @@ pub fn compile_with(
         super::lints::run(gctx, &ws)?;
         super::workspace::print_warnings(gctx, &ws)?;
     }
+    // A common misspelling, which would otherwise be silently ignored.
+    let (misspelled, right, what) = if req.mode == CompileMode::Doc {
+        ("RUSTDOC_FLAGS", "RUSTDOCFLAGS", "rustdoc")
+    } else {
+        ("RUST_FLAGS", "RUSTFLAGS", "rust")
+    };
+    if gctx.env.get_os(misspelled).is_some() {
+        gctx.shell.warn(format!(
+            "ignoring environment variable `{misspelled}`\n  |\n  = help: {what} flags are passed via `{right}`"
+        ))?;
+    }
     let opts = super::workspace::read_options(gctx);
     let profile_name = match (&req.compile.profile, req.release) {
         (Some(p), _) => p.clone(),
