@@ -48,6 +48,13 @@ pub fn target(
     registry: Option<&str>,
     index: Option<&str>,
 ) -> anyhow::Result<Target> {
+    // A name given on the command line is a registry name first.
+    if let Some(name) = registry {
+        if name.is_empty() {
+            bail!("registry name cannot be empty");
+        }
+        mycargo_core::names::validate_package_name(name, "registry name")?;
+    }
     if gctx.config.get_string("registry.index")?.is_some() {
         bail!(super::workspace::REGISTRY_INDEX_REFUSED);
     }

@@ -622,5 +622,9 @@ fn misspelled_rustflags_variable_like_cargo() {
     let m = p.mycargo("check").env("RUST_FLAGS", "x").run();
     let c = p.cargo("check").env("RUST_FLAGS", "x").run();
     mycargo_test_support::compare::assert_same_output(&m, &c);
-    assert!(m.stderr.contains("rust flags are passed via `RUSTFLAGS`"), "{}", m.stderr);
+    assert!(
+        m.stderr.contains("rust flags are passed via `RUSTFLAGS`"),
+        "{}",
+        m.stderr
+    );
 }

@@ -418,3 +418,19 @@ fn deprecated_all_and_timings_formats_still_parse() {
         .with_stderr_contains("unknown `--timings` format `svg`")
         .run();
 }
+
+/// `--registry` names are checked as cargo checks them.
+#[test]
+fn registry_names_are_checked_like_cargo() {
+    let p = project().file("src/lib.rs", "").build();
+    for name in ["bad name", ""] {
+        let run = |tool: Tool| {
+            p.tool(tool, "search x")
+                .arg("--registry")
+                .arg(name)
+                .with_any_status()
+                .run()
+        };
+        mycargo_test_support::compare::assert_same_output(&run(Tool::Mycargo), &run(Tool::Cargo));
+    }
+}
