@@ -628,3 +628,25 @@ fn misspelled_rustflags_variable_like_cargo() {
         m.stderr
     );
 }
+
+/// `--remap-path-prefix` in RUSTFLAGS leaves the output's file names as
+/// they were (reproducible builds), as in cargo; other flags change them.
+#[test]
+fn remap_path_prefix_keeps_file_names() {
+    let p = project().file("src/lib.rs", "").build();
+    let names = |flags: &str| {
+        let _ = std::fs::remove_dir_all(p.root().join("target"));
+        p.mycargo("build").env("RUSTFLAGS", flags).run();
+        let mut n: Vec<String> = std::fs::read_dir(p.root().join("target/debug/deps"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".rlib"))
+            .collect();
+        n.sort();
+        n
+    };
+    let plain = names("");
+    assert_eq!(names("--remap-path-prefix=/x=/y"), plain);
+    assert_ne!(names("-Cdebug-assertions=no"), plain);
+}

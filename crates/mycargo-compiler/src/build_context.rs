@@ -306,9 +306,6 @@ impl<'a> BuildContext<'a> {
         // Not `for_host`: a host unit equal to a target one in all else is
         // the same compilation (as cargo's units, which do not record it).
         h.str(&self.target_data.rustc_version);
-        for a in self.extra_args(unit) {
-            h.str(&a);
-        }
         if let Some(deps) = self.units.deps.get(unit) {
             let mut dep_hashes: Vec<&str> = deps
                 .iter()
@@ -320,10 +317,25 @@ impl<'a> BuildContext<'a> {
             }
         }
         let c_metadata = h.hex();
-        // The unit id (file names) also covers the flags, so changing
-        // RUSTFLAGS does not overwrite the other build's files.
-        for f in self.rustflags(unit) {
-            h.str(f);
+        // The unit id (file names) also covers the flags and `rustc --`'s
+        // arguments, so changing them does not overwrite the other build's
+        // files; as in cargo, not when they remap paths (which must leave
+        // the output where it was, for reproducible builds).
+        fn remaps(args: &[String]) -> bool {
+            args.iter()
+                .any(|a| a == "--remap-path-prefix" || a.starts_with("--remap-path-prefix="))
+        }
+        let extra = self.extra_args(unit);
+        if !remaps(&extra) {
+            for a in &extra {
+                h.str(a);
+            }
+        }
+        let flags = self.rustflags(unit);
+        if !remaps(flags) {
+            for f in flags {
+                h.str(f);
+            }
         }
         (c_metadata, h.hex())
     }
