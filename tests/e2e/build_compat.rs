@@ -650,3 +650,29 @@ fn remap_path_prefix_keeps_file_names() {
     assert_eq!(names("--remap-path-prefix=/x=/y"), plain);
     assert_ne!(names("-Cdebug-assertions=no"), plain);
 }
+
+/// In a virtual workspace, run from a member's directory, `--features`
+/// follows the member there (cargo asks of the current manifest).
+#[test]
+fn member_features_from_a_member_directory_like_cargo() {
+    let p = project()
+        .file("Cargo.toml", "[workspace]\nmembers = [\"member1\", \"member2\"]\nresolver = \"1\"\n")
+        .file(
+            "member1/Cargo.toml",
+            "[package]\nname = \"member1\"\nversion = \"0.1.0\"\nedition = \"2015\"\n\n[features]\nm1-feature = []\n",
+        )
+        .file("member1/src/main.rs", "fn main() { if cfg!(feature = \"m1-feature\") { println!(\"set\"); } }")
+        .file("member2/Cargo.toml", mycargo_test_support::basic_manifest("member2", "0.1.0"))
+        .file("member2/src/lib.rs", "")
+        .build();
+    p.cargo("generate-lockfile").run();
+    let dir = p.root().join("member2");
+    for args in [
+        "run -p member1 --features member1/m1-feature",
+        "check -p member1 --features member1/m2-feature",
+    ] {
+        let m = p.mycargo(args).cwd(&dir).with_any_status().run();
+        let c = p.cargo(args).cwd(&dir).with_any_status().run();
+        mycargo_test_support::compare::assert_same_output(&m, &c);
+    }
+}

@@ -39,7 +39,8 @@ impl Packages {
                 .collect(),
             selected,
             current: ws.current().and_then(|c| self.index_of(&c.manifest_path)),
-            is_virtual: ws.is_virtual(),
+            // cargo asks of the current manifest, not the root.
+            is_virtual: ws.current().is_none(),
         }
     }
 
