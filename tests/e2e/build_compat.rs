@@ -676,3 +676,25 @@ fn member_features_from_a_member_directory_like_cargo() {
         mycargo_test_support::compare::assert_same_output(&m, &c);
     }
 }
+
+/// Target filters that match nothing are a warned no-op, as in cargo.
+#[test]
+fn unmatched_target_filters_warn_like_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2015\"\n\n[lib]\ntest = false\nbench = false\n",
+        )
+        .file("src/lib.rs", "")
+        .build();
+    for args in ["check --tests --bins --examples --benches", "check --bins"] {
+        let m = p.mycargo(args).run();
+        let c = p.cargo(args).run();
+        mycargo_test_support::compare::assert_same_output(&m, &c);
+        assert!(
+            m.stderr.contains("no targets matched; this is a no-op"),
+            "{}",
+            m.stderr
+        );
+    }
+}

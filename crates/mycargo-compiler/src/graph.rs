@@ -216,6 +216,33 @@ impl UnitGraph {
             }
         }
         check_matched(graph, selection, &matched)?;
+        // `--bins`, `--tests`, ... that found nothing to build: cargo says
+        // the filters did nothing.
+        if roots.is_empty()
+            && let Some(rules) = Rules::of(&selection.filter)
+        {
+            let unmatched: Vec<String> = [
+                (&rules.bins, "bins"),
+                (&rules.tests, "tests"),
+                (&rules.examples, "examples"),
+                (&rules.benches, "benches"),
+            ]
+            .into_iter()
+            .filter(|(r, _)| **r == FilterRule::All)
+            .map(|(_, n)| format!("`{n}`"))
+            .collect();
+            match unmatched.len() {
+                0 => {}
+                1 => b.out.warnings.push(format!(
+                    "target filter {} specified, but no targets matched; this is a no-op",
+                    unmatched[0]
+                )),
+                _ => b.out.warnings.push(format!(
+                    "target filters {} specified, but no targets matched; this is a no-op",
+                    unmatched.join(", ")
+                )),
+            }
+        }
         if selection.mode == CompileMode::Test
             && selection.doctests == DocTests::Required
             && !any_doc_lib
