@@ -380,3 +380,24 @@ fn hints_warned_about_like_cargo() {
         assert!(out.stderr.contains("warning: "), "{}", out.stderr);
     }
 }
+
+/// Inheriting a dependency from a workspace without
+/// `[workspace.dependencies]` names the missing table, as cargo does.
+#[test]
+fn inheriting_without_workspace_dependencies_like_cargo() {
+    let p = project()
+        .file("Cargo.toml", "[workspace]\nmembers = [\"bar\"]\n")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"0.2.0\"\nedition = \"2021\"\n\n[dependencies]\nfoo = { workspace = true }\n",
+        )
+        .file("bar/src/lib.rs", "")
+        .build();
+    let out = same(&p, "check");
+    assert!(
+        out.stderr
+            .contains("`workspace.dependencies` was not defined"),
+        "{}",
+        out.stderr
+    );
+}

@@ -289,6 +289,7 @@ pub(crate) fn inheritable_from(ws: &TomlWorkspace, root_dir: &Path) -> Inheritab
             .flatten()
             .map(|(k, v)| (k.0.clone(), v.clone()))
             .collect(),
+        dependencies_defined: ws.dependencies.is_some(),
         lints: ws.lints.clone(),
         ws_root: root_dir.to_path_buf(),
     }

@@ -15,6 +15,8 @@ use crate::schema::{InheritablePackage, StringOrBool, TomlDependency, TomlLints,
 pub struct InheritableFields {
     pub package: InheritablePackage,
     pub dependencies: BTreeMap<String, TomlDependency>,
+    /// Whether the root has a `[workspace.dependencies]` table at all.
+    pub dependencies_defined: bool,
     pub lints: Option<TomlLints>,
     /// The directory of the root manifest.
     pub ws_root: PathBuf,
@@ -84,6 +86,9 @@ impl InheritableFields {
     /// A `[workspace.dependencies]` entry, with a relative `path` rebased
     /// onto `package_root`.
     pub fn dependency(&self, name: &str, package_root: &Path) -> Result<TomlDependency, Chain> {
+        if !self.dependencies_defined {
+            return Err(Chain::new("`workspace.dependencies` was not defined"));
+        }
         let dep = self.dependencies.get(name).cloned().ok_or_else(|| {
             Chain::new(format!(
                 "`dependency.{name}` was not found in `workspace.dependencies`"
