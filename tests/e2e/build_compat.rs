@@ -698,3 +698,19 @@ fn unmatched_target_filters_warn_like_cargo() {
         );
     }
 }
+
+/// Two `cfg` runners matching: cargo's error names the files.
+#[test]
+fn runner_cfg_collision_like_cargo() {
+    let p = project()
+        .file("src/main.rs", "fn main() {}")
+        .file(
+            ".cargo/config.toml",
+            "[target.'cfg(not(target_arch = \"avr\"))']\nrunner = \"true\"\n\n[target.'cfg(not(target_os = \"none\"))']\nrunner = \"false\"\n",
+        )
+        .build();
+    let m = p.mycargo("run").with_any_status().run();
+    let c = p.cargo("run").with_any_status().run();
+    mycargo_test_support::compare::assert_same_output(&m, &c);
+    assert!(m.stderr.contains(".cargo/config.toml"), "{}", m.stderr);
+}

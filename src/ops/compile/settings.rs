@@ -246,7 +246,7 @@ pub fn runner(
         .config
         .get_path_and_args(&format!("target.{triple}.runner"), true)?;
     // cargo reads every `target.'cfg(..)'` table, matching or not.
-    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    let mut found: Vec<(String, Vec<String>, String)> = Vec::new();
     for key in gctx.config.table_keys("target")? {
         let Some(expr) = key.strip_prefix("cfg(").and_then(|k| k.strip_suffix(')')) else {
             continue;
@@ -257,7 +257,7 @@ pub fn runner(
         if let Some(v) = runner
             && expr.parse::<CfgExpr>().is_ok_and(|e| e.matches(cfgs))
         {
-            found.push((key, v.val));
+            found.push((key, v.val, v.definition.to_string()));
         }
     }
     if let Some(v) = own {
@@ -265,11 +265,13 @@ pub fn runner(
     }
     match found.len() {
         0 => Ok(None),
-        1 => Ok(found.pop().map(|(_, v)| v)),
+        1 => Ok(found.pop().map(|(_, v, _)| v)),
         _ => bail!(
-            "several matching instances of `target.'cfg(..)'.runner` in configurations\nfirst match `{}` located in the configuration\nsecond match `{}` located in the configuration",
+            "several matching instances of `target.'cfg(..)'.runner` in configurations\nfirst match `{}` located in {}\nsecond match `{}` located in {}",
             found[0].0,
-            found[1].0
+            found[0].2,
+            found[1].0,
+            found[1].2
         ),
     }
 }
