@@ -216,3 +216,26 @@ fn lto_settings_over_the_unit_graph() {
         );
     }
 }
+
+/// Unused keys deep in a configured profile are named by their plain
+/// dotted path, as cargo names them.
+#[test]
+fn unused_profile_config_keys_like_cargo() {
+    let p = mycargo_test_support::project()
+        .file("src/lib.rs", "")
+        .file(
+            ".cargo/config.toml",
+            "[profile.dev]\nbad-key = true\n\n[profile.dev.build-override]\nbad-key-bo = true\n\n\
+             [profile.dev.package.bar]\nbad-key-bar = true\n",
+        )
+        .build();
+    let m = p.mycargo("check").run();
+    let c = p.cargo("check").run();
+    mycargo_test_support::compare::assert_same_output(&m, &c);
+    assert!(
+        m.stderr
+            .contains("unused config key `profile.dev.build-override.bad-key-bo`"),
+        "{}",
+        m.stderr
+    );
+}

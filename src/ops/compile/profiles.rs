@@ -208,7 +208,7 @@ fn deserialize(
         .collect();
     let mut unused = Vec::new();
     let parsed = serde_ignored::deserialize(toml::Value::Table(whole), |path| {
-        unused.push(path.to_string());
+        unused.push(dotted_path(&path));
     });
     match parsed {
         Ok(p) => {
@@ -257,4 +257,30 @@ fn env_key(key: &str) -> String {
 /// serde's message without toml's "for key `x`" suffix and location.
 fn strip_key(err: &toml::de::Error) -> String {
     err.message().trim().to_string()
+}
+
+/// An ignored key's path as cargo shows it: the keys joined by dots,
+/// without serde's `?` for optional and newtype values.
+fn dotted_path(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path as P;
+    let mut parts = Vec::new();
+    let mut cur = path;
+    loop {
+        match cur {
+            P::Root => break,
+            P::Map { parent, key } => {
+                parts.push(key.clone());
+                cur = parent;
+            }
+            P::Seq { parent, index } => {
+                parts.push(index.to_string());
+                cur = parent;
+            }
+            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+                cur = parent;
+            }
+        }
+    }
+    parts.reverse();
+    parts.join(".")
 }
