@@ -615,3 +615,31 @@ fn documented_example_like_cargo() {
     );
     assert!(m.root().join("target/doc/ex1/fn.x.html").exists());
 }
+
+/// Two packages documenting a crate of the same name: cargo's collision
+/// warning (naming the later unit first) and both docs counted.
+#[test]
+fn doc_collision_between_packages_like_cargo() {
+    let (m, c) = project()
+        .file("Cargo.toml", "[workspace]\nmembers = [\"foo\", \"bar\"]\nresolver = \"2\"\n")
+        .file(
+            "foo/Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2015\"\n\n[[bin]]\nname = \"foo_lib\"\npath = \"src/foo_lib.rs\"\n",
+        )
+        .file("foo/src/foo_lib.rs", "fn main() {}\n")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"0.1.0\"\nedition = \"2015\"\n\n[lib]\nname = \"foo_lib\"\n",
+        )
+        .file("bar/src/lib.rs", "")
+        .build_twins();
+    let mo = m.mycargo("doc --workspace").run();
+    let co = c.cargo("doc --workspace").run();
+    // The two units start together: compare their lines as sets.
+    let sorted = |s: String| s.lines().map(str::to_string).collect::<BTreeSet<_>>();
+    assert_eq!(
+        sorted(mo.stderr_as_mycargo()),
+        sorted(co.stderr_as_mycargo())
+    );
+    assert!(mo.stderr.contains("and 1 other file"), "{}", mo.stderr);
+}

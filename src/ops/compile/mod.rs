@@ -638,15 +638,17 @@ pub fn compile_with(
         })
         .collect();
     doc_roots.sort();
-    let mut docs: Vec<(String, PathBuf)> = doc_roots
+    // One entry per package and crate: two packages' crates of one name
+    // (a collision, warned about) are both counted, as cargo counts them.
+    let mut docs: Vec<(String, String, PathBuf)> = doc_roots
         .into_iter()
-        .map(|(_, _, name)| {
+        .map(|(pkg, _, name)| {
             let index = bcx.doc_dir(&requested).join(&name).join("index.html");
-            (name, index)
+            (pkg, name, index)
         })
         .collect();
     let mut seen_docs = std::collections::HashSet::new();
-    docs.retain(|d| seen_docs.insert(d.clone()));
+    docs.retain(|(pkg, name, _)| seen_docs.insert((pkg.clone(), name.clone())));
 
     let finished = format!(
         "`{}` profile [{}] target(s)",
@@ -740,7 +742,7 @@ pub fn compile_with(
     Ok(Built {
         executables,
         runner,
-        docs: docs.into_iter().map(|(_, p)| p).collect(),
+        docs: docs.into_iter().map(|(_, _, p)| p).collect(),
         tests,
         doctests,
     })
@@ -816,7 +818,14 @@ fn doc_collisions(
         .keys()
         .filter(|u| u.mode == CompileMode::Doc)
         .collect();
-    docs.sort_by_key(|u| (u.pkg, u.target, u.kind.clone()));
+    // cargo's unit order: by package id first.
+    docs.sort_by_key(|u| {
+        (
+            graph.packages[u.pkg].manifest.package_id.clone(),
+            u.target,
+            u.kind.clone(),
+        )
+    });
     let mut seen: std::collections::HashMap<PathBuf, &mycargo_compiler::Unit> =
         std::collections::HashMap::new();
     let describe = |u: &mycargo_compiler::Unit| {
