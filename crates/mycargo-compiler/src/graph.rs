@@ -168,6 +168,14 @@ struct Builder<'a, 'g> {
 }
 
 impl UnitGraph {
+    /// The roots, then every dependency edge's unit (a unit may come more
+    /// than once).
+    pub fn all_units(&self) -> impl Iterator<Item = &Unit> {
+        self.roots
+            .iter()
+            .chain(self.deps.values().flatten().map(|d| &d.unit))
+    }
+
     pub fn new(
         graph: &PackageGraph<'_>,
         features: &dyn Features,

@@ -1237,19 +1237,9 @@ fn finish_job(
     let descr = target_description(target, unit.mode);
     warning_summary(bcx, shell, unit, st)?;
     if !status.success() && unit.mode == CompileMode::Doc {
-        // As for rustc: the process's failure under `-v` (or when rustdoc
-        // said nothing).
-        let cause = anyhow::anyhow!(
-            "process didn't exit successfully: `{}` ({})",
-            st.command_line,
-            mycargo_util::process::exit_status_text(&status)
+        return Err(
+            process_failure(st, &status).context(format!("could not document `{}`", m.name()))
         );
-        let cause = if st.errors > 0 && status.code().is_some() {
-            anyhow::Error::new(mycargo_util::errors::VerboseError(cause))
-        } else {
-            cause
-        };
-        return Err(cause.context(format!("could not document `{}`", m.name())));
     }
     if !status.success() {
         let mut msg = format!("could not compile `{}` ({descr})", m.name());
@@ -1267,21 +1257,24 @@ fn finish_job(
                 if st.warnings == 1 { "" } else { "s" }
             ));
         }
-        // The process's own failure: shown with `-v`, or always when rustc
-        // said nothing or died of a signal.
-        let cause = anyhow::anyhow!(
-            "process didn't exit successfully: `{}` ({})",
-            st.command_line,
-            mycargo_util::process::exit_status_text(&status)
-        );
-        let cause = if st.errors > 0 && status.code().is_some() {
-            anyhow::Error::new(mycargo_util::errors::VerboseError(cause))
-        } else {
-            cause
-        };
-        return Err(cause.context(msg));
+        return Err(process_failure(st, &status).context(msg));
     }
     Ok(())
+}
+
+/// The failed rustc or rustdoc as the cause: shown with `-v`, or always
+/// when the tool said nothing or died of a signal.
+fn process_failure(st: &UnitState, status: &std::process::ExitStatus) -> anyhow::Error {
+    let cause = anyhow::anyhow!(
+        "process didn't exit successfully: `{}` ({})",
+        st.command_line,
+        mycargo_util::process::exit_status_text(status)
+    );
+    if st.errors > 0 && status.code().is_some() {
+        anyhow::Error::new(mycargo_util::errors::VerboseError(cause))
+    } else {
+        cause
+    }
 }
 
 /// cargo's hint under `RUST_BACKTRACE`: a failed build script compiled

@@ -15,23 +15,7 @@ use crate::{Config, env_vars};
 impl Config {
     /// The merged file and `--config` value at `key` (no environment).
     pub(crate) fn get_cv(&self, key: &ConfigKey) -> Result<Option<&CV>, ConfigError> {
-        let mut cur = &self.values;
-        for (i, part) in key.parts().iter().enumerate() {
-            match cur {
-                CV::Table(map, _) => match map.get(part) {
-                    Some(v) => cur = v,
-                    None => return Ok(None),
-                },
-                other => {
-                    return Err(ConfigError::NotATable {
-                        key: ConfigKey::from_parts(&key.parts()[..i]).to_string(),
-                        found: other.desc(),
-                        definition: other.definition().clone(),
-                    });
-                }
-            }
-        }
-        Ok(Some(cur))
+        lookup(&self.values, key)
     }
 
     /// A scalar of one type: the stored value must have that type (even
@@ -344,4 +328,26 @@ fn raw(cv: &CV) -> RawValue {
             RawValue::Table(map.iter().map(|(k, v)| (k.clone(), raw(v))).collect())
         }
     }
+}
+
+/// The value at `key` under `root`, or cargo's error when the key runs
+/// through something that is not a table.
+pub(crate) fn lookup<'v>(root: &'v CV, key: &ConfigKey) -> Result<Option<&'v CV>, ConfigError> {
+    let mut cur = root;
+    for (i, part) in key.parts().iter().enumerate() {
+        match cur {
+            CV::Table(map, _) => match map.get(part) {
+                Some(v) => cur = v,
+                None => return Ok(None),
+            },
+            other => {
+                return Err(ConfigError::NotATable {
+                    key: ConfigKey::from_parts(&key.parts()[..i]).to_string(),
+                    found: other.desc(),
+                    definition: other.definition().clone(),
+                });
+            }
+        }
+    }
+    Ok(Some(cur))
 }

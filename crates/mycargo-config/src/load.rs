@@ -113,7 +113,12 @@ impl Loader<'_> {
             WhyLoad::Discovery => Definition::Path(path.to_path_buf()),
             WhyLoad::Cli => Definition::Cli(Some(path.to_path_buf())),
         };
-        CV::from_document(doc.as_table(), &def)
+        CV::from_document(doc.as_table(), &def).with_context(|| {
+            format!(
+                "failed to load TOML configuration from `{}`",
+                path.display()
+            )
+        })
     }
 
     /// Read one file and its includes. `stack` holds the files being
@@ -132,21 +137,7 @@ impl Loader<'_> {
             );
         }
         self.files.push(path.to_path_buf());
-        let contents = std::fs::read_to_string(path)
-            .with_context(|| format!("failed to read configuration file `{}`", path.display()))?;
-        let doc = parse_document(&contents).with_context(|| {
-            format!("could not parse TOML configuration in `{}`", path.display())
-        })?;
-        let def = match why {
-            WhyLoad::Discovery => Definition::Path(path.to_path_buf()),
-            WhyLoad::Cli => Definition::Cli(Some(path.to_path_buf())),
-        };
-        let value = CV::from_document(doc.as_table(), &def).with_context(|| {
-            format!(
-                "failed to load TOML configuration from `{}`",
-                path.display()
-            )
-        })?;
+        let value = self.read_raw(path, why)?;
         stack.push(id);
         let res = self.load_includes(value, why, stack);
         stack.pop();

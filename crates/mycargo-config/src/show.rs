@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use crate::Config;
-use crate::error::ConfigError;
+use crate::get::lookup;
 use crate::key::{ConfigKey, escape_key_part};
 use crate::load::{Loader, WhyLoad};
 use crate::tree::ConfigValue as CV;
@@ -247,28 +247,6 @@ fn scalar_from_env(raw: &str, def: Definition) -> CV {
     } else {
         CV::String(raw.to_string(), def)
     }
-}
-
-/// The value at `key` in `root`, or cargo's error when the path runs
-/// through something that is not a table.
-fn lookup<'v>(root: &'v CV, key: &ConfigKey) -> Result<Option<&'v CV>, ConfigError> {
-    let mut cur = root;
-    for (i, part) in key.parts().iter().enumerate() {
-        match cur {
-            CV::Table(map, _) => match map.get(part) {
-                Some(v) => cur = v,
-                None => return Ok(None),
-            },
-            other => {
-                return Err(ConfigError::NotATable {
-                    key: ConfigKey::from_parts(&key.parts()[..i]).to_string(),
-                    found: other.desc(),
-                    definition: other.definition().clone(),
-                });
-            }
-        }
-    }
-    Ok(Some(cur))
 }
 
 /// `key = value` lines for every leaf under `value` (tables flattened into

@@ -1280,10 +1280,7 @@ fn warn_about_hints(
     units: &UnitGraph,
 ) -> anyhow::Result<()> {
     let mut seen = std::collections::BTreeSet::new();
-    let all = units
-        .roots
-        .iter()
-        .chain(units.deps.values().flatten().map(|d| &d.unit));
+    let all = units.all_units();
     for u in all {
         if !seen.insert(u.pkg) {
             continue;
@@ -1323,10 +1320,7 @@ fn check_target_paths(
     units: &UnitGraph,
 ) -> anyhow::Result<()> {
     let mut seen = std::collections::BTreeSet::new();
-    let all = units
-        .roots
-        .iter()
-        .chain(units.deps.values().flatten().map(|d| &d.unit));
+    let all = units.all_units();
     let mut errors = 0;
     // A missing source file is reported per unit asked for, as cargo does
     // (a library built and tested is named twice).

@@ -19,6 +19,26 @@ const DEP_TABLES: &[&str] = &[
     "build_dependencies",
 ];
 
+/// The dependency tables named `names` of a manifest as written, top-level
+/// ones first, then each `[target.<platform>]`'s.
+fn dep_tables<'d>(root: &'d toml_edit::Table, names: &[&str]) -> Vec<&'d dyn toml_edit::TableLike> {
+    let of = |t: &'d dyn toml_edit::TableLike| {
+        names
+            .iter()
+            .filter_map(move |n| t.get(n).and_then(|i| i.as_table_like()))
+            .collect::<Vec<_>>()
+    };
+    let mut out = of(root);
+    if let Some(targets) = root.get("target").and_then(|i| i.as_table_like()) {
+        for (_, platform) in targets.iter() {
+            if let Some(platform) = platform.as_table_like() {
+                out.extend(of(platform));
+            }
+        }
+    }
+    out
+}
+
 fn note(lint: &str, r: &Resolved) -> String {
     format!(
         "`cargo::{lint}` is set to `{}` {}",
@@ -275,23 +295,7 @@ pub fn implicit_minimum_version_req_pkg(
     if r.level == levels::Level::Allow {
         return Ok(());
     }
-    let root = source.doc.as_table();
-    let mut tables: Vec<&dyn toml_edit::TableLike> = DEP_TABLES
-        .iter()
-        .filter_map(|t| root.get(t).and_then(|i| i.as_table_like()))
-        .collect();
-    if let Some(targets) = root.get("target").and_then(|i| i.as_table_like()) {
-        for (_, platform) in targets.iter() {
-            let Some(platform) = platform.as_table_like() else {
-                continue;
-            };
-            tables.extend(
-                DEP_TABLES
-                    .iter()
-                    .filter_map(|t| platform.get(t).and_then(|i| i.as_table_like())),
-            );
-        }
-    }
+    let tables = dep_tables(source.doc.as_table(), DEP_TABLES);
     let mut found = Vec::new();
     implicit_reqs_in(source, tables.into_iter(), &mut found);
     report_implicit_reqs(reporter, source, &r, found)
@@ -338,23 +342,7 @@ pub fn unused_workspace_dependencies(
         let Ok(doc) = toml_edit::Document::parse(text) else {
             continue;
         };
-        let top = doc.as_table();
-        let mut tables: Vec<&dyn toml_edit::TableLike> = DEP_TABLES
-            .iter()
-            .filter_map(|t| top.get(t).and_then(|i| i.as_table_like()))
-            .collect();
-        if let Some(targets) = top.get("target").and_then(|i| i.as_table_like()) {
-            for (_, platform) in targets.iter() {
-                if let Some(platform) = platform.as_table_like() {
-                    tables.extend(
-                        DEP_TABLES
-                            .iter()
-                            .filter_map(|t| platform.get(t).and_then(|i| i.as_table_like())),
-                    );
-                }
-            }
-        }
-        for t in tables {
+        for t in dep_tables(doc.as_table(), DEP_TABLES) {
             for (name, item) in t.iter() {
                 let inherits = item
                     .as_table_like()
@@ -589,23 +577,12 @@ pub fn feature_name_case(
             }
         }
     }
-    let mut dep_tables: Vec<&dyn toml_edit::TableLike> =
-        ["dependencies", "build-dependencies", "build_dependencies"]
-            .iter()
-            .filter_map(|t| root.get(t).and_then(|i| i.as_table_like()))
-            .collect();
-    if let Some(targets) = root.get("target").and_then(|i| i.as_table_like()) {
-        for (_, platform) in targets.iter() {
-            if let Some(platform) = platform.as_table_like() {
-                dep_tables.extend(
-                    ["dependencies", "build-dependencies", "build_dependencies"]
-                        .iter()
-                        .filter_map(|t| platform.get(t).and_then(|i| i.as_table_like())),
-                );
-            }
-        }
-    }
-    for table in dep_tables {
+    // Dev-dependencies cannot be optional.
+    let tables = dep_tables(
+        root,
+        &["dependencies", "build-dependencies", "build_dependencies"],
+    );
+    for table in tables {
         for (name, item) in table.iter() {
             let Some(dep) = item.as_table_like() else {
                 continue;
