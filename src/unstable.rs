@@ -46,6 +46,11 @@ pub struct UnstableFlags {
     pub fine_grain_locking: bool,
     /// `-Z cargo-lints`: cargo's own lints of manifests (`[lints.cargo]`).
     pub cargo_lints: bool,
+    /// `-Z minimal-versions`: the resolver picks the lowest versions.
+    pub minimal_versions: bool,
+    /// `-Z direct-minimal-versions`: the lowest versions for the
+    /// members' own dependencies.
+    pub direct_minimal_versions: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -61,7 +66,6 @@ const NOT_YET: &[&str] = &[
     "checksum-freshness",
     "codegen-backend",
     "config-include",
-    "direct-minimal-versions",
     "dual-proc-macros",
     "feature-unification",
     "fix-edition",
@@ -69,7 +73,6 @@ const NOT_YET: &[&str] = &[
     "git",
     "gitoxide",
     "json-target-spec",
-    "minimal-versions",
     "msrv-policy",
     "next-lockfile-bump",
     "no-embed-metadata",
@@ -183,9 +186,11 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "build-dir-new-layout" => &mut out.build_dir_new_layout,
             "fine-grain-locking" => &mut out.fine_grain_locking,
             "cargo-lints" => &mut out.cargo_lints,
+            "minimal-versions" => &mut out.minimal_versions,
+            "direct-minimal-versions" => &mut out.direct_minimal_versions,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints`, `-Z minimal-versions`, `-Z direct-minimal-versions` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

@@ -645,10 +645,19 @@ impl Report<'_> {
                 .as_ref()
                 .map(|t| format!(" as of {t}"))
                 .unwrap_or_default();
-            gctx.shell.status(
-                "Locking",
-                format!("{n} package{plural} to latest{rust} compatible version{plural}{as_of}"),
-            )?;
+            // cargo has no words for direct-minimal-versions.
+            let to = if gctx.unstable.direct_minimal_versions {
+                String::new()
+            } else {
+                let which = if gctx.unstable.minimal_versions {
+                    "earliest"
+                } else {
+                    "latest"
+                };
+                format!(" to {which}{rust} compatible version{plural}{as_of}")
+            };
+            gctx.shell
+                .status("Locking", format!("{n} package{plural}{to}"))?;
         }
         let color = gctx.shell.err_supports_color();
         let verbose = gctx.shell.verbosity() == Verbosity::Verbose;

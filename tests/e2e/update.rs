@@ -217,3 +217,63 @@ fn update_breaking_matches_cargo() {
         out.stderr
     );
 }
+
+/// `-Z minimal-versions` and `-Z direct-minimal-versions` (nightly): the
+/// lowest matching versions, for every package or only the members' own
+/// dependencies, with cargo's `Locking` line and lock file; a member's two
+/// requirements the lowest version cannot both meet fail as in cargo.
+#[test]
+fn minimal_versions_match_cargo() {
+    let reg = Registry::new();
+    Package::new("leaf", "1.0.0").publish(&reg);
+    Package::new("leaf", "1.2.0").publish(&reg);
+    Package::new("mid", "0.3.0").dep("leaf", "1").publish(&reg);
+    Package::new("mid", "0.3.1").dep("leaf", "1").publish(&reg);
+    let manifest = "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                    [dependencies]\nmid = \"0.3\"\n";
+    let (m, c) = project()
+        .file("Cargo.toml", manifest)
+        .file("src/lib.rs", "")
+        .build_twins();
+    reg.configure_home(m.test_root());
+    reg.configure_home(c.test_root());
+    let nightly = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
+    let mut locks = Vec::new();
+    for flag in ["-Zminimal-versions", "-Zdirect-minimal-versions"] {
+        for p in [&m, &c] {
+            let _ = std::fs::remove_file(p.root().join("Cargo.lock"));
+        }
+        let args = format!("generate-lockfile {flag}");
+        let mo = m.mycargo(&args).env(nightly.0, nightly.1).run();
+        let co = c.cargo(&args).env(nightly.0, nightly.1).run();
+        assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo(), "{args}");
+        let lock = |p: &Project| std::fs::read_to_string(p.root().join("Cargo.lock")).ok();
+        assert_eq!(lock(&m), lock(&c), "Cargo.lock after `{args}`");
+        locks.push(lock(&m).unwrap_or_default());
+    }
+    // All lowest, then only `mid` lowest (its `leaf` the highest).
+    assert!(locks[0].contains("\"0.3.0\"") && locks[0].contains("\"1.0.0\""));
+    assert!(locks[1].contains("\"0.3.0\"") && locks[1].contains("\"1.2.0\""));
+
+    // A dev-dependency needing more than the lowest version of the normal
+    // one: no backtracking for a member's own dependency.
+    std::fs::write(
+        m.root().join("Cargo.toml"),
+        format!("{manifest}\n[dev-dependencies]\nmid = \"0.3.1\"\n"),
+    )
+    .unwrap();
+    std::fs::copy(m.root().join("Cargo.toml"), c.root().join("Cargo.toml")).unwrap();
+    let args = "generate-lockfile -Zdirect-minimal-versions";
+    let mo = m
+        .mycargo(args)
+        .env(nightly.0, nightly.1)
+        .with_status(101)
+        .run();
+    let co = c
+        .cargo(args)
+        .env(nightly.0, nightly.1)
+        .with_status(101)
+        .run();
+    let head = |s: String| s.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert_eq!(head(mo.stderr_redacted()), head(co.stderr_as_mycargo()));
+}

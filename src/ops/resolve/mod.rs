@@ -18,7 +18,8 @@ use mycargo_core::{DepKind, Dependency, PackageId, SourceId};
 use mycargo_lockfile::{LockVersion, LockedPackage, Lockfile, PathSources};
 use mycargo_manifest::{Manifest, ReadOptions, Workspace};
 use mycargo_resolver::version::{
-    Patch, Previous, Resolve, ResolveInput, ResolveOptions, Summary, VersionResolver,
+    Patch, Previous, Resolve, ResolveInput, ResolveOptions, Summary, VersionOrdering,
+    VersionResolver,
 };
 use mycargo_sources::directory::ChecksumFile;
 use mycargo_sources::source_map::SourceMap;
@@ -1111,6 +1112,12 @@ fn resolve_with(
             rust_versions,
             dev_deps: true,
             root_requests: sel.root_requests.clone(),
+            ordering: if gctx.unstable.minimal_versions {
+                VersionOrdering::MinimumFirst
+            } else {
+                VersionOrdering::MaximumFirst
+            },
+            direct_minimal: gctx.unstable.direct_minimal_versions,
         },
     };
     let explain = gctx.shell.verbosity() == mycargo_util::Verbosity::VeryVerbose;

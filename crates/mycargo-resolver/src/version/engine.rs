@@ -27,7 +27,7 @@
 //! since the choice instead of keeping a copy of the context per choice.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use mycargo_core::{DepKind, Dependency, PackageId, PartialVersion, SourceId};
@@ -37,7 +37,8 @@ use super::conflicts::{Conflict, ConflictCache, ConflictMap};
 use super::error::{self, Failure, Path, Reason};
 use super::summary::{FeatureRequest, Summary, activate};
 use super::{
-    Registry, Resolve, ResolveError, ResolveInput, ResolvedDep, ResolvedPackage, VersionResolver,
+    Registry, Resolve, ResolveError, ResolveInput, ResolvedDep, ResolvedPackage, VersionOrdering,
+    VersionResolver,
 };
 
 /// cargo's `SemverCompatibility`: `1.x`, `0.2.x`, `0.0.3`.
@@ -266,6 +267,10 @@ pub(crate) struct Queryer<'a> {
     slot_ids: HashMap<(String, SourceId), u32>,
     /// Candidates by (parent, dependency index), as they never change.
     by_parent: HashMap<(PackageId, usize), DepCandidates>,
+    ordering: VersionOrdering,
+    /// Roots whose dependencies get only their lowest version
+    /// (`-Z direct-minimal-versions`); empty otherwise.
+    minimal_parents: HashSet<PackageId>,
 }
 
 /// cargo's `msrv_compat_count`: how many of the Rust versions `summary`
@@ -437,15 +442,26 @@ impl Queryer<'_> {
         };
         let kept = &self.locks.kept;
         let rust = &self.rust_versions;
+        let direct_minimal = self.minimal_parents.contains(parent);
+        let lowest_first = direct_minimal || self.ordering == VersionOrdering::MinimumFirst;
         list.sort_by_cached_key(|s| {
+            let version = s.version().clone();
             (
                 lock.as_ref().and_then(|l| l.rank(s.package_id())),
                 !kept.contains(s.package_id()),
                 Reverse(rust_fit_count(s, rust)),
-                Reverse(s.version().clone()),
+                if lowest_first {
+                    (None, Some(version))
+                } else {
+                    (Some(Reverse(version)), None)
+                },
                 s.package_id().clone(),
             )
         });
+        // cargo tries only the first choice for a root's own dependency.
+        if direct_minimal {
+            list.truncate(1);
+        }
         let list = list
             .into_iter()
             .map(|s| {
@@ -865,6 +881,12 @@ pub(crate) fn run(
             rust_versions,
             slot_ids: HashMap::new(),
             by_parent: HashMap::new(),
+            ordering: input.options.ordering,
+            minimal_parents: if input.options.direct_minimal {
+                input.roots.iter().map(|r| r.package_id().clone()).collect()
+            } else {
+                HashSet::new()
+            },
         },
         cx: Cx::default(),
         cache: ConflictCache::new(),

@@ -110,6 +110,14 @@ pub enum VersionResolver {
     V3,
 }
 
+/// Which versions are tried first (`-Z minimal-versions` turns it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VersionOrdering {
+    #[default]
+    MaximumFirst,
+    MinimumFirst,
+}
+
 /// How to resolve.
 #[derive(Debug, Clone)]
 pub struct ResolveOptions {
@@ -124,6 +132,12 @@ pub struct ResolveOptions {
     /// root (what a lock file needs) when `None`. Roots not named get
     /// their default features.
     pub root_requests: Option<std::collections::BTreeMap<mycargo_core::PackageId, RootRequest>>,
+    /// The order candidates are tried in (after locks and Rust versions).
+    pub ordering: VersionOrdering,
+    /// `-Z direct-minimal-versions`: a root's own dependencies get their
+    /// lowest matching version, and only that one (no backtracking to
+    /// another); every other dependency follows `ordering`.
+    pub direct_minimal: bool,
 }
 
 impl Default for ResolveOptions {
@@ -133,6 +147,8 @@ impl Default for ResolveOptions {
             rust_versions: Vec::new(),
             dev_deps: true,
             root_requests: None,
+            ordering: VersionOrdering::MaximumFirst,
+            direct_minimal: false,
         }
     }
 }

@@ -745,3 +745,26 @@ fn explanation_reads_as_a_derivation() {
         "{shown}"
     );
 }
+
+#[test]
+fn minimal_and_direct_minimal_versions() {
+    let mut r = reg(vec![
+        pkg("a 1.0.0").dep("b ^1.0"),
+        pkg("a 1.1.0").dep("b ^1.0"),
+        pkg("b 1.0.0"),
+        pkg("b 1.2.0"),
+    ]);
+    let mut inp = input(root().dep("a 1"));
+    inp.options.ordering = VersionOrdering::MinimumFirst;
+    let res = resolve(&inp, &mut r).unwrap();
+    assert_eq!(names(&res), ["a 1.0.0", "b 1.0.0"]);
+    let mut inp = input(root().dep("a 1"));
+    inp.options.direct_minimal = true;
+    let res = resolve(&inp, &mut r).unwrap();
+    assert_eq!(names(&res), ["a 1.0.0", "b 1.2.0"]);
+    // Only the first choice for a member's own dependency: `b ^1.1` after
+    // `b 1.0.0` was picked for `b ^1.0` has nothing left to try.
+    let mut inp = input(root().dep("b 1.0").dep("b 1.1"));
+    inp.options.direct_minimal = true;
+    assert!(resolve(&inp, &mut r).is_err());
+}
