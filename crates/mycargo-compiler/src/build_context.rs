@@ -424,11 +424,7 @@ impl<'a> BuildContext<'a> {
     /// rustc's dep-info file of a compile unit.
     pub fn rustc_dep_info(&self, unit: &Unit) -> PathBuf {
         let t = &self.graph.packages[unit.pkg].manifest.targets[unit.target];
-        let crate_name = if t.is_custom_build() {
-            "build_script_build".to_string()
-        } else {
-            t.crate_name()
-        };
+        let crate_name = t.crate_name();
         let file = if self.use_extra_filename(unit) {
             format!("{crate_name}-{}.d", self.unit_id(unit))
         } else {
@@ -504,8 +500,8 @@ impl<'a> BuildContext<'a> {
         }
         if target.is_custom_build() {
             return vec![OutputFile {
-                path: out_dir.join(format!("build_script_build-{id}")),
-                uplift: Some(out_dir.join("build-script-build")),
+                path: out_dir.join(format!("{crate_name}-{id}")),
+                uplift: Some(out_dir.join(&target.name)),
                 flavor: FileFlavor::Normal,
             }];
         }

@@ -41,12 +41,7 @@ fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
         _ => "",
     };
     let kind = t.kind_description();
-    let name = if t.is_custom_build() {
-        "build-script-build"
-    } else {
-        t.name.as_str()
-    };
-    format!("{flavor}{kind}-{name}")
+    format!("{flavor}{kind}-{}", t.name)
 }
 
 fn dir(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {

@@ -762,27 +762,32 @@ impl Builder<'_, '_> {
         Ok(out)
     }
 
-    /// The run of the package's build script, if it has one, in the
-    /// unit's context.
-    fn script_run_dep(&mut self, unit: &Unit) -> Option<UnitDep> {
+    /// The runs of the package's build scripts (one, unless it uses
+    /// `multiple-build-scripts`: then in the order `package.build` lists
+    /// them), in the unit's context.
+    fn script_run_dep(&mut self, unit: &Unit) -> Vec<UnitDep> {
         let m = self.graph.packages[unit.pkg].manifest;
-        let bi = m.targets.iter().position(|t| t.is_custom_build())?;
         let kind = if unit.for_host {
             CompileKind::Host
         } else {
             unit.kind.clone()
         };
-        let run = self.intern(
-            unit.pkg,
-            bi,
-            CompileMode::RunCustomBuild,
-            kind,
-            unit.for_host,
-        );
-        Some(UnitDep {
-            unit: run,
-            extern_name: String::new(),
-        })
+        let scripts: Vec<usize> = (0..m.targets.len())
+            .filter(|&i| m.targets[i].is_custom_build())
+            .collect();
+        scripts
+            .into_iter()
+            .map(|bi| UnitDep {
+                unit: self.intern(
+                    unit.pkg,
+                    bi,
+                    CompileMode::RunCustomBuild,
+                    kind.clone(),
+                    unit.for_host,
+                ),
+                extern_name: String::new(),
+            })
+            .collect()
     }
 
     /// What rustdoc needs for a doc unit (cargo's `compute_deps_doc`): the

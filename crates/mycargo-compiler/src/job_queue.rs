@@ -946,13 +946,19 @@ fn prepare(
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("failed to create directory `{}`", out_dir.display()))?;
     let mut externs = Vec::new();
-    let mut own_script = None;
+    let mut own_scripts = Vec::new();
     let mut dep_link_search = Vec::new();
     let unit_deps = bcx.units.deps.get(unit).cloned().unwrap_or_default();
     for d in &unit_deps {
         if d.unit.mode == CompileMode::RunCustomBuild {
             if let Some(&(j, _)) = deps[i].iter().find(|&&(j, _)| order[j] == d.unit) {
-                own_script = state[j].script.clone();
+                let name = &bcx.graph.packages[d.unit.pkg].manifest.targets[d.unit.target].name;
+                let stem = name.strip_prefix("build-script-").unwrap_or(name);
+                own_scripts.push((
+                    stem.to_string(),
+                    bcx.script_out_dir(&d.unit),
+                    state[j].script.clone(),
+                ));
             }
             continue;
         }
@@ -980,6 +986,12 @@ fn prepare(
     paths.sort_by_key(|(external, _)| *external);
     dep_link_search.extend(paths.into_iter().map(|(_, p)| p));
     externs.sort_by(|a, b| a.name.cmp(&b.name));
+    let multiple = bcx.graph.packages[unit.pkg]
+        .manifest
+        .cargo_features
+        .iter()
+        .any(|f| f == "multiple-build-scripts");
+    let own_script = merge_own_scripts(own_scripts, multiple);
     let mut cmd = if unit.mode == CompileMode::Doc {
         let dir = bcx.doc_dir(&unit.kind);
         std::fs::create_dir_all(&dir)
@@ -990,6 +1002,47 @@ fn prepare(
     };
     client.configure(&mut cmd);
     Ok(cmd)
+}
+
+/// What a unit's own build scripts tell rustc, merged in the order they
+/// run: `OUT_DIR` is the first script's, the rest adds up (a later
+/// `rustc-env` of the same name wins). With `multiple-build-scripts`,
+/// each script's `OUT_DIR` is also `<stem>_OUT_DIR`.
+fn merge_own_scripts(
+    scripts: Vec<(String, std::path::PathBuf, Option<ScriptEffects>)>,
+    multiple: bool,
+) -> Option<ScriptEffects> {
+    if scripts.is_empty() {
+        return None;
+    }
+    let mut out: Option<ScriptEffects> = None;
+    let mut out_dirs = Vec::new();
+    for (stem, dir, fx) in scripts {
+        if multiple {
+            out_dirs.push((format!("{stem}_OUT_DIR"), dir.display().to_string()));
+        }
+        let Some(fx) = fx else { continue };
+        match &mut out {
+            None => out = Some(fx),
+            Some(o) => {
+                o.link_search.extend(fx.link_search);
+                o.link_libs.extend(fx.link_libs);
+                o.link_args.extend(fx.link_args);
+                o.cfgs.extend(fx.cfgs);
+                o.check_cfgs.extend(fx.check_cfgs);
+                o.env.extend(fx.env);
+                if o.out_dir.is_none() {
+                    o.out_dir = fx.out_dir;
+                }
+            }
+        }
+    }
+    if !out_dirs.is_empty() {
+        let o = out.get_or_insert_with(ScriptEffects::default);
+        out_dirs.extend(std::mem::take(&mut o.env));
+        o.env = out_dirs;
+    }
+    out
 }
 
 fn spawn(mut cmd: Command, i: usize, capture_stdout: bool, echo: Option<String>, tx: Sender<Msg>) {

@@ -76,11 +76,7 @@ pub fn rustc_command(
     let (src, cwd) = bcx.path_args(unit);
     cmd.current_dir(&cwd);
 
-    let crate_name = if target.is_custom_build() {
-        "build_script_build".to_string()
-    } else {
-        target.crate_name()
-    };
+    let crate_name = target.crate_name();
     cmd.arg("--crate-name").arg(&crate_name);
     cmd.arg(format!("--edition={}", target.edition));
     cmd.arg(&src);

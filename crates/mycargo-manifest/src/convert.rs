@@ -18,10 +18,10 @@ use crate::manifest::{
 use crate::parse::{ParsedToml, diagnostic, key_span_of, span_of};
 use crate::profiles::Profiles;
 use crate::schema::{
-    DepTable, InheritableField, StringOrBool, TomlLints, TomlManifest, TomlPackage, TomlWorkspace,
-    VecStringOrBool,
+    DepTable, InheritableField, StringOrBool, TomlLints, TomlManifest, TomlPackage,
+    TomlPackageBuild, TomlWorkspace, VecStringOrBool,
 };
-use crate::target::{TargetInput, discover_targets};
+use crate::target::{Target, TargetInput, discover_targets};
 
 /// Everything conversion needs besides the schema.
 pub(crate) struct ConvertContext<'a> {
@@ -211,11 +211,49 @@ const CARGO_FEATURES: &[(Stability, &str, &str, &str)] = &[
 /// Nightly-only features mycargo implements; the others are refused even
 /// on nightly, clearly, rather than accepted and ignored.
 const NIGHTLY_SUPPORTED: &[&str] = &[
+    "metabuild",
+    "multiple-build-scripts",
     "path-bases",
     "profile-rustflags",
     "public-dependency",
     "test-dummy-unstable",
 ];
+
+/// cargo's error for a manifest using an unstable feature it did not
+/// opt in to with `cargo-features`.
+fn feature_gate(f: &str, nightly: bool) -> Chain {
+    let advice = if nightly {
+        format!(
+            "Consider adding `cargo-features = [\"{f}\"]` to the top of Cargo.toml (above the [package] table) to tell Cargo you are opting in to use this unstable feature."
+        )
+    } else {
+        "Consider trying a newer version of Cargo (this may require the nightly release)."
+            .to_string()
+    };
+    Chain::new(format!(
+        "feature `{f}` is required\n\n\
+         The package requires the Cargo feature called `{f}`, but that feature is not stabilized in this version of Cargo (1.95.0).\n\
+         {advice}\n\
+         See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html#{f} for more information about the status of this feature."
+    ))
+}
+
+/// `package.metabuild`: a name or a list of names.
+fn metabuild_names(value: Option<&toml::Value>) -> Result<Option<Vec<String>>, Chain> {
+    let bad = || {
+        Chain::new("invalid type for `package.metabuild`: expected a string or an array of strings")
+    };
+    match value {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(vec![s.clone()])),
+        Some(toml::Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(bad))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(bad()),
+    }
+}
 
 /// cargo's link to its documentation for the channel in use.
 fn docs_link(path: &str, nightly: bool) -> String {
@@ -767,6 +805,16 @@ fn convert_package(
             Edition::Edition2015
         }
     };
+    let uses = |f: &str| cargo_features.iter().any(|c| c == f);
+    if matches!(pkg.build, Some(TomlPackageBuild::MultipleScript(_)))
+        && !uses("multiple-build-scripts")
+    {
+        return Err(feature_gate("multiple-build-scripts", cx.nightly.allowed()).into());
+    }
+    let metabuild = metabuild_names(pkg.metabuild.as_ref())?;
+    if metabuild.is_some() && !uses("metabuild") {
+        return Err(feature_gate("metabuild", cx.nightly.allowed()).into());
+    }
     if toml.package.is_none() && toml.project.is_some() {
         if edition >= Edition::Edition2024 {
             return Err(Chain::new(
@@ -978,7 +1026,25 @@ fn convert_package(
         autobenches: pkg.autobenches,
     })?;
     warnings.extend(discovered.warnings);
-    let targets = discovered.targets;
+    let mut targets = discovered.targets;
+    if let Some(names) = &metabuild {
+        if targets.iter().any(|t| t.is_custom_build()) {
+            return Err(Chain::new("cannot specify both `metabuild` and `build`").into());
+        }
+        for name in names {
+            let declared = [&toml.build_dependencies, &toml.build_dependencies2]
+                .into_iter()
+                .flatten()
+                .any(|t| t.keys().any(|k| k.0 == *name));
+            if !declared {
+                return Err(Chain::new(format!(
+                    "metabuild package `{name}` must be specified in `build-dependencies`"
+                ))
+                .into());
+            }
+        }
+        targets.push(Target::metabuild(&name, edition));
+    }
     if targets.iter().all(|t| t.is_custom_build()) {
         return Err(Chain::new(
             "no targets specified in the manifest\n\
@@ -1106,6 +1172,7 @@ fn convert_package(
         replace,
         lints,
         cargo_features,
+        metabuild,
         resolver: pkg.resolver.clone(),
         normalized_toml: Box::default(),
     })

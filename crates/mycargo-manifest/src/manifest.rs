@@ -141,6 +141,9 @@ pub struct Manifest {
     pub replace: Vec<(PackageIdSpec, Dependency)>,
     pub lints: Option<TomlLints>,
     pub cargo_features: Vec<String>,
+    /// `package.metabuild`: the build-dependencies whose `metabuild()`
+    /// the generated build script calls, in order.
+    pub metabuild: Option<Vec<String>>,
     /// `package.resolver` as written.
     pub resolver: Option<String>,
     /// The schema after inheritance was resolved.
@@ -165,8 +168,18 @@ impl Manifest {
         self.targets.iter().find(|t| t.is_lib())
     }
 
+    /// The first build script (a package has one unless it uses
+    /// `multiple-build-scripts`), the `package.metabuild` one included.
     pub fn custom_build(&self) -> Option<&Target> {
         self.targets.iter().find(|t| t.is_custom_build())
+    }
+
+    /// The build scripts `package.build` names (or `build.rs`), in order;
+    /// not the one `package.metabuild` generates.
+    pub fn build_scripts(&self) -> impl Iterator<Item = &Target> {
+        self.targets
+            .iter()
+            .filter(|t| t.is_custom_build() && !t.metabuild)
     }
 }
 

@@ -79,6 +79,10 @@ pub struct Target {
     pub bin_filename: Option<String>,
     /// Whether the name was inferred rather than written.
     pub name_inferred: bool,
+    /// The build script `package.metabuild` generates: its `src_path` is
+    /// empty until the build sets it (the file lives in the build
+    /// directory).
+    pub metabuild: bool,
 }
 
 impl Target {
@@ -108,6 +112,7 @@ impl Target {
             proc_macro,
             doc_scrape_examples: None,
             bin_filename: None,
+            metabuild: false,
             name_inferred: false,
         }
     }
@@ -171,6 +176,18 @@ impl Target {
     pub fn crate_name(&self) -> String {
         self.name.replace('-', "_")
     }
+
+    /// The build script generated for `package.metabuild` of `pkg`.
+    pub(crate) fn metabuild(pkg: &str, edition: Edition) -> Target {
+        let mut t = Target::new(
+            TargetKind::CustomBuild,
+            &format!("metabuild-{pkg}"),
+            PathBuf::new(),
+            edition,
+        );
+        t.metabuild = true;
+        t
+    }
 }
 
 /// Inputs of target discovery.
@@ -209,15 +226,38 @@ pub(crate) fn discover_targets(input: &TargetInput<'_>) -> Result<Discovered, Ch
         let ts = other_targets(input, kind, &mut out.warnings, &mut out.deferred_errors)?;
         out.targets.extend(ts);
     }
-    if let Some(script) = custom_build(input) {
-        let stem = script
-            .file_stem()
+    let scripts = custom_builds(input);
+    let stem = |p: &PathBuf| {
+        p.file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("")
-            .to_string();
+            .to_string()
+    };
+    let mut by_stem: Vec<(String, Vec<&PathBuf>)> = Vec::new();
+    for script in &scripts {
+        let st = stem(script);
+        match by_stem.iter_mut().find(|(s, _)| *s == st) {
+            Some((_, list)) => list.push(script),
+            None => by_stem.push((st, vec![script])),
+        }
+    }
+    let dups: String = by_stem
+        .iter()
+        .filter(|(_, list)| list.len() > 1)
+        .map(|(st, list)| {
+            let paths: Vec<String> = list.iter().map(|p| p.display().to_string()).collect();
+            format!("\n  for stem `{st}`: {}", paths.join(", "))
+        })
+        .collect();
+    if !dups.is_empty() {
+        return Err(Chain::new(format!(
+            "found build scripts with duplicate file stems, but all build scripts must have a unique file stem{dups}"
+        )));
+    }
+    for script in &scripts {
         out.targets.push(Target::new(
             TargetKind::CustomBuild,
-            &format!("build-script-{stem}"),
+            &format!("build-script-{}", stem(script)),
             without_cur_dirs(&input.package_root.join(script)),
             input.edition,
         ));
@@ -263,17 +303,22 @@ fn warn_shared_paths(targets: &[Target], warnings: &mut Vec<String>) {
     }
 }
 
-/// The build script: `package.build` as a path, or `build.rs` if present
-/// (unless `build = false`).
-fn custom_build(input: &TargetInput<'_>) -> Option<PathBuf> {
+/// The build scripts: `package.build` as a path or a list of paths (in
+/// order: they run in that order), or `build.rs` if present (unless
+/// `build = false`).
+fn custom_builds(input: &TargetInput<'_>) -> Vec<PathBuf> {
     match input.build {
-        Some(TomlPackageBuild::Auto(false)) => None,
-        Some(TomlPackageBuild::Auto(true)) => Some(PathBuf::from("build.rs")),
-        Some(TomlPackageBuild::SingleScript(p)) => Some(PathBuf::from(p)),
-        Some(TomlPackageBuild::MultipleScript(ps)) => ps.first().map(PathBuf::from),
+        Some(TomlPackageBuild::Auto(false)) => Vec::new(),
+        Some(TomlPackageBuild::Auto(true)) => vec![PathBuf::from("build.rs")],
+        Some(TomlPackageBuild::SingleScript(p)) => vec![PathBuf::from(p)],
+        Some(TomlPackageBuild::MultipleScript(ps)) => ps.iter().map(PathBuf::from).collect(),
         None => {
             let p = input.package_root.join("build.rs");
-            p.is_file().then(|| PathBuf::from("build.rs"))
+            if p.is_file() {
+                vec![PathBuf::from("build.rs")]
+            } else {
+                Vec::new()
+            }
         }
     }
 }

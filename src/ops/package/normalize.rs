@@ -50,6 +50,33 @@ pub struct Inputs<'a> {
 
 /// The path a file gets in the package: relative to the root, or just its
 /// name when it lives outside (cargo copies it to the top).
+/// `package.build` as published: the build scripts the package includes
+/// (a path, or a list with `multiple-build-scripts`), `false` when none
+/// is (cargo warns for each one left out).
+pub fn normalized_build(
+    m: &Manifest,
+    root: &Path,
+    included: &BTreeSet<String>,
+    warnings: &mut Vec<String>,
+) -> Value {
+    let mut kept = Vec::new();
+    for t in m.build_scripts() {
+        let rel = archive_path(root, &t.src_path.to_string_lossy());
+        if included.contains(&rel) {
+            kept.push(Value::String(rel));
+        } else {
+            warnings.push(format!(
+                "ignoring `package.build` entry `{rel}` as it is not included in the published package"
+            ));
+        }
+    }
+    match kept.len() {
+        0 => Value::Boolean(false),
+        1 => kept.remove(0),
+        _ => Value::Array(kept),
+    }
+}
+
 pub fn archive_path(root: &Path, file: &str) -> String {
     let abs = mycargo_util::fs::normalize_path(&root.join(file));
     match abs.strip_prefix(root) {
@@ -290,21 +317,10 @@ fn normalize_package(
     for key in ["rust-version", "name", "version", "authors"] {
         put(&mut pkg, key)?;
     }
-    let build = match m.custom_build() {
-        Some(t) => {
-            let rel = archive_path(root, &t.src_path.to_string_lossy());
-            if inp.included.contains(&rel) {
-                Value::String(rel)
-            } else {
-                warnings.push(format!(
-                    "ignoring `package.build` entry `{rel}` as it is not included in the published package"
-                ));
-                Value::Boolean(false)
-            }
-        }
-        None => Value::Boolean(false),
-    };
-    pkg.insert("build".into(), build);
+    pkg.insert(
+        "build".into(),
+        normalized_build(m, root, inp.included, warnings),
+    );
     for key in [
         "metabuild",
         "default-target",

@@ -83,6 +83,7 @@ pub fn load(
             .get_i64("net.retry")?
             .and_then(|v| u32::try_from(v.val).ok())
             .unwrap_or(3),
+        nightly: crate::unstable::nightly_gate(&gctx.env),
     };
     let messages: Arc<Mutex<Vec<(String, String, bool)>>> = Arc::default();
     while let Some((parent, dep)) = queue.pop_front() {

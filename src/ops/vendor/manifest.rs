@@ -16,7 +16,7 @@ use mycargo_manifest::Manifest;
 use toml::{Table, Value};
 
 use crate::ops::package::normalize::{
-    MANIFEST_PREAMBLE, archive_path, field, normalize_lints, sorted_deep, targets,
+    MANIFEST_PREAMBLE, field, normalize_lints, normalized_build, sorted_deep, targets,
 };
 
 /// What normalization needs besides the manifest.
@@ -192,21 +192,10 @@ fn package(
     for key in ["edition", "rust-version", "name", "version", "authors"] {
         put(&mut pkg, key)?;
     }
-    let build = match m.custom_build() {
-        Some(t) => {
-            let rel = archive_path(root, &t.src_path.to_string_lossy());
-            if inp.included.contains(&rel) {
-                Value::String(rel)
-            } else {
-                warnings.push(format!(
-                    "ignoring `package.build` entry `{rel}` as it is not included in the published package"
-                ));
-                Value::Boolean(false)
-            }
-        }
-        None => Value::Boolean(false),
-    };
-    pkg.insert("build".into(), build);
+    pkg.insert(
+        "build".into(),
+        normalized_build(m, root, inp.included, warnings),
+    );
     for key in [
         "metabuild",
         "default-target",

@@ -46,10 +46,16 @@ impl PackageScan {
 /// Scan the checkout at `root`. `cargo_home` bounds the search for a
 /// workspace root, as it does for cargo; errors show paths relative to
 /// `cwd` when given.
-pub fn scan(root: &Path, cargo_home: &Path, cwd: Option<&Path>) -> PackageScan {
+pub fn scan(
+    root: &Path,
+    cargo_home: &Path,
+    cwd: Option<&Path>,
+    nightly: &mycargo_manifest::NightlyGate,
+) -> PackageScan {
     let opts = ReadOptions {
         cargo_home: Some(cargo_home.to_path_buf()),
         cwd: cwd.map(Path::to_path_buf),
+        nightly: nightly.clone(),
         ..ReadOptions::default()
     };
     let mut manifests = Vec::new();
@@ -160,7 +166,7 @@ mod tests {
         write(&root.join("bad/Cargo.toml"), "[package\n");
         write(&root.join("dup/Cargo.toml"), &pkg("a"));
         write(&root.join("dup/src/lib.rs"), "");
-        let scan = scan(&root, &t.path().join("home"), None);
+        let scan = scan(&root, &t.path().join("home"), None, &Default::default());
         let names: Vec<&str> = scan.packages.iter().map(|p| p.name()).collect();
         assert_eq!(names, ["top", "a"]);
         assert_eq!(scan.errors.len(), 1, "{:?}", scan.errors);
@@ -183,7 +189,7 @@ mod tests {
         write(&root.join("sub/.git"), "gitdir: ../.git/modules/sub");
         write(&root.join("sub/Cargo.toml"), &pkg("in-sub"));
         write(&root.join("sub/src/lib.rs"), "");
-        let scan = scan(&root, &t.path().join("home"), None);
+        let scan = scan(&root, &t.path().join("home"), None, &Default::default());
         assert!(scan.find("in-sub").is_some(), "{scan:?}");
     }
 }

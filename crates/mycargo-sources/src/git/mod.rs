@@ -54,6 +54,8 @@ pub struct GitOptions {
     pub fetch_with_cli: bool,
     /// `net.retry`: how many times a network fault is retried.
     pub retry: u32,
+    /// Whether the packages' nightly-only `cargo-features` are allowed.
+    pub nightly: mycargo_manifest::NightlyGate,
 }
 
 impl Default for GitOptions {
@@ -62,6 +64,7 @@ impl Default for GitOptions {
             offline: false,
             fetch_with_cli: false,
             retry: 3,
+            nightly: mycargo_manifest::NightlyGate::default(),
         }
     }
 }
@@ -589,12 +592,12 @@ impl GitSource {
 
     /// Every package in the checkout at `checkout`.
     pub fn packages(&self, checkout: &Path) -> PackageScan {
-        find::scan(checkout, &self.cargo_home, None)
+        find::scan(checkout, &self.cargo_home, None, &self.options.nightly)
     }
 
     /// [`GitSource::packages`], errors naming paths relative to `cwd`.
     pub fn packages_seen_from(&self, checkout: &Path, cwd: &Path) -> PackageScan {
-        find::scan(checkout, &self.cargo_home, Some(cwd))
+        find::scan(checkout, &self.cargo_home, Some(cwd), &self.options.nightly)
     }
 
     /// The package named `name` in the checkout at `checkout`.
