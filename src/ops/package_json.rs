@@ -32,6 +32,9 @@ pub struct PackageJson<'a> {
     documentation: Option<&'a str>,
     edition: &'a str,
     links: Option<&'a str>,
+    /// `package.metabuild` (unstable), only when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metabuild: Option<&'a [String]>,
     default_run: Option<&'a str>,
     rust_version: Option<String>,
     /// `[hints]` (cargo 1.95 prints it only when the manifest has one).
@@ -94,7 +97,13 @@ impl<'a> PackageJson<'a> {
             description: md.description.as_deref(),
             source: (!source_id.is_path()).then(|| source_id.as_url()),
             dependencies: m.dependencies.iter().map(dependency).collect(),
-            targets: m.targets.iter().map(target).collect(),
+            // The generated metabuild script is no target of the package.
+            targets: m
+                .targets
+                .iter()
+                .filter(|t| !t.metabuild)
+                .map(target)
+                .collect(),
             features: m
                 .feature_map
                 .iter()
@@ -113,6 +122,7 @@ impl<'a> PackageJson<'a> {
             documentation: md.documentation.as_deref(),
             edition: m.edition.as_str(),
             links: md.links.as_deref(),
+            metabuild: m.metabuild.as_deref(),
             default_run: m.default_run.as_deref(),
             rust_version: m.rust_version.as_ref().map(|v| v.to_string()),
             hints: m.normalized_toml.hints.as_ref(),

@@ -714,3 +714,135 @@ fn runner_cfg_collision_like_cargo() {
     mycargo_test_support::compare::assert_same_output(&m, &c);
     assert!(m.stderr.contains(".cargo/config.toml"), "{}", m.stderr);
 }
+
+/// `multiple-build-scripts` (nightly): every script runs, in the order
+/// `package.build` lists them; `OUT_DIR` is the first one's, each is also
+/// `<stem>_OUT_DIR`, a later `rustc-env` wins; scripts are named after
+/// their file as in cargo; without the feature the list is refused.
+#[test]
+fn multiple_build_scripts_like_cargo() {
+    let script = |n: u32| {
+        format!(
+            "fn main() {{\n    let out = std::env::var(\"OUT_DIR\").unwrap();\n    std::fs::write(format!(\"{{out}}/m.rs\"), \"pub fn m{n}() -> u32 {{ {n} }}\").unwrap();\n    println!(\"cargo::rustc-env=WHO=script{n}\");\n}}\n"
+        )
+    };
+    let main = "include!(concat!(env!(\"build1_OUT_DIR\"), \"/m.rs\"));\ninclude!(concat!(env!(\"build2_OUT_DIR\"), \"/m.rs\"));\nmod first { include!(concat!(env!(\"OUT_DIR\"), \"/m.rs\")); }\nfn main() { println!(\"{} {} {} {}\", m1(), m2(), first::m1(), env!(\"WHO\")); }\n";
+    let manifest = "cargo-features = [\"multiple-build-scripts\"]\n\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2024\"\nbuild = [\"build1.rs\", \"build2.rs\"]\n";
+    let (m, c) = project()
+        .file("Cargo.toml", manifest)
+        .file("src/main.rs", main)
+        .file("build1.rs", script(1))
+        .file("build2.rs", script(2))
+        .build_twins();
+    let mo = m.mycargo("run").env(NIGHTLY.0, NIGHTLY.1).run();
+    let co = c.cargo("run").env(NIGHTLY.0, NIGHTLY.1).run();
+    assert_eq!(mo.stdout, "1 2 1 script2\n");
+    assert_eq!(mo.stdout, co.stdout);
+    // The compiled scripts carry their file's name, as cargo's do.
+    let names = |p: &mycargo_test_support::Project| {
+        let mut v: Vec<String> = std::fs::read_dir(p.root().join("target/debug/build"))
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("build-script-"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&m), ["build-script-build1", "build-script-build2"]);
+    assert_eq!(names(&m), names(&c));
+
+    // The feature is required.
+    let plain = manifest.replace("cargo-features = [\"multiple-build-scripts\"]\n", "");
+    for p in [&m, &c] {
+        std::fs::write(p.root().join("Cargo.toml"), &plain).unwrap();
+    }
+    let mo = m
+        .mycargo("check")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .with_status(101)
+        .run();
+    let co = c
+        .cargo("check")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .with_status(101)
+        .run();
+    // cargo names its own build after the version (commit and date).
+    let version = |s: String| -> String {
+        let key = "version of Cargo (";
+        let Some(i) = s.find(key).map(|i| i + key.len()) else {
+            return s;
+        };
+        match (s[i..].find(" ("), s[i..].find("))")) {
+            (Some(sp), Some(end)) if sp < end => {
+                format!("{}{}", &s[..i + sp], &s[i + end + 1..])
+            }
+            _ => s,
+        }
+    };
+    assert!(
+        mo.stderr
+            .contains("feature `multiple-build-scripts` is required")
+    );
+    assert_eq!(
+        version(mo.stderr_redacted()),
+        version(co.stderr_as_mycargo())
+    );
+}
+
+/// `metabuild` (nightly): the generated build script calls each named
+/// build-dependency's `metabuild()` in order, stays fresh on a second
+/// build, and `metadata` lists the names but not the generated target.
+#[test]
+fn metabuild_like_cargo() {
+    let lib = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2015\"\n")
+    };
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "cargo-features = [\"metabuild\"]\n[package]\nname = \"foo\"\nversion = \"0.0.1\"\nedition = \"2015\"\nmetabuild = [\"mb\", \"mb-other\"]\n\n[build-dependencies]\nmb = { path = \"mb\" }\nmb-other = { path = \"mb-other\" }\n",
+        )
+        .file("src/lib.rs", "")
+        .file("mb/Cargo.toml", lib("mb"))
+        .file("mb/src/lib.rs", "pub fn metabuild() { println!(\"Hello mb\"); }")
+        .file("mb-other/Cargo.toml", lib("mb-other"))
+        .file(
+            "mb-other/src/lib.rs",
+            "pub fn metabuild() { println!(\"Hello mb-other\"); }",
+        )
+        .build_twins();
+    let mo = m.mycargo("check -vv").env(NIGHTLY.0, NIGHTLY.1).run();
+    let co = c.cargo("check -vv").env(NIGHTLY.0, NIGHTLY.1).run();
+    assert_eq!(
+        mo.stdout,
+        "[foo 0.0.1] Hello mb\n[foo 0.0.1] Hello mb-other\n"
+    );
+    assert_eq!(mo.stdout, co.stdout);
+    let generated = |p: &mycargo_test_support::Project| -> Vec<String> {
+        std::fs::read_dir(p.root().join("target/.metabuild"))
+            .unwrap()
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect()
+    };
+    assert_eq!(generated(&m), generated(&c));
+    let mo = m.mycargo("check").env(NIGHTLY.0, NIGHTLY.1).run();
+    let co = c.cargo("check").env(NIGHTLY.0, NIGHTLY.1).run();
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
+    assert!(mo.stderr.contains("Finished") && !mo.stderr.contains("Compiling"));
+    let meta = |o: mycargo_test_support::Output| -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        let foo = v["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "foo")
+            .unwrap()
+            .clone();
+        serde_json::json!([foo["metabuild"], foo["targets"].as_array().unwrap().len()])
+    };
+    let args = "metadata --format-version=1 --no-deps";
+    let mm = meta(m.mycargo(args).env(NIGHTLY.0, NIGHTLY.1).run());
+    assert_eq!(mm, serde_json::json!([["mb", "mb-other"], 1]));
+    assert_eq!(mm, meta(c.cargo(args).env(NIGHTLY.0, NIGHTLY.1).run()));
+}

@@ -10,6 +10,44 @@ use crate::build_output::{BuildOutput, PackageTargets, ParseContext};
 use crate::rustc_cmd::ScriptEffects;
 use crate::unit::Unit;
 
+/// Write the build script `package.metabuild` generates, when `unit`
+/// compiles it: `fn main()` calling each named build-dependency's
+/// `metabuild()` in order (one not in use, an optional one, is left
+/// out). Written only when it changed, so a fresh build stays fresh.
+pub fn write_metabuild(bcx: &BuildContext<'_>, unit: &Unit) -> anyhow::Result<()> {
+    let m = bcx.graph.packages[unit.pkg].manifest;
+    let t = &m.targets[unit.target];
+    if !t.metabuild || unit.mode == crate::unit::CompileMode::RunCustomBuild {
+        return Ok(());
+    }
+    let deps = bcx
+        .units
+        .deps
+        .get(unit)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut text = String::from("fn main() {\n");
+    for name in m.metabuild.iter().flatten() {
+        let lib = deps.iter().find_map(|d| {
+            let dm = bcx.graph.packages[d.unit.pkg].manifest;
+            (dm.name() == name).then(|| dm.targets[d.unit.target].crate_name())
+        });
+        if let Some(lib) = lib {
+            text.push_str(&format!("    {lib}::metabuild();\n"));
+        }
+    }
+    text.push_str("}\n");
+    if std::fs::read_to_string(&t.src_path).ok().as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    if let Some(dir) = t.src_path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("failed to create directory `{}`: {e}", dir.display()))?;
+    }
+    std::fs::write(&t.src_path, text)
+        .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", t.src_path.display()))
+}
+
 /// The command that runs the compiled script of `run` (a RunCustomBuild
 /// unit). `script` is the compiled script's path; `dep_env` the
 /// `DEP_<LINKS>_<KEY>` variables of its direct dependencies.

@@ -103,6 +103,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     let _lock = lock_build_dir(bcx, shell)?;
 
     let order = bcx.units.topo_order();
+    for u in &order {
+        crate::custom_build::write_metabuild(bcx, u)?;
+    }
     let index: HashMap<&Unit, usize> = order.iter().enumerate().map(|(i, u)| (u, i)).collect();
     // Edges: deps[i] = (dep index, satisfied by rmeta alone).
     let mut deps: Vec<Vec<(usize, bool)>> = vec![Vec::new(); order.len()];

@@ -51,7 +51,9 @@ struct TargetJson<'a> {
     kind: Vec<String>,
     crate_types: Vec<String>,
     name: &'a str,
-    src_path: String,
+    /// `null` in a compiler message about the generated metabuild script
+    /// (cargo has no path for it there).
+    src_path: Option<String>,
     edition: &'a str,
     #[serde(rename = "required-features", skip_serializing_if = "Option::is_none")]
     required_features: Option<&'a [String]>,
@@ -60,12 +62,12 @@ struct TargetJson<'a> {
     test: bool,
 }
 
-fn target_json(t: &mycargo_manifest::Target) -> TargetJson<'_> {
+fn target_json(t: &mycargo_manifest::Target, message: bool) -> TargetJson<'_> {
     TargetJson {
         kind: t.kind.metadata_kinds(),
         crate_types: t.kind.crate_types(),
         name: &t.name,
-        src_path: t.src_path.display().to_string(),
+        src_path: (!(message && t.metabuild)).then(|| t.src_path.display().to_string()),
         edition: t.edition.as_str(),
         required_features: t.required_features.as_deref(),
         doc: t.doc,
@@ -92,7 +94,7 @@ pub fn compiler_message(bcx: &BuildContext<'_>, unit: &Unit, raw: &str) -> Strin
         reason: "compiler-message",
         package_id: m.package_id.to_spec_string(),
         manifest_path: m.manifest_path.display().to_string(),
-        target: target_json(&m.targets[unit.target]),
+        target: target_json(&m.targets[unit.target], true),
     };
     let ansi = matches!(
         bcx.config.message_format,
@@ -259,7 +261,7 @@ pub fn artifact(bcx: &BuildContext<'_>, unit: &Unit, fresh: bool) -> Option<Stri
         reason: "compiler-artifact",
         package_id: m.package_id.to_spec_string(),
         manifest_path: m.manifest_path.display().to_string(),
-        target: target_json(target),
+        target: target_json(target, false),
         profile: ArtifactProfile {
             opt_level: &p.opt_level,
             debuginfo: debuginfo(p.debuginfo.as_deref()),

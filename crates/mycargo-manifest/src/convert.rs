@@ -1043,7 +1043,7 @@ fn convert_package(
                 .into());
             }
         }
-        targets.push(Target::metabuild(&name, edition));
+        targets.push(Target::metabuild(&name));
     }
     if targets.iter().all(|t| t.is_custom_build()) {
         return Err(Chain::new(

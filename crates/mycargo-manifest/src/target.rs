@@ -177,13 +177,14 @@ impl Target {
         self.name.replace('-', "_")
     }
 
-    /// The build script generated for `package.metabuild` of `pkg`.
-    pub(crate) fn metabuild(pkg: &str, edition: Edition) -> Target {
+    /// The build script generated for `package.metabuild` of `pkg`
+    /// (edition 2018 whatever the package's, as cargo).
+    pub(crate) fn metabuild(pkg: &str) -> Target {
         let mut t = Target::new(
             TargetKind::CustomBuild,
             &format!("metabuild-{pkg}"),
             PathBuf::new(),
-            edition,
+            Edition::Edition2018,
         );
         t.metabuild = true;
         t

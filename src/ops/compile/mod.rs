@@ -352,6 +352,7 @@ pub fn compile_with(
     )?;
     let mut pkgs = pkgs;
     as_registry_member(&mut pkgs, extras.install.as_ref());
+    place_metabuild_scripts(&mut pkgs, &build_dir);
     let mut warnings = Vec::new();
     let roots = select_packages_warning(&ws, &pkgs, &req.packages, &mut |w| warnings.push(w))?;
     for w in warnings {
@@ -801,6 +802,26 @@ fn as_registry_member(pkgs: &mut packages::Packages, install: Option<&InstallBui
     for (m, member) in pkgs.manifests.iter_mut().zip(&pkgs.members) {
         if *member {
             m.package_id = m.package_id.with_source_id(source.clone());
+        }
+    }
+}
+
+/// The build script `package.metabuild` generates lives in the build
+/// directory, `.metabuild/metabuild-<name>-<hash>.rs` (written when it is
+/// compiled).
+fn place_metabuild_scripts(pkgs: &mut packages::Packages, build_dir: &std::path::Path) {
+    for m in &mut pkgs.manifests {
+        if m.metabuild.is_none() {
+            continue;
+        }
+        let hash = mycargo_compiler::hash::StableHasher::new()
+            .str(&m.package_id.to_string())
+            .hex();
+        let path = build_dir
+            .join(".metabuild")
+            .join(format!("metabuild-{}-{hash}.rs", m.name()));
+        for t in m.targets.iter_mut().filter(|t| t.metabuild) {
+            t.src_path = path.clone();
         }
     }
 }
