@@ -363,3 +363,49 @@ fn download_progress_bar_and_summary_when_progress_is_on() {
     assert!(!plain.stderr.contains("Downloading ["), "{}", plain.stderr);
     assert_eq!(summary(&plain.stderr), None, "{}", plain.stderr);
 }
+
+/// cargo's overlay hook (`__CARGO_TEST_DEPENDENCY_CONFUSION_VULNERABILITY_DO_NOT_USE_THIS`,
+/// what its own testsuite uses): a local registry laid over the
+/// registry's index, its newer version chosen and unpacked from it, the
+/// registry named by its URL; a value without `=` refused as cargo does.
+#[test]
+fn overlay_hook_like_cargo() {
+    let reg = Registry::new();
+    Package::new("baz", "0.1.0").publish(&reg);
+    let ovl = Registry::new();
+    Package::new("baz", "0.1.1").publish(&ovl);
+    let store = tempfile::tempdir().unwrap();
+    let local = store.path().join("overlay");
+    ovl.write_local_registry(&local);
+    drop(ovl);
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.0.1\"\nedition = \"2015\"\n\n[dependencies]\nbaz = \"0.1.0\"\n",
+        )
+        .file("src/main.rs", "fn main() {}")
+        .build_twins();
+    reg.configure_home(m.test_root());
+    reg.configure_home(c.test_root());
+    let key = "__CARGO_TEST_DEPENDENCY_CONFUSION_VULNERABILITY_DO_NOT_USE_THIS";
+    let value = format!("{}={}", reg.index_url(), local.display());
+    let mo = m.mycargo("check").env(key, &value).run();
+    let co = c.cargo("check").env(key, &value).run();
+    assert!(mo.stderr.contains("Unpacking baz v0.1.1"), "{}", mo.stderr);
+    assert!(
+        mo.stderr
+            .contains(&format!("Updating `{}` index", reg.index_url()))
+    );
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
+    let mo = m
+        .mycargo("check")
+        .env(key, "no-equals")
+        .with_status(101)
+        .run();
+    let co = c
+        .cargo("check")
+        .env(key, "no-equals")
+        .with_status(101)
+        .run();
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
+}

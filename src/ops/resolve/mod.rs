@@ -406,6 +406,8 @@ fn resolve_inner(
         // Each download names the registry it came from (none for
         // crates.io itself).
         let from = match (source.is_crates_io(), source.registry_name()) {
+            // cargo's overlaid source goes by its URL.
+            _ if remotes.is_overlaid(source) => format!(" (registry `{}`)", source.as_url()),
             (false, Some(n)) => format!(" (registry `{n}`)"),
             _ => String::new(),
         };

@@ -194,6 +194,9 @@ pub struct Remotes {
     overlays: HashMap<SourceId, LocalRegistry>,
     /// Whether any source has an overlay.
     with_overlays: bool,
+    /// The sources with an overlay (named by their URL in `Updating`, as
+    /// cargo's wrapped source is).
+    overlaid_sources: std::collections::HashSet<SourceId>,
     /// `-Z no-index-update`: indexes are read as cached.
     no_index_update: bool,
 }
@@ -205,6 +208,19 @@ impl Remotes {
         let mut net = NetConfig::from_config(&gctx.config, gctx.args.offline || gctx.args.frozen)?;
         let offline = net.offline;
         net.offline |= cache_only;
+        let mut overlays = gctx.local_overlays.clone();
+        // cargo's test hook: a local registry laid over a source's index.
+        if let Some(v) = gctx
+            .env
+            .get("__CARGO_TEST_DEPENDENCY_CONFUSION_VULNERABILITY_DO_NOT_USE_THIS")
+        {
+            let (url, path) = v.split_once('=').ok_or_else(|| {
+                anyhow::anyhow!(
+                    "invalid overlay format. I won't tell you why; you shouldn't be using it anyway"
+                )
+            })?;
+            overlays.push((SourceId::from_url(url)?, PathBuf::from(path)));
+        }
         Ok(Remotes {
             cargo_home: gctx.config.cargo_home().to_path_buf(),
             net,
@@ -228,10 +244,10 @@ impl Remotes {
             }),
             announced: BTreeSet::new(),
             pending_status: Arc::default(),
-            with_overlays: !gctx.local_overlays.is_empty(),
+            with_overlays: !overlays.is_empty(),
+            overlaid_sources: overlays.iter().map(|(s, _)| s.clone()).collect(),
             no_index_update: gctx.unstable.no_index_update,
-            overlays: gctx
-                .local_overlays
+            overlays: overlays
                 .iter()
                 .map(|(upstream, dir)| {
                     let id = SourceId::for_local_registry(dir)?;
@@ -502,6 +518,11 @@ impl Remotes {
 
     /// The `Downloaded` lines and the summary of the downloads so far.
     /// The downloads finished so far, leaving the totals for the end.
+    /// Whether `source` has a local overlay.
+    pub fn is_overlaid(&self, source: &SourceId) -> bool {
+        self.overlaid_sources.contains(source)
+    }
+
     pub fn take_finished(&mut self) -> Vec<(String, String)> {
         self.events
             .finished
@@ -717,7 +738,13 @@ impl RemoteIndex for Remotes {
             && self.announced.insert(source.clone())
             && let Ok(mut p) = self.pending_status.lock()
         {
-            p.push(SourceMap::describe(source));
+            // An overlaid source is named as the overlay names it (cargo
+            // wraps it in a source of its own).
+            p.push(if self.overlaid_sources.contains(source) {
+                format!("`{}` index", source.as_url())
+            } else {
+                SourceMap::describe(source)
+            });
         }
         let found = self.client(source)?.query_many(&todo)?;
         for (name, lines) in todo.iter().zip(found) {
