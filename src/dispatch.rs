@@ -80,7 +80,9 @@ fn run_with_context(
     env: Env,
     exe: PathBuf,
 ) -> CliResult {
-    gctx.unstable = crate::unstable::parse(&gctx.args.unstable_flags, &gctx.env)?;
+    let mut flags = crate::unstable::from_config(&gctx.config, &gctx.env)?;
+    flags.extend(gctx.args.unstable_flags.iter().cloned());
+    gctx.unstable = crate::unstable::parse(&flags, &gctx.env)?;
     if cli.version {
         return ops::version::print(gctx);
     }

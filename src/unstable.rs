@@ -51,6 +51,9 @@ pub struct UnstableFlags {
     /// `-Z direct-minimal-versions`: the lowest versions for the
     /// members' own dependencies.
     pub direct_minimal_versions: bool,
+    /// `-Z profile-rustflags`: `rustflags` in profiles without
+    /// `cargo-features = ["profile-rustflags"]`.
+    pub profile_rustflags: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -80,7 +83,6 @@ const NOT_YET: &[&str] = &[
     "panic-immediate-abort",
     "print-im-a-teapot",
     "profile-hint-mostly-unused",
-    "profile-rustflags",
     "root-dir",
     "rustc-unicode",
     "rustdoc-depinfo",
@@ -94,6 +96,58 @@ const NOT_YET: &[&str] = &[
     "skip-rustdoc-fingerprint",
     "trim-paths",
     "warnings",
+];
+
+/// The `-Z` flags configuration turns on, on nightly only (cargo ignores
+/// the `[unstable]` table elsewhere): `unstable.<flag> = true` in a file
+/// or `--config`, or `CARGO_UNSTABLE_<FLAG>=true`. They come before the
+/// command line's. Keys cargo does not know are left alone, as cargo
+/// leaves them.
+pub fn from_config(config: &mycargo_config::Config, env: &Env) -> anyhow::Result<Vec<String>> {
+    if !nightly_allowed(env) {
+        return Ok(Vec::new());
+    }
+    let mut keys = config.table_keys("unstable").unwrap_or_default();
+    for (k, _) in env.iter() {
+        if let Some(flag) = k.to_str().and_then(|k| k.strip_prefix("CARGO_UNSTABLE_")) {
+            keys.push(flag.to_lowercase().replace('_', "-"));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for k in keys {
+        if !(KNOWN.contains(&k.as_str()) || NOT_YET.contains(&k.as_str())) {
+            continue;
+        }
+        if config
+            .get_bool(&format!("unstable.{k}"))?
+            .is_some_and(|v| v.val)
+        {
+            out.push(k);
+        }
+    }
+    Ok(out)
+}
+
+/// The boolean `-Z` flags mycargo implements.
+const KNOWN: &[&str] = &[
+    "unstable-options",
+    "lockfile-path",
+    "publish-timeout",
+    "no-index-update",
+    "asymmetric-token",
+    "public-dependency",
+    "mtime-on-use",
+    "target-applies-to-host",
+    "host-config",
+    "any-build-script-metadata",
+    "build-dir-new-layout",
+    "fine-grain-locking",
+    "cargo-lints",
+    "minimal-versions",
+    "direct-minimal-versions",
+    "profile-rustflags",
 ];
 
 /// cargo's channel name: `stable`, `beta`, `nightly` or `dev`.
@@ -188,9 +242,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "cargo-lints" => &mut out.cargo_lints,
             "minimal-versions" => &mut out.minimal_versions,
             "direct-minimal-versions" => &mut out.direct_minimal_versions,
+            "profile-rustflags" => &mut out.profile_rustflags,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints`, `-Z minimal-versions`, `-Z direct-minimal-versions` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints`, `-Z minimal-versions`, `-Z direct-minimal-versions`, `-Z profile-rustflags` and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

@@ -72,7 +72,7 @@ pub fn clean(gctx: &mut GlobalContext, args: &Args) -> CliResult {
             (None, false) => "dev".to_string(),
         };
         // An unknown profile is an error, as in cargo.
-        super::compile::profiles::maker(gctx, ws.profiles(), &profile, None)?;
+        super::compile::profiles::maker(gctx, &ws, &profile, None)?;
         if specs.is_empty() {
             // The target directory, then the build directory when apart.
             let mut roots = vec![target_dir.clone()];

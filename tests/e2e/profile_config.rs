@@ -245,3 +245,98 @@ fn unused_profile_config_keys_like_cargo() {
         m.stderr
     );
 }
+
+/// `strip = false` passes nothing (rustc's default); a profile's
+/// `rustflags` from the environment is split into words; `-Z
+/// profile-rustflags`, from `[unstable]` in configuration, allows
+/// `rustflags` in a configuration profile. All as cargo does.
+#[test]
+fn strip_false_and_profile_rustflags_from_env_and_unstable_config() {
+    same_flags(
+        fixture("[profile.release]\nstrip = false\n"),
+        None,
+        "build -v --release",
+        &[],
+    );
+    let nightly = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
+    let opted_in = fixture("").file(
+        "Cargo.toml",
+        "cargo-features = [\"profile-rustflags\"]\n\n[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = { path = \"dep\" }\n",
+    );
+    same_flags(
+        opted_in,
+        None,
+        "build -v",
+        &[
+            nightly,
+            ("CARGO_PROFILE_DEV_RUSTFLAGS", "-C link-dead-code=yes"),
+        ],
+    );
+    same_flags(
+        fixture(""),
+        Some(
+            "[unstable]\nprofile-rustflags = true\n\n[profile.dev]\nrustflags = [\"-C\", \"link-dead-code=yes\"]\n",
+        ),
+        "build -v",
+        &[nightly],
+    );
+}
+
+/// LTO as cargo: a `dylib` + `rlib` lib under `lto = true` keeps object
+/// code and bitcode, its dependents get both files as `--extern` (rustc
+/// picks), and a doc test links with the LTO asked for.
+#[test]
+fn lto_with_a_dylib_and_rlib_lib_and_doc_tests() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ncrate-type = [\"dylib\", \"rlib\"]\n\n[profile.release]\nlto = true\n",
+        )
+        .file("src/lib.rs", "/// ```\n/// foo::f();\n/// ```\npub fn f() {}\n")
+        .file("src/bin/ferret.rs", "fn main() { foo::f(); }\n")
+        .build_twins();
+    // `-C` options and `--extern`s of every rustc and rustdoc run.
+    let runs = |out: &Output| -> Vec<String> {
+        let mut v: Vec<String> = out
+            .stderr
+            .lines()
+            .filter(|l| l.contains("--crate-name"))
+            .map(|l| {
+                let words: Vec<&str> = l
+                    .split_whitespace()
+                    .map(|w| w.trim_end_matches('`'))
+                    .collect();
+                let tool = words[1]
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches('`');
+                let mut keep = vec![tool.to_string()];
+                for w in words.windows(2) {
+                    if w[0] == "--crate-name" {
+                        keep.push(w[1].to_string());
+                    } else if w[0] == "--extern" {
+                        let file = w[1].rsplit('/').next().unwrap_or("");
+                        keep.push(format!(
+                            "--extern {}",
+                            file.split('-').next().unwrap_or(file)
+                        ));
+                    } else if w[0] == "-C" && (w[1].starts_with("lto") || w[1].starts_with("embed"))
+                    {
+                        keep.push(format!("-C {}", w[1]));
+                    }
+                }
+                keep.join(" ")
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    for args in ["build --release -v", "test --release --doc -v"] {
+        let mo = m.mycargo(args).run();
+        let co = c.cargo(args).run();
+        assert_eq!(runs(&mo), runs(&co), "`{args}`\n{}", mo.stderr);
+    }
+    let mo = m.mycargo("test --release --doc -v").run();
+    assert!(mo.stderr.contains("-C lto"), "{}", mo.stderr);
+}

@@ -612,6 +612,20 @@ impl<'a> BuildContext<'a> {
             .map(|o| o.path)
     }
 
+    /// Every file a dependent passes as `--extern` for `dep`: its
+    /// `.rmeta` when metadata is enough, else each linkable output in
+    /// order (a `dylib` + `rlib` lib gives both, and rustc picks).
+    pub fn extern_files(&self, dep: &Unit, metadata_only: bool) -> Vec<PathBuf> {
+        let outs = self.outputs(dep);
+        if metadata_only && let Some(r) = outs.iter().find(|o| o.flavor == FileFlavor::Rmeta) {
+            return vec![r.path.clone()];
+        }
+        outs.into_iter()
+            .filter(|o| o.flavor == FileFlavor::Linkable)
+            .map(|o| o.path)
+            .collect()
+    }
+
     /// Source path as given to rustc, and rustc's cwd: relative to the
     /// workspace root for path packages inside it, else absolute.
     pub fn path_args(&self, unit: &Unit) -> (PathBuf, PathBuf) {

@@ -965,7 +965,7 @@ fn prepare(
             }
             continue;
         }
-        if let Some(path) = bcx.extern_file(&d.unit, uses_only_metadata(bcx, unit, &d.unit)) {
+        for path in bcx.extern_files(&d.unit, uses_only_metadata(bcx, unit, &d.unit)) {
             externs.push(Extern {
                 name: d.extern_name.clone(),
                 path,

@@ -47,11 +47,14 @@ fn needs_object(types: &[String]) -> bool {
     types.iter().any(|t| can_lto(t) || t == "dylib")
 }
 
+/// A unit that needs object code under LTO: a dylib alone cannot take
+/// part (rustc has no LTO for dylibs); mixed with an rlib it needs both
+/// (bitcode for the rlib, object code for the dynamic library).
 fn when_needs_object(types: &[String]) -> Lto {
     if types.iter().all(|t| t == "dylib") {
         Lto::OnlyObject
     } else {
-        Lto::Run(None)
+        Lto::ObjectAndBitcode
     }
 }
 

@@ -181,7 +181,8 @@ pub fn rustc_command(
             bcx.layout(&unit.kind).incremental.display()
         ));
     }
-    if let Some(s) = &p.strip {
+    // `strip = false` (`none`) is rustc's default: cargo passes nothing.
+    if let Some(s) = p.strip.as_ref().filter(|s| s.as_str() != "none") {
         cmd.arg("-C").arg(format!("strip={s}"));
     }
 

@@ -222,9 +222,13 @@ fn doc_test(
         .deps
         .iter()
         .filter(|d| d.unit.mode != CompileMode::RunCustomBuild)
-        .filter_map(|d| Some((d.extern_name.clone(), bcx.extern_file(&d.unit, false)?)))
+        .flat_map(|d| {
+            bcx.extern_files(&d.unit, false)
+                .into_iter()
+                .map(|f| (d.extern_name.clone(), f))
+        })
         .collect();
-    externs.sort();
+    externs.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, path) in externs {
         cmd.arg("--extern")
             .arg(format!("{name}={}", path.display()));
@@ -242,7 +246,16 @@ fn doc_test(
         LtoSetting::Off => {
             cmd.args(["-C", "lto=off", "-C", "embed-bitcode=no"]);
         }
-        _ => {}
+        // A doc test links as a binary does: it runs the LTO asked for.
+        LtoSetting::Fat => {
+            cmd.args(["-C", "lto"]);
+        }
+        LtoSetting::Thin => {
+            cmd.args(["-C", "lto=thin"]);
+        }
+        LtoSetting::Named(ref n) => {
+            cmd.arg("-C").arg(format!("lto={n}"));
+        }
     }
     for f in &unit.features {
         cmd.arg("--cfg").arg(format!("feature=\"{f}\""));

@@ -64,6 +64,14 @@ impl ParsedManifest {
         }
     }
 
+    /// `cargo-features` of the manifest.
+    pub fn cargo_features(&self) -> &[String] {
+        match &self.kind {
+            ManifestKind::Package(p) => &p.cargo_features,
+            ManifestKind::Virtual(v) => &v.cargo_features,
+        }
+    }
+
     /// `[patch]` entries, for adding the configuration's (which win over
     /// the manifest's of the same name).
     pub fn patch_mut(&mut self) -> &mut BTreeMap<String, Vec<Dependency>> {

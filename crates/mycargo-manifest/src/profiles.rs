@@ -325,9 +325,10 @@ impl Profiles {
 pub fn profile_from_config(
     name: &str,
     toml: &TomlProfile,
+    features: &[String],
     warnings: &mut Vec<String>,
 ) -> Result<Profile, Chain> {
-    validate_profile(name, toml, &[], warnings)?;
+    validate_profile(name, toml, features, warnings)?;
     convert_layer(toml)
 }
 

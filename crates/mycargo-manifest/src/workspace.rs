@@ -535,6 +535,12 @@ impl Workspace {
         self.root_parsed()?.profiles()
     }
 
+    /// The root manifest's `cargo-features` (what configuration profiles
+    /// are checked against).
+    pub fn root_cargo_features(&self) -> &[String] {
+        self.root_parsed().map_or(&[], |m| m.cargo_features())
+    }
+
     /// `<root>/target`, before configuration or `CARGO_TARGET_DIR` override it.
     pub fn default_target_dir(&self) -> PathBuf {
         self.root().join("target")

@@ -402,7 +402,7 @@ pub fn compile_with(
         }
     }
     // After the resolve, as cargo: a bad profile shows after `Locking`.
-    let profiles = profiles::maker(gctx, ws.profiles(), &profile_name, incremental)?;
+    let profiles = profiles::maker(gctx, &ws, &profile_name, incremental)?;
 
     // Features.
     let feats = features::resolve(&pkgs, &roots, req, &ws, &target_data)?;

@@ -40,11 +40,16 @@ const KEYS: &[&str] = &[
 /// reads it with the other build settings).
 pub fn maker(
     gctx: &mut GlobalContext,
-    manifest: Option<&Profiles>,
+    ws: &mycargo_manifest::Workspace,
     requested: &str,
     incremental: Option<bool>,
 ) -> anyhow::Result<ProfileMaker> {
-    let profiles = effective(gctx, manifest, requested)?;
+    let mut features = ws.root_cargo_features().to_vec();
+    // `-Z profile-rustflags` stands for the manifest's opt-in.
+    if gctx.unstable.profile_rustflags {
+        features.push("profile-rustflags".to_string());
+    }
+    let profiles = effective(gctx, ws.profiles(), &features, requested)?;
     validate_inheritance(&profiles)?;
     ProfileMaker::new(requested, Some(&profiles), incremental)
 }
@@ -109,6 +114,7 @@ fn validate_inheritance(profiles: &Profiles) -> anyhow::Result<()> {
 pub fn effective(
     gctx: &mut GlobalContext,
     manifest: Option<&Profiles>,
+    features: &[String],
     requested: &str,
 ) -> anyhow::Result<Profiles> {
     let mut profiles = manifest.cloned().unwrap_or_default().profiles;
@@ -118,7 +124,7 @@ pub fn effective(
     let mut to_check: BTreeSet<String> = BTreeSet::new();
     to_check.insert(requested.to_string());
     for (name, profile) in profiles.iter_mut() {
-        if let Some(c) = config_profile(gctx, name, &fields, &mut warnings)? {
+        if let Some(c) = config_profile(gctx, name, &fields, features, &mut warnings)? {
             profile.merge(&c);
         }
         if let Some(parent) = &profile.inherits {
@@ -135,7 +141,7 @@ pub fn effective(
         if !seen.insert(name.clone()) || profiles.contains_key(&name) {
             continue;
         }
-        if let Some(c) = config_profile(gctx, &name, &fields, &mut warnings)? {
+        if let Some(c) = config_profile(gctx, &name, &fields, features, &mut warnings)? {
             if let Some(parent) = &c.inherits {
                 to_check.insert(parent.clone());
             }
@@ -171,6 +177,7 @@ fn config_profile(
     gctx: &GlobalContext,
     name: &str,
     fields: &[&str],
+    features: &[String],
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<Option<Profile>> {
     let key = format!("profile.{name}");
@@ -179,7 +186,7 @@ fn config_profile(
         return Ok(None);
     }
     let toml = deserialize(&key, &table, warnings)?;
-    let profile = profile_from_config(name, &toml, warnings).map_err(|e| {
+    let profile = profile_from_config(name, &toml, features, warnings).map_err(|e| {
         let mut err = anyhow!("{}", e.messages().last().copied().unwrap_or_default());
         for m in e.messages().iter().rev().skip(1) {
             err = err.context(m.to_string());
@@ -202,9 +209,23 @@ fn deserialize(
     table: &BTreeMap<String, TomlEntry>,
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<TomlProfile> {
+    // A list from the environment is its words (cargo's rule for every
+    // list read from an environment variable).
+    let value = |k: &str, e: &TomlEntry| match (&e.definition, &e.value) {
+        (mycargo_config::Definition::Environment(_), toml::Value::String(s))
+            if k == "rustflags" =>
+        {
+            toml::Value::Array(
+                s.split_whitespace()
+                    .map(|w| toml::Value::String(w.to_string()))
+                    .collect(),
+            )
+        }
+        (_, v) => v.clone(),
+    };
     let whole: toml::Table = table
         .iter()
-        .map(|(k, e)| (k.clone(), e.value.clone()))
+        .map(|(k, e)| (k.clone(), value(k, e)))
         .collect();
     let mut unused = Vec::new();
     let parsed = serde_ignored::deserialize(toml::Value::Table(whole), |path| {
@@ -226,7 +247,7 @@ fn deserialize(
         Err(whole_err) => {
             // Find the entry at fault, for cargo's two-level message.
             for (k, e) in table {
-                let one: toml::Table = [(k.clone(), e.value.clone())].into_iter().collect();
+                let one: toml::Table = [(k.clone(), value(k, e))].into_iter().collect();
                 if let Err(err) = toml::Value::Table(one).try_into::<TomlProfile>() {
                     let outer = match &e.definition {
                         mycargo_config::Definition::Environment(_) => {
