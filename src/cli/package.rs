@@ -35,7 +35,7 @@ pub struct Args {
     pub exclude_lockfile: bool,
 
     /// Output representation (unstable)
-    #[arg(long, value_name = "FMT", value_parser = ["human", "json"])]
+    #[arg(long, value_name = "FMT", value_parser = ["human", "json"], requires = "list")]
     pub message_format: Option<String>,
 
     #[command(flatten)]

@@ -727,3 +727,47 @@ fn workspace_offline_overlay_for_crates_io() {
         mo.stderr
     );
 }
+
+/// `package --list --message-format json` (nightly, `-Z unstable-options`)
+/// prints cargo's JSON: the files, copied or generated, with where they
+/// come from (the lock file's path only once it exists); without `--list`
+/// or without `-Z unstable-options` it is refused as cargo refuses it.
+#[test]
+fn package_list_json_like_cargo() {
+    let nightly = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
+    let (m, c) = mycargo_test_support::project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nedition = \"2015\"\nlicense = \"MIT\"\ndescription = \"foo\"\n",
+        )
+        .file("src/lib.rs", "")
+        .build_twins();
+    for (args, status) in [
+        ("package --list --message-format json -Zunstable-options", 0),
+        ("package --list --message-format json", 101),
+        ("package --message-format json -Zunstable-options", 1),
+        ("generate-lockfile", 0),
+        ("package --list --message-format json -Zunstable-options", 0),
+    ] {
+        let mo = m
+            .mycargo(args)
+            .env(nightly.0, nightly.1)
+            .with_status(status)
+            .run();
+        let co = c
+            .cargo(args)
+            .env(nightly.0, nightly.1)
+            .with_status(status)
+            .run();
+        assert_eq!(mo.stdout_redacted(), co.stdout_as_mycargo(), "{args}");
+        assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo(), "{args}");
+    }
+    let out = m
+        .mycargo("package --list --message-format json -Zunstable-options")
+        .env(nightly.0, nightly.1)
+        .run();
+    assert!(
+        out.stdout
+            .contains("\"Cargo.lock\":{\"kind\":\"generate\",\"path\":")
+    );
+}

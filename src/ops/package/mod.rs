@@ -13,7 +13,7 @@ pub mod lock;
 pub mod normalize;
 pub mod vcs;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -61,10 +61,7 @@ fn package_inner(
     uplift: bool,
 ) -> anyhow::Result<Vec<Packaged>> {
     if args.message_format.is_some() {
-        bail!(
-            "the `--message-format` flag is unstable, pass `-Z unstable-options` to enable it\n\
-             See https://doc.rust-lang.org/book/appendix-07-nightly-rust.html for more information about Rust release channels."
-        );
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--message-format", 15353)?;
     }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
@@ -152,6 +149,51 @@ fn package_inner(
         }
     }
     Ok(done.into_iter().map(|(_, p)| p).collect())
+}
+
+/// `package --list --message-format json` (unstable): one line per
+/// package, its files by archive path, each copied from a file or
+/// generated (from one, when there is one), as cargo reports them.
+fn list_json(
+    gctx: &mut GlobalContext,
+    cx: &Cx<'_>,
+    m: &Manifest,
+    sources: &[SourceFile],
+    generated: &[&str],
+) -> anyhow::Result<()> {
+    let entry = |kind: &str, path: Option<&Path>| {
+        let mut e = serde_json::Map::new();
+        e.insert("kind".into(), kind.into());
+        if let Some(p) = path {
+            e.insert("path".into(), p.display().to_string().into());
+        }
+        serde_json::Value::Object(e)
+    };
+    let mut files = BTreeMap::new();
+    for f in sources {
+        files.insert(f.rel.clone(), entry("copy", Some(&f.disk)));
+    }
+    let lock = cx.ws.lock_path();
+    for g in generated {
+        let e = match *g {
+            "Cargo.toml" => entry("generate", Some(&m.manifest_path)),
+            "Cargo.toml.orig" => entry("copy", Some(&m.manifest_path)),
+            "Cargo.lock" => entry("generate", lock.is_file().then_some(lock.as_path())),
+            _ => entry("generate", None),
+        };
+        files.insert(g.to_string(), e);
+    }
+    #[derive(serde::Serialize)]
+    struct Listed {
+        id: String,
+        files: BTreeMap<String, serde_json::Value>,
+    }
+    let line = serde_json::to_string(&Listed {
+        id: mycargo_core::PackageIdSpec::from_package_id(&m.package_id).to_string(),
+        files,
+    })?;
+    writeln!(gctx.shell.out(), "{line}")?;
+    Ok(())
 }
 
 /// The packages of `set` that package `i` depends on by path (cargo's
@@ -419,6 +461,9 @@ fn package_one(
     }
     if !args.exclude_lockfile {
         generated.push("Cargo.lock");
+    }
+    if args.list && args.message_format.as_deref() == Some("json") {
+        return list_json(gctx, cx, m, &sources, &generated).map(|()| None);
     }
     if args.list {
         let mut names: Vec<&str> = sources.iter().map(|f| f.rel.as_str()).collect();
