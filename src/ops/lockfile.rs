@@ -229,6 +229,16 @@ impl LockWrite<'_> {
                         path.display()
                     );
                 }
+                // A folder that cannot be made is the error (no "failed to
+                // write" above it).
+                if let Some(dir) = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+                {
+                    std::fs::create_dir_all(dir).with_context(|| {
+                        format!("failed to create directory `{}`", dir.display())
+                    })?;
+                }
                 mycargo_lockfile::write(path, &text)
                     .with_context(|| format!("failed to write {}", path.display()))?;
                 remember_written(path);

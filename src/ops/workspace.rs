@@ -99,6 +99,9 @@ pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Worksp
     if gctx.unstable.lockfile_path
         && let Some(path) = gctx.config.get_path("resolver.lockfile-path")?
     {
+        if let Some(raw) = gctx.config.get_string("resolver.lockfile-path")? {
+            check_no_template(&raw.val)?;
+        }
         let path = path.val;
         if path.file_name() != Some(std::ffi::OsStr::new("Cargo.lock")) {
             anyhow::bail!("the `resolver.lockfile-path` must be a path to a Cargo.lock file");
@@ -112,6 +115,25 @@ pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Worksp
         ws.set_lock_path(path);
     }
     Ok(ws)
+}
+
+/// cargo's path templates (`{workspace-root}`...) are not taken in
+/// `resolver.lockfile-path`: a `{var}` is refused by name, a lone bracket
+/// with cargo's words (which name `build.build-dir`, as cargo's do).
+fn check_no_template(raw: &str) -> anyhow::Result<()> {
+    if let (Some(open), Some(close)) = (raw.find('{'), raw.rfind('}'))
+        && open < close
+    {
+        let var = &raw[open + 1..close];
+        anyhow::bail!("unexpected variable `{var}` in resolver.lockfile-path `{raw}`");
+    }
+    if raw.contains('{') {
+        anyhow::bail!("unexpected opening bracket `{{` in build.build-dir path `{raw}`");
+    }
+    if raw.contains('}') {
+        anyhow::bail!("unexpected closing bracket `}}` in build.build-dir path `{raw}`");
+    }
+    Ok(())
 }
 
 /// Load the workspace and print the warnings about the workspace itself

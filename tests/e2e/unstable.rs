@@ -373,3 +373,43 @@ fn cargo_lints_on_features_and_gated_lints_like_cargo() {
         mycargo_test_support::compare::assert_same_output(&run(Tool::Mycargo), &run(Tool::Cargo));
     }
 }
+
+/// `-Zlockfile-path` edge cases as cargo: a template in the path refused,
+/// a broken symbolic link on the way reported as the folder it cannot
+/// make, and `package` locking its copy beside itself (reading the moved
+/// lock file) rather than at the configured path.
+#[test]
+fn lockfile_path_templates_links_and_package_like_cargo() {
+    let (m, c) = lib_fixture()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"d\"\n",
+        )
+        .build_twins();
+    same(
+        &m,
+        &c,
+        "-Zlockfile-path generate-lockfile --config resolver.lockfile-path='{var}/Cargo.lock'",
+        &[NIGHTLY],
+    );
+    for p in [&m, &c] {
+        std::fs::create_dir(p.root().join("somedir")).unwrap();
+        std::os::unix::fs::symlink(p.root().join("nowhere"), p.root().join("somedir/link"))
+            .unwrap();
+    }
+    let out = same(
+        &m,
+        &c,
+        "-Zlockfile-path generate-lockfile --config resolver.lockfile-path='somedir/link/Cargo.lock'",
+        &[NIGHTLY],
+    );
+    assert!(
+        out.stderr.contains("failed to create directory"),
+        "{}",
+        out.stderr
+    );
+    let args =
+        "-Zlockfile-path package --allow-dirty --config resolver.lockfile-path='mylock/Cargo.lock'";
+    same(&m, &c, args, &[NIGHTLY]);
+    assert!(m.root().join("target/package/foo-0.1.0.crate").exists());
+}

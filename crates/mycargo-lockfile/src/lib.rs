@@ -81,6 +81,10 @@ fn are_equal(orig: &str, current: &str, locked: Option<&PathSources>) -> bool {
 
 /// The text of the lock file at `path`, or `None` when there is none.
 pub fn read(path: &Path) -> anyhow::Result<Option<String>> {
+    // A broken or looping symbolic link is no lock file (as for cargo).
+    if !path.exists() {
+        return Ok(None);
+    }
     match std::fs::read_to_string(path) {
         Ok(s) => Ok(Some(s)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -95,8 +99,10 @@ pub fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
     // A lock file moved by `resolver.lockfile-path` may name a new folder.
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
+        && !dir.is_dir()
     {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("failed to create directory `{}`: {e}", dir.display()))?;
     }
     mycargo_util::fs::write_atomic(path, contents)
 }

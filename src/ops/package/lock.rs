@@ -95,13 +95,16 @@ fn lock_in(
 ) -> anyhow::Result<String> {
     let manifest = scratch.join("Cargo.toml");
     mycargo_util::fs::write_atomic(&manifest, normalized.as_bytes())?;
-    let ws_lock = ws.root().join(LOCKFILE_NAME);
+    let ws_lock = ws.lock_path();
     if ws_lock.is_file() {
         std::fs::copy(&ws_lock, scratch.join(LOCKFILE_NAME))
             .with_context(|| format!("failed to copy `{}`", ws_lock.display()))?;
     }
     let opts = crate::ops::workspace::read_options(gctx);
-    let scratch_ws = crate::ops::workspace::load(gctx, &manifest)?;
+    let mut scratch_ws = crate::ops::workspace::load(gctx, &manifest)?;
+    // The scratch copy locks beside itself, wherever the workspace's lock
+    // file was moved to.
+    scratch_ws.set_lock_path(scratch.join(LOCKFILE_NAME));
     if !offline(gctx)? {
         let new_names = first_asked(names);
         for source in registries_of(gctx, &scratch_ws)? {
