@@ -410,6 +410,6 @@ fn lockfile_path_templates_links_and_package_like_cargo() {
     );
     let args =
         "-Zlockfile-path package --allow-dirty --config resolver.lockfile-path='mylock/Cargo.lock'";
-    same(&m, &c, args, &[NIGHTLY]);
-    assert!(m.root().join("target/package/foo-0.1.0.crate").exists());
+    let out = same(&m, &c, args, &[NIGHTLY]);
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
 }
