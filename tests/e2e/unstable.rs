@@ -408,6 +408,9 @@ fn lockfile_path_templates_links_and_package_like_cargo() {
         "{}",
         out.stderr
     );
+    for p in [&m, &c] {
+        std::fs::remove_dir_all(p.root().join("somedir")).unwrap();
+    }
     let args =
         "-Zlockfile-path package --allow-dirty --config resolver.lockfile-path='mylock/Cargo.lock'";
     let out = same(&m, &c, args, &[NIGHTLY]);
