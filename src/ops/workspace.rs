@@ -252,10 +252,15 @@ fn apply_config_patches(gctx: &GlobalContext, ws: &mut Workspace) -> anyhow::Res
         return Ok(());
     };
     let table = root.patch_mut();
+    // Configuration patches come before the manifest's (cargo lists
+    // them first).
+    let mut front: std::collections::BTreeMap<String, usize> = Default::default();
     for (source, dep) in added {
-        let list = table.entry(source).or_default();
+        let list = table.entry(source.clone()).or_default();
         list.retain(|d| d.name_in_toml() != dep.name_in_toml());
-        list.push(dep);
+        let at = front.entry(source).or_default();
+        list.insert((*at).min(list.len()), dep);
+        *at += 1;
     }
     Ok(())
 }

@@ -324,3 +324,60 @@ fn unused_fields_of_a_patch_are_warned_about_like_cargo() {
         );
     }
 }
+
+/// Path patches are checked before any index is read, with cargo's
+/// errors: a location without the package, a version the patch's
+/// requirement refuses (named where it was written: the manifest or
+/// `--config`), and two entries of one table for the same version.
+#[test]
+fn bad_path_patches_fail_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    let lib = |name: &str, v: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"{v}\"\nedition = \"2021\"\n")
+    };
+    let (m, c) = twins(&reg, "bar = { path = \"bar\", version = \"1.0.1\" }\n");
+    for p in [&m, &c] {
+        std::fs::create_dir_all(p.root().join("bar/src")).unwrap();
+        std::fs::write(p.root().join("bar/Cargo.toml"), lib("bar", "1.0.0")).unwrap();
+        std::fs::write(p.root().join("bar/src/lib.rs"), "pub fn f() -> u32 { 2 }\n").unwrap();
+        std::fs::create_dir_all(p.root().join("other/src")).unwrap();
+        std::fs::write(p.root().join("other/Cargo.toml"), lib("other", "1.0.0")).unwrap();
+        std::fs::write(p.root().join("other/src/lib.rs"), "").unwrap();
+    }
+    let err = same(&m, &c, "check");
+    assert!(err.contains("patch `bar` version mismatch"), "{err}");
+    assert!(!err.contains("Updating"), "{err}");
+    let cli = "check --config patch.crates-io.bar.path=\"other\"";
+    let err = same(&m, &c, cli);
+    assert!(
+        err.contains("does not contain packages matching `bar`"),
+        "{err}"
+    );
+    assert!(err.contains("--config cli option"), "{err}");
+    // Two names in one table for one version of `bar`.
+    let manifest = |p: &Project| {
+        std::fs::read_to_string(p.root().join("Cargo.toml"))
+            .unwrap()
+            .replace(
+                ", version = \"1.0.1\" }",
+                " }\nbar2 = { path = \"bar2\", package = \"bar\" }",
+            )
+    };
+    for p in [&m, &c] {
+        let text = manifest(p);
+        std::fs::write(p.root().join("Cargo.toml"), text).unwrap();
+        std::fs::create_dir_all(p.root().join("bar2/src")).unwrap();
+        std::fs::write(p.root().join("bar2/Cargo.toml"), lib("bar", "1.0.0")).unwrap();
+        std::fs::write(
+            p.root().join("bar2/src/lib.rs"),
+            "pub fn f() -> u32 { 3 }\n",
+        )
+        .unwrap();
+    }
+    let err = same(&m, &c, "check");
+    assert!(
+        err.contains("several `[patch]` entries resolving to same version"),
+        "{err}"
+    );
+}

@@ -393,6 +393,7 @@ fn convert_patch(
     root: &Path,
     edition: Edition,
     registries: &BTreeMap<String, url::Url>,
+    path_bases: Option<&BTreeMap<String, std::path::PathBuf>>,
     inherit: &mut dyn FnMut() -> Result<InheritableFields, Chain>,
     warnings: &mut Vec<String>,
 ) -> Result<BTreeMap<String, Vec<Dependency>>, Chain> {
@@ -418,7 +419,7 @@ fn convert_patch(
                 warnings,
                 inherit: &mut *inherit,
                 public_dependency: false,
-                path_bases: None,
+                path_bases,
             };
             list.push(to_dependency(spec, name, &mut dcx)?);
         }
@@ -674,6 +675,10 @@ fn convert_virtual(
         root,
         edition,
         cx.registries,
+        cargo_features
+            .iter()
+            .any(|f| f == "path-bases")
+            .then_some(cx.path_bases),
         &mut *cx.inherit,
         &mut warnings,
     )?;
@@ -1135,7 +1140,19 @@ fn convert_package(
             root: pkg.workspace.clone(),
         },
     };
-    let patch = convert_patch(toml, root, edition, cx.registries, &mut *inherit, warnings)?;
+    let bases = cargo_features
+        .iter()
+        .any(|f| f == "path-bases")
+        .then_some(cx.path_bases);
+    let patch = convert_patch(
+        toml,
+        root,
+        edition,
+        cx.registries,
+        bases,
+        &mut *inherit,
+        warnings,
+    )?;
     let replace = convert_replace(toml, root, edition, cx.registries, &mut *inherit, warnings)?;
     // A root package's `[workspace.lints]` is checked as a virtual
     // manifest's is, before the package's own (inherited) table.

@@ -167,7 +167,7 @@ fn resolve_inner(
     let (mut path_pkgs, remote) = packages::load_with(ws, opts, true)?;
     check_config(gctx, how)?;
     if remote {
-        add_path_patches(ws, opts, &mut path_pkgs)?;
+        add_path_patches(gctx, ws, opts, &mut path_pkgs)?;
     }
     let lock_path = ws.lock_path();
     let paths: PathSources = path_pkgs.manifests.iter().map(|m| &m.package_id).collect();
@@ -669,14 +669,24 @@ fn patch_manifest(d: &Dependency) -> Option<std::path::PathBuf> {
 /// Path patches join the path packages (as non-members), so the resolver
 /// can choose them and the build can compile them. (Git patches are loaded
 /// with the git dependencies, registry ones asked of their registry.)
-fn add_path_patches(ws: &Workspace, opts: &ReadOptions, pkgs: &mut Packages) -> anyhow::Result<()> {
+fn add_path_patches(
+    gctx: &GlobalContext,
+    ws: &Workspace,
+    opts: &ReadOptions,
+    pkgs: &mut Packages,
+) -> anyhow::Result<()> {
     let replace: Vec<Dependency> = replace_table(ws).into_iter().map(|(_, d)| d).collect();
-    for deps in patch_table(ws).into_values().chain([replace]) {
+    let patches = patch_table(ws);
+    let keys = patches.keys().map(|k| Some(k.as_str())).chain([None]);
+    for (key, deps) in keys.zip(patches.values().cloned().chain([replace])) {
         for d in deps {
             let Some(path) = patch_manifest(&d) else {
                 continue;
             };
-            if pkgs.index_of(&path).is_some() {
+            if let Some(i) = pkgs.index_of(&path) {
+                if let Some(key) = key {
+                    check_path_patch(gctx, ws, key, &d, &pkgs.manifests[i])?;
+                }
                 continue;
             }
             let parsed = mycargo_manifest::read_manifest_file(&path, opts).with_context(|| {
@@ -692,10 +702,72 @@ fn add_path_patches(ws: &Workspace, opts: &ReadOptions, pkgs: &mut Packages) -> 
                     path.display()
                 );
             };
+            if let Some(key) = key {
+                check_path_patch(gctx, ws, key, &d, m)?;
+            }
             pkgs.manifests.push(m.clone());
             pkgs.members.push(false);
             pkgs.edges.push(Vec::new());
         }
+    }
+    Ok(())
+}
+
+/// Where the patch of `name` under `[patch.<key>]` was written: a
+/// configuration file, `--config`, or the root manifest.
+fn patch_location(gctx: &GlobalContext, ws: &Workspace, key: &str, name: &str) -> String {
+    for leaf in [
+        "path", "git", "version", "registry", "branch", "tag", "rev", "package",
+    ] {
+        if let Ok(Some(def)) = gctx.config.definition_at(&["patch", key, name, leaf]) {
+            return def.to_string();
+        }
+    }
+    ws.root_manifest().display().to_string()
+}
+
+/// The URL cargo names a `[patch.<key>]` table by.
+fn patch_key_url(key: &str) -> String {
+    if key == mycargo_core::source_id::CRATES_IO_REGISTRY {
+        mycargo_core::source_id::CRATES_IO_INDEX.to_string()
+    } else {
+        key.to_string()
+    }
+}
+
+/// A path patch must hold the package it names, at a version its
+/// requirement (if it has one) accepts: cargo's errors, before any index
+/// is read.
+fn check_path_patch(
+    gctx: &GlobalContext,
+    ws: &Workspace,
+    key: &str,
+    d: &Dependency,
+    m: &Manifest,
+) -> anyhow::Result<()> {
+    let dir = d
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let help = format!(
+        "help: check `{}` patch definition for `{}` in `{}`",
+        d.package_name(),
+        patch_key_url(key),
+        patch_location(gctx, ws, key, d.name_in_toml())
+    );
+    if m.name() != d.package_name() {
+        anyhow::bail!(
+            "patch location `{dir}` does not contain packages matching `{}`\n{help}",
+            d.package_name()
+        );
+    }
+    let req = d.version_req();
+    if req.original.is_some() && !req.matches(m.version()) {
+        anyhow::bail!(
+            "patch `{}` version mismatch\nnote: patch location contains version `{}`, but patch definition requires `{req}`\nhelp: check patch location `{dir}`\n{help}",
+            d.package_name(),
+            m.version()
+        );
     }
     Ok(())
 }
@@ -795,14 +867,16 @@ fn replaced_ids(
 /// is its package; a git or registry patch is the one package its source
 /// has that the patch's requirement matches (the locked version first).
 fn patches(
+    gctx: &GlobalContext,
     ws: &Workspace,
     pkgs: &Packages,
     reg: &mut WsRegistry<'_>,
     previous: Option<&Lockfile>,
 ) -> anyhow::Result<Vec<Patch>> {
     let map = reg.map;
-    let mut out = Vec::new();
+    let mut out: Vec<Patch> = Vec::new();
     for (key, deps) in patch_table(ws) {
+        let first = out.len();
         let source = if key == mycargo_core::source_id::CRATES_IO_REGISTRY {
             SourceId::crates_io()
         } else if let Ok(id) = map.registry(&key) {
@@ -816,7 +890,7 @@ fn patches(
                 SourceId::for_git(&url, mycargo_core::GitReference::DefaultBranch)
             }
         };
-        for d in deps {
+        for d in deps.iter().cloned() {
             if let Some(path) = patch_manifest(&d) {
                 if let Some(i) = pkgs.index_of(&path) {
                     out.push(Patch {
@@ -846,6 +920,31 @@ fn patches(
                 source: source.clone(),
                 summary,
             });
+        }
+        // Two entries of one table standing for the same package.
+        let mine = &out[first..];
+        for (i, p) in mine.iter().enumerate() {
+            let id = p.summary.package_id();
+            if mine[..i]
+                .iter()
+                .any(|o| o.summary.name() == id.name() && o.summary.version() == id.version())
+            {
+                let mut locs: Vec<String> = Vec::new();
+                for d in deps.iter().filter(|d| d.package_name() == id.name()) {
+                    let l = format!("`{}`", patch_location(gctx, ws, &key, d.name_in_toml()));
+                    if !locs.contains(&l) {
+                        locs.push(l);
+                    }
+                }
+                anyhow::bail!(
+                    "several `[patch]` entries resolving to same version `{} v{}`\nhelp: check `{}` patch definitions for `{}` in {}",
+                    id.name(),
+                    id.version(),
+                    id.name(),
+                    patch_key_url(&key),
+                    locs.join(", ")
+                );
+            }
         }
     }
     Ok(out)
@@ -1018,7 +1117,7 @@ fn resolve_with(
     reg.precise = sel.precise.clone();
     reg.publish_time = gctx.publish_time.clone();
     // Patches first (as cargo: a bad one fails before the index is read).
-    let patches = patches(ws, path_pkgs, &mut reg, previous)?;
+    let patches = patches(gctx, ws, path_pkgs, &mut reg, previous)?;
     reg.replace = replace.to_vec();
     let mut unlocked: BTreeSet<PackageId> = match previous {
         Some(prev) => poisoned(path_pkgs, prev, map)?
@@ -1233,10 +1332,19 @@ fn same_as_lock(
 ) -> bool {
     let Some(prev) = previous else { return false };
     let replaced = replaced_ids(resolve, replace);
+    // A path patch whose version moved from the one locked (same name,
+    // same path) is a new resolve; a new patch is not.
+    let moved_patch = |id: &PackageId| {
+        resolve.patches.iter().any(|p| p.summary.package_id() == id)
+            && prev
+                .packages
+                .keys()
+                .any(|l| l.name() == id.name() && l.source_id() == id.source_id())
+    };
     resolve
         .ids()
         .chain(replaced.values())
-        .filter(|id| !id.source_id().is_path())
+        .filter(|id| !id.source_id().is_path() || moved_patch(id))
         .all(|id| prev.packages.contains_key(id))
 }
 

@@ -86,7 +86,13 @@ pub fn scan(
                 }
             }
         }
-        if scan.find(manifest.name()).is_some() {
+        // Packages are told apart by name and version (two versions of
+        // one name may live in a repository).
+        if scan
+            .packages
+            .iter()
+            .any(|p| p.name() == manifest.name() && p.manifest.version() == manifest.version())
+        {
             scan.duplicates.push(path);
             continue;
         }
