@@ -890,8 +890,8 @@ fn patches(
                 SourceId::for_git(&url, mycargo_core::GitReference::DefaultBranch)
             }
         };
-        for d in deps.iter().cloned() {
-            if let Some(path) = patch_manifest(&d) {
+        for d in &deps {
+            if let Some(path) = patch_manifest(d) {
                 if let Some(i) = pkgs.index_of(&path) {
                     out.push(Patch {
                         source: source.clone(),
@@ -909,13 +909,13 @@ fn patches(
             if d.source_id() == &source {
                 // cargo asks the source before it compares.
                 use mycargo_resolver::version::Registry as _;
-                let _ = reg.query(&d);
+                let _ = reg.query(d);
                 anyhow::bail!(
                     "patch for `{}` points to the same source, but patches must point to different sources\n{help}",
                     d.package_name(),
                 );
             }
-            let summary = patch_summary(&d, reg, previous, &help)?;
+            let summary = patch_summary(d, reg, previous, &help)?;
             out.push(Patch {
                 source: source.clone(),
                 summary,
