@@ -42,6 +42,11 @@ pub fn exec(gctx: &mut GlobalContext, argv: Vec<OsString>) -> CliResult {
 /// `no such command: `x`` with a did-you-mean, exit 101.
 pub fn no_such_command(gctx: &GlobalContext, name: &str) -> CliError {
     let mut msg = format!("no such command: `{name}`\n");
+    // `cargo +nightly` without rustup's proxy in front.
+    if name.starts_with('+') {
+        msg.push_str("\nhelp: invoke `cargo` through `rustup` to handle `+toolchain` directives");
+        return CliError::new(anyhow::anyhow!(msg), 101);
+    }
     let known = super::list::all_command_names(gctx);
     if let Some(best) = closest(name, known.iter().map(String::as_str)) {
         msg.push_str(&format!(

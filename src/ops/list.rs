@@ -21,12 +21,16 @@ const KNOWN_EXTERNAL: &[(&str, &str)] = &[
 
 /// Every command name mycargo knows: built-ins, aliases, plugins.
 fn commands(gctx: &GlobalContext) -> BTreeMap<String, String> {
+    let verbose = gctx.shell.verbosity() == mycargo_util::shell::Verbosity::Verbose;
     let mut out = BTreeMap::new();
-    for name in external_names(gctx) {
+    for (name, path) in external_names(gctx) {
+        // A plugin is described when cargo knows it, else (with `-v`)
+        // shown by where it is.
         let about = KNOWN_EXTERNAL
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, a)| a.to_string())
+            .or_else(|| verbose.then(|| path.display().to_string()))
             .unwrap_or_default();
         out.insert(name, about);
     }
@@ -48,8 +52,9 @@ pub fn all_command_names(gctx: &GlobalContext) -> Vec<String> {
     commands(gctx).into_keys().collect()
 }
 
-/// Names of `cargo-*` executables in the plugin search path.
-fn external_names(gctx: &GlobalContext) -> Vec<String> {
+/// Names (and paths) of `cargo-*` executables in the plugin search path,
+/// the first of each name.
+fn external_names(gctx: &GlobalContext) -> Vec<(String, std::path::PathBuf)> {
     let suffix = std::env::consts::EXE_SUFFIX;
     let mut names = Vec::new();
     for dir in super::external::search_dirs(gctx) {
@@ -65,8 +70,11 @@ fn external_names(gctx: &GlobalContext) -> Vec<String> {
             let Some(name) = rest.strip_suffix(suffix) else {
                 continue;
             };
-            if !name.is_empty() && mycargo_util::process::is_executable(&entry.path()) {
-                names.push(name.to_string());
+            if !name.is_empty()
+                && mycargo_util::process::is_executable(&entry.path())
+                && !names.iter().any(|(n, _)| n == name)
+            {
+                names.push((name.to_string(), entry.path()));
             }
         }
     }
@@ -82,6 +90,9 @@ pub fn print(gctx: &mut GlobalContext) -> CliResult {
             text.push_str(&format!("    {name:<20} {about}\n"));
         }
     }
-    gctx.shell.out().write_all(text.as_bytes())?;
-    Ok(())
+    // A reader that went away (`cargo --list | head`) is no error.
+    match gctx.shell.out().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }

@@ -164,3 +164,26 @@ fn plugins_are_listed() {
         .with_stdout_contains("    b                    alias: build\n")
         .run();
 }
+
+/// `--list -v` shows where each plugin is (cargo's listing); `+toolchain`
+/// reaching mycargo itself gets cargo's rustup hint.
+#[test]
+fn verbose_list_shows_plugin_paths_and_plus_toolchain_hint() {
+    let (p, bin) = setup();
+    let out = run(&p, Tool::Mycargo, &bin, &["-v", "--list"]).run();
+    let line = format!("    {:<20} {}", "hello", bin.join("cargo-hello").display());
+    assert!(out.stdout.lines().any(|l| l == line), "{}", out.stdout);
+    let plain = run(&p, Tool::Mycargo, &bin, &["--list"]).run();
+    assert!(
+        plain.stdout.lines().any(|l| l == "    hello"),
+        "{}",
+        plain.stdout
+    );
+    let mo = run(&p, Tool::Mycargo, &bin, &["+nightly"])
+        .with_status(101)
+        .run();
+    let co = run(&p, Tool::Cargo, &bin, &["+nightly"])
+        .with_status(101)
+        .run();
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
+}
