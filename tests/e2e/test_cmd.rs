@@ -463,3 +463,21 @@ fn proc_macro_doc_tests_run_like_cargo() {
     );
     assert_eq!(flags(&mo.stderr), flags(&co.stderr), "{}", mo.stderr);
 }
+
+/// With one job, a lib that has doc tests compiles before its own test
+/// harness (cargo counts the doc test in the queue's priorities), so the
+/// warning shown in full and the one counted as a duplicate are cargo's.
+#[test]
+fn doc_tested_lib_goes_first_under_one_job_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "src/lib.rs",
+            "/// ```\n/// foo::f();\n/// ```\npub fn f() {}\nfn unused() {}\n",
+        )
+        .build_twins();
+    let args = "test --no-run -j1";
+    let mo = m.mycargo(args).run();
+    let co = c.cargo(args).run();
+    assert!(mo.stderr.contains("1 duplicate"), "{}", mo.stderr);
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
+}

@@ -140,7 +140,23 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             }
         }
     }
-    let priority = priorities(&dependents);
+    // A doc test runs after the build but depends on the lib and its
+    // dependencies: cargo counts it in the queue's priorities (a lib with
+    // doc tests goes before its own test harness under `-j1`).
+    let mut with_doctests = dependents.clone();
+    for dt in &bcx.units.doctests {
+        let v = with_doctests.len();
+        with_doctests.push(Vec::new());
+        for u in dt.deps.iter().map(|d| &d.unit).chain([&dt.lib]) {
+            if let Some(&k) = index.get(u)
+                && !with_doctests[k].contains(&(v, false))
+            {
+                with_doctests[k].push((v, false));
+            }
+        }
+    }
+    let mut priority = priorities(&with_doctests);
+    priority.truncate(order.len());
     let to_link = link_order(bcx, &order, &deps);
 
     let mut state: Vec<UnitState> = deps
