@@ -416,3 +416,47 @@ fn lockfile_path_templates_links_and_package_like_cargo() {
     let out = same(&m, &c, args, &[NIGHTLY]);
     assert_eq!(out.code(), Some(0), "{}", out.stderr);
 }
+
+/// `open-namespaces` (nightly): `foo::bar` is a package name once the
+/// feature is on (each part checked), refused without it, its ids and
+/// specs read as cargo reads them, and never packaged.
+#[test]
+fn open_namespaces_like_cargo() {
+    let manifest = "cargo-features = [\"open-namespaces\"]\n\n[package]\nname = \"foo::bar\"\nversion = \"0.0.1\"\nedition = \"2015\"\n";
+    let (m, c) = project()
+        .file("Cargo.toml", manifest)
+        .file("src/lib.rs", "")
+        .build_twins();
+    for args in [
+        "read-manifest",
+        "generate-lockfile",
+        "pkgid",
+        "update foo::bar",
+        "pkgid foo::bar@0.0.1",
+    ] {
+        let mo = env(m.mycargo(args), &[NIGHTLY]).run();
+        let co = env(c.cargo(args), &[NIGHTLY]).run();
+        assert_eq!(mo.stdout_redacted(), co.stdout_as_mycargo(), "{args}");
+        assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo(), "{args}");
+        assert_eq!(mo.code(), Some(0), "{args}: {}", mo.stderr);
+    }
+    let out = same(&m, &c, "package --no-verify", &[NIGHTLY]);
+    assert!(out.stderr.contains("cannot publish with `open-namespaces`"));
+    for p in [&m, &c] {
+        std::fs::write(
+            p.root().join("Cargo.toml"),
+            manifest.replace("cargo-features = [\"open-namespaces\"]\n", ""),
+        )
+        .unwrap();
+    }
+    for p in [&m, &c] {
+        let _ = std::fs::remove_file(p.root().join("Cargo.lock"));
+    }
+    let out = env(m.mycargo("read-manifest"), &[NIGHTLY]).run();
+    assert_eq!(out.code(), Some(101));
+    assert!(
+        out.stderr.contains("feature `open-namespaces` is required"),
+        "{}",
+        out.stderr
+    );
+}

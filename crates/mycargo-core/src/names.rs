@@ -35,6 +35,13 @@ pub enum NameError {
 /// The basic check of a package name (cargo's `validate_package_name`):
 /// non-empty, starts with a XID start character or `_`, continues with XID
 /// characters or `-`. `what` names the thing in the message ("package name").
+/// A package name, which may be namespaced (`foo::bar`, the unstable
+/// `open-namespaces`): each part is a name of its own.
+pub fn validate_package_name_ns(name: &str, what: &str) -> Result<(), NameError> {
+    name.split("::")
+        .try_for_each(|part| validate_package_name(part, what))
+}
+
 pub fn validate_package_name(name: &str, what: &str) -> Result<(), NameError> {
     let mut chars = name.chars();
     let Some(first) = chars.next() else {

@@ -7,7 +7,7 @@ use std::fmt;
 
 use url::Url;
 
-use crate::names::{NameError, validate_package_name};
+use crate::names::{NameError, validate_package_name_ns};
 use crate::package_id::PackageId;
 use crate::partial_version::{PartialVersion, PartialVersionError};
 use crate::source_id::{GitReference, SourceKind};
@@ -41,7 +41,9 @@ pub enum PackageIdSpecError {
 }
 
 fn parse_spec(spec: &str) -> Result<Option<(String, PartialVersion)>, PackageIdSpecError> {
-    let Some((name, ver)) = spec.rsplit_once('@').or_else(|| spec.rsplit_once(':')) else {
+    // `name:version` (old style), but not the `::` of a namespaced name.
+    let old_style = spec.rsplit_once(':').filter(|(n, _)| !n.ends_with(':'));
+    let Some((name, ver)) = spec.rsplit_once('@').or(old_style) else {
         return Ok(None);
     };
     Ok(Some((name.to_string(), ver.parse()?)))
@@ -85,7 +87,7 @@ impl PackageIdSpec {
             Some((n, v)) => (n, Some(v)),
             None => (spec.to_string(), None),
         };
-        validate_package_name(&name, "package name")?;
+        validate_package_name_ns(&name, "package name")?;
         Ok(PackageIdSpec {
             name,
             version,
@@ -157,7 +159,7 @@ impl PackageIdSpec {
             },
             None => (path_name, None),
         };
-        validate_package_name(&name, "package name")?;
+        validate_package_name_ns(&name, "package name")?;
         Ok(PackageIdSpec {
             name,
             version,

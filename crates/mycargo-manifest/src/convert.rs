@@ -213,6 +213,7 @@ const CARGO_FEATURES: &[(Stability, &str, &str, &str)] = &[
 const NIGHTLY_SUPPORTED: &[&str] = &[
     "metabuild",
     "multiple-build-scripts",
+    "open-namespaces",
     "path-bases",
     "profile-rustflags",
     "public-dependency",
@@ -795,6 +796,9 @@ fn convert_package(
     let Some(name) = pkg.name.as_ref().map(|n| n.0.clone()) else {
         return Err(Chain::new("missing field `package.name`").into());
     };
+    if name.contains("::") && !cargo_features.iter().any(|f| f == "open-namespaces") {
+        return Err(feature_gate("open-namespaces", cx.nightly.allowed()).into());
+    }
     let edition_str = field(&pkg.edition, "edition", inherit, |f| f.edition())?;
     let edition_set = edition_str.is_some();
     let edition = match &edition_str {

@@ -489,6 +489,10 @@ fn package_one(
         "Packaging",
         format!("{} v{} ({})", m.name(), m.version(), root.display()),
     )?;
+    if m.cargo_features.iter().any(|f| f == "open-namespaces") {
+        return Err(anyhow::anyhow!("cannot publish with `open-namespaces`")
+            .context("failed to prepare local package for uploading"));
+    }
     for w in &normalized.warnings {
         gctx.shell.warn(w)?;
     }

@@ -47,7 +47,7 @@ macro_rules! validated_name {
 }
 
 validated_name!(PackageName, |s| {
-    mycargo_core::names::validate_package_name(s, "package name").map_err(|e| e.to_string())
+    mycargo_core::names::validate_package_name_ns(s, "package name").map_err(|e| e.to_string())
 });
 validated_name!(FeatureName, mycargo_core::names::validate_feature_name);
 // cargo's message ends in a blank line here.
