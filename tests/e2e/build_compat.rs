@@ -846,3 +846,38 @@ fn metabuild_like_cargo() {
     assert_eq!(mm, serde_json::json!([["mb", "mb-other"], 1]));
     assert_eq!(mm, meta(c.cargo(args).env(NIGHTLY.0, NIGHTLY.1).run()));
 }
+
+/// `different-binary-name` (nightly): `filename` names the built binary,
+/// its `.d` file, `CARGO_BIN_NAME` and `CARGO_BIN_EXE_<filename>`, as in
+/// cargo; without the feature the key is refused.
+#[test]
+fn different_binary_name_like_cargo() {
+    let manifest = "cargo-features = [\"different-binary-name\"]\n\n[package]\nname = \"foo\"\nversion = \"0.0.1\"\nedition = \"2015\"\n\n[[bin]]\nname = \"foo\"\nfilename = \"007bar\"\npath = \"src/main.rs\"\n";
+    let (m, c) = project()
+        .file("Cargo.toml", manifest)
+        .file(
+            "src/main.rs",
+            "fn main() { println!(\"{} {}\", env!(\"CARGO_BIN_NAME\"), option_env!(\"CARGO_BIN_EXE_007bar\").is_some()); }",
+        )
+        .build_twins();
+    let mo = m.mycargo("run").env(NIGHTLY.0, NIGHTLY.1).run();
+    let co = c.cargo("run").env(NIGHTLY.0, NIGHTLY.1).run();
+    assert_eq!(mo.stdout, co.stdout);
+    assert_eq!(mo.stdout, "007bar false\n");
+    for name in ["007bar", "007bar.d"] {
+        assert!(m.root().join("target/debug").join(name).is_file(), "{name}");
+        assert!(c.root().join("target/debug").join(name).is_file(), "{name}");
+    }
+    assert!(!m.root().join("target/debug/foo").exists());
+    let plain = manifest.replace("cargo-features = [\"different-binary-name\"]\n", "");
+    std::fs::write(m.root().join("Cargo.toml"), plain).unwrap();
+    let out = m
+        .mycargo("build")
+        .env(NIGHTLY.0, NIGHTLY.1)
+        .with_status(101)
+        .run();
+    assert!(
+        out.stderr
+            .contains("feature `different-binary-name` is required")
+    );
+}

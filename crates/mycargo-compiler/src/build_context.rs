@@ -537,7 +537,10 @@ impl<'a> BuildContext<'a> {
                         .join(format!("{}{suffix}", target.name)),
                 )
             } else {
-                Some(layout.root.join(format!("{}{suffix}", target.name)))
+                // `filename` (unstable `different-binary-name`) names the
+                // uplifted binary.
+                let name = target.bin_filename.as_deref().unwrap_or(&target.name);
+                Some(layout.root.join(format!("{name}{suffix}")))
             };
             let extra = match self.use_extra_filename(unit) {
                 true => format!("-{id}"),

@@ -47,14 +47,10 @@ pub fn bin_exe_vars(bcx: &BuildContext<'_>, unit: &Unit) -> Vec<(String, String)
         .iter()
         .filter(|t| t.is_bin())
         .map(|t| {
-            let path = bcx
-                .layout(&unit.kind)
-                .root
-                .join(format!("{}{suffix}", t.name));
-            (
-                format!("CARGO_BIN_EXE_{}", t.name),
-                path.display().to_string(),
-            )
+            // A binary with a `filename` goes by it.
+            let name = t.bin_filename.as_deref().unwrap_or(&t.name);
+            let path = bcx.layout(&unit.kind).root.join(format!("{name}{suffix}"));
+            (format!("CARGO_BIN_EXE_{name}"), path.display().to_string())
         })
         .collect()
 }
@@ -434,7 +430,13 @@ pub fn unit_env(
         || target.is_bench()
         || matches!(target.kind, mycargo_manifest::TargetKind::ExampleBin)
     {
-        env.insert("CARGO_BIN_NAME".into(), target.name.clone());
+        env.insert(
+            "CARGO_BIN_NAME".into(),
+            target
+                .bin_filename
+                .clone()
+                .unwrap_or_else(|| target.name.clone()),
+        );
     }
     if bcx.is_primary(unit.pkg) {
         env.insert("CARGO_PRIMARY_PACKAGE".into(), "1".into());

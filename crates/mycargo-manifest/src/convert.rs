@@ -211,6 +211,7 @@ const CARGO_FEATURES: &[(Stability, &str, &str, &str)] = &[
 /// Nightly-only features mycargo implements; the others are refused even
 /// on nightly, clearly, rather than accepted and ignored.
 const NIGHTLY_SUPPORTED: &[&str] = &[
+    "different-binary-name",
     "metabuild",
     "multiple-build-scripts",
     "open-namespaces",
@@ -1036,6 +1037,9 @@ fn convert_package(
     })?;
     warnings.extend(discovered.warnings);
     let mut targets = discovered.targets;
+    if targets.iter().any(|t| t.bin_filename.is_some()) && !uses("different-binary-name") {
+        return Err(feature_gate("different-binary-name", cx.nightly.allowed()).into());
+    }
     if let Some(names) = &metabuild {
         if targets.iter().any(|t| t.is_custom_build()) {
             return Err(Chain::new("cannot specify both `metabuild` and `build`").into());
