@@ -54,6 +54,9 @@ pub struct UnstableFlags {
     /// `-Z profile-rustflags`: `rustflags` in profiles without
     /// `cargo-features = ["profile-rustflags"]`.
     pub profile_rustflags: bool,
+    /// `-Z feature-unification`: `resolver.feature-unification` is read
+    /// (`selected` only so far; the others are refused).
+    pub feature_unification: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -70,7 +73,6 @@ const NOT_YET: &[&str] = &[
     "codegen-backend",
     "config-include",
     "dual-proc-macros",
-    "feature-unification",
     "fix-edition",
     "gc",
     "git",
@@ -148,6 +150,7 @@ const KNOWN: &[&str] = &[
     "minimal-versions",
     "direct-minimal-versions",
     "profile-rustflags",
+    "feature-unification",
 ];
 
 /// cargo's channel name: `stable`, `beta`, `nightly` or `dev`.
@@ -243,9 +246,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             "minimal-versions" => &mut out.minimal_versions,
             "direct-minimal-versions" => &mut out.direct_minimal_versions,
             "profile-rustflags" => &mut out.profile_rustflags,
+            "feature-unification" => &mut out.feature_unification,
             k if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints`, `-Z minimal-versions`, `-Z direct-minimal-versions`, `-Z profile-rustflags` and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints`, `-Z minimal-versions`, `-Z direct-minimal-versions`, `-Z profile-rustflags`, `-Z feature-unification` (`selected`) and `-Z public-dependency` (in `metadata`)"
             ),
             k => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\

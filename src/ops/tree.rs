@@ -340,6 +340,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
 
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    super::workspace::check_feature_unification(gctx)?;
     if selection.wants_package_list() {
         return Err(super::rustc::package_list_error(&ws).into());
     }

@@ -136,6 +136,30 @@ fn check_no_template(raw: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `resolver.feature-unification` under `-Z feature-unification`:
+/// `selected` (each build's own packages, the default) is what mycargo
+/// does; `workspace` and `package` are refused rather than ignored.
+/// (`install` ignores the setting, as cargo does.)
+pub fn check_feature_unification(gctx: &GlobalContext) -> anyhow::Result<()> {
+    if !gctx.unstable.feature_unification {
+        return Ok(());
+    }
+    match gctx.config.get_string("resolver.feature-unification")? {
+        None => Ok(()),
+        Some(v) if v.val == "selected" => Ok(()),
+        Some(v) if v.val == "workspace" || v.val == "package" => anyhow::bail!(
+            "`resolver.feature-unification = \"{}\"` is not supported by mycargo yet (only `selected`)",
+            v.val
+        ),
+        Some(v) => anyhow::bail!(
+            "error in {}: could not load config key `resolver.feature-unification`\n\n\
+             Caused by:\n  unknown variant `{}`, expected one of `selected`, `workspace`, `package`",
+            v.definition,
+            v.val
+        ),
+    }
+}
+
 /// Load the workspace and print the warnings about the workspace itself
 /// (e.g. the virtual workspace's resolver), as most commands do; manifest
 /// warnings such as unused keys only come with [`print_warnings`].
@@ -143,6 +167,15 @@ pub fn load_reporting(gctx: &mut GlobalContext, manifest_path: &Path) -> anyhow:
     let ws = load(gctx, manifest_path)?;
     for report in ws.load_warnings() {
         gctx.shell.warn(report)?;
+    }
+    if !gctx.unstable.feature_unification
+        && gctx
+            .config
+            .get_string("resolver.feature-unification")?
+            .is_some()
+    {
+        gctx.shell
+            .warn("ignoring `resolver.feature-unification` without `-Zfeature-unification`")?;
     }
     if !gctx.unstable.lockfile_path && gctx.config.get_string("resolver.lockfile-path")?.is_some() {
         gctx.shell

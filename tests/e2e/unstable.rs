@@ -460,3 +460,26 @@ fn open_namespaces_like_cargo() {
         out.stderr
     );
 }
+
+/// `resolver.feature-unification`: ignored with cargo's warning without
+/// `-Zfeature-unification`; with it, `selected` builds as usual and the
+/// settings mycargo lacks are refused, not ignored.
+#[test]
+fn feature_unification_setting() {
+    let (m, c) = lib_fixture().build_twins();
+    let var = ("CARGO_RESOLVER_FEATURE_UNIFICATION", "workspace");
+    let out = same(&m, &c, "check", &[NIGHTLY, var]);
+    assert!(
+        out.stderr
+            .contains("ignoring `resolver.feature-unification`")
+    );
+    let sel = ("CARGO_RESOLVER_FEATURE_UNIFICATION", "selected");
+    same(&m, &c, "check -Zfeature-unification", &[NIGHTLY, sel]);
+    let out = env(m.mycargo("check -Zfeature-unification"), &[NIGHTLY, var]).run();
+    assert_eq!(out.code(), Some(101));
+    assert!(
+        out.stderr.contains("not supported by mycargo yet"),
+        "{}",
+        out.stderr
+    );
+}

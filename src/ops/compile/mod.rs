@@ -158,8 +158,10 @@ pub fn compile_with(
     }
     // Checked with the other options, before anything is built (as cargo).
     let message_format = message_format(req.compile.message_formats())?;
-    // cargo's install builds without the manifest warnings.
+    // cargo's install builds without the manifest warnings (and ignores
+    // `resolver.feature-unification`).
     if extras.install.is_none() {
+        super::workspace::check_feature_unification(gctx)?;
         super::lints::run(gctx, &ws)?;
         super::workspace::print_warnings(gctx, &ws)?;
     }
