@@ -881,3 +881,35 @@ fn different_binary_name_like_cargo() {
             .contains("feature `different-binary-name` is required")
     );
 }
+
+/// A build script watching a variable `[env]` sets reruns when the
+/// configured value changes (cargo reads it where the script does), and
+/// `-vv` shows the `CARGO` it always sets.
+#[test]
+fn rerun_if_env_changed_sees_config_env_like_cargo() {
+    let (m, c) = project()
+        .file("src/main.rs", "fn main() { println!(\"{}\", env!(\"SEEN\")); }")
+        .file(
+            "build.rs",
+            "fn main() {\n    println!(\"cargo::rerun-if-env-changed=FOO\");\n    println!(\"cargo::rustc-env=SEEN={}\", std::env::var(\"FOO\").unwrap_or_default());\n}\n",
+        )
+        .file(".cargo/config.toml", "[env]\nFOO = \"one\"\n")
+        .build_twins();
+    let mo = m.mycargo("run").run();
+    let co = c.cargo("run").run();
+    assert_eq!(mo.stdout, "one\n");
+    assert_eq!(mo.stdout, co.stdout);
+    for p in [&m, &c] {
+        std::fs::write(
+            p.root().join(".cargo/config.toml"),
+            "[env]\nFOO = \"two\"\n",
+        )
+        .unwrap();
+    }
+    let mo = m.mycargo("run").run();
+    let co = c.cargo("run").run();
+    assert_eq!(mo.stdout, "two\n");
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
+    let out = m.mycargo("build -vv").env("FOO", "three").run();
+    assert!(out.stderr.contains("CARGO="), "{}", out.stderr);
+}

@@ -174,12 +174,19 @@ fn changed_part(stored: &str, parts: &[(String, String)]) -> Option<String> {
         .map(|((reason, _), _)| reason.clone())
 }
 
+/// The value a build script sees for `var`: `[env]` in configuration
+/// (when forced, or when the environment lacks it), else the environment.
 fn env_value(bcx: &BuildContext<'_>, var: &str) -> Option<String> {
+    let configured = bcx.config.config_env.iter().find(|(k, _, _)| k == var);
+    if let Some((_, v, true)) = configured {
+        return Some(v.clone());
+    }
     bcx.config
         .env
         .iter()
         .find(|(k, _)| k == var)
         .and_then(|(_, v)| v.to_str().map(str::to_string))
+        .or_else(|| configured.map(|(_, v, _)| v.clone()))
 }
 
 fn stored_output(bcx: &BuildContext<'_>, unit: &Unit) -> Option<crate::build_output::BuildOutput> {

@@ -1636,7 +1636,9 @@ pub fn display_env(
     let mut vars: Vec<(String, String)> = cmd
         .get_envs()
         .filter_map(|(k, v)| Some((k, v?)))
-        .filter(|(k, v)| !inherited.iter().any(|(ik, iv)| ik == k && iv == v))
+        // cargo shows what it sets; `CARGO` it always sets, even to the
+        // value it inherited.
+        .filter(|(k, v)| *k == "CARGO" || !inherited.iter().any(|(ik, iv)| ik == k && iv == v))
         .filter(|(k, _)| !matches!(k.to_str(), Some("CARGO_MAKEFLAGS" | "MAKEFLAGS" | "MFLAGS")))
         .map(|(k, v)| {
             (
