@@ -438,3 +438,28 @@ fn config_get_like_cargo() {
         m.stderr
     );
 }
+
+/// `registries.crates-io.protocol` other than `sparse` or `git` is refused
+/// before anything is fetched, naming where it was set, as in cargo.
+#[test]
+fn unknown_crates_io_protocol_is_refused_like_cargo() {
+    let (m, c) = mycargo_test_support::project()
+        .file("src/main.rs", "fn main() {}")
+        .build_twins();
+    let var = ("CARGO_REGISTRIES_CRATES_IO_PROTOCOL", "invalid");
+    let mo = m
+        .mycargo("install bar")
+        .env(var.0, var.1)
+        .with_status(101)
+        .run();
+    let co = c
+        .cargo("install bar")
+        .env(var.0, var.1)
+        .with_status(101)
+        .run();
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
+    assert!(
+        mo.stderr
+            .contains("unsupported registry protocol `invalid`")
+    );
+}

@@ -40,6 +40,17 @@ impl SourceMap {
     /// Read `[source]` and `[registries]` from the configuration.
     pub fn load(config: &Config) -> anyhow::Result<SourceMap> {
         let mut entries = BTreeMap::new();
+        // How crates.io is reached: `sparse` (the default) or `git`; both
+        // go to the same index here, anything else is refused as by cargo.
+        if let Some(p) = config.get_string("registries.crates-io.protocol")?
+            && !matches!(p.val.as_str(), "sparse" | "git")
+        {
+            anyhow::bail!(
+                "unsupported registry protocol `{}` (defined in {})",
+                p.val,
+                p.definition
+            );
+        }
         // cargo's testsuite moves crates.io to its local registry with a
         // hidden variable (test-only, see docs/testing.md): crates.io is
         // then served from there, replaced or not.
