@@ -510,6 +510,7 @@ fn extract_crate(
         let sum = vendor_link(archive, into, &rel, &target)?;
         out.insert(rel, sum);
     }
+    mycargo_sources::unpack::reset_generated_mtimes(into);
     Ok(out)
 }
 

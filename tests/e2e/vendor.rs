@@ -545,3 +545,32 @@ fn vendor_keeps_the_manifest_of_a_git_package_whose_include_leaves_it_out() {
     assert!(vendored.join("src/lib.rs").is_file());
     assert!(!vendored.join("notes.txt").exists());
 }
+
+/// The files `cargo package` generates get cargo's fixed mtime when
+/// vendored, as when unpacked into the registry cache.
+#[test]
+fn vendored_generated_files_get_cargos_fixed_mtime() {
+    let reg = Registry::new();
+    Package::new("bar", "0.1.0").publish(&reg);
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbar = \"0.1\"\n",
+        )
+        .file("src/lib.rs", "")
+        .build_twins();
+    reg.configure_home(m.test_root());
+    reg.configure_home(c.test_root());
+    m.mycargo("vendor").run();
+    c.cargo("vendor").run();
+    let mtime = |p: &Project, f: &str| {
+        std::fs::metadata(p.root().join("vendor/bar").join(f))
+            .and_then(|md| md.modified())
+            .ok()
+    };
+    for f in ["Cargo.toml"] {
+        let secs = mtime(&m, f).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        assert_eq!(secs.map(|d| d.as_secs()), Some(1153704088), "{f}");
+        assert_eq!(mtime(&m, f), mtime(&c, f), "{f}");
+    }
+}

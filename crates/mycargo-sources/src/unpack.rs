@@ -90,6 +90,19 @@ impl<R: Read> Read for LimitReader<R> {
 
 pub use mycargo_util::fs::current_umask;
 
+/// Give the files `cargo package` generates (uploaded with an old mtime)
+/// cargo's fixed one, wherever a package is unpacked (cargo's workaround
+/// for rust-lang/cargo#16237).
+pub fn reset_generated_mtimes(pkg_root: &Path) {
+    for f in RESET_MTIME {
+        let p = pkg_root.join(f);
+        if p.is_file() {
+            let t = filetime::FileTime::from_unix_time(RESET_MTIME_TO, 0);
+            let _ = filetime::set_file_mtime(&p, t);
+        }
+    }
+}
+
 /// Extract `crate_file` for `name` `version` under `src_parent` (the
 /// registry's `registry/src/<dir>/`); returns `<src_parent>/<name>-<version>`.
 /// Does nothing if that directory is already complete.
@@ -161,13 +174,7 @@ pub(crate) fn unpack_with_limit(
         Ok(_) => bail!("invalid tarball downloaded, `{prefix}` is not a directory"),
         Err(_) => mycargo_util::fs::create_dir_all(&staged)?,
     }
-    for f in RESET_MTIME {
-        let p = staged.join(f);
-        if p.is_file() {
-            let t = filetime::FileTime::from_unix_time(RESET_MTIME_TO, 0);
-            let _ = filetime::set_file_mtime(&p, t);
-        }
-    }
+    reset_generated_mtimes(&staged);
     // An incomplete or old extraction is replaced.
     match std::fs::symlink_metadata(&dst) {
         Ok(m) if m.is_dir() => std::fs::remove_dir_all(&dst)
