@@ -407,7 +407,7 @@ fn resolve_inner(
         // crates.io itself).
         let from = match (source.is_crates_io(), source.registry_name()) {
             // cargo's overlaid source goes by its URL.
-            _ if remotes.is_overlaid(source) => format!(" (registry `{}`)", source.as_url()),
+            _ if remotes.is_named_by_url(source) => format!(" (registry `{}`)", source.as_url()),
             (false, Some(n)) => format!(" (registry `{n}`)"),
             _ => String::new(),
         };

@@ -194,9 +194,10 @@ pub struct Remotes {
     overlays: HashMap<SourceId, LocalRegistry>,
     /// Whether any source has an overlay.
     with_overlays: bool,
-    /// The sources with an overlay (named by their URL in `Updating`, as
-    /// cargo's wrapped source is).
-    overlaid_sources: std::collections::HashSet<SourceId>,
+    /// The sources overlaid through cargo's test hook: named by their URL
+    /// in `Updating` and `Downloaded` lines, as cargo's wrapped source is
+    /// (`package`'s own overlay keeps the registry's name).
+    named_by_url: std::collections::HashSet<SourceId>,
     /// `-Z no-index-update`: indexes are read as cached.
     no_index_update: bool,
 }
@@ -209,6 +210,7 @@ impl Remotes {
         let offline = net.offline;
         net.offline |= cache_only;
         let mut overlays = gctx.local_overlays.clone();
+        let mut named_by_url = std::collections::HashSet::new();
         // cargo's test hook: a local registry laid over a source's index.
         if let Some(v) = gctx
             .env
@@ -219,7 +221,9 @@ impl Remotes {
                     "invalid overlay format. I won't tell you why; you shouldn't be using it anyway"
                 )
             })?;
-            overlays.push((SourceId::from_url(url)?, PathBuf::from(path)));
+            let source = SourceId::from_url(url)?;
+            named_by_url.insert(source.clone());
+            overlays.push((source, PathBuf::from(path)));
         }
         Ok(Remotes {
             cargo_home: gctx.config.cargo_home().to_path_buf(),
@@ -245,7 +249,7 @@ impl Remotes {
             announced: BTreeSet::new(),
             pending_status: Arc::default(),
             with_overlays: !overlays.is_empty(),
-            overlaid_sources: overlays.iter().map(|(s, _)| s.clone()).collect(),
+            named_by_url,
             no_index_update: gctx.unstable.no_index_update,
             overlays: overlays
                 .iter()
@@ -518,9 +522,10 @@ impl Remotes {
 
     /// The `Downloaded` lines and the summary of the downloads so far.
     /// The downloads finished so far, leaving the totals for the end.
-    /// Whether `source` has a local overlay.
-    pub fn is_overlaid(&self, source: &SourceId) -> bool {
-        self.overlaid_sources.contains(source)
+    /// Whether `source` is overlaid through cargo's test hook (and so
+    /// named by its URL).
+    pub fn is_named_by_url(&self, source: &SourceId) -> bool {
+        self.named_by_url.contains(source)
     }
 
     pub fn take_finished(&mut self) -> Vec<(String, String)> {
@@ -740,7 +745,7 @@ impl RemoteIndex for Remotes {
         {
             // An overlaid source is named as the overlay names it (cargo
             // wraps it in a source of its own).
-            p.push(if self.overlaid_sources.contains(source) {
+            p.push(if self.named_by_url.contains(source) {
                 format!("`{}` index", source.as_url())
             } else {
                 SourceMap::describe(source)
