@@ -80,7 +80,10 @@ fn run_with_context(
     env: Env,
     exe: PathBuf,
 ) -> CliResult {
-    let mut flags = crate::unstable::from_config(&gctx.config, &gctx.env)?;
+    let (mut flags, warnings) = crate::unstable::from_config(&gctx.config, &gctx.env)?;
+    for w in warnings {
+        gctx.shell.warn(w)?;
+    }
     flags.extend(gctx.args.unstable_flags.iter().cloned());
     gctx.unstable = crate::unstable::parse(&flags, &gctx.env)?;
     if cli.version {

@@ -105,9 +105,12 @@ const NOT_YET: &[&str] = &[
 /// or `--config`, or `CARGO_UNSTABLE_<FLAG>=true`. They come before the
 /// command line's. Keys cargo does not know are left alone, as cargo
 /// leaves them.
-pub fn from_config(config: &mycargo_config::Config, env: &Env) -> anyhow::Result<Vec<String>> {
+pub fn from_config(
+    config: &mycargo_config::Config,
+    env: &Env,
+) -> anyhow::Result<(Vec<String>, Vec<String>)> {
     if !nightly_allowed(env) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let mut keys = config.table_keys("unstable").unwrap_or_default();
     for (k, _) in env.iter() {
@@ -117,19 +120,27 @@ pub fn from_config(config: &mycargo_config::Config, env: &Env) -> anyhow::Result
     }
     keys.sort();
     keys.dedup();
-    let mut out = Vec::new();
+    let (mut flags, mut warnings) = (Vec::new(), Vec::new());
     for k in keys {
-        if !(KNOWN.contains(&k.as_str()) || NOT_YET.contains(&k.as_str())) {
+        // A flag mycargo lacks is passed over with a warning rather than
+        // failing every command run in that project.
+        if NOT_YET.contains(&k.as_str()) {
+            warnings.push(format!(
+                "`unstable.{k}` in the configuration is not supported by mycargo yet; ignored"
+            ));
+            continue;
+        }
+        if !KNOWN.contains(&k.as_str()) {
             continue;
         }
         if config
             .get_bool(&format!("unstable.{k}"))?
             .is_some_and(|v| v.val)
         {
-            out.push(k);
+            flags.push(k);
         }
     }
-    Ok(out)
+    Ok((flags, warnings))
 }
 
 /// The boolean `-Z` flags mycargo implements.

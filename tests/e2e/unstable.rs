@@ -483,3 +483,18 @@ fn feature_unification_setting() {
         out.stderr
     );
 }
+
+/// A flag mycargo lacks in `[unstable]` is passed over with a warning;
+/// the command still runs (as `install` ignores the table in cargo).
+#[test]
+fn unsupported_unstable_config_flags_are_passed_over_with_a_warning() {
+    let p = lib_fixture()
+        .file(".cargo/config.toml", "[unstable]\nbuild-std = [\"core\"]\n")
+        .build();
+    let out = env(p.mycargo("check"), &[NIGHTLY]).run();
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`unstable.build-std` in the configuration is not supported by mycargo yet")
+    );
+}
