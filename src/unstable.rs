@@ -109,14 +109,15 @@ pub fn from_config(
     config: &mycargo_config::Config,
     env: &Env,
 ) -> anyhow::Result<(Vec<String>, Vec<String>)> {
-    if !nightly_allowed(env) {
-        return Ok((Vec::new(), Vec::new()));
-    }
     let mut keys = config.table_keys("unstable").unwrap_or_default();
     for (k, _) in env.iter() {
         if let Some(flag) = k.to_str().and_then(|k| k.strip_prefix("CARGO_UNSTABLE_")) {
             keys.push(flag.to_lowercase().replace('_', "-"));
         }
+    }
+    // The channel costs a `rustc -vV`: asked only when there is a table.
+    if keys.is_empty() || !nightly_allowed(env) {
+        return Ok((Vec::new(), Vec::new()));
     }
     keys.sort();
     keys.dedup();
