@@ -57,6 +57,10 @@ pub struct UnstableFlags {
     /// `-Z feature-unification`: `resolver.feature-unification` is read
     /// (`selected` only so far; the others are refused).
     pub feature_unification: bool,
+    /// `-Z build-analysis`: builds log to `$CARGO_HOME/log` (with
+    /// `build.analysis.enabled`), and the `report timings`, `rebuilds` and
+    /// `sessions` commands read the logs.
+    pub build_analysis: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -66,7 +70,6 @@ const NOT_YET: &[&str] = &[
     "avoid-dev-deps",
     "binary-dep-depinfo",
     "bindeps",
-    "build-analysis",
     "build-std",
     "build-std-features",
     "checksum-freshness",
@@ -131,7 +134,7 @@ pub fn from_config(
             ));
             continue;
         }
-        if !KNOWN.contains(&k.as_str()) {
+        if !KNOWN.iter().any(|(n, _)| *n == k) {
             continue;
         }
         if config
@@ -144,25 +147,29 @@ pub fn from_config(
     Ok((flags, warnings))
 }
 
-/// The boolean `-Z` flags mycargo implements.
-const KNOWN: &[&str] = &[
-    "unstable-options",
-    "lockfile-path",
-    "publish-timeout",
-    "no-index-update",
-    "asymmetric-token",
-    "public-dependency",
-    "mtime-on-use",
-    "target-applies-to-host",
-    "host-config",
-    "any-build-script-metadata",
-    "build-dir-new-layout",
-    "fine-grain-locking",
-    "cargo-lints",
-    "minimal-versions",
-    "direct-minimal-versions",
-    "profile-rustflags",
-    "feature-unification",
+/// Where each boolean `-Z` flag mycargo implements is kept.
+type Slot = fn(&mut UnstableFlags) -> &mut bool;
+
+/// The boolean `-Z` flags mycargo implements, by name.
+const KNOWN: &[(&str, Slot)] = &[
+    ("unstable-options", |f| &mut f.unstable_options),
+    ("lockfile-path", |f| &mut f.lockfile_path),
+    ("publish-timeout", |f| &mut f.publish_timeout),
+    ("no-index-update", |f| &mut f.no_index_update),
+    ("asymmetric-token", |f| &mut f.asymmetric_token),
+    ("public-dependency", |f| &mut f.public_dependency),
+    ("mtime-on-use", |f| &mut f.mtime_on_use),
+    ("target-applies-to-host", |f| &mut f.target_applies_to_host),
+    ("host-config", |f| &mut f.host_config),
+    ("any-build-script-metadata", |f| &mut f.any_build_script_metadata),
+    ("build-dir-new-layout", |f| &mut f.build_dir_new_layout),
+    ("fine-grain-locking", |f| &mut f.fine_grain_locking),
+    ("cargo-lints", |f| &mut f.cargo_lints),
+    ("minimal-versions", |f| &mut f.minimal_versions),
+    ("direct-minimal-versions", |f| &mut f.direct_minimal_versions),
+    ("profile-rustflags", |f| &mut f.profile_rustflags),
+    ("feature-unification", |f| &mut f.feature_unification),
+    ("build-analysis", |f| &mut f.build_analysis),
 ];
 
 /// cargo's channel name: `stable`, `beta`, `nightly` or `dev`.
@@ -241,29 +248,19 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             Some((k, v)) => (k, Some(v)),
             None => (flag.as_str(), None),
         };
-        let slot = match k {
-            "unstable-options" => &mut out.unstable_options,
-            "lockfile-path" => &mut out.lockfile_path,
-            "publish-timeout" => &mut out.publish_timeout,
-            "no-index-update" => &mut out.no_index_update,
-            "asymmetric-token" => &mut out.asymmetric_token,
-            "public-dependency" => &mut out.public_dependency,
-            "mtime-on-use" => &mut out.mtime_on_use,
-            "target-applies-to-host" => &mut out.target_applies_to_host,
-            "host-config" => &mut out.host_config,
-            "any-build-script-metadata" => &mut out.any_build_script_metadata,
-            "build-dir-new-layout" => &mut out.build_dir_new_layout,
-            "fine-grain-locking" => &mut out.fine_grain_locking,
-            "cargo-lints" => &mut out.cargo_lints,
-            "minimal-versions" => &mut out.minimal_versions,
-            "direct-minimal-versions" => &mut out.direct_minimal_versions,
-            "profile-rustflags" => &mut out.profile_rustflags,
-            "feature-unification" => &mut out.feature_unification,
-            k if NOT_YET.contains(&k) => bail!(
+        let slot = match KNOWN.iter().find(|(n, _)| *n == k) {
+            Some((_, slot)) => slot(&mut out),
+            None if NOT_YET.contains(&k) => bail!(
                 "`-Z {k}` is not supported by mycargo yet\n\
-                 mycargo supports `-Z unstable-options`, `-Z lockfile-path`, `-Z publish-timeout`, `-Z no-index-update`, `-Z asymmetric-token`, `-Z mtime-on-use`, `-Z target-applies-to-host`, `-Z host-config`, `-Z any-build-script-metadata`, `-Z build-dir-new-layout`, `-Z fine-grain-locking`, `-Z cargo-lints`, `-Z minimal-versions`, `-Z direct-minimal-versions`, `-Z profile-rustflags`, `-Z feature-unification` (`selected`) and `-Z public-dependency` (in `metadata`)"
+                 mycargo supports {} and `-Z public-dependency` (in `metadata`)",
+                KNOWN
+                    .iter()
+                    .filter(|(n, _)| *n != "public-dependency")
+                    .map(|(n, _)| format!("`-Z {n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-            k => bail!(
+            None => bail!(
                 "unknown `-Z` flag specified: {k}\n\n\
                  For available unstable features, see https://doc.rust-lang.org/nightly/cargo/reference/unstable.html\n\
                  If you intended to use an unstable rustc feature, try setting `RUSTFLAGS=\"-Z{k}\"`"

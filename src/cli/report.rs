@@ -53,7 +53,7 @@ pub struct TimingsArgs {
 #[derive(clap::Args, Debug, Default)]
 pub struct SessionsArgs {
     /// Limit the number of results
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: u32,
 
     #[command(flatten)]

@@ -79,7 +79,7 @@ pub fn finish(gctx: &mut GlobalContext, docs: &[PathBuf], open: bool) -> anyhow:
 
 /// `doc.browser` (a program and its arguments), else `$BROWSER`, else the
 /// desktop's opener. A browser that cannot start is a warning, as in cargo.
-fn open_docs(gctx: &mut GlobalContext, path: &Path) -> anyhow::Result<()> {
+pub(crate) fn open_docs(gctx: &mut GlobalContext, path: &Path) -> anyhow::Result<()> {
     let configured = gctx
         .config
         .get_path_and_args("doc.browser", false)?

@@ -99,6 +99,8 @@ pub struct BuildConfig {
     pub cargo_home: PathBuf,
     /// `--timings`: record when each unit ran.
     pub timings: bool,
+    /// `-Z build-analysis`: the session log.
+    pub analysis: Option<std::sync::Arc<crate::analysis_log::AnalysisLog>>,
     /// `fix`: the program that stands for rustc for the primary packages'
     /// units (mycargo as a rustc proxy), with its arguments and variables;
     /// the rustc path follows as its first argument.

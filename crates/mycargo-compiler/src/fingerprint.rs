@@ -19,14 +19,16 @@ use filetime::FileTime;
 
 use crate::build_context::BuildContext;
 use crate::dep_info::{self, EncodedDepInfo, StaleChecker, TranslateOptions};
+use crate::dirty_reason::{Cause, DirtyReason};
 use crate::hash::StableHasher;
 use crate::unit::{CompileMode, Unit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Freshness {
     Fresh,
-    /// Stale, with cargo's reason when one is known.
-    Dirty(Option<String>),
+    /// Stale, with cargo's reason; none when the unit has no (readable)
+    /// fingerprint: it was never built here.
+    Dirty(Option<DirtyReason>),
 }
 
 fn kind_name(bcx: &BuildContext<'_>, unit: &Unit) -> String {
@@ -62,9 +64,39 @@ fn dep_info_file(bcx: &BuildContext<'_>, unit: &Unit) -> PathBuf {
     dir(bcx, unit).join(format!("dep-{}", kind_name(bcx, unit)))
 }
 
+/// Which part of a fingerprint a line is (for the cause of a change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PartKind {
+    Rustc,
+    DeclaredFeatures,
+    Target,
+    Profile,
+    Rustflags,
+    Config,
+    Precalculated,
+    ScriptOutput,
+    /// A `rerun-if-env-changed` variable; the value is JSON.
+    EnvVar(String),
+}
+
+/// One line of a fingerprint: a hash, or for the parts a change report
+/// shows (declared features, rustflags, a watched variable), the value
+/// itself on one line.
+struct Part {
+    reason: String,
+    kind: PartKind,
+    value: String,
+}
+
+fn hashed(f: &dyn Fn(&mut StableHasher)) -> String {
+    let mut h = StableHasher::new();
+    f(&mut h);
+    h.hex()
+}
+
 /// What the unit's command depends on besides file contents, as named
-/// parts: each a reason (cargo's wording, for `-v`) and a hash. The
-/// fingerprint file holds one hash a line, so a change can be named.
+/// parts: each a reason (cargo's wording, for `-v`) and a value, in
+/// cargo's order of comparison (the first change is the one named).
 /// `script_output` is a build-script run's stored output, read once by
 /// the caller.
 fn components(
@@ -72,59 +104,86 @@ fn components(
     unit: &Unit,
     script_effects: &[String],
     script_output: Option<&crate::build_output::BuildOutput>,
-) -> Vec<(String, String)> {
+) -> Vec<Part> {
     let m = bcx.graph.packages[unit.pkg].manifest;
     let target = &m.targets[unit.target];
     let mut out = Vec::new();
-    let mut part = |reason: &str, f: &dyn Fn(&mut StableHasher)| {
-        let mut h = StableHasher::new();
-        f(&mut h);
-        out.push((reason.to_string(), h.hex()));
+    let mut part = |reason: &str, kind: PartKind, value: String| {
+        out.push(Part {
+            reason: reason.to_string(),
+            kind,
+            value,
+        });
     };
-    part("the toolchain changed", &|h| {
-        h.str(bcx.unit_id(unit)).str(bcx.c_metadata(unit));
-    });
+    part(
+        "the toolchain changed",
+        PartKind::Rustc,
+        hashed(&|h| {
+            h.str(bcx.unit_id(unit)).str(bcx.c_metadata(unit));
+        }),
+    );
+    let declared: Vec<&String> = m.feature_map.keys().collect();
+    part(
+        "the list of declared features changed",
+        PartKind::DeclaredFeatures,
+        format!("{declared:?}"),
+    );
+    part(
+        "the target configuration changed",
+        PartKind::Target,
+        hashed(&|h| {
+            // Its source relative to the package: a moved project stays fresh.
+            let mut t = target.clone();
+            if let Ok(rel) = t.src_path.strip_prefix(m.root()) {
+                t.src_path = rel.to_path_buf();
+            }
+            h.str(&format!("{t:?}"));
+        }),
+    );
+    part(
+        "the profile configuration changed",
+        PartKind::Profile,
+        hashed(&|h| {
+            h.str(&unit.profile.comparable())
+                .str(&format!("{:?}", m.lints));
+        }),
+    );
+    part(
+        "the rustflags changed",
+        PartKind::Rustflags,
+        serde_json::to_string(bcx.rustflags(unit)).unwrap_or_default(),
+    );
+    // cargo's `config` part: the linker this unit links with.
+    part(
+        "the config settings changed",
+        PartKind::Config,
+        hashed(&|h| {
+            if let Some(l) = bcx.config.linker_for(&unit.kind) {
+                h.str(&l.to_string_lossy());
+            }
+        }),
+    );
     // A git or registry package is as fixed as its revision, which names
     // the directory it is checked out in (cargo's precalculated part).
     if !m.package_id.source_id().is_path() {
-        part("the precalculated components changed", &|h| {
-            h.str(&m.root().to_string_lossy());
-        });
+        part(
+            "the precalculated components changed",
+            PartKind::Precalculated,
+            hashed(&|h| {
+                h.str(&m.root().to_string_lossy());
+            }),
+        );
     }
-    part("the target configuration changed", &|h| {
-        // Its source relative to the package: a moved project stays fresh.
-        let mut t = target.clone();
-        if let Ok(rel) = t.src_path.strip_prefix(m.root()) {
-            t.src_path = rel.to_path_buf();
-        }
-        h.str(&format!("{t:?}"));
-    });
-    part("the profile configuration changed", &|h| {
-        h.str(&unit.profile.comparable())
-            .str(&format!("{:?}", m.lints));
-    });
-    part("the list of declared features changed", &|h| {
-        for f in m.feature_map.keys() {
-            h.str(f);
-        }
-    });
-    part("the rustflags changed", &|h| {
-        for f in bcx.rustflags(unit) {
-            h.str(f);
-        }
-    });
-    // cargo's `config` part: the linker this unit links with.
-    part("the config settings changed", &|h| {
-        if let Some(l) = bcx.config.linker_for(&unit.kind) {
-            h.str(&l.to_string_lossy());
-        }
-    });
     if unit.mode == CompileMode::RunCustomBuild
         && let Some(output) = bcx.config.links_override(bcx.graph, unit)
     {
-        part("the precalculated components changed", &|h| {
-            h.str(&String::from_utf8_lossy(output));
-        });
+        part(
+            "the precalculated components changed",
+            PartKind::Precalculated,
+            hashed(&|h| {
+                h.str(&String::from_utf8_lossy(output));
+            }),
+        );
     } else if unit.mode == CompileMode::RunCustomBuild
         && bcx.graph.packages[unit.pkg].is_local
         && script_output
@@ -133,45 +192,81 @@ fn components(
         // A script that names nothing reruns when any file of its package
         // changes: the newest one, as cargo records it.
         let newest = newest_file(bcx, unit.pkg);
-        part("the precalculated components changed", &|h| {
-            h.str(&newest);
-        });
+        part(
+            "the precalculated components changed",
+            PartKind::Precalculated,
+            hashed(&|h| {
+                h.str(&newest);
+            }),
+        );
     }
-    part("the build script's output changed", &|h| {
-        for e in script_effects {
-            h.str(e);
-        }
-    });
+    part(
+        "the build script's output changed",
+        PartKind::ScriptOutput,
+        hashed(&|h| {
+            for e in script_effects {
+                h.str(e);
+            }
+        }),
+    );
     // The variables a build script asked to be rerun on.
     for var in script_output.iter().flat_map(|o| &o.rerun_if_env_changed) {
-        part(&format!("the env variable {var} changed"), &|h| {
-            h.str(var);
-            h.str(&env_value(bcx, var).unwrap_or_else(|| "\u{0}unset".into()));
-        });
+        part(
+            &format!("the env variable {var} changed"),
+            PartKind::EnvVar(var.clone()),
+            serde_json::to_string(&env_value(bcx, var)).unwrap_or_default(),
+        );
     }
     out
 }
 
-fn encode_components(parts: &[(String, String)]) -> String {
+fn encode_components(parts: &[Part]) -> String {
     let mut s = String::new();
-    for (_, hash) in parts {
-        s.push_str(hash);
+    for p in parts {
+        s.push_str(&p.value);
         s.push('\n');
     }
     s
 }
 
-/// The first part that differs from the stored fingerprint, by reason.
-fn changed_part(stored: &str, parts: &[(String, String)]) -> Option<String> {
+/// The first part that differs from the stored fingerprint.
+fn changed_part(stored: &str, parts: &[Part]) -> Option<DirtyReason> {
     let old: Vec<&str> = stored.lines().collect();
     if old.len() != parts.len() {
-        return Some("the fingerprint changed".to_string());
+        return Some(DirtyReason::new(
+            "the fingerprint changed",
+            Cause::LocalLengthsChanged,
+        ));
     }
-    parts
-        .iter()
-        .zip(old)
-        .find(|((_, new), old)| new != old)
-        .map(|((reason, _), _)| reason.clone())
+    let (p, old) = parts.iter().zip(old).find(|(p, old)| p.value != *old)?;
+    let (old_s, new_s) = (old.to_string(), p.value.clone());
+    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+    let value = |s: &str| serde_json::from_str::<Option<String>>(s).ok().flatten();
+    let cause = match &p.kind {
+        PartKind::Rustc => Cause::RustcChanged,
+        PartKind::DeclaredFeatures => Cause::DeclaredFeaturesChanged {
+            old: old_s,
+            new: new_s,
+        },
+        PartKind::Target => Cause::TargetConfigurationChanged,
+        PartKind::Profile => Cause::ProfileConfigurationChanged,
+        PartKind::Rustflags => Cause::RustflagsChanged {
+            old: list(&old_s),
+            new: list(&new_s),
+        },
+        PartKind::Config => Cause::ConfigSettingsChanged,
+        PartKind::Precalculated => Cause::PrecalculatedComponentsChanged {
+            old: old_s,
+            new: new_s,
+        },
+        PartKind::ScriptOutput => Cause::NothingObvious,
+        PartKind::EnvVar(name) => Cause::EnvVarChanged {
+            name: name.clone(),
+            old_value: value(&old_s),
+            new_value: value(&new_s),
+        },
+    };
+    Some(DirtyReason::new(p.reason.clone(), cause))
 }
 
 /// The value a build script sees for `var`: `[env]` in configuration
@@ -267,12 +362,18 @@ pub fn check(
     if unit.mode == CompileMode::Doc {
         let index = crate::rustdoc_cmd::doc_index(bcx, unit);
         if !index.exists() {
-            return Freshness::Dirty(Some(format!("the file `{}` is missing", index.display())));
+            return Freshness::Dirty(Some(DirtyReason::new(
+                format!("the file `{}` is missing", index.display()),
+                Cause::MissingOutput(index),
+            )));
         }
     }
     for o in bcx.outputs(unit) {
         if !o.path.exists() {
-            return Freshness::Dirty(Some(format!("the file `{}` is missing", o.path.display())));
+            return Freshness::Dirty(Some(DirtyReason::new(
+                format!("the file `{}` is missing", o.path.display()),
+                Cause::MissingOutput(o.path),
+            )));
         }
     }
     // What we read of each dependency must be older than our build: its
@@ -290,7 +391,10 @@ pub fn check(
             }
             let name = bcx.graph.packages[d.unit.pkg].manifest.name();
             if rebuilt(&d.unit) {
-                return Freshness::Dirty(Some(format!("the dependency `{name}` was rebuilt")));
+                return Freshness::Dirty(Some(DirtyReason::new(
+                    format!("the dependency `{name}` was rebuilt"),
+                    Cause::DependencyRebuilt(d.unit.clone()),
+                )));
             }
             // A build script's run is read through its stored output.
             let read: Vec<std::path::PathBuf> = if d.unit.mode == CompileMode::RunCustomBuild {
@@ -304,9 +408,16 @@ pub fn check(
                 if let Ok(t) = dep_info::mtime(&path)
                     && t > reference
                 {
-                    return Freshness::Dirty(Some(format!(
-                        "the dependency `{name}` was rebuilt ({})",
-                        dep_info::after(reference, t, "last build")
+                    return Freshness::Dirty(Some(DirtyReason::new(
+                        format!(
+                            "the dependency `{name}` was rebuilt ({})",
+                            dep_info::after(reference, t, "last build")
+                        ),
+                        Cause::StaleDependency {
+                            dep: d.unit.clone(),
+                            dep_mtime: t,
+                            max_mtime: reference,
+                        },
                     )));
                 }
             }
@@ -335,7 +446,7 @@ pub fn check(
             checker.first_stale(&output_file, ran_at, out.rerun_if_changed_paths(&pkg_root))
         };
         return match stale {
-            Some(item) => Freshness::Dirty(Some(item.describe(&bcx.config.ws_root))),
+            Some(item) => Freshness::Dirty(Some(DirtyReason::stale(item, &bcx.config.ws_root))),
             None => Freshness::Fresh,
         };
     }
@@ -347,7 +458,7 @@ pub fn check(
         }
         let files = package_files(&pkg_root, &bcx.config.target_dir);
         return match checker.first_stale(&hash_path, reference, files) {
-            Some(item) => Freshness::Dirty(Some(item.describe(&bcx.config.ws_root))),
+            Some(item) => Freshness::Dirty(Some(DirtyReason::stale(item, &bcx.config.ws_root))),
             None => Freshness::Fresh,
         };
     }
@@ -363,7 +474,7 @@ pub fn check(
             .or_else(|| env_value(bcx, var))
     });
     match stale {
-        Some(item) => Freshness::Dirty(Some(item.describe(&bcx.config.ws_root))),
+        Some(item) => Freshness::Dirty(Some(DirtyReason::stale(item, &bcx.config.ws_root))),
         None => Freshness::Fresh,
     }
 }
@@ -497,7 +608,7 @@ pub fn record(
     // compiler started.
     let explained: Vec<serde_json::Value> = parts
         .iter()
-        .map(|(reason, hash)| serde_json::json!({ "input": reason, "hash": hash }))
+        .map(|p| serde_json::json!({ "input": p.reason, "hash": p.value }))
         .collect();
     let json = serde_json::json!({ "mycargo": 1, "components": explained });
     let mut json_path = hash_file(bcx, unit).into_os_string();

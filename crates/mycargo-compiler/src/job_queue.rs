@@ -254,6 +254,36 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         )
     };
 
+    // `-Z build-analysis`: every unit's freshness is judged up front (in
+    // build order, a unit dirty when a dependency is) and logged before
+    // anything runs, as cargo logs it; the queue then follows it.
+    let mut judged: Vec<Option<Freshness>> = vec![None; order.len()];
+    if let Some(log) = &bcx.config.analysis {
+        for (i, unit) in order.iter().enumerate() {
+            let rebuilt = |u: &Unit| {
+                deps[i].iter().any(|&(j, _)| {
+                    order[j] == *u && !matches!(judged[j], Some(Freshness::Fresh))
+                })
+            };
+            let fresh = fingerprint::check(
+                bcx,
+                unit,
+                &state_script(&state, &deps[i], &order, bcx),
+                &rebuilt,
+            );
+            if unit.mode == CompileMode::RunCustomBuild && fresh == Freshness::Fresh {
+                reload_script(bcx, unit, &mut state[i])?;
+            }
+            judged[i] = Some(fresh);
+        }
+        let at: HashMap<&Unit, usize> = order.iter().enumerate().map(|(i, u)| (u, i)).collect();
+        for unit in crate::analysis_log::preorder(bcx.units) {
+            if let Some(fresh) = at.get(&unit).and_then(|&i| judged[i].as_ref()) {
+                log.fingerprint(&unit, fresh);
+            }
+        }
+    }
+
     loop {
         // Start what we can: fresh units finish at once, on this thread.
         let mut ready: Vec<usize> = (0..order.len())
@@ -281,12 +311,15 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             {
                 unit_locks.push(lock);
             }
-            let fresh = fingerprint::check(
-                bcx,
-                unit,
-                &state_script(&state, &deps[i], &order, bcx),
-                &rebuilt,
-            );
+            let fresh = match judged[i].take() {
+                Some(f) => f,
+                None => fingerprint::check(
+                    bcx,
+                    unit,
+                    &state_script(&state, &deps[i], &order, bcx),
+                    &rebuilt,
+                ),
+            };
             let forced = bcx.config.force_rebuild_roots && bcx.units.roots.contains(unit);
             if !forced && let Freshness::Fresh = fresh {
                 state[i].started = true;
@@ -305,7 +338,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 // switched back to an earlier build's).
                 uplift_if_other(bcx, unit)?;
                 export_artifacts(bcx, unit)?;
-                finish(&mut state, &dependents, i, false);
+                let _ = finish(&mut state, &dependents, i, false);
                 if let Some(tm) = &mut timings {
                     tm.ended(i, dependents[i].len());
                 }
@@ -332,7 +365,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             fingerprint::clear(bcx, unit);
             remaining[unit.pkg] -= 1;
             let reason = match &fresh {
-                Freshness::Dirty(r) => r.clone(),
+                Freshness::Dirty(r) => r.as_ref().map(|r| r.text.clone()),
                 Freshness::Fresh => None,
             };
             note_working_on(bcx, shell, unit, &mut announced, &remaining, Some(reason))?;
@@ -343,7 +376,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 let result = apply_override(bcx, unit, output, &mut state[i])
                     .and_then(|()| fingerprint::record(bcx, unit, &[], &[], state[i].spawned_at));
                 match result {
-                    Ok(()) => finish(&mut state, &dependents, i, true),
+                    Ok(()) => {
+                        let _ = finish(&mut state, &dependents, i, true);
+                    }
                     Err(e) => {
                         errors.handle(shell, e, true, running);
                         state[i].finished = true;
@@ -383,6 +418,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             if let Some(tm) = &mut timings {
                 let (p, t, m) = describe(unit);
                 tm.started(i, p, t, m, false);
+            }
+            if let Some(log) = &bcx.config.analysis {
+                log.unit_event("unit-started", unit, &[]);
             }
             spawn(cmd, i, script, echo, tx.clone());
             running += 1;
@@ -449,10 +487,17 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                 }
                 if !state[i].rmeta_sent {
                     state[i].rmeta_sent = true;
+                    let mut unblocked = Vec::new();
                     for &(d, rmeta) in &dependents[i] {
                         if rmeta {
                             state[d].waiting -= 1;
+                            if state[d].waiting == 0 {
+                                unblocked.push(&order[d]);
+                            }
                         }
+                    }
+                    if let Some(log) = &bcx.config.analysis {
+                        log.unit_event("unit-rmeta-finished", &order[i], &unblocked);
                     }
                 }
             }
@@ -484,7 +529,11 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                             errors.handle(shell, e, false, running);
                             continue;
                         }
-                        finish(&mut state, &dependents, i, true);
+                        let unblocked = finish(&mut state, &dependents, i, true);
+                        if let Some(log) = &bcx.config.analysis {
+                            let unblocked: Vec<&Unit> = unblocked.iter().map(|&d| &order[d]).collect();
+                            log.unit_event("unit-finished", unit, &unblocked);
+                        }
                         record_executable(bcx, unit, &mut compilation);
                         if let Err(e) = crate::messages::emit_artifact(bcx, shell, unit, false) {
                             errors.handle(shell, e, false, running);
@@ -629,15 +678,26 @@ fn own_script_env(
 }
 
 /// Mark unit `i` finished and release dependents waiting on it.
-fn finish(state: &mut [UnitState], dependents: &[Vec<(usize, bool)>], i: usize, _ran: bool) {
+/// Mark unit `i` finished; returns the dependents it left ready to run.
+fn finish(
+    state: &mut [UnitState],
+    dependents: &[Vec<(usize, bool)>],
+    i: usize,
+    _ran: bool,
+) -> Vec<usize> {
     state[i].finished = true;
     let rmeta_done = state[i].rmeta_sent;
     state[i].rmeta_sent = true;
+    let mut ready = Vec::new();
     for &(d, rmeta) in &dependents[i] {
         if !(rmeta && rmeta_done) {
             state[d].waiting -= 1;
+            if state[d].waiting == 0 {
+                ready.push(d);
+            }
         }
     }
+    ready
 }
 
 /// A dependent lib can start on its dependency's `.rmeta` when both are

@@ -3,11 +3,13 @@
 //! them. Knows nothing of registries or git: it is given packages with
 //! their source paths and a resolved dependency graph.
 
+pub mod analysis_log;
 pub mod build_context;
 pub mod build_output;
 pub mod custom_build;
 pub mod dep_info;
 pub mod diagnostics;
+pub mod dirty_reason;
 pub mod fingerprint;
 pub mod fix_messages;
 pub mod graph;

@@ -84,6 +84,21 @@ impl Timings {
         }
     }
 
+    /// Timings read back from a session log (`report timings`): each
+    /// unit's times, dependencies (indices into `units`) and the total.
+    pub fn from_log(units: Vec<Option<UnitTime>>, deps: Vec<Vec<usize>>, total: f64) -> Timings {
+        let n = units.len();
+        Timings {
+            began: Instant::now(),
+            units,
+            starts: vec![None; n],
+            concurrency: Vec::new(),
+            total,
+            deps,
+            cpu_at: None,
+        }
+    }
+
     fn now(&self) -> f64 {
         self.began.elapsed().as_secs_f64()
     }

@@ -3,6 +3,7 @@
 //! features, settles the build settings, asks rustc about the platforms,
 //! then hands the unit graph to the compiler's job queue.
 
+mod analysis;
 pub(crate) mod cycles;
 mod features;
 mod host_config;
@@ -12,7 +13,7 @@ pub mod print;
 pub mod profiles;
 mod rust_version;
 pub mod settings;
-mod timings;
+pub(crate) mod timings;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -152,6 +153,7 @@ pub fn compile_with(
     if let Some(install) = &extras.install {
         as_install_workspace(&mut ws, install);
     }
+    let analysis = analysis::open(gctx, &ws.root(), start)?;
     // `-p` without a value lists the packages (cargo's error).
     if req.packages.wants_package_list() {
         return Err(super::rustc::package_list_error(&ws));
@@ -231,6 +233,7 @@ pub fn compile_with(
         && !extras.future_incompat_report
         && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
+        && analysis.is_none()
         && gctx.shell.verbosity() < Verbosity::Verbose;
     let mut noop = match fast {
         true => crate::ops::noop::Probe::new(gctx, &ws, &target_dir, &rustc_opts),
@@ -309,6 +312,19 @@ pub fn compile_with(
         target,
     };
     let _ = rustc.save_cache();
+    if let Some(log) = &analysis {
+        let session = analysis::Session {
+            host: &host,
+            jobs,
+            profile: &profile_name,
+            rustc_version: rustc.info.version.to_string(),
+            rustc_version_verbose: &target_data.rustc_version,
+            target_dir: &target_dir,
+            workspace_root: &ws.root(),
+        };
+        analysis::build_started(log, gctx, &session);
+        log.mark("resolution-started");
+    }
     // cargo reads the `[term]` table and the target's tables before it
     // resolves: errors there stop the build before anything is fetched.
     crate::context::validate_term(gctx)?;
@@ -352,6 +368,9 @@ pub fn compile_with(
         Some(&applies),
         Some(&build_roots),
     )?;
+    if let Some(log) = &analysis {
+        log.mark("resolution-finished");
+    }
     let mut pkgs = pkgs;
     as_registry_member(&mut pkgs, extras.install.as_ref());
     place_metabuild_scripts(&mut pkgs, &build_dir);
@@ -482,6 +501,9 @@ pub fn compile_with(
         doc_deps: extras.doc_deps,
         doctests: extras.doctests,
     };
+    if let Some(log) = &analysis {
+        log.mark("unit-graph-started");
+    }
     let units = UnitGraph::new(&graph, &feats, &profiles, &selection)?;
     let overridden = one_root_checks(&units, &graph, extras)?;
     let (graph2, units2);
@@ -608,11 +630,15 @@ pub fn compile_with(
         new_layout: gctx.unstable.build_dir_new_layout,
         fine_grain_locking: gctx.unstable.fine_grain_locking,
         primary_unit_rustc: extras.primary_unit_rustc.clone(),
+        analysis: analysis.clone(),
     };
     if extras.install.as_ref().is_some_and(|i| i.dry_run) {
         return Ok(Built::default());
     }
     let bcx = BuildContext::new(graph, units, &config, &target_data, roots);
+    if let Some(log) = &analysis {
+        log.register_units(&bcx);
+    }
     let compilation = mycargo_compiler::compile(&bcx, &mut gctx.shell)?;
     // Where the docs of the roots are for the platform asked for (cargo
     // looks only there: a proc macro's docs in `target/doc` are not named

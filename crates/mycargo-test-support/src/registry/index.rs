@@ -184,17 +184,7 @@ pub fn rfc3339(secs: u64) -> String {
     mycargo_util::time::rfc3339(secs)
 }
 
-use mycargo_util::time::civil_from_days;
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+use mycargo_util::time::{civil_from_days, days_from_civil};
 
 #[cfg(test)]
 mod tests {
