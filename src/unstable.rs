@@ -161,12 +161,16 @@ const KNOWN: &[(&str, Slot)] = &[
     ("mtime-on-use", |f| &mut f.mtime_on_use),
     ("target-applies-to-host", |f| &mut f.target_applies_to_host),
     ("host-config", |f| &mut f.host_config),
-    ("any-build-script-metadata", |f| &mut f.any_build_script_metadata),
+    ("any-build-script-metadata", |f| {
+        &mut f.any_build_script_metadata
+    }),
     ("build-dir-new-layout", |f| &mut f.build_dir_new_layout),
     ("fine-grain-locking", |f| &mut f.fine_grain_locking),
     ("cargo-lints", |f| &mut f.cargo_lints),
     ("minimal-versions", |f| &mut f.minimal_versions),
-    ("direct-minimal-versions", |f| &mut f.direct_minimal_versions),
+    ("direct-minimal-versions", |f| {
+        &mut f.direct_minimal_versions
+    }),
     ("profile-rustflags", |f| &mut f.profile_rustflags),
     ("feature-unification", |f| &mut f.feature_unification),
     ("build-analysis", |f| &mut f.build_analysis),

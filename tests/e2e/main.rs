@@ -9,6 +9,7 @@
 mod add_remove;
 mod bad_config;
 mod build;
+mod build_analysis;
 mod build_compat;
 mod build_dir;
 mod clean_doc;

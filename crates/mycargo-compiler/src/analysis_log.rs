@@ -47,11 +47,7 @@ fn compact_time(t: SystemTime) -> String {
 fn timestamp(t: SystemTime) -> String {
     let d = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     let base = mycargo_util::time::rfc3339(d.as_secs());
-    format!(
-        "{}.{:06}Z",
-        base.trim_end_matches('Z'),
-        d.subsec_micros()
-    )
+    format!("{}.{:06}Z", base.trim_end_matches('Z'), d.subsec_micros())
 }
 
 /// Is `id` a run id (`20060724T012128000Z-<16 hex digits>`)?

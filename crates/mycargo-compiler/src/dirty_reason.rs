@@ -21,12 +21,21 @@ pub struct DirtyReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cause {
     RustcChanged,
-    DeclaredFeaturesChanged { old: String, new: String },
+    DeclaredFeaturesChanged {
+        old: String,
+        new: String,
+    },
     TargetConfigurationChanged,
     ProfileConfigurationChanged,
-    RustflagsChanged { old: Vec<String>, new: Vec<String> },
+    RustflagsChanged {
+        old: Vec<String>,
+        new: Vec<String>,
+    },
     ConfigSettingsChanged,
-    PrecalculatedComponentsChanged { old: String, new: String },
+    PrecalculatedComponentsChanged {
+        old: String,
+        new: String,
+    },
     /// A `rerun-if-env-changed` variable of a build script.
     EnvVarChanged {
         name: String,

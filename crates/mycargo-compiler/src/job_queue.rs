@@ -261,9 +261,9 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     if let Some(log) = &bcx.config.analysis {
         for (i, unit) in order.iter().enumerate() {
             let rebuilt = |u: &Unit| {
-                deps[i].iter().any(|&(j, _)| {
-                    order[j] == *u && !matches!(judged[j], Some(Freshness::Fresh))
-                })
+                deps[i]
+                    .iter()
+                    .any(|&(j, _)| order[j] == *u && !matches!(judged[j], Some(Freshness::Fresh)))
             };
             let fresh = fingerprint::check(
                 bcx,
@@ -531,7 +531,8 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
                         }
                         let unblocked = finish(&mut state, &dependents, i, true);
                         if let Some(log) = &bcx.config.analysis {
-                            let unblocked: Vec<&Unit> = unblocked.iter().map(|&d| &order[d]).collect();
+                            let unblocked: Vec<&Unit> =
+                                unblocked.iter().map(|&d| &order[d]).collect();
                             log.unit_event("unit-finished", unit, &unblocked);
                         }
                         record_executable(bcx, unit, &mut compilation);

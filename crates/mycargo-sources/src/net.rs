@@ -326,9 +326,6 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Days from 1970-01-01 to `y-m-d` (Howard Hinnant's algorithm), for
-/// years from 1970.
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,9 +48,7 @@ pub(super) fn build_started(log: &AnalysisLog, gctx: &GlobalContext, s: &Session
     let command: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let num_cpus = std::thread::available_parallelism()
-        .ok()
-        .map(|n| n.get());
+    let num_cpus = std::thread::available_parallelism().ok().map(|n| n.get());
     log.write(
         "build-started",
         json!({

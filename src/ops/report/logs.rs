@@ -156,7 +156,12 @@ impl LoggedUnit {
             dependencies: v
                 .get("dependencies")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|i| i.as_u64()).map(|i| i as usize).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|i| i.as_u64())
+                        .map(|i| i as usize)
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -181,9 +186,29 @@ impl LoggedUnit {
         format!("{base}{mode}")
     }
 
+    /// The target as `--timings` names it (`lib`, `bin "foo"`, `build
+    /// script`, with ` doc` or ` test` for those modes).
+    pub fn timing_target(&self) -> String {
+        let base = match self.target_kind.as_str() {
+            "lib" => "lib".to_string(),
+            "build-script" => "build script".to_string(),
+            kind => format!("{kind} \"{}\"", self.target_name),
+        };
+        match self.mode.as_str() {
+            "doc" => format!("{base} doc"),
+            "test" if matches!(self.target_kind.as_str(), "lib" | "bin") => format!("{base} test"),
+            _ => base,
+        }
+    }
+
     /// `name@version` and the target description.
     pub fn describe(&self) -> String {
-        format!("{}@{}{}", self.name, self.version, self.target_description())
+        format!(
+            "{}@{}{}",
+            self.name,
+            self.version,
+            self.target_description()
+        )
     }
 }
 

@@ -35,21 +35,19 @@ pub(super) fn run(
             (Some("unit-registered"), Some(i)) => {
                 units.insert(i, LoggedUnit::from_message(m));
             }
-            (Some("unit-fingerprint"), Some(i)) => {
-                match m.get("status").and_then(Value::as_str) {
-                    Some("fresh") => cached += 1,
-                    Some("dirty") => {
-                        dirty += 1;
-                        let cause = m.get("cause").cloned().unwrap_or(Value::Null);
-                        reasons.insert(i, cause_text(&cause, &base, &units));
-                    }
-                    Some("new") => {
-                        new += 1;
-                        reasons.insert(i, "fresh build".to_string());
-                    }
-                    _ => {}
+            (Some("unit-fingerprint"), Some(i)) => match m.get("status").and_then(Value::as_str) {
+                Some("fresh") => cached += 1,
+                Some("dirty") => {
+                    dirty += 1;
+                    let cause = m.get("cause").cloned().unwrap_or(Value::Null);
+                    reasons.insert(i, cause_text(&cause, &base, &units));
                 }
-            }
+                Some("new") => {
+                    new += 1;
+                    reasons.insert(i, "fresh build".to_string());
+                }
+                _ => {}
+            },
             _ => {}
         }
     }
@@ -68,7 +66,11 @@ pub(super) fn run(
     // Dependents among the rebuilt units.
     let mut dependents: HashMap<usize, Vec<usize>> = HashMap::new();
     for &i in &rebuilt {
-        for d in units.get(&i).map(|u| u.dependencies.as_slice()).unwrap_or(&[]) {
+        for d in units
+            .get(&i)
+            .map(|u| u.dependencies.as_slice())
+            .unwrap_or(&[])
+        {
             if rebuilt.contains(d) {
                 dependents.entry(*d).or_default().push(i);
             }
@@ -108,7 +110,11 @@ pub(super) fn run(
         "  cascading:     {cascading} {}\n\n",
         plural(cascading)
     ));
-    let shown = if verbose > 0 { roots.len() } else { SHOWN_ROOTS.min(roots.len()) };
+    let shown = if verbose > 0 {
+        roots.len()
+    } else {
+        SHOWN_ROOTS.min(roots.len())
+    };
     let truncated = shown < roots.len();
     match truncated {
         true => text.push_str(&format!(
@@ -129,7 +135,10 @@ pub(super) fn run(
         match affected.len() {
             0 => text.push_str("     impact: no cascading rebuilds\n"),
             k => {
-                text.push_str(&format!("     impact: {k} dependent {} rebuilt\n", plural(k)));
+                text.push_str(&format!(
+                    "     impact: {k} dependent {} rebuilt\n",
+                    plural(k)
+                ));
                 if verbose >= 2 {
                     for &a in affected {
                         text.push_str(&format!("       - {}\n", describe(a)));
@@ -257,7 +266,10 @@ mod tests {
             "dirty_reason": "fs-status-outdated", "fs_status": "stale-item",
             "stale_item": "changed-file", "stale": "/ws/pkg2/src/lib.rs"
         });
-        assert_eq!(cause_text(&changed, base, &units), "file modified: pkg2/src/lib.rs");
+        assert_eq!(
+            cause_text(&changed, base, &units),
+            "file modified: pkg2/src/lib.rs"
+        );
         let env = json!({
             "dirty_reason": "fs-status-outdated", "fs_status": "stale-item",
             "stale_item": "changed-env", "var": "X", "previous": null, "current": "1"

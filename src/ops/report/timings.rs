@@ -38,8 +38,9 @@ pub(super) fn run(
             }
         },
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| anyhow::Error::new(e).context(format!("failed to create `{}`", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        anyhow::Error::new(e).context(format!("failed to create `{}`", dir.display()))
+    })?;
     let cx = html::Context {
         profile: &report.profile,
         targets: report.platforms.join(", "),
@@ -73,7 +74,12 @@ struct Report {
 impl Report {
     /// None when the log registered no unit.
     fn from_messages(messages: &[Value]) -> Option<Report> {
-        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let s = |v: &Value, k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         let mut report = Report {
             timings: Timings::from_log(Vec::new(), Vec::new(), 0.0),
             profile: String::new(),
@@ -143,7 +149,7 @@ impl Report {
                     let (unit, time) = &mut units[k];
                     let t = time.get_or_insert_with(|| UnitTime {
                         package: format!("{} v{}", unit.name, unit.version),
-                        target: unit.target_description().trim_start().to_string(),
+                        target: unit.timing_target(),
                         mode: unit.mode.clone(),
                         start,
                         duration: 0.0,
@@ -183,7 +189,7 @@ impl Report {
                     }),
                     None if is_fresh => Some(UnitTime {
                         package: format!("{} v{}", u.name, u.version),
-                        target: u.target_description().trim_start().to_string(),
+                        target: u.timing_target(),
                         mode: u.mode.clone(),
                         start: 0.0,
                         duration: 0.0,
@@ -198,7 +204,12 @@ impl Report {
             .collect();
         let deps: Vec<Vec<usize>> = units
             .iter()
-            .map(|(u, _)| u.dependencies.iter().filter_map(|d| at.get(d).copied()).collect())
+            .map(|(u, _)| {
+                u.dependencies
+                    .iter()
+                    .filter_map(|d| at.get(d).copied())
+                    .collect()
+            })
             .collect();
         report.timings = Timings::from_log(times, deps, (last - base).max(0.0));
         Some(report)
