@@ -39,6 +39,17 @@ impl GitPackages {
             .unwrap_or_default()
     }
 
+    /// Whether `source`'s repository is loaded.
+    pub fn has_source(&self, source: &SourceId) -> bool {
+        self.sources.contains_key(source)
+    }
+
+    /// Add what another load found.
+    pub fn merge(&mut self, other: GitPackages) {
+        self.sources.extend(other.sources);
+        self.checkouts.extend(other.checkouts);
+    }
+
     pub fn all(&self) -> impl Iterator<Item = &Manifest> {
         self.sources.values().flatten()
     }

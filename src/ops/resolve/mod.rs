@@ -9,6 +9,7 @@
 pub mod git;
 pub mod registry;
 pub mod remote;
+mod replace;
 pub mod summaries;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -215,26 +216,24 @@ fn resolve_inner(
     let mut sel = Selection::default();
     if let Some(up) = update {
         if previous.is_none() {
-            let git_pkgs = git::load(gctx, git_deps.clone(), None, &git::Refresh::default())?;
-            let replace = replacements(ws, &path_pkgs, &git_pkgs)?;
+            let mut git_pkgs = git::load(gctx, git_deps.clone(), None, &git::Refresh::default())?;
             let mut online = Remotes::new(gctx, false)?;
-            let r = resolve_with(
-                gctx,
+            let refresh = git::Refresh::default();
+            let inputs = replace::Inputs {
                 ws,
-                &path_pkgs,
-                &git_pkgs,
-                &replace,
-                &map,
-                &mut online,
-                None,
-                &sel,
-            );
+                path_pkgs: &path_pkgs,
+                map: &map,
+                previous: None,
+                sel: &sel,
+                refresh: &refresh,
+            };
+            let r = replace::resolve(gctx, &inputs, &mut git_pkgs, &mut online);
             // cargo resolves twice here, announcing the index each time.
-            let r = announced(gctx, &mut online, r)?;
+            let (r, replace) = announced(gctx, &mut online, r)?;
             for source in online.take_status() {
                 gctx.shell.status("Updating", source)?;
             }
-            let replaced = replaced_ids(&r, &replace);
+            let replaced = replace::replaced_ids(&r, &replace);
             previous = Some(lock_of(&r, target, &replaced));
         }
         if let Some(prev) = &previous {
@@ -260,46 +259,40 @@ fn resolve_inner(
             .collect(),
         precise: sel.git_precise.clone(),
     };
-    let git_pkgs = git::load(gctx, git_deps, previous.as_ref(), &refresh)?;
-    let replace = replacements(ws, &path_pkgs, &git_pkgs)?;
+    let mut git_pkgs = git::load(gctx, git_deps, previous.as_ref(), &refresh)?;
+    let inputs = replace::Inputs {
+        ws,
+        path_pkgs: &path_pkgs,
+        map: &map,
+        previous: previous.as_ref(),
+        sel: &sel,
+        refresh: &refresh,
+    };
 
     // With a lock file, try the index cache first: a build whose lock pins
     // everything needs no network (as cargo). Otherwise, or when that
     // fails, fetch.
-    let resolve_from = |gctx: &mut GlobalContext, remotes: &mut Remotes| {
-        resolve_with(
-            gctx,
-            ws,
-            &path_pkgs,
-            &git_pkgs,
-            &replace,
-            &map,
-            remotes,
-            previous.as_ref(),
-            &sel,
-        )
-    };
     let cached_resolve = if previous.is_some() && !must_fetch {
         let mut cached = Remotes::new(gctx, true)?;
-        match resolve_from(gctx, &mut cached) {
-            Ok(r) if same_as_lock(&r, previous.as_ref(), &replace) => {
+        match replace::resolve(gctx, &inputs, &mut git_pkgs, &mut cached) {
+            Ok((r, replace)) if same_as_lock(&r, previous.as_ref(), &replace) => {
                 // The index cache sufficed; downloads may still need the
                 // network.
                 cached.allow_network();
-                Some((r, cached))
+                Some((r, replace, cached))
             }
             _ => None,
         }
     } else {
         None
     };
-    let (resolve, mut remotes) = match cached_resolve {
+    let (resolve, replace, mut remotes) = match cached_resolve {
         Some(found) => found,
         None => {
             let mut online = Remotes::new(gctx, false)?;
-            let r = resolve_from(gctx, &mut online);
-            let r = announced(gctx, &mut online, r)?;
-            (r, online)
+            let r = replace::resolve(gctx, &inputs, &mut git_pkgs, &mut online);
+            let (r, replace) = announced(gctx, &mut online, r)?;
+            (r, replace, online)
         }
     };
     for source in remotes.take_status() {
@@ -319,7 +312,7 @@ fn resolve_inner(
     }
 
     // The lock file, and what the index offers for the report's notes.
-    let replaced = replaced_ids(&resolve, &replace);
+    let replaced = replace::replaced_ids(&resolve, &replace);
     let lock = lock_of(
         &resolve,
         previous.as_ref().map_or(target, |p| p.version),
@@ -347,7 +340,7 @@ fn resolve_inner(
             how.mode,
         )?;
     }
-    warn_about_replacements(gctx, ws, &replace, &replaced)?;
+    replace::warn_about_replacements(gctx, ws, &replace, &replaced)?;
     if !how.download {
         return Ok(path_pkgs);
     }
@@ -552,11 +545,11 @@ fn path_dependencies(path_pkgs: &Packages) -> Vec<(Option<PackageId>, Dependency
 
 /// A resolve's result, with the `Updating ... index` lines printed first
 /// when it failed (cargo has printed them by then).
-fn announced(
+fn announced<T>(
     gctx: &mut GlobalContext,
     remotes: &mut Remotes,
-    r: anyhow::Result<Resolve>,
-) -> anyhow::Result<Resolve> {
+    r: anyhow::Result<T>,
+) -> anyhow::Result<T> {
     if r.is_err() {
         for source in remotes.take_status() {
             gctx.shell.status("Updating", source)?;
@@ -675,7 +668,10 @@ fn add_path_patches(
     opts: &ReadOptions,
     pkgs: &mut Packages,
 ) -> anyhow::Result<()> {
-    let replace: Vec<Dependency> = replace_table(ws).into_iter().map(|(_, d)| d).collect();
+    let replace: Vec<Dependency> = replace::replace_table(ws)
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
     let patches = patch_table(ws);
     let keys = patches.keys().map(|k| Some(k.as_str())).chain([None]);
     for (key, deps) in keys.zip(patches.values().cloned().chain([replace])) {
@@ -772,93 +768,13 @@ fn check_path_patch(
     Ok(())
 }
 
-/// The git dependencies of `[patch]` and `[replace]` tables (fetched
-/// with the others).
+/// The git dependencies of `[patch]` tables (fetched with the others;
+/// `[replace]` sources are fetched when a package they replace is met).
 fn git_patch_dependencies(ws: &Workspace) -> Vec<Dependency> {
     patch_table(ws)
         .into_values()
         .flatten()
-        .chain(replace_table(ws).into_iter().map(|(_, d)| d))
         .filter(|d| d.source_id().is_git())
-        .collect()
-}
-
-/// `[replace]` of the workspace root.
-/// After the lock is written, as cargo: fields a `[replace]` entry ignores,
-/// then the entries nothing in the graph matches.
-fn warn_about_replacements(
-    gctx: &mut GlobalContext,
-    ws: &Workspace,
-    replace: &[(mycargo_core::PackageIdSpec, Summary)],
-    replaced: &BTreeMap<PackageId, PackageId>,
-) -> anyhow::Result<()> {
-    for (spec, d) in replace_table(ws) {
-        let mut unused = Vec::new();
-        if !d.features().is_empty() {
-            unused.push("`features`");
-        }
-        if !d.uses_default_features() {
-            unused.push("`default-features`");
-        }
-        if !unused.is_empty() {
-            let unused = unused.join(", ");
-            gctx.shell.warn(format!(
-                "unused field in replacement for `{}`: {unused}\n  |\n  = note: configure {unused} in the `dependencies` entry",
-                spec.name()
-            ))?;
-        }
-    }
-    for (spec, _) in replace {
-        if !replaced.keys().any(|id| spec.matches(id)) {
-            gctx.shell
-                .warn(format!("package replacement is not used: {spec}"))?;
-        }
-    }
-    Ok(())
-}
-
-fn replace_table(ws: &Workspace) -> Vec<(mycargo_core::PackageIdSpec, Dependency)> {
-    ws.root_parsed()
-        .map(|p| p.replace().to_vec())
-        .unwrap_or_default()
-}
-
-/// Each `[replace]` spec with the package that stands in for what it
-/// matches (a path package, or a package of a git repository).
-fn replacements(
-    ws: &Workspace,
-    pkgs: &Packages,
-    git_pkgs: &git::GitPackages,
-) -> anyhow::Result<Vec<(mycargo_core::PackageIdSpec, Summary)>> {
-    let mut out = Vec::new();
-    for (spec, d) in replace_table(ws) {
-        let manifest = if let Some(path) = patch_manifest(&d) {
-            pkgs.index_of(&path).map(|i| &pkgs.manifests[i])
-        } else {
-            git_pkgs.matching(&d).into_iter().next()
-        };
-        let Some(m) = manifest else {
-            anyhow::bail!(
-                "no matching package for override `{spec}` found\nlocation searched: {}",
-                d.source_id()
-            );
-        };
-        out.push((spec, summaries::from_manifest(m)));
-    }
-    Ok(out)
-}
-
-/// The packages of `resolve` a `[replace]` entry stands in for, with the
-/// id of the package that does.
-fn replaced_ids(
-    resolve: &Resolve,
-    replace: &[(mycargo_core::PackageIdSpec, Summary)],
-) -> BTreeMap<PackageId, PackageId> {
-    resolve
-        .ids()
-        .filter_map(|id| {
-            registry::replacement_of(replace, id).map(|(_, r)| (id.clone(), r.package_id().clone()))
-        })
         .collect()
 }
 
@@ -1102,7 +1018,7 @@ fn resolve_with(
     ws: &Workspace,
     path_pkgs: &Packages,
     git_pkgs: &git::GitPackages,
-    replace: &[(mycargo_core::PackageIdSpec, Summary)],
+    replace: &replace::Replacements,
     map: &SourceMap,
     remotes: &mut Remotes,
     previous: Option<&Lockfile>,
@@ -1118,7 +1034,8 @@ fn resolve_with(
     reg.publish_time = gctx.publish_time.clone();
     // Patches first (as cargo: a bad one fails before the index is read).
     let patches = patches(gctx, ws, path_pkgs, &mut reg, previous)?;
-    reg.replace = replace.to_vec();
+    reg.replace = replace.loaded.clone();
+    reg.pending_replace = replace.pending.iter().map(|(s, _)| s.clone()).collect();
     let mut unlocked: BTreeSet<PackageId> = match previous {
         Some(prev) => poisoned(path_pkgs, prev, map)?
             .into_iter()
@@ -1196,7 +1113,15 @@ fn resolve_with(
             packages: l
                 .packages
                 .iter()
-                .map(|(id, p)| (id.clone(), p.dependencies.clone()))
+                .map(|(id, p)| {
+                    // A replaced package's dependencies are locked on the
+                    // entry of its replacement.
+                    let deps = match p.replace.as_ref().and_then(|r| l.packages.get(r)) {
+                        Some(r) => r.dependencies.clone(),
+                        None => p.dependencies.clone(),
+                    };
+                    (id.clone(), deps)
+                })
                 .collect(),
             unlocked: unlocked.clone(),
         }),
@@ -1223,6 +1148,20 @@ fn resolve_with(
     };
     let explain = gctx.shell.verbosity() == mycargo_util::Verbosity::VeryVerbose;
     let resolve = mycargo_resolver::version::resolve(&input, &mut reg).map_err(|e| {
+        // A replacement to fetch first: the caller retries.
+        if let mycargo_resolver::version::ResolveError::Registry { source, parent, .. } = &e {
+            if let Some(need) = source.downcast_ref::<replace::NeedReplacement>() {
+                return anyhow::Error::new(replace::NeedReplacement {
+                    parent: parent.clone(),
+                    ..need.clone()
+                });
+            }
+            if let Some(r) = source.downcast_ref::<replace::ReplacementError>()
+                && let Some(p) = parent
+            {
+                return replace::framed(anyhow!("{}", r.message), &r.name, Some(p));
+            }
+        }
         // cargo's words; the derivation and the hint under `-vv` (cargo's
         // own tests pin the `-v` output).
         let mut msg = match &e {
@@ -1328,10 +1267,10 @@ fn poisoned<'l>(
 fn same_as_lock(
     resolve: &Resolve,
     previous: Option<&Lockfile>,
-    replace: &[(mycargo_core::PackageIdSpec, Summary)],
+    replace: &replace::Replacements,
 ) -> bool {
     let Some(prev) = previous else { return false };
-    let replaced = replaced_ids(resolve, replace);
+    let replaced = replace::replaced_ids(resolve, replace);
     // A path patch whose version moved from the one locked (same name,
     // same path) is a new resolve; a new patch is not.
     let moved_patch = |id: &PackageId| {

@@ -71,6 +71,9 @@ pub struct WsRegistry<'a> {
     /// replacement's dependencies and features (keeping their own id and
     /// checksum, as cargo's lock file does).
     pub replace: Vec<(mycargo_core::PackageIdSpec, Summary)>,
+    /// `[replace]` specs whose git repository is not fetched yet: a
+    /// package one matches stops the resolve ([`super::replace::NeedReplacement`]).
+    pub pending_replace: Vec<mycargo_core::PackageIdSpec>,
     /// The lock file's versions, by (source contacted, name): the prefetch
     /// follows only these where they answer the requirement, so a lock that
     /// pins everything reads the index files of its own packages and no
@@ -117,6 +120,7 @@ impl<'a> WsRegistry<'a> {
             precise: Vec::new(),
             precise_yanked: BTreeSet::new(),
             replace: Vec::new(),
+            pending_replace: Vec::new(),
             locked: HashMap::new(),
             publish_time: None,
         }
@@ -405,6 +409,19 @@ pub fn replacement_of<'r>(
     })
 }
 
+/// A `[replace]` spec as cargo names it in errors: with the URL of the
+/// source it applied to when it names none.
+fn spec_with_url(spec: &mycargo_core::PackageIdSpec, id: &mycargo_core::PackageId) -> String {
+    if spec.url().is_some() {
+        return spec.to_string();
+    }
+    let version = spec
+        .partial_version()
+        .map(|v| format!("@{v}"))
+        .unwrap_or_default();
+    format!("{}#{}{version}", id.source_id().url(), spec.name())
+}
+
 /// The workspace's own registry dependencies and who declares them: a
 /// source on disk that cannot be read fails as cargo's does, in the name of
 /// the first dependency that needs it.
@@ -449,21 +466,51 @@ impl WsRegistry<'_> {
     fn with_replacement(&mut self, s: Summary) -> Result<Summary, RegistryError> {
         let id = s.package_id().clone();
         let Some((_, r)) = replacement_of(&self.replace, &id) else {
-            return Ok(s);
+            let pending = self.pending_replace.iter().position(|spec| {
+                spec.matches(&id) && (spec.url().is_some() || id.source_id().is_crates_io())
+            });
+            return match pending {
+                Some(index) => Err(Box::new(super::replace::NeedReplacement {
+                    index,
+                    id: id.clone(),
+                    parent: None,
+                })),
+                None => Ok(s),
+            };
         };
-        if r.name() != id.name() || r.version() != id.version() {
-            // cargo asks the replacement's source for exactly this version.
-            return Err(anyhow::anyhow!(
-                "no matching package for override `{}#{}@{}` found\n\
+        // cargo asks the replacement's source for exactly this version
+        // (`=` ignores build metadata, so that may still differ).
+        let mut bare = r.version().clone();
+        bare.build = semver::BuildMetadata::EMPTY;
+        let mut wanted = id.version().clone();
+        wanted.build = semver::BuildMetadata::EMPTY;
+        if r.name() != id.name() || bare != wanted {
+            return Err(Box::new(super::replace::ReplacementError {
+                name: id.name().to_string(),
+                message: format!(
+                    "no matching package for override `{}#{}@{}` found\n\
                  location searched: {}\n\
                  version required: ={}",
-                id.source_id().url(),
-                id.name(),
-                id.version(),
-                r.package_id().source_id(),
-                id.version()
-            )
-            .into());
+                    id.source_id().url(),
+                    id.name(),
+                    id.version(),
+                    r.package_id().source_id().url(),
+                    id.version()
+                ),
+            }));
+        }
+        if r.version() != id.version() {
+            let spec = replacement_of(&self.replace, &id).map(|(s, _)| s.clone());
+            let spec = spec.map(|s| spec_with_url(&s, &id)).unwrap_or_default();
+            return Err(Box::new(super::replace::ReplacementError {
+                name: id.name().to_string(),
+                message: format!(
+                    "replacement specification `{spec}` matched {} and tried to override it with {}\n\
+                 avoid matching unrelated packages by being more specific",
+                    id.version(),
+                    r.version()
+                ),
+            }));
         }
         Ok(
             Summary::new(id.clone(), r.dependencies().to_vec(), r.features().clone())

@@ -317,6 +317,7 @@ impl Queryer<'_> {
                     dep.package_name(),
                     self.registry.describe_source(dep.source_id())
                 ),
+                parent: None,
                 source,
             })?;
         let found: Answer = Rc::new(
@@ -431,7 +432,17 @@ impl Queryer<'_> {
             })
             .unwrap_or_default();
         let mut list: Vec<Rc<Summary>> = if patched.is_empty() {
-            self.query(dep)?
+            self.query(dep)
+                .map_err(|e| match e {
+                    ResolveError::Registry {
+                        message, source, ..
+                    } => ResolveError::Registry {
+                        message,
+                        parent: Some(parent.clone()),
+                        source,
+                    },
+                    e => e,
+                })?
                 .iter()
                 .filter(|s| accepts(s.package_id()))
                 .filter(|s| !s.is_yanked() || self.locks.kept.contains(s.package_id()))

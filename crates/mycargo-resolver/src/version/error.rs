@@ -20,6 +20,8 @@ pub enum ResolveError {
     #[error("{message}")]
     Registry {
         message: String,
+        /// The package whose dependency was being looked up, when known.
+        parent: Option<PackageId>,
         #[source]
         source: RegistryError,
     },
