@@ -60,9 +60,10 @@ impl GitReference {
     }
 }
 
+/// In cargo's order (package ids sort by it): path, the registries,
+/// directory, git last.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceKind {
-    Git(GitReference),
     Path,
     /// A registry with a git index.
     Registry,
@@ -70,6 +71,7 @@ pub enum SourceKind {
     SparseRegistry,
     LocalRegistry,
     Directory,
+    Git(GitReference),
 }
 
 impl SourceKind {

@@ -20,6 +20,9 @@ pub struct Packages {
     /// Crates served by a directory source (vendored), by package
     /// directory: their files are checked before they compile.
     pub vendored: BTreeMap<PathBuf, ChecksumFile>,
+    /// Packages of the resolve `[replace]` stands in for (built as their
+    /// replacements, which are in `manifests`): specs still name them.
+    pub replaced: Vec<mycargo_core::PackageId>,
 }
 
 impl Packages {
@@ -49,6 +52,19 @@ impl Packages {
         let found: Vec<usize> = (0..self.manifests.len())
             .filter(|&i| spec.matches(&self.manifests[i].package_id))
             .collect();
+        // A replaced package and its replacement both answer to the name:
+        // cargo's ambiguity error.
+        if self.replaced.iter().any(|id| spec.matches(id)) {
+            let mut ids: Vec<&mycargo_core::PackageId> = self
+                .manifests
+                .iter()
+                .map(|m| &m.package_id)
+                .chain(&self.replaced)
+                .collect();
+            // As cargo lists them: in package id order.
+            ids.sort();
+            crate::ops::pkgid::query(spec, &ids)?;
+        }
         if found.is_empty() {
             let mut msg = format!("package ID specification `{spec}` did not match any packages");
             if let Some(close) = mycargo_util::edit_distance::closest(
@@ -201,6 +217,7 @@ fn load_inner(
             edges,
             members,
             vendored: BTreeMap::new(),
+            replaced: Vec::new(),
         },
         remote,
     ))
@@ -294,5 +311,6 @@ pub fn load_members(ws: &Workspace) -> Packages {
         manifests,
         edges,
         vendored: BTreeMap::new(),
+        replaced: Vec::new(),
     }
 }

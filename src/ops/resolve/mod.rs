@@ -259,6 +259,18 @@ fn resolve_inner(
             .collect(),
         precise: sel.git_precise.clone(),
     };
+    // A replacement `update` lets go is fetched with the rest (before the
+    // index, as cargo updates what it was asked to).
+    // (A plain `update` lets everything go: replacements come as needed.)
+    let mut git_deps = git_deps;
+    let everything = previous
+        .as_ref()
+        .is_some_and(|p| p.packages.keys().all(|id| sel.unlock.contains(id)));
+    for (_, d) in replace::replace_table(ws) {
+        if !everything && d.source_id().is_git() && refresh.unlock.contains(d.source_id()) {
+            git_deps.push((None, d));
+        }
+    }
     let mut git_pkgs = git::load(gctx, git_deps, previous.as_ref(), &refresh)?;
     let inputs = replace::Inputs {
         ws,
@@ -704,7 +716,45 @@ fn add_path_patches(
             pkgs.manifests.push(m.clone());
             pkgs.members.push(false);
             pkgs.edges.push(Vec::new());
+            add_path_dependencies_of(opts, pkgs, m)?;
         }
+    }
+    Ok(())
+}
+
+/// The path dependencies of a patch or replacement (and theirs) join the
+/// path packages too: its dependencies on them must resolve.
+fn add_path_dependencies_of(
+    opts: &ReadOptions,
+    pkgs: &mut Packages,
+    m: &Manifest,
+) -> anyhow::Result<()> {
+    let mut todo: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let queue = |m: &Manifest, todo: &mut Vec<(String, std::path::PathBuf)>| {
+        for d in m
+            .dependencies
+            .iter()
+            .filter(|d| d.kind() != DepKind::Development)
+        {
+            if let Some(path) = patch_manifest(d) {
+                todo.push((d.name_in_toml().to_string(), path));
+            }
+        }
+    };
+    queue(m, &mut todo);
+    while let Some((name, path)) = todo.pop() {
+        if pkgs.index_of(&path).is_some() {
+            continue;
+        }
+        let parsed = mycargo_manifest::read_manifest_file(&path, opts)
+            .with_context(|| format!("failed to load source for dependency `{name}`"))?;
+        let Some(dep) = parsed.package() else {
+            continue;
+        };
+        queue(dep, &mut todo);
+        pkgs.manifests.push(dep.clone());
+        pkgs.members.push(false);
+        pkgs.edges.push(Vec::new());
     }
     Ok(())
 }
@@ -1467,6 +1517,7 @@ fn assemble(
         edges,
         members,
         vendored,
+        replaced: replaced.keys().cloned().collect(),
     })
 }
 

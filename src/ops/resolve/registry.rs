@@ -465,18 +465,39 @@ impl WsRegistry<'_> {
     /// with cargo's error for a replacement of another version.
     fn with_replacement(&mut self, s: Summary) -> Result<Summary, RegistryError> {
         let id = s.package_id().clone();
+        let applies = |spec: &mycargo_core::PackageIdSpec| {
+            spec.matches(&id) && (spec.url().is_some() || id.source_id().is_crates_io())
+        };
+        // A replacement not fetched yet: the caller fetches it and asks
+        // again.
+        if let Some(index) = self.pending_replace.iter().position(applies) {
+            return Err(Box::new(super::replace::NeedReplacement {
+                index,
+                id: id.clone(),
+                parent: None,
+            }));
+        }
+        let matching: Vec<&mycargo_core::PackageIdSpec> = self
+            .replace
+            .iter()
+            .map(|(s, _)| s)
+            .filter(|s| applies(s))
+            .collect();
+        if matching.len() > 1 {
+            let list: Vec<String> = matching
+                .iter()
+                .map(|s| format!("  * {}", spec_with_url(s, &id)))
+                .collect();
+            return Err(Box::new(super::replace::ReplacementError {
+                name: id.name().to_string(),
+                message: format!(
+                    "overlapping replacement specifications found:\n\n{}\n\nboth specifications match: {id}",
+                    list.join("\n")
+                ),
+            }));
+        }
         let Some((_, r)) = replacement_of(&self.replace, &id) else {
-            let pending = self.pending_replace.iter().position(|spec| {
-                spec.matches(&id) && (spec.url().is_some() || id.source_id().is_crates_io())
-            });
-            return match pending {
-                Some(index) => Err(Box::new(super::replace::NeedReplacement {
-                    index,
-                    id: id.clone(),
-                    parent: None,
-                })),
-                None => Ok(s),
-            };
+            return Ok(s);
         };
         // cargo asks the replacement's source for exactly this version
         // (`=` ignores build metadata, so that may still differ).
