@@ -98,7 +98,8 @@ fn replacement_of_another_version_is_refused_like_cargo() {
     }
     let mo = m.mycargo("generate-lockfile").with_status(101).run();
     let co = c.cargo("generate-lockfile").with_status(101).run();
-    // The same cause as cargo's (the context above it is worded apart).
+    // cargo's error, word for word, framed by the dependency's path.
+    assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo());
     let cause = "no matching package for override `https://github.com/rust-lang/crates.io-index#bar@1.0.0` found\n  location searched: [ROOT]/foo/bar\n  version required: =1.0.0\n";
     assert!(co.stderr_as_mycargo().ends_with(cause), "{}", co.stderr);
     assert!(mo.stderr_redacted().ends_with(cause), "{}", mo.stderr);
@@ -126,4 +127,86 @@ fn unused_replacement_and_fields_are_warned_about_like_cargo() {
             "{err}"
         );
     }
+}
+
+/// A git repository holding `bar 1.0.0` (depending on `qux = "*"`), or
+/// `name` in its place.
+fn bar_repo(dir: &std::path::Path, name: &str) -> git::Repo {
+    git::repo(dir.join("bar"))
+        .file(
+            "Cargo.toml",
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n[dependencies]\nqux = \"*\"\n"
+            ),
+        )
+        .file("src/lib.rs", "pub fn f() -> u32 { 4 }\n")
+        .commit()
+}
+
+/// As cargo: the index is updated before the replacement's repository is
+/// fetched (only once a package it replaces is met); the replacement's
+/// own dependencies stay locked on its entry, so the next build is fresh.
+#[test]
+fn git_replacement_is_fetched_when_needed_and_stays_locked_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    for v in ["0.1.0", "0.2.0"] {
+        Package::new("qux", v).publish(&reg);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = bar_repo(dir.path(), "bar");
+    let (m, c) = twins(
+        &reg,
+        &format!("\"bar:1.0.0\" = {{ git = \"{}\" }}\n", repo.url()),
+    );
+    for p in [&m, &c] {
+        p.change_file(
+            "Cargo.toml",
+            p.read_file("Cargo.toml")
+                .replace("baz = \"0.1\"", "baz = \"0.1\"\nqux = \"0.1\""),
+        );
+    }
+    let err = same(&m, &c, "build");
+    let index = err.find("Updating `").expect("the index is updated");
+    let fetch = err
+        .find("Updating git repository")
+        .expect("the repository is fetched");
+    assert!(index < fetch, "{err}");
+    let l = lock(&m).unwrap();
+    assert!(l.contains("\"qux 0.2.0\""), "{l}");
+    let again = same(&m, &c, "build");
+    assert!(!again.contains("Compiling"), "{again}");
+    // `bar` names the registry package and its replacement: ambiguous.
+    same(&m, &c, "build -p bar");
+}
+
+#[test]
+fn replacement_errors_like_cargo() {
+    let reg = Registry::new();
+    publish(&reg);
+    Package::new("qux", "0.1.0").publish(&reg);
+    let dir = tempfile::tempdir().unwrap();
+    // The repository has no `bar`.
+    let repo = bar_repo(dir.path(), "other");
+    let (m, c) = twins(
+        &reg,
+        &format!("\"bar:1.0.0\" = {{ git = \"{}\" }}\n", repo.url()),
+    );
+    let err = same(&m, &c, "generate-lockfile");
+    assert!(
+        err.contains("failed to get `bar` as a dependency of package `baz v0.1.0`"),
+        "{err}"
+    );
+    // Two specs for one package.
+    let repo = bar_repo(&dir.path().join("second"), "bar");
+    let table = format!(
+        "\"bar:1.0.0\" = {{ git = \"{0}\" }}\n\n[replace.\"https://github.com/rust-lang/crates.io-index#bar:1.0.0\"]\ngit = \"{0}\"\n",
+        repo.url()
+    );
+    let (m, c) = twins(&reg, &table);
+    let err = same(&m, &c, "generate-lockfile");
+    assert!(
+        err.contains("overlapping replacement specifications found"),
+        "{err}"
+    );
 }

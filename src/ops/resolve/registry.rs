@@ -515,7 +515,7 @@ impl WsRegistry<'_> {
                     id.source_id().url(),
                     id.name(),
                     id.version(),
-                    r.package_id().source_id().url(),
+                    r.package_id().source_id().without_precise(),
                     id.version()
                 ),
             }));

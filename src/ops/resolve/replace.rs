@@ -25,8 +25,9 @@ pub(super) struct NeedReplacement {
     pub index: usize,
     /// The package it matched.
     pub id: PackageId,
-    /// The package that depends on it, once the resolver said.
-    pub parent: Option<PackageId>,
+    /// The package that depends on it, and its way up to a root
+    /// (`package `..`\n    ... which satisfies ..`), once the resolver said.
+    pub parent: Option<(PackageId, String)>,
 }
 
 impl std::fmt::Display for NeedReplacement {
@@ -54,12 +55,15 @@ impl std::fmt::Display for ReplacementError {
 
 impl std::error::Error for ReplacementError {}
 
-/// cargo's frame for a replacement error met while resolving `name`.
-pub(super) fn framed(e: anyhow::Error, name: &str, parent: Option<&PackageId>) -> anyhow::Error {
+/// cargo's frame for a replacement error met while resolving `name`:
+/// `parent` is the package that depends on it, with its way up to a root.
+pub(super) fn framed(
+    e: anyhow::Error,
+    name: &str,
+    parent: Option<&(PackageId, String)>,
+) -> anyhow::Error {
     match parent {
-        Some(p) => e.context(format!(
-            "failed to get `{name}` as a dependency of package `{p}`"
-        )),
+        Some((_, path)) => e.context(format!("failed to get `{name}` as a dependency of {path}")),
         None => e,
     }
 }

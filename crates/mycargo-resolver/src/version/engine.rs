@@ -432,17 +432,7 @@ impl Queryer<'_> {
             })
             .unwrap_or_default();
         let mut list: Vec<Rc<Summary>> = if patched.is_empty() {
-            self.query(dep)
-                .map_err(|e| match e {
-                    ResolveError::Registry {
-                        message, source, ..
-                    } => ResolveError::Registry {
-                        message,
-                        parent: Some(parent.clone()),
-                        source,
-                    },
-                    e => e,
-                })?
+            self.query(dep)?
                 .iter()
                 .filter(|s| accepts(s.package_id()))
                 .filter(|s| !s.is_yanked() || self.locks.kept.contains(s.package_id()))
@@ -985,10 +975,20 @@ impl Engine<'_, '_> {
             }
             let mut features: BTreeSet<String> = asked.cloned().unwrap_or_default();
             features.extend(dep.features().iter().cloned());
-            let (candidates, lock, key) = self
-                .q
-                .candidates(&id, i, dep)
-                .map_err(|e| ActivateError::Fatal(Box::new(e)))?;
+            let (candidates, lock, key) = match self.q.candidates(&id, i, dep) {
+                Ok(found) => found,
+                Err(ResolveError::Registry {
+                    message, source, ..
+                }) => {
+                    let path = error::describe_path(&self.cx.path(&self.q, &id));
+                    return Err(ActivateError::Fatal(Box::new(ResolveError::Registry {
+                        message,
+                        parent: Some((id.clone(), path)),
+                        source,
+                    })));
+                }
+                Err(e) => return Err(ActivateError::Fatal(Box::new(e))),
+            };
             deps.push(DepInfo {
                 index: i,
                 dep: dep.clone(),

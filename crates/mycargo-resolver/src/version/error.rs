@@ -20,8 +20,9 @@ pub enum ResolveError {
     #[error("{message}")]
     Registry {
         message: String,
-        /// The package whose dependency was being looked up, when known.
-        parent: Option<PackageId>,
+        /// The package whose dependency was being looked up, when known,
+        /// with its way up to a root (cargo's `describe_path`).
+        parent: Option<(PackageId, String)>,
         #[source]
         source: RegistryError,
     },
