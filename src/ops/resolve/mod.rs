@@ -1202,14 +1202,14 @@ fn resolve_with(
         if let mycargo_resolver::version::ResolveError::Registry { source, parent, .. } = &e {
             if let Some(need) = source.downcast_ref::<replace::NeedReplacement>() {
                 return anyhow::Error::new(replace::NeedReplacement {
-                    parent: parent.clone(),
+                    parent: parent.as_deref().cloned(),
                     ..need.clone()
                 });
             }
             if let Some(r) = source.downcast_ref::<replace::ReplacementError>()
                 && let Some(p) = parent
             {
-                return replace::framed(anyhow!("{}", r.message), &r.name, Some(p));
+                return replace::framed(anyhow!("{}", r.message), &r.name, Some(&**p));
             }
         }
         // cargo's words; the derivation and the hint under `-vv` (cargo's

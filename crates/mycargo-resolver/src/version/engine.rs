@@ -983,7 +983,7 @@ impl Engine<'_, '_> {
                     let path = error::describe_path(&self.cx.path(&self.q, &id));
                     return Err(ActivateError::Fatal(Box::new(ResolveError::Registry {
                         message,
-                        parent: Some((id.clone(), path)),
+                        parent: Some(Box::new((id.clone(), path))),
                         source,
                     })));
                 }

@@ -22,7 +22,7 @@ pub enum ResolveError {
         message: String,
         /// The package whose dependency was being looked up, when known,
         /// with its way up to a root (cargo's `describe_path`).
-        parent: Option<(PackageId, String)>,
+        parent: Option<Box<(PackageId, String)>>,
         #[source]
         source: RegistryError,
     },
