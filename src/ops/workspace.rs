@@ -136,27 +136,54 @@ fn check_no_template(raw: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `resolver.feature-unification` under `-Z feature-unification`:
-/// `selected` (each build's own packages, the default) is what mycargo
-/// does; `workspace` and `package` are refused rather than ignored.
-/// (`install` ignores the setting, as cargo does.)
+/// For commands that support only `selected` (`tree`): the other
+/// settings are refused rather than ignored.
 pub fn check_feature_unification(gctx: &GlobalContext) -> anyhow::Result<()> {
+    match feature_unification(gctx)? {
+        FeatureUnification::Selected => Ok(()),
+        other => anyhow::bail!(
+            "`resolver.feature-unification = \"{}\"` is not supported by mycargo in this command yet (only `selected`)",
+            other.name()
+        ),
+    }
+}
+
+/// `resolver.feature-unification` (read with `-Z feature-unification`
+/// only; `selected` otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureUnification {
+    Selected,
+    Workspace,
+    Package,
+}
+
+impl FeatureUnification {
+    pub fn name(self) -> &'static str {
+        match self {
+            FeatureUnification::Selected => "selected",
+            FeatureUnification::Workspace => "workspace",
+            FeatureUnification::Package => "package",
+        }
+    }
+}
+
+pub fn feature_unification(gctx: &GlobalContext) -> anyhow::Result<FeatureUnification> {
     if !gctx.unstable.feature_unification {
-        return Ok(());
+        return Ok(FeatureUnification::Selected);
     }
     match gctx.config.get_string("resolver.feature-unification")? {
-        None => Ok(()),
-        Some(v) if v.val == "selected" => Ok(()),
-        Some(v) if v.val == "workspace" || v.val == "package" => anyhow::bail!(
-            "`resolver.feature-unification = \"{}\"` is not supported by mycargo yet (only `selected`)",
-            v.val
-        ),
-        Some(v) => anyhow::bail!(
-            "error in {}: could not load config key `resolver.feature-unification`\n\n\
-             Caused by:\n  unknown variant `{}`, expected one of `selected`, `workspace`, `package`",
-            v.definition,
-            v.val
-        ),
+        None => Ok(FeatureUnification::Selected),
+        Some(v) => match v.val.as_str() {
+            "selected" => Ok(FeatureUnification::Selected),
+            "workspace" => Ok(FeatureUnification::Workspace),
+            "package" => Ok(FeatureUnification::Package),
+            _ => anyhow::bail!(
+                "error in {}: could not load config key `resolver.feature-unification`\n\n\
+                 Caused by:\n  unknown variant `{}`, expected one of `selected`, `workspace`, `package`",
+                v.definition,
+                v.val
+            ),
+        },
     }
 }
 

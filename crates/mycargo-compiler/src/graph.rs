@@ -170,6 +170,29 @@ struct Builder<'a, 'g> {
 impl UnitGraph {
     /// The roots, then every dependency edge's unit (a unit may come more
     /// than once).
+    /// Add another graph's units (`package` feature unification: each
+    /// package resolved alone, all built together; a unit both graphs
+    /// hold is the same unit).
+    pub fn merge(&mut self, other: UnitGraph) {
+        for r in other.roots {
+            if !self.roots.contains(&r) {
+                self.roots.push(r);
+            }
+        }
+        for (unit, deps) in other.deps {
+            self.deps.entry(unit).or_insert(deps);
+        }
+        for w in other.warnings {
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
+        self.doctests.extend(other.doctests);
+        if self.error.is_none() {
+            self.error = other.error;
+        }
+    }
+
     pub fn all_units(&self) -> impl Iterator<Item = &Unit> {
         self.roots
             .iter()

@@ -1158,6 +1158,16 @@ impl Inner {
                 total_bytes: AtomicU64::new(0),
             });
             let start = Instant::now();
+            // Crates on disk (a `file://` registry) are read one at a time,
+            // last package id first: the order cargo's transfers of local
+            // files finish in, so `Downloaded` lines come as cargo's do.
+            let mut to_fetch = to_fetch;
+            let local = to_fetch.iter().all(|(_, c, _)| {
+                expand_dl(&cfg.dl, &c.name, &c.version.to_string(), &c.cksum).starts_with("file:")
+            });
+            if local {
+                to_fetch.sort_by(|a, b| (&b.1.name, &b.1.version).cmp(&(&a.1.name, &a.1.version)));
+            }
             let mut set = tokio::task::JoinSet::new();
             for (i, c, on_disk) in to_fetch {
                 let this = self.clone();
@@ -1165,12 +1175,18 @@ impl Inner {
                 let auth = auth.clone();
                 let progress = progress.clone();
                 let root = src_root.clone();
-                set.spawn(async move {
+                let fetch = async move {
                     let r = this
                         .fetch_crate(i, &c, &url, auth, &on_disk, &root, &progress)
                         .await;
                     (i, r.map(|()| on_disk))
-                });
+                };
+                if local {
+                    let done = fetch.await;
+                    set.spawn(async move { done });
+                } else {
+                    set.spawn(fetch);
+                }
             }
             let mut first_err = None;
             while let Some(joined) = set.join_next().await {

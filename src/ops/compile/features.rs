@@ -41,9 +41,21 @@ pub fn resolve(
     ws: &mycargo_manifest::Workspace,
     data: &TargetData,
 ) -> anyhow::Result<Resolved> {
+    resolve_with(pkgs, roots, &req.features.to_cli_features(), req, ws, data)
+}
+
+/// [`resolve`] with the command line's features given.
+pub fn resolve_with(
+    pkgs: &Packages,
+    roots: &[usize],
+    cli: &mycargo_resolver::CliFeatures,
+    req: &CompileRequest<'_>,
+    ws: &mycargo_manifest::Workspace,
+    data: &TargetData,
+) -> anyhow::Result<Resolved> {
     let graph = super::packages::feature_graph(pkgs);
     let selection = pkgs.root_selection(ws, roots.to_vec());
-    let cli = req.features.to_cli_features();
+    let cli = cli.clone();
     let host = TargetInfo::new(data.host.clone(), data.host_info.cfgs.clone());
     let targets = match &data.target {
         Some((t, info)) => vec![TargetInfo::new(t.clone(), info.cfgs.clone())],

@@ -14,6 +14,7 @@ pub mod profiles;
 mod rust_version;
 pub mod settings;
 pub(crate) mod timings;
+mod unification;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -162,8 +163,12 @@ pub fn compile_with(
     let message_format = message_format(req.compile.message_formats())?;
     // cargo's install builds without the manifest warnings (and ignores
     // `resolver.feature-unification`).
+    // (`install` ignores `resolver.feature-unification`, as cargo does.)
+    let unification = match extras.install {
+        Some(_) => super::workspace::FeatureUnification::Selected,
+        None => super::workspace::feature_unification(gctx)?,
+    };
     if extras.install.is_none() {
-        super::workspace::check_feature_unification(gctx)?;
         super::lints::run(gctx, &ws)?;
         super::workspace::print_warnings(gctx, &ws)?;
     }
@@ -426,7 +431,7 @@ pub fn compile_with(
     let profiles = profiles::maker(gctx, &ws, &profile_name, incremental)?;
 
     // Features.
-    let feats = features::resolve(&pkgs, &roots, req, &ws, &target_data)?;
+    let feats = unification::Plan::resolve(unification, &pkgs, &roots, req, &ws, &target_data)?;
 
     // Vendored crates are checked against their `.cargo-checksum.json`
     // before they compile (as cargo: a fresh one is not read again).
@@ -504,13 +509,13 @@ pub fn compile_with(
     if let Some(log) = &analysis {
         log.mark("unit-graph-started");
     }
-    let units = UnitGraph::new(&graph, &feats, &profiles, &selection)?;
+    let units = feats.units(&graph, &profiles, &selection)?;
     let overridden = one_root_checks(&units, &graph, extras)?;
     let (graph2, units2);
     let (graph, units) = match &overridden {
         Some(manifests) => {
             graph2 = package_graph(manifests, &pkgs, &verify, &list_files);
-            units2 = UnitGraph::new(&graph2, &feats, &profiles, &selection)?;
+            units2 = feats.units(&graph2, &profiles, &selection)?;
             (&graph2, &units2)
         }
         None => (&graph, &units),
