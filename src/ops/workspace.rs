@@ -179,7 +179,7 @@ pub fn feature_unification(gctx: &GlobalContext) -> anyhow::Result<FeatureUnific
             "package" => Ok(FeatureUnification::Package),
             _ => anyhow::bail!(
                 "error in {}: could not load config key `resolver.feature-unification`\n\n\
-                 Caused by:\n  unknown variant `{}`, expected one of `selected`, `workspace`, `package`",
+                 Caused by:\n  unknown variant `{}`, expected one of `package`, `selected`, `workspace`",
                 v.definition,
                 v.val
             ),

@@ -461,27 +461,85 @@ fn open_namespaces_like_cargo() {
     );
 }
 
+/// A workspace where `a` and `b` ask for different features of `common`,
+/// whose code fails when both, or neither, are on (`both_or_one`).
+fn unification_fixture(fail_when_both: bool) -> ProjectBuilder {
+    let check = if fail_when_both {
+        "#[cfg(all(feature = \"a\", feature = \"b\"))]\ncompile_error!(\"features were unified\");\n"
+    } else {
+        "#[cfg(not(all(feature = \"a\", feature = \"b\")))]\ncompile_error!(\"features were not unified\");\n"
+    };
+    let member = |name: &str, feat: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ncommon = {{ path = \"../common\", features = [\"{feat}\"] }}\n"
+        )
+    };
+    project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nresolver = \"2\"\nmembers = [\"common\", \"a\", \"b\"]\n",
+        )
+        .file(
+            "common/Cargo.toml",
+            "[package]\nname = \"common\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\na = []\nb = []\n",
+        )
+        .file("common/src/lib.rs", check)
+        .file("a/Cargo.toml", member("a", "a"))
+        .file("a/src/lib.rs", "")
+        .file("b/Cargo.toml", member("b", "b"))
+        .file("b/src/lib.rs", "")
+}
+
 /// `resolver.feature-unification`: ignored with cargo's warning without
-/// `-Zfeature-unification`; with it, `selected` builds as usual and the
-/// settings mycargo lacks are refused, not ignored.
+/// `-Zfeature-unification`; with it, `workspace` unifies the features of
+/// every member even for one package, and `package` builds each package
+/// with its own features (a shared dependency twice), as cargo does.
 #[test]
 fn feature_unification_setting() {
-    let (m, c) = lib_fixture().build_twins();
+    let (m, c) = unification_fixture(false).build_twins();
     let var = ("CARGO_RESOLVER_FEATURE_UNIFICATION", "workspace");
-    let out = same(&m, &c, "check", &[NIGHTLY, var]);
+    let out = same(&m, &c, "check -p common", &[NIGHTLY, var]);
     assert!(
         out.stderr
             .contains("ignoring `resolver.feature-unification`")
     );
-    let sel = ("CARGO_RESOLVER_FEATURE_UNIFICATION", "selected");
-    same(&m, &c, "check -Zfeature-unification", &[NIGHTLY, sel]);
-    let out = env(m.mycargo("check -Zfeature-unification"), &[NIGHTLY, var]).run();
-    assert_eq!(out.code(), Some(101));
-    assert!(
-        out.stderr.contains("not supported by mycargo yet"),
-        "{}",
-        out.stderr
+    assert_eq!(out.code(), Some(101), "common alone lacks `b`");
+    for args in [
+        "check -p common -Zfeature-unification",
+        "check -p a -Zfeature-unification",
+    ] {
+        let out = same(&m, &c, args, &[NIGHTLY, var]);
+        assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    }
+
+    let (m, c) = unification_fixture(true).build_twins();
+    let var = ("CARGO_RESOLVER_FEATURE_UNIFICATION", "package");
+    let out = same(&m, &c, "check -p a -p b", &[NIGHTLY]);
+    assert_eq!(out.code(), Some(101), "selected unifies a and b");
+    // The two packages' jobs run side by side: their lines in any order.
+    let args = "check -Zfeature-unification";
+    let mo = env(m.mycargo(args), &[NIGHTLY, var]).run();
+    let co = env(c.cargo(args), &[NIGHTLY, var]).run();
+    let sorted = |s: String| {
+        let mut l: Vec<String> = s.lines().map(str::to_string).collect();
+        l.sort();
+        l
+    };
+    assert_eq!(
+        sorted(mo.stderr_as_mycargo()),
+        sorted(co.stderr_as_mycargo())
     );
+    assert_eq!(mo.code(), Some(0), "{}", mo.stderr);
+    // Both variants of `common` were built: nothing is left to do.
+    let again = same(
+        &m,
+        &c,
+        "check -p a -p b -Zfeature-unification",
+        &[NIGHTLY, var],
+    );
+    assert!(!again.stderr.contains("Checking"), "{}", again.stderr);
+    let bad = ("CARGO_RESOLVER_FEATURE_UNIFICATION", "sideways");
+    same(&m, &c, "check -Zfeature-unification", &[NIGHTLY, bad]);
 }
 
 /// A flag mycargo lacks in `[unstable]` is passed over with a warning;
