@@ -61,6 +61,8 @@ pub struct UnstableFlags {
     /// `build.analysis.enabled`), and the `report timings`, `rebuilds` and
     /// `sessions` commands read the logs.
     pub build_analysis: bool,
+    /// `-Z warnings`: `build.warnings` (`warn`, `allow`, `deny`) is read.
+    pub warnings: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -100,7 +102,6 @@ const NOT_YET: &[&str] = &[
     "separate-nightlies",
     "skip-rustdoc-fingerprint",
     "trim-paths",
-    "warnings",
 ];
 
 /// The `-Z` flags configuration turns on, on nightly only (cargo ignores
@@ -174,6 +175,7 @@ const KNOWN: &[(&str, Slot)] = &[
     ("profile-rustflags", |f| &mut f.profile_rustflags),
     ("feature-unification", |f| &mut f.feature_unification),
     ("build-analysis", |f| &mut f.build_analysis),
+    ("warnings", |f| &mut f.warnings),
 ];
 
 /// cargo's channel name: `stable`, `beta`, `nightly` or `dev`.

@@ -556,3 +556,33 @@ fn unsupported_unstable_config_flags_are_passed_over_with_a_warning() {
             .contains("`unstable.build-std` in the configuration is not supported by mycargo yet")
     );
 }
+
+/// `build.warnings` with `-Zwarnings`, as cargo: `allow` hides warnings
+/// (still kept, so a later `deny` shows them again and fails), `deny`
+/// fails after the build when a lint warned; a bad value is refused.
+#[test]
+fn build_warnings_setting_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/main.rs", "fn main() { let x = 3; }\n")
+        .build_twins();
+    for value in ["allow", "deny", "warn", "forbid"] {
+        let args = format!("check -Zwarnings --config build.warnings='{value}'");
+        let out = same(&m, &c, &args, &[NIGHTLY]);
+        match value {
+            "allow" | "warn" => assert_eq!(out.code(), Some(0), "{value}"),
+            _ => assert_eq!(out.code(), Some(101), "{value}"),
+        }
+        if value == "deny" {
+            assert!(
+                out.stderr
+                    .contains("warnings are denied by `build.warnings` configuration"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+}

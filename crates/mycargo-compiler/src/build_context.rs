@@ -27,6 +27,16 @@ pub enum MessageFormat {
     },
 }
 
+/// `build.warnings`: warnings shown (`warn`), hidden (`allow`), or shown
+/// and then failing the build when any is a lint's (`deny`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WarningHandling {
+    #[default]
+    Warn,
+    Allow,
+    Deny,
+}
+
 /// Settings of this build.
 #[derive(Debug, Clone)]
 pub struct BuildConfig {
@@ -99,6 +109,8 @@ pub struct BuildConfig {
     pub cargo_home: PathBuf,
     /// `--timings`: record when each unit ran.
     pub timings: bool,
+    /// `build.warnings` (`-Z warnings`): what becomes of warnings.
+    pub warnings: WarningHandling,
     /// `-Z build-analysis`: the session log.
     pub analysis: Option<std::sync::Arc<crate::analysis_log::AnalysisLog>>,
     /// `fix`: the program that stands for rustc for the primary packages'

@@ -20,7 +20,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use anyhow::Context as _;
 use mycargo_util::{Shell, Verbosity};
 
-use crate::build_context::{BuildContext, FileFlavor, MessageFormat};
+use crate::build_context::{BuildContext, FileFlavor, MessageFormat, WarningHandling};
 use crate::custom_build;
 use crate::diagnostics::{RustcLine, parse_line, strip_ansi};
 use crate::fingerprint::{self, Freshness};
@@ -39,6 +39,9 @@ pub struct Compilation {
     pub timings: Option<crate::timings::Timings>,
     /// rustc's future-incompat reports, by unit, in build order.
     pub future_incompat: Vec<FutureIncompatUnit>,
+    /// Warnings of lints (with a code) shown or replayed, for
+    /// `build.warnings = "deny"`.
+    pub lint_warnings: usize,
 }
 
 /// The future-incompat warnings rustc gave for one unit.
@@ -72,6 +75,8 @@ struct UnitState {
     finished: bool,
     rmeta_sent: bool,
     warnings: usize,
+    /// Of them, lints' (for `build.warnings = "deny"`).
+    lint_warnings: usize,
     errors: usize,
     /// rustc's diagnostics as JSON lines, kept to replay when the unit is
     /// fresh next time (as cargo does).
@@ -168,6 +173,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
             finished: false,
             rmeta_sent: false,
             warnings: 0,
+            lint_warnings: 0,
             diagnostics: Vec::new(),
             future_incompat: Vec::new(),
             duplicates: 0,
@@ -555,6 +561,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
         tm.finish();
     }
     compilation.timings = timings;
+    compilation.lint_warnings = state.iter().map(|st| st.lint_warnings).sum();
     compilation.future_incompat = order
         .iter()
         .zip(state.iter_mut())
@@ -1233,6 +1240,16 @@ fn on_stderr(
                 return Ok(());
             }
             state[i].diagnostics.push(line.to_string());
+            // `build.warnings`: kept (a later run may show them), but
+            // neither shown nor counted under `allow`; lints' counted
+            // under `deny`.
+            match bcx.config.warnings {
+                WarningHandling::Allow if level == "warning" => return Ok(()),
+                WarningHandling::Deny if level == "warning" && has_code(&raw) => {
+                    state[i].lint_warnings += 1;
+                }
+                _ => {}
+            }
             match level.as_str() {
                 "warning" => state[i].warnings += 1,
                 "error" => state[i].errors += 1,
@@ -1352,7 +1369,9 @@ fn finish_job(
             for (sev, text) in &out.log_messages {
                 match sev {
                     crate::build_output::Severity::Warning => {
-                        shell.warn(format!("{}@{}: {text}", m.name(), m.version()))?
+                        if bcx.config.warnings != WarningHandling::Allow {
+                            shell.warn(format!("{}@{}: {text}", m.name(), m.version()))?
+                        }
                     }
                     crate::build_output::Severity::Error => {
                         shell.error(format!("{}@{}: {text}", m.name(), m.version()))?
@@ -1479,6 +1498,12 @@ fn warning_summary(
     }
     shell.warn(msg)?;
     Ok(())
+}
+
+/// Whether a diagnostic (rustc's JSON) is a lint's: it has a code.
+fn has_code(raw: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(raw)
+        .is_ok_and(|v| v.get("code").is_some_and(|c| !c.is_null()))
 }
 
 fn text_hash(s: &str) -> u64 {

@@ -27,7 +27,9 @@ pub mod testing;
 pub mod timings;
 pub mod unit;
 
-pub use build_context::{BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData};
+pub use build_context::{
+    BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData, WarningHandling,
+};
 pub use graph::{
     DocTestUnit, DocTests, Features, FilterRule, GraphPackage, PackageGraph, Selection,
     TargetFilter, UnitGraph,

@@ -202,6 +202,7 @@ pub fn compile_with(
         false => settings::build_dir(gctx, &ws, &target_dir)?,
     };
     let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
+    let warning_handling = settings::warnings(gctx)?;
     let incremental = profiles::incremental_override(gctx)?;
     let rustc_given = settings::program(gctx, "RUSTC", "build.rustc")?;
     let rustdoc_given = settings::program(gctx, "RUSTDOC", "build.rustdoc")?;
@@ -636,6 +637,7 @@ pub fn compile_with(
         fine_grain_locking: gctx.unstable.fine_grain_locking,
         primary_unit_rustc: extras.primary_unit_rustc.clone(),
         analysis: analysis.clone(),
+        warnings: warning_handling,
     };
     if extras.install.as_ref().is_some_and(|i| i.dry_run) {
         return Ok(Built::default());
@@ -715,6 +717,11 @@ pub fn compile_with(
         "Finished",
         format!("{finished} in {}", elapsed_text(elapsed)),
     )?;
+    // Before the build is recorded: a denied build is never "fresh".
+    if warning_handling == mycargo_compiler::WarningHandling::Deny && compilation.lint_warnings > 0
+    {
+        bail!("warnings are denied by `build.warnings` configuration");
+    }
     let future = crate::ops::future_incompat::collect(&compilation.future_incompat, |pkg| {
         let m = graph.packages[pkg].manifest;
         (m.package_id.clone(), m.metadata.repository.clone())
