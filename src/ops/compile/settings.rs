@@ -276,6 +276,29 @@ pub fn runner(
     }
 }
 
+/// `build.warnings`: checked whatever the channel (cargo reads the whole
+/// `[build]` table), used with `-Z warnings` only.
+pub fn warnings(gctx: &GlobalContext) -> anyhow::Result<mycargo_compiler::WarningHandling> {
+    use mycargo_compiler::WarningHandling;
+    let Some(v) = gctx.config.get_string("build.warnings")? else {
+        return Ok(WarningHandling::Warn);
+    };
+    let handling = match v.val.as_str() {
+        "warn" => WarningHandling::Warn,
+        "allow" => WarningHandling::Allow,
+        "deny" => WarningHandling::Deny,
+        other => anyhow::bail!(
+            "error in {}: could not load config key `build.warnings`\n\n\
+             Caused by:\n  unknown variant `{other}`, expected one of `warn`, `allow`, `deny`",
+            v.definition
+        ),
+    };
+    Ok(match gctx.unstable.warnings {
+        true => handling,
+        false => WarningHandling::Warn,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,27 +326,4 @@ mod tests {
             "unexpected closing bracket `}` in build.build-dir path `foo/}bar`"
         );
     }
-}
-
-/// `build.warnings`: checked whatever the channel (cargo reads the whole
-/// `[build]` table), used with `-Z warnings` only.
-pub fn warnings(gctx: &GlobalContext) -> anyhow::Result<mycargo_compiler::WarningHandling> {
-    use mycargo_compiler::WarningHandling;
-    let Some(v) = gctx.config.get_string("build.warnings")? else {
-        return Ok(WarningHandling::Warn);
-    };
-    let handling = match v.val.as_str() {
-        "warn" => WarningHandling::Warn,
-        "allow" => WarningHandling::Allow,
-        "deny" => WarningHandling::Deny,
-        other => anyhow::bail!(
-            "error in {}: could not load config key `build.warnings`\n\n\
-             Caused by:\n  unknown variant `{other}`, expected one of `warn`, `allow`, `deny`",
-            v.definition
-        ),
-    };
-    Ok(match gctx.unstable.warnings {
-        true => handling,
-        false => WarningHandling::Warn,
-    })
 }
