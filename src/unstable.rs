@@ -63,6 +63,8 @@ pub struct UnstableFlags {
     pub build_analysis: bool,
     /// `-Z warnings`: `build.warnings` (`warn`, `allow`, `deny`) is read.
     pub warnings: bool,
+    /// `-Z skip-rustdoc-fingerprint`: docs of another toolchain are kept.
+    pub skip_rustdoc_fingerprint: bool,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -100,7 +102,6 @@ const NOT_YET: &[&str] = &[
     "script",
     "section-timings",
     "separate-nightlies",
-    "skip-rustdoc-fingerprint",
     "trim-paths",
 ];
 
@@ -176,6 +177,9 @@ const KNOWN: &[(&str, Slot)] = &[
     ("feature-unification", |f| &mut f.feature_unification),
     ("build-analysis", |f| &mut f.build_analysis),
     ("warnings", |f| &mut f.warnings),
+    ("skip-rustdoc-fingerprint", |f| {
+        &mut f.skip_rustdoc_fingerprint
+    }),
 ];
 
 /// cargo's channel name: `stable`, `beta`, `nightly` or `dev`.

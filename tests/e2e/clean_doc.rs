@@ -643,3 +643,41 @@ fn doc_collision_between_packages_like_cargo() {
     );
     assert!(mo.stderr.contains("and 1 other file"), "{}", mo.stderr);
 }
+
+/// Two selected packages whose libs share a crate name cannot both be
+/// documented (cargo's error, nothing built); a crate documented again
+/// loses the pages of items gone since.
+#[test]
+fn doc_name_collisions_and_stale_pages_like_cargo() {
+    let member = |name: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nname = \"same_lib\"\n"
+        )
+    };
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file("a/Cargo.toml", member("a"))
+        .file("a/src/lib.rs", "")
+        .file("b/Cargo.toml", member("b"))
+        .file("b/src/lib.rs", "")
+        .build_twins();
+    let out = super::twin::same(&m, &c, "doc");
+    assert!(out.contains("document output filename collision"), "{out}");
+    assert!(!m.root().join("target/doc").exists());
+
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nextra = []\n",
+        )
+        .file("src/lib.rs", "#[cfg(feature = \"extra\")]\npub fn extra() {}\n")
+        .build();
+    p.mycargo("doc --features extra").run();
+    let page = p.root().join("target/doc/foo/fn.extra.html");
+    assert!(page.is_file());
+    p.mycargo("doc").run();
+    assert!(!page.exists(), "the page of a gone item is removed");
+}

@@ -985,7 +985,11 @@ fn default_target(m: &Manifest, t: &Target, mode: CompileMode) -> bool {
             t.doc
                 && (t.is_lib()
                     || t.is_example()
-                    || t.is_bin() && !m.targets.iter().any(|l| l.is_lib() && l.name == t.name))
+                    || t.is_bin()
+                        && !m
+                            .targets
+                            .iter()
+                            .any(|l| l.is_lib() && l.crate_name() == t.crate_name()))
         }
         _ => t.is_lib() || t.is_bin(),
     }

@@ -1083,6 +1083,14 @@ fn prepare(
         let dir = bcx.doc_dir(&unit.kind);
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("failed to create directory `{}`", dir.display()))?;
+        // The crate's docs of an earlier build go first (pages of items
+        // gone since would stay otherwise), as cargo removes them.
+        let m = bcx.graph.packages[unit.pkg].manifest;
+        let own = dir.join(m.targets[unit.target].crate_name());
+        if own.is_dir() {
+            std::fs::remove_dir_all(&own)
+                .with_context(|| format!("failed to remove `{}`", own.display()))?;
+        }
         rustdoc_command(bcx, unit, &externs, own_script.as_ref())
     } else {
         rustc_command(bcx, unit, &externs, own_script.as_ref(), &dep_link_search)

@@ -533,19 +533,21 @@ pub fn compile_with(
     }
     check_target_paths(gctx, graph, units)?;
     warn_about_hints(gctx, graph, units)?;
-    if req.mode == CompileMode::Doc {
-        let mut doc_dirs = vec![target_dir.join("doc")];
-        if let Some(t) = &target_triple {
-            doc_dirs.push(target_dir.join(t).join("doc"));
-        }
+    // The docs of another toolchain are removed (cargo's rustdoc
+    // fingerprint), for the platform asked for only.
+    if req.mode == CompileMode::Doc && !gctx.unstable.skip_rustdoc_fingerprint {
+        let (fingerprint_dir, doc_dir) = match &target_triple {
+            Some(t) => (build_dir.join(t), target_dir.join(t).join("doc")),
+            None => (build_dir.clone(), target_dir.join("doc")),
+        };
         mycargo_compiler::rustdoc_cmd::check_rustdoc_fingerprint(
-            &target_dir,
-            &doc_dirs,
+            &fingerprint_dir,
+            &[doc_dir],
             &target_data.rustc_version,
         )?;
     }
     if req.mode == CompileMode::Doc {
-        doc_collisions(gctx, graph, units, &target_dir)?;
+        doc_collisions(gctx, graph, units, &target_dir, &roots)?;
     }
     for w in &units.warnings {
         gctx.shell.warn(w)?;
@@ -873,6 +875,7 @@ fn doc_collisions(
     graph: &PackageGraph<'_>,
     units: &UnitGraph,
     target_dir: &std::path::Path,
+    roots: &[usize],
 ) -> anyhow::Result<()> {
     let mut docs: Vec<&mycargo_compiler::Unit> = units
         .deps
@@ -904,6 +907,43 @@ fn doc_collisions(
             t.name, m.package_id
         )
     };
+    // Two selected packages documenting a lib (or a bin, an example) of
+    // one crate name is an error: only one could be documented.
+    let mut primary: [std::collections::HashMap<
+        (String, &mycargo_compiler::CompileKind),
+        &mycargo_compiler::Unit,
+    >; 2] = Default::default();
+    for u in &docs {
+        if !roots.contains(&u.pkg) {
+            continue;
+        }
+        let t = &graph.packages[u.pkg].manifest.targets[u.target];
+        let map = &mut primary[usize::from(!t.is_lib())];
+        let key = (t.crate_name(), &u.kind);
+        if let Some(prev) = map.get(&key) {
+            let name = |u: &mycargo_compiler::Unit| {
+                let m = graph.packages[u.pkg].manifest;
+                let t = &m.targets[u.target];
+                let kind = if t.is_lib() {
+                    "lib"
+                } else if t.is_example() {
+                    "example"
+                } else {
+                    "bin"
+                };
+                format!("{kind} `{}` in package `{}`", t.name, m.package_id)
+            };
+            bail!(
+                "document output filename collision\n\
+                 The {} has the same name as the {}.\n\
+                 Only one may be documented at once since they output to the same path.\n\
+                 Consider documenting only one, renaming one, or marking one with `doc = false` in Cargo.toml.",
+                name(u),
+                name(prev)
+            );
+        }
+        map.insert(key, u);
+    }
     for u in docs {
         let t = &graph.packages[u.pkg].manifest.targets[u.target];
         let mut dir = target_dir.to_path_buf();
