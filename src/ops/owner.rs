@@ -12,6 +12,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
 }
 
 fn owner(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
+    registry_api::check_registry_name(args.registry.as_deref())?;
     let name = match &args.krate {
         Some(k) => k.clone(),
         None => super::yank::current_package(gctx)?,

@@ -28,6 +28,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
 }
 
 fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
+    super::registry_api::check_registry_name(args.registry.as_deref())?;
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
     let opts = super::workspace::read_options(gctx);

@@ -43,18 +43,24 @@ impl Target {
 }
 
 /// Settle `--registry` / `--index` / `registry.default`.
-pub fn target(
-    gctx: &GlobalContext,
-    registry: Option<&str>,
-    index: Option<&str>,
-) -> anyhow::Result<Target> {
-    // A name given on the command line is a registry name first.
+/// A name given on the command line (`--registry`) is a registry name
+/// first (checked as cargo checks its arguments, before anything is read).
+pub fn check_registry_name(registry: Option<&str>) -> anyhow::Result<()> {
     if let Some(name) = registry {
         if name.is_empty() {
             bail!("registry name cannot be empty");
         }
         mycargo_core::names::validate_package_name(name, "registry name")?;
     }
+    Ok(())
+}
+
+pub fn target(
+    gctx: &GlobalContext,
+    registry: Option<&str>,
+    index: Option<&str>,
+) -> anyhow::Result<Target> {
+    check_registry_name(registry)?;
     if gctx.config.get_string("registry.index")?.is_some() {
         bail!(super::workspace::REGISTRY_INDEX_REFUSED);
     }
@@ -304,13 +310,27 @@ pub fn index_tokens(
         return Ok(Err(NO_CREDENTIAL_PROVIDER.to_string()));
     }
     let creds = credentials_with(gctx, target, providers)?;
-    let missing = missing_token(gctx, target, creds.has_cargo_token()).to_string();
+    let missing = match &target.name {
+        // An index known by its URL only: cargo suggests naming it.
+        None => {
+            let url = target.source_id.as_url();
+            format!(
+                "no token found for `{url}`\n\
+                 consider setting up an alternate registry in Cargo's configuration\n\
+                 as described by https://doc.rust-lang.org/cargo/reference/registries.html\n\n\
+                 [registries]\n\
+                 my-registry = {{ index = \"{url}\" }}\n"
+            )
+        }
+        Some(_) => missing_token(gctx, target, creds.has_cargo_token()).to_string(),
+    };
     Ok(Ok(credential::IndexTokens {
         creds,
         verbose: gctx.shell.verbosity() == mycargo_util::Verbosity::Verbose,
         color: gctx.shell.err_supports_color(),
         missing,
         pending: None,
+        signer: signer(gctx, target)?,
     }))
 }
 
@@ -584,6 +604,16 @@ pub fn registry_config(
         warn_credentials_files(gctx)?;
         return Ok((Arc::new(config), sparse));
     }
+    // A git index already fetched answers from its checkout (cargo
+    // fetches only when that fails).
+    if !force_update
+        && !target.source_id.is_sparse()
+        && sparse.index_dir().join(".git").exists()
+        && let Ok(config) = sparse.config()
+    {
+        warn_credentials_files(gctx)?;
+        return Ok((config, sparse));
+    }
     gctx.shell
         .status("Updating", SourceMap::describe(&target.source_id))?;
     warn_credentials_files(gctx)?;
@@ -608,6 +638,7 @@ fn index_client(gctx: &GlobalContext, target: &Target) -> anyhow::Result<SparseR
         color: gctx.shell.err_supports_color(),
         missing,
         pending: None,
+        signer: signer(gctx, target)?,
     };
     // A bad `[http]` setting surfaces, as in cargo, when the index is
     // first updated.

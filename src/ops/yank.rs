@@ -12,6 +12,7 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
 }
 
 fn yank(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
+    super::registry_api::check_registry_name(args.registry.as_deref())?;
     let (name, version) = match args.krate.as_deref().map(|k| k.split_once('@')) {
         Some(Some((name, v))) => {
             if args.version.is_some() {

@@ -300,7 +300,7 @@ pub(crate) fn to_dependency(
                 .unwrap_or(true),
         )
         .set_optional(orig.optional.unwrap_or(false))
-        .set_registry(orig.registry.clone());
+        .set_registry(orig.registry.as_ref().map(|r| r.0.clone()));
     if cx.public_dependency {
         dep.set_public(orig.public);
     } else if orig.public.is_some() {

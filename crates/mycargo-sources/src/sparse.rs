@@ -303,6 +303,18 @@ fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
     anyhow!("{}", http_error_text(url, f, true))
 }
 
+/// A 401: cargo names no address for it.
+fn unauthorized_error(url: &str, f: &Fetched) -> anyhow::Error {
+    let text = http_error_text(url, f, true);
+    match f.addr {
+        Some(a) => anyhow!(
+            "{}",
+            text.replacen(&format!("`{url}` ({})", a.ip()), &format!("`{url}`"), 1)
+        ),
+        None => anyhow!("{text}"),
+    }
+}
+
 /// Response headers cargo shows in a final HTTP error (CDN request ids and
 /// cache state, for the registry's operators).
 const DEBUG_HEADERS: &[&str] = &[
@@ -852,7 +864,7 @@ impl Inner {
             if f.status == 401
                 && let Some(why) = self.token.as_ref().and_then(|t| t.rejected())
             {
-                return Err(http_error(&url, &f).context(why));
+                return Err(unauthorized_error(&url, &f).context(why));
             }
         }
         if f.status != 200 {
@@ -985,7 +997,7 @@ impl Inner {
                 mark_fresh(&cache_path);
                 Ok(IndexLines::default())
             }
-            401 => Err(http_error(&url, &f))
+            401 => Err(unauthorized_error(&url, &f))
                 .context(
                     "the registry requires authentication (HTTP 401); \
                      check the token configured for it",

@@ -438,6 +438,9 @@ pub struct IndexTokens {
     /// `Updating` lines of the command not shown yet: shown before the
     /// providers run, so the output reads in order.
     pub pending: Option<Arc<Mutex<Vec<String>>>>,
+    /// The registry's `secret-key`, for `cargo:paseto` (a token signed
+    /// for a read).
+    pub signer: Option<mycargo_registry_api::paseto::Signer>,
 }
 
 impl mycargo_sources::TokenSource for IndexTokens {
@@ -471,6 +474,10 @@ impl mycargo_sources::TokenSource for IndexTokens {
         };
         match creds.get(Operation::Read, &mut status)? {
             Some(Answer::Reply(Reply::Token { token, .. })) => Ok(token),
+            Some(Answer::Paseto) if self.signer.is_some() => match &self.signer {
+                Some(signer) => signer.token(mycargo_registry_api::paseto::Claims::default()),
+                None => bail!("{}", self.missing),
+            },
             _ => {
                 self.creds.cache.note_refused(login_url(headers));
                 bail!("{}", self.missing)

@@ -1389,12 +1389,14 @@ fn token_for(
     source: &SourceId,
     pending: Option<std::sync::Arc<std::sync::Mutex<Vec<String>>>>,
 ) -> anyhow::Result<Result<Option<std::sync::Arc<dyn mycargo_sources::TokenSource>>, String>> {
+    // A registry named nowhere (`--index URL`) has no token of its own.
     let name = match source.registry_name() {
-        Some(name) if !source.is_crates_io() => name.to_string(),
-        _ => mycargo_core::source_id::CRATES_IO_REGISTRY.to_string(),
+        _ if source.is_crates_io() => Some(mycargo_core::source_id::CRATES_IO_REGISTRY.to_string()),
+        Some(name) => Some(name.to_string()),
+        None => None,
     };
     let target = crate::ops::registry_api::Target {
-        name: Some(name),
+        name,
         source_id: source.clone(),
     };
     Ok(crate::ops::registry_api::index_tokens(gctx, &target)?

@@ -46,7 +46,7 @@ pub enum TomlDependency {
 #[serde(rename_all = "kebab-case")]
 pub struct TomlDetailedDependency {
     pub version: Option<String>,
-    pub registry: Option<String>,
+    pub registry: Option<super::names::RegistryName>,
     pub registry_index: Option<String>,
     pub path: Option<String>,
     pub base: Option<super::names::PathBaseName>,

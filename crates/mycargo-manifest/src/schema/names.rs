@@ -54,6 +54,10 @@ validated_name!(FeatureName, mycargo_core::names::validate_feature_name);
 validated_name!(PathBaseName, |s| {
     mycargo_core::names::validate_package_name(s, "path base name").map_err(|e| format!("{e}\n\n"))
 });
+// A dependency's `registry = "..."` (a message ending in a blank line too).
+validated_name!(RegistryName, |s| {
+    mycargo_core::names::validate_package_name(s, "registry name").map_err(|e| format!("{e}\n\n"))
+});
 validated_name!(ProfileName, mycargo_core::names::validate_profile_name);
 validated_name!(ProfilePackageKey, |s| {
     if s == "*" {
