@@ -205,3 +205,74 @@ fn unavailable_builtin_providers_fail_like_cargo() {
     );
     assert_eq!(mine, run(&t, Tool::Cargo, "fetch", "", None));
 }
+
+/// A registry known only by its URL (`--index`) that wants a token: no
+/// other registry's token is sent; cargo's advice to name it instead.
+#[test]
+fn unnamed_index_gets_no_token_like_cargo() {
+    let reg = Registry::builder().auth_required("sekrit").start();
+    Package::new("bar", "1.0.0").publish(&reg);
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/lib.rs", "")
+        .build_twins();
+    for (p, tool) in [(&m, Tool::Mycargo), (&c, Tool::Cargo)] {
+        let home = p.test_root().cargo_home(tool);
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(
+            home.join("config.toml"),
+            "[registry]\nglobal-credential-providers = [\"cargo:token\"]\ntoken = \"sekrit\"\n",
+        )
+        .unwrap();
+    }
+    let args = format!("install --index {} bar", reg.index_url());
+    let mo = m.mycargo(&args).with_any_status().run();
+    let co = c.cargo(&args).with_any_status().run();
+    assert_eq!(
+        mo.stderr_redacted(),
+        co.stderr_as_mycargo(),
+        "{}",
+        mo.describe()
+    );
+    assert_eq!(mo.code(), Some(101));
+    assert!(
+        mo.stderr
+            .contains("consider setting up an alternate registry in Cargo's configuration"),
+        "{}",
+        mo.stderr
+    );
+}
+
+/// A dependency's `registry` must be a registry name (cargo's error at the
+/// dependency), and `--registry` is checked before the manifest is read.
+#[test]
+fn registry_names_are_checked_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies.bar]\nversion = \"0.1\"\nregistry = \"bad name\"\n",
+        )
+        .file("src/lib.rs", "")
+        .build_twins();
+    for args in [
+        "build",
+        "owner --registry",
+        "publish --registry",
+        "yank --version 0.1.0 --registry",
+    ] {
+        let build = |p: &Project, tool: Tool| {
+            let mut e = p.tool(tool, args);
+            if args != "build" {
+                e = e.arg("bad name");
+            }
+            e.with_any_status().run()
+        };
+        let mo = build(&m, Tool::Mycargo);
+        let co = build(&c, Tool::Cargo);
+        assert_eq!(mo.stderr_redacted(), co.stderr_as_mycargo(), "{args}");
+        assert_eq!(mo.code(), Some(101), "{args}");
+    }
+}
