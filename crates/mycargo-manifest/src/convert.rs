@@ -622,6 +622,26 @@ impl From<Chain> for Failure {
     }
 }
 
+/// `unused manifest key: workspace.dependencies.<name>.<key>` for the
+/// keys of `[workspace.dependencies]` entries nothing reads.
+fn unused_workspace_dependency_keys(ws: Option<&TomlWorkspace>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, dep) in ws
+        .and_then(|w| w.dependencies.as_ref())
+        .into_iter()
+        .flatten()
+    {
+        if let crate::schema::TomlDependency::Detailed(d) = dep {
+            for key in d.unused_keys.keys() {
+                out.push(format!(
+                    "unused manifest key: workspace.dependencies.{name}.{key}"
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn convert_virtual(
     toml: TomlManifest,
     unused: Vec<String>,
@@ -991,6 +1011,9 @@ fn convert_package(
             "package",
             &mut dcx,
         )?;
+        // The workspace's own table first, as cargo reports it.
+        dcx.warnings
+            .extend(unused_workspace_dependency_keys(toml.workspace.as_ref()));
         for (kind, table, key) in top {
             dependencies.extend(convert_table(&table, kind, None, key, &mut dcx)?);
         }
@@ -1172,6 +1195,15 @@ fn convert_package(
         for key in hints.keys().filter(|k| *k != "mostly-unused") {
             warnings.push(format!("unused manifest key: hints.{key}"));
         }
+    }
+    if metadata.license.is_some() && metadata.license_file.is_some() {
+        warnings.push(
+            "only one of `license` or `license-file` is necessary\n\
+             `license` should be used if the package license can be expressed with a standard SPDX expression.\n\
+             `license-file` should be used if the package uses a non-standard license.\n\
+             See https://doc.rust-lang.org/cargo/reference/manifest.html#the-license-and-license-file-fields for more information."
+                .to_string(),
+        );
     }
 
     let source_id = SourceId::for_path(root).map_err(|e| Chain::new(e.to_string()))?;

@@ -116,15 +116,9 @@ fn inherit_dependency(
         },
         TomlDependency::Detailed(d) => *d,
     };
-    deprecated_underscore(
-        w.default_features2.is_some(),
-        w.default_features.is_some(),
-        "default-features",
-        name,
-        "dependency",
-        cx.edition,
-        cx.warnings,
-    )?;
+    // As cargo: the member's own `default_features` spelling passes
+    // unremarked; the workspace's is reported (below, on the merged entry)
+    // against the member that inherits it.
     let member_df = w.default_features.or(w.default_features2);
     let ws_df = d.default_features.or(d.default_features2);
     match (member_df, ws_df) {
@@ -145,7 +139,6 @@ fn inherit_dependency(
         }
         _ => {}
     }
-    d.default_features2 = None;
     if let Some(extra) = &w.features {
         d.features
             .get_or_insert_with(Vec::new)
@@ -161,22 +154,28 @@ fn inherit_dependency(
 /// the built-in `workspace` (the workspace root).
 fn path_base(base: &str, cx: &mut DepContext<'_>) -> Result<std::path::PathBuf, Chain> {
     let Some(bases) = cx.path_bases else {
-        return Err(Chain::new(
-            "feature `path-bases` is required\n\n\
-             The package requires the Cargo feature called `path-bases`, but that feature is not stabilized in this version of Cargo (1.95.0).\n\
-             Consider trying a newer version of Cargo (this may require the nightly release).\n\
-             See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html#path-bases for more information about the status of this feature.",
-        ));
+        return Err(Chain::new(PATH_BASES_REQUIRED));
     };
     if let Some(dir) = bases.get(base) {
         return Ok(dir.clone());
     }
     match base {
         "workspace" => Ok((cx.inherit)()?.ws_root),
-        _ => Err(Chain::new(format!(
-            "path base `{base}` is undefined. You must add an entry for `{base}` in the Cargo configuration [path-bases] table."
-        ))),
+        _ => Err(Chain::new(undefined_path_base(base))),
     }
+}
+
+/// cargo's error for a path base without `cargo-features = ["path-bases"]`.
+pub const PATH_BASES_REQUIRED: &str = "feature `path-bases` is required\n\n\
+     The package requires the Cargo feature called `path-bases`, but that feature is not stabilized in this version of Cargo (1.95.0).\n\
+     Consider trying a newer version of Cargo (this may require the nightly release).\n\
+     See https://doc.rust-lang.org/nightly/cargo/reference/unstable.html#path-bases for more information about the status of this feature.";
+
+/// cargo's error for a path base configured nowhere.
+pub fn undefined_path_base(base: &str) -> String {
+    format!(
+        "path base `{base}` is undefined. You must add an entry for `{base}` in the Cargo configuration [path-bases] table."
+    )
 }
 
 /// One spec → a [`Dependency`] (cargo's `detailed_dep_to_dependency`).

@@ -30,18 +30,28 @@ pub fn diagnostic(
     TomlDiagnostic::new(message, display_path, source, span)
 }
 
+/// A TOML syntax error at its place. An unclosed array or inline table is
+/// shown at the end of the file, where the parser cargo uses reports it.
+fn syntax_error(e: &toml_edit::TomlError, display_path: &str, source: &str) -> ManifestError {
+    let unclosed = e.message().starts_with("unclosed array")
+        || e.message().starts_with("unclosed inline table");
+    let span = match unclosed {
+        true => source.len()..source.len(),
+        false => e.span().unwrap_or(0..0),
+    };
+    ManifestError::Toml(Box::new(diagnostic(
+        e.message(),
+        display_path,
+        source,
+        span,
+    )))
+}
+
 /// Parse `source` into the schema. `display_path` is how the file is named
 /// in diagnostics.
 pub fn parse_manifest_toml(source: &str, display_path: &str) -> Result<ParsedToml, ManifestError> {
-    let document = toml_edit::Document::parse(source.to_string()).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        ManifestError::Toml(Box::new(diagnostic(
-            e.message(),
-            display_path,
-            source,
-            span,
-        )))
-    })?;
+    let document = toml_edit::Document::parse(source.to_string())
+        .map_err(|e| syntax_error(&e, display_path, source))?;
     let de = toml_edit::de::Deserializer::from(document.clone());
     let mut unused = Vec::new();
     let manifest = serde_ignored::deserialize(de, |path| {
@@ -110,15 +120,8 @@ pub fn parse_as<T: for<'de> Deserialize<'de>>(
     source: &str,
     display_path: &str,
 ) -> Result<T, ManifestError> {
-    let document = toml_edit::Document::parse(source.to_string()).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        ManifestError::Toml(Box::new(diagnostic(
-            e.message(),
-            display_path,
-            source,
-            span,
-        )))
-    })?;
+    let document = toml_edit::Document::parse(source.to_string())
+        .map_err(|e| syntax_error(&e, display_path, source))?;
     T::deserialize(toml_edit::de::Deserializer::from(document)).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         ManifestError::Toml(Box::new(

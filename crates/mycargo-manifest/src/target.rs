@@ -637,7 +637,11 @@ fn toml_targets_and_inferred(
                 let list: String = rem
                     .iter()
                     .filter_map(|t| t.path.as_ref())
-                    .map(|p| format!("* {p}\n"))
+                    .map(|p| {
+                        // Shown relative to the package, as cargo lists them.
+                        let p = Path::new(p);
+                        format!("* {}\n", p.strip_prefix(root).unwrap_or(p).display())
+                    })
                     .collect();
                 let human = kind.human();
                 warnings.push(format!(
@@ -829,9 +833,21 @@ fn bin_targets(
         let name = bin.name.clone().unwrap_or_default();
         legacy_key_warnings(bin, &name, "binary", input.edition, warnings)?;
         edition_warning(bin, &name, "binary", warnings);
-        let mut legacy = |n: &str| legacy_bin_path(root, n, has_lib);
+        let mut legacy_hit = None;
+        let mut legacy = |n: &str| {
+            let found = legacy_bin_path(root, n, has_lib);
+            legacy_hit.clone_from(&found);
+            found
+        };
         let path = target_path(bin, &inferred, Kind::Bin, root, input.edition, &mut legacy)
             .map_err(Chain::new)?;
+        if let Some(p) = legacy_hit.filter(|p| *p == path) {
+            warnings.push(format!(
+                "path `{}` was erroneously implicitly accepted for binary `{name}`,\n\
+                 please set bin.path in Cargo.toml",
+                p.strip_prefix(root).unwrap_or(&p).display()
+            ));
+        }
         let mut t = Target::new(TargetKind::Bin, &name, path, input.edition);
         t.bin_filename = bin.filename.clone();
         configure(bin, &mut t)?;

@@ -247,7 +247,40 @@ pub fn check_http_config(config: &Config) -> anyhow::Result<()> {
     }
     config.get_unsigned("http.low-speed-limit", "u32", u32::MAX.into())?;
     config.get_unsigned("http.timeout", "u64", u64::MAX)?;
-    Ok(())
+    check_ssl_version(config)
+}
+
+/// `http.ssl-version`: a version, or a table of `min` and `max` (cargo's
+/// errors for anything else).
+fn check_ssl_version(config: &Config) -> anyhow::Result<()> {
+    use mycargo_config::RawValue;
+    let Some(raw) = config.raw_at(&["http", "ssl-version"])? else {
+        return Ok(());
+    };
+    let context = || -> anyhow::Result<String> {
+        let def = config
+            .definition_at(&["http", "ssl-version"])?
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        Ok(format!(
+            "error in {def}: could not load config key `http.ssl-version`"
+        ))
+    };
+    let found = match raw {
+        RawValue::String(_) => return Ok(()),
+        RawValue::Table(_) => {
+            for k in ["min", "max"] {
+                if let Err(e) = config.get_string(&format!("http.ssl-version.{k}")) {
+                    return Err(e.context(context()?));
+                }
+            }
+            return Ok(());
+        }
+        RawValue::List(_) => "sequence".to_string(),
+        RawValue::Integer(i) => format!("integer `{i}`"),
+        RawValue::Boolean(b) => format!("boolean `{b}`"),
+    };
+    Err(anyhow::anyhow!("invalid type: {found}, expected a string or map").context(context()?))
 }
 
 /// Whether a failed attempt is worth retrying.

@@ -1267,6 +1267,18 @@ impl Inner {
             .await
             .map_err(in_transit)?;
         if f.status != 200 {
+            // A crate file missing on disk: curl's words, as cargo shows them.
+            if let Some(path) = url
+                .starts_with("file:")
+                .then(|| url::Url::parse(url).ok()?.to_file_path().ok())
+                .flatten()
+            {
+                return Err(in_transit(anyhow!(
+                    "[37] Couldn't read a file:// file (Couldn't open file {})",
+                    path.display()
+                ))
+                .into());
+            }
             return Err(in_transit(http_error(url, &f)).into());
         }
         let bytes = f.body.len() as u64;

@@ -32,6 +32,19 @@ fn write_atomic_with(
     private: Option<u32>,
     sync: bool,
 ) -> anyhow::Result<()> {
+    // A symlink is written through: the file it points to is replaced
+    // and the link stays (as cargo writes a linked `Cargo.toml`).
+    let linked;
+    let path = match std::fs::read_link(path) {
+        Ok(target) => {
+            linked = match (target.is_relative(), path.parent()) {
+                (true, Some(parent)) => parent.join(target),
+                _ => target,
+            };
+            linked.as_path()
+        }
+        Err(_) => path,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -53,6 +53,12 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     };
 
     let mut editor = ManifestEditor::read(&member.manifest_path)?;
+    // What `base = "..."` entries name: configuration's, and `workspace`.
+    editor.path_bases = crate::ops::workspace::read_options(gctx).path_bases;
+    editor
+        .path_bases
+        .entry("workspace".to_string())
+        .or_insert_with(|| ws.root());
     let original = editor.doc.to_string();
     let legacy = legacy_sections(&editor);
     if !legacy.is_empty() {
@@ -204,6 +210,7 @@ fn parse_dependencies(args: &Args) -> anyhow::Result<Vec<DepOp>> {
             public: args.public(),
             registry: registry.clone(),
             path: args.path.clone(),
+            base: args.base.clone(),
             git: args.git.clone(),
             branch: args.branch.clone(),
             tag: args.tag.clone(),

@@ -29,6 +29,8 @@ pub struct DepOp {
     pub public: Option<bool>,
     pub registry: Option<String>,
     pub path: Option<std::path::PathBuf>,
+    /// `--base`: the path base the path is written relative to.
+    pub base: Option<String>,
     pub git: Option<String>,
     pub branch: Option<String>,
     pub tag: Option<String>,
@@ -223,11 +225,35 @@ fn populate(mut dep: EditDep, op: &DepOp) -> EditDep {
 
 /// The package a path or git source holds that `name` names (or the only
 /// one).
+/// The directory `--base NAME` names for the member being edited, or
+/// cargo's error (the member must opt in to `path-bases`).
+fn path_base_dir(
+    gctx: &GlobalContext,
+    ws: &Workspace,
+    editor: &ManifestEditor,
+    base: &str,
+) -> anyhow::Result<std::path::PathBuf> {
+    let opted_in = ws
+        .members()
+        .find(|m| m.manifest_path == editor.path)
+        .is_some_and(|m| m.cargo_features.iter().any(|f| f == "path-bases"));
+    if !opted_in {
+        bail!("{}", mycargo_manifest::PATH_BASES_REQUIRED);
+    }
+    let bases = crate::ops::workspace::read_options(gctx).path_bases;
+    match bases.get(base) {
+        Some(dir) => Ok(dir.clone()),
+        None if base == "workspace" => Ok(ws.root()),
+        None => bail!("{}", mycargo_manifest::undefined_path_base(base)),
+    }
+}
+
 fn package_at(
     gctx: &mut GlobalContext,
     lookup: &mut Lookup,
     op: &DepOp,
     name: Option<&str>,
+    base: Option<(String, std::path::PathBuf)>,
 ) -> anyhow::Result<(Manifest, DepSource)> {
     if let Some(path) = &op.path {
         let dir = mycargo_util::fs::normalize_path(&gctx.cwd().join(path));
@@ -264,6 +290,7 @@ fn package_at(
             *m,
             DepSource::Path {
                 path: dir,
+                base,
                 version: Some(version),
             },
         ));
@@ -299,9 +326,13 @@ fn package_at(
             None,
             &crate::ops::resolve::git::Refresh::default(),
         )?;
-        lookup
-            .git
-            .insert(key.clone(), found.all().cloned().collect());
+        let packages: Vec<Manifest> = found.all().cloned().collect();
+        // Several packages and no name: cargo stops after the first read.
+        let ambiguous = name.is_none() && packages.len() > 1;
+        lookup.git.insert(key.clone(), packages);
+        if ambiguous {
+            break;
+        }
     }
     let all: Vec<&Manifest> = lookup.git.get(&key).into_iter().flatten().collect();
     let m = match name {
@@ -344,10 +375,14 @@ fn without_build(v: &Version) -> String {
 }
 
 /// The entry of `[workspace.dependencies]` named `key`, if any.
-fn workspace_dep(ws: &Workspace, key: &str) -> Option<EditDep> {
+fn workspace_dep(
+    ws: &Workspace,
+    key: &str,
+    bases: &std::collections::BTreeMap<String, std::path::PathBuf>,
+) -> Option<EditDep> {
     let editor = ManifestEditor::read(ws.root_manifest()).ok()?;
     let item = editor.doc.get("workspace")?.get("dependencies")?.get(key)?;
-    EditDep::from_toml(&ws.root(), key, item)
+    EditDep::from_toml(&ws.root(), key, item, bases)
 }
 
 /// The existing entry for `key`: in the table being edited, else (with
@@ -464,7 +499,11 @@ pub fn resolve_dependency(
             }
         }
         let name = spec.as_ref().map(|(n, _)| n.as_str());
-        let (m, source) = package_at(gctx, lookup, op, name)?;
+        let base = match &op.base {
+            Some(b) => Some((b.clone(), path_base_dir(gctx, ws, editor, b)?)),
+            None => None,
+        };
+        let (m, source) = package_at(gctx, lookup, op, name, base)?;
         if let Some(n) = name
             && n != m.name()
         {
@@ -504,7 +543,7 @@ pub fn resolve_dependency(
 
     let mut features_line = None;
     if dep.source.is_none() {
-        if let Some(ws_dep) = fuzzy(gctx, &mut dep, |k| workspace_dep(ws, k))? {
+        if let Some(ws_dep) = fuzzy(gctx, &mut dep, |k| workspace_dep(ws, k, &editor.path_bases))? {
             if matches!(ws_dep.source, None | Some(DepSource::Workspace)) {
                 bail!(
                     "dependency ({}) specified without providing a local path, Git repository, or version",
@@ -517,6 +556,7 @@ pub fn resolve_dependency(
             path_features = Some((manifest_features(m), m.version().clone()));
             dep.source = Some(DepSource::Path {
                 path: m.root().to_path_buf(),
+                base: None,
                 version,
             });
         } else {
@@ -548,7 +588,7 @@ pub fn resolve_dependency(
     };
     match &ui.dep.source {
         Some(DepSource::Workspace) => {
-            let Some(ws_dep) = workspace_dep(ws, ui.dep.toml_key()) else {
+            let Some(ws_dep) = workspace_dep(ws, ui.dep.toml_key(), &editor.path_bases) else {
                 bail!(
                     "dependency ({}) specified without providing a local path, Git repository, or version",
                     ui.dep.toml_key()

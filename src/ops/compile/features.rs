@@ -100,3 +100,65 @@ pub fn resolve_with(
         edge_of,
     })
 }
+
+/// The command line's features, checked as cargo checks them before the
+/// resolve: features for a package outside the workspace, or that no
+/// selected member has. (A member lacking a feature is said by the
+/// feature resolution, later.)
+pub fn check_selection(
+    ws: &mycargo_manifest::Workspace,
+    selection: &crate::cli::common::PackageSelection,
+    features: &crate::cli::common::Features,
+) -> anyhow::Result<()> {
+    let cli = features.to_cli_features();
+    let asked = !cli.features.is_empty() || cli.all_features || !cli.uses_default_features;
+    let members = super::packages::load_members(ws);
+    if asked
+        && !selection.workspace
+        && selection.packages().iter().any(|spec| {
+            mycargo_core::PackageIdSpec::parse(spec, None).is_ok_and(|spec| {
+                !members
+                    .manifests
+                    .iter()
+                    .any(|m| spec.matches(&m.package_id))
+            })
+        })
+    {
+        return Err(mycargo_resolver::FeatureError::FeaturesOutsideWorkspace.into());
+    }
+    let Ok(roots) = super::select_packages(ws, &members, selection) else {
+        return Ok(());
+    };
+    use mycargo_resolver::FeatureError;
+    match member_requests(ws, &members, roots, &cli) {
+        // `dep/feat` needs the dependencies, resolved later: only plain
+        // names and `member/feat` are judged here.
+        Err(e @ FeatureError::UnknownCliFeatures { .. })
+            if matches!(&e, FeatureError::UnknownCliFeatures { unknown, selected, .. }
+            if unknown.iter().all(|f| match f.split_once('/') {
+                Some((pkg, _)) => selected.iter().any(|s| s == pkg),
+                None => true,
+            })) =>
+        {
+            Err(e.into())
+        }
+        Err(
+            e @ (FeatureError::FeaturesOutsideWorkspace
+            | FeatureError::CliDepSyntax { .. }
+            | FeatureError::CliMultipleSlashes { .. }),
+        ) => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn member_requests(
+    ws: &mycargo_manifest::Workspace,
+    pkgs: &Packages,
+    roots: Vec<usize>,
+    cli: &mycargo_resolver::CliFeatures,
+) -> Result<Vec<mycargo_resolver::RootRequest>, mycargo_resolver::FeatureError> {
+    let graph = super::packages::feature_graph(pkgs);
+    let selection = pkgs.root_selection(ws, roots);
+    let version = super::packages::resolver_version(ws);
+    mycargo_resolver::root_requests(&graph, &selection, cli, version)
+}

@@ -32,6 +32,21 @@ pub fn in_table(gctx: &GlobalContext, at: &[String]) -> anyhow::Result<BTreeMap<
             // `links` override; leave them to their own readers.
             continue;
         };
+        // `rustc-flags` is checked as the configuration is read (only
+        // `-l` and `-L`), as cargo checks it.
+        if let Some(RawValue::String(flags)) = entries.get("rustc-flags") {
+            let mut key = parts.clone();
+            key.extend([links.as_str(), "rustc-flags"]);
+            let def = gctx
+                .config
+                .definition_at(&key)?
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            mycargo_compiler::build_output::parse_rustc_flags(
+                flags,
+                &format!("target config `{triple}.rustc-flags` (in {def})"),
+            )?;
+        }
         out.insert(links.clone(), instructions(&triple, &links, &entries)?);
     }
     Ok(out)

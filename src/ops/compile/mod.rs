@@ -218,7 +218,7 @@ pub fn compile_with(
         .targets()
         .first()
         .cloned()
-        .or(gctx.config.get_string("build.target")?.map(|v| v.val));
+        .or(settings::build_target(gctx)?);
     if target_triple.as_ref().is_some_and(|t| t.trim().is_empty()) {
         bail!("target was empty");
     }
@@ -365,6 +365,10 @@ pub fn compile_with(
         ),
         None => (super::lockfile::Mode::Sync, None),
     };
+    // The features asked for, checked before anything is resolved.
+    if extras.install.is_none() {
+        features::check_selection(&ws, &req.packages, req.features)?;
+    }
     let pkgs = super::resolve::load_packages_in(
         gctx,
         &ws,
@@ -1105,7 +1109,7 @@ pub(crate) fn build_roots(
     ws: &mycargo_manifest::Workspace,
     path: &packages::Packages,
     packages: &PackageSelection,
-    features: &Features,
+    feats: &Features,
 ) -> anyhow::Result<
     Vec<(
         mycargo_core::PackageId,
@@ -1114,7 +1118,7 @@ pub(crate) fn build_roots(
 > {
     let selected = select_packages(ws, path, packages)?;
     let names: Vec<&str> = selected.iter().map(|&i| path.manifests[i].name()).collect();
-    let asked = features.feature_list();
+    let asked = feats.feature_list();
     Ok(selected
         .iter()
         .map(|&i| {
@@ -1130,8 +1134,8 @@ pub(crate) fn build_roots(
                 }
             }
             let request = mycargo_resolver::version::RootRequest {
-                all: features.all_features,
-                default: !features.no_default_features,
+                all: feats.all_features,
+                default: !feats.no_default_features,
                 values,
             };
             (m.package_id.clone(), request)

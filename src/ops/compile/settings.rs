@@ -15,12 +15,18 @@ pub fn jobs(gctx: &GlobalContext, flag: Option<&str>) -> anyhow::Result<u32> {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as i64;
     let raw = match flag {
         Some(j) => Some(j.to_string()),
-        None => match gctx.config.get_string("build.jobs") {
-            Ok(v) => v.map(|v| v.val),
-            Err(_) => gctx
-                .config
-                .get_i64("build.jobs")?
-                .map(|v| v.val.to_string()),
+        None => match gctx.config.raw_at(&["build", "jobs"])? {
+            None => None,
+            Some(mycargo_config::RawValue::String(s)) => Some(s),
+            Some(mycargo_config::RawValue::Integer(i)) => Some(i.to_string()),
+            Some(other) => {
+                return Err(wrong_type(
+                    gctx,
+                    &["build", "jobs"],
+                    &other,
+                    "an integer or string",
+                )?);
+            }
         },
     };
     let n = match raw.as_deref() {
@@ -38,6 +44,64 @@ pub fn jobs(gctx: &GlobalContext, flag: Option<&str>) -> anyhow::Result<u32> {
         }
     };
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// cargo's error for a `[build]` key of the wrong type (it reads the
+/// table with serde): ``error in FILE: could not load config key `KEY` ``
+/// caused by ``invalid type: map, expected WHAT``.
+fn wrong_type(
+    gctx: &GlobalContext,
+    key: &[&str],
+    found: &mycargo_config::RawValue,
+    expected: &str,
+) -> anyhow::Result<anyhow::Error> {
+    use mycargo_config::RawValue;
+    let found = match found {
+        RawValue::Table(_) => "map".to_string(),
+        RawValue::List(_) => "sequence".to_string(),
+        RawValue::Boolean(b) => format!("boolean `{b}`"),
+        RawValue::Integer(i) => format!("integer `{i}`"),
+        RawValue::String(s) => format!("string {s:?}"),
+    };
+    let def = gctx
+        .config
+        .definition_at(key)?
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    Ok(
+        anyhow::anyhow!("invalid type: {found}, expected {expected}").context(format!(
+            "error in {def}: could not load config key `{}`",
+            key.join(".")
+        )),
+    )
+}
+
+/// `build.target`: one triple (an array of several is not supported
+/// yet); cargo's error, given twice as cargo gives it, for another type.
+pub fn build_target(gctx: &GlobalContext) -> anyhow::Result<Option<String>> {
+    use mycargo_config::RawValue;
+    match gctx.config.raw_at(&["build", "target"])? {
+        None => Ok(None),
+        Some(RawValue::String(_)) => Ok(gctx.config.get_string("build.target")?.map(|v| v.val)),
+        Some(RawValue::List(items)) => match items.as_slice() {
+            [RawValue::String(_)] => Ok(gctx
+                .config
+                .get_string_list("build.target")?
+                .and_then(|v| v.val.into_iter().next())),
+            _ => bail!("`build.target` with several targets is not supported by mycargo yet"),
+        },
+        Some(other) => {
+            let e = wrong_type(gctx, &["build", "target"], &other, "a string or array")?;
+            let def = gctx
+                .config
+                .definition_at(&["build", "target"])?
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            Err(e.context(format!(
+                "error in {def}: could not load config key `build.target`"
+            )))
+        }
+    }
 }
 
 /// `--target-dir` > `CARGO_TARGET_DIR` / `build.target-dir` > `<ws>/target`.

@@ -1344,7 +1344,21 @@ fn registry_sources(path_pkgs: &Packages, map: &SourceMap) -> anyhow::Result<BTr
         for d in &m.dependencies {
             if d.source_id().is_registry() {
                 out.insert(d.source_id().clone());
-                out.insert(map.replacement(d.source_id())?);
+                // A bad `replace-with` fails in the name of the first
+                // dependency that needs it, as cargo's does.
+                let real = map.replacement(d.source_id()).map_err(|e| {
+                    let name = d.name_in_toml();
+                    e.context(format!(
+                        "unable to update registry `{}`",
+                        d.source_id().display_registry_name()
+                    ))
+                    .context(format!("failed to load source for dependency `{name}`"))
+                    .context(format!(
+                        "failed to get `{name}` as a dependency of package `{}`",
+                        m.package_id
+                    ))
+                })?;
+                out.insert(real);
             }
         }
     }

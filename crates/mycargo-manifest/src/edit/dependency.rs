@@ -14,6 +14,9 @@ pub enum DepSource {
     Registry { version: String },
     Path {
         path: PathBuf,
+        /// A path base (`base = "name"`) and the directory it names: the
+        /// path is written relative to it.
+        base: Option<(String, PathBuf)>,
         version: Option<String>,
     },
     Git {
@@ -99,7 +102,14 @@ impl EditDep {
 
     /// Read the entry `key = item` of a manifest in `dir` (`None` when it
     /// is not a dependency entry cargo would read).
-    pub fn from_toml(dir: &Path, key: &str, item: &Item) -> Option<EditDep> {
+    /// `dir`: the manifest's directory; `bases`: the path bases an entry
+    /// may name (its path is under that directory then).
+    pub fn from_toml(
+        dir: &Path,
+        key: &str,
+        item: &Item,
+        bases: &std::collections::BTreeMap<String, PathBuf>,
+    ) -> Option<EditDep> {
         if let Some(v) = item.as_str() {
             let mut dep = EditDep::new(key);
             dep.source = Some(DepSource::registry(v));
@@ -125,8 +135,11 @@ impl EditDep {
                 version,
             })
         } else if let Some(path) = s("path") {
+            let base = s("base").and_then(|b| bases.get(&b).map(|d| (b, d.clone())));
+            let under = base.as_ref().map_or(dir, |(_, d)| d.as_path());
             Some(DepSource::Path {
-                path: mycargo_util::fs::normalize_path(&dir.join(path)),
+                path: mycargo_util::fs::normalize_path(&under.join(path)),
+                base,
                 version,
             })
         } else {
@@ -168,11 +181,23 @@ impl EditDep {
             Some(DepSource::Registry { version }) => {
                 t.insert("version", version.as_str().into());
             }
-            Some(DepSource::Path { path, version }) => {
+            Some(DepSource::Path {
+                path,
+                base,
+                version,
+            }) => {
                 if let Some(v) = version {
                     t.insert("version", v.as_str().into());
                 }
-                t.insert("path", relative(path, crate_root).into());
+                match base {
+                    Some((name, dir)) => {
+                        t.insert("base", name.as_str().into());
+                        t.insert("path", relative(path, dir).into());
+                    }
+                    None => {
+                        t.insert("path", relative(path, crate_root).into());
+                    }
+                }
             }
             Some(DepSource::Git {
                 git,
@@ -242,9 +267,21 @@ impl EditDep {
                     t.remove(k);
                 }
             }
-            Some(DepSource::Path { path, version }) => {
-                t.remove("base");
-                overwrite(t, "path", relative(path, crate_root));
+            Some(DepSource::Path {
+                path,
+                base,
+                version,
+            }) => {
+                match base {
+                    Some((name, dir)) => {
+                        overwrite(t, "base", name.clone());
+                        overwrite(t, "path", relative(path, dir));
+                    }
+                    None => {
+                        t.remove("base");
+                        overwrite(t, "path", relative(path, crate_root));
+                    }
+                }
                 set_or_remove(t, "version", version.as_deref());
                 for k in ["git", "branch", "tag", "rev", "workspace"] {
                     t.remove(k);
@@ -400,6 +437,7 @@ mod tests {
         let mut p = EditDep::new("util");
         p.source = Some(DepSource::Path {
             path: "/w/util".into(),
+            base: None,
             version: Some("0.1.0".into()),
         });
         assert_eq!(
@@ -420,7 +458,7 @@ mod tests {
         let dir = Path::new("/w/app");
         let table = doc["dependencies"].as_table_like_mut().unwrap();
         let (mut key, item) = table.get_key_value_mut("serde").unwrap();
-        let mut dep = EditDep::from_toml(dir, "serde", item).unwrap();
+        let mut dep = EditDep::from_toml(dir, "serde", item, &Default::default()).unwrap();
         dep.extend_features(["b".to_string()]);
         dep.update_toml(dir, &mut key, item);
         assert_eq!(

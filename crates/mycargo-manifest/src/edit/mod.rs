@@ -118,6 +118,9 @@ impl std::error::Error for MissingDependency {}
 pub struct ManifestEditor {
     pub path: PathBuf,
     pub doc: DocumentMut,
+    /// The path bases entries may name (`base = "..."`): configuration's
+    /// `[path-bases]` and `workspace`. Empty unless the caller sets them.
+    pub path_bases: std::collections::BTreeMap<String, PathBuf>,
 }
 
 impl ManifestEditor {
@@ -130,6 +133,7 @@ impl ManifestEditor {
         Ok(ManifestEditor {
             path: path.to_path_buf(),
             doc,
+            path_bases: Default::default(),
         })
     }
 
@@ -277,7 +281,7 @@ impl ManifestEditor {
                 out.push((
                     table.clone(),
                     key.to_string(),
-                    dependency::EditDep::from_toml(&dir, key, item),
+                    dependency::EditDep::from_toml(&dir, key, item, &self.path_bases),
                 ));
             }
         }
@@ -486,6 +490,7 @@ mod tests {
         ManifestEditor {
             path: PathBuf::from("/x/Cargo.toml"),
             doc: text.parse().unwrap(),
+            path_bases: Default::default(),
         }
     }
 
