@@ -261,3 +261,82 @@ fn add_path_and_workspace_dependencies() {
     same_edit(&reg, &files_in, "add -p a --dev b", &check);
     same_edit(&reg, &files_in, "add serde", &check);
 }
+
+/// `add --path P --base B`: the path written relative to the base's
+/// directory (`base = "B"`), an existing entry's base kept for another
+/// table; a base configured nowhere, or a member without the
+/// `path-bases` feature, refused as cargo refuses them.
+#[test]
+fn add_with_path_bases_like_cargo() {
+    let reg = registry();
+    let member = |features: &str| {
+        format!("{features}[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    };
+    let nightly = ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly");
+    for (features, args) in [
+        (
+            "cargo-features = [\"path-bases\"]\n\n",
+            "add --path ../libs/dep --base libs",
+        ),
+        (
+            "cargo-features = [\"path-bases\"]\n\n",
+            "add --path ../libs/dep --base nope",
+        ),
+        ("", "add --path ../libs/dep --base libs"),
+    ] {
+        let (m, c) = registry_twins(
+            &reg,
+            &[
+                ("app/Cargo.toml", &member(features)),
+                ("app/src/lib.rs", ""),
+                (
+                    "app/.cargo/config.toml",
+                    "[path-bases]\nlibs = \"../libs\"\n",
+                ),
+                (
+                    "libs/dep/Cargo.toml",
+                    "[package]\nname = \"dep\"\nversion = \"0.2.0\"\nedition = \"2021\"\n",
+                ),
+                ("libs/dep/src/lib.rs", ""),
+            ],
+        );
+        let run = |p: &Project, tool: Tool, args: &str| {
+            let mut e = p
+                .tool(tool, args)
+                .env(nightly.0, nightly.1)
+                .with_any_status();
+            e = e.cwd(p.root().join("app"));
+            e.run()
+        };
+        let mo = run(&m, Tool::Mycargo, args);
+        let co = run(&c, Tool::Cargo, args);
+        assert_eq!(mo.code(), co.code(), "`{args}`\n{}", mo.describe());
+        let twin = |s: String| {
+            s.replace("[ROOT]/m", "[ROOT]/P")
+                .replace("[ROOT]/c", "[ROOT]/P")
+        };
+        assert_eq!(
+            twin(mo.stderr_redacted()),
+            twin(co.stderr_as_mycargo()),
+            "`{args}`"
+        );
+        let written = files(&m, &["app/Cargo.toml"]);
+        assert_eq!(written, files(&c, &["app/Cargo.toml"]), "`{args}`");
+        if mo.code() == Some(0) {
+            assert!(
+                written[0]
+                    .contains("dep = { version = \"0.2.0\", base = \"libs\", path = \"dep\" }"),
+                "{}",
+                written[0]
+            );
+            // The entry's base carries over to another table.
+            let mo = run(&m, Tool::Mycargo, "add dep --dev");
+            let co = run(&c, Tool::Cargo, "add dep --dev");
+            assert_eq!(mo.code(), co.code());
+            assert_eq!(
+                files(&m, &["app/Cargo.toml"]),
+                files(&c, &["app/Cargo.toml"])
+            );
+        }
+    }
+}

@@ -143,3 +143,86 @@ fn config_keys_in_a_manifest_get_a_hint() {
             .contains("help: alias is a valid .cargo/config.toml key")
     );
 }
+
+/// Configuration values of the wrong type, worded as cargo's serde-read
+/// `[build]` and `[http]` tables word them; a links override's
+/// `rustc-flags` checked as the configuration is read.
+#[test]
+fn config_value_types_like_cargo() {
+    for config in [
+        "[build]\njobs = { a = 1 }\n",
+        "[build]\ntarget = { a = 1 }\n",
+        "[http]\nssl-version = [\"tlsv1.2\"]\n",
+        "[http]\nssl-version.min = false\n",
+    ] {
+        let p = project()
+            .file("Cargo.toml", manifest("[dependencies]\n"))
+            .file("src/lib.rs", "")
+            .file(".cargo/config.toml", config)
+            .build();
+        same(&p, "check");
+    }
+    let host = mycargo_test_support::compare::host_triple();
+    let p = project()
+        .file("Cargo.toml", manifest(""))
+        .file("src/lib.rs", "")
+        .file(
+            ".cargo/config.toml",
+            format!("[target.{host}.somelib]\nrustc-flags = \"foo\"\n"),
+        )
+        .build();
+    same(&p, "check");
+}
+
+/// Manifest warnings cargo gives and where: unused keys of
+/// `[workspace.dependencies]`, both `license` and `license-file`, and a
+/// `default_features` spelling the member inherits.
+#[test]
+fn manifest_warnings_like_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            manifest(
+                "license = \"MIT\"\nlicense-file = \"LICENSE\"\n\n[workspace]\n\n[workspace.dependencies]\ndep = { path = \"dep\", wxz = 1, default_features = true }\n\n[dependencies]\ndep.workspace = true\n",
+            ),
+        )
+        .file("src/lib.rs", "")
+        .file("LICENSE", "x")
+        .file(
+            "dep/Cargo.toml",
+            "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("dep/src/lib.rs", "")
+        .build();
+    let m = p.tool(Tool::Mycargo, "check").with_any_status().run();
+    let c = p.tool(Tool::Cargo, "check").with_any_status().run();
+    assert_same_output(&m, &c);
+    for w in [
+        "unused manifest key: workspace.dependencies.dep.wxz",
+        "only one of `license` or `license-file` is necessary",
+        "`default_features` is deprecated",
+    ] {
+        assert!(m.stderr.contains(w), "{w}\n{}", m.stderr);
+    }
+}
+
+/// `--features` for a package outside the workspace is refused before
+/// anything is resolved, as cargo refuses it.
+#[test]
+fn features_outside_the_workspace_like_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            manifest("[dependencies]\ndep = { path = \"dep\" }\n"),
+        )
+        .file("src/lib.rs", "")
+        .file(
+            "dep/Cargo.toml",
+            "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nf1 = []\n",
+        )
+        .file("dep/src/lib.rs", "")
+        .build();
+    same(&p, "check -p dep --features f1");
+    assert!(!p.root().join("Cargo.lock").exists());
+    same(&p, "check --features nope");
+}

@@ -155,6 +155,8 @@ pub fn compile_with(
         as_install_workspace(&mut ws, install);
     }
     let analysis = analysis::open(gctx, &ws.root(), start)?;
+    // `-j` is checked with the other options, before the manifests' warnings.
+    let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
     // `-p` without a value lists the packages (cargo's error).
     if req.packages.wants_package_list() {
         return Err(super::rustc::package_list_error(&ws));
@@ -201,7 +203,6 @@ pub fn compile_with(
         true => target_dir.clone(),
         false => settings::build_dir(gctx, &ws, &target_dir)?,
     };
-    let jobs = settings::jobs(gctx, req.compile.jobs.as_deref())?;
     let warning_handling = settings::warnings(gctx)?;
     let incremental = profiles::incremental_override(gctx)?;
     let rustc_given = settings::program(gctx, "RUSTC", "build.rustc")?;

@@ -15,18 +15,23 @@ pub fn jobs(gctx: &GlobalContext, flag: Option<&str>) -> anyhow::Result<u32> {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as i64;
     let raw = match flag {
         Some(j) => Some(j.to_string()),
-        None => match gctx.config.raw_at(&["build", "jobs"])? {
-            None => None,
-            Some(mycargo_config::RawValue::String(s)) => Some(s),
-            Some(mycargo_config::RawValue::Integer(i)) => Some(i.to_string()),
-            Some(other) => {
-                return Err(wrong_type(
-                    gctx,
-                    &["build", "jobs"],
-                    &other,
-                    "an integer or string",
-                )?);
-            }
+        None => match gctx.config.get_string("build.jobs") {
+            Ok(v) => v.map(|v| v.val),
+            Err(not_string) => match gctx.config.get_i64("build.jobs") {
+                Ok(v) => v.map(|v| v.val.to_string()),
+                // Neither: cargo's serde wording for what was found.
+                Err(_) => match gctx.config.raw_at(&["build", "jobs"])? {
+                    Some(other) => {
+                        return Err(wrong_type(
+                            gctx,
+                            &["build", "jobs"],
+                            &other,
+                            "an integer or string",
+                        )?);
+                    }
+                    None => return Err(not_string),
+                },
+            },
         },
     };
     let n = match raw.as_deref() {
@@ -80,9 +85,12 @@ fn wrong_type(
 /// yet); cargo's error, given twice as cargo gives it, for another type.
 pub fn build_target(gctx: &GlobalContext) -> anyhow::Result<Option<String>> {
     use mycargo_config::RawValue;
+    let not_string = match gctx.config.get_string("build.target") {
+        Ok(v) => return Ok(v.map(|v| v.val)),
+        Err(e) => e,
+    };
     match gctx.config.raw_at(&["build", "target"])? {
-        None => Ok(None),
-        Some(RawValue::String(_)) => Ok(gctx.config.get_string("build.target")?.map(|v| v.val)),
+        None | Some(RawValue::String(_)) => Err(not_string),
         Some(RawValue::List(items)) => match items.as_slice() {
             [RawValue::String(_)] => Ok(gctx
                 .config
