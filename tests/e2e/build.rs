@@ -946,3 +946,46 @@ fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Two members' examples of one name write one file: cargo's warning,
+/// word for word, and the build goes on.
+#[test]
+fn output_filename_collisions_warned_like_cargo() {
+    let member = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n")
+    };
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file("a/Cargo.toml", member("a"))
+        .file("a/src/lib.rs", "")
+        .file("a/examples/ex1.rs", "fn main() {}")
+        .file("b/Cargo.toml", member("b"))
+        .file("b/src/lib.rs", "")
+        .file("b/examples/ex1.rs", "fn main() {}")
+        .build_twins();
+    let warning = |p: &Project, cargo: bool| {
+        let e = match cargo {
+            true => p.cargo("build --examples -j1"),
+            false => p.mycargo("build --examples -j1"),
+        };
+        let out = e.run();
+        let text = match cargo {
+            true => out.stderr_as_mycargo(),
+            false => out.stderr_redacted(),
+        };
+        text.lines()
+            .skip_while(|l| !l.contains("filename collision"))
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mine = warning(&m, false);
+    assert!(
+        mine.contains("the example target `ex1` in package `b v1.0.0"),
+        "{mine}"
+    );
+    assert_eq!(mine, warning(&c, true));
+}

@@ -107,6 +107,7 @@ pub fn compile(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<Comp
     }
     let _lock = lock_build_dir(bcx, shell)?;
 
+    crate::collisions::warn(bcx, shell)?;
     let order = bcx.units.topo_order();
     for u in &order {
         crate::custom_build::write_metabuild(bcx, u)?;

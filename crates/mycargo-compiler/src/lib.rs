@@ -6,6 +6,7 @@
 pub mod analysis_log;
 pub mod build_context;
 pub mod build_output;
+pub mod collisions;
 pub mod custom_build;
 pub mod dep_info;
 pub mod diagnostics;
