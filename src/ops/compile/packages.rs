@@ -52,9 +52,9 @@ impl Packages {
         let found: Vec<usize> = (0..self.manifests.len())
             .filter(|&i| spec.matches(&self.manifests[i].package_id))
             .collect();
-        // A replaced package and its replacement both answer to the name:
-        // cargo's ambiguity error.
-        if self.replaced.iter().any(|id| spec.matches(id)) {
+        // Several packages answer (two versions, or a replaced package and
+        // its replacement): cargo's ambiguity error.
+        if found.len() > 1 || self.replaced.iter().any(|id| spec.matches(id)) {
             let mut ids: Vec<&mycargo_core::PackageId> = self
                 .manifests
                 .iter()
