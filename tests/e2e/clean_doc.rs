@@ -681,3 +681,42 @@ fn doc_name_collisions_and_stale_pages_like_cargo() {
     p.mycargo("doc").run();
     assert!(!page.exists(), "the page of a gone item is removed");
 }
+
+/// Two versions of one crate in the graph: only the newest is documented
+/// (no collision), and what only the older needed is not documented
+/// either, as cargo does.
+#[test]
+fn doc_keeps_the_newest_of_one_crate_like_cargo() {
+    use mycargo_test_support::registry::{Package, Registry};
+    let reg = Registry::new();
+    Package::new("old-dep", "1.0.0").publish(&reg);
+    Package::new("bar", "1.0.0")
+        .dep("old-dep", "1.0")
+        .publish(&reg);
+    Package::new("bar", "2.0.0").publish(&reg);
+    let (m, c) = super::twin::registry_twins(
+        &reg,
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbar1 = { package = \"bar\", version = \"1.0\" }\nbar2 = { package = \"bar\", version = \"2.0\" }\n",
+            ),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let mo = m.mycargo("doc").run();
+    let co = c.cargo("doc").run();
+    // The twins live in `m` and `c`.
+    let twin = |s: String| {
+        s.replace("[ROOT]/m", "[ROOT]/P")
+            .replace("[ROOT]/c", "[ROOT]/P")
+    };
+    let out = twin(mo.stderr_redacted());
+    assert_eq!(
+        super::twin::order_free(&out),
+        super::twin::order_free(&twin(co.stderr_as_mycargo()))
+    );
+    assert!(!out.contains("collision"), "{out}");
+    assert!(!out.contains("Documenting old-dep"), "{out}");
+    assert!(out.contains("Documenting bar v2.0.0"), "{out}");
+}

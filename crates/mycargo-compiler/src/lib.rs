@@ -11,6 +11,7 @@ pub mod custom_build;
 pub mod dep_info;
 pub mod diagnostics;
 pub mod dirty_reason;
+mod doc_dedup;
 pub mod fingerprint;
 pub mod fix_messages;
 pub mod graph;

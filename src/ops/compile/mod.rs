@@ -515,7 +515,10 @@ pub fn compile_with(
     if let Some(log) = &analysis {
         log.mark("unit-graph-started");
     }
-    let units = feats.units(&graph, &profiles, &selection)?;
+    let mut units = feats.units(&graph, &profiles, &selection)?;
+    if req.mode == CompileMode::Doc && extras.doc_deps {
+        units.remove_duplicate_docs(&graph, target_triple.is_some());
+    }
     let overridden = one_root_checks(&units, &graph, extras)?;
     let (graph2, units2);
     let (graph, units) = match &overridden {
