@@ -86,6 +86,9 @@ fn run_with_context(
     }
     flags.extend(gctx.args.unstable_flags.iter().cloned());
     gctx.unstable = crate::unstable::parse(&flags, &gctx.env)?;
+    for w in std::mem::take(&mut gctx.unstable.stabilized_warnings) {
+        gctx.shell.warn(w)?;
+    }
     if cli.version {
         return ops::version::print(gctx);
     }

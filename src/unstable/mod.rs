@@ -7,6 +7,8 @@
 //! (test harnesses only) and `RUSTC_BOOTSTRAP=1`. The compiler is asked at
 //! most once, and only when something nightly-only is used.
 
+mod stabilized;
+
 use std::sync::{Arc, OnceLock};
 
 use anyhow::bail;
@@ -65,6 +67,8 @@ pub struct UnstableFlags {
     pub warnings: bool,
     /// `-Z skip-rustdoc-fingerprint`: docs of another toolchain are kept.
     pub skip_rustdoc_fingerprint: bool,
+    /// Warnings for flags cargo has stabilized (shown by the caller).
+    pub stabilized_warnings: Vec<String>,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -78,7 +82,6 @@ const NOT_YET: &[&str] = &[
     "build-std-features",
     "checksum-freshness",
     "codegen-backend",
-    "config-include",
     "dual-proc-macros",
     "fix-edition",
     "gc",
@@ -258,6 +261,10 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             Some((k, v)) => (k, Some(v)),
             None => (flag.as_str(), None),
         };
+        if let Some(w) = stabilized::check(k)? {
+            out.stabilized_warnings.push(w);
+            continue;
+        }
         let slot = match KNOWN.iter().find(|(n, _)| *n == k) {
             Some((_, slot)) => slot(&mut out),
             None if NOT_YET.contains(&k) => bail!(
