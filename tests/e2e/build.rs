@@ -989,3 +989,35 @@ fn output_filename_collisions_warned_like_cargo() {
     );
     assert_eq!(mine, warning(&c, true));
 }
+
+/// `CARGO_LOG=cargo::util::rustc=debug`: the rustc info cache's events,
+/// in cargo's words (a miss and an update, then a hit and no update).
+#[test]
+fn rustc_info_cache_logs_like_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/lib.rs", "")
+        .build();
+    let log = ("CARGO_LOG", "cargo::util::rustc=debug");
+    let first = p.mycargo("build").env(log.0, log.1).run().stderr;
+    for line in [
+        "failed to read rustc info cache",
+        "rustc info cache miss",
+        "updated rustc info cache",
+    ] {
+        assert!(first.contains(line), "{line}\n{first}");
+    }
+    assert!(!first.contains("rustc info cache hit"), "{first}");
+    let second = p.mycargo("build").env(log.0, log.1).run().stderr;
+    assert!(
+        second.contains("reusing existing rustc info cache"),
+        "{second}"
+    );
+    assert!(second.contains("rustc info cache hit"), "{second}");
+    assert!(!second.contains("updated rustc info cache"), "{second}");
+    let quiet = p.mycargo("build").run().stderr;
+    assert!(!quiet.contains("DEBUG"), "{quiet}");
+}

@@ -42,6 +42,9 @@ use crate::hash::StableHasher;
 pub const KNOWN_CRATE_TYPES: &[&str] =
     &["bin", "rlib", "dylib", "cdylib", "staticlib", "proc-macro"];
 
+/// The `CARGO_LOG` target of the cache's log lines (cargo's).
+const LOG_TARGET: &str = "cargo::util::rustc";
+
 /// The name of the cache file in the target directory.
 pub const CACHE_FILE: &str = ".rustc_info.json";
 
@@ -324,10 +327,11 @@ impl Rustc {
     /// Learn about the compiler: `rustc -vV` (from the cache when it is
     /// valid).
     pub fn new(opts: RustcOptions, env: &Env) -> Result<Rustc, RustcInfoError> {
-        let cache_location = opts
-            .cache_location
-            .clone()
-            .filter(|_| env.get("CARGO_CACHE_RUSTC_INFO") != Some("0"));
+        let disabled = env.get("CARGO_CACHE_RUSTC_INFO") == Some("0");
+        if disabled {
+            mycargo_util::log::debug(LOG_TARGET, "rustc info cache disabled");
+        }
+        let cache_location = opts.cache_location.clone().filter(|_| !disabled);
         let fingerprint = rustc_fingerprint(
             &opts.path,
             opts.wrapper.as_deref(),
@@ -393,12 +397,25 @@ impl Rustc {
         extra_fingerprint: u64,
     ) -> Result<(String, String), RustcInfoError> {
         let key = process_fingerprint(cmd, extra_fingerprint);
-        let cached = self.lock_cache().data.outputs.get(&key).cloned();
+        let (cached, ran_here) = {
+            let cache = self.lock_cache();
+            (
+                cache.data.outputs.get(&key).cloned(),
+                cache.ran.contains(&key),
+            )
+        };
         let output = match cached {
-            Some(o) => o,
+            Some(o) => {
+                if !ran_here {
+                    mycargo_util::log::debug(LOG_TARGET, "rustc info cache hit");
+                }
+                o
+            }
             None => {
+                mycargo_util::log::debug(LOG_TARGET, "rustc info cache miss");
                 let o = self.run(cmd)?;
                 let mut cache = self.lock_cache();
+                cache.ran.insert(key);
                 cache.data.outputs.insert(key, o.clone());
                 cache.dirty = true;
                 cache.save_if_possible();
@@ -851,6 +868,9 @@ struct ProbeCache {
     data: CacheData,
     /// Entries not yet on disk.
     dirty: bool,
+    /// Probes run by this process (asked again, they are answered from
+    /// memory, which is no cache hit).
+    ran: std::collections::HashSet<u64>,
 }
 
 impl ProbeCache {
@@ -860,17 +880,39 @@ impl ProbeCache {
                 location: None,
                 data: CacheData::default(),
                 dirty: false,
+                ran: Default::default(),
             };
         };
-        let existing = std::fs::read(&location)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<CacheData>(&b).ok())
-            .filter(|d| d.rustc_fingerprint == fingerprint);
+        // cargo's log lines (`CARGO_LOG=cargo::util::rustc=debug`).
+        let existing = match std::fs::read(&location)
+            .map_err(anyhow::Error::from)
+            .and_then(|b| Ok(serde_json::from_slice::<CacheData>(&b)?))
+        {
+            Ok(d) if d.rustc_fingerprint == fingerprint => {
+                mycargo_util::log::debug(LOG_TARGET, "reusing existing rustc info cache");
+                Some(d)
+            }
+            Ok(_) => {
+                mycargo_util::log::debug(
+                    LOG_TARGET,
+                    "different compiler, creating new rustc info cache",
+                );
+                None
+            }
+            Err(e) => {
+                mycargo_util::log::debug(
+                    LOG_TARGET,
+                    format_args!("failed to read rustc info cache: {e}"),
+                );
+                None
+            }
+        };
         match existing {
             Some(data) => ProbeCache {
                 location: Some(location),
                 data,
                 dirty: false,
+                ran: Default::default(),
             },
             None => ProbeCache {
                 location: Some(location),
@@ -881,6 +923,7 @@ impl ProbeCache {
                 // A stale or foreign file is replaced even if nothing new
                 // is asked.
                 dirty: true,
+                ran: Default::default(),
             },
         }
     }
@@ -894,6 +937,7 @@ impl ProbeCache {
         }
         let json = serde_json::to_string(&self.data)?;
         mycargo_util::fs::write_atomic_nosync(location, json)?;
+        mycargo_util::log::debug(LOG_TARGET, "updated rustc info cache");
         self.dirty = false;
         Ok(())
     }

@@ -9,6 +9,7 @@ pub mod edit_distance;
 pub mod env;
 pub mod errors;
 pub mod fs;
+pub mod log;
 pub mod process;
 pub mod shell;
 pub mod time;

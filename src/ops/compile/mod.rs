@@ -241,6 +241,8 @@ pub fn compile_with(
         && !gctx.unstable.mtime_on_use
         && req.compile.message_formats().is_empty()
         && analysis.is_none()
+        // Logs asked for (`CARGO_LOG`) come from the full path.
+        && gctx.env.get_os("CARGO_LOG").is_none()
         && gctx.shell.verbosity() < Verbosity::Verbose;
     let mut noop = match fast {
         true => crate::ops::noop::Probe::new(gctx, &ws, &target_dir, &rustc_opts),
