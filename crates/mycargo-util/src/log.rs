@@ -3,6 +3,7 @@
 //! cargo's variable show the same events. The filter is read once:
 //! comma-separated `target=level` directives, or a bare level for all.
 
+use std::io::Write as _;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -40,7 +41,9 @@ impl Level {
 
 /// Parsed directives: (target prefix, or none for all; the most verbose
 /// level shown).
-fn directives(spec: &str) -> Vec<(Option<String>, Level)> {
+type Directives = Vec<(Option<String>, Level)>;
+
+fn directives(spec: &str) -> Directives {
     spec.split(',')
         .filter_map(|d| {
             let d = d.trim();
@@ -56,8 +59,8 @@ fn directives(spec: &str) -> Vec<(Option<String>, Level)> {
         .collect()
 }
 
-fn filter() -> &'static (Vec<(Option<String>, Level)>, Instant) {
-    static FILTER: OnceLock<(Vec<(Option<String>, Level)>, Instant)> = OnceLock::new();
+fn filter() -> &'static (Directives, Instant) {
+    static FILTER: OnceLock<(Directives, Instant)> = OnceLock::new();
     FILTER.get_or_init(|| {
         let spec = std::env::var("CARGO_LOG").unwrap_or_default();
         (directives(&spec), Instant::now())
@@ -82,7 +85,9 @@ pub fn enabled(target: &str, level: Level) -> bool {
 pub fn debug(target: &str, message: impl std::fmt::Display) {
     if enabled(target, Level::Debug) {
         let (_, began) = filter();
-        eprintln!(
+        // A log line that cannot be written is dropped.
+        let _ = writeln!(
+            std::io::stderr(),
             "{:>10.6}s {:>5} {target}: {message}",
             began.elapsed().as_secs_f64(),
             Level::Debug.name()
