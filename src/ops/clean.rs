@@ -319,20 +319,15 @@ fn clean_specs(
     specs: &[String],
 ) -> anyhow::Result<()> {
     let opts = super::workspace::read_options(gctx);
-    // Path packages are read directly; registry and git ones need the
-    // resolve (as in cargo, which downloads what it has not got).
-    let (pkgs, remote) = super::compile::packages::load_with(ws, &opts, true)?;
-    let pkgs = if remote {
-        let how = super::resolve::How {
-            mode: super::lockfile::Mode::Sync,
-            ignore_rust_version: false,
-            download: true,
-            install: None,
-        };
-        super::resolve::resolve_workspace(gctx, ws, &opts, &how, None)?
-    } else {
-        pkgs
+    // The resolve, as cargo's (which keeps the lock file up to date and
+    // downloads what it has not got).
+    let how = super::resolve::How {
+        mode: super::lockfile::Mode::Sync,
+        ignore_rust_version: false,
+        download: true,
+        install: None,
     };
+    let pkgs = super::resolve::resolve_workspace(gctx, ws, &opts, &how, None)?;
 
     // What rustc names its files, per platform.
     let rustc_path =

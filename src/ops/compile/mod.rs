@@ -1214,7 +1214,7 @@ pub(crate) fn select_packages_warning(
                 continue;
             }
             let spec = PackageIdSpec::parse(p, None)?;
-            out.extend(pkgs.matching(&spec)?);
+            out.extend(pkgs.matching_one(&spec)?);
         }
         out
     } else {

@@ -47,14 +47,27 @@ impl Packages {
         }
     }
 
+    /// The one package `spec` names for a build, or cargo's error when it
+    /// names several.
+    pub fn matching_one(&self, spec: &PackageIdSpec) -> anyhow::Result<Vec<usize>> {
+        let found = self.matching(spec)?;
+        if found.len() > 1 {
+            let mut ids: Vec<&mycargo_core::PackageId> =
+                found.iter().map(|&i| &self.manifests[i].package_id).collect();
+            ids.sort();
+            crate::ops::pkgid::query(spec, &ids)?;
+        }
+        Ok(found)
+    }
+
     /// The packages `spec` names, or cargo's error (with a did-you-mean).
     pub fn matching(&self, spec: &PackageIdSpec) -> anyhow::Result<Vec<usize>> {
         let found: Vec<usize> = (0..self.manifests.len())
             .filter(|&i| spec.matches(&self.manifests[i].package_id))
             .collect();
-        // Several packages answer (two versions, or a replaced package and
-        // its replacement): cargo's ambiguity error.
-        if found.len() > 1 || self.replaced.iter().any(|id| spec.matches(id)) {
+        // A replaced package and its replacement both answer to the name:
+        // cargo's ambiguity error.
+        if self.replaced.iter().any(|id| spec.matches(id)) {
             let mut ids: Vec<&mycargo_core::PackageId> = self
                 .manifests
                 .iter()
