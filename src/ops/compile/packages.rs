@@ -51,9 +51,17 @@ impl Packages {
     /// names several.
     pub fn matching_one(&self, spec: &PackageIdSpec) -> anyhow::Result<Vec<usize>> {
         let found = self.matching(spec)?;
+        // A member named so is the one meant (`install` builds its crate
+        // in a workspace that may hold another version of it).
+        let members: Vec<usize> = found.iter().copied().filter(|&i| self.members[i]).collect();
+        if found.len() > 1 && members.len() == 1 {
+            return Ok(members);
+        }
         if found.len() > 1 {
-            let mut ids: Vec<&mycargo_core::PackageId> =
-                found.iter().map(|&i| &self.manifests[i].package_id).collect();
+            let mut ids: Vec<&mycargo_core::PackageId> = found
+                .iter()
+                .map(|&i| &self.manifests[i].package_id)
+                .collect();
             ids.sort();
             crate::ops::pkgid::query(spec, &ids)?;
         }

@@ -242,6 +242,16 @@ fn prepare(
     };
     if gctx.args.locked || gctx.args.frozen {
         let ws = super::workspace::load(gctx, &sel.manifest_path)?;
+        // A lock file named by `resolver.lockfile-path` must be there.
+        if gctx.unstable.lockfile_path
+            && gctx.config.get_string("resolver.lockfile-path")?.is_some()
+            && !ws.lock_path().exists()
+        {
+            bail!(
+                "no Cargo.lock file found in the requested path {}",
+                ws.lock_path().display()
+            );
+        }
         if !ws.root().join("Cargo.lock").exists() {
             gctx.shell
                 .warn(format!("no Cargo.lock file published in {}", sel.id))?;
