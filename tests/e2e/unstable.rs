@@ -586,3 +586,28 @@ fn build_warnings_setting_like_cargo() {
         }
     }
 }
+
+/// `-Z` flags cargo has stabilized: a warning that they are no longer
+/// needed, or cargo's error where another switch replaced them.
+#[test]
+fn stabilized_z_flags_like_cargo() {
+    let (m, c) = lib_fixture().build_twins();
+    for args in [
+        "check -Z cache-messages",
+        "check -Z offline",
+        "check -Z config-include",
+    ] {
+        same(&m, &c, args, &[NIGHTLY]);
+    }
+}
+
+/// `-Zlockfile-path`: `clean -p` keeps the lock file where it is
+/// configured (it resolves, as cargo's does).
+#[test]
+fn clean_writes_the_configured_lock_file_like_cargo() {
+    let (m, c) = lib_fixture().build_twins();
+    let args = "clean -Zlockfile-path --config resolver.lockfile-path='locks/Cargo.lock' -p foo";
+    same(&m, &c, args, &[NIGHTLY]);
+    assert!(m.root().join("locks/Cargo.lock").is_file());
+    assert!(!m.root().join("Cargo.lock").exists());
+}
