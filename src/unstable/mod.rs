@@ -69,6 +69,9 @@ pub struct UnstableFlags {
     pub skip_rustdoc_fingerprint: bool,
     /// Warnings for flags cargo has stabilized (shown by the caller).
     pub stabilized_warnings: Vec<String>,
+    /// `-Z root-dir=DIR`: what paths given to rustc are relative to (and
+    /// where it runs) instead of the workspace root.
+    pub root_dir: Option<std::path::PathBuf>,
 }
 
 /// `-Z` flags cargo 1.95 knows that mycargo does not implement yet.
@@ -95,7 +98,6 @@ const NOT_YET: &[&str] = &[
     "panic-immediate-abort",
     "print-im-a-teapot",
     "profile-hint-mostly-unused",
-    "root-dir",
     "rustc-unicode",
     "rustdoc-depinfo",
     "rustdoc-map",
@@ -261,6 +263,13 @@ pub fn parse(flags: &[String], env: &Env) -> anyhow::Result<UnstableFlags> {
             Some((k, v)) => (k, Some(v)),
             None => (flag.as_str(), None),
         };
+        if k == "root-dir" {
+            let Some(dir) = v else {
+                bail!("flag -Zroot-dir requires a value");
+            };
+            out.root_dir = Some(mycargo_util::fs::normalize_path(&env.cwd().join(dir)));
+            continue;
+        }
         if let Some(w) = stabilized::check(k)? {
             out.stabilized_warnings.push(w);
             continue;

@@ -611,3 +611,26 @@ fn clean_writes_the_configured_lock_file_like_cargo() {
     assert!(m.root().join("locks/Cargo.lock").is_file());
     assert!(!m.root().join("Cargo.lock").exists());
 }
+
+/// `-Zroot-dir`: rustc runs there and sees paths relative to it (what
+/// `file!()` and diagnostics show), as cargo does.
+#[test]
+fn root_dir_sets_what_paths_are_relative_to_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "ws_root/Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file(
+            "ws_root/src/main.rs",
+            "fn main() { println!(\"{}\", file!()); }\n",
+        )
+        .build_twins();
+    let out = same(
+        &m,
+        &c,
+        "run -q -Zroot-dir=. --manifest-path=ws_root/Cargo.toml",
+        &[NIGHTLY],
+    );
+    assert_eq!(out.stdout, "ws_root/src/main.rs\n");
+}

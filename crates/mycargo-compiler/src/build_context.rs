@@ -109,6 +109,9 @@ pub struct BuildConfig {
     pub cargo_home: PathBuf,
     /// `--timings`: record when each unit ran.
     pub timings: bool,
+    /// `-Z root-dir`: what rustc's paths are relative to (and where it
+    /// runs) instead of the workspace root.
+    pub path_root: Option<PathBuf>,
     /// `build.warnings` (`-Z warnings`): what becomes of warnings.
     pub warnings: WarningHandling,
     /// `-Z build-analysis`: the session log.
@@ -648,7 +651,11 @@ impl<'a> BuildContext<'a> {
     pub fn path_args(&self, unit: &Unit) -> (PathBuf, PathBuf) {
         let gp = &self.graph.packages[unit.pkg];
         let src = &gp.manifest.targets[unit.target].src_path;
-        let root = &self.config.ws_root;
+        let root = self
+            .config
+            .path_root
+            .as_ref()
+            .unwrap_or(&self.config.ws_root);
         if gp.is_local
             && let Ok(rel) = src.strip_prefix(root)
         {

@@ -650,6 +650,7 @@ pub fn compile_with(
         primary_unit_rustc: extras.primary_unit_rustc.clone(),
         analysis: analysis.clone(),
         warnings: warning_handling,
+        path_root: gctx.unstable.root_dir.clone(),
     };
     if extras.install.as_ref().is_some_and(|i| i.dry_run) {
         return Ok(Built::default());
