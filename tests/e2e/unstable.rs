@@ -617,6 +617,7 @@ fn clean_writes_the_configured_lock_file_like_cargo() {
 #[test]
 fn root_dir_sets_what_paths_are_relative_to_like_cargo() {
     let (m, c) = project()
+        .no_manifest()
         .file(
             "ws_root/Cargo.toml",
             "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
@@ -632,5 +633,5 @@ fn root_dir_sets_what_paths_are_relative_to_like_cargo() {
         "run -q -Zroot-dir=. --manifest-path=ws_root/Cargo.toml",
         &[NIGHTLY],
     );
-    assert_eq!(out.stdout, "ws_root/src/main.rs\n");
+    assert_eq!(out.stdout, "ws_root/src/main.rs\n", "{}", out.stderr);
 }
