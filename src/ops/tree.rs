@@ -517,10 +517,12 @@ pub fn run(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         no_dedupe,
         depth,
         prune: &prune,
+        color: gctx.shell.out_supports_color(),
     };
     let mut out = String::new();
     printer.print(&mut out, &root_indexes);
-    if let Some(probe) = probe {
+    // Coloured output is not kept for runs that may not want it.
+    if let Some(probe) = probe.filter(|_| !printer.color) {
         let (local, all) = crate::ops::noop::manifest_paths(&pkgs.manifests);
         probe.record_output(gctx, &local, &all, out.as_bytes());
     }
@@ -913,7 +915,27 @@ struct Printer<'g, 'a> {
     no_dedupe: bool,
     depth: Depth,
     prune: &'g [PackageIdSpec],
+    /// Colours on stdout: the tree's lines by edge kind, as cargo's.
+    color: bool,
 }
+
+/// ANSI styles of cargo's tree (its `style::DEP_*`).
+mod tree_style {
+    pub const RESET: &str = "\x1b[0m";
+    pub const NORMAL: &str = "\x1b[2m";
+    pub const BUILD: &str = "\x1b[1m\x1b[34m";
+    pub const DEV: &str = "\x1b[1m\x1b[36m";
+    pub const FEATURE: &str = "\x1b[2m\x1b[35m";
+    pub const DEDUPED: &str = "\x1b[33m\x1b[2m";
+    pub const BUILD_HEADER: &str = "\x1b[94m\x1b[1m";
+    pub const DEV_HEADER: &str = "\x1b[96m\x1b[1m";
+    /// How cargo closes a header's (and the `(*)` mark's) styles.
+    pub const TAG_END: &str = "\x1b[39m\x1b[22m";
+}
+
+/// One level of the tree's prefix: whether more siblings follow, and the
+/// style of the edge that led there.
+type Level = (bool, &'static str);
 
 impl Printer<'_, '_> {
     fn print(&self, out: &mut String, roots: &[usize]) {
@@ -932,11 +954,11 @@ impl Printer<'_, '_> {
         enum Step {
             Node(usize),
             Deps(usize, EdgeKind),
-            PushLevel(bool),
+            PushLevel(Level),
             PopLevel,
             Leave,
         }
-        let mut levels: Vec<bool> = Vec::new();
+        let mut levels: Vec<Level> = Vec::new();
         // The packages on the path from the root (a cycle is shown once).
         let mut path: Vec<usize> = Vec::new();
         let mut steps = vec![Step::Node(root)];
@@ -966,10 +988,11 @@ impl Printer<'_, '_> {
                 Step::Deps(node, kind) => {
                     let shown = self.print_dependencies(out, node, kind, &levels);
                     let n = shown.len();
+                    let style = self.edge_style(kind);
                     for (i, d) in shown.into_iter().enumerate().rev() {
                         steps.push(Step::PopLevel);
                         steps.push(Step::Node(d));
-                        steps.push(Step::PushLevel(i + 1 < n));
+                        steps.push(Step::PushLevel((i + 1 < n, style)));
                     }
                 }
             }
@@ -982,7 +1005,7 @@ impl Printer<'_, '_> {
         out: &mut String,
         node: usize,
         visited: &mut HashSet<usize>,
-        levels: &[bool],
+        levels: &[Level],
         stack: &[usize],
     ) -> bool {
         let new = self.no_dedupe || visited.insert(node);
@@ -992,26 +1015,30 @@ impl Printer<'_, '_> {
                 let _ = write!(out, "{}", levels.len());
             }
             Prefix::Indent => {
-                if let Some((last, rest)) = levels.split_last() {
-                    for &continues in rest {
+                if let Some(((last, last_style), rest)) = levels.split_last() {
+                    for &(continues, style) in rest {
                         let c = if continues { s.down } else { " " };
-                        let _ = write!(out, "{c}   ");
+                        let _ = write!(out, "{}   ", self.styled(style, c));
                     }
                     let c = if *last { s.tee } else { s.ell };
-                    let _ = write!(out, "{c}{0}{0} ", s.right);
+                    let lead = format!("{c}{0}{0}", s.right);
+                    let _ = write!(out, "{} ", self.styled(last_style, &lead));
                 }
             }
             Prefix::None => {}
         }
         let in_cycle = stack.contains(&node);
         let has_deps = !self.graph.edges[node].is_empty();
-        let star = if (new && !in_cycle) || !has_deps {
-            ""
-        } else {
-            " (*)"
-        };
+        let deduped = !((new && !in_cycle) || !has_deps);
         self.display(out, node);
-        out.push_str(star);
+        if deduped {
+            match self.color {
+                true => {
+                    let _ = write!(out, " {}(*){}", tree_style::DEDUPED, tree_style::TAG_END);
+                }
+                false => out.push_str(" (*)"),
+            }
+        }
         out.push('\n');
         new && !in_cycle
     }
@@ -1023,25 +1050,34 @@ impl Printer<'_, '_> {
         out: &mut String,
         node: usize,
         kind: EdgeKind,
-        levels: &[bool],
+        levels: &[Level],
     ) -> Vec<usize> {
         let deps = self.graph.edges_of_kind(node, kind);
         if deps.is_empty() {
             return Vec::new();
         }
         let header = match kind {
-            EdgeKind::Dep(DepKind::Build) => Some("[build-dependencies]"),
-            EdgeKind::Dep(DepKind::Development) => Some("[dev-dependencies]"),
+            EdgeKind::Dep(DepKind::Build) => {
+                Some((tree_style::BUILD_HEADER, "[build-dependencies]"))
+            }
+            EdgeKind::Dep(DepKind::Development) => {
+                Some((tree_style::DEV_HEADER, "[dev-dependencies]"))
+            }
             _ => None,
         };
         if self.prefix == Prefix::Indent
-            && let Some(header) = header
+            && let Some((style, header)) = header
         {
-            for &continues in levels.iter() {
+            for &(continues, level_style) in levels.iter() {
                 let c = if continues { self.symbols.down } else { " " };
-                let _ = write!(out, "{c}   ");
+                let _ = write!(out, "{}   ", self.styled(level_style, c));
             }
-            out.push_str(header);
+            match self.color {
+                true => {
+                    let _ = write!(out, "{style}{header}{}", tree_style::TAG_END);
+                }
+                false => out.push_str(header),
+            }
             out.push('\n');
         }
         let (max, members_only) = match self.depth {
@@ -1063,6 +1099,24 @@ impl Printer<'_, '_> {
                 Node::Feature { .. } => true,
             })
             .collect()
+    }
+
+    /// The style of the lines leading to a dependency of `kind`.
+    fn edge_style(&self, kind: EdgeKind) -> &'static str {
+        match kind {
+            EdgeKind::Dep(DepKind::Normal) => tree_style::NORMAL,
+            EdgeKind::Dep(DepKind::Build) => tree_style::BUILD,
+            EdgeKind::Dep(DepKind::Development) => tree_style::DEV,
+            EdgeKind::Feature => tree_style::FEATURE,
+        }
+    }
+
+    /// `text` in `style` when colours are on.
+    fn styled(&self, style: &str, text: &str) -> String {
+        match self.color {
+            true => format!("{style}{text}{}", tree_style::RESET),
+            false => text.to_string(),
+        }
     }
 
     fn display(&self, out: &mut String, node: usize) {

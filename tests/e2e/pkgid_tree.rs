@@ -322,3 +322,40 @@ fn tree_formats_and_errors_match_cargo() {
         )
         .run();
 }
+
+/// `tree --color always`: cargo's styles byte for byte (dimmed lines for
+/// normal edges, bold blue and cyan for build and dev ones, magenta for
+/// features, the headers and the yellow `(*)`).
+#[test]
+fn tree_colours_match_cargo() {
+    let p = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"tc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\na = { path = \"a\" }\nb = { path = \"b\" }\n\n[build-dependencies]\nb = { path = \"b\" }\n\n[dev-dependencies]\nb = { path = \"b\" }\n",
+        )
+        .file("src/lib.rs", "")
+        .file(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nb = { path = \"../b\" }\n",
+        )
+        .file("a/src/lib.rs", "")
+        .file(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nc = { path = \"../c\" }\n",
+        )
+        .file("b/src/lib.rs", "")
+        .file(
+            "c/Cargo.toml",
+            "[package]\nname = \"c\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("c/src/lib.rs", "")
+        .build();
+    for args in ["tree --color always", "tree -e features --color always"] {
+        let m = p.mycargo(args).run().stdout;
+        let c = p.cargo(args).run().stdout;
+        assert_eq!(m, c, "`{args}`");
+        assert!(m.contains("\u{1b}[2m"), "{m}");
+    }
+    let plain = p.mycargo("tree --color never").run().stdout;
+    assert!(!plain.contains('\u{1b}'), "{plain}");
+}

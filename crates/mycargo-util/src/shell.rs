@@ -202,6 +202,17 @@ impl Shell {
         self.use_color
     }
 
+    /// Whether output to stdout may be coloured: `--color always`, or
+    /// `auto` on a terminal.
+    pub fn out_supports_color(&self) -> bool {
+        use std::io::IsTerminal as _;
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal(),
+        }
+    }
+
     pub fn err(&mut self) -> &mut dyn Write {
         self.clear_progress();
         self.messages += 1;
