@@ -180,7 +180,11 @@ const CASES: &[Case] = &[
             assert_eq!(p.default_run.as_deref(), Some("foo"));
             assert_eq!(p.resolver.as_deref(), Some("2"));
             assert_eq!(p.version().to_string(), "1.2.3-beta.1");
-            assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+            // Both `license` and `license-file`: cargo's advice to keep one.
+            assert_eq!(m.warnings.len(), 1, "{:?}", m.warnings);
+            assert!(
+                m.warnings[0].starts_with("only one of `license` or `license-file` is necessary")
+            );
         }),
     },
     Case {
