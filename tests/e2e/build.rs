@@ -951,19 +951,8 @@ fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// word for word, and the build goes on.
 #[test]
 fn output_filename_collisions_warned_like_cargo() {
-    let member = |name: &str| {
-        format!("[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\n")
-    };
-    let (m, c) = project()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
-        )
-        .file("a/Cargo.toml", member("a"))
-        .file("a/src/lib.rs", "")
+    let (m, c) = super::twin::two_members("1.0.0", "")
         .file("a/examples/ex1.rs", "fn main() {}")
-        .file("b/Cargo.toml", member("b"))
-        .file("b/src/lib.rs", "")
         .file("b/examples/ex1.rs", "fn main() {}")
         .build_twins();
     let warning = |p: &Project, cargo: bool| {

@@ -649,21 +649,7 @@ fn doc_collision_between_packages_like_cargo() {
 /// loses the pages of items gone since.
 #[test]
 fn doc_name_collisions_and_stale_pages_like_cargo() {
-    let member = |name: &str| {
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nname = \"same_lib\"\n"
-        )
-    };
-    let (m, c) = project()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
-        )
-        .file("a/Cargo.toml", member("a"))
-        .file("a/src/lib.rs", "")
-        .file("b/Cargo.toml", member("b"))
-        .file("b/src/lib.rs", "")
-        .build_twins();
+    let (m, c) = super::twin::two_members("0.1.0", "\n[lib]\nname = \"same_lib\"\n").build_twins();
     let out = super::twin::same(&m, &c, "doc");
     assert!(out.contains("document output filename collision"), "{out}");
     assert!(!m.root().join("target/doc").exists());

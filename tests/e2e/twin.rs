@@ -66,3 +66,22 @@ pub fn registry_twins(reg: &Registry, files: &[(&str, &str)]) -> (Project, Proje
     };
     (make("m"), make("c"))
 }
+
+/// A workspace of members `a` and `b`, each a lib whose manifest is
+/// `[package]` named after it followed by `extra`.
+pub fn two_members(version: &str, extra: &str) -> mycargo_test_support::ProjectBuilder {
+    let member = |name: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\n{extra}"
+        )
+    };
+    project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file("a/Cargo.toml", member("a"))
+        .file("a/src/lib.rs", "")
+        .file("b/Cargo.toml", member("b"))
+        .file("b/src/lib.rs", "")
+}

@@ -259,38 +259,11 @@ pub fn preorder(units: &UnitGraph) -> Vec<Unit> {
     out
 }
 
-/// cargo's kind of a target in the log.
+/// cargo's kind of a target in the log (`test` for an integration test).
 fn target_kind(t: &mycargo_manifest::Target) -> &'static str {
-    if t.is_custom_build() {
-        "build-script"
-    } else if t.is_example() {
-        "example"
-    } else if t.is_lib() {
-        "lib"
-    } else if t.is_bin() {
-        "bin"
-    } else if t.is_test() {
-        "test"
-    } else if t.is_bench() {
-        "bench"
-    } else {
-        "lib"
-    }
-}
-
-fn target_rank(t: &mycargo_manifest::Target) -> u8 {
-    if t.is_custom_build() {
-        6
-    } else if t.is_example() {
-        if t.is_lib() { 4 } else { 5 }
-    } else if t.is_lib() {
-        0
-    } else if t.is_bin() {
-        1
-    } else if t.is_test() {
-        2
-    } else {
-        3
+    match t.kind_description() {
+        "integration-test" => "test",
+        kind => kind,
     }
 }
 
@@ -331,7 +304,7 @@ fn unit_order(bcx: &BuildContext<'_>, units: &UnitGraph) -> Vec<Unit> {
             m.name().to_string(),
             m.version().clone(),
             m.package_id.source_id().to_string(),
-            target_rank(t),
+            t.kind_rank(),
             t.name.clone(),
             matches!(u.kind, CompileKind::Target(_)),
             mode_rank(u.mode),

@@ -11,39 +11,6 @@ use mycargo_util::Shell;
 use crate::build_context::BuildContext;
 use crate::unit::{CompileMode, Unit};
 
-/// cargo's kind of a target in these messages.
-fn kind_word(t: &mycargo_manifest::Target) -> &'static str {
-    if t.is_custom_build() {
-        "build-script"
-    } else if t.is_example() {
-        "example"
-    } else if t.is_lib() {
-        "lib"
-    } else if t.is_bin() {
-        "bin"
-    } else if t.is_test() {
-        "integration-test"
-    } else {
-        "bench"
-    }
-}
-
-fn kind_rank(t: &mycargo_manifest::Target) -> u8 {
-    if t.is_lib() && !t.is_example() {
-        0
-    } else if t.is_bin() && !t.is_example() {
-        1
-    } else if t.is_test() {
-        2
-    } else if t.is_bench() {
-        3
-    } else if t.is_example() {
-        4
-    } else {
-        5
-    }
-}
-
 /// Warn of every file two units would write.
 pub fn warn(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<()> {
     let mut units: Vec<&Unit> = bcx
@@ -56,7 +23,7 @@ pub fn warn(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<()> {
         let t = &m.targets[u.target];
         (
             m.package_id.clone(),
-            kind_rank(t),
+            t.kind_rank(),
             t.name.clone(),
             u.kind.clone(),
             (*u).clone(),
@@ -68,7 +35,7 @@ pub fn warn(bcx: &BuildContext<'_>, shell: &mut Shell) -> anyhow::Result<()> {
         let t = &m.targets[u.target];
         format!(
             "the {} target `{}` in package `{}`",
-            kind_word(t),
+            t.kind_description(),
             t.name,
             m.package_id
         )

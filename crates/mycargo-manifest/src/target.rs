@@ -157,6 +157,20 @@ impl Target {
         }
     }
 
+    /// cargo's order of target kinds (its `TargetKind`): lib, bin, test,
+    /// bench, example lib, example bin, build script.
+    pub fn kind_rank(&self) -> u8 {
+        match self.kind {
+            TargetKind::Lib(_) => 0,
+            TargetKind::Bin => 1,
+            TargetKind::Test => 2,
+            TargetKind::Bench => 3,
+            TargetKind::ExampleLib(_) => 4,
+            TargetKind::ExampleBin => 5,
+            TargetKind::CustomBuild => 6,
+        }
+    }
+
     /// Whether doc tests can run (a lib of type lib, rlib or proc-macro).
     pub fn doctestable(&self) -> bool {
         match &self.kind {

@@ -300,19 +300,12 @@ fn header_case(name: &str) -> String {
 }
 
 fn http_error(url: &str, f: &Fetched) -> anyhow::Error {
-    anyhow!("{}", http_error_text(url, f, true))
+    anyhow!("{}", http_error_text(url, f, true, true))
 }
 
 /// A 401: cargo names no address for it.
 fn unauthorized_error(url: &str, f: &Fetched) -> anyhow::Error {
-    let text = http_error_text(url, f, true);
-    match f.addr {
-        Some(a) => anyhow!(
-            "{}",
-            text.replacen(&format!("`{url}` ({})", a.ip()), &format!("`{url}`"), 1)
-        ),
-        None => anyhow!("{text}"),
-    }
+    anyhow!("{}", http_error_text(url, f, true, false))
 }
 
 /// Response headers cargo shows in a final HTTP error (CDN request ids and
@@ -329,9 +322,12 @@ const DEBUG_HEADERS: &[&str] = &[
 /// cargo's words for an unsuccessful answer: the URL, the peer's address,
 /// the status, the debug headers (not in retry warnings), and the body cut
 /// to 512 characters.
-fn http_error_text(url: &str, f: &Fetched, show_headers: bool) -> String {
+fn http_error_text(url: &str, f: &Fetched, show_headers: bool, show_addr: bool) -> String {
     const MAX_BODY_CHARS: usize = 512;
-    let ip = f.addr.map(|a| format!(" ({})", a.ip())).unwrap_or_default();
+    let ip = match (show_addr, f.addr) {
+        (true, Some(a)) => format!(" ({})", a.ip()),
+        _ => String::new(),
+    };
     let body = match std::str::from_utf8(&f.body) {
         Ok(s) => mycargo_util::diagnostic::truncate_with_ellipsis(s, MAX_BODY_CHARS),
         Err(_) => format!("[{} non-utf8 bytes]", f.body.len()),
@@ -718,7 +714,7 @@ impl Inner {
                         f.retry_after.as_deref(),
                         std::time::SystemTime::now(),
                     );
-                    (anyhow!("{}", http_error_text(url, &f, false)), ra)
+                    (anyhow!("{}", http_error_text(url, &f, false, true)), ra)
                 }
                 Ok(f) => return Ok(f),
                 Err(e) if remaining > 0 && e.spurious => (e.error, None),

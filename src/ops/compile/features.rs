@@ -112,12 +112,15 @@ pub fn check_selection(
 ) -> anyhow::Result<()> {
     let cli = features.to_cli_features();
     let asked = !cli.features.is_empty() || cli.all_features || !cli.uses_default_features;
+    // Nothing asked, nothing to refuse (and no member read again).
+    if !asked {
+        return Ok(());
+    }
     let members = super::packages::load_members(ws);
     // Resolver 1 in a package takes features for any selected package.
     let new_behavior = ws.current().is_none()
         || super::packages::resolver_version(ws) != mycargo_resolver::ResolverVersion::V1;
-    if asked
-        && new_behavior
+    if new_behavior
         && !selection.workspace
         && selection.packages().iter().any(|spec| {
             mycargo_core::PackageIdSpec::parse(spec, None).is_ok_and(|spec| {

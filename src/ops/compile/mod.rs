@@ -903,21 +903,19 @@ fn doc_collisions(
     });
     let mut seen: std::collections::HashMap<PathBuf, &mycargo_compiler::Unit> =
         std::collections::HashMap::new();
-    let describe = |u: &mycargo_compiler::Unit| {
+    // `lib `foo` in package `foo v0.1.0 (..)`` (doc units are libs, bins
+    // and examples); `lib target `foo` ...` with `word`.
+    let name_as = |u: &mycargo_compiler::Unit, word: &str| {
         let m = graph.packages[u.pkg].manifest;
         let t = &m.targets[u.target];
-        let kind = if t.is_lib() {
-            "lib"
-        } else if t.is_example() {
-            "example"
-        } else {
-            "bin"
-        };
         format!(
-            "the {kind} target `{}` in package `{}`",
-            t.name, m.package_id
+            "{}{word} `{}` in package `{}`",
+            t.kind_description(),
+            t.name,
+            m.package_id
         )
     };
+    let name = |u: &mycargo_compiler::Unit| name_as(u, "");
     // Two selected packages documenting a lib (or a bin, an example) of
     // one crate name is an error: only one could be documented.
     let mut primary: [std::collections::HashMap<
@@ -932,18 +930,6 @@ fn doc_collisions(
         let map = &mut primary[usize::from(!t.is_lib())];
         let key = (t.crate_name(), &u.kind);
         if let Some(prev) = map.get(&key) {
-            let name = |u: &mycargo_compiler::Unit| {
-                let m = graph.packages[u.pkg].manifest;
-                let t = &m.targets[u.target];
-                let kind = if t.is_lib() {
-                    "lib"
-                } else if t.is_example() {
-                    "example"
-                } else {
-                    "bin"
-                };
-                format!("{kind} `{}` in package `{}`", t.name, m.package_id)
-            };
             bail!(
                 "document output filename collision\n\
                  The {} has the same name as the {}.\n\
@@ -964,10 +950,10 @@ fn doc_collisions(
         let path = dir.join("doc").join(t.crate_name()).join("index.html");
         if let Some(other) = seen.get(&path) {
             gctx.shell.warn(format!(
-                "output filename collision at {}\n  |\n  = note: {} has the same output filename as {}\n  = note: this is a known bug where multiple crates with the same name use the same path; see <https://github.com/rust-lang/cargo/issues/6313>",
+                "output filename collision at {}\n  |\n  = note: the {} has the same output filename as the {}\n  = note: this is a known bug where multiple crates with the same name use the same path; see <https://github.com/rust-lang/cargo/issues/6313>",
                 path.display(),
-                describe(u),
-                describe(other)
+                name_as(u, " target"),
+                name_as(other, " target")
             ))?;
         } else {
             seen.insert(path, u);

@@ -59,7 +59,7 @@ pub(super) fn no_sessions(title: &str, note: &str) -> anyhow::Error {
 }
 
 /// The session to report on: `--id`, else the newest of the workspace.
-pub(super) fn pick(
+fn pick(
     gctx: &GlobalContext,
     ws: Option<&Workspace>,
     id: Option<&str>,
@@ -88,11 +88,39 @@ pub(super) fn pick(
 }
 
 /// `--id` must have a run id's form.
-pub(super) fn check_id(id: Option<&str>) -> anyhow::Result<()> {
+fn check_id(id: Option<&str>) -> anyhow::Result<()> {
     match id {
         Some(id) if !is_run_id(id) => bail!("{}", run_id_error(id)),
         _ => Ok(()),
     }
+}
+
+/// A session to report on: the workspace (if any), its id, where its log
+/// is and the log's messages.
+pub(super) struct Session {
+    pub ws: Option<Workspace>,
+    pub id: String,
+    pub path: PathBuf,
+    pub messages: Vec<Value>,
+}
+
+/// `--id` checked, the session picked (`--id`, else the newest of the
+/// workspace) and its log read.
+pub(super) fn open(
+    gctx: &GlobalContext,
+    id: Option<&str>,
+    manifest_path: Option<&Path>,
+) -> anyhow::Result<Session> {
+    check_id(id)?;
+    let ws = workspace(gctx, manifest_path);
+    let (id, path) = pick(gctx, ws.as_ref(), id)?;
+    let messages = read(&path)?;
+    Ok(Session {
+        ws,
+        id,
+        path,
+        messages,
+    })
 }
 
 /// The messages kinds a log holds.
@@ -113,7 +141,7 @@ const REASONS: &[&str] = &[
 
 /// The messages of a log, up to the first that is not one (as cargo
 /// reads them: a damaged tail is ignored, not an error).
-pub(super) fn read(path: &Path) -> anyhow::Result<Vec<Value>> {
+fn read(path: &Path) -> anyhow::Result<Vec<Value>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         anyhow::Error::new(e).context(format!("failed to analyze log at `{}`", path.display()))
     })?;

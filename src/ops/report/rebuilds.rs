@@ -17,10 +17,9 @@ pub(super) fn run(
     id: Option<&str>,
     manifest_path: Option<&Path>,
 ) -> anyhow::Result<()> {
-    logs::check_id(id)?;
-    let ws = logs::workspace(gctx, manifest_path);
-    let (id, path) = logs::pick(gctx, ws.as_ref(), id)?;
-    let messages = logs::read(&path)?;
+    let logs::Session {
+        ws, id, messages, ..
+    } = logs::open(gctx, id, manifest_path)?;
     let base = match &ws {
         Some(w) => w.root.clone(),
         None => gctx.cwd().to_path_buf(),

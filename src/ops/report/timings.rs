@@ -17,10 +17,12 @@ pub(super) fn run(
     open: bool,
     manifest_path: Option<&Path>,
 ) -> anyhow::Result<()> {
-    logs::check_id(id)?;
-    let ws = logs::workspace(gctx, manifest_path);
-    let (id, path) = logs::pick(gctx, ws.as_ref(), id)?;
-    let messages = logs::read(&path)?;
+    let logs::Session {
+        ws,
+        id,
+        path,
+        messages,
+    } = logs::open(gctx, id, manifest_path)?;
     let Some(report) = Report::from_messages(&messages) else {
         return Err(anyhow::anyhow!("no timing data found in log")
             .context(format!("failed to analyze log at `{}`", path.display())));
