@@ -34,9 +34,13 @@ pub fn bench(gctx: &mut GlobalContext, args: &crate::cli::bench::Args) -> CliRes
     };
     let extras = CompileExtras {
         test_args: test_args.clone(),
+        unit_graph: args.unit_graph,
         ..CompileExtras::default()
     };
     let built = compile_with(gctx, &req, &extras)?;
+    if args.unit_graph {
+        return Ok(());
+    }
     let opts = RunOptions {
         which: Which::Bench,
         no_run: args.no_run,

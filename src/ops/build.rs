@@ -60,7 +60,7 @@ fn artifact_dir(
 }
 
 /// The nightly-only flags of `build` and `check`: refused on stable with
-/// cargo's error; `--unit-graph` refused on nightly too until it is built.
+/// cargo's error.
 fn build_extras(
     gctx: &GlobalContext,
     unit_graph: bool,
@@ -68,7 +68,6 @@ fn build_extras(
 ) -> anyhow::Result<CompileExtras> {
     if unit_graph {
         crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--unit-graph", 8002)?;
-        anyhow::bail!("`--unit-graph` is not supported by mycargo yet");
     }
     if compile_time_deps {
         crate::unstable::fail_if_stable_opt(
@@ -81,6 +80,7 @@ fn build_extras(
     Ok(CompileExtras {
         compile_time_deps,
         fast_noop: !compile_time_deps,
+        unit_graph,
         ..CompileExtras::default()
     })
 }

@@ -14,7 +14,7 @@ use crate::context::GlobalContext;
 
 pub fn doc(gctx: &mut GlobalContext, args: &crate::cli::doc::Args) -> CliResult {
     if args.unit_graph {
-        return Err(super::rustc::unstable_flag(gctx, "--unit-graph", 8002).into());
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--unit-graph", 8002)?;
     }
     if args.packages.wants_package_list() {
         let manifest =
@@ -43,9 +43,13 @@ pub fn doc(gctx: &mut GlobalContext, args: &crate::cli::doc::Args) -> CliResult 
     let extras = CompileExtras {
         doc_deps: !args.no_deps,
         document_private_items: args.document_private_items,
+        unit_graph: args.unit_graph,
         ..CompileExtras::default()
     };
     let built = compile_with(gctx, &req, &extras)?;
+    if args.unit_graph {
+        return Ok(());
+    }
     finish(gctx, &built.docs, args.open)?;
     Ok(())
 }

@@ -10,13 +10,16 @@ use mycargo_compiler::CompileMode;
 use mycargo_manifest::{Manifest, Target, TargetKind};
 use mycargo_util::CliResult;
 
-use super::compile::{CompileRequest, compile, name_glob};
+use super::compile::{CompileExtras, CompileRequest, compile_with, name_glob};
 use crate::cli::common::{PackageSelection, TargetSelection};
 use crate::context::GlobalContext;
 
 pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult {
     if args.compile.wants_target_list() {
         return Err(anyhow::anyhow!(super::compile::TARGET_NEEDS_VALUE).into());
+    }
+    if args.unit_graph {
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--unit-graph", 8002)?;
     }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load(gctx, &manifest)?;
@@ -70,7 +73,11 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
     // The one bin is asked for by name, as cargo does: its required
     // features are then checked (with cargo's error) instead of the bin
     // being left out.
-    if !specific && let [(_, t)] = candidates.as_slice() {
+    // (`--unit-graph` shows cargo's own selection: the default targets.)
+    if !specific
+        && !args.unit_graph
+        && let [(_, t)] = candidates.as_slice()
+    {
         targets.bin = Some(vec![t.name.clone()]);
     }
 
@@ -88,7 +95,16 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
         keep_going: args.keep_going,
         manifest_path: args.manifest.manifest_path.as_deref(),
     };
-    let built = compile(gctx, &req)?;
+    let extras = CompileExtras {
+        unit_graph: args.unit_graph,
+        ..CompileExtras::default()
+    };
+    let built = compile_with(gctx, &req, &extras)?;
+    // The units are printed and nothing is built or run (cargo prints
+    // them, then panics).
+    if args.unit_graph {
+        return Ok(());
+    }
     let Some(exe) = built.executables.first() else {
         return Err(anyhow::anyhow!("a bin target must be available for `cargo run`").into());
     };

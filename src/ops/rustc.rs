@@ -14,7 +14,7 @@ pub fn rustc(gctx: &mut GlobalContext, args: &crate::cli::rustc::Args) -> CliRes
         return super::compile::print::print(gctx, &args.compile, what);
     }
     if args.unit_graph {
-        return Err(unstable_flag(gctx, "--unit-graph", 8002).into());
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--unit-graph", 8002)?;
     }
     let packages = single_package(gctx, &args.package, args.manifest.manifest_path.as_deref())?;
     // `--profile check` (and `test`, `bench`) pick the mode, as in cargo.
@@ -50,6 +50,7 @@ pub fn rustc(gctx: &mut GlobalContext, args: &crate::cli::rustc::Args) -> CliRes
             .map(str::to_string)
             .collect(),
         future_incompat_report: args.future_incompat_report,
+        unit_graph: args.unit_graph,
         ..CompileExtras::default()
     };
     compile_with(gctx, &req, &extras)?;
@@ -93,8 +94,9 @@ pub fn package_list_error(ws: &mycargo_manifest::Workspace) -> anyhow::Error {
     anyhow::anyhow!(msg)
 }
 
-/// A nightly-only flag mycargo does not implement yet (`--unit-graph`,
-/// ...): cargo's error without `-Z unstable-options`, a clear refusal with it.
+/// A nightly-only flag mycargo does not implement yet (`rustdoc
+/// --output-format`): cargo's error without `-Z unstable-options`, a clear
+/// refusal with it.
 pub fn unstable_flag(gctx: &GlobalContext, flag: &str, issue: u32) -> anyhow::Error {
     match crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, flag, issue) {
         Err(e) => e,

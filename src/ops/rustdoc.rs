@@ -13,7 +13,7 @@ pub fn rustdoc(gctx: &mut GlobalContext, args: &crate::cli::rustdoc::Args) -> Cl
         return Err(unstable_flag(gctx, "--output-format", 12103).into());
     }
     if args.unit_graph {
-        return Err(unstable_flag(gctx, "--unit-graph", 8002).into());
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--unit-graph", 8002)?;
     }
     let packages = single_package(gctx, &args.package, args.manifest.manifest_path.as_deref())?;
     let req = CompileRequest {
@@ -29,9 +29,13 @@ pub fn rustdoc(gctx: &mut GlobalContext, args: &crate::cli::rustdoc::Args) -> Cl
     let extras = CompileExtras {
         extra_args: args.args.clone(),
         extra_args_tool: "rustdoc",
+        unit_graph: args.unit_graph,
         ..CompileExtras::default()
     };
     let built = compile_with(gctx, &req, &extras)?;
+    if args.unit_graph {
+        return Ok(());
+    }
     super::doc::finish(gctx, &built.docs, args.open)?;
     Ok(())
 }

@@ -51,9 +51,13 @@ pub fn test(gctx: &mut GlobalContext, args: &crate::cli::test::Args) -> CliResul
         doctests,
         test_args: test_args.clone(),
         future_incompat_report: args.future_incompat_report,
+        unit_graph: args.unit_graph,
         ..CompileExtras::default()
     };
     let built = compile_with(gctx, &req, &extras)?;
+    if args.unit_graph {
+        return Ok(());
+    }
     let opts = RunOptions {
         which: Which::Test,
         no_run: args.no_run,

@@ -266,7 +266,8 @@ pub fn needs_spec_flag(ws: &mycargo_manifest::Workspace, sel: &PackageSelection)
 }
 
 /// What `test` and `bench` do first: refuse `--unit-graph` as stable cargo
-/// does, load the workspace, answer a bare `-p` with the package list.
+/// does (it needs `-Z unstable-options`), load the workspace, answer a
+/// bare `-p` with the package list.
 pub fn load_workspace(
     gctx: &mut GlobalContext,
     unit_graph: bool,
@@ -274,7 +275,7 @@ pub fn load_workspace(
     packages: &crate::cli::common::PackageSelection,
 ) -> anyhow::Result<mycargo_manifest::Workspace> {
     if unit_graph {
-        return Err(super::rustc::unstable_flag(gctx, "--unit-graph", 8002));
+        crate::unstable::fail_if_stable_opt(&gctx.unstable, &gctx.env, "--unit-graph", 8002)?;
     }
     let manifest = super::workspace::root_manifest(gctx, manifest_path)?;
     let ws = super::workspace::load(gctx, &manifest)?;

@@ -913,3 +913,38 @@ fn rerun_if_env_changed_sees_config_env_like_cargo() {
     let out = m.mycargo("build -vv").env("FOO", "three").run();
     assert!(out.stderr.contains("CARGO="), "{}", out.stderr);
 }
+
+/// One package named twice under different names (a renamed dependency
+/// and a build-dependency of its own name): cargo's error, before anything
+/// is compiled.
+#[test]
+fn a_dependency_named_twice_differently_is_refused_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nrenamed = { package = \"dep\", path = \"dep\" }\n\n\
+             [build-dependencies]\ndep = { path = \"dep\" }\n",
+        )
+        .file("src/lib.rs", "")
+        .file("build.rs", "fn main() {}\n")
+        .file(
+            "dep/Cargo.toml",
+            "[package]\nname = \"dep\"\nversion = \"0.2.0\"\nedition = \"2021\"\n",
+        )
+        .file("dep/src/lib.rs", "")
+        .build_twins();
+    let mo = m.mycargo("build").with_any_status().run();
+    let co = c.cargo("build").with_any_status().run();
+    assert_eq!(mo.code(), Some(101), "{}", mo.describe());
+    assert_eq!(mo.code(), co.code());
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    assert!(
+        mo.stderr.contains(
+            "depends on crate `dep v0.2.0 ([ROOT]/foo/dep)` multiple times with different names"
+        ) || mo.stderr.contains("multiple times with different names"),
+        "{}",
+        mo.stderr
+    );
+    assert!(!m.root().join("target/debug/deps").exists());
+}

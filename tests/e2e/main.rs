@@ -46,6 +46,7 @@ mod test_cmd;
 mod timings;
 mod tls;
 mod twin;
+mod unit_graph;
 mod unstable;
 mod update;
 mod vendor;

@@ -203,7 +203,7 @@ fn unfinished_flags_are_refused_not_ignored() {
     same(&m, &c, "build --unit-graph", &[]);
     same(&m, &c, "build --artifact-dir out", &[]);
     // Accepted by cargo, not built in mycargo: a clear error.
-    let args = "-Zunstable-options build --unit-graph";
+    let args = "-Zunstable-options rustdoc --output-format json";
     let mo = env(m.mycargo(args), &[NIGHTLY]).run();
     assert_eq!(mo.code(), Some(101), "{args}");
     assert!(

@@ -277,19 +277,7 @@ pub fn mode_name(mode: CompileMode) -> &'static str {
     }
 }
 
-fn mode_rank(mode: CompileMode) -> u8 {
-    match mode {
-        CompileMode::Test | CompileMode::Bench => 0,
-        CompileMode::Build => 1,
-        CompileMode::Check => 2,
-        CompileMode::CheckTest => 3,
-        CompileMode::Doc => 4,
-        CompileMode::RunCustomBuild => 7,
-    }
-}
-
-/// Every unit, in cargo's order of units: by package (name, version,
-/// source), target (kind, name), host before target, then mode.
+/// Every unit, in cargo's order of units ([`crate::unit_order`]).
 fn unit_order(bcx: &BuildContext<'_>, units: &UnitGraph) -> Vec<Unit> {
     let mut seen = std::collections::HashSet::new();
     let mut all: Vec<Unit> = units
@@ -298,18 +286,7 @@ fn unit_order(bcx: &BuildContext<'_>, units: &UnitGraph) -> Vec<Unit> {
         .cloned()
         .collect();
     all.sort_by_cached_key(|u| {
-        let m = bcx.graph.packages[u.pkg].manifest;
-        let t = &m.targets[u.target];
-        (
-            m.name().to_string(),
-            m.version().clone(),
-            m.package_id.source_id().to_string(),
-            t.kind_rank(),
-            t.name.clone(),
-            matches!(u.kind, CompileKind::Target(_)),
-            mode_rank(u.mode),
-            u.features.clone(),
-        )
+        crate::unit_order::unit_key(bcx.graph, u, crate::unit_order::mode_rank(u.mode))
     });
     all
 }

@@ -165,6 +165,9 @@ struct Builder<'a, 'g> {
     doc_deps: bool,
     links_overridden: &'g BTreeSet<(bool, String)>,
     any_build_script_metadata: bool,
+    /// cargo's error for a package that names one dependency twice
+    /// differently (reported once the graph is walked).
+    name_error: Option<String>,
 }
 
 impl UnitGraph {
@@ -218,6 +221,7 @@ impl UnitGraph {
             doc_deps: selection.doc_deps,
             links_overridden: &selection.links_overridden,
             any_build_script_metadata: selection.any_build_script_metadata,
+            name_error: None,
         };
         let mut roots = Vec::new();
         let mut doctest_libs = Vec::new();
@@ -297,6 +301,9 @@ impl UnitGraph {
                 b.walk(&d.unit)?;
             }
             b.out.doctests.push(dt);
+        }
+        if let Some(e) = b.name_error {
+            bail!("{e}");
         }
         b.share_host_units();
         b.out.roots = roots;
@@ -842,10 +849,12 @@ impl Builder<'_, '_> {
                     d.unit.kind.clone(),
                     d.unit.for_host,
                 );
+                // Named as the dependency is (a rename too), as in cargo.
+                let extern_name = d.extern_name.clone();
                 out.push(d);
                 out.push(UnitDep {
                     unit: doc,
-                    extern_name: String::new(),
+                    extern_name,
                 });
             } else {
                 out.push(d);
@@ -875,7 +884,7 @@ impl Builder<'_, '_> {
                     self.intern_dep(unit, unit.pkg, li, CompileMode::Doc, kind, for_host);
                 out.push(UnitDep {
                     unit: documented,
-                    extern_name: String::new(),
+                    extern_name: lib.crate_name(),
                 });
             }
         }
@@ -923,11 +932,27 @@ impl Builder<'_, '_> {
             CompileMode::Build
         };
         let unit = self.intern_dep(parent, dep_pkg, li, mode, kind, for_host);
-        let dep = &self.graph.packages[parent.pkg].manifest.dependencies[dep_idx];
-        let extern_name = dep
-            .rename()
-            .map(|r| r.replace('-', "_"))
-            .unwrap_or_else(|| lib.crate_name());
+        let from = &self.graph.packages[parent.pkg];
+        let name_of = |i: usize| {
+            from.manifest.dependencies[i]
+                .rename()
+                .map(|r| r.replace('-', "_"))
+                .unwrap_or_else(|| lib.crate_name())
+        };
+        let extern_name = name_of(dep_idx);
+        // Every declaration of that package (any kind, any platform) must
+        // give it the same name.
+        if self.name_error.is_none()
+            && from
+                .deps
+                .iter()
+                .any(|&(i, p)| p == dep_pkg && name_of(i) != extern_name)
+        {
+            self.name_error = Some(format!(
+                "the crate `{}` depends on crate `{}` multiple times with different names",
+                from.manifest.package_id, dm.package_id
+            ));
+        }
         Some(UnitDep { unit, extern_name })
     }
 }

@@ -28,6 +28,8 @@ pub mod rustdoc_cmd;
 pub mod testing;
 pub mod timings;
 pub mod unit;
+pub mod unit_graph_json;
+pub mod unit_order;
 
 pub use build_context::{
     BuildConfig, BuildContext, MessageFormat, PlatformInfo, TargetData, WarningHandling,

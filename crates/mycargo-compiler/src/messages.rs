@@ -47,7 +47,7 @@ pub fn diagnostics_as_json(format: MessageFormat) -> bool {
 
 /// A manifest target as cargo serializes it (`SerializedTarget`).
 #[derive(Serialize)]
-struct TargetJson<'a> {
+pub struct TargetJson<'a> {
     kind: Vec<String>,
     crate_types: Vec<String>,
     name: &'a str,
@@ -62,7 +62,7 @@ struct TargetJson<'a> {
     test: bool,
 }
 
-fn target_json(t: &mycargo_manifest::Target, message: bool) -> TargetJson<'_> {
+pub fn target_json(t: &mycargo_manifest::Target, message: bool) -> TargetJson<'_> {
     TargetJson {
         kind: t.kind.metadata_kinds(),
         crate_types: t.kind.crate_types(),

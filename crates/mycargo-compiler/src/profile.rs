@@ -97,6 +97,21 @@ impl ResolvedProfile {
         s
     }
 
+    /// Override tables (`build-override`, `package.<spec>`) of the
+    /// profile's inheritance chain, merged as one: `strip` is unset unless
+    /// one of them sets it.
+    fn apply_override(&mut self, layers: &[&Profile]) {
+        if layers.is_empty() {
+            return;
+        }
+        for layer in layers {
+            self.apply(layer);
+        }
+        if layers.iter().all(|l| l.strip.is_none()) {
+            self.strip = None;
+        }
+    }
+
     fn apply(&mut self, layer: &Profile) {
         if let Some(o) = &layer.opt_level {
             self.opt_level = match o {
@@ -166,7 +181,6 @@ pub struct ProfileMaker {
     /// The profile with every named layer applied, before package overrides.
     base: ResolvedProfile,
     layers: Vec<Profile>,
-    strip_set: bool,
 }
 
 impl ProfileMaker {
@@ -193,11 +207,9 @@ impl ProfileMaker {
             ResolvedProfile::dev()
         };
         let mut layers = Vec::new();
-        let mut strip_set = false;
         for name in chain.iter().rev() {
             if let Some(layer) = profiles.get(name) {
                 base.apply(layer);
-                strip_set |= layer.strip.is_some();
                 layers.push(layer.clone());
             }
         }
@@ -209,7 +221,6 @@ impl ProfileMaker {
             requested: requested.to_string(),
             base,
             layers,
-            strip_set,
         })
     }
 
@@ -259,25 +270,31 @@ impl ProfileMaker {
         for_host: bool,
     ) -> ResolvedProfile {
         let mut p = self.base.clone();
-        for layer in &self.layers {
-            if let Some(o) = package_override(layer, pkg, is_member) {
-                p.apply(o);
-            }
-        }
+        // In cargo's order: the host defaults, `build-override`, then
+        // `[profile.*.package.*]` (which so win for host units too).
+        // cargo merges each override table whole, `strip` included: an
+        // override that does not set `strip` leaves it unset.
         if for_host {
             // cargo's build-override defaults: no optimisation, no debuginfo.
             p.opt_level = "0".into();
             p.codegen_units = None;
             p.debuginfo = None;
-            for layer in &self.layers {
-                if let Some(bo) = &layer.build_override {
-                    p.apply(bo);
-                }
-            }
+            let overrides: Vec<&Profile> = self
+                .layers
+                .iter()
+                .filter_map(|l| l.build_override.as_deref())
+                .collect();
+            p.apply_override(&overrides);
         }
+        let overrides: Vec<&Profile> = self
+            .layers
+            .iter()
+            .filter_map(|l| package_override(l, pkg, is_member))
+            .collect();
+        p.apply_override(&overrides);
         // With debuginfo off in the profile and `strip` unset, cargo strips
         // debuginfo (1.77+). Decided on the base profile, not build-override.
-        if !self.strip_set && p.strip.is_none() && self.base.debuginfo.is_none() {
+        if p.strip.is_none() && self.base.debuginfo.is_none() {
             p.strip = Some("debuginfo".into());
         }
         if !is_local {

@@ -103,6 +103,8 @@ pub struct CompileExtras {
     /// `build.build-dir` says (cargo's ephemeral workspaces: `package`'s
     /// verify build, `install` from a registry).
     pub build_dir_is_target: bool,
+    /// `--unit-graph` (nightly): print the units as JSON, build nothing.
+    pub unit_graph: bool,
 }
 
 /// How `install` builds its package (cargo's install workspace): never
@@ -124,10 +126,6 @@ pub struct InstallBuild {
 
 /// cargo's error for `--target` without a value.
 pub const TARGET_NEEDS_VALUE: &str = "\"--target\" takes a target architecture as an argument.\n\nRun `rustup target list` to see possible targets.";
-
-pub fn compile(gctx: &mut GlobalContext, req: &CompileRequest<'_>) -> anyhow::Result<Built> {
-    compile_with(gctx, req, &CompileExtras::default())
-}
 
 pub fn compile_with(
     gctx: &mut GlobalContext,
@@ -233,6 +231,7 @@ pub fn compile_with(
     // `-v` shows every unit `Fresh`: only the full path knows them (and
     // only it touches each fingerprint under `-Z mtime-on-use`).
     let fast = extras.fast_noop
+        && !extras.unit_graph
         && extras.install.is_none()
         && extras.artifact_dir.is_none()
         && !req.compile.timings
@@ -540,6 +539,11 @@ pub fn compile_with(
     };
     if !req.compile.ignore_rust_version {
         rust_version::check(graph, units, &rustc.info.version)?;
+    }
+    if extras.unit_graph {
+        let json = mycargo_compiler::unit_graph_json::render(graph, units);
+        writeln!(gctx.shell.out(), "{json}")?;
+        return Ok(Built::default());
     }
     check_target_paths(gctx, graph, units)?;
     warn_about_hints(gctx, graph, units)?;
