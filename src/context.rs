@@ -30,6 +30,11 @@ pub struct GlobalContext {
     /// Tokens credential providers gave, kept for this process as they
     /// allow.
     pub credential_cache: crate::ops::credential::Cache,
+    /// Warnings cargo prints as soon as a script's manifest is read
+    /// (`package.edition` defaulted), shown by [`Self::flush_script_warnings`].
+    pub script_warnings: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// Those already shown: a manifest read twice warns once.
+    script_warnings_shown: std::collections::HashSet<String>,
 }
 
 impl GlobalContext {
@@ -84,7 +89,23 @@ impl GlobalContext {
             unstable: Default::default(),
             publish_time: None,
             credential_cache: Default::default(),
+            script_warnings: Default::default(),
+            script_warnings_shown: Default::default(),
         })
+    }
+
+    /// Print the warnings reading scripts left (see `script_warnings`).
+    pub fn flush_script_warnings(&mut self) -> std::io::Result<()> {
+        let pending: Vec<String> = match self.script_warnings.lock() {
+            Ok(mut list) => std::mem::take(&mut *list),
+            Err(_) => Vec::new(),
+        };
+        for w in pending {
+            if self.script_warnings_shown.insert(w.clone()) {
+                self.shell.warn(w)?;
+            }
+        }
+        Ok(())
     }
 
     pub fn cwd(&self) -> &Path {

@@ -66,6 +66,9 @@ fn run(shell: Shell, mut env: Env, cli: Cli, name: Option<String>) -> (Shell, Cl
         Err(e) => return (Shell::new(), Err(e.into())),
     };
     let result = run_with_context(&mut gctx, cli, name, env, exe);
+    // Warnings about scripts read by commands that had no chance to show
+    // them (an error came first).
+    let _ = gctx.flush_script_warnings();
     (gctx.shell, result)
 }
 
@@ -190,7 +193,7 @@ fn warn_shadowed_builtin_alias(gctx: &mut GlobalContext, name: &str) -> CliResul
 
 fn execute(gctx: &mut GlobalContext, command: Command) -> CliResult {
     match command {
-        Command::External(argv) => ops::external::exec(gctx, argv),
+        Command::External(argv) => ops::script::exec_external(gctx, argv),
         Command::Help(args) => ops::help::run(gctx, args.command.as_deref()),
         Command::Version(_) => ops::version::print(gctx),
         Command::New(args) => Ok(ops::cargo_new::new(gctx, &args)?),

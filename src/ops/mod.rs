@@ -40,6 +40,7 @@ pub mod resolve;
 pub mod run;
 pub mod rustc;
 pub mod rustdoc;
+pub mod script;
 pub mod search;
 pub mod test;
 pub mod test_runner;

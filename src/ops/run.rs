@@ -128,6 +128,12 @@ pub fn run(gctx: &mut GlobalContext, args: &crate::cli::run::Args) -> CliResult 
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let mut cmd = Command::new(&argv[0]);
+    // A script sees its own path as its name, as with cargo.
+    #[cfg(unix)]
+    if ws.is_script() && built.runner.is_none() {
+        use std::os::unix::process::CommandExt as _;
+        cmd.arg0(ws.root_manifest());
+    }
     cmd.args(&argv[1..])
         .envs(exe.env.iter().map(|(k, v)| (k, v)))
         .current_dir(gctx.cwd());

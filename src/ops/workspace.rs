@@ -33,10 +33,22 @@ pub fn root_manifest(
     if !path.exists() {
         bail!("manifest path `{}` does not exist", given.display());
     }
-    if path.file_name().and_then(|n| n.to_str()) != Some("Cargo.toml") {
-        bail!("the manifest-path must be a path to a Cargo.toml file");
+    if path.file_name().and_then(|n| n.to_str()) == Some("Cargo.toml") {
+        return Ok(path);
     }
-    Ok(path)
+    let embedded = mycargo_manifest::embedded::is_embedded(&path);
+    match (embedded, gctx.unstable.script) {
+        (true, true) => Ok(path),
+        (true, false) => bail!("embedded manifest `{}` requires `-Zscript`", path.display()),
+        (false, true) => bail!(
+            "the manifest-path must be a path to a Cargo.toml or script file: `{}`",
+            path.display()
+        ),
+        (false, false) => bail!(
+            "the manifest-path must be a path to a Cargo.toml file: `{}`",
+            path.display()
+        ),
+    }
 }
 
 /// Options for reading manifests in this context.
@@ -49,6 +61,8 @@ pub fn read_options(gctx: &GlobalContext) -> ReadOptions {
         public_dependency: gctx.unstable.public_dependency,
         cargo_lints: gctx.unstable.cargo_lints,
         path_bases: configured_path_bases(gctx),
+        script: gctx.unstable.script,
+        script_warnings: gctx.script_warnings.clone(),
         ..ReadOptions::default()
     }
 }
@@ -95,6 +109,21 @@ pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Worksp
         )));
     }
     let mut ws = Workspace::load_with(manifest_path, &read_options(gctx))?;
+    if ws.is_script() {
+        // `$CARGO_HOME/build/ab/cdef…`, from the hash of the script's path;
+        // the lock file goes in `<build dir>/<hash>/Cargo.lock`.
+        let hash = script_hash(&ws.root_manifest());
+        let default = gctx
+            .config
+            .cargo_home()
+            .join("build")
+            .join(&hash[..2])
+            .join(&hash[2..]);
+        ws.set_script_build_dir(default.clone());
+        let build_dir =
+            super::compile::settings::configured_build_dir(gctx, &ws)?.unwrap_or(default);
+        ws.set_lock_path(build_dir.join(&hash).join("Cargo.lock"));
+    }
     apply_config_patches(gctx, &mut ws)?;
     if gctx.unstable.lockfile_path
         && let Some(path) = gctx.config.get_path("resolver.lockfile-path")?
@@ -191,7 +220,9 @@ pub fn feature_unification(gctx: &GlobalContext) -> anyhow::Result<FeatureUnific
 /// (e.g. the virtual workspace's resolver), as most commands do; manifest
 /// warnings such as unused keys only come with [`print_warnings`].
 pub fn load_reporting(gctx: &mut GlobalContext, manifest_path: &Path) -> anyhow::Result<Workspace> {
-    let ws = load(gctx, manifest_path)?;
+    let ws = load(gctx, manifest_path);
+    gctx.flush_script_warnings()?;
+    let ws = ws?;
     for report in ws.load_warnings() {
         gctx.shell.warn(report)?;
     }
@@ -336,4 +367,13 @@ fn raw_to_toml(v: &mycargo_config::RawValue) -> toml::Value {
             toml::Value::Table(t.iter().map(|(k, v)| (k.clone(), raw_to_toml(v))).collect())
         }
     }
+}
+
+/// The hash naming a script's directories: of its canonical path, as
+/// cargo's `{workspace-path-hash}`.
+pub fn script_hash(script: &Path) -> String {
+    let real = script
+        .canonicalize()
+        .unwrap_or_else(|_| script.to_path_buf());
+    mycargo_sources::git::short_hash(&real)
 }

@@ -21,6 +21,9 @@ pub struct UnstableFlags {
     pub unstable_options: bool,
     /// `-Z lockfile-path`: `resolver.lockfile-path` is read.
     pub lockfile_path: bool,
+    /// `-Z script`: single-file packages (`mycargo file.rs`,
+    /// `--manifest-path file.rs`).
+    pub script: bool,
     /// `-Z publish-timeout`: `publish.timeout` is read.
     pub publish_timeout: bool,
     /// `-Z no-index-update`: registry indexes are read as cached, never
@@ -104,7 +107,6 @@ const NOT_YET: &[&str] = &[
     "rustdoc-mergeable-info",
     "rustdoc-scrape-examples",
     "sbom",
-    "script",
     "section-timings",
     "separate-nightlies",
     "trim-paths",
@@ -161,6 +163,7 @@ type Slot = fn(&mut UnstableFlags) -> &mut bool;
 const KNOWN: &[(&str, Slot)] = &[
     ("unstable-options", |f| &mut f.unstable_options),
     ("lockfile-path", |f| &mut f.lockfile_path),
+    ("script", |f| &mut f.script),
     ("publish-timeout", |f| &mut f.publish_timeout),
     ("no-index-update", |f| &mut f.no_index_update),
     ("asymmetric-token", |f| &mut f.asymmetric_token),

@@ -181,6 +181,7 @@ pub fn rustc_command(
     if let Some(s) = p.strip.as_ref().filter(|s| s.as_str() != "none") {
         cmd.arg("-C").arg(format!("strip={s}"));
     }
+    script_attrs(gp.manifest, &mut cmd);
 
     dependency_args(bcx, unit, externs, &mut cmd);
     if !gp.is_local {
@@ -276,6 +277,15 @@ fn implicit_features(m: &mycargo_manifest::Manifest) -> Vec<String> {
         .filter(|k| !m.features.contains_key(*k))
         .cloned()
         .collect()
+}
+
+/// A single-file package (`-Zscript`) keeps its frontmatter: rustc is
+/// told to accept it, as cargo tells it.
+pub fn script_attrs(manifest: &mycargo_manifest::Manifest, cmd: &mut Command) {
+    if mycargo_manifest::embedded::is_embedded(&manifest.manifest_path) {
+        cmd.arg("-Z").arg("crate-attr=feature(frontmatter)");
+        cmd.arg("-Z").arg("crate-attr=allow(unused_features)");
+    }
 }
 
 /// `-L dependency=` for the unit's deps directory (and the host's, when

@@ -74,6 +74,7 @@ pub fn rustdoc_command(
     cmd.arg("-C")
         .arg(format!("metadata={}", doc_metadata(bcx, unit)));
 
+    crate::rustc_cmd::script_attrs(bcx.graph.packages[unit.pkg].manifest, &mut cmd);
     crate::rustc_cmd::dependency_args(bcx, unit, externs, &mut cmd);
     let extra = bcx.extra_args(unit);
     cmd.args(&extra);

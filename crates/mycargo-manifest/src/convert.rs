@@ -1206,7 +1206,13 @@ fn convert_package(
         );
     }
 
-    let source_id = SourceId::for_path(root).map_err(|e| Chain::new(e.to_string()))?;
+    // A single-file package's source is the file itself, as in cargo.
+    let source_root = if crate::embedded::is_embedded(cx.manifest_path) {
+        cx.manifest_path
+    } else {
+        root
+    };
+    let source_id = SourceId::for_path(source_root).map_err(|e| Chain::new(e.to_string()))?;
     Ok(Manifest {
         package_id: PackageId::new(name, version, source_id),
         manifest_path: cx.manifest_path.to_path_buf(),

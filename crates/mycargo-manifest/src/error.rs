@@ -104,6 +104,9 @@ pub enum ManifestError {
         /// A `cargo.toml` was there: cargo suggests the rename.
         lowercase: bool,
     },
+    /// A single-file package read without `-Zscript`.
+    #[error("{0}")]
+    Script(Chain),
     /// A workspace-level problem (membership, roots, globs).
     #[error("{0}")]
     Workspace(Chain),

@@ -10,6 +10,7 @@
 
 mod convert;
 mod dependencies;
+pub mod embedded;
 pub use dependencies::{PATH_BASES_REQUIRED, config_patch, undefined_path_base};
 pub mod edit;
 pub mod error;

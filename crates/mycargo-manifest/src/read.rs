@@ -40,6 +40,11 @@ pub struct ReadOptions {
     /// `base = "<name>"` path dependencies (`cargo-features =
     /// ["path-bases"]`).
     pub path_bases: BTreeMap<String, PathBuf>,
+    /// `-Zscript`: single-file packages can be read.
+    pub script: bool,
+    /// Warnings cargo prints as soon as a script's manifest is read (even
+    /// when reading then fails): the caller shows them.
+    pub script_warnings: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// Asks, at most when needed, whether this is a nightly channel.
@@ -76,7 +81,33 @@ pub fn read_manifest_with(
     opts: &ReadOptions,
 ) -> Result<ParsedManifest, ManifestError> {
     let shown = display_path(path, opts.cwd.as_deref());
-    let parsed = parse_manifest_toml(source, &shown)?;
+    let embedded = crate::embedded::is_embedded(path);
+    let expanded;
+    let toml_source = if embedded {
+        if !opts.script {
+            return Err(ManifestError::Script(Chain::new(format!(
+                "parsing `{}` requires `-Zscript`",
+                path.display()
+            ))));
+        }
+        expanded = crate::embedded::manifest_text(source).map_err(|e| {
+            ManifestError::Toml(Box::new(crate::parse::diagnostic(
+                &e.message, &shown, source, e.span,
+            )))
+        })?;
+        expanded.as_str()
+    } else {
+        source
+    };
+    let mut parsed = parse_manifest_toml(toml_source, &shown)?;
+    if embedded {
+        let mut warnings = Vec::new();
+        let normalized = crate::embedded::normalize(&mut parsed.manifest, path, &mut warnings);
+        if let Ok(mut list) = opts.script_warnings.lock() {
+            list.extend(warnings);
+        }
+        normalized.map_err(|e| ManifestError::invalid(path, e))?;
+    }
     let mut cached: Option<Result<InheritableFields, Chain>> = opts.inheritable.clone().map(Ok);
     let mut inherit = || -> Result<InheritableFields, Chain> {
         if cached.is_none() {

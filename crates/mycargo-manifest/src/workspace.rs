@@ -41,6 +41,9 @@ pub struct Workspace {
     /// when a command decides it rather than the manifests (`install`
     /// of a registry package does not).
     resolve_honors_rust_version: Option<bool>,
+    /// A single-file package's default build directory (the caller knows
+    /// where `CARGO_HOME` is): its target directory is `target` inside.
+    script_build_dir: Option<PathBuf>,
 }
 
 impl Workspace {
@@ -71,7 +74,16 @@ impl Workspace {
             lock_path: None,
             ignore_lock: false,
             resolve_honors_rust_version: None,
+            script_build_dir: None,
         };
+        // A single-file package is a workspace of its own: no parent is
+        // searched, and its path dependencies are never members.
+        if crate::embedded::is_embedded(&current) {
+            ws.load_manifest(&current, &plain)?;
+            ws.members = vec![current.clone()];
+            ws.default_members = vec![current];
+            return Ok(ws);
+        }
         let Some(root) = ws.find_root(&current, &plain)? else {
             ws.members = vec![current.clone()];
             ws.default_members = vec![current];
@@ -543,7 +555,24 @@ impl Workspace {
 
     /// `<root>/target`, before configuration or `CARGO_TARGET_DIR` override it.
     pub fn default_target_dir(&self) -> PathBuf {
-        self.root().join("target")
+        match &self.script_build_dir {
+            Some(dir) => dir.join("target"),
+            None => self.root().join("target"),
+        }
+    }
+
+    /// Whether the workspace is a single-file package (`-Zscript`).
+    pub fn is_script(&self) -> bool {
+        crate::embedded::is_embedded(&self.root_manifest)
+    }
+
+    /// A script's default build directory, once set.
+    pub fn script_build_dir(&self) -> Option<&Path> {
+        self.script_build_dir.as_deref()
+    }
+
+    pub fn set_script_build_dir(&mut self, dir: PathBuf) {
+        self.script_build_dir = Some(dir);
     }
 
     /// `workspace.metadata`.

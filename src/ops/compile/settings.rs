@@ -204,7 +204,15 @@ pub fn build_dir(
     ws: &mycargo_manifest::Workspace,
     target_dir: &std::path::Path,
 ) -> anyhow::Result<PathBuf> {
-    Ok(configured_build_dir(gctx, ws)?.unwrap_or_else(|| target_dir.to_path_buf()))
+    if let Some(dir) = configured_build_dir(gctx, ws)? {
+        return Ok(dir);
+    }
+    // A script builds in its own directory under `CARGO_HOME`, unless a
+    // target directory was asked for.
+    match ws.script_build_dir() {
+        Some(dir) if target_dir == ws.default_target_dir() => Ok(dir.to_path_buf()),
+        _ => Ok(target_dir.to_path_buf()),
+    }
 }
 
 /// The compiler as configuration names it (`RUSTC`, the wrappers), with
