@@ -94,6 +94,15 @@ impl GlobalContext {
         })
     }
 
+    /// Configuration discovered from `dir` instead of the working
+    /// directory (a script runs with the configuration of where it is).
+    pub fn reload_config_rooted_at(&mut self, dir: &Path) -> anyhow::Result<()> {
+        let mut env = self.env.clone();
+        env.set_cwd(dir.to_path_buf());
+        self.config = Config::load(&env, &self.args.config)?;
+        Ok(())
+    }
+
     /// Print the warnings reading scripts left (see `script_warnings`).
     pub fn flush_script_warnings(&mut self) -> std::io::Result<()> {
         let pending: Vec<String> = match self.script_warnings.lock() {

@@ -40,7 +40,9 @@ pub fn clean(gctx: &mut GlobalContext, args: &Args) -> CliResult {
         return Err(anyhow::anyhow!(super::compile::TARGET_NEEDS_VALUE).into());
     }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
-    let ws = super::workspace::load(gctx, &manifest)?;
+    let ws = super::workspace::load(gctx, &manifest);
+    gctx.flush_script_warnings()?;
+    let ws = ws?;
     if args.wants_package_list() {
         return Err(super::rustc::package_list_error(&ws).into());
     }

@@ -31,6 +31,7 @@ fn publish(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
     super::registry_api::check_registry_name(args.registry.as_deref())?;
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    super::workspace::refuse_script(&ws, "publish")?;
     let opts = super::workspace::read_options(gctx);
     let pkgs = super::compile::packages::load_for_packaging(&ws, &opts)?;
     let selection: PackageSelection = args.packages.clone().into();

@@ -51,7 +51,7 @@ pub fn exec_external(gctx: &mut GlobalContext, argv: Vec<OsString>) -> CliResult
 }
 
 fn exec_manifest_command(gctx: &mut GlobalContext, cmd: &str, args: &[OsString]) -> CliResult {
-    let path = gctx.cwd().join(cmd);
+    let path = mycargo_util::fs::normalize_path(&gctx.cwd().join(cmd));
     let is_file = path.is_file();
     if is_file && !gctx.unstable.script {
         return Err(CliError::new(
@@ -84,6 +84,9 @@ fn exec_manifest_command(gctx: &mut GlobalContext, cmd: &str, args: &[OsString])
             ));
         }
         return Err(CliError::new(anyhow::anyhow!(msg), 101));
+    }
+    if let Some(dir) = path.parent() {
+        gctx.reload_config_rooted_at(dir)?;
     }
     quieter(gctx);
     let mut argv: Vec<OsString> = vec![

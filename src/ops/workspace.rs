@@ -377,3 +377,14 @@ pub fn script_hash(script: &Path) -> String {
         .unwrap_or_else(|_| script.to_path_buf());
     mycargo_sources::git::short_hash(&real)
 }
+
+/// `package` and `publish` refuse single-file packages, as cargo does.
+pub fn refuse_script(ws: &Workspace, command: &str) -> anyhow::Result<()> {
+    if ws.is_script() {
+        bail!(
+            "{} is unsupported by `cargo {command}`",
+            ws.root_manifest().display()
+        );
+    }
+    Ok(())
+}

@@ -166,7 +166,14 @@ fn load_inner(
             let idx = match by_path.get(&path) {
                 Some(&idx) => idx,
                 None => {
-                    let m = read_path_dep(&path, dep.package_name(), opts).map_err(|e| {
+                    let read = if dir.is_file() && mycargo_manifest::embedded::is_embedded(dir) {
+                        Err(anyhow::anyhow!(
+                            "single file packages cannot be used as dependencies"
+                        ))
+                    } else {
+                        read_path_dep(&path, dep.package_name(), opts)
+                    };
+                    let m = read.map_err(|e| {
                         // As cargo's resolver words it: the dependency's
                         // source could not be loaded.
                         e.context(format!("unable to update {}", dir.display()))

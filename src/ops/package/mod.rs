@@ -65,6 +65,7 @@ fn package_inner(
     }
     let manifest = super::workspace::root_manifest(gctx, args.manifest.manifest_path.as_deref())?;
     let ws = super::workspace::load_reporting(gctx, &manifest)?;
+    super::workspace::refuse_script(&ws, "package")?;
     let opts = super::workspace::read_options(gctx);
     let pkgs = if args.exclude_lockfile && args.no_verify {
         super::compile::packages::load_members(&ws)
