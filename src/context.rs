@@ -103,6 +103,12 @@ impl GlobalContext {
         Ok(())
     }
 
+    /// The manifest changed (`add`, `remove`): reading it again warns
+    /// again, as cargo does.
+    pub fn forget_script_warnings(&mut self) {
+        self.script_warnings_shown.clear();
+    }
+
     /// Print the warnings reading scripts left (see `script_warnings`).
     pub fn flush_script_warnings(&mut self) -> std::io::Result<()> {
         let pending: Vec<String> = match self.script_warnings.lock() {

@@ -57,6 +57,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         return Ok(());
     }
     editor.write()?;
+    gctx.forget_script_warnings();
 
     gc_workspace(&ws)?;
     // Read again (warnings about the workspace shown again, as cargo's).

@@ -118,6 +118,7 @@ fn run(gctx: &mut GlobalContext, args: &Args) -> anyhow::Result<()> {
         gctx.shell.warn("aborting add due to dry run")?;
     } else {
         editor.write()?;
+        gctx.forget_script_warnings();
     }
     // The lock file, from the manifests as they now are.
     let ws = super::workspace::load_reporting(gctx, &manifest)?;

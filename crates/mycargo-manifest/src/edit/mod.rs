@@ -121,25 +121,57 @@ pub struct ManifestEditor {
     /// The path bases entries may name (`base = "..."`): configuration's
     /// `[path-bases]` and `workspace`. Empty unless the caller sets them.
     pub path_bases: std::collections::BTreeMap<String, PathBuf>,
+    /// A single-file package: the whole file, the manifest being its
+    /// frontmatter's body.
+    script: Option<(String, crate::embedded::ScriptSource)>,
 }
 
 impl ManifestEditor {
     pub fn read(path: &Path) -> anyhow::Result<ManifestEditor> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
-        let doc = text
+        let (toml, script) = if crate::embedded::is_embedded(path) {
+            let src = crate::embedded::parse(&text).map_err(|e| anyhow::anyhow!(e.message))?;
+            let body = src
+                .body
+                .clone()
+                .map(|b| text[b].to_string())
+                .unwrap_or_default();
+            (body, Some((text, src)))
+        } else {
+            (text, None)
+        };
+        let doc = toml
             .parse::<DocumentMut>()
             .map_err(|e| anyhow::anyhow!("Unable to parse Cargo.toml\n\nCaused by:\n  {e}"))?;
         Ok(ManifestEditor {
             path: path.to_path_buf(),
             doc,
             path_bases: Default::default(),
+            script,
         })
     }
 
-    /// Write the document back, atomically.
+    /// Write the document back, atomically (a script's manifest back into
+    /// its frontmatter, one made after the shebang if it had none).
     pub fn write(&self) -> anyhow::Result<()> {
-        mycargo_util::fs::write_atomic(&self.path, self.doc.to_string())
+        let mut toml = self.doc.to_string();
+        let Some((text, src)) = &self.script else {
+            return mycargo_util::fs::write_atomic(&self.path, toml);
+        };
+        if !toml.ends_with('\n') {
+            toml.push('\n');
+        }
+        let out = match (&src.body, &src.shebang) {
+            (Some(body), _) => format!("{}{toml}{}", &text[..body.start], &text[body.end..]),
+            (None, Some(shebang)) => format!(
+                "{}---\n{toml}---\n{}",
+                &text[..shebang.end],
+                &text[shebang.end..]
+            ),
+            (None, None) => format!("---\n{toml}---\n\n{text}"),
+        };
+        mycargo_util::fs::write_atomic(&self.path, out)
     }
 
     /// The dependency tables present, in cargo's order (for each kind, the
@@ -491,6 +523,37 @@ mod tests {
             path: PathBuf::from("/x/Cargo.toml"),
             doc: text.parse().unwrap(),
             path_bases: Default::default(),
+            script: None,
+        }
+    }
+
+    /// A script's manifest is edited inside its frontmatter; one is made
+    /// (after the shebang) for a script that had none.
+    #[test]
+    fn scripts_keep_their_code_around_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (
+                "#!/usr/bin/env cargo\n\nfn main() {}",
+                "#!/usr/bin/env cargo\n---\n[dependencies]\nx = \"1\"\n---\n\nfn main() {}",
+            ),
+            (
+                "fn main() {}",
+                "---\n[dependencies]\nx = \"1\"\n---\n\nfn main() {}",
+            ),
+            (
+                "-----cargo\n[package]\nedition = \"2021\"\n-----\nfn main() {}",
+                "-----cargo\n[package]\nedition = \"2021\"\n\n[dependencies]\nx = \"1\"\n-----\nfn main() {}",
+            ),
+        ];
+        for (i, (before, after)) in cases.into_iter().enumerate() {
+            let path = dir.path().join(format!("s{i}.rs"));
+            std::fs::write(&path, before).unwrap();
+            let mut e = ManifestEditor::read(&path).unwrap();
+            let deps = e.table_or_create(&["dependencies".to_string()]).unwrap();
+            deps["x"] = toml_edit::value("1");
+            e.write().unwrap();
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), after, "case {i}");
         }
     }
 
