@@ -41,6 +41,7 @@ mod registry;
 mod replace;
 mod resolver_diff;
 mod rust_version;
+mod script;
 mod target_selection;
 mod test_cmd;
 mod timings;

@@ -91,9 +91,18 @@ pub fn read_manifest_with(
             ))));
         }
         expanded = crate::embedded::manifest_text(source).map_err(|e| {
-            ManifestError::Toml(Box::new(crate::parse::diagnostic(
-                &e.message, &shown, source, e.span,
-            )))
+            // The end of a file that ends in a newline is shown on its last
+            // line, one column past the newline, as cargo's renderer does.
+            let at_end = e.span.start == source.len() && source.ends_with('\n');
+            let span = match at_end {
+                true => source.len() - 1..source.len(),
+                false => e.span,
+            };
+            let mut d = crate::parse::diagnostic(&e.message, &shown, source, span);
+            if at_end {
+                d.column += 1;
+            }
+            ManifestError::Toml(Box::new(d))
         })?;
         expanded.as_str()
     } else {
