@@ -112,7 +112,7 @@ pub fn load(gctx: &GlobalContext, manifest_path: &Path) -> anyhow::Result<Worksp
     if ws.is_script() {
         // `$CARGO_HOME/build/ab/cdef…`, from the hash of the script's path;
         // the lock file goes in `<build dir>/<hash>/Cargo.lock`.
-        let hash = script_hash(&ws.root_manifest());
+        let hash = script_hash(ws.root_manifest());
         let default = gctx
             .config
             .cargo_home()

@@ -209,7 +209,7 @@ fn embedded_manifest_rules_like_cargo() {
     // Names from the file stem.
     for stem in ["42answer", "s-h.w§c!", "42"] {
         let (m, c) = project()
-            .file(&format!("{stem}.rs"), "fn main() {}\n")
+            .file(format!("{stem}.rs"), "fn main() {}\n")
             .build_twins();
         let out = same(
             &m,
