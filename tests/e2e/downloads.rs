@@ -152,3 +152,32 @@ fn locked_fetch_reads_only_the_locked_index_files() {
         "{ours:?}"
     );
 }
+
+/// A feature the package lacks (here, an optional dependency hidden by
+/// `dep:`) is cargo's error right after the lock is written: nothing is
+/// downloaded first.
+#[test]
+fn a_missing_feature_is_refused_before_downloading_like_cargo() {
+    let reg = Registry::new();
+    Package::new("bar", "1.0.0").publish(&reg);
+    let (m, c) = foo_twins(
+        &reg,
+        "bar = { version = \"1\", optional = true }\n\n[features]\nf1 = [\"dep:bar\"]\nf2 = [\"dep:bar\"]\n",
+    );
+    let mo = m.mycargo("check --features bar").with_any_status().run();
+    let co = c.cargo("check --features bar").with_any_status().run();
+    assert_eq!(mo.code(), Some(101), "{}", mo.describe());
+    assert_eq!(mo.code(), co.code());
+    // (The twins are `[ROOT]/m` and `[ROOT]/c`.)
+    assert_eq!(
+        mo.stderr_as_mycargo().replace("[ROOT]/m)", "[ROOT]/c)"),
+        co.stderr_as_mycargo()
+    );
+    assert!(downloaded(&mo).is_empty(), "{}", mo.stderr);
+    assert!(
+        mo.stderr
+            .contains("Dependency `bar` would be enabled by these features:"),
+        "{}",
+        mo.stderr
+    );
+}

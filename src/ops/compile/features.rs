@@ -158,13 +158,57 @@ pub fn check_selection(
     }
 }
 
+/// A selected member that lacks a feature asked for: cargo's error, once
+/// the graph is resolved (the dependencies' features are judged later).
+pub fn check_members_have(
+    ws: &mycargo_manifest::Workspace,
+    pkgs: &Packages,
+    selection: &crate::cli::common::PackageSelection,
+    features: &crate::cli::common::Features,
+) -> anyhow::Result<()> {
+    let cli = features.to_cli_features();
+    if cli.features.is_empty() {
+        return Ok(());
+    }
+    let Ok(roots) = super::select_packages(ws, pkgs, selection) else {
+        return Ok(());
+    };
+    let Ok(requests) = member_requests(ws, pkgs, roots, &cli) else {
+        return Ok(());
+    };
+    match mycargo_resolver::features::validate_roots(&declared_graph(pkgs), &requests) {
+        Err(e @ mycargo_resolver::FeatureError::MissingFeature { .. }) => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The feature graph of `pkgs` before registry and git dependencies are
+/// loaded: every declaration is listed (an edge to the package itself
+/// where nothing is loaded), so an optional dependency counts as a feature
+/// name, as it does for cargo.
+fn declared_graph(pkgs: &Packages) -> Vec<mycargo_resolver::PackageNode> {
+    let mut graph = super::packages::feature_graph(pkgs);
+    for (i, node) in graph.iter_mut().enumerate() {
+        let m = &pkgs.manifests[i];
+        for (di, dep) in m.dependencies.iter().enumerate() {
+            if !pkgs.edges[i].iter().any(|&(x, _)| x == di) {
+                node.deps.push(mycargo_resolver::DepEdge {
+                    to: i,
+                    dep: dep.clone(),
+                });
+            }
+        }
+    }
+    graph
+}
+
 fn member_requests(
     ws: &mycargo_manifest::Workspace,
     pkgs: &Packages,
     roots: Vec<usize>,
     cli: &mycargo_resolver::CliFeatures,
 ) -> Result<Vec<mycargo_resolver::RootRequest>, mycargo_resolver::FeatureError> {
-    let graph = super::packages::feature_graph(pkgs);
+    let graph = declared_graph(pkgs);
     let selection = pkgs.root_selection(ws, roots);
     let version = super::packages::resolver_version(ws);
     mycargo_resolver::root_requests(&graph, &selection, cli, version)

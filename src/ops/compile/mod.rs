@@ -356,8 +356,12 @@ pub fn compile_with(
                     .as_ref()
                     .is_some_and(|(t, info)| d.applies_to(t, &info.cfgs)))
     };
-    let build_roots =
-        |path: &packages::Packages| build_roots(&ws, path, &req.packages, req.features);
+    // Once resolved, before anything is downloaded: the features the
+    // selected members lack (as cargo, after `Locking`).
+    let build_roots = |path: &packages::Packages| {
+        features::check_members_have(&ws, path, &req.packages, req.features)?;
+        build_roots(&ws, path, &req.packages, req.features)
+    };
     let lock_mode = match &extras.install {
         Some(i) => (
             super::lockfile::Mode::Preview,

@@ -369,6 +369,10 @@ fn resolve_inner(
                 .filter(|id| !id.source_id().is_path())
                 .collect()
         }
+        // A root lacking a feature asked for stops here, before downloads.
+        Some(Err(e)) if e.downcast_ref::<mycargo_resolver::FeatureError>().is_some() => {
+            return Err(e);
+        }
         _ => needed_packages(&resolve, &path_pkgs, platforms),
     };
     // A replaced package is never downloaded: its replacement is built.

@@ -350,6 +350,15 @@ pub fn root_requests(
 /// features reach the members. Ask the result with `for_host = false`; every package it reaches is
 /// [`ResolvedFeatures::is_active`], and [`ResolvedFeatures::is_dep_active`]
 /// tells the edges of the resolve.
+/// Whether each root has the features asked of it (cargo's error for the
+/// first that lacks one).
+pub fn validate_roots(graph: &[PackageNode], requests: &[RootRequest]) -> Result<(), FeatureError> {
+    for request in requests {
+        cli::validate_root(graph, request)?;
+    }
+    Ok(())
+}
+
 pub fn resolve_dependency_features(
     graph: &[PackageNode],
     roots: &RootSelection,
