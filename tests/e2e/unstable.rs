@@ -635,3 +635,36 @@ fn root_dir_sets_what_paths_are_relative_to_like_cargo() {
     );
     assert_eq!(out.stdout, "ws_root/src/main.rs\n", "{}", out.stderr);
 }
+
+/// `non_kebab_case_bins`: binaries named by `[[bin]]`, by the package
+/// (`src/main.rs`) and by their file, each with cargo's suggested change.
+#[test]
+fn non_kebab_case_bins_like_cargo() {
+    let p = mycargo_test_support::project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo_pkg\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [[bin]]\nname = \"two_words\"\npath = \"src/two.rs\"\n\n\
+             [lints.cargo]\nnon_kebab_case_bins = \"warn\"\n",
+        )
+        .file("src/main.rs", "fn main() {}\n")
+        .file("src/two.rs", "fn main() {}\n")
+        .file("src/bin/by_file.rs", "fn main() {}\n")
+        .build();
+    let run = |tool: Tool| {
+        p.tool(tool, "check -Zcargo-lints")
+            .env(NIGHTLY.0, NIGHTLY.1)
+            .with_any_status()
+            .run()
+    };
+    let m = run(Tool::Mycargo);
+    mycargo_test_support::compare::assert_same_output(&m, &run(Tool::Cargo));
+    for help in [
+        "convert `bin.name`",
+        "convert `package.name`",
+        "specify `bin.name`",
+        "convert the file stem",
+    ] {
+        assert!(m.stderr.contains(help), "{help}\n{}", m.stderr);
+    }
+}

@@ -76,6 +76,8 @@ pub fn run(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
         return Ok(());
     }
     let cwd = gctx.env.cwd().to_path_buf();
+    let target_dir =
+        crate::ops::compile::settings::target_dir(gctx, None, ws.default_target_dir())?;
     let Some(root) = Source::read(ws.root_manifest(), &cwd) else {
         return Ok(());
     };
@@ -135,6 +137,7 @@ pub fn run(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
         rules::im_a_teapot(&mut reporter, source, &lv)?;
         rules::implicit_minimum_version_req_pkg(&mut reporter, source, &lv)?;
         rules::package_name_case(&mut reporter, source, &lv, member.name())?;
+        rules::bin_name_case(&mut reporter, source, &lv, member, &target_dir)?;
         rules::feature_name_case(&mut reporter, source, &lv)?;
         rules::redundant_readme(&mut reporter, source, &lv)?;
         rules::redundant_homepage(&mut reporter, source, &lv)?;

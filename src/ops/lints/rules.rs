@@ -422,6 +422,120 @@ pub fn package_name_case(
     Ok(())
 }
 
+/// `non_kebab_case_bins`: a binary whose name is not kebab-case, shown
+/// where it is built, with the change that fixes it (its `[[bin]]` name,
+/// the package name and a `[[bin]]` table for `src/main.rs`, or the file
+/// stem).
+pub fn bin_name_case(
+    reporter: &mut Reporter<'_>,
+    source: &Source,
+    lv: &LintLevels,
+    member: &mycargo_manifest::Manifest,
+    target_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    use heck::ToKebabCase as _;
+    let lint = "non_kebab_case_bins";
+    let r = lv.level(lint);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let root = member.root();
+    let explicit: Vec<&dyn toml_edit::TableLike> = source
+        .doc
+        .as_table()
+        .get("bin")
+        .and_then(|i| i.as_array_of_tables())
+        .map(|a| a.iter().map(|t| t as &dyn toml_edit::TableLike).collect())
+        .unwrap_or_default();
+    for (i, bin) in member.targets.iter().filter(|t| t.is_bin()).enumerate() {
+        let name = bin.name.as_str();
+        let kebab = name.to_kebab_case();
+        if kebab == name {
+            continue;
+        }
+        // Where it is built (the profile and platform elided).
+        let mut built = target_dir.join("...").join("").display().to_string();
+        let start = built.len();
+        built.push_str(name);
+        let end = built.len();
+        built.push_str(std::env::consts::EXE_SUFFIX);
+        let mut group = Group::with_title(
+            r.level
+                .snippet_level()
+                .primary_title("binaries should have a kebab-case name"),
+        )
+        .element(
+            Snippet::source(built.as_str()).annotation(AnnotationKind::Primary.span(start..end)),
+        );
+        if i == 0 {
+            group = group.element(SLevel::NOTE.message(note(lint, &r)));
+        }
+        let mut report = vec![group];
+        let rel = bin
+            .src_path
+            .strip_prefix(&root)
+            .unwrap_or(&bin.src_path)
+            .to_path_buf();
+        let named = explicit
+            .iter()
+            .find(|t| t.get("name").and_then(|v| v.as_str()) == Some(name));
+        let package_name = table_at(&source.doc, &["package"])
+            .and_then(|p| key_value_span(p, "name"))
+            .map(|(_, v)| v);
+        if let Some(table) = named {
+            let title = "to change the binary name to kebab case, convert `bin.name`";
+            let mut help = Group::with_title(SLevel::HELP.secondary_title(title));
+            if let Some((_, value)) = key_value_span(*table, "name") {
+                help = help.element(patch(source, value, format!("\"{kebab}\"")));
+            } else {
+                help = help.element(Origin::path(&source.shown));
+            }
+            report.push(help);
+        } else if rel == std::path::Path::new("src/main.rs")
+            && let Some(value) = package_name
+        {
+            report.push(
+                Group::with_title(SLevel::HELP.secondary_title(
+                    "to change the binary name to kebab case, convert `package.name`",
+                ))
+                .element(patch(source, value, format!("\"{kebab}\""))),
+            );
+            let end = source.text.len();
+            report.push(
+                Group::with_title(SLevel::HELP.secondary_title(
+                    "to change the binary name to kebab case, specify `bin.name`",
+                ))
+                .element(patch(
+                    source,
+                    end..end,
+                    format!("\n[[bin]]\nname = \"{kebab}\"\npath = \"src/main.rs\""),
+                )),
+            );
+        } else {
+            let shown = rel.display().to_string();
+            let stem_end = shown.len() - if shown.ends_with(".rs") { 3 } else { 0 };
+            let stem_start = rel
+                .parent()
+                .map(|p| {
+                    let p = p.display().to_string();
+                    p.len() + usize::from(!p.is_empty())
+                })
+                .unwrap_or(0);
+            report.push(
+                Group::with_title(SLevel::HELP.secondary_title(
+                    "to change the binary name to kebab case, convert the file stem",
+                ))
+                .element(
+                    Snippet::source(shown.clone())
+                        .patch(Patch::new(stem_start..stem_end, kebab.clone())),
+                ),
+            );
+        }
+        reporter.emit(r.level, &report)?;
+    }
+    Ok(())
+}
+
 /// `package.readme` naming a file cargo finds by itself.
 pub fn redundant_readme(
     reporter: &mut Reporter<'_>,
