@@ -473,7 +473,7 @@ pub fn bin_name_case(
         let mut report = vec![group];
         let rel = bin
             .src_path
-            .strip_prefix(&root)
+            .strip_prefix(root)
             .unwrap_or(&bin.src_path)
             .to_path_buf();
         let named = explicit
