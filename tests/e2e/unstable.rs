@@ -668,3 +668,44 @@ fn non_kebab_case_bins_like_cargo() {
         assert!(m.stderr.contains(help), "{help}\n{}", m.stderr);
     }
 }
+
+/// `unused_workspace_package_fields` and an inherited `redundant_homepage`,
+/// as cargo reports them.
+#[test]
+fn workspace_package_lints_like_cargo() {
+    let p = mycargo_test_support::project()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"bar\"]\n\n[workspace.package]\n\
+             documentation = \"https://e.org/d\"\nhomepage = \"https://e.org/d\"\nrust-version = \"1.0\"\n\n\
+             [workspace.lints.cargo]\nunused_workspace_package_fields = \"warn\"\nredundant_homepage = \"warn\"\n\n\
+             [package]\nname = \"foo\"\nversion = \"0.0.1\"\nedition = \"2015\"\n\
+             documentation.workspace = true\nhomepage.workspace = true\n\n[lints]\nworkspace = true\n",
+        )
+        .file("src/main.rs", "fn main() {}")
+        .file(
+            "bar/Cargo.toml",
+            "[package]\nname = \"bar\"\nversion = \"0.0.1\"\nedition = \"2015\"\n\n[lints]\nworkspace = true\n",
+        )
+        .file("bar/src/main.rs", "fn main() {}")
+        .build();
+    let run = |tool: Tool| {
+        p.tool(tool, "check -Zcargo-lints")
+            .env(NIGHTLY.0, NIGHTLY.1)
+            .with_any_status()
+            .run()
+    };
+    let m = run(Tool::Mycargo);
+    mycargo_test_support::compare::assert_same_output(&m, &run(Tool::Cargo));
+    assert!(
+        m.stderr.contains("unused field in `workspace.package`"),
+        "{}",
+        m.stderr
+    );
+    assert!(
+        m.stderr
+            .contains("`package.homepage` is redundant with another manifest field"),
+        "{}",
+        m.stderr
+    );
+}

@@ -103,6 +103,7 @@ pub fn run(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
     rules::unknown_lints(&mut reporter, &root, &ws_levels, ws_prefix)?;
     if is_workspace {
         rules::unused_workspace_dependencies(&mut reporter, &root, &ws_levels, ws)?;
+        rules::unused_workspace_package_fields(&mut reporter, &root, &ws_levels, ws)?;
         rules::implicit_minimum_version_req_ws(&mut reporter, &root, &ws_levels)?;
     }
 
@@ -140,7 +141,7 @@ pub fn run(gctx: &mut GlobalContext, ws: &Workspace) -> anyhow::Result<()> {
         rules::bin_name_case(&mut reporter, source, &lv, member, &target_dir)?;
         rules::feature_name_case(&mut reporter, source, &lv)?;
         rules::redundant_readme(&mut reporter, source, &lv)?;
-        rules::redundant_homepage(&mut reporter, source, &lv)?;
+        rules::redundant_homepage(&mut reporter, source, &lv, member)?;
         if is_workspace {
             rules::missing_lints_inheritance(&mut reporter, source, &lv, &root)?;
         }

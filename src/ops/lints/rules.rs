@@ -384,6 +384,69 @@ pub fn unused_workspace_dependencies(
     Ok(())
 }
 
+/// `[workspace.package]` fields no member inherits.
+pub fn unused_workspace_package_fields(
+    reporter: &mut Reporter<'_>,
+    root: &Source,
+    lv: &LintLevels,
+    ws: &Workspace,
+) -> anyhow::Result<()> {
+    const LINT: &str = "unused_workspace_package_fields";
+    let r = lv.level(LINT);
+    if r.level == levels::Level::Allow {
+        return Ok(());
+    }
+    let Some(table) = table_at(&root.doc, &["workspace", "package"]) else {
+        return Ok(());
+    };
+    let mut inherited = BTreeSet::new();
+    for member in ws.members() {
+        let Ok(text) = std::fs::read_to_string(&member.manifest_path) else {
+            continue;
+        };
+        let Ok(doc) = toml_edit::Document::parse(text) else {
+            continue;
+        };
+        let Some(package) = table_at(&doc, &["package"]) else {
+            continue;
+        };
+        for (name, item) in package.iter() {
+            let inherits = item
+                .as_table_like()
+                .and_then(|d| d.get("workspace"))
+                .and_then(|w| w.as_bool())
+                == Some(true);
+            if inherits {
+                inherited.insert(name.to_string());
+            }
+        }
+    }
+    let mut first = true;
+    for (name, _) in table.iter() {
+        if inherited.contains(name) {
+            continue;
+        }
+        let Some((key, value)) = key_value_span(table, name) else {
+            continue;
+        };
+        let mut group = Group::with_title(
+            r.level
+                .snippet_level()
+                .primary_title("unused field in `workspace.package`"),
+        )
+        .element(snippet(root).annotation(AnnotationKind::Primary.span(key.clone())));
+        if first {
+            group = group.element(SLevel::NOTE.message(note(LINT, &r)));
+        }
+        let help =
+            Group::with_title(SLevel::HELP.secondary_title("consider removing the unused field"))
+                .element(patch(root, key.start..value.end, String::new()));
+        reporter.emit(r.level, &[group, help])?;
+        first = false;
+    }
+    Ok(())
+}
+
 /// Package names in the other case than the lint wants.
 pub fn package_name_case(
     reporter: &mut Reporter<'_>,
@@ -575,6 +638,7 @@ pub fn redundant_homepage(
     reporter: &mut Reporter<'_>,
     source: &Source,
     lv: &LintLevels,
+    member: &mycargo_manifest::Manifest,
 ) -> anyhow::Result<()> {
     const LINT: &str = "redundant_homepage";
     let r = lv.level(LINT);
@@ -584,20 +648,40 @@ pub fn redundant_homepage(
     let Some(package) = table_at(&source.doc, &["package"]) else {
         return Ok(());
     };
-    let Some(homepage) = package.get("homepage").and_then(|i| i.as_str()) else {
+    // The values as resolved (inherited ones too).
+    let meta = &member.metadata;
+    let Some(homepage) = meta.homepage.as_deref() else {
         return Ok(());
     };
-    let Some(other) = ["repository", "documentation"]
-        .into_iter()
-        .find(|k| package.get(k).and_then(|i| i.as_str()) == Some(homepage))
+    let Some(other) = [
+        ("repository", meta.repository.as_deref()),
+        ("documentation", meta.documentation.as_deref()),
+    ]
+    .into_iter()
+    .find(|(_, v)| *v == Some(homepage))
+    .map(|(k, _)| k) else {
+        return Ok(());
+    };
+    // A value written here is pointed at; an inherited one by its key.
+    let inherited = |k: &str| package.get(k).is_some_and(|i| i.as_str().is_none());
+    let span_of = |k: &str| match inherited(k) {
+        true => inherited_span(package, k, &source.text),
+        false => key_value_span(package, k),
+    };
+    let (Some((key, value)), Some((other_key, other_value))) =
+        (span_of("homepage"), span_of(other))
     else {
         return Ok(());
     };
-    let (Some((key, value)), Some((_, other_value))) = (
-        key_value_span(package, "homepage"),
-        key_value_span(package, other),
-    ) else {
-        return Ok(());
+    let primary = if inherited("homepage") {
+        key.clone()
+    } else {
+        value.clone()
+    };
+    let context = if inherited(other) {
+        other_key
+    } else {
+        other_value
     };
     let group = Group::with_title(
         r.level
@@ -606,22 +690,29 @@ pub fn redundant_homepage(
     )
     .element(
         snippet(source)
-            .annotation(AnnotationKind::Primary.span(value))
-            .annotation(AnnotationKind::Context.span(other_value)),
+            .annotation(AnnotationKind::Primary.span(primary))
+            .annotation(AnnotationKind::Context.span(context)),
     )
     .element(SLevel::NOTE.message(note(LINT, &r)));
     let help =
         Group::with_title(SLevel::HELP.secondary_title("consider removing `package.homepage`"))
-            .element(patch(
-                source,
-                key.start..value_end(package, "homepage"),
-                String::new(),
-            ));
+            .element(patch(source, key.start..value.end, String::new()));
     reporter.emit(r.level, &[group, help])
 }
 
-fn value_end(table: &dyn toml_edit::TableLike, key: &str) -> usize {
-    key_value_span(table, key).map_or(0, |(_, v)| v.end)
+/// For `key.workspace = true`: the key's span, and the rest of its line
+/// as the "value" (the dotted table has no span of its own).
+fn inherited_span(
+    table: &dyn toml_edit::TableLike,
+    key: &str,
+    text: &str,
+) -> Option<(Range<usize>, Range<usize>)> {
+    let (k, _) = table.get_key_value(key)?;
+    let key_span = k.span()?;
+    let line_end = text[key_span.start..]
+        .find('\n')
+        .map_or(text.len(), |n| key_span.start + n);
+    Some((key_span.clone(), key_span.start..line_end))
 }
 
 /// A member with no `[lints]` in a workspace that has `[workspace.lints]`.
