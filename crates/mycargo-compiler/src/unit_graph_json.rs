@@ -27,11 +27,13 @@ struct Entry<'u> {
     deps: Vec<(&'u Unit, &'u str)>,
 }
 
-/// The unit graph as cargo prints it (one line of JSON, no newline).
-pub fn render(graph: &PackageGraph<'_>, units: &UnitGraph) -> String {
-    let mut entries: Vec<Entry<'_>> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut stack: Vec<&Unit> = units.roots.iter().collect();
+/// Every unit reachable from `stack` not yet `seen`, as an entry.
+fn walk<'u>(
+    units: &'u UnitGraph,
+    stack: &mut Vec<&'u Unit>,
+    seen: &mut std::collections::HashSet<&'u Unit>,
+    entries: &mut Vec<Entry<'u>>,
+) {
     while let Some(u) = stack.pop() {
         if !seen.insert(u) {
             continue;
@@ -51,6 +53,14 @@ pub fn render(graph: &PackageGraph<'_>, units: &UnitGraph) -> String {
             deps,
         });
     }
+}
+
+/// The unit graph as cargo prints it (one line of JSON, no newline).
+pub fn render(graph: &PackageGraph<'_>, units: &UnitGraph) -> String {
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<&Unit> = units.roots.iter().collect();
+    walk(units, &mut stack, &mut seen, &mut entries);
     for dt in &units.doctests {
         let deps: Vec<(&Unit, &str)> = dt
             .deps
@@ -70,25 +80,7 @@ pub fn render(graph: &PackageGraph<'_>, units: &UnitGraph) -> String {
         });
     }
     // Units only a doc test needs.
-    while let Some(u) = stack.pop() {
-        if !seen.insert(u) {
-            continue;
-        }
-        let deps: Vec<(&Unit, &str)> = units
-            .deps
-            .get(u)
-            .into_iter()
-            .flatten()
-            .map(|d| (&d.unit, d.extern_name.as_str()))
-            .collect();
-        stack.extend(deps.iter().map(|(d, _)| *d));
-        entries.push(Entry {
-            unit: u,
-            profile: shown_profile(u),
-            doctest: false,
-            deps,
-        });
-    }
+    walk(units, &mut stack, &mut seen, &mut entries);
     entries.sort_by_cached_key(|e| {
         let rank = if e.doctest {
             DOCTEST_RANK

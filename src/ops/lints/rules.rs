@@ -326,62 +326,16 @@ pub fn unused_workspace_dependencies(
     lv: &LintLevels,
     ws: &Workspace,
 ) -> anyhow::Result<()> {
-    const LINT: &str = "unused_workspace_dependencies";
-    let r = lv.level(LINT);
-    if r.level == levels::Level::Allow {
-        return Ok(());
-    }
-    let Some(table) = table_at(&root.doc, &["workspace", "dependencies"]) else {
-        return Ok(());
+    let unused = UnusedInWorkspace {
+        lint: "unused_workspace_dependencies",
+        table: &["workspace", "dependencies"],
+        title: "unused workspace dependency",
+        help: "consider removing the unused dependency",
+        sorted: true,
     };
-    let mut inherited = BTreeSet::new();
-    for member in ws.members() {
-        let Ok(text) = std::fs::read_to_string(&member.manifest_path) else {
-            continue;
-        };
-        let Ok(doc) = toml_edit::Document::parse(text) else {
-            continue;
-        };
-        for t in dep_tables(doc.as_table(), DEP_TABLES) {
-            for (name, item) in t.iter() {
-                let inherits = item
-                    .as_table_like()
-                    .and_then(|d| d.get("workspace"))
-                    .and_then(|w| w.as_bool())
-                    == Some(true);
-                if inherits {
-                    inherited.insert(name.to_string());
-                }
-            }
-        }
-    }
-    let mut names: Vec<&str> = table.iter().map(|(k, _)| k).collect();
-    names.sort();
-    let mut first = true;
-    for name in names {
-        if inherited.contains(name) {
-            continue;
-        }
-        let Some((key, value)) = key_value_span(table, name) else {
-            continue;
-        };
-        let mut group = Group::with_title(
-            r.level
-                .snippet_level()
-                .primary_title("unused workspace dependency"),
-        )
-        .element(snippet(root).annotation(AnnotationKind::Primary.span(key.clone())));
-        if first {
-            group = group.element(SLevel::NOTE.message(note(LINT, &r)));
-        }
-        let help = Group::with_title(
-            SLevel::HELP.secondary_title("consider removing the unused dependency"),
-        )
-        .element(patch(root, key.start..value.end, String::new()));
-        reporter.emit(r.level, &[group, help])?;
-        first = false;
-    }
-    Ok(())
+    unused.report(reporter, root, lv, ws, |doc| {
+        dep_tables(doc.as_table(), DEP_TABLES)
+    })
 }
 
 /// `[workspace.package]` fields no member inherits.
@@ -391,60 +345,95 @@ pub fn unused_workspace_package_fields(
     lv: &LintLevels,
     ws: &Workspace,
 ) -> anyhow::Result<()> {
-    const LINT: &str = "unused_workspace_package_fields";
-    let r = lv.level(LINT);
-    if r.level == levels::Level::Allow {
-        return Ok(());
-    }
-    let Some(table) = table_at(&root.doc, &["workspace", "package"]) else {
-        return Ok(());
+    let unused = UnusedInWorkspace {
+        lint: "unused_workspace_package_fields",
+        table: &["workspace", "package"],
+        title: "unused field in `workspace.package`",
+        help: "consider removing the unused field",
+        sorted: false,
     };
-    let mut inherited = BTreeSet::new();
-    for member in ws.members() {
-        let Ok(text) = std::fs::read_to_string(&member.manifest_path) else {
-            continue;
+    unused.report(reporter, root, lv, ws, |doc| {
+        table_at(doc, &["package"]).into_iter().collect()
+    })
+}
+
+/// A workspace table whose entries members inherit with `key.workspace =
+/// true`: each entry none inherits is reported, with its removal.
+struct UnusedInWorkspace {
+    lint: &'static str,
+    table: &'static [&'static str],
+    title: &'static str,
+    help: &'static str,
+    /// Reported by name (else in the table's order).
+    sorted: bool,
+}
+
+impl UnusedInWorkspace {
+    fn report(
+        &self,
+        reporter: &mut Reporter<'_>,
+        root: &Source,
+        lv: &LintLevels,
+        ws: &Workspace,
+        inheriting: impl for<'d> Fn(
+            &'d toml_edit::Document<String>,
+        ) -> Vec<&'d dyn toml_edit::TableLike>,
+    ) -> anyhow::Result<()> {
+        let r = lv.level(self.lint);
+        if r.level == levels::Level::Allow {
+            return Ok(());
+        }
+        let Some(table) = table_at(&root.doc, self.table) else {
+            return Ok(());
         };
-        let Ok(doc) = toml_edit::Document::parse(text) else {
-            continue;
-        };
-        let Some(package) = table_at(&doc, &["package"]) else {
-            continue;
-        };
-        for (name, item) in package.iter() {
-            let inherits = item
-                .as_table_like()
-                .and_then(|d| d.get("workspace"))
-                .and_then(|w| w.as_bool())
-                == Some(true);
-            if inherits {
-                inherited.insert(name.to_string());
+        let mut inherited = BTreeSet::new();
+        for member in ws.members() {
+            let Ok(text) = std::fs::read_to_string(&member.manifest_path) else {
+                continue;
+            };
+            let Ok(doc) = toml_edit::Document::parse(text) else {
+                continue;
+            };
+            for t in inheriting(&doc) {
+                for (name, item) in t.iter() {
+                    let inherits = item
+                        .as_table_like()
+                        .and_then(|d| d.get("workspace"))
+                        .and_then(|w| w.as_bool())
+                        == Some(true);
+                    if inherits {
+                        inherited.insert(name.to_string());
+                    }
+                }
             }
         }
-    }
-    let mut first = true;
-    for (name, _) in table.iter() {
-        if inherited.contains(name) {
-            continue;
+        let mut names: Vec<&str> = table.iter().map(|(k, _)| k).collect();
+        if self.sorted {
+            names.sort();
         }
-        let Some((key, value)) = key_value_span(table, name) else {
-            continue;
-        };
-        let mut group = Group::with_title(
-            r.level
-                .snippet_level()
-                .primary_title("unused field in `workspace.package`"),
-        )
-        .element(snippet(root).annotation(AnnotationKind::Primary.span(key.clone())));
-        if first {
-            group = group.element(SLevel::NOTE.message(note(LINT, &r)));
+        let mut first = true;
+        for name in names {
+            if inherited.contains(name) {
+                continue;
+            }
+            let Some((key, value)) = key_value_span(table, name) else {
+                continue;
+            };
+            let mut group = Group::with_title(r.level.snippet_level().primary_title(self.title))
+                .element(snippet(root).annotation(AnnotationKind::Primary.span(key.clone())));
+            if first {
+                group = group.element(SLevel::NOTE.message(note(self.lint, &r)));
+            }
+            let help = Group::with_title(SLevel::HELP.secondary_title(self.help)).element(patch(
+                root,
+                key.start..value.end,
+                String::new(),
+            ));
+            reporter.emit(r.level, &[group, help])?;
+            first = false;
         }
-        let help =
-            Group::with_title(SLevel::HELP.secondary_title("consider removing the unused field"))
-                .element(patch(root, key.start..value.end, String::new()));
-        reporter.emit(r.level, &[group, help])?;
-        first = false;
+        Ok(())
     }
-    Ok(())
 }
 
 /// Package names in the other case than the lint wants.
