@@ -266,6 +266,20 @@ fn artifact_dir_like_cargo() {
 
 /// `-Z cargo-lints`: the reports (snippets, notes, suggested edits) and the
 /// failure on a denied lint are cargo's, byte for byte.
+/// `check -Zcargo-lints` by both tools on the nightly channel: the same
+/// output; mycargo's.
+fn lint_check_like_cargo(p: &Project) -> Output {
+    let run = |tool: Tool| {
+        p.tool(tool, "check -Zcargo-lints")
+            .env(NIGHTLY.0, NIGHTLY.1)
+            .with_any_status()
+            .run()
+    };
+    let m = run(Tool::Mycargo);
+    mycargo_test_support::compare::assert_same_output(&m, &run(Tool::Cargo));
+    m
+}
+
 #[test]
 fn cargo_lints_like_cargo() {
     let p = mycargo_test_support::project()
@@ -283,14 +297,7 @@ fn cargo_lints_like_cargo() {
         .file("m/src/lib.rs", "")
         .file("m/README.md", "")
         .build();
-    let run = |tool: Tool| {
-        p.tool(tool, "check -Zcargo-lints")
-            .env(NIGHTLY.0, NIGHTLY.1)
-            .with_any_status()
-            .run()
-    };
-    let m = run(Tool::Mycargo);
-    mycargo_test_support::compare::assert_same_output(&m, &run(Tool::Cargo));
+    let m = lint_check_like_cargo(&p);
     assert!(
         m.stderr
             .contains("error: encountered 1 error while running lints"),
@@ -651,14 +658,7 @@ fn non_kebab_case_bins_like_cargo() {
         .file("src/two.rs", "fn main() {}\n")
         .file("src/bin/by_file.rs", "fn main() {}\n")
         .build();
-    let run = |tool: Tool| {
-        p.tool(tool, "check -Zcargo-lints")
-            .env(NIGHTLY.0, NIGHTLY.1)
-            .with_any_status()
-            .run()
-    };
-    let m = run(Tool::Mycargo);
-    mycargo_test_support::compare::assert_same_output(&m, &run(Tool::Cargo));
+    let m = lint_check_like_cargo(&p);
     for help in [
         "convert `bin.name`",
         "convert `package.name`",
@@ -689,14 +689,7 @@ fn workspace_package_lints_like_cargo() {
         )
         .file("bar/src/main.rs", "fn main() {}")
         .build();
-    let run = |tool: Tool| {
-        p.tool(tool, "check -Zcargo-lints")
-            .env(NIGHTLY.0, NIGHTLY.1)
-            .with_any_status()
-            .run()
-    };
-    let m = run(Tool::Mycargo);
-    mycargo_test_support::compare::assert_same_output(&m, &run(Tool::Cargo));
+    let m = lint_check_like_cargo(&p);
     assert!(
         m.stderr.contains("unused field in `workspace.package`"),
         "{}",
