@@ -948,3 +948,57 @@ fn a_dependency_named_twice_differently_is_refused_like_cargo() {
     );
     assert!(!m.root().join("target/debug/deps").exists());
 }
+
+/// A dependency whose lib is only a `staticlib` gives nothing to link:
+/// cargo's warning (with its notes) before anything is compiled.
+#[test]
+fn a_dependency_with_no_linkable_target_is_warned_about_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"foo\"\nversion = \"0.1.0\"\nedition = \"2015\"\n\n\
+             [dependencies]\nthe_lib = { path = \"the_lib\" }\n",
+        )
+        .file("src/main.rs", "fn main() {}")
+        .file(
+            "the_lib/Cargo.toml",
+            "[package]\nname = \"the_lib\"\nversion = \"0.1.0\"\nedition = \"2015\"\n\n\
+             [lib]\nname = \"the_lib\"\ncrate-type = [\"staticlib\"]\n",
+        )
+        .file("the_lib/src/lib.rs", "pub fn foo() {}")
+        .build_twins();
+    let mo = m.mycargo("build").with_any_status().run();
+    let co = c.cargo("build").with_any_status().run();
+    assert_eq!(mo.code(), co.code(), "{}", mo.describe());
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    assert!(
+        mo.stderr
+            .contains("warning: the package `the_lib` provides no linkable target"),
+        "{}",
+        mo.stderr
+    );
+}
+
+/// A manifest error under a wide character is underlined by columns, as
+/// cargo underlines it (the emoji takes two).
+#[test]
+fn carets_under_wide_characters_like_cargo() {
+    let (m, c) = project()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"buggin\"\nversion = \"0.1.0\"\nedition = \"2015\"\n\n\
+             [dependencies]\n\"not a valid name 🐛\" = { package = \"libc\", version = \"0.1\" }\n",
+        )
+        .file("src/main.rs", "fn main() {}")
+        .build_twins();
+    let mo = m.mycargo("build").with_any_status().run();
+    let co = c.cargo("build").with_any_status().run();
+    assert_eq!(mo.code(), Some(101), "{}", mo.describe());
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    // 20 characters, 21 columns.
+    assert!(
+        mo.stderr.contains(&format!("| {}\n", "^".repeat(21))),
+        "{}",
+        mo.stderr
+    );
+}

@@ -228,16 +228,19 @@ impl fmt::Display for TomlDiagnostic {
         let pad = " ".repeat(digits);
         // Tabs are shown as four spaces, so the caret moves with them.
         let (code, caret_at) = self.shown_line(4);
+        // As many carets as the span takes columns (a wide character two).
+        let spanned: String = self
+            .line_text
+            .chars()
+            .skip(self.column - 1)
+            .take(self.width)
+            .collect();
+        let carets = unicode_width::UnicodeWidthStr::width(spanned.as_str()).max(1);
         writeln!(f, "{}", self.message)?;
         writeln!(f, "{pad}--> {}:{}:{}", self.path, self.line, self.column)?;
         writeln!(f, "{pad} |")?;
         writeln!(f, "{} | {code}", self.line)?;
-        write!(
-            f,
-            "{pad} | {}{}",
-            " ".repeat(caret_at),
-            "^".repeat(self.width)
-        )
+        write!(f, "{pad} | {}{}", " ".repeat(caret_at), "^".repeat(carets))
     }
 }
 

@@ -7,6 +7,7 @@ mod analysis;
 pub(crate) mod cycles;
 mod features;
 mod host_config;
+mod linkable;
 mod links_overrides;
 pub(crate) mod packages;
 pub mod print;
@@ -568,6 +569,9 @@ pub fn compile_with(
         doc_collisions(gctx, graph, units, &target_dir, &roots)?;
     }
     for w in &units.warnings {
+        gctx.shell.warn(w)?;
+    }
+    for w in linkable::warnings(graph, units) {
         gctx.shell.warn(w)?;
     }
     if let Some(e) = &units.error {
