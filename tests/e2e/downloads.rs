@@ -181,3 +181,56 @@ fn a_missing_feature_is_refused_before_downloading_like_cargo() {
         mo.stderr
     );
 }
+
+/// `--features dep/opt` turning on a renamed optional dependency of a
+/// registry package (another version of a package it also depends on):
+/// as cargo, a second resolve (not written to the lock file) brings it
+/// in, and it is downloaded and built.
+#[test]
+fn a_dependency_feature_from_the_command_line_brings_its_optional_dependency_like_cargo() {
+    let reg = Registry::new();
+    Package::new("foo", "0.1.0")
+        .file("src/lib.rs", "pub fn f1() {}")
+        .publish(&reg);
+    Package::new("foo", "0.2.0")
+        .file("src/lib.rs", "pub fn f2() {}")
+        .publish(&reg);
+    Package::new("bar", "0.2.0")
+        .add_dep(Dep::new("foo", "0.1.0").rename("foo01").optional())
+        .add_dep(Dep::new("foo", "0.2.0").rename("foo02"))
+        .feature("another", &["foo01"])
+        .file(
+            "src/lib.rs",
+            "extern crate foo02;\n#[cfg(feature = \"foo01\")]\nextern crate foo01;\n\
+             pub fn foo() {\n    foo02::f2();\n    #[cfg(feature = \"foo01\")]\n    foo01::f1();\n}\n",
+        )
+        .publish(&reg);
+    let manifest = "[package]\nname = \"a\"\nversion = \"0.5.0\"\nedition = \"2015\"\n\n[dependencies]\nbar = \"0.2\"\n";
+    let (m, c) = super::twin::registry_twins(
+        &reg,
+        &[
+            ("Cargo.toml", manifest),
+            (
+                "src/main.rs",
+                "extern crate bar;\nfn main() { bar::foo(); }\n",
+            ),
+        ],
+    );
+    for args in [
+        "check",
+        "check --features bar/foo01",
+        "check --features bar/another",
+    ] {
+        let mo = m.mycargo(args).with_any_status().run();
+        let co = c.cargo(args).with_any_status().run();
+        assert_eq!(mo.code(), Some(0), "{args}\n{}", mo.describe());
+        assert_eq!(co.code(), Some(0), "{args}\n{}", co.describe());
+        assert_eq!(downloaded(&mo), downloaded(&co), "{args}");
+        // The lock file is the first resolve's, as cargo's.
+        assert_eq!(
+            m.read_file("Cargo.lock"),
+            c.read_file("Cargo.lock"),
+            "{args}"
+        );
+    }
+}

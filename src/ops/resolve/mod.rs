@@ -357,6 +357,47 @@ fn resolve_inner(
         return Ok(path_pkgs);
     }
 
+    // cargo resolves a second time, with the command line's features and
+    // the lock just written as its guide, and builds that (it is not
+    // written): `--features dep/feat` may turn on an optional dependency
+    // of a dependency that no member's feature does.
+    let second = match (how.install.is_none(), roots.map(|r| r(&path_pkgs))) {
+        (true, Some(Ok(requests)))
+            if requests
+                .iter()
+                .any(|(_, r)| r.values.iter().any(|v| v.contains('/'))) =>
+        {
+            let written = lock_of(&resolve, target, &replaced);
+            let sel2 = Selection {
+                ignore_rust_version,
+                root_requests: Some(requests.into_iter().collect()),
+                ..Selection::default()
+            };
+            let inputs2 = replace::Inputs {
+                ws,
+                path_pkgs: &path_pkgs,
+                map: &map,
+                previous: Some(&written),
+                sel: &sel2,
+                refresh: &refresh,
+            };
+            replace::resolve(gctx, &inputs2, &mut git_pkgs, &mut remotes).ok()
+        }
+        _ => None,
+    };
+    let (resolve, replace) = match second {
+        Some((r2, rep2))
+            if r2
+                .packages
+                .keys()
+                .any(|id| !resolve.packages.contains_key(id)) =>
+        {
+            (r2, rep2)
+        }
+        _ => (resolve, replace),
+    };
+    let replaced = replace::replaced_ids(&resolve, &replace);
+
     // What the build needs, downloaded.
     // A selection the path packages cannot answer (`-p` naming a registry
     // package) downloads everything reachable, as before.
