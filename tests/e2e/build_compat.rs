@@ -914,6 +914,19 @@ fn rerun_if_env_changed_sees_config_env_like_cargo() {
     assert!(out.stderr.contains("CARGO="), "{}", out.stderr);
 }
 
+/// `build` by both tools on twin projects: the same exit code and stderr;
+/// mycargo's output.
+fn build_like_cargo(
+    m: &mycargo_test_support::Project,
+    c: &mycargo_test_support::Project,
+) -> mycargo_test_support::Output {
+    let mo = m.mycargo("build").with_any_status().run();
+    let co = c.cargo("build").with_any_status().run();
+    assert_eq!(mo.code(), co.code(), "{}", mo.describe());
+    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    mo
+}
+
 /// One package named twice under different names (a renamed dependency
 /// and a build-dependency of its own name): cargo's error, before anything
 /// is compiled.
@@ -934,11 +947,8 @@ fn a_dependency_named_twice_differently_is_refused_like_cargo() {
         )
         .file("dep/src/lib.rs", "")
         .build_twins();
-    let mo = m.mycargo("build").with_any_status().run();
-    let co = c.cargo("build").with_any_status().run();
+    let mo = build_like_cargo(&m, &c);
     assert_eq!(mo.code(), Some(101), "{}", mo.describe());
-    assert_eq!(mo.code(), co.code());
-    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
     assert!(
         mo.stderr.contains(
             "depends on crate `dep v0.2.0 ([ROOT]/foo/dep)` multiple times with different names"
@@ -967,10 +977,7 @@ fn a_dependency_with_no_linkable_target_is_warned_about_like_cargo() {
         )
         .file("the_lib/src/lib.rs", "pub fn foo() {}")
         .build_twins();
-    let mo = m.mycargo("build").with_any_status().run();
-    let co = c.cargo("build").with_any_status().run();
-    assert_eq!(mo.code(), co.code(), "{}", mo.describe());
-    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
+    let mo = build_like_cargo(&m, &c);
     assert!(
         mo.stderr
             .contains("warning: the package `the_lib` provides no linkable target"),
@@ -991,10 +998,8 @@ fn carets_under_wide_characters_like_cargo() {
         )
         .file("src/main.rs", "fn main() {}")
         .build_twins();
-    let mo = m.mycargo("build").with_any_status().run();
-    let co = c.cargo("build").with_any_status().run();
+    let mo = build_like_cargo(&m, &c);
     assert_eq!(mo.code(), Some(101), "{}", mo.describe());
-    assert_eq!(mo.stderr_as_mycargo(), co.stderr_as_mycargo());
     // 20 characters, 21 columns.
     assert!(
         mo.stderr.contains(&format!("| {}\n", "^".repeat(21))),
