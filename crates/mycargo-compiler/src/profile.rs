@@ -100,14 +100,14 @@ impl ResolvedProfile {
     /// Override tables (`build-override`, `package.<spec>`) of the
     /// profile's inheritance chain, merged as one: `strip` is unset unless
     /// one of them sets it.
-    fn apply_override(&mut self, layers: &[&Profile]) {
-        if layers.is_empty() {
-            return;
-        }
+    fn apply_override<'p>(&mut self, layers: impl Iterator<Item = &'p Profile>) {
+        let (mut any, mut strip_set) = (false, false);
         for layer in layers {
             self.apply(layer);
+            any = true;
+            strip_set |= layer.strip.is_some();
         }
-        if layers.iter().all(|l| l.strip.is_none()) {
+        if any && !strip_set {
             self.strip = None;
         }
     }
@@ -279,19 +279,17 @@ impl ProfileMaker {
             p.opt_level = "0".into();
             p.codegen_units = None;
             p.debuginfo = None;
-            let overrides: Vec<&Profile> = self
-                .layers
-                .iter()
-                .filter_map(|l| l.build_override.as_deref())
-                .collect();
-            p.apply_override(&overrides);
+            p.apply_override(
+                self.layers
+                    .iter()
+                    .filter_map(|l| l.build_override.as_deref()),
+            );
         }
-        let overrides: Vec<&Profile> = self
-            .layers
-            .iter()
-            .filter_map(|l| package_override(l, pkg, is_member))
-            .collect();
-        p.apply_override(&overrides);
+        p.apply_override(
+            self.layers
+                .iter()
+                .filter_map(|l| package_override(l, pkg, is_member)),
+        );
         // With debuginfo off in the profile and `strip` unset, cargo strips
         // debuginfo (1.77+). Decided on the base profile, not build-override.
         if p.strip.is_none() && self.base.debuginfo.is_none() {

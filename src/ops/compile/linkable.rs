@@ -15,17 +15,10 @@ fn linkable(t: &mycargo_manifest::Target) -> bool {
 /// One warning per compiled unit none of whose dependencies is linkable
 /// while one of them is a lib, in unit order.
 pub fn warnings(graph: &PackageGraph<'_>, units: &UnitGraph) -> Vec<String> {
+    let target_of = |u: &Unit| &graph.packages[u.pkg].manifest.targets[u.target];
     let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    let mut list: Vec<&Unit> = units.all_units().filter(|u| seen.insert(*u)).collect();
-    list.sort_by_cached_key(|u| {
-        mycargo_compiler::unit_order::unit_key(
-            graph,
-            u,
-            mycargo_compiler::unit_order::mode_rank(u.mode),
-        )
-    });
-    for unit in list {
+    let mut found: Vec<(&Unit, String)> = Vec::new();
+    for unit in units.all_units().filter(|u| seen.insert(*u)) {
         if matches!(unit.mode, CompileMode::Doc | CompileMode::RunCustomBuild) {
             continue;
         }
@@ -37,7 +30,6 @@ pub fn warnings(graph: &PackageGraph<'_>, units: &UnitGraph) -> Vec<String> {
             .map(|d| &d.unit)
             .filter(|d| d.mode != CompileMode::Doc)
             .collect();
-        let target_of = |u: &Unit| &graph.packages[u.pkg].manifest.targets[u.target];
         if deps.iter().any(|d| linkable(target_of(d))) {
             continue;
         }
@@ -46,9 +38,17 @@ pub fn warnings(graph: &PackageGraph<'_>, units: &UnitGraph) -> Vec<String> {
         };
         let dep_name = target_of(lib).crate_name();
         let name = target_of(unit).crate_name();
-        out.push(format!(
-            "the package `{dep_name}` provides no linkable target\n  |\n  = note: this might cause `{name}` to fail compilation\n  = note: this warning might turn into a hard error in the future\n  = help: consider adding 'dylib' or 'rlib' to key 'crate-type' in `{dep_name}`'s Cargo.toml"
+        found.push((
+            unit,
+            format!(
+                "the package `{dep_name}` provides no linkable target\n  |\n  = note: this might cause `{name}` to fail compilation\n  = note: this warning might turn into a hard error in the future\n  = help: consider adding 'dylib' or 'rlib' to key 'crate-type' in `{dep_name}`'s Cargo.toml"
+            ),
         ));
     }
-    out
+    // In cargo's unit order (sorted only when there is something to say).
+    found.sort_by_cached_key(|(u, _)| {
+        use mycargo_compiler::unit_order::{mode_rank, unit_key};
+        unit_key(graph, u, mode_rank(u.mode))
+    });
+    found.into_iter().map(|(_, w)| w).collect()
 }

@@ -361,7 +361,9 @@ fn resolve_inner(
     // the lock just written as its guide, and builds that (it is not
     // written): `--features dep/feat` may turn on an optional dependency
     // of a dependency that no member's feature does.
-    let second = match (how.install.is_none(), roots.map(|r| r(&path_pkgs))) {
+    // The build's roots, asked once (they check the features asked for).
+    let build_roots = roots.map(|r| r(&path_pkgs));
+    let second = match (how.install.is_none(), &build_roots) {
         (true, Some(Ok(requests)))
             if requests
                 .iter()
@@ -370,7 +372,7 @@ fn resolve_inner(
             let written = lock_of(&resolve, target, &replaced);
             let sel2 = Selection {
                 ignore_rust_version,
-                root_requests: Some(requests.into_iter().collect()),
+                root_requests: Some(requests.iter().cloned().collect()),
                 ..Selection::default()
             };
             let inputs2 = replace::Inputs {
@@ -401,7 +403,7 @@ fn resolve_inner(
     // What the build needs, downloaded.
     // A selection the path packages cannot answer (`-p` naming a registry
     // package) downloads everything reachable, as before.
-    let mut needed = match roots.map(|r| r(&path_pkgs)) {
+    let mut needed = match build_roots {
         Some(Ok(roots)) => {
             let all = |_: &Dependency| true;
             let applies = platforms.unwrap_or(&all);
